@@ -1,0 +1,45 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { Database } from "lucide-react";
+import { useTRPC } from "./trpc";
+
+export function SystemStatus() {
+  const trpc = useTRPC();
+  const health = useQuery({ ...trpc.system.health.queryOptions(), refetchInterval: 15_000 });
+  return (
+    <section
+      aria-labelledby="system-status"
+      className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <h2
+        id="system-status"
+        className="mb-3 flex items-center gap-2 text-sm font-medium text-slate-600 dark:text-slate-400"
+      >
+        <Database aria-hidden className="size-4" /> Stevedore
+      </h2>
+      {health.isPending ? (
+        <p className="animate-pulse text-sm text-slate-500">Checking the database…</p>
+      ) : health.isError ? (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          Cannot reach Stevedore&apos;s API: {health.error.message}
+        </p>
+      ) : (
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-slate-500">Database</dt>
+          <dd
+            data-testid="db-status"
+            className={
+              health.data.db === "up" ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"
+            }
+          >
+            {health.data.db === "up" ? "up" : "down"} ({health.data.embeddedDatabase ? "embedded" : "external Postgres"}
+            )
+          </dd>
+          <dt className="text-slate-500">Version</dt>
+          <dd>{health.data.version}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native or wasm-carrying server packages are loaded by Node as they are, not bundled.
+  serverExternalPackages: ["dockerode", "docker-modem", "ssh2", "cpu-features", "pg", "@electric-sql/pglite"],
+};
+
+export default nextConfig;

@@ -1,0 +1,119 @@
+// Stevedore's server: one Node process serving Next's pages, the tRPC API (/api/trpc),
+// websockets (/api/ws/*) and /healthz, over one database and (later) one fleet.
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import next from "next";
+import { startDatabase, type DatabaseHandle } from "./server/db";
+import { DataDirInUseError } from "./server/database/lock";
+import { ConfigError, env as loadEnv, type Env } from "./server/env";
+import { serveHealth } from "./server/http/health";
+import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
+import { publishServices } from "./server/services";
+import type { Services } from "./server/trpc/context";
+import { WsRouter } from "./server/ws/router";
+import { healthSocket } from "./server/ws/health";
+
+const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string })
+  .version;
+
+function fail(message: string): never {
+  console.error(`stevedore: ${message}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: Env;
+  try {
+    config = loadEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const dev = config.NODE_ENV !== "production";
+
+  let database: DatabaseHandle;
+  try {
+    database = await startDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  } catch (error) {
+    if (error instanceof DataDirInUseError) fail(error.message);
+    fail(`cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (database.appliedMigrations.length) console.log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
+
+  const services: Services = { prisma: database.prisma, version, embeddedDatabase: database.embedded };
+  publishServices(services);
+
+  // Next adds its own `upgrade` listener to whatever server it is given and closes sockets
+  // on paths it does not own; give it an emitter of ours and forward only its own (HMR).
+  const nextUpgrades = new EventEmitter();
+  const app = next({
+    dev,
+    dir: process.cwd(),
+    hostname: config.HOST,
+    port: config.PORT,
+    httpServer: nextUpgrades as never,
+  });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+
+  const ws = new WsRouter().add("/api/ws/health", healthSocket(services));
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://stevedore.local");
+    const handled =
+      url.pathname === "/healthz"
+        ? serveHealth(services, res)
+        : url.pathname.startsWith(TRPC_PREFIX)
+          ? serveTrpc(services, req, res, url)
+          : handleNext(req, res);
+    handled.catch((error: unknown) => {
+      console.error(`${req.method} ${url.pathname} failed:`, error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal error");
+    });
+  });
+
+  server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(req.url ?? "/", "http://stevedore.local");
+    if (ws.handles(url)) ws.upgrade(req, socket, head, url);
+    else if (dev && url.pathname.startsWith("/_next/")) nextUpgrades.emit("upgrade", req, socket, head);
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  const where = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
+  const dbWhere = database.embedded ? `embedded Postgres in ${config.dataDir}` : "Postgres at DATABASE_URL";
+  console.log(`Stevedore ${version} ready on ${where} (${dev ? "development" : "production"}, ${dbWhere})`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    // A stuck request must not keep the process alive forever.
+    setTimeout(() => {
+      console.error("shutdown took over 10 s; exiting");
+      process.exit(1);
+    }, 10_000).unref();
+    ws.closeAll();
+    server.close();
+    server.closeIdleConnections();
+    void (async () => {
+      await app.close().catch(() => undefined);
+      await database.close().catch((error: unknown) => console.error("closing the database:", error));
+      process.exit(0);
+    })();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
