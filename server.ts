@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const dev = config.NODE_ENV !== "production";
+  // Stevedore sends nothing anywhere it was not asked to.
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
 
   let database: DatabaseHandle;
   try {

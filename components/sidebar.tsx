@@ -10,7 +10,7 @@ export function Sidebar() {
   return (
     <nav
       aria-label="Main"
-      className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+      className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
     >
       <Link href="/" className="flex items-center gap-2 px-5 py-4 text-lg font-semibold tracking-tight">
         <span aria-hidden className="grid size-7 place-items-center rounded-md bg-sky-600 text-sm text-white">

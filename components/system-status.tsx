@@ -10,7 +10,7 @@ export function SystemStatus() {
   return (
     <section
       aria-labelledby="system-status"
-      className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+      className="self-start rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
     >
       <h2
         id="system-status"

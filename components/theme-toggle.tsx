@@ -30,14 +30,14 @@ export function ThemeToggle() {
             aria-checked={checked}
             title={label}
             onClick={() => setTheme(value)}
-            className={`flex flex-1 items-center justify-center gap-1 rounded px-2 py-1 text-xs ${
+            className={`flex min-w-0 flex-1 items-center justify-center gap-1 rounded px-1.5 py-1 text-xs ${
               checked
                 ? "bg-white text-slate-900 shadow-sm dark:bg-slate-950 dark:text-slate-100"
                 : "text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
             }`}
           >
-            <Icon aria-hidden className="size-3.5" />
-            <span>{label}</span>
+            <Icon aria-hidden className="size-3.5 shrink-0" />
+            <span className="sr-only sm:not-sr-only">{label}</span>
           </button>
         );
       })}

@@ -47,7 +47,7 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number.parseInt(await readFile(file, "utf8").catch(() => ""), 10);
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
         throw new DataDirInUseError(dataDir, owner);
       }
       // Stale (owner gone, or an empty file from a crash mid-write): remove and retry.

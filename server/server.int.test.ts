@@ -1,0 +1,106 @@
+// The real server as a user starts it: health, API, websockets, the data-folder lock,
+// graceful shutdown, and a database that goes away under it.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { freePort, runServerExpectingExit, spawnServer, type RunningServer } from "./testing/spawn-server";
+
+function wsOpen(url: string): Promise<{ messages: string[]; code: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    const messages: string[] = [];
+    socket.on("message", (data: Buffer) => messages.push(data.toString()));
+    socket.on("close", (code) => resolve({ messages, code }));
+    socket.on("error", reject);
+  });
+}
+
+describe("server on the embedded database", () => {
+  let dataDir: string;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-server-"));
+    server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
+  });
+  afterAll(async () => {
+    await server?.stop("SIGKILL");
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("answers /healthz with 200 and {db, version}", async () => {
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ db: "up", version: expect.stringMatching(/^\d+\.\d+\.\d+/) as string });
+  });
+
+  it("serves the tRPC API as plain JSON at /api/trpc", async () => {
+    const res = await fetch(`${server.url}/api/trpc/system.health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { result: { data: { db: string; embeddedDatabase: boolean } } };
+    expect(body.result.data).toMatchObject({ db: "up", embeddedDatabase: true });
+  });
+
+  it("answers an unknown procedure with 404, not a crash", async () => {
+    const res = await fetch(`${server.url}/api/trpc/nothing.here`);
+    expect(res.status).toBe(404);
+  });
+
+  it("upgrades /api/ws/* websockets itself and refuses unknown ones", async () => {
+    const { messages, code } = await wsOpen(`ws://127.0.0.1:${server.port}/api/ws/health`);
+    expect(code).toBe(1000);
+    expect(JSON.parse(messages[0]!)).toMatchObject({ type: "health", db: "up" });
+    await expect(wsOpen(`ws://127.0.0.1:${server.port}/api/ws/nope`)).rejects.toThrow(/404/);
+  });
+
+  it("refuses a second process on the same data folder with a clear message", async () => {
+    const second = await runServerExpectingExit({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
+    expect(second.code).toBe(1);
+    expect(second.output).toContain(`The data folder ${dataDir} is in use by another Stevedore process`);
+    // …and the first one is unharmed.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it("shuts down on SIGTERM: exits 0 and releases the data folder", async () => {
+    const code = await server.stop("SIGTERM");
+    expect(code).toBe(0);
+    expect(server.output()).toContain("SIGTERM: shutting down");
+    expect(existsSync(path.join(dataDir, "stevedore.lock"))).toBe(false);
+  });
+});
+
+describe("server whose database goes away", () => {
+  it("answers /healthz 503 while the database is unreachable", async () => {
+    // A real Postgres wire server that the test owns, so it can take it away.
+    const db = await PGlite.create();
+    const port = await freePort();
+    const pg = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 8 });
+    await pg.start();
+    const server = await spawnServer({
+      DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    });
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      await pg.stop();
+      const res = await fetch(`${server.url}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ db: "down" });
+    } finally {
+      await server.stop("SIGKILL");
+      await db.close();
+    }
+  });
+});
+
+describe("configuration errors", () => {
+  it("stops the start with a message naming the bad setting", async () => {
+    const result = await runServerExpectingExit({ PORT: "not-a-port" });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("PORT: must be a port number");
+  });
+});
