@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import next from "next";
+import { SecretBox } from "./server/crypto/secret-box";
 import { startDatabase, type DatabaseHandle } from "./server/db";
+import { ensureBuiltinRoles } from "./server/rbac/permissions";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
 import { serveHealth } from "./server/http/health";
@@ -44,7 +46,9 @@ async function main(): Promise<void> {
   }
   if (database.appliedMigrations.length) console.log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
 
-  const services: Services = { prisma: database.prisma, version, embeddedDatabase: database.embedded };
+  await ensureBuiltinRoles(database.prisma);
+  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
+  const services: Services = { prisma: database.prisma, secrets, version, embeddedDatabase: database.embedded };
   publishServices(services);
 
   // Next adds its own `upgrade` listener to whatever server it is given and closes sockets

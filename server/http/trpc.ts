@@ -1,9 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { TRPCError } from "@trpc/server";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
-import { createContext, type Services } from "../trpc/context";
+import { authenticate, BadCredentialsError } from "../auth/authenticate";
+import { createContext, type RequestInfo, type Services } from "../trpc/context";
 import { appRouter } from "../trpc/root";
 
 export const TRPC_PREFIX = "/api/trpc/";
+
+export function requestInfo(req: IncomingMessage): RequestInfo {
+  const forwardedProto = req.headers["x-forwarded-proto"];
+  return {
+    ip: req.socket.remoteAddress ?? null,
+    userAgent: req.headers["user-agent"] ?? null,
+    origin: req.headers.origin ?? null,
+    host: req.headers.host ?? null,
+    secure:
+      "encrypted" in req.socket || (typeof forwardedProto === "string" && forwardedProto.split(",")[0] === "https"),
+  };
+}
 
 /** Serves /api/trpc/* in this process, so the API shares one fleet and one database pool
  * with the websocket bridge instead of a second copy inside Next's bundles. */
@@ -13,11 +27,18 @@ export function serveTrpc(services: Services, req: IncomingMessage, res: ServerR
     req,
     res,
     path: url.pathname.slice(TRPC_PREFIX.length),
-    createContext: () =>
-      createContext(services, null, {
-        ip: req.socket.remoteAddress ?? null,
-        userAgent: req.headers["user-agent"] ?? null,
-      }),
+    createContext: async () => {
+      let actor;
+      try {
+        actor = await authenticate(services, req.headers);
+      } catch (error) {
+        if (error instanceof BadCredentialsError) throw new TRPCError({ code: "UNAUTHORIZED", message: error.message });
+        throw error;
+      }
+      return createContext(services, actor, requestInfo(req), {
+        setCookie: (cookie) => res.appendHeader("set-cookie", cookie),
+      });
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`trpc ${path ?? "?"} failed:`, error);
     },

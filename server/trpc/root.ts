@@ -1,8 +1,24 @@
+import { authRouter } from "../routers/auth";
+import { bindingsRouter } from "../routers/bindings";
+import { environmentsRouter } from "../routers/environments";
+import { rolesRouter } from "../routers/roles";
+import { settingsRouter } from "../routers/settings";
 import { systemRouter } from "../routers/system";
+import { teamsRouter } from "../routers/teams";
+import { tokensRouter } from "../routers/tokens";
+import { usersRouter } from "../routers/users";
 import { createCallerFactory, createTRPCRouter } from "./init";
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
+  auth: authRouter,
+  users: usersRouter,
+  teams: teamsRouter,
+  roles: rolesRouter,
+  bindings: bindingsRouter,
+  tokens: tokensRouter,
+  settings: settingsRouter,
+  environments: environmentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

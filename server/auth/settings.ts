@@ -1,0 +1,8 @@
+import type { PrismaClient } from "../generated/prisma/client";
+
+export const REQUIRE_2FA_KEY = "auth.requireTwoFactor";
+
+export async function requireTwoFactorForEveryone(prisma: PrismaClient): Promise<boolean> {
+  const row = await prisma.setting.findUnique({ where: { key: REQUIRE_2FA_KEY } });
+  return row?.value === true;
+}

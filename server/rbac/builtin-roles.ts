@@ -1,0 +1,54 @@
+import { allPermissions, environmentPermissions, type Permission } from "./catalogue";
+
+export interface BuiltinRole {
+  name: string;
+  description: string;
+  permissions: readonly Permission[];
+}
+
+const reads = environmentPermissions.filter((p) => p.endsWith(".read"));
+
+export const builtinRoles: readonly BuiltinRole[] = [
+  {
+    name: "Administrator",
+    description: "Everything, everywhere, including users, roles and settings.",
+    permissions: allPermissions,
+  },
+  {
+    name: "Environment admin",
+    description: "Everything inside the environments it is bound to, host access included.",
+    permissions: environmentPermissions,
+  },
+  {
+    name: "Operator",
+    description: "Runs workloads: lifecycle, create (no host access), delete, console, logs, pulls, deploys.",
+    permissions: [
+      ...reads,
+      "container.lifecycle",
+      "container.create",
+      "container.delete",
+      "container.exec",
+      "container.attach",
+      "container.logs",
+      "container.files.read",
+      "image.pull",
+      "volume.create",
+      "network.create",
+      "service.create",
+      "service.update",
+      "stack.deploy",
+    ],
+  },
+  {
+    name: "Helpdesk",
+    description: "Looks and helps: read everything, logs and the console.",
+    permissions: [...reads, "container.logs", "container.exec"],
+  },
+  {
+    name: "Read-only",
+    description: "Sees everything it is bound to and changes nothing.",
+    permissions: reads,
+  },
+];
+
+export const builtinRoleNames = new Set(builtinRoles.map((r) => r.name));

@@ -1,0 +1,112 @@
+// The permission catalogue: one string per action. Environment-scoped permissions can be
+// granted on one environment or on all; global ones only on all.
+
+export const environmentPermissions = [
+  "environment.read",
+  "environment.manage",
+  "container.read",
+  "container.lifecycle",
+  "container.create",
+  "container.create.privileged",
+  "container.delete",
+  "container.exec",
+  "container.attach",
+  "container.logs",
+  "container.inspect.secrets",
+  "container.files.read",
+  "container.files.write",
+  "image.read",
+  "image.pull",
+  "image.push",
+  "image.delete",
+  "volume.read",
+  "volume.create",
+  "volume.delete",
+  "network.read",
+  "network.create",
+  "network.delete",
+  "node.read",
+  "node.manage",
+  "service.read",
+  "service.create",
+  "service.update",
+  "service.delete",
+  "stack.read",
+  "stack.deploy",
+  "stack.delete",
+  "secret.read",
+  "secret.write",
+  "config.read",
+  "config.write",
+] as const;
+
+export const globalPermissions = [
+  "registry.manage",
+  "user.manage",
+  "role.manage",
+  "audit.read",
+  "settings.manage",
+] as const;
+
+export type EnvironmentPermission = (typeof environmentPermissions)[number];
+export type GlobalPermission = (typeof globalPermissions)[number];
+export type Permission = EnvironmentPermission | GlobalPermission;
+
+export const allPermissions: readonly Permission[] = [...environmentPermissions, ...globalPermissions];
+
+const environmentSet = new Set<string>(environmentPermissions);
+const allSet = new Set<string>(allPermissions);
+
+export function isPermission(value: string): value is Permission {
+  return allSet.has(value);
+}
+
+export function isEnvironmentScoped(permission: Permission): permission is EnvironmentPermission {
+  return environmentSet.has(permission);
+}
+
+/** What each permission lets one do, for the role editor. */
+export const permissionDescriptions: Record<Permission, string> = {
+  "environment.read": "See the environment and its status",
+  "environment.manage": "Add, edit and remove environments",
+  "container.read": "List and inspect containers",
+  "container.lifecycle": "Start, stop, restart, kill, pause, rename and update containers",
+  "container.create": "Create containers with plain options",
+  "container.create.privileged":
+    "Create or change workloads with host access (privileged, capabilities, devices, bind mounts, host namespaces)",
+  "container.delete": "Remove containers",
+  "container.exec": "Open a console in a container",
+  "container.attach": "Attach to a container's main process",
+  "container.logs": "Read container logs",
+  "container.inspect.secrets": "See values of secret-looking environment variables",
+  "container.files.read": "Browse and download files in containers",
+  "container.files.write": "Upload files into containers",
+  "image.read": "List and inspect images",
+  "image.pull": "Pull images",
+  "image.push": "Push images",
+  "image.delete": "Remove images",
+  "volume.read": "List and inspect volumes",
+  "volume.create": "Create volumes",
+  "volume.delete": "Remove volumes",
+  "network.read": "List and inspect networks",
+  "network.create": "Create networks and connect containers",
+  "network.delete": "Remove networks",
+  "node.read": "List and inspect swarm nodes",
+  "node.manage": "Drain, promote, label and remove swarm nodes",
+  "service.read": "List and inspect services and tasks",
+  "service.create": "Create services",
+  "service.update": "Update and scale services",
+  "service.delete": "Remove services",
+  "stack.read": "List stacks",
+  "stack.deploy": "Deploy and update stacks",
+  "stack.delete": "Remove stacks",
+  "secret.read": "List secrets (never their data)",
+  "secret.write": "Create and remove secrets",
+  "config.read": "List and read configs",
+  "config.write": "Create and remove configs",
+  "registry.manage": "Manage registry credentials",
+  "user.manage": "Manage users and teams",
+  "role.manage": "Manage roles and role bindings",
+  "audit.read": "Read the audit trail and replay console sessions",
+  "settings.manage": "Change instance settings (two-factor policy, retention)",
+};

@@ -1,0 +1,104 @@
+// Calls the real routers in-process (createCaller) as any actor, against the real database
+// (DATABASE_URL when set, else an embedded one). Tables are emptied when a harness opens, so
+// test files do not see each other's rows.
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "../auth/passwords";
+import { SecretBox } from "../crypto/secret-box";
+import { ensureBuiltinRoles, loadEffectivePermissions } from "../rbac/permissions";
+import { createContext, localRequest, type Actor, type RequestInfo, type Services } from "../trpc/context";
+import { createCaller } from "../trpc/root";
+import { openTestDatabase } from "./database";
+
+export type Harness = Awaited<ReturnType<typeof openHarness>>;
+
+export const TEST_PASSWORD = "correct horse battery staple";
+
+export async function openHarness() {
+  const db = await openTestDatabase();
+  const { prisma } = db;
+  const tables = await prisma.$queryRaw<{ tablename: string }[]>`
+    SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  if (tables.length) {
+    await prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`);
+  }
+  await ensureBuiltinRoles(prisma);
+  const services: Services = {
+    prisma,
+    secrets: SecretBox.fromKey(randomBytes(32)),
+    version: "test",
+    embeddedDatabase: db.embedded,
+  };
+
+  async function actorFor(userId: string, via: "session" | "token" = "token"): Promise<Actor> {
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+    return {
+      userId,
+      username: user.username,
+      displayName: user.displayName,
+      via,
+      sessionId: null,
+      tokenId: null,
+      permissions: await loadEffectivePermissions(prisma, userId),
+      totpEnabled: user.totpEnabled,
+      mustEnrollTotp: false,
+    };
+  }
+
+  /** A caller as `actor` (null: anonymous); cookies the procedures set land in `cookies`. */
+  function caller(actor: Actor | null, request: Partial<RequestInfo> = {}) {
+    const cookies: string[] = [];
+    const api = createCaller(
+      createContext(services, actor, localRequest(request), { setCookie: (c) => cookies.push(c) }),
+    );
+    // The caller is itself a proxy of procedure paths; answer `cookies` before it does.
+    return new Proxy(api, {
+      get: (target, key): unknown => (key === "cookies" ? cookies : Reflect.get(target, key)),
+    }) as typeof api & { cookies: string[] };
+  }
+
+  let counter = 0;
+  /** A user holding `roles` (built-in or custom role names) on a scope (null: everywhere). */
+  async function makeUser(roles: { role: string; environmentId?: string | null }[] = [], username?: string) {
+    const user = await prisma.user.create({
+      data: { username: username ?? `user${++counter}-${Date.now()}`, passwordHash: await hashPassword(TEST_PASSWORD) },
+    });
+    for (const { role, environmentId = null } of roles) {
+      const row = await prisma.role.findUniqueOrThrow({ where: { name: role } });
+      await prisma.roleBinding.create({ data: { roleId: row.id, userId: user.id, environmentId } });
+    }
+    return user;
+  }
+
+  /** A role holding exactly `permissions`. */
+  async function makeRole(permissions: string[], name = `role-${++counter}-${Date.now()}`) {
+    return prisma.role.create({ data: { name, permissions } });
+  }
+
+  async function makeEnvironment(name = `env-${++counter}`) {
+    return prisma.environment.create({ data: { name, url: "unix:///var/run/nothing.sock" } });
+  }
+
+  /** A digest of every table's rows, to prove a refused call changed nothing. */
+  async function snapshot(): Promise<Record<string, string>> {
+    const digests: Record<string, string> = {};
+    for (const { tablename } of tables) {
+      const [row] = await prisma.$queryRawUnsafe<{ d: string | null }[]>(
+        `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM "${tablename}" t`,
+      );
+      digests[tablename] = row?.d ?? "";
+    }
+    return digests;
+  }
+
+  return {
+    services,
+    prisma,
+    caller,
+    actorFor,
+    makeUser,
+    makeRole,
+    makeEnvironment,
+    snapshot,
+    close: () => db.cleanup(),
+  };
+}
