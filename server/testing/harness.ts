@@ -16,6 +16,17 @@ export const TEST_PASSWORD = "correct horse battery staple";
 export async function openHarness() {
   const db = await openTestDatabase();
   const { prisma } = db;
+  if (!db.embedded) {
+    // These tests empty the database they are given: never one that is not meant for it.
+    const [row] = await prisma.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
+    if (!/(test|ci)/i.test(row?.name ?? "")) {
+      await db.cleanup();
+      throw new Error(
+        `Refusing to empty database "${row?.name}": integration tests wipe the DATABASE_URL they get; ` +
+          `give them a database whose name contains "test" or "ci".`,
+      );
+    }
+  }
   const tables = await prisma.$queryRaw<{ tablename: string }[]>`
     SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
   if (tables.length) {
