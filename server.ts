@@ -5,6 +5,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import next from "next";
+import { reconcileOpenIntents } from "./server/audit/reconcile";
+import { pruneAudit, retentionDays } from "./server/audit/retention";
+import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
 import { startDatabase, type DatabaseHandle } from "./server/db";
 import { ensureBuiltinRoles } from "./server/rbac/permissions";
@@ -48,7 +51,29 @@ async function main(): Promise<void> {
 
   await ensureBuiltinRoles(database.prisma);
   const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
-  const services: Services = { prisma: database.prisma, secrets, version, embeddedDatabase: database.embedded };
+  const audit = new AuditWriter(database.prisma);
+  const reconciled = await reconcileOpenIntents(database.prisma, audit);
+  if (reconciled) console.log(`audit: ${reconciled} action(s) interrupted by the last stop were recorded as such`);
+  // Retention: prune what is older than the setting, at start and then daily.
+  const prune = async () => {
+    const days = await retentionDays(database.prisma);
+    const pruned = await pruneAudit(database.prisma, new Date(Date.now() - days * 86_400_000));
+    if (pruned) console.log(`audit: pruned ${pruned} event(s) older than ${days} days (checkpoint recorded)`);
+  };
+  const pruneTimer = setInterval(
+    () => void prune().catch((e: unknown) => console.error("audit prune:", e)),
+    86_400_000,
+  );
+  pruneTimer.unref();
+  await prune().catch((e: unknown) => console.error("audit prune:", e));
+
+  const services: Services = {
+    prisma: database.prisma,
+    secrets,
+    audit,
+    version,
+    embeddedDatabase: database.embedded,
+  };
   publishServices(services);
 
   // Next adds its own `upgrade` listener to whatever server it is given and closes sockets
@@ -106,6 +131,7 @@ async function main(): Promise<void> {
       console.error("shutdown took over 10 s; exiting");
       process.exit(1);
     }, 10_000).unref();
+    clearInterval(pruneTimer);
     ws.closeAll();
     server.close();
     server.closeIdleConnections();

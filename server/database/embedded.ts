@@ -1,7 +1,7 @@
 // The embedded default: when DATABASE_URL is unset, Stevedore runs Postgres itself (PGlite,
 // Postgres compiled to WebAssembly) and serves it over the wire protocol on loopback, so the
 // app talks to it through exactly the same `pg` adapter as to a real server.
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -38,10 +38,15 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 8 });
     await server.start();
     const opened = db;
+    const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    // Tools (npm run audit:verify, psql) reach the running server's database through this.
+    const urlFile = path.join(dataDir, "postgres.url");
+    await writeFile(urlFile, url + "\n", { mode: 0o600 });
     return {
-      url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+      url,
       dataDir,
       async stop() {
+        await rm(urlFile, { force: true });
         await server.stop();
         await opened.close();
         await lock.release();

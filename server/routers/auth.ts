@@ -51,6 +51,8 @@ export const authRouter = createTRPCRouter({
           await tx.roleBinding.create({ data: { roleId: admin.id, userId: created.id, environmentId: null } });
           return created;
         });
+        ctx.audit.actor(user.id, user.username);
+        ctx.audit.target("user", user.id, user.username);
         const session = await createSession(prisma, user.id, ctx.request);
         ctx.response.setCookie(sessionCookie(session.token, session.expiresAt, ctx.request.secure));
         return { id: user.id, username: user.username };
@@ -96,6 +98,7 @@ export const authRouter = createTRPCRouter({
       };
 
       const user = await prisma.user.findUnique({ where: { username: input.username } });
+      if (user) ctx.audit.target("user", user.id, user.username);
       const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
       if (!user || !passwordOk) return fail("Wrong username or password.");
       if (user.disabled) throw new TRPCError({ code: "FORBIDDEN", message: "This account is disabled." });
@@ -120,6 +123,7 @@ export const authRouter = createTRPCRouter({
         }
       }
 
+      ctx.audit.actor(user.id, user.username);
       await clearFailures(prisma, [keys[0]!]);
       await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
       const session = await createSession(prisma, user.id, ctx.request);

@@ -49,7 +49,7 @@ export const bindingsRouter = createTRPCRouter({
       if (input.teamId && !(await prisma.team.findUnique({ where: { id: input.teamId } }))) {
         throw new TRPCError({ code: "NOT_FOUND", message: "No such team." });
       }
-      return prisma.roleBinding.create({
+      const binding = await prisma.roleBinding.create({
         data: {
           roleId: input.roleId,
           userId: input.userId ?? null,
@@ -57,6 +57,8 @@ export const bindingsRouter = createTRPCRouter({
           environmentId: input.environmentId,
         },
       });
+      ctx.audit.target("binding", binding.id, role.name);
+      return binding;
     }),
 
   remove: permittedProcedure("role.manage")

@@ -40,10 +40,12 @@ export const environmentsRouter = createTRPCRouter({
     .input(z.object({ name, url: dockerUrl }))
     .mutation(async ({ ctx, input }) => {
       try {
-        return await ctx.services.prisma.environment.create({
+        const environment = await ctx.services.prisma.environment.create({
           data: input,
           select: { id: true, name: true, url: true, createdAt: true },
         });
+        ctx.audit.target("environment", environment.id, environment.name);
+        return environment;
       } catch (error) {
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
           throw new TRPCError({ code: "CONFLICT", message: `An environment named ${input.name} exists already.` });

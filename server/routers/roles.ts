@@ -40,9 +40,11 @@ export const rolesRouter = createTRPCRouter({
         });
       }
       try {
-        return await ctx.services.prisma.role.create({
+        const role = await ctx.services.prisma.role.create({
           data: { name: input.name, description: input.description || null, permissions: input.permissions },
         });
+        ctx.audit.target("role", role.id, role.name);
+        return role;
       } catch (error) {
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
           throw new TRPCError({ code: "CONFLICT", message: `A role named ${input.name} exists already.` });

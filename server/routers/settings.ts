@@ -1,20 +1,39 @@
 import { z } from "zod";
+import { RETENTION_KEY, retentionDays } from "../audit/retention";
 import { REQUIRE_2FA_KEY, requireTwoFactorForEveryone } from "../auth/settings";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 
 export const settingsRouter = createTRPCRouter({
   get: permittedProcedure("settings.manage").query(async ({ ctx }) => ({
     requireTwoFactor: await requireTwoFactorForEveryone(ctx.services.prisma),
+    auditRetentionDays: await retentionDays(ctx.services.prisma),
   })),
 
   update: permittedProcedure("settings.manage")
-    .input(z.object({ requireTwoFactor: z.boolean() }))
+    .input(
+      z.object({
+        requireTwoFactor: z.boolean().optional(),
+        auditRetentionDays: z
+          .number()
+          .int()
+          .min(7, "Keep the audit trail at least 7 days.")
+          .max(3650, "At most 3650 days.")
+          .optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      await ctx.services.prisma.setting.upsert({
-        where: { key: REQUIRE_2FA_KEY },
-        create: { key: REQUIRE_2FA_KEY, value: input.requireTwoFactor },
-        update: { value: input.requireTwoFactor },
-      });
-      return { requireTwoFactor: input.requireTwoFactor };
+      const { prisma } = ctx.services;
+      const writes: [string, boolean | number | undefined][] = [
+        [REQUIRE_2FA_KEY, input.requireTwoFactor],
+        [RETENTION_KEY, input.auditRetentionDays],
+      ];
+      for (const [key, value] of writes) {
+        if (value === undefined) continue;
+        await prisma.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+      }
+      return {
+        requireTwoFactor: await requireTwoFactorForEveryone(prisma),
+        auditRetentionDays: await retentionDays(prisma),
+      };
     }),
 });

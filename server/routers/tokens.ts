@@ -34,6 +34,7 @@ export const tokensRouter = createTRPCRouter({
           input.name,
           input.expiresInDays,
         );
+        ctx.audit.target("token", row.id, row.name);
         return { token, id: row.id, name: row.name, expiresAt: row.expiresAt };
       } catch (error) {
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {

@@ -52,7 +52,7 @@ export const usersRouter = createTRPCRouter({
       if (await prisma.user.findUnique({ where: { username: input.username } })) {
         throw new TRPCError({ code: "CONFLICT", message: `The username ${input.username} is taken.` });
       }
-      return prisma.user.create({
+      const created = await prisma.user.create({
         data: {
           username: input.username,
           displayName: input.displayName || null,
@@ -61,6 +61,8 @@ export const usersRouter = createTRPCRouter({
         },
         select: publicUser,
       });
+      ctx.audit.target("user", created.id, created.username);
+      return created;
     }),
 
   update: permittedProcedure("user.manage")

@@ -3,6 +3,7 @@
 // test files do not see each other's rows.
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../auth/passwords";
+import { AuditWriter } from "../audit/writer";
 import { SecretBox } from "../crypto/secret-box";
 import { ensureBuiltinRoles, loadEffectivePermissions } from "../rbac/permissions";
 import { createContext, localRequest, type Actor, type RequestInfo, type Services } from "../trpc/context";
@@ -36,6 +37,7 @@ export async function openHarness() {
   const services: Services = {
     prisma,
     secrets: SecretBox.fromKey(randomBytes(32)),
+    audit: new AuditWriter(prisma),
     version: "test",
     embeddedDatabase: db.embedded,
   };
@@ -89,10 +91,12 @@ export async function openHarness() {
     return prisma.environment.create({ data: { name, url: "unix:///var/run/nothing.sock" } });
   }
 
-  /** A digest of every table's rows, to prove a refused call changed nothing. */
+  /** A digest of every table's rows, to prove a refused call changed nothing (but the
+   * audit trail, which records the refusal). */
   async function snapshot(): Promise<Record<string, string>> {
     const digests: Record<string, string> = {};
     for (const { tablename } of tables) {
+      if (tablename.startsWith("Audit")) continue;
       const [row] = await prisma.$queryRawUnsafe<{ d: string | null }[]>(
         `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM "${tablename}" t`,
       );

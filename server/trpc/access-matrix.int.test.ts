@@ -100,6 +100,11 @@ describe("access matrix", () => {
       const before = await h.snapshot();
       expect(await codeOf(call(h.caller(await h.actorFor(without.id)), procedure.path, input))).toBe("FORBIDDEN");
       expect(await h.snapshot()).toEqual(before);
+      // …and the refusal is on the record.
+      const denied = await h.prisma.auditEvent.findFirst({
+        where: { actorUserId: without.id, action: procedure.path },
+      });
+      expect(denied).toMatchObject({ outcome: "denied", permission: access.permission });
 
       const only = await h.makeRole([access.permission]);
       const scoped = isEnvironmentScoped(access.permission) && !access.everywhere;

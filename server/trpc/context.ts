@@ -1,6 +1,7 @@
 // The tRPC context is built by one pure function from (services, actor, request info), so
 // HTTP, the websocket bridge and tests all share it. Who the actor is gets decided before,
 // by server/auth/authenticate.ts.
+import type { AuditWriter } from "../audit/writer";
 import type { SecretBox } from "../crypto/secret-box";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { EffectivePermissions } from "../rbac/permissions";
@@ -33,6 +34,7 @@ export interface Actor {
 export interface Services {
   prisma: PrismaClient;
   secrets: SecretBox;
+  audit: AuditWriter;
   version: string;
   embeddedDatabase: boolean;
 }

@@ -5,7 +5,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { isEnvironmentScoped, type Permission } from "../rbac/catalogue";
 import { can, canSomewhere, environmentsWith } from "../rbac/permissions";
-import type { Context } from "./context";
+import type { Actor, Context } from "./context";
+import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
+import { AuditWriteError } from "../audit/writer";
 import { originProblem } from "./origin";
 
 export type Access =
@@ -34,6 +36,49 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/**
+ * The record, written here and nowhere else by hand: every mutation's event is written
+ * before it runs (if it cannot be, the mutation does not run) and completed after; every
+ * refused call, query or mutation, is recorded as denied.
+ */
+const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }) => {
+  const started = performance.now();
+  const permission = meta?.access.kind === "permission" ? meta.access.permission : null;
+  const input = await getRawInput().catch(() => undefined);
+  const entry = entryFor(ctx, path, permission, input);
+  const note = newAuditNote();
+  const writer = ctx.services.audit;
+  let intentId: string | null = null;
+  if (type === "mutation") {
+    try {
+      intentId = await writer.begin(entry);
+    } catch (error) {
+      if (error instanceof AuditWriteError) {
+        console.error(`audit: cannot write the intent of ${path}:`, error.cause);
+        throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: error.message, cause: error });
+      }
+      throw error;
+    }
+  }
+  const result = await next({ ctx: { audit: note } });
+  const error = result.ok ? null : result.error;
+  const outcome = outcomeOf(error);
+  const completion = {
+    outcome,
+    error: error?.message ?? null,
+    durationMs: Math.round(performance.now() - started),
+    patch: note.patch,
+  };
+  try {
+    if (intentId) await writer.complete(intentId, completion);
+    else if (outcome === "denied") await writer.record(entry, completion);
+  } catch (cause) {
+    // The action ran (or was refused); its event stays pending and is reconciled at start.
+    console.error(`audit: cannot complete the event of ${path}:`, cause);
+  }
+  return result;
+});
+
 /** Mutations from a browser must come from Stevedore's own pages (no cross-site requests). */
 const sameOrigin = t.middleware(({ ctx, type, next }) => {
   if (type === "mutation") {
@@ -43,18 +88,22 @@ const sameOrigin = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.meta({ access: { kind: "public" } }).use(sameOrigin);
+export const publicProcedure = t.procedure
+  .meta({ access: { kind: "public" } })
+  .use(audited)
+  .use(sameOrigin);
 
-const requireActor = t.middleware(({ ctx, next }) => {
-  if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
-  return next({ ctx: { ...ctx, actor: ctx.actor } });
-});
+function signedIn(actor: Context["actor"]): Actor {
+  if (!actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return actor;
+}
 
 /** Signed in; nothing more. For one's own profile, sessions and tokens. */
 export const authedProcedure = t.procedure
   .meta({ access: { kind: "authenticated" } })
+  .use(audited)
   .use(sameOrigin)
-  .use(requireActor);
+  .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } }));
 
 /** Signed in, two-factor enrolled where required, and holding `permission`: on the
  * input's `environmentId` when the permission is environment-scoped and the input names
@@ -64,10 +113,10 @@ export function permittedProcedure(permission: Permission, options: { everywhere
   const everywhere = options.everywhere ?? false;
   return t.procedure
     .meta({ access: { kind: "permission", permission, everywhere } })
+    .use(audited)
     .use(sameOrigin)
-    .use(requireActor)
     .use(async ({ ctx, getRawInput, next }) => {
-      const { actor } = ctx;
+      const actor = signedIn(ctx.actor);
       if (actor.mustEnrollTotp) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in first (Profile)." });
       }
@@ -86,6 +135,6 @@ export function permittedProcedure(permission: Permission, options: { everywhere
       if (!allowed) {
         throw new TRPCError({ code: "FORBIDDEN", message: `You do not have the ${permission} permission here.` });
       }
-      return next({ ctx: { ...ctx, scope: environmentsWith(actor.permissions, permission) } });
+      return next({ ctx: { actor, scope: environmentsWith(actor.permissions, permission) } });
     });
 }

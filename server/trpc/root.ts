@@ -1,3 +1,4 @@
+import { auditRouter } from "../routers/audit";
 import { authRouter } from "../routers/auth";
 import { bindingsRouter } from "../routers/bindings";
 import { environmentsRouter } from "../routers/environments";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   tokens: tokensRouter,
   settings: settingsRouter,
   environments: environmentsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

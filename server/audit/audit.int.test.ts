@@ -1,0 +1,227 @@
+// The audit trail against the real database: one event per mutation, denied calls,
+// tampering found at the right event, fail-closed writes, redaction, concurrency,
+// pruning and crash reconciliation.
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openHarness, type Harness } from "../testing/harness";
+import { appRouter } from "../trpc/root";
+import type { Actor } from "../trpc/context";
+import { reconcileOpenIntents } from "./reconcile";
+import { pruneAudit } from "./retention";
+import { verifyAuditChain } from "./verify";
+
+let h: Harness;
+let admin: Actor;
+
+beforeAll(async () => {
+  h = await openHarness();
+  admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "auditor-admin")).id);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+/** JSON of database rows (chainSeq is a bigint). */
+const dump = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+
+function call(api: object, path: string, input: unknown): Promise<unknown> {
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], api);
+  return (fn as (input: unknown) => Promise<unknown>)(input);
+}
+
+const mutations = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+  .filter(([, p]) => p._def.type === "mutation")
+  .map(([path]) => path);
+
+describe("every mutation is on the record", () => {
+  it.each(mutations)("%s leaves exactly one event with actor, action, target and outcome", async (path) => {
+    const env = await h.makeEnvironment(`audit-${path}`);
+    const input = { environmentId: env.id, id: `target-of-${path}` };
+    const before = await h.prisma.auditEvent.count();
+    const code = await codeOf(call(h.caller(admin), path, input));
+    const events = await h.prisma.auditEvent.findMany({ where: { action: path }, orderBy: { time: "desc" }, take: 2 });
+    expect(await h.prisma.auditEvent.count()).toBe(before + 1);
+    const event = events[0]!;
+    expect(event.actorUserId).toBe(admin.userId);
+    expect(event.actorUsername).toBe(admin.username);
+    expect(event.outcome).toBe(
+      code === "OK" ? "ok" : ["UNAUTHORIZED", "FORBIDDEN", "TOO_MANY_REQUESTS"].includes(code) ? "denied" : "error",
+    );
+    expect(event.chainSeq).not.toBeNull();
+    expect(event.environmentId).toBe(env.id);
+    if (code !== "OK") expect(event.error).toBeTruthy();
+    expect(event.targetKind).toBeTruthy();
+    expect(event.targetId).toBe(`target-of-${path}`);
+  });
+
+  it("records a refused call as denied, query or mutation", async () => {
+    const nobody = await h.actorFor((await h.makeUser([], "no-rights")).id);
+    expect(await codeOf(h.caller(nobody).users.list())).toBe("FORBIDDEN");
+    expect(await codeOf(h.caller(nobody).users.remove({ id: admin.userId }))).toBe("FORBIDDEN");
+    const denied = await h.prisma.auditEvent.findMany({
+      where: { actorUserId: nobody.userId },
+      orderBy: { chainSeq: "asc" },
+    });
+    expect(denied.map((e) => [e.action, e.outcome, e.permission])).toEqual([
+      ["users.list", "denied", "user.manage"],
+      ["users.remove", "denied", "user.manage"],
+    ]);
+    expect(denied[1]!.targetId).toBe(admin.userId);
+  });
+
+  it("records a failed sign-in with the attempted username and a successful one with its user", async () => {
+    const user = await h.makeUser([], "signer");
+    await codeOf(h.caller(null, { ip: "10.7.7.7" }).auth.login({ username: "signer", password: "definitely wrong" }));
+    await h
+      .caller(null, { ip: "10.7.7.8" })
+      .auth.login({ username: "signer", password: "correct horse battery staple" });
+    const events = await h.prisma.auditEvent.findMany({
+      where: { action: "auth.login", actorUsername: "signer" },
+      orderBy: { chainSeq: "asc" },
+    });
+    expect(events.map((e) => [e.outcome, e.ip, e.actorUserId])).toEqual([
+      ["denied", "10.7.7.7", null],
+      ["ok", "10.7.7.8", user.id],
+    ]);
+    expect(dump(events)).not.toContain("definitely wrong");
+    expect(dump(events)).not.toContain("correct horse");
+  });
+});
+
+describe("secrets never reach the record", () => {
+  it("redacts passwords and secret-looking environment variables in events and exports", async () => {
+    const api = h.caller(admin);
+    await api.users.create({ username: "redact-me", password: "a secret passphrase 77" });
+    // Unknown fields are kept in the record as sent (what was attempted), redacted.
+    await codeOf(
+      call(api, "environments.create", {
+        name: "e",
+        url: "tcp://x:1",
+        env: ["DB_PASSWORD=hunter2-db"],
+        registryPassword: "reg-pw-9",
+      }),
+    );
+    const stored = dump(await h.prisma.auditEvent.findMany());
+    for (const secret of ["a secret passphrase 77", "hunter2-db", "reg-pw-9"]) expect(stored).not.toContain(secret);
+    for (const format of ["csv", "ndjson"] as const) {
+      const { content } = await api.audit.export({ format });
+      for (const secret of ["a secret passphrase 77", "hunter2-db", "reg-pw-9"]) expect(content).not.toContain(secret);
+      expect(content).toContain("redact-me");
+    }
+  });
+});
+
+describe("fail closed", () => {
+  it("a mutation whose event cannot be written does not run, and the caller is told why", async () => {
+    const api = h.caller(admin);
+    // A real fault: the table the writer needs is gone for a moment.
+    await h.prisma.$executeRawUnsafe(`ALTER TABLE "AuditEvent" RENAME TO "AuditEvent_away"`);
+    try {
+      await expect(api.environments.create({ name: "must-not-exist", url: "tcp://10.0.0.1:2375" })).rejects.toThrow(
+        /audit trail cannot be written, so nothing was done/,
+      );
+    } finally {
+      await h.prisma.$executeRawUnsafe(`ALTER TABLE "AuditEvent_away" RENAME TO "AuditEvent"`);
+    }
+    expect(await h.prisma.environment.findUnique({ where: { name: "must-not-exist" } })).toBeNull();
+  });
+});
+
+describe("the hash chain", () => {
+  beforeEach(async () => {
+    await h.prisma.$executeRawUnsafe(`TRUNCATE "AuditEvent", "AuditCheckpoint"`);
+    const api = h.caller(admin);
+    for (let i = 0; i < 10; i++) await api.teams.create({ name: `chain-${Date.now()}-${i}` });
+  });
+
+  async function seqAt(n: number) {
+    const rows = await h.prisma.auditEvent.findMany({ orderBy: { chainSeq: "asc" } });
+    return rows[n]!;
+  }
+
+  it("verifies when untouched", async () => {
+    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 10, firstBad: null });
+  });
+
+  it("names an edited event", async () => {
+    const victim = await seqAt(4);
+    await h.prisma.$executeRaw`UPDATE "AuditEvent" SET "actorUsername" = 'someone-else' WHERE id = ${victim.id}`;
+    const result = await verifyAuditChain(h.prisma);
+    expect(result.ok).toBe(false);
+    expect(result.firstBad).toMatchObject({ chainSeq: victim.chainSeq!.toString(), id: victim.id });
+    expect(result.firstBad!.problem).toMatch(/changed/);
+  });
+
+  it("names a deleted event", async () => {
+    const victim = await seqAt(6);
+    await h.prisma.$executeRaw`DELETE FROM "AuditEvent" WHERE id = ${victim.id}`;
+    const result = await verifyAuditChain(h.prisma);
+    expect(result.firstBad).toMatchObject({ chainSeq: victim.chainSeq!.toString() });
+    expect(result.firstBad!.problem).toMatch(/missing/);
+  });
+
+  it("names an inserted event", async () => {
+    const at = await seqAt(3);
+    // Make room after #4 and slip a forged event in, with a plausible hash of its own.
+    await h.prisma
+      .$executeRaw`UPDATE "AuditEvent" SET "chainSeq" = "chainSeq" + 1000 WHERE "chainSeq" > ${at.chainSeq}`;
+    await h.prisma
+      .$executeRaw`UPDATE "AuditEvent" SET "chainSeq" = "chainSeq" - 999 WHERE "chainSeq" > ${at.chainSeq! + 1000n}`;
+    await h.prisma.$executeRaw`
+      INSERT INTO "AuditEvent" (id, "chainSeq", time, action, outcome, "prevHash", hash)
+      VALUES ('forged', ${at.chainSeq! + 1n}, now(), 'users.remove', 'ok', ${at.hash}, ${"f".repeat(64)})`;
+    const result = await verifyAuditChain(h.prisma);
+    expect(result.firstBad).toMatchObject({ chainSeq: (at.chainSeq! + 1n).toString(), id: "forged" });
+  });
+
+  it("stays one chain under concurrent writers", async () => {
+    const api = h.caller(admin);
+    await Promise.all(Array.from({ length: 25 }, (_, i) => api.teams.create({ name: `race-${Date.now()}-${i}` })));
+    const rows = await h.prisma.auditEvent.findMany({ orderBy: { chainSeq: "asc" } });
+    expect(rows.map((r) => Number(r.chainSeq))).toEqual(rows.map((_, i) => Number(rows[0]!.chainSeq) + i));
+    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 35 });
+  });
+
+  it("prunes old events and still verifies from the checkpoint", async () => {
+    const fifth = await seqAt(4);
+    await h.prisma
+      .$executeRaw`UPDATE "AuditEvent" SET time = now() - interval '400 days' WHERE "chainSeq" <= ${fifth.chainSeq}`;
+    expect(await pruneAudit(h.prisma, new Date(Date.now() - 365 * 86_400_000))).toBe(5);
+    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 5 });
+    await h.caller(admin).teams.create({ name: `after-prune-${Date.now()}` });
+    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 6 });
+  });
+
+  it("completes intents left open by a crash as interrupted", async () => {
+    const id = await h.services.audit.begin({ action: "environments.remove", actorUsername: "ghost" });
+    expect(await reconcileOpenIntents(h.prisma, h.services.audit)).toBe(1);
+    const row = await h.prisma.auditEvent.findUniqueOrThrow({ where: { id } });
+    expect(row.outcome).toBe("interrupted");
+    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 11 });
+  });
+});
+
+describe("search and export", () => {
+  it("filters by actor, action, outcome and target text; exports what the filter shows", async () => {
+    const api = h.caller(admin);
+    await api.teams.create({ name: "findable-team-xyz" });
+    const byTarget = await api.audit.list({ target: "findable-team" });
+    expect(byTarget.items.map((e) => e.action)).toEqual(["teams.create"]);
+    const byActor = await api.audit.list({ actor: admin.username, action: "teams.", outcome: "ok", limit: 500 });
+    expect(byActor.items.every((e) => e.actorUsername === admin.username && e.action.startsWith("teams."))).toBe(true);
+    const csv = await api.audit.export({ format: "csv", target: "findable-team" });
+    expect(csv.count).toBe(1);
+    expect(csv.content.split("\r\n")[0]).toMatch(/^chainSeq,time,actorUsername/);
+    expect(csv.content).toContain("findable-team-xyz");
+  });
+});

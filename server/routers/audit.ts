@@ -1,0 +1,79 @@
+import { on } from "node:events";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { auditColumns, auditFilter, auditWhere, presentAuditRow, toCsv, toNdjson } from "../audit/query";
+import { verifyAuditChain } from "../audit/verify";
+import { createTRPCRouter, permittedProcedure } from "../trpc/init";
+
+const EXPORT_LIMIT = 100_000;
+
+export const auditRouter = createTRPCRouter({
+  /** Newest first, filtered, a page at a time (cursor: the last chainSeq seen). */
+  list: permittedProcedure("audit.read")
+    .input(
+      auditFilter.extend({
+        cursor: z.string().regex(/^\d+$/).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { cursor, limit, ...filter } = input;
+      const rows = await ctx.services.prisma.auditEvent.findMany({
+        where: {
+          AND: [auditWhere(filter), { chainSeq: cursor ? { lt: BigInt(cursor) } : { not: null } }],
+        },
+        orderBy: { chainSeq: "desc" },
+        take: limit + 1,
+        select: auditColumns,
+      });
+      const page = rows.slice(0, limit).map(presentAuditRow);
+      return { items: page, nextCursor: rows.length > limit ? page[page.length - 1]!.chainSeq : null };
+    }),
+
+  get: permittedProcedure("audit.read")
+    .input(z.object({ id: z.string().min(1).max(64) }))
+    .query(async ({ ctx, input }) => {
+      const row = await ctx.services.prisma.auditEvent.findUnique({ where: { id: input.id }, select: auditColumns });
+      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such event." });
+      return presentAuditRow(row);
+    }),
+
+  /** Checks the whole hash chain and names the first event that does not fit. */
+  verify: permittedProcedure("audit.read").query(({ ctx }) => verifyAuditChain(ctx.services.prisma)),
+
+  /** The current filter's events as CSV or NDJSON, oldest first. */
+  export: permittedProcedure("audit.read")
+    .input(auditFilter.extend({ format: z.enum(["csv", "ndjson"]) }))
+    .query(async ({ ctx, input }) => {
+      const { format, ...filter } = input;
+      const rows = await ctx.services.prisma.auditEvent.findMany({
+        where: { AND: [auditWhere(filter), { chainSeq: { not: null } }] },
+        orderBy: { chainSeq: "asc" },
+        take: EXPORT_LIMIT,
+        select: auditColumns,
+      });
+      const presented = rows.map(presentAuditRow);
+      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      return {
+        filename: `stevedore-audit-${stamp}.${format === "csv" ? "csv" : "ndjson"}`,
+        contentType: format === "csv" ? "text/csv" : "application/x-ndjson",
+        content: format === "csv" ? toCsv(presented) : toNdjson(presented),
+        count: presented.length,
+        truncated: rows.length === EXPORT_LIMIT,
+      };
+    }),
+
+  /** New events as they are completed (server-sent events), filtered like the list. */
+  tail: permittedProcedure("audit.read")
+    .input(auditFilter.optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      const where = auditWhere(input ?? {});
+      for await (const [id] of on(ctx.services.audit.events, "event", { signal })) {
+        const row = await ctx.services.prisma.auditEvent.findFirst({
+          where: { AND: [where, { id: id as string }] },
+          select: auditColumns,
+        });
+        if (row) yield presentAuditRow(row);
+      }
+    }),
+});
