@@ -9,6 +9,8 @@ import { reconcileOpenIntents } from "./server/audit/reconcile";
 import { pruneAudit, retentionDays } from "./server/audit/retention";
 import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
+import { Fleet } from "./server/docker/index";
+import { loadFleet } from "./server/environments/load";
 import { startDatabase, type DatabaseHandle } from "./server/db";
 import { ensureBuiltinRoles } from "./server/rbac/permissions";
 import { DataDirInUseError } from "./server/database/lock";
@@ -67,10 +69,15 @@ async function main(): Promise<void> {
   pruneTimer.unref();
   await prune().catch((e: unknown) => console.error("audit prune:", e));
 
+  const fleet = new Fleet();
+  const environments = await loadFleet(database.prisma, secrets, fleet);
+  if (environments) console.log(`fleet: watching ${environments} environment(s)`);
+
   const services: Services = {
     prisma: database.prisma,
     secrets,
     audit,
+    fleet,
     version,
     embeddedDatabase: database.embedded,
   };
@@ -133,6 +140,7 @@ async function main(): Promise<void> {
     }, 10_000).unref();
     clearInterval(pruneTimer);
     ws.closeAll();
+    fleet.close();
     server.close();
     server.closeIdleConnections();
     void (async () => {

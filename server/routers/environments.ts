@@ -1,9 +1,12 @@
-// Environments as records: enough for access scoping. Connecting to them, status and the
-// fleet come with server/docker.
+// Environments: Docker endpoints. Saving one tests the connection first and says precisely
+// what failed; keys are sealed at rest and never sent back; status comes from the fleet.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { testConnection } from "../docker/index";
+import { descriptorOf, presentEnvironment } from "../environments/descriptor";
 import { Prisma } from "../generated/prisma/client";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
+import type { Services } from "../trpc/context";
 import { id, name } from "./schemas";
 
 const dockerUrl = z
@@ -15,43 +18,146 @@ const dockerUrl = z
     "Use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host.",
   );
 
+const pem = z.string().trim().max(65_536).optional();
+const connection = z.object({
+  url: dockerUrl,
+  tls: z.object({ ca: pem, cert: pem, key: pem }).optional(),
+  ssh: z.object({ privateKey: pem, passphrase: z.string().max(1024).optional() }).optional(),
+});
+const organisation = {
+  tags: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+  group: z.string().trim().max(64).optional(),
+};
+
+function sealedColumns(services: Services, input: z.infer<typeof connection>) {
+  const { secrets } = services;
+  return {
+    url: input.url,
+    tlsCa: input.tls?.ca || null,
+    tlsCert: input.tls?.cert || null,
+    tlsKeySealed: input.tls?.key ? secrets.seal(input.tls.key) : null,
+    sshKeySealed: input.ssh?.privateKey ? secrets.seal(input.ssh.privateKey) : null,
+    sshPassSealed: input.ssh?.passphrase ? secrets.seal(input.ssh.passphrase) : null,
+  };
+}
+
+/** Tries the connection; a failure becomes a BAD_REQUEST naming the cause. */
+async function checkConnection(input: z.infer<typeof connection>, name: string) {
+  try {
+    return await testConnection({ id: "connection-test", name, url: input.url, tls: input.tls, ssh: input.ssh });
+  } catch (error) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: error instanceof Error ? error.message : "The connection failed.",
+      cause: error,
+    });
+  }
+}
+
+function withStatus(services: Services, row: Parameters<typeof presentEnvironment>[0]) {
+  return { ...presentEnvironment(row), status: services.fleet.status(row.id) ?? null };
+}
+
 export const environmentsRouter = createTRPCRouter({
-  /** Only the environments the caller may read. */
-  list: permittedProcedure("environment.read").query(({ ctx }) =>
-    ctx.services.prisma.environment.findMany({
+  /** Only the environments the caller may read, each with its live status. */
+  list: permittedProcedure("environment.read").query(async ({ ctx }) => {
+    const rows = await ctx.services.prisma.environment.findMany({
       where: ctx.scope === "all" ? {} : { id: { in: [...ctx.scope] } },
       orderBy: { name: "asc" },
-      select: { id: true, name: true, url: true, createdAt: true },
-    }),
-  ),
+    });
+    return rows.map((row) => withStatus(ctx.services, row));
+  }),
 
   get: permittedProcedure("environment.read")
     .input(z.object({ environmentId: id }))
     .query(async ({ ctx, input }) => {
-      const env = await ctx.services.prisma.environment.findUnique({
-        where: { id: input.environmentId },
-        select: { id: true, name: true, url: true, createdAt: true },
-      });
-      if (!env) throw new TRPCError({ code: "NOT_FOUND", message: "No such environment." });
-      return env;
+      const row = await ctx.services.prisma.environment.findUnique({ where: { id: input.environmentId } });
+      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such environment." });
+      return withStatus(ctx.services, row);
     }),
 
+  /** Tests a connection without saving anything. */
+  test: permittedProcedure("environment.manage", { everywhere: true })
+    .input(connection)
+    .mutation(({ input }) => checkConnection(input, "connection test")),
+
   create: permittedProcedure("environment.manage", { everywhere: true })
-    .input(z.object({ name, url: dockerUrl }))
+    .input(connection.extend({ name, ...organisation, skipTest: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
+      const report = input.skipTest ? null : await checkConnection(input, input.name);
+      let row;
       try {
-        const environment = await ctx.services.prisma.environment.create({
-          data: input,
-          select: { id: true, name: true, url: true, createdAt: true },
+        row = await ctx.services.prisma.environment.create({
+          data: {
+            name: input.name,
+            tags: input.tags,
+            group: input.group || null,
+            ...sealedColumns(ctx.services, input),
+          },
         });
-        ctx.audit.target("environment", environment.id, environment.name);
-        return environment;
       } catch (error) {
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
           throw new TRPCError({ code: "CONFLICT", message: `An environment named ${input.name} exists already.` });
         }
         throw error;
       }
+      ctx.audit.target("environment", row.id, row.name);
+      ctx.services.fleet.add(descriptorOf(row, ctx.services.secrets));
+      return { ...withStatus(ctx.services, row), report };
+    }),
+
+  /** Changes name, organisation or connection (a new connection is tested first). */
+  update: permittedProcedure("environment.manage")
+    .input(
+      z.object({
+        environmentId: id,
+        name: name.optional(),
+        tags: organisation.tags.optional(),
+        group: organisation.group,
+        connection: connection.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { prisma, secrets, fleet } = ctx.services;
+      const existing = await prisma.environment.findUnique({ where: { id: input.environmentId } });
+      if (!existing) throw new TRPCError({ code: "NOT_FOUND", message: "No such environment." });
+      if (input.connection) await checkConnection(input.connection, input.name ?? existing.name);
+      const row = await prisma.environment.update({
+        where: { id: input.environmentId },
+        data: {
+          name: input.name,
+          tags: input.tags,
+          group: input.group === undefined ? undefined : input.group || null,
+          ...(input.connection ? sealedColumns(ctx.services, input.connection) : {}),
+        },
+      });
+      fleet.update(descriptorOf(row, secrets));
+      return withStatus(ctx.services, row);
+    }),
+
+  /** Stops polling an environment (no errors while paused), or starts again. */
+  setPaused: permittedProcedure("environment.manage")
+    .input(z.object({ environmentId: id, paused: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const { count } = await ctx.services.prisma.environment.updateMany({
+        where: { id: input.environmentId },
+        data: { paused: input.paused },
+      });
+      if (!count) throw new TRPCError({ code: "NOT_FOUND", message: "No such environment." });
+      const status = input.paused
+        ? ctx.services.fleet.pause(input.environmentId)
+        : await ctx.services.fleet.resume(input.environmentId);
+      return { status };
+    }),
+
+  /** Checks one environment now, instead of waiting for the next retry. */
+  probe: permittedProcedure("environment.read")
+    .input(z.object({ environmentId: id }))
+    .mutation(async ({ ctx, input }) => {
+      if (!ctx.services.fleet.has(input.environmentId)) {
+        throw new TRPCError({ code: "NOT_FOUND", message: "No such environment." });
+      }
+      return { status: await ctx.services.fleet.probe(input.environmentId) };
     }),
 
   remove: permittedProcedure("environment.manage")
@@ -59,6 +165,7 @@ export const environmentsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const { count } = await ctx.services.prisma.environment.deleteMany({ where: { id: input.environmentId } });
       if (!count) throw new TRPCError({ code: "NOT_FOUND", message: "No such environment." });
+      ctx.services.fleet.remove(input.environmentId);
       return { ok: true };
     }),
 });

@@ -3,6 +3,7 @@
 // by server/auth/authenticate.ts.
 import type { AuditWriter } from "../audit/writer";
 import type { SecretBox } from "../crypto/secret-box";
+import type { Fleet } from "../docker/index";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { EffectivePermissions } from "../rbac/permissions";
 
@@ -35,6 +36,7 @@ export interface Services {
   prisma: PrismaClient;
   secrets: SecretBox;
   audit: AuditWriter;
+  fleet: Fleet;
   version: string;
   embeddedDatabase: boolean;
 }

@@ -8,6 +8,7 @@ import { can, canSomewhere, environmentsWith } from "../rbac/permissions";
 import type { Actor, Context } from "./context";
 import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
 import { AuditWriteError } from "../audit/writer";
+import { DockerError, type DockerErrorCode } from "../docker/index";
 import { originProblem } from "./origin";
 
 export type Access =
@@ -79,6 +80,26 @@ const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }
   return result;
 });
 
+const dockerCodes: Record<DockerErrorCode, TRPCError["code"]> = {
+  unreachable: "BAD_GATEWAY",
+  timeout: "GATEWAY_TIMEOUT",
+  "not-found": "NOT_FOUND",
+  conflict: "CONFLICT",
+  engine: "BAD_REQUEST",
+  paused: "PRECONDITION_FAILED",
+  "unknown-environment": "NOT_FOUND",
+};
+
+/** server/docker's typed errors become the matching API codes, with their own messages. */
+const dockerErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DockerError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: dockerCodes[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
 /** Mutations from a browser must come from Stevedore's own pages (no cross-site requests). */
 const sameOrigin = t.middleware(({ ctx, type, next }) => {
   if (type === "mutation") {
@@ -91,6 +112,7 @@ const sameOrigin = t.middleware(({ ctx, type, next }) => {
 export const publicProcedure = t.procedure
   .meta({ access: { kind: "public" } })
   .use(audited)
+  .use(dockerErrors)
   .use(sameOrigin);
 
 function signedIn(actor: Context["actor"]): Actor {
@@ -102,6 +124,7 @@ function signedIn(actor: Context["actor"]): Actor {
 export const authedProcedure = t.procedure
   .meta({ access: { kind: "authenticated" } })
   .use(audited)
+  .use(dockerErrors)
   .use(sameOrigin)
   .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } }));
 
@@ -114,6 +137,7 @@ export function permittedProcedure(permission: Permission, options: { everywhere
   return t.procedure
     .meta({ access: { kind: "permission", permission, everywhere } })
     .use(audited)
+    .use(dockerErrors)
     .use(sameOrigin)
     .use(async ({ ctx, getRawInput, next }) => {
       const actor = signedIn(ctx.actor);
