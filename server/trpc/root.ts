@@ -2,6 +2,16 @@ import { auditRouter } from "../routers/audit";
 import { authRouter } from "../routers/auth";
 import { bindingsRouter } from "../routers/bindings";
 import { environmentsRouter } from "../routers/environments";
+import { fleetRouter } from "../routers/fleet";
+import {
+  containersRouter,
+  imagesRouter,
+  networksRouter,
+  nodesRouter,
+  servicesRouter,
+  tasksRouter,
+  volumesRouter,
+} from "../routers/resources";
 import { rolesRouter } from "../routers/roles";
 import { settingsRouter } from "../routers/settings";
 import { systemRouter } from "../routers/system";
@@ -21,6 +31,14 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   environments: environmentsRouter,
   audit: auditRouter,
+  fleet: fleetRouter,
+  containers: containersRouter,
+  images: imagesRouter,
+  volumes: volumesRouter,
+  networks: networksRouter,
+  nodes: nodesRouter,
+  services: servicesRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;

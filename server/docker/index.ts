@@ -1,0 +1,47 @@
+// server/docker: the fleet of Docker engines. Plain descriptors in, plain data and typed errors out.
+export {
+  Fleet,
+  type EnvironmentDiagnostics,
+  type FanOutCall,
+  type FanOutOptions,
+  type FleetOptions,
+  type StatusListener,
+} from "./fleet";
+export {
+  EngineClient,
+  STEVEDORE_API_VERSION,
+  dockerOptionsFor,
+  negotiateApiVersion,
+  parseEndpoint,
+  type CallOptions,
+  type EngineCall,
+  type Endpoint,
+} from "./client";
+export { testConnection, type ConnectionReport } from "./connection-test";
+export {
+  DockerConflictError,
+  DockerEngineError,
+  DockerError,
+  DockerNotFoundError,
+  DockerPausedError,
+  DockerTimeoutError,
+  DockerUnreachableError,
+  UnknownEnvironmentError,
+  classifyDockerError,
+  type DockerErrorCode,
+  type UnreachableCause,
+} from "./errors";
+export { Picture, type PictureChange, type PictureEvent, type PictureListener } from "./picture";
+export type {
+  ContainerSummary,
+  ImageSummary,
+  NetworkSummary,
+  NodeSummary,
+  ResourceKind,
+  ResourceKinds,
+  ServiceSummary,
+  TaskSummary,
+  VolumeSummary,
+} from "./resources";
+export type * from "./types";
+export type { WatcherState, WatcherStats } from "./watcher";

@@ -1,0 +1,135 @@
+// The three things that keep one engine from hurting Stevedore or being hurt by it: a
+// deadline per call, a cap on calls in flight, and one request for many identical reads.
+
+/** Thrown inside `withDeadline` when the deadline fires; callers turn it into their own error. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly deadlineMs: number) {
+    super(`Deadline of ${deadlineMs} ms exceeded.`);
+    this.name = "DeadlineExceeded";
+  }
+}
+
+/**
+ * Runs `fn` with a signal that aborts at the deadline (or when `parent` aborts) and settles no
+ * later than that, whether or not `fn` honours its signal: a call that ignores the signal is
+ * left to finish in the background, its result dropped.
+ */
+export function withDeadline<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  deadlineMs: number,
+  parent?: AbortSignal,
+): Promise<T> {
+  const controller = new AbortController();
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const finish = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      parent?.removeEventListener("abort", onParentAbort);
+      action();
+    };
+    const timer = setTimeout(() => {
+      const exceeded = new DeadlineExceeded(deadlineMs);
+      finish(() => reject(exceeded));
+      controller.abort(exceeded);
+    }, deadlineMs);
+    const onParentAbort = () => {
+      const reason: unknown = parent?.reason;
+      finish(() => reject(reason instanceof Error ? reason : new Error("Aborted.")));
+      controller.abort(reason);
+    };
+    if (parent?.aborted) return onParentAbort();
+    parent?.addEventListener("abort", onParentAbort, { once: true });
+    fn(controller.signal).then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error instanceof Error ? error : new Error(String(error)))),
+    );
+  });
+}
+
+/** Settles like `promise`, or rejects with DeadlineExceeded first; `promise` is not cancelled. */
+export function raceDeadline<T>(promise: Promise<T>, deadlineMs: number, signal?: AbortSignal): Promise<T> {
+  return withDeadline(() => promise, deadlineMs, signal);
+}
+
+/** A counting semaphore with a FIFO queue; a waiter whose signal aborts leaves the queue. */
+export class Semaphore {
+  private active = 0;
+  private readonly queue: Array<{ grant: () => void }> = [];
+
+  constructor(readonly limit: number) {
+    if (!(limit >= 1)) throw new RangeError("A semaphore needs a limit of at least 1.");
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves with a release function once a slot is free. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (this.active < this.limit) {
+      this.active++;
+      return Promise.resolve(this.releaser());
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener("abort", onAbort);
+          this.active++;
+          resolve(this.releaser());
+        },
+      };
+      const onAbort = () => {
+        const index = this.queue.indexOf(waiter);
+        if (index >= 0) this.queue.splice(index, 1);
+        reject(abortReason(signal));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.queue.push(waiter);
+    });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.queue.shift()?.grant();
+    };
+  }
+}
+
+/** Identical reads in flight share one promise: same key, same answer. */
+export class Coalescer {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, start: () => Promise<T>): Promise<T> {
+    const existing = this.inFlight.get(key) as Promise<T> | undefined;
+    if (existing) return existing;
+    const promise = start().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  get size(): number {
+    return this.inFlight.size;
+  }
+}
+
+/** Exponential backoff with "equal jitter": half the step is fixed, half random. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error("Aborted.");
+}

@@ -1,0 +1,97 @@
+// A watcher on the swarm manager: services and tasks follow the engine, and a dropped
+// connection is followed by a reconnect and a resync that catches what happened meanwhile.
+import Docker from "dockerode";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { need } from "../testing/testbed-env";
+import { EngineClient } from "./client";
+import { Picture } from "./picture";
+import { Watcher, type WatcherState } from "./watcher";
+
+const testbed = inject("testbed");
+const fixture = need(testbed, "TESTBED_FIXTURE_IMAGE");
+const socketPath = need(testbed, "TESTBED_SWARM_MANAGER_SOCKET");
+const LABEL = { "stevedore.test": "fleet" };
+const docker = new Docker({ socketPath, version: "v1.41" });
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
+  const started = performance.now();
+  while (!check()) {
+    if (performance.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return performance.now() - started;
+}
+
+afterAll(async () => {
+  const filters = { label: ["stevedore.test=fleet"] };
+  const services = await docker.listServices({ filters });
+  await Promise.all(services.map((s) => docker.getService(s.ID).remove()));
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+});
+
+describe("Watcher on a swarm manager", () => {
+  it("keeps nodes, services and tasks current", async () => {
+    const client = new EngineClient({ id: "mgr", name: "mgr", url: `unix://${socketPath}` });
+    const picture = new Picture();
+    const watcher = new Watcher({ client, picture, manager: true, tasksIntervalMs: 250 });
+    watcher.start();
+    let serviceId: string | undefined;
+    try {
+      await waitFor(() => picture.isWarm("mgr"), 5_000, "a warm picture");
+      expect(picture.list("mgr", "nodes")).toHaveLength(3);
+      const service = (await docker.createService({
+        Name: `fleet-svc-${process.pid}`,
+        Labels: LABEL,
+        TaskTemplate: { ContainerSpec: { Image: fixture, Command: ["sleep", "300"], Labels: LABEL } },
+        Mode: { Replicated: { Replicas: 2 } },
+      })) as { id?: string; ID?: string };
+      serviceId = service.id ?? service.ID ?? "";
+      const id = serviceId;
+      const appeared = await waitFor(() => picture.get("mgr", "services", id) !== undefined, 1_000, "the service");
+      expect(picture.get("mgr", "services", id)).toMatchObject({ mode: "replicated", replicas: 2 });
+      const tasksOf = () => (picture.list("mgr", "tasks") ?? []).filter((t) => t.serviceId === id);
+      await waitFor(() => tasksOf().filter((t) => t.state === "running").length === 2, 20_000, "two running tasks");
+      await docker.getService(id).remove();
+      serviceId = undefined;
+      await waitFor(() => picture.get("mgr", "services", id) === undefined, 1_000, "the service's removal");
+      console.log(`watcher: service appeared in the picture after ${Math.round(appeared)} ms`);
+    } finally {
+      if (serviceId) await docker.getService(serviceId).remove();
+      watcher.stop();
+      client.close();
+    }
+    expect(picture.isWarm("mgr")).toBe(false);
+  });
+
+  it("reconnects after the connection drops (simulated: the client's sockets destroyed) and resyncs what it missed", async () => {
+    const client = new EngineClient({ id: "mgr", name: "mgr", url: `unix://${socketPath}` });
+    const picture = new Picture();
+    const states: WatcherState[] = [];
+    const watcher = new Watcher({
+      client,
+      picture,
+      manager: false,
+      backoff: { baseMs: 300, maxMs: 300 },
+      onState: (state) => states.push(state),
+    });
+    watcher.start();
+    try {
+      await waitFor(() => watcher.state === "live", 5_000, "live");
+      client.close();
+      await waitFor(() => watcher.state === "reconnecting", 1_000, "reconnecting");
+      expect(picture.isWarm("mgr")).toBe(false);
+      // Created while nobody listens: only the resync can bring it in.
+      const missed = await docker.createContainer({ Image: fixture, Cmd: ["sleep", "300"], Labels: LABEL });
+      const took = await waitFor(() => watcher.state === "live" && picture.isWarm("mgr"), 5_000, "live again");
+      expect(picture.get("mgr", "containers", missed.id)).toMatchObject({ state: "created" });
+      expect(states).toEqual(["connecting", "live", "reconnecting", "connecting", "live"]);
+      expect(watcher.stats.resyncs).toBe(2);
+      console.log(`watcher: back live and resynced ${Math.round(took)} ms after the drop was noticed`);
+      await missed.remove({ force: true });
+    } finally {
+      watcher.stop();
+      client.close();
+    }
+  });
+});
