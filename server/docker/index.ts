@@ -17,6 +17,7 @@ export {
   type EngineCall,
   type Endpoint,
 } from "./client";
+export * from "./containers";
 export { testConnection, type ConnectionReport } from "./connection-test";
 export {
   DockerConflictError,

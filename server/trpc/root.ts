@@ -1,10 +1,10 @@
 import { auditRouter } from "../routers/audit";
 import { authRouter } from "../routers/auth";
 import { bindingsRouter } from "../routers/bindings";
+import { containersRouter } from "../routers/containers";
 import { environmentsRouter } from "../routers/environments";
 import { fleetRouter } from "../routers/fleet";
 import {
-  containersRouter,
   imagesRouter,
   networksRouter,
   nodesRouter,

@@ -1,0 +1,89 @@
+// Containers across the fleet: the list (from the live picture), details, and one procedure
+// per action, each with its own permission, its audit event, and the docker CLI equivalent.
+import { z } from "zod";
+import { looksSecret } from "../audit/redact";
+import { cliFor, inspectContainer, runContainerAction, type ContainerAction } from "../docker/index";
+import type { Permission } from "../rbac/catalogue";
+import { can } from "../rbac/permissions";
+import { createTRPCRouter, permittedProcedure } from "../trpc/init";
+import { fleetListProcedure } from "./fleet-lists";
+import { id } from "./schemas";
+
+const target = z.object({ environmentId: id, id: z.string().trim().min(1).max(128) });
+export const MASKED = "••••••";
+
+function action<S extends z.ZodRawShape>(
+  permission: Permission,
+  extra: S,
+  toAction: (input: z.infer<z.ZodObject<S>>) => ContainerAction,
+) {
+  return permittedProcedure(permission)
+    .input(target.extend(extra))
+    .mutation(async ({ ctx, input: raw }) => {
+      // The generic schema hides its shape from TypeScript; it is target + extra.
+      const input = raw as unknown as z.infer<typeof target> & z.infer<z.ZodObject<S>>;
+      const act = toAction(input);
+      ctx.audit.target("container", input.id);
+      await runContainerAction(ctx.services.fleet, input.environmentId, input.id, act);
+      return { ok: true as const, cli: cliFor(input.id, act) };
+    });
+}
+
+const timeoutSeconds = z.number().int().min(0).max(3600).optional();
+
+export const containersRouter = createTRPCRouter({
+  list: fleetListProcedure("containers", "container.read"),
+
+  /** Inspect, trimmed; values of secret-looking variables are masked without container.inspect.secrets. */
+  get: permittedProcedure("container.read")
+    .input(target)
+    .query(async ({ ctx, input }) => {
+      const detail = await inspectContainer(ctx.services.fleet, input.environmentId, input.id);
+      const reveal = can(ctx.actor.permissions, "container.inspect.secrets", input.environmentId);
+      return {
+        ...detail,
+        env: detail.env.map((e) => (reveal || !looksSecret(e.name) ? e : { ...e, value: MASKED, masked: true })),
+        secretsRevealed: reveal,
+      };
+    }),
+
+  start: action("container.lifecycle", {}, () => ({ action: "start" })),
+  stop: action("container.lifecycle", { timeoutSeconds }, (i) => ({
+    action: "stop",
+    timeoutSeconds: i.timeoutSeconds,
+  })),
+  restart: action("container.lifecycle", { timeoutSeconds }, (i) => ({
+    action: "restart",
+    timeoutSeconds: i.timeoutSeconds,
+  })),
+  kill: action(
+    "container.lifecycle",
+    {
+      signal: z
+        .string()
+        .regex(/^(SIG)?[A-Z0-9+-]{1,16}$|^\d{1,2}$/, "Use a signal name like SIGTERM or a number.")
+        .optional(),
+    },
+    (i) => ({ action: "kill", signal: i.signal }),
+  ),
+  pause: action("container.lifecycle", {}, () => ({ action: "pause" })),
+  unpause: action("container.lifecycle", {}, () => ({ action: "unpause" })),
+  rename: action(
+    "container.lifecycle",
+    {
+      name: z
+        .string()
+        .trim()
+        .regex(
+          /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/,
+          "Use letters, digits, _ . and -, starting with a letter or digit.",
+        ),
+    },
+    (i) => ({ action: "rename", name: i.name }),
+  ),
+  remove: action("container.delete", { force: z.boolean().optional(), volumes: z.boolean().optional() }, (i) => ({
+    action: "remove",
+    force: i.force,
+    volumes: i.volumes,
+  })),
+});
