@@ -1,10 +1,25 @@
 import { defineConfig, devices } from "@playwright/test";
+import { authFile, baseURL, port } from "./e2e/fixtures";
 
-const port = Number(process.env.E2E_PORT ?? 3210);
 const dataDir = `/tmp/stevedore-e2e-${port}`;
 
 // Debian's Chromium: browsers cannot be downloaded on the machines this runs on.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const browser = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: chromium,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  },
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -14,35 +29,31 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
   projects: [
+    // The first start's setup, through the UI, then one saved sign-in per role (e2e/.auth/).
+    { name: "setup", testMatch: /.*\.setup\.ts/, use: browser },
     {
       name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: chromium,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
-        },
-      },
+      dependencies: ["setup"],
+      // Signed in as the administrator unless a test says otherwise.
+      use: { ...browser, storageState: authFile("admin") },
     },
   ],
   webServer: {
-    // The production build on a fresh embedded database (or DATABASE_URL when set), as a user runs it.
+    // The production build on a fresh database, as a user runs it: E2E_DATABASE_URL when set
+    // (never DATABASE_URL, which other suites empty), else a new embedded one.
     command: `rm -rf ${dataDir} && npm start`,
-    url: `http://127.0.0.1:${port}/healthz`,
-    env: { PORT: String(port), HOST: "127.0.0.1", STEVEDORE_DATA_DIR: dataDir },
+    url: `${baseURL}/healthz`,
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      STEVEDORE_DATA_DIR: dataDir,
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+    },
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",

@@ -1,13 +1,18 @@
+import { FileQuestion } from "lucide-react";
 import Link from "next/link";
-import { PageHeader } from "@/components/page-header";
 
+// Outside the signed-in layout (an unknown address belongs to no area), so it stands alone.
 export default function NotFound() {
   return (
-    <>
-      <PageHeader title="Page not found" description="There is nothing at this address." />
-      <Link href="/" className="text-sm text-sky-700 underline dark:text-sky-400">
-        Back to Home
-      </Link>
-    </>
+    <main id="main" className="grid min-h-screen place-items-center px-4">
+      <div className="max-w-sm text-center">
+        <FileQuestion aria-hidden className="mx-auto mb-3 size-10 text-slate-400" />
+        <h1 className="text-2xl font-semibold tracking-tight">Page not found</h1>
+        <p className="mt-1 mb-4 text-sm text-slate-600 dark:text-slate-400">There is nothing at this address.</p>
+        <Link href="/" className="text-sm font-medium text-sky-700 underline dark:text-sky-400">
+          Back to Home
+        </Link>
+      </div>
+    </main>
   );
 }

@@ -1,13 +1,33 @@
-import { Boxes, Container, Home, Layers, Network, ScrollText, Server, Settings, HardDrive } from "lucide-react";
+import {
+  Boxes,
+  Container,
+  Home,
+  Layers,
+  Network,
+  ScrollText,
+  Server,
+  Settings,
+  HardDrive,
+  type LucideIcon,
+} from "lucide-react";
+import type { Permission } from "@/server/rbac/catalogue";
 
+interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  needs: readonly Permission[];
+}
+
+/** `needs`: shown to those who hold any of these somewhere (empty: everyone signed in). */
 export const navItems = [
-  { href: "/", label: "Home", icon: Home },
-  { href: "/environments", label: "Environments", icon: Server },
-  { href: "/containers", label: "Containers", icon: Container },
-  { href: "/images", label: "Images", icon: Layers },
-  { href: "/volumes", label: "Volumes", icon: HardDrive },
-  { href: "/networks", label: "Networks", icon: Network },
-  { href: "/swarm", label: "Swarm", icon: Boxes },
-  { href: "/audit", label: "Audit", icon: ScrollText },
-  { href: "/settings", label: "Settings", icon: Settings },
-] as const;
+  { href: "/", label: "Home", icon: Home, needs: [] },
+  { href: "/environments", label: "Environments", icon: Server, needs: ["environment.read"] },
+  { href: "/containers", label: "Containers", icon: Container, needs: ["container.read"] },
+  { href: "/images", label: "Images", icon: Layers, needs: ["image.read"] },
+  { href: "/volumes", label: "Volumes", icon: HardDrive, needs: ["volume.read"] },
+  { href: "/networks", label: "Networks", icon: Network, needs: ["network.read"] },
+  { href: "/swarm", label: "Swarm", icon: Boxes, needs: ["node.read", "service.read", "stack.read"] },
+  { href: "/audit", label: "Audit", icon: ScrollText, needs: ["audit.read"] },
+  { href: "/settings", label: "Settings", icon: Settings, needs: ["user.manage", "role.manage", "settings.manage"] },
+] as const satisfies readonly NavItem[];

@@ -1,13 +1,34 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ThemeProvider } from "next-themes";
 import { useState, type ReactNode } from "react";
+import { errorCode } from "./trpc-errors";
 import { createTrpcClient, TRPCProvider } from "./trpc";
+
+/** A session that ends while a page is open (idle limit, revoked elsewhere) sends the user to sign in again. */
+function signInAgainWhenSignedOut(error: unknown) {
+  if (errorCode(error) !== "UNAUTHORIZED") return;
+  const path = window.location.pathname;
+  if (path === "/login" || path === "/setup") return;
+  window.location.assign("/login");
+}
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1 } } }),
+    () =>
+      new QueryClient({
+        queryCache: new QueryCache({ onError: signInAgainWhenSignedOut }),
+        mutationCache: new MutationCache({ onError: signInAgainWhenSignedOut }),
+        defaultOptions: {
+          queries: {
+            staleTime: 5_000,
+            // A refusal will not change by asking again; a network blip might.
+            retry: (count, error) =>
+              count < 1 && !["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"].includes(errorCode(error) ?? ""),
+          },
+        },
+      }),
   );
   const [trpcClient] = useState(createTrpcClient);
   return (

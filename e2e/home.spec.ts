@@ -1,16 +1,27 @@
 import { expect, test } from "@playwright/test";
+import { admin } from "./fixtures";
 
-test("the home page opens and shows the database is up", async ({ page }) => {
+test("the home page opens, signed in, and shows the database is up", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Home" })).toBeVisible();
+  await expect(page.getByTestId("signed-in-user")).toHaveText(admin.displayName);
   await expect(page.getByTestId("db-status")).toContainText("up");
-  await expect(page.getByRole("heading", { name: "No environments yet" })).toBeVisible();
 });
 
 test("every area is reachable from the navigation, by keyboard", async ({ page }) => {
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const area of ["Environments", "Containers", "Images", "Volumes", "Networks", "Swarm", "Audit", "Settings"]) {
+  for (const area of [
+    "Environments",
+    "Containers",
+    "Images",
+    "Volumes",
+    "Networks",
+    "Swarm",
+    "Audit",
+    "Settings",
+    "Profile",
+  ]) {
     const link = nav.getByRole("link", { name: area, exact: true });
     await link.focus();
     await page.keyboard.press("Enter");
@@ -37,4 +48,5 @@ test("an unknown address shows a page-not-found with a way back", async ({ page 
   await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
   await page.getByRole("link", { name: "Back to Home" }).click();
   await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Home" })).toBeVisible();
 });

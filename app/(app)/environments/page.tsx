@@ -1,14 +1,7 @@
-import { Server } from "lucide-react";
-import { AreaPlaceholder } from "@/components/area-placeholder";
+import { EnvironmentsView } from "@/components/environments/environments-view";
 
 export const metadata = { title: "Environments" };
 
-export default function Page() {
-  return (
-    <AreaPlaceholder
-      title="Environments"
-      description="Docker hosts and swarm managers, their status and connection."
-      icon={Server}
-    />
-  );
+export default function EnvironmentsPage() {
+  return <EnvironmentsView />;
 }

@@ -1,8 +1,26 @@
-import { Settings } from "lucide-react";
-import { AreaPlaceholder } from "@/components/area-placeholder";
+import { redirect } from "next/navigation";
+import { RequirePermission } from "@/components/auth/require-permission";
+import { currentViewer } from "@/components/auth/session";
+import { holdsEverywhere } from "@/components/auth/viewer";
+import { RequireTwoFactorSetting } from "@/components/settings/require-two-factor";
+import { Panel } from "@/components/ui/panel";
 
 export const metadata = { title: "Settings" };
 
-export default function Page() {
-  return <AreaPlaceholder title="Settings" description="Users, teams, roles and instance settings." icon={Settings} />;
+export default async function GeneralSettingsPage() {
+  const viewer = await currentViewer();
+  // The Settings link leads here; someone who manages people but not the instance lands on their part.
+  if (viewer && !holdsEverywhere(viewer, "settings.manage")) {
+    if (holdsEverywhere(viewer, "user.manage")) redirect("/settings/users");
+    if (holdsEverywhere(viewer, "role.manage")) redirect("/settings/roles");
+  }
+  return (
+    <RequirePermission permission="settings.manage">
+      <div className="max-w-3xl">
+        <Panel title="Sign-in" description="How people prove who they are.">
+          <RequireTwoFactorSetting />
+        </Panel>
+      </div>
+    </RequirePermission>
+  );
 }

@@ -1,0 +1,87 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Trash2 } from "lucide-react";
+import { useState } from "react";
+import type { RouterOutputs } from "../api-types";
+import { useViewer } from "../auth/viewer-context";
+import { errorMessage } from "../trpc-errors";
+import { useTRPC } from "../trpc";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { formatDateTime } from "../ui/format";
+import { IconButton } from "../ui/icon-button";
+import { Table, Td, Th } from "../ui/table";
+import { StatusBadge } from "./status-badge";
+
+type Environment = RouterOutputs["environments"]["list"][number];
+
+export function EnvironmentsTable({ environments }: { environments: Environment[] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const viewer = useViewer();
+  const [removing, setRemoving] = useState<Environment | null>(null);
+  const remove = useMutation(
+    trpc.environments.remove.mutationOptions({
+      onSuccess: async () => {
+        setRemoving(null);
+        await queryClient.invalidateQueries({ queryKey: trpc.environments.list.queryKey() });
+      },
+    }),
+  );
+  const mayRemove = (id: string) =>
+    viewer.permissions.everywhere.includes("environment.manage") ||
+    (viewer.permissions.byEnvironment[id]?.includes("environment.manage") ?? false);
+  return (
+    <>
+      <Table label="Environments">
+        <thead>
+          <tr>
+            <Th>Name</Th>
+            <Th>Status</Th>
+            <Th>Docker URL</Th>
+            <Th>Added</Th>
+            <Th>
+              <span className="sr-only">Actions</span>
+            </Th>
+          </tr>
+        </thead>
+        <tbody>
+          {environments.map((env) => (
+            <tr key={env.id}>
+              <Td className="font-medium">{env.name}</Td>
+              <Td>
+                <StatusBadge status={env.status} />
+              </Td>
+              <Td className="font-mono text-xs">{env.url}</Td>
+              <Td>{formatDateTime(env.createdAt)}</Td>
+              <Td>
+                {mayRemove(env.id) ? (
+                  <IconButton
+                    icon={Trash2}
+                    tone="danger"
+                    label={`Remove ${env.name}`}
+                    onClick={() => {
+                      remove.reset();
+                      setRemoving(env);
+                    }}
+                  />
+                ) : null}
+              </Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      <ConfirmDialog
+        open={removing !== null}
+        onClose={() => setRemoving(null)}
+        title={`Remove ${removing?.name ?? "environment"}?`}
+        confirmLabel="Remove environment"
+        onConfirm={() => removing && remove.mutate({ environmentId: removing.id })}
+        pending={remove.isPending}
+        error={remove.error ? errorMessage(remove.error) : null}
+      >
+        Stevedore forgets this endpoint and every role binding on it. The Docker host itself is not touched.
+      </ConfirmDialog>
+    </>
+  );
+}

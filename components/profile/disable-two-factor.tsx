@@ -1,0 +1,55 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { formErrors } from "../trpc-errors";
+import { useTRPC } from "../trpc";
+import { Alert } from "../ui/alert";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { TextField } from "../ui/field";
+
+export function DisableTwoFactor() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [password, setPassword] = useState("");
+  const disable = useMutation(
+    trpc.auth.totpDisable.mutationOptions({
+      onSuccess: () => {
+        setPassword("");
+        router.refresh();
+      },
+    }),
+  );
+  const errors = formErrors(disable.error, ["password"]);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    disable.mutate({ password });
+  };
+  return (
+    <div className="space-y-4">
+      <p className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+        Two-factor sign-in is <Badge tone="green">on</Badge>
+      </p>
+      <form onSubmit={submit} className="max-w-sm space-y-3" noValidate>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          To turn it off, confirm with your password. Your recovery codes stop working.
+        </p>
+        {errors.alert ? <Alert>{errors.alert}</Alert> : null}
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.fields.password}
+          required
+        />
+        <Button type="submit" variant="danger" pending={disable.isPending}>
+          Turn off two-factor sign-in
+        </Button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+
+export const controlClass =
+  "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 disabled:opacity-60 aria-invalid:border-red-500 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 dark:placeholder:text-slate-500 dark:aria-invalid:border-red-400";
+
+interface FieldChrome {
+  label: string;
+  /** a problem with the value, shown under the control and announced with it */
+  error?: string | null;
+  /** what the value must look like, shown under the control */
+  hint?: ReactNode;
+}
+
+function Chrome({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: FieldChrome & { id: string; children: (describedBy: string | undefined) => ReactNode }) {
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
+        {label}
+      </label>
+      {children(describedBy)}
+      {hint ? (
+        <p id={hintId} className="text-xs text-slate-500 dark:text-slate-400">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={errorId} className="text-xs font-medium text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField({ label, error, hint, id, ...input }: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
+  const generated = useId();
+  const fieldId = id ?? generated;
+  return (
+    <Chrome id={fieldId} label={label} error={error} hint={hint}>
+      {(describedBy) => (
+        <input
+          id={fieldId}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          className={controlClass}
+          {...input}
+        />
+      )}
+    </Chrome>
+  );
+}
+
+export function SelectField({
+  label,
+  error,
+  hint,
+  id,
+  children,
+  ...select
+}: FieldChrome & SelectHTMLAttributes<HTMLSelectElement>) {
+  const generated = useId();
+  const fieldId = id ?? generated;
+  return (
+    <Chrome id={fieldId} label={label} error={error} hint={hint}>
+      {(describedBy) => (
+        <select
+          id={fieldId}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          className={controlClass}
+          {...select}
+        >
+          {children}
+        </select>
+      )}
+    </Chrome>
+  );
+}
+
+export function CheckboxField({
+  label,
+  description,
+  ...input
+}: { label: string; description?: ReactNode } & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+  const id = useId();
+  return (
+    <div className="flex items-start gap-2">
+      <input
+        id={id}
+        type="checkbox"
+        aria-describedby={description ? `${id}-description` : undefined}
+        className="mt-0.5 size-4 rounded border-slate-300 accent-sky-600"
+        {...input}
+      />
+      <div className="text-sm">
+        <label htmlFor={id} className="font-medium text-slate-800 dark:text-slate-200">
+          {label}
+        </label>
+        {description ? (
+          <p id={`${id}-description`} className="text-xs text-slate-500 dark:text-slate-400">
+            {description}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}

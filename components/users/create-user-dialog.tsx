@@ -1,0 +1,88 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { PASSWORD_RULE } from "../auth/password-rule";
+import { formErrors } from "../trpc-errors";
+import { useTRPC } from "../trpc";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
+import { TextField } from "../ui/field";
+
+const empty = { username: "", displayName: "", email: "", password: "" };
+
+export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState(empty);
+  const create = useMutation(
+    trpc.users.create.mutationOptions({
+      onSuccess: async () => {
+        setForm(empty);
+        onClose();
+        await queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+      },
+    }),
+  );
+  const errors = formErrors(create.error, ["username", "displayName", "email", "password"]);
+  const set = (key: keyof typeof empty) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [key]: e.target.value }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ ...form, displayName: form.displayName || undefined, email: form.email || undefined });
+  };
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="New user"
+      description="They can sign in at once. Give them a role (or a team that has one) on the Access tab."
+    >
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        {errors.alert ? <Alert>{errors.alert}</Alert> : null}
+        <TextField
+          label="Username"
+          value={form.username}
+          onChange={set("username")}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          error={errors.fields.username}
+          required
+        />
+        <TextField
+          label="Display name"
+          value={form.displayName}
+          onChange={set("displayName")}
+          autoComplete="off"
+          error={errors.fields.displayName}
+        />
+        <TextField
+          label="Email"
+          type="email"
+          value={form.email}
+          onChange={set("email")}
+          autoComplete="off"
+          error={errors.fields.email}
+        />
+        <TextField
+          label="Initial password"
+          type="password"
+          value={form.password}
+          onChange={set("password")}
+          autoComplete="new-password"
+          error={errors.fields.password}
+          hint={PASSWORD_RULE}
+          required
+        />
+        <div className="flex justify-end gap-2">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" pending={create.isPending}>
+            Create user
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,34 @@
+import { expect, test as setup } from "@playwright/test";
+import { admin, authFile, mutate, query, signIn, viewer } from "./fixtures";
+
+setup("first start: the one-time setup creates the administrator", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/setup$/);
+  await expect(page.getByText("12 characters", { exact: false }).first()).toBeVisible();
+  await page.getByLabel("Username").fill(admin.username);
+  await page.getByLabel("Display name").fill(admin.displayName);
+  await page.getByLabel("Password", { exact: true }).fill(admin.password);
+  await page.getByLabel("Confirm password").fill(admin.password);
+  await page.getByRole("button", { name: "Create administrator" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Home" })).toBeVisible();
+  await expect(page.getByTestId("signed-in-user")).toHaveText(admin.displayName);
+  await page.context().storageState({ path: authFile("admin") });
+});
+
+setup("a read-only user, signed in", async ({ browser }) => {
+  const asAdmin = await browser.newContext({ storageState: authFile("admin") });
+  const user = await mutate<{ id: string }>(asAdmin.request, "users.create", viewer);
+  const roles = await query<{ id: string; name: string }[]>(asAdmin.request, "roles.list");
+  const readOnly = roles.find((role) => role.name === "Read-only");
+  expect(readOnly).toBeDefined();
+  await mutate(asAdmin.request, "bindings.create", { roleId: readOnly!.id, userId: user.id, environmentId: null });
+  await asAdmin.close();
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, viewer.username, viewer.password);
+  await expect(page.getByTestId("signed-in-user")).toHaveText(viewer.displayName);
+  await context.storageState({ path: authFile("viewer") });
+  await context.close();
+});

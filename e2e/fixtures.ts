@@ -1,0 +1,40 @@
+// What the browser journeys share: the accounts the setup project creates, where their
+// sign-ins are saved, and a way to prepare data through the API instead of the UI.
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+export const port = Number(process.env.E2E_PORT ?? 3210);
+export const baseURL = `http://127.0.0.1:${port}`;
+
+export const admin = { username: "admin", displayName: "Ada Admin", password: "quay-crane-lashing-2041" };
+export const viewer = { username: "rita", displayName: "Rita Reader", password: "manifest-bollard-7781" };
+
+export type SavedRole = "admin" | "viewer";
+export const authFile = (role: SavedRole) => `e2e/.auth/${role}.json`;
+
+/** For tests that start signed out. */
+export const signedOut = { cookies: [], origins: [] };
+
+/** A mutation as the page's browser makes it: the server refuses cookie-signed calls without Origin. */
+export async function mutate<T = unknown>(request: APIRequestContext, procedure: string, input: unknown): Promise<T> {
+  const response = await request.post(`/api/trpc/${procedure}`, {
+    data: input,
+    headers: { origin: baseURL },
+  });
+  const body = (await response.json()) as { result?: { data: T }; error?: unknown };
+  expect(response.ok(), `${procedure}: ${JSON.stringify(body.error)}`).toBe(true);
+  return body.result!.data;
+}
+
+export async function query<T = unknown>(request: APIRequestContext, procedure: string): Promise<T> {
+  const response = await request.get(`/api/trpc/${procedure}`);
+  const body = (await response.json()) as { result?: { data: T }; error?: unknown };
+  expect(response.ok(), `${procedure}: ${JSON.stringify(body.error)}`).toBe(true);
+  return body.result!.data;
+}
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
