@@ -9,6 +9,7 @@ import { headers } from "next/headers";
 import { connection } from "next/server";
 import { cache } from "react";
 import { authenticate } from "@/server/auth/authenticate";
+import { isSetupDone } from "@/server/auth/settings";
 import { getServices } from "@/server/services";
 import type { Viewer } from "./viewer";
 
@@ -25,6 +26,7 @@ export const currentViewer = cache(async (): Promise<Viewer | null> => {
     via: actor.via,
     totpEnabled: actor.totpEnabled,
     mustEnrollTotp: actor.mustEnrollTotp,
+    mustChangePassword: actor.mustChangePassword,
     permissions: {
       everywhere: [...actor.permissions.everywhere].sort(),
       byEnvironment: Object.fromEntries(
@@ -38,6 +40,5 @@ export const currentViewer = cache(async (): Promise<Viewer | null> => {
 export async function needsSetup(): Promise<boolean> {
   // Asked at request time, never baked into a build.
   await connection();
-  const done = await getServices().prisma.setting.findUnique({ where: { key: "auth.setupCompleted" } });
-  return !done;
+  return !(await isSetupDone(getServices().prisma));
 }

@@ -27,6 +27,7 @@ export async function authenticate(services: Services, headers: IncomingHttpHead
       permissions: await loadEffectivePermissions(prisma, row.user.id),
       totpEnabled: row.user.totpEnabled,
       mustEnrollTotp: false,
+      mustChangePassword: row.user.mustChangePassword,
     };
   }
   const token = readCookie(headers.cookie, SESSION_COOKIE);
@@ -44,5 +45,6 @@ export async function authenticate(services: Services, headers: IncomingHttpHead
     permissions: await loadEffectivePermissions(prisma, user.id),
     totpEnabled: user.totpEnabled,
     mustEnrollTotp: !user.totpEnabled && (await requireTwoFactorForEveryone(prisma)),
+    mustChangePassword: user.mustChangePassword,
   };
 }

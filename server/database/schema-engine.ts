@@ -24,7 +24,9 @@ function loadWasm(): Promise<void> {
   return ready;
 }
 
-export const prismaDir = path.resolve(import.meta.dirname, "../../prisma");
+// The project's prisma/ folder. Resolved from the working directory (the project root, where
+// npm runs everything), not from this module's location, which a bundler may not keep.
+export const prismaDir = path.resolve(process.env.STEVEDORE_PRISMA_DIR ?? "prisma");
 export const schemaPath = path.join(prismaDir, "schema.prisma");
 export const migrationsDir = path.join(prismaDir, "migrations");
 

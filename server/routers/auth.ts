@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "../auth/passwords";
+import { isSetupDone, SETUP_KEY } from "../auth/settings";
 import { clearedSessionCookie, createSession, sessionCookie } from "../auth/sessions";
 import { activeLock, attemptDelayMs, clearFailures, recordFailure, throttleKeys } from "../auth/throttle";
 import {
@@ -16,8 +17,6 @@ import { ensureBuiltinRoles } from "../rbac/permissions";
 import { authedProcedure, createTRPCRouter, publicProcedure } from "../trpc/init";
 import { password, username } from "./schemas";
 
-const SETUP_KEY = "auth.setupCompleted";
-
 function minutesUntil(date: Date): number {
   return Math.max(1, Math.ceil((date.getTime() - Date.now()) / 60_000));
 }
@@ -27,8 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const authRouter = createTRPCRouter({
   /** Whether the one-time setup (first administrator) is still open. */
   setupStatus: publicProcedure.query(async ({ ctx }) => {
-    const done = await ctx.services.prisma.setting.findUnique({ where: { key: SETUP_KEY } });
-    return { needsSetup: !done };
+    return { needsSetup: !(await isSetupDone(ctx.services.prisma)) };
   }),
 
   /** Creates the first Administrator, once. Two racing calls create exactly one. */
@@ -46,7 +44,12 @@ export const authRouter = createTRPCRouter({
           await tx.setting.create({ data: { key: SETUP_KEY, value: true } });
           const admin = await tx.role.findUniqueOrThrow({ where: { name: "Administrator" } });
           const created = await tx.user.create({
-            data: { username: input.username, displayName: input.displayName || null, passwordHash },
+            data: {
+              username: input.username,
+              displayName: input.displayName || null,
+              passwordHash,
+              lastLoginAt: new Date(),
+            },
           });
           await tx.roleBinding.create({ data: { roleId: admin.id, userId: created.id, environmentId: null } });
           return created;
@@ -155,6 +158,7 @@ export const authRouter = createTRPCRouter({
       via: actor.via,
       totpEnabled: actor.totpEnabled,
       mustEnrollTotp: actor.mustEnrollTotp,
+      mustChangePassword: actor.mustChangePassword,
       permissions: {
         everywhere: [...actor.permissions.everywhere].sort(),
         byEnvironment: Object.fromEntries(

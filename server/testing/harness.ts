@@ -56,6 +56,7 @@ export async function openHarness() {
       permissions: await loadEffectivePermissions(prisma, userId),
       totpEnabled: user.totpEnabled,
       mustEnrollTotp: false,
+      mustChangePassword: user.mustChangePassword,
     };
   }
 

@@ -30,6 +30,8 @@ export interface Actor {
   totpEnabled: boolean;
   /** set when an admin requires two-factor and this user has not enrolled yet */
   mustEnrollTotp: boolean;
+  /** set after an admin reset the password: the user should choose a new one */
+  mustChangePassword: boolean;
 }
 
 export interface Services {
