@@ -21,6 +21,8 @@ import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
+import { execSocket } from "./server/ws/exec";
+import { ConsoleRegistry } from "./server/console/bridge";
 
 const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string })
   .version;
@@ -96,7 +98,10 @@ async function main(): Promise<void> {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
-  const ws = new WsRouter().add("/api/ws/health", healthSocket(services));
+  const consoles = new ConsoleRegistry();
+  const ws = new WsRouter()
+    .add("/api/ws/health", healthSocket(services))
+    .add("/api/ws/exec", execSocket(services, consoles));
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stevedore.local");
@@ -139,11 +144,14 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000).unref();
     clearInterval(pruneTimer);
-    ws.closeAll();
-    fleet.close();
     server.close();
     server.closeIdleConnections();
     void (async () => {
+      // Consoles end their processes in the containers (through the fleet) and complete
+      // their audit events before the sockets, the fleet and the database go.
+      await consoles.endAll("server shutting down").catch(() => undefined);
+      ws.closeAll();
+      fleet.close();
       await app.close().catch(() => undefined);
       await database.close().catch((error: unknown) => console.error("closing the database:", error));
       process.exit(0);

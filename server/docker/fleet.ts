@@ -257,6 +257,25 @@ export class Fleet {
   }
 
   /**
+   * A long-lived stream from one engine (an exec's hijacked connection, logs, stats): the
+   * deadline covers opening it; it then lives until `signal` aborts.
+   */
+  openStream<T extends NodeJS.ReadableStream>(
+    environmentId: string,
+    name: string,
+    fn: (docker: Docker, signal: AbortSignal) => Promise<T>,
+    options: { deadlineMs?: number; signal: AbortSignal },
+  ): Promise<T> {
+    const member = this.members.get(environmentId);
+    if (!member) return Promise.reject(new UnknownEnvironmentError(environmentId));
+    if (member.status.state === "paused") return Promise.reject(new DockerPausedError(environmentId));
+    return member.client.openStream(name, fn, {
+      deadlineMs: options.deadlineMs ?? this.options.deadlineMs,
+      signal: options.signal,
+    }) as Promise<T>;
+  }
+
+  /**
    * The same call on many engines at once: one entry per environment, data or error with its
    * latency, all within the deadline. Engines known to be down answer at once with their last
    * error (and get a probe in the background); paused ones are listed apart.

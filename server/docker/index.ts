@@ -18,6 +18,7 @@ export {
   type Endpoint,
 } from "./client";
 export * from "./containers";
+export * from "./exec";
 export { testConnection, type ConnectionReport } from "./connection-test";
 export {
   DockerConflictError,

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { auditColumns, auditFilter, auditWhere, presentAuditRow, toCsv, toNdjson } from "../audit/query";
 import { verifyAuditChain } from "../audit/verify";
+import { loadRecording } from "../console/recorder";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 
 const EXPORT_LIMIT = 100_000;
@@ -36,6 +37,21 @@ export const auditRouter = createTRPCRouter({
       const row = await ctx.services.prisma.auditEvent.findUnique({ where: { id: input.id }, select: auditColumns });
       if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such event." });
       return presentAuditRow(row);
+    }),
+
+  /** A console session's recording as an asciicast v2 file, for replay. */
+  recording: permittedProcedure("audit.read")
+    .input(z.object({ id: z.string().min(1).max(64) }))
+    .query(async ({ ctx, input }) => {
+      const event = await ctx.services.prisma.auditEvent.findUnique({
+        where: { id: input.id },
+        select: { action: true },
+      });
+      if (!event || event.action !== "console.exec")
+        throw new TRPCError({ code: "NOT_FOUND", message: "No console session with that id." });
+      const cast = await loadRecording(ctx.services.prisma, input.id);
+      if (!cast) throw new TRPCError({ code: "NOT_FOUND", message: "This session has no recording." });
+      return { cast };
     }),
 
   /** Checks the whole hash chain and names the first event that does not fit. */
