@@ -29,7 +29,9 @@ if (config.DATABASE_URL) {
 
 try {
   const result = await verifyAuditChain(prisma);
-  if (result.ok) {
+  if (result.ok && result.checked === 0) {
+    console.log("audit trail verified: no events yet");
+  } else if (result.ok) {
     console.log(`audit trail verified: ${result.checked} event(s), #${result.from} to #${result.through}`);
   } else {
     console.error(`audit trail BROKEN at event #${result.firstBad!.chainSeq}: ${result.firstBad!.problem}`);

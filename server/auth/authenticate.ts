@@ -6,10 +6,46 @@ import type { Actor, Services } from "../trpc/context";
 import { resolveApiToken } from "./api-tokens";
 import { readCookie, resolveSession, SESSION_COOKIE } from "./sessions";
 import { requireTwoFactorForEveryone } from "./settings";
+import { sha256 } from "./tokens";
 
 export class BadCredentialsError extends Error {}
 
+/**
+ * Recently resolved callers, for a few seconds: resolving a token or session and loading its
+ * permissions costs several database round trips, more than serving a list from the live
+ * picture. Any successful mutation (a revoked token, a changed binding, a disabled user)
+ * forgets them all at once, and an entry never outlives ACTOR_CACHE_MS, so a change made
+ * behind Stevedore's back (directly in the database) also lands within seconds.
+ */
+const ACTOR_CACHE_MS = 3000;
+const actorCache = new Map<string, { actor: Actor; at: number }>();
+
+export function forgetAuthenticatedActors(): void {
+  actorCache.clear();
+}
+
+function cacheKey(headers: IncomingHttpHeaders): string | null {
+  if (headers.authorization) return `b:${sha256(headers.authorization)}`;
+  const token = readCookie(headers.cookie, SESSION_COOKIE);
+  return token ? `c:${sha256(token)}` : null;
+}
+
 export async function authenticate(services: Services, headers: IncomingHttpHeaders): Promise<Actor | null> {
+  const key = cacheKey(headers);
+  if (!key) return null;
+  const hit = actorCache.get(key);
+  if (hit && Date.now() - hit.at < ACTOR_CACHE_MS) return hit.actor;
+  const actor = await resolveActor(services, headers);
+  if (actor) {
+    if (actorCache.size > 10_000) actorCache.clear();
+    actorCache.set(key, { actor, at: Date.now() });
+  } else {
+    actorCache.delete(key);
+  }
+  return actor;
+}
+
+async function resolveActor(services: Services, headers: IncomingHttpHeaders): Promise<Actor | null> {
   const { prisma } = services;
   const authorization = headers.authorization;
   if (authorization) {

@@ -8,6 +8,7 @@ import { can, canSomewhere, environmentsWith } from "../rbac/permissions";
 import type { Actor, Context } from "./context";
 import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
 import { AuditWriteError } from "../audit/writer";
+import { forgetAuthenticatedActors } from "../auth/authenticate";
 import { DockerError, type DockerErrorCode } from "../docker/index";
 import { originProblem } from "./origin";
 
@@ -70,6 +71,8 @@ const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }
     durationMs: Math.round(performance.now() - started),
     patch: note.patch,
   };
+  // Whatever a mutation changed (tokens, bindings, users, settings) applies to the next call.
+  if (type === "mutation" && result.ok) forgetAuthenticatedActors();
   try {
     if (intentId) await writer.complete(intentId, completion);
     else if (outcome === "denied") await writer.record(entry, completion);
