@@ -129,3 +129,34 @@ describe("fail closed", () => {
     expect(event).toMatchObject({ outcome: "error", environmentId: environmentIds.standalone });
   });
 });
+
+describe("logs", () => {
+  it("follows a container's stdout and stderr apart, and reads the tail without following", async () => {
+    const docker = new Docker({ socketPath: engines.standalone, version: "v1.41" });
+    const container = await docker.createContainer({
+      Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),
+      Cmd: ["sh", "-c", "for i in 1 2 3; do echo out$i; echo err$i >&2; done; sleep 1; echo later; sleep 600"],
+      Labels: { "stevedore.test": "containers" },
+    });
+    await container.start();
+    const target = { environmentId: environmentIds.standalone!, id: container.id };
+    const seen: { stream: string; text: string }[] = [];
+    for await (const { lines } of await h.caller(admin).containers.logs({ ...target, tail: "all" })) {
+      seen.push(...lines);
+      if (seen.some((l) => l.text === "later")) break; // returning ends the follow
+    }
+    expect(seen.filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual(["out1", "out2", "out3", "later"]);
+    expect(seen.filter((l) => l.stream === "stderr").map((l) => l.text)).toEqual(["err1", "err2", "err3"]);
+
+    const tail: string[] = [];
+    for await (const { lines } of await h.caller(admin).containers.logs({ ...target, follow: false, tail: 2 })) {
+      tail.push(...lines.map((l) => l.text));
+    }
+    // The last two lines; out3 and err3 were written within microseconds of each other.
+    expect(tail).toHaveLength(2);
+    expect(["out3", "err3"]).toContain(tail[0]);
+    expect(tail[1]).toBe("later");
+    const nobody = await h.actorFor((await h.makeUser([])).id);
+    await expect(h.caller(nobody).containers.logs(target)).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});

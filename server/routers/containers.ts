@@ -2,7 +2,7 @@
 // per action, each with its own permission, its audit event, and the docker CLI equivalent.
 import { z } from "zod";
 import { looksSecret } from "../audit/redact";
-import { cliFor, inspectContainer, runContainerAction, type ContainerAction } from "../docker/index";
+import { cliFor, containerLogs, inspectContainer, runContainerAction, type ContainerAction } from "../docker/index";
 import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
@@ -45,6 +45,36 @@ export const containersRouter = createTRPCRouter({
         env: detail.env.map((e) => (reveal || !looksSecret(e.name) ? e : { ...e, value: MASKED, masked: true })),
         secretsRevealed: reveal,
       };
+    }),
+
+  /** Log lines (stdout and stderr apart) as server-sent events; follows new lines when asked. */
+  logs: permittedProcedure("container.logs")
+    .input(
+      target.extend({
+        follow: z.boolean().default(true),
+        tail: z.union([z.number().int().min(0).max(1_000_000), z.literal("all")]).default(500),
+        since: z.number().int().min(0).optional(),
+        until: z.number().int().min(0).optional(),
+        timestamps: z.boolean().default(false),
+      }),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      const abort = new AbortController();
+      signal?.addEventListener("abort", () => abort.abort(), { once: true });
+      const { environmentId, id: containerId, ...options } = input;
+      try {
+        for await (const lines of containerLogs(
+          ctx.services.fleet,
+          environmentId,
+          containerId,
+          options,
+          abort.signal,
+        )) {
+          yield { lines };
+        }
+      } finally {
+        abort.abort();
+      }
     }),
 
   start: action("container.lifecycle", {}, () => ({ action: "start" })),
