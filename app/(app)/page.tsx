@@ -1,5 +1,4 @@
-import { Server } from "lucide-react";
-import { EmptyState } from "@/components/empty-state";
+import { FleetOverview } from "@/components/home/fleet-overview";
 import { PageHeader } from "@/components/page-header";
 import { SystemStatus } from "@/components/system-status";
 
@@ -8,10 +7,9 @@ export default function HomePage() {
     <>
       <PageHeader title="Home" description="Every Docker host and swarm you manage, at a glance." />
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
-        <EmptyState icon={Server} title="No environments yet">
-          Environments are the Docker hosts and swarm managers Stevedore manages. Each will show here as a card with its
-          status, engine and counts.
-        </EmptyState>
+        <div className="min-w-0">
+          <FleetOverview />
+        </div>
         <SystemStatus />
       </div>
     </>

@@ -1,0 +1,129 @@
+"use client";
+
+import { Download } from "lucide-react";
+import { useState, type ReactNode } from "react";
+import { useTRPCClient } from "../trpc";
+import { errorMessage } from "../trpc-errors";
+import { Button } from "../ui/button";
+import { CopyButton } from "../ui/copy-button";
+import { Dialog } from "../ui/dialog";
+import { downloadText } from "./download";
+import { describeTarget, formatDuration, formatEventTime, type AuditEvent } from "./format";
+import { OutcomeBadge } from "./outcome-badge";
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="min-w-0 break-words">{children ?? "—"}</dd>
+    </>
+  );
+}
+
+/** A console session's recording as an asciicast v2 file (plays in asciinema). */
+function RecordingDownload({ eventId }: { eventId: string }) {
+  const client = useTRPCClient();
+  const [pending, setPending] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const fetchRecording = async () => {
+    setPending(true);
+    setProblem(null);
+    try {
+      const { cast } = await client.audit.recording.query({ id: eventId });
+      downloadText(`console-${eventId}.cast`, "application/x-asciicast", cast);
+    } catch (error) {
+      setProblem(errorMessage(error));
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <Button size="sm" pending={pending} onClick={() => void fetchRecording()}>
+        <Download aria-hidden className="size-3.5" />
+        Download recording (.cast)
+      </Button>
+      {problem ? <span className="text-xs text-red-700 dark:text-red-400">{problem}</span> : null}
+    </div>
+  );
+}
+
+/** Everything the record holds about one event, with its place in the hash chain. */
+export function EventDialog({
+  event,
+  environmentName,
+  onClose,
+}: {
+  event: AuditEvent | null;
+  environmentName: (id: string | null) => string;
+  onClose: () => void;
+}) {
+  const params = event?.params === null || event?.params === undefined ? null : JSON.stringify(event.params, null, 2);
+  return (
+    <Dialog open={event !== null} onClose={onClose} title={event ? event.action : "Event"} wide>
+      {event ? (
+        <div className="space-y-4 text-sm">
+          <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-1.5">
+            <Row label="Time">{formatEventTime(event.time)}</Row>
+            <Row label="Outcome">
+              <OutcomeBadge outcome={event.outcome} />
+            </Row>
+            {event.error ? (
+              <Row label="Error">
+                <span className="text-red-700 dark:text-red-400">{event.error}</span>
+              </Row>
+            ) : null}
+            <Row label="Actor">
+              {event.actorUsername ?? "—"}
+              {event.actorTokenId ? (
+                <span className="text-slate-500 dark:text-slate-400"> (API token {event.actorTokenId})</span>
+              ) : null}
+            </Row>
+            <Row label="From">{event.ip ?? "—"}</Row>
+            <Row label="User agent">
+              <span className="text-xs text-slate-600 dark:text-slate-400">{event.userAgent ?? "—"}</span>
+            </Row>
+            <Row label="Action">
+              <code className="font-mono text-xs">{event.action}</code>
+            </Row>
+            <Row label="Permission">
+              {event.permission ? <code className="font-mono text-xs">{event.permission}</code> : "—"}
+            </Row>
+            <Row label="Environment">{event.environmentId ? environmentName(event.environmentId) : "—"}</Row>
+            <Row label="Target">{describeTarget(event)}</Row>
+            {event.targetId && event.targetName ? (
+              <Row label="Target id">
+                <code className="font-mono text-xs break-all">{event.targetId}</code>
+              </Row>
+            ) : null}
+            <Row label="Duration">{formatDuration(event.durationMs)}</Row>
+            <Row label="Chain position">{event.chainSeq ? `#${event.chainSeq}` : "not yet chained"}</Row>
+            <Row label="Hash">
+              <code className="font-mono text-xs break-all">{event.hash ?? "—"}</code>
+            </Row>
+            <Row label="Event id">
+              <code className="font-mono text-xs break-all">{event.id}</code>
+            </Row>
+          </dl>
+          {event.action === "console.exec" ? <RecordingDownload key={event.id} eventId={event.id} /> : null}
+          <div>
+            <div className="mb-1 flex items-center justify-between">
+              <h3 className="font-medium">Parameters</h3>
+              {params ? <CopyButton text={params} label="Copy JSON" /> : null}
+            </div>
+            {params ? (
+              <pre
+                aria-label="Parameters as JSON"
+                className="max-h-72 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs dark:border-slate-800 dark:bg-slate-950"
+              >
+                {params}
+              </pre>
+            ) : (
+              <p className="text-slate-500 dark:text-slate-400">None.</p>
+            )}
+          </div>
+        </div>
+      ) : null}
+    </Dialog>
+  );
+}
