@@ -18,9 +18,12 @@ export class BadCredentialsError extends Error {}
  * behind Stevedore's back (directly in the database) also lands within seconds.
  */
 const ACTOR_CACHE_MS = 3000;
-const actorCache = new Map<string, { actor: Actor; at: number }>();
+const actorCache = new Map<string, { actor: Actor; at: number; generation: number }>();
+/** Bumped by every forget: a resolution that began before a change is never cached after it. */
+let generation = 0;
 
 export function forgetAuthenticatedActors(): void {
+  generation++;
   actorCache.clear();
 }
 
@@ -34,12 +37,13 @@ export async function authenticate(services: Services, headers: IncomingHttpHead
   const key = cacheKey(headers);
   if (!key) return null;
   const hit = actorCache.get(key);
-  if (hit && Date.now() - hit.at < ACTOR_CACHE_MS) return hit.actor;
+  if (hit && hit.generation === generation && Date.now() - hit.at < ACTOR_CACHE_MS) return hit.actor;
+  const startedIn = generation;
   const actor = await resolveActor(services, headers);
-  if (actor) {
+  if (actor && startedIn === generation) {
     if (actorCache.size > 10_000) actorCache.clear();
-    actorCache.set(key, { actor, at: Date.now() });
-  } else {
+    actorCache.set(key, { actor, at: Date.now(), generation });
+  } else if (!actor) {
     actorCache.delete(key);
   }
   return actor;
