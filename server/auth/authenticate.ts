@@ -18,13 +18,24 @@ export class BadCredentialsError extends Error {}
  * behind Stevedore's back (directly in the database) also lands within seconds.
  */
 const ACTOR_CACHE_MS = 3000;
-const actorCache = new Map<string, { actor: Actor; at: number; generation: number }>();
-/** Bumped by every forget: a resolution that began before a change is never cached after it. */
-let generation = 0;
+
+// One cache per process, on globalThis: Next bundles its own copy of this module for the
+// pages, and both copies must forget together.
+interface ActorCache {
+  entries: Map<string, { actor: Actor; at: number; generation: number }>;
+  /** Bumped by every forget: a resolution that began before a change is never cached after it. */
+  generation: number;
+}
+const cacheSlot = Symbol.for("stevedore.actorCache");
+function actorCache(): ActorCache {
+  const holder = globalThis as { [cacheSlot]?: ActorCache };
+  return (holder[cacheSlot] ??= { entries: new Map(), generation: 0 });
+}
 
 export function forgetAuthenticatedActors(): void {
-  generation++;
-  actorCache.clear();
+  const cache = actorCache();
+  cache.generation++;
+  cache.entries.clear();
 }
 
 function cacheKey(headers: IncomingHttpHeaders): string | null {
@@ -36,15 +47,16 @@ function cacheKey(headers: IncomingHttpHeaders): string | null {
 export async function authenticate(services: Services, headers: IncomingHttpHeaders): Promise<Actor | null> {
   const key = cacheKey(headers);
   if (!key) return null;
-  const hit = actorCache.get(key);
-  if (hit && hit.generation === generation && Date.now() - hit.at < ACTOR_CACHE_MS) return hit.actor;
-  const startedIn = generation;
+  const cache = actorCache();
+  const hit = cache.entries.get(key);
+  if (hit && hit.generation === cache.generation && Date.now() - hit.at < ACTOR_CACHE_MS) return hit.actor;
+  const startedIn = cache.generation;
   const actor = await resolveActor(services, headers);
-  if (actor && startedIn === generation) {
-    if (actorCache.size > 10_000) actorCache.clear();
-    actorCache.set(key, { actor, at: Date.now(), generation });
+  if (actor && startedIn === cache.generation) {
+    if (cache.entries.size > 10_000) cache.entries.clear();
+    cache.entries.set(key, { actor, at: Date.now(), generation: startedIn });
   } else if (!actor) {
-    actorCache.delete(key);
+    cache.entries.delete(key);
   }
   return actor;
 }
