@@ -1,14 +1,14 @@
-import { Container } from "lucide-react";
-import { AreaPlaceholder } from "@/components/area-placeholder";
+import { Suspense } from "react";
+import { ContainersView } from "@/components/containers/containers-view";
+import { Loading } from "@/components/ui/loading";
 
 export const metadata = { title: "Containers" };
 
-export default function Page() {
+export default function ContainersPage() {
+  // The view reads its filters from the URL (useSearchParams), which needs a Suspense boundary.
   return (
-    <AreaPlaceholder
-      title="Containers"
-      description="Containers across every environment you may see."
-      icon={Container}
-    />
+    <Suspense fallback={<Loading label="Loading containers…" />}>
+      <ContainersView />
+    </Suspense>
   );
 }

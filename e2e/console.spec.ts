@@ -1,0 +1,84 @@
+import { expect, test, type Page } from "@playwright/test";
+import { authFile } from "./fixtures";
+import { addStandaloneEnvironment, startFixtureContainer } from "./testbed";
+
+const stamp = Date.now();
+const containerName = `e2e-console-${stamp}`;
+let environment: Awaited<ReturnType<typeof addStandaloneEnvironment>>;
+let container: Awaited<ReturnType<typeof startFixtureContainer>>;
+
+test.beforeAll(async ({ browser }) => {
+  container = await startFixtureContainer(containerName);
+  const admin = await browser.newContext({ storageState: authFile("admin") });
+  environment = await addStandaloneEnvironment(admin.request, `console-${stamp}`);
+  await admin.close();
+});
+
+test.afterAll(async ({ browser }) => {
+  const admin = await browser.newContext({ storageState: authFile("admin") });
+  await environment?.remove(admin.request);
+  await admin.close();
+  await container?.remove();
+});
+
+/** A terminal row whose whole text is `text` (xterm's DOM renderer: one div per row). */
+const terminalLine = (page: Page, text: string) =>
+  page.locator(".xterm-rows > div").filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) });
+
+async function run(page: Page, command: string) {
+  await page.locator(".xterm").click();
+  await page.keyboard.type(command);
+  await page.keyboard.press("Enter");
+}
+
+test("an administrator opens a console from the list, runs a command, and the size follows the window", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto("/containers");
+  await page.getByRole("searchbox", { name: "Search by name or image" }).fill(containerName);
+  const row = page.getByRole("row").filter({ hasText: containerName });
+  await expect(row).toHaveCount(1);
+  await row.getByRole("button", { name: `Actions for ${containerName}` }).click();
+  await page.getByRole("menuitem", { name: "Console" }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/containers/${environment.id}/[0-9a-f]{64}/console$`));
+  await expect(page.getByRole("heading", { name: `Console: ${containerName}` })).toBeVisible();
+  const status = page.getByTestId("console-status");
+  await expect(status).toContainText("Connected", { timeout: 15_000 });
+  // busybox has no bash: auto-detection falls back to sh.
+  await expect(status).toContainText("sh");
+
+  await run(page, "echo $((6*7))");
+  await expect(terminalLine(page, "42")).toHaveCount(1);
+
+  const size = page.getByTestId("console-size");
+  await expect(size).toHaveText(/^\d+×\d+$/);
+  const before = (await size.textContent())!;
+  await page.setViewportSize({ width: 900, height: 600 });
+  await expect(size).not.toHaveText(before);
+  const [cols, rows] = (await size.textContent())!.split("×");
+  await run(page, "echo size:$(stty size)");
+  await expect(terminalLine(page, `size:${rows} ${cols}`)).toHaveCount(1);
+});
+
+test.describe("as a read-only user", () => {
+  test.use({ storageState: authFile("viewer") });
+
+  test("the console is refused and no terminal session starts", async ({ page }) => {
+    let socketOpened = false;
+    page.on("websocket", (ws) => {
+      if (ws.url().includes("/api/ws/exec")) socketOpened = true;
+    });
+    await page.goto(`/containers/${environment.id}/${container.id}/console`);
+    await expect(page.getByText("You do not have permission to open a console here")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "You do not have permission (container.exec)" })).toBeVisible();
+    await expect(page.locator(".xterm")).toHaveCount(0);
+    expect(socketOpened).toBe(false);
+
+    // The list offers no console (nor any action) to this user either.
+    await page.goto(`/containers?q=${containerName}`);
+    await expect(page.getByRole("row").filter({ hasText: containerName })).toHaveCount(1);
+    await expect(page.getByRole("button", { name: `Actions for ${containerName}` })).toHaveCount(0);
+  });
+});
