@@ -57,7 +57,7 @@ async function rawEcho(docker: Docker, containerId: string): Promise<Echoer & { 
     AttachStderr: true,
     Tty: true,
   });
-  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true }));
+  const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
   const e = echoer(
     (d) => stream.write(d),
     (l) => stream.on("data", l),
