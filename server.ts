@@ -11,6 +11,7 @@ import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
 import { Fleet } from "./server/docker/index";
 import { loadFleet } from "./server/environments/load";
+import { observeWithFleet } from "./server/environments/observe";
 import { startDatabase, type DatabaseHandle } from "./server/db";
 import { ensureBuiltinRoles } from "./server/rbac/permissions";
 import { DataDirInUseError } from "./server/database/lock";
@@ -56,8 +57,6 @@ async function main(): Promise<void> {
   await ensureBuiltinRoles(database.prisma);
   const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
   const audit = new AuditWriter(database.prisma);
-  const reconciled = await reconcileOpenIntents(database.prisma, audit);
-  if (reconciled) console.log(`audit: ${reconciled} action(s) interrupted by the last stop were recorded as such`);
   // Retention: prune what is older than the setting, at start and then daily.
   const prune = async () => {
     const days = await retentionDays(database.prisma);
@@ -74,6 +73,10 @@ async function main(): Promise<void> {
   const fleet = new Fleet();
   const environments = await loadFleet(database.prisma, secrets, fleet);
   if (environments) console.log(`fleet: watching ${environments} environment(s)`);
+  // Actions a crash interrupted are completed on the record, with what their targets look
+  // like now on the engines.
+  const reconciled = await reconcileOpenIntents(database.prisma, audit, observeWithFleet(fleet));
+  if (reconciled) console.log(`audit: ${reconciled} action(s) interrupted by the last stop were recorded as such`);
 
   const services: Services = {
     prisma: database.prisma,

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { need } from "../testing/testbed-env";
 import { openHarness, type Harness } from "../testing/harness";
 import type { Actor } from "../trpc/context";
+import { reconcileOpenIntents } from "../audit/reconcile";
+import { observeWithFleet } from "../environments/observe";
 import { MASKED } from "./containers";
 
 const testbed = inject("testbed");
@@ -158,5 +160,33 @@ describe("logs", () => {
     expect(tail[1]).toBe("later");
     const nobody = await h.actorFor((await h.makeUser([])).id);
     await expect(h.caller(nobody).containers.logs(target)).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("after a crash", () => {
+  it("completes an interrupted action's event with what the engine shows now", async () => {
+    const { container } = await fixtureContainer(engines.standalone);
+    const environmentId = environmentIds.standalone!;
+    const running = await h.services.audit.begin({
+      action: "containers.stop",
+      environmentId,
+      targetKind: "container",
+      targetId: container.id,
+    });
+    const gone = await h.services.audit.begin({
+      action: "containers.remove",
+      environmentId,
+      targetKind: "container",
+      targetId: "feedfacecafe",
+    });
+    expect(
+      await reconcileOpenIntents(h.prisma, h.services.audit, observeWithFleet(h.services.fleet)),
+    ).toBeGreaterThanOrEqual(2);
+    const events = await h.prisma.auditEvent.findMany({ where: { id: { in: [running, gone] } } });
+    expect(events.find((e) => e.id === running)).toMatchObject({
+      outcome: "interrupted",
+      error: expect.stringContaining("the container was running") as string,
+    });
+    expect(events.find((e) => e.id === gone)!.error).toContain("the container no longer existed");
   });
 });
