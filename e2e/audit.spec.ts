@@ -108,3 +108,21 @@ test.describe("as a read-only user", () => {
     await expect(page.getByRole("table", { name: "Audit events" })).toHaveCount(0);
   });
 });
+
+test.describe("retention", () => {
+  test.use({ storageState: authFile("admin") });
+
+  test("an administrator sets how long events are kept; a too-short period is refused in words", async ({ page }) => {
+    await page.goto("/settings");
+    const days = page.getByLabel("Keep audit events for (days)");
+    await days.fill("3");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Keep the audit trail at least 7 days.")).toBeVisible();
+    await expect(days).toHaveValue("3"); // what was typed is kept
+    await days.fill("400");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Audit events are kept 400 days.")).toBeVisible();
+    await page.reload();
+    await expect(page.getByLabel("Keep audit events for (days)")).toHaveValue("400");
+  });
+});

@@ -28,7 +28,7 @@ export function RequireTwoFactorSetting() {
   if (settings.isPending) return <Loading label="Loading the settings…" />;
   if (settings.isError)
     return <QueryError error={settings.error} what="the settings" onRetry={() => void settings.refetch()} />;
-  const required = update.isPending ? update.variables.requireTwoFactor : settings.data.requireTwoFactor;
+  const required = (update.isPending ? update.variables.requireTwoFactor : undefined) ?? settings.data.requireTwoFactor;
   // Turning it on without being enrolled would shut the admin out of this very switch.
   const wouldLockOut = !required && !viewer.totpEnabled;
   return (

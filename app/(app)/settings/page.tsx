@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { RequirePermission } from "@/components/auth/require-permission";
 import { currentViewer } from "@/components/auth/session";
 import { holdsEverywhere } from "@/components/auth/viewer";
+import { AuditRetentionSetting } from "@/components/settings/audit-retention";
 import { RequireTwoFactorSetting } from "@/components/settings/require-two-factor";
 import { Panel } from "@/components/ui/panel";
 
@@ -16,9 +17,12 @@ export default async function GeneralSettingsPage() {
   }
   return (
     <RequirePermission permission="settings.manage">
-      <div className="max-w-3xl">
+      <div className="max-w-3xl space-y-6">
         <Panel title="Sign-in" description="How people prove who they are.">
           <RequireTwoFactorSetting />
+        </Panel>
+        <Panel title="Audit trail" description="How long the record is kept.">
+          <AuditRetentionSetting />
         </Panel>
       </div>
     </RequirePermission>
