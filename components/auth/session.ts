@@ -9,6 +9,7 @@ import { headers } from "next/headers";
 import { connection } from "next/server";
 import { cache } from "react";
 import { authenticate } from "@/server/auth/authenticate";
+import { presentActor } from "@/server/auth/present";
 import { isSetupDone } from "@/server/auth/settings";
 import { getServices } from "@/server/services";
 import type { Viewer } from "./viewer";
@@ -19,21 +20,7 @@ export const currentViewer = cache(async (): Promise<Viewer | null> => {
   // Pages ride on the session cookie only; an Authorization header is for scripts.
   const actor = await authenticate(getServices(), { cookie: incoming.get("cookie") ?? undefined });
   if (!actor) return null;
-  return {
-    id: actor.userId,
-    username: actor.username,
-    displayName: actor.displayName,
-    via: actor.via,
-    totpEnabled: actor.totpEnabled,
-    mustEnrollTotp: actor.mustEnrollTotp,
-    mustChangePassword: actor.mustChangePassword,
-    permissions: {
-      everywhere: [...actor.permissions.everywhere].sort(),
-      byEnvironment: Object.fromEntries(
-        [...actor.permissions.byEnvironment].map(([environmentId, set]) => [environmentId, [...set].sort()]),
-      ),
-    },
-  };
+  return presentActor(actor);
 });
 
 /** The same question auth.setupStatus answers: has the first administrator been created? */

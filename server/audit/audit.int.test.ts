@@ -1,8 +1,8 @@
 // The audit trail against the real database: one event per mutation, denied calls,
 // tampering found at the right event, fail-closed writes, redaction, concurrency,
 // pruning and crash reconciliation.
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { codeOf, callPath } from "../testing/calls";
 import { openHarness, type Harness } from "../testing/harness";
 import { appRouter } from "../trpc/root";
 import type { Actor } from "../trpc/context";
@@ -21,23 +21,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
-
 /** JSON of database rows (chainSeq is a bigint). */
 const dump = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-
-function call(api: object, path: string, input: unknown): Promise<unknown> {
-  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], api);
-  return (fn as (input: unknown) => Promise<unknown>)(input);
-}
 
 const mutations = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
   .filter(([, p]) => p._def.type === "mutation")
@@ -48,7 +33,7 @@ describe("every mutation is on the record", () => {
     const env = await h.makeEnvironment(`audit-${path}`);
     const input = { environmentId: env.id, id: `target-of-${path}` };
     const before = await h.prisma.auditEvent.count();
-    const code = await codeOf(call(h.caller(admin), path, input));
+    const code = await codeOf(callPath(h.caller(admin), path, input));
     const events = await h.prisma.auditEvent.findMany({ where: { action: path }, orderBy: { time: "desc" }, take: 2 });
     expect(await h.prisma.auditEvent.count()).toBe(before + 1);
     const event = events[0]!;
@@ -104,7 +89,7 @@ describe("secrets never reach the record", () => {
     await api.users.create({ username: "redact-me", password: "a secret passphrase 77" });
     // Unknown fields are kept in the record as sent (what was attempted), redacted.
     await codeOf(
-      call(api, "environments.create", {
+      callPath(api, "environments.create", {
         name: "e",
         url: "unix:///tmp/stevedore-no-such.sock",
         env: ["DB_PASSWORD=hunter2-db"],

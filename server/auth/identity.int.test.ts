@@ -1,7 +1,7 @@
 // Identity against the real database: setup, sign-in throttling, sessions, tokens, TOTP,
 // teams and per-environment scoping, escalation and cross-site refusal.
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeOf } from "../testing/calls";
 import { openHarness, TEST_PASSWORD, type Harness } from "../testing/harness";
 import { authenticate, BadCredentialsError } from "./authenticate";
 import { resolveSession, SESSION_COOKIE } from "./sessions";
@@ -15,16 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 function cookieToken(cookies: string[]): string {
   const cookie = cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`));

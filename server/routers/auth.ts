@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "../auth/passwords";
+import { presentActor } from "../auth/present";
 import { isSetupDone, SETUP_KEY } from "../auth/settings";
 import { clearedSessionCookie, createSession, sessionCookie } from "../auth/sessions";
 import { activeLock, attemptDelayMs, clearFailures, recordFailure, throttleKeys } from "../auth/throttle";
@@ -148,25 +149,7 @@ export const authRouter = createTRPCRouter({
   }),
 
   /** The signed-in user and what they may do, or null. */
-  me: publicProcedure.query(({ ctx }) => {
-    const actor = ctx.actor;
-    if (!actor) return null;
-    return {
-      id: actor.userId,
-      username: actor.username,
-      displayName: actor.displayName,
-      via: actor.via,
-      totpEnabled: actor.totpEnabled,
-      mustEnrollTotp: actor.mustEnrollTotp,
-      mustChangePassword: actor.mustChangePassword,
-      permissions: {
-        everywhere: [...actor.permissions.everywhere].sort(),
-        byEnvironment: Object.fromEntries(
-          [...actor.permissions.byEnvironment].map(([envId, set]) => [envId, [...set].sort()]),
-        ),
-      },
-    };
-  }),
+  me: publicProcedure.query(({ ctx }) => (ctx.actor ? presentActor(ctx.actor) : null)),
 
   sessions: authedProcedure.query(async ({ ctx }) => {
     const rows = await ctx.services.prisma.session.findMany({

@@ -1,8 +1,8 @@
 // The access matrix: every procedure of the root router declares what it needs, and an
 // actor without it is refused (changing nothing) while one with exactly it gets through.
 // A new procedure built without one of the builders of server/trpc/init.ts fails here.
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeOf, callPath } from "../testing/calls";
 import { isEnvironmentScoped } from "../rbac/catalogue";
 import { openHarness, type Harness } from "../testing/harness";
 import type { Meta } from "./init";
@@ -36,21 +36,6 @@ const procedures: ProcedureInfo[] = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureInfo["type"]; meta?: Meta } }>,
 ).map(([path, procedure]) => ({ path, type: procedure._def.type, meta: procedure._def.meta }));
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
-
-function call(api: object, path: string, input: unknown): Promise<unknown> {
-  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], api);
-  return (fn as (input: unknown) => Promise<unknown>)(input);
-}
-
 let h: Harness;
 beforeAll(async () => {
   h = await openHarness();
@@ -79,7 +64,9 @@ describe("access matrix", () => {
 
   it.each(guarded.map((p) => [p.path, p] as const))("%s refuses an anonymous caller", async (_path, procedure) => {
     const before = await h.snapshot();
-    expect(await codeOf(call(h.caller(null), procedure.path, { environmentId: "x", id: "x" }))).toBe("UNAUTHORIZED");
+    expect(await codeOf(callPath(h.caller(null), procedure.path, { environmentId: "x", id: "x" }))).toBe(
+      "UNAUTHORIZED",
+    );
     expect(await h.snapshot()).toEqual(before);
   });
 
@@ -98,7 +85,7 @@ describe("access matrix", () => {
       const allBut = await h.makeRole(allPermissions.filter((p) => p !== access.permission));
       const without = await h.makeUser([{ role: allBut.name }]);
       const before = await h.snapshot();
-      expect(await codeOf(call(h.caller(await h.actorFor(without.id)), procedure.path, input))).toBe("FORBIDDEN");
+      expect(await codeOf(callPath(h.caller(await h.actorFor(without.id)), procedure.path, input))).toBe("FORBIDDEN");
       expect(await h.snapshot()).toEqual(before);
       // …and the refusal is on the record.
       const denied = await h.prisma.auditEvent.findFirst({
@@ -112,11 +99,13 @@ describe("access matrix", () => {
         // Held on another environment only: refused here, without revealing anything.
         const elsewhere = await h.makeUser([{ role: only.name, environmentId: other.id }]);
         const snap = await h.snapshot();
-        expect(await codeOf(call(h.caller(await h.actorFor(elsewhere.id)), procedure.path, input))).toBe("FORBIDDEN");
+        expect(await codeOf(callPath(h.caller(await h.actorFor(elsewhere.id)), procedure.path, input))).toBe(
+          "FORBIDDEN",
+        );
         expect(await h.snapshot()).toEqual(snap);
       }
       const withIt = await h.makeUser([{ role: only.name, environmentId: scoped ? env.id : null }]);
-      const code = await codeOf(call(h.caller(await h.actorFor(withIt.id)), procedure.path, input));
+      const code = await codeOf(callPath(h.caller(await h.actorFor(withIt.id)), procedure.path, input));
       expect(["FORBIDDEN", "UNAUTHORIZED"]).not.toContain(code);
     },
   );
@@ -126,7 +115,9 @@ describe("access matrix", () => {
     "%s admits any signed-in user",
     async (_path, procedure) => {
       const user = await h.makeUser();
-      const code = await codeOf(call(h.caller(await h.actorFor(user.id)), procedure.path, { id: "does-not-exist" }));
+      const code = await codeOf(
+        callPath(h.caller(await h.actorFor(user.id)), procedure.path, { id: "does-not-exist" }),
+      );
       expect(["FORBIDDEN", "UNAUTHORIZED"]).not.toContain(code);
     },
   );
