@@ -41,6 +41,17 @@ function ensureChromium() {
   return install.status === 0 && existsSync(chromium);
 }
 
+// One testbed for both suites: brought up here, taken down at the end if this run started it.
+const testbedWasUp = spawnSync("bash", ["scripts/testbed", "status"], { stdio: "ignore" }).status === 0;
+if (!testbedWasUp) run("Docker testbed: up", "bash", ["scripts/testbed", "up"]);
+const takeTestbedDown = () => {
+  if (!testbedWasUp && !process.env.TESTBED_KEEP) spawnSync("bash", ["scripts/testbed", "down"], { stdio: "inherit" });
+};
+process.on("SIGINT", () => {
+  takeTestbedDown();
+  process.exit(130);
+});
+
 const results = [];
 results.push([
   "vitest (unit + integration)",
@@ -51,6 +62,8 @@ results.push([
   "playwright (e2e)",
   haveBrowser && run("Playwright: browser journeys", "npx", ["--no-install", "playwright", "test"]),
 ]);
+
+takeTestbedDown();
 
 console.log("\nSummary:");
 for (const [name, ok] of results) console.log(`  ${ok ? "passed" : "FAILED"}  ${name}`);
