@@ -210,3 +210,19 @@ describe("search and export", () => {
     expect(csv.content).toContain("findable-team-xyz");
   });
 });
+
+describe("revocation", () => {
+  it("ends an open live tail within seconds of the permission being taken away", async () => {
+    const role = await h.makeRole(["audit.read"]);
+    const user = await h.makeUser([{ role: role.name }]);
+    const stream = await h.caller(await h.actorFor(user.id)).audit.tail();
+    const ended = (async () => {
+      for await (const event of stream) void event; // whatever arrives meanwhile
+      return performance.now();
+    })();
+    await h.caller(admin).teams.create({ name: `tail-${Date.now()}` }); // the tail is live
+    const revokedAt = performance.now();
+    await h.prisma.roleBinding.deleteMany({ where: { userId: user.id } });
+    expect((await ended) - revokedAt).toBeLessThan(7000);
+  }, 20_000);
+});

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { auditColumns, auditFilter, auditWhere, presentAuditRow, toCsv, toNdjson } from "../audit/query";
 import { verifyAuditChain } from "../audit/verify";
 import { loadRecording } from "../console/recorder";
+import { can } from "../rbac/permissions";
+import { watchPermission } from "../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 
 const EXPORT_LIMIT = 100_000;
@@ -84,12 +86,29 @@ export const auditRouter = createTRPCRouter({
     .input(auditFilter.optional())
     .subscription(async function* ({ ctx, input, signal }) {
       const where = auditWhere(input ?? {});
-      for await (const [id] of on(ctx.services.audit.events, "event", { signal })) {
-        const row = await ctx.services.prisma.auditEvent.findFirst({
-          where: { AND: [where, { id: id as string }] },
-          select: auditColumns,
-        });
-        if (row) yield presentAuditRow(row);
+      const watch = watchPermission(
+        ctx.services.prisma,
+        ctx.actor.userId,
+        ctx.actor.permissions,
+        (p) => can(p, "audit.read"),
+        signal,
+      );
+      try {
+        yield* tail(watch.signal);
+      } catch (error) {
+        // The stream ends when the page goes or the permission does; either is a normal end.
+        if (!watch.signal.aborted) throw error;
+      } finally {
+        watch.stop();
+      }
+      async function* tail(live: AbortSignal) {
+        for await (const [id] of on(ctx.services.audit.events, "event", { signal: live })) {
+          const row = await ctx.services.prisma.auditEvent.findFirst({
+            where: { AND: [where, { id: id as string }] },
+            select: auditColumns,
+          });
+          if (row) yield presentAuditRow(row);
+        }
       }
     }),
 });

@@ -5,6 +5,7 @@ import { looksSecret } from "../audit/redact";
 import { cliFor, containerLogs, inspectContainer, runContainerAction, type ContainerAction } from "../docker/index";
 import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
+import { watchPermission } from "../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { fleetListProcedure } from "./fleet-lists";
 import { id } from "./schemas";
@@ -59,21 +60,29 @@ export const containersRouter = createTRPCRouter({
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
-      const abort = new AbortController();
-      signal?.addEventListener("abort", () => abort.abort(), { once: true });
       const { environmentId, id: containerId, ...options } = input;
+      const watch = watchPermission(
+        ctx.services.prisma,
+        ctx.actor.userId,
+        ctx.actor.permissions,
+        (p) => can(p, "container.logs", environmentId),
+        signal,
+      );
       try {
         for await (const lines of containerLogs(
           ctx.services.fleet,
           environmentId,
           containerId,
           options,
-          abort.signal,
+          watch.signal,
         )) {
           yield { lines };
         }
+      } catch (error) {
+        // The page went away or the permission did: either ends the stream normally.
+        if (!watch.signal.aborted) throw error;
       } finally {
-        abort.abort();
+        watch.stop();
       }
     }),
 

@@ -3,7 +3,8 @@
 // hears an engine event within about a second, without polling.
 import type { EnvironmentStatus, PictureEvent, ResourceKind } from "../docker/index";
 import type { Permission } from "../rbac/catalogue";
-import { can } from "../rbac/permissions";
+import { can, canSomewhere } from "../rbac/permissions";
+import { watchPermission } from "../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { environmentsInScope, fleetListInput } from "./fleet-lists";
 
@@ -24,7 +25,15 @@ export const fleetRouter = createTRPCRouter({
     .input(fleetListInput)
     .subscription(async function* ({ ctx, input, signal }) {
       const ids = new Set(environmentsInScope(ctx.services, ctx.scope, input?.environmentIds));
-      const perms = ctx.actor.permissions;
+      // Each change is filtered by the caller's permissions as they are now, not at subscribe time.
+      const watch = watchPermission(
+        ctx.services.prisma,
+        ctx.actor.userId,
+        ctx.actor.permissions,
+        (p) => canSomewhere(p, "environment.read"),
+        signal,
+      );
+      const live = watch.signal;
       const queue: FleetChange[] = [];
       let wake: (() => void) | undefined;
       const push = (change: FleetChange) => {
@@ -34,16 +43,23 @@ export const fleetRouter = createTRPCRouter({
         wake?.();
       };
       const offStatus = ctx.services.fleet.onStatus((status) => {
-        if (ids.has(status.environmentId)) push({ type: "status", status });
+        if (ids.has(status.environmentId) && can(watch.current(), "environment.read", status.environmentId)) {
+          push({ type: "status", status });
+        }
       });
       const offPicture = ctx.services.fleet.subscribe((events) => {
-        const visible = events.filter((e) => !("kind" in e) || can(perms, readPermission[e.kind], e.environmentId));
+        const perms = watch.current();
+        const visible = events.filter((e) =>
+          "kind" in e
+            ? can(perms, readPermission[e.kind], e.environmentId)
+            : can(perms, "environment.read", e.environmentId),
+        );
         if (visible.length) push({ type: "picture", events: visible });
       }, ids);
       const onAbort = () => wake?.();
-      signal?.addEventListener("abort", onAbort, { once: true });
+      live.addEventListener("abort", onAbort, { once: true });
       try {
-        while (!signal?.aborted) {
+        while (!live.aborted) {
           if (!queue.length) {
             await new Promise<void>((resolve) => (wake = resolve));
             wake = undefined;
@@ -51,7 +67,8 @@ export const fleetRouter = createTRPCRouter({
           while (queue.length) yield queue.shift()!;
         }
       } finally {
-        signal?.removeEventListener("abort", onAbort);
+        live.removeEventListener("abort", onAbort);
+        watch.stop();
         offStatus();
         offPicture();
       }
