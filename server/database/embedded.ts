@@ -14,7 +14,8 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on loopback nobody listens on (just now). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", reject);

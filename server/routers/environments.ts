@@ -41,17 +41,10 @@ function sealedColumns(services: Services, input: z.infer<typeof connection>) {
   };
 }
 
-/** Tries the connection; a failure becomes a BAD_REQUEST naming the cause. */
-async function checkConnection(input: z.infer<typeof connection>, name: string) {
-  try {
-    return await testConnection({ id: "connection-test", name, url: input.url, tls: input.tls, ssh: input.ssh });
-  } catch (error) {
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: error instanceof Error ? error.message : "The connection failed.",
-      cause: error,
-    });
-  }
+/** Tries the connection; a failure is the fleet's typed error, which names the cause and
+ * maps to its API code in the one Docker-error middleware. */
+function checkConnection(input: z.infer<typeof connection>, name: string) {
+  return testConnection({ id: "connection-test", name, url: input.url, tls: input.tls, ssh: input.ssh });
 }
 
 function withStatus(services: Services, row: Parameters<typeof presentEnvironment>[0]) {

@@ -1,7 +1,7 @@
 // Starts the real server (server.ts through tsx) as a child process, the way a user does.
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "../database/embedded";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -14,22 +14,10 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
-/** Spawns the server; resolves once it says it is ready, rejects if it exits first. */
-export async function spawnServer(
-  env: Record<string, string | undefined>,
-  readyTimeoutMs = 90_000,
-): Promise<RunningServer> {
+/** server.ts as a child process on a free port, its output collected. */
+async function startServerProcess(env: Record<string, string | undefined>) {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
@@ -39,12 +27,21 @@ export async function spawnServer(
   let log = "";
   child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  return { child, port, output: () => log };
+}
+
+/** Spawns the server; resolves once it says it is ready, rejects if it exits first. */
+export async function spawnServer(
+  env: Record<string, string | undefined>,
+  readyTimeoutMs = 90_000,
+): Promise<RunningServer> {
+  const { child, port, output } = await startServerProcess(env);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const server: RunningServer = {
     child,
     port,
     url: `http://127.0.0.1:${port}`,
-    output: () => log,
+    output,
     exited,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -54,10 +51,10 @@ export async function spawnServer(
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`server did not become ready in ${readyTimeoutMs} ms:\n${log}`));
+      reject(new Error(`server did not become ready in ${readyTimeoutMs} ms:\n${output()}`));
     }, readyTimeoutMs);
     const onData = () => {
-      if (log.includes(" ready on ")) {
+      if (output().includes(" ready on ")) {
         clearTimeout(timer);
         resolve();
       }
@@ -65,7 +62,7 @@ export async function spawnServer(
     child.stdout.on("data", onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before it was ready:\n${log}`));
+      reject(new Error(`server exited with ${code} before it was ready:\n${output()}`));
     });
   });
   return server;
@@ -73,17 +70,9 @@ export async function spawnServer(
 
 /** Runs the server to completion (for starts that must fail); returns its exit code and output. */
 export async function runServerExpectingExit(env: Record<string, string | undefined>, timeoutMs = 60_000) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "development", HOST: "127.0.0.1", PORT: String(port), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const { child, output } = await startServerProcess(env);
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
   clearTimeout(timer);
-  return { code, output: log };
+  return { code, output: output() };
 }
