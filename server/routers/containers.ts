@@ -7,6 +7,8 @@ import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
+import { containerCreateProcedures } from "./container-create";
+import { containerInspectProcedures } from "./container-inspect";
 import { fleetListProcedure } from "./fleet-lists";
 import { id } from "./schemas";
 
@@ -125,4 +127,7 @@ export const containersRouter = createTRPCRouter({
     force: i.force,
     volumes: i.volumes,
   })),
+
+  ...containerCreateProcedures,
+  ...containerInspectProcedures,
 });
