@@ -20,6 +20,7 @@ import { serveHealth } from "./server/http/health";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
+import { findHttpRoute } from "./server/http/routes";
 import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
 import { execSocket } from "./server/ws/exec";
@@ -108,12 +109,15 @@ async function main(): Promise<void> {
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stevedore.local");
+    const route = findHttpRoute(url.pathname);
     const handled =
       url.pathname === "/healthz"
         ? serveHealth(services, res)
         : url.pathname.startsWith(TRPC_PREFIX)
           ? serveTrpc(services, req, res, url)
-          : handleNext(req, res);
+          : route
+            ? route.handle(services, req, res, url)
+            : handleNext(req, res);
     handled.catch((error: unknown) => {
       console.error(`${req.method} ${url.pathname} failed:`, error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
