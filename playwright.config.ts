@@ -54,6 +54,8 @@ export default defineConfig({
       HOST: "127.0.0.1",
       STEVEDORE_DATA_DIR: dataDir,
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+      // The "local engine" offered on a first start: the testbed's TLS engine, on its own socket.
+      STEVEDORE_LOCAL_SOCKET: process.env.TESTBED_TLS_SOCKET ?? "/tmp/stevedore-testbed/tls.sock",
     },
     timeout: 300_000,
     reuseExistingServer: false,

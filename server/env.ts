@@ -13,6 +13,8 @@ const schema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   STEVEDORE_DATA_DIR: z.string().min(1).default("./data"),
+  /** The local engine's socket, offered as the first environment when it is readable. */
+  STEVEDORE_LOCAL_SOCKET: z.string().startsWith("/", "must be an absolute path").default("/var/run/docker.sock"),
   STEVEDORE_SECRET_KEY: z
     .string()
     .refine(

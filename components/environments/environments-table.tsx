@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Trash2 } from "lucide-react";
+import { Pencil, Trash2 } from "lucide-react";
 import { useState } from "react";
 import type { RouterOutputs } from "../api-types";
 import { useViewer } from "../auth/viewer-context";
@@ -10,7 +10,9 @@ import { useTRPC } from "../trpc";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { formatDateTime } from "../ui/format";
 import { IconButton } from "../ui/icon-button";
+import { Badge } from "../ui/badge";
 import { Table, Td, Th } from "../ui/table";
+import { EnvironmentFormDialog } from "./environment-form-dialog";
 import { StatusBadge } from "./status-badge";
 
 type Environment = RouterOutputs["environments"]["list"][number];
@@ -20,6 +22,8 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
   const queryClient = useQueryClient();
   const viewer = useViewer();
   const [removing, setRemoving] = useState<Environment | null>(null);
+  const [editing, setEditing] = useState<Environment | null>(null);
+  const groups = [...new Set(environments.map((e) => e.group).filter((g): g is string => Boolean(g)))].sort();
   const remove = useMutation(
     trpc.environments.remove.mutationOptions({
       onSuccess: async () => {
@@ -39,6 +43,7 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
             <Th>Name</Th>
             <Th>Status</Th>
             <Th>Docker URL</Th>
+            <Th>Group and tags</Th>
             <Th>Added</Th>
             <Th>
               <span className="sr-only">Actions</span>
@@ -52,25 +57,56 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
               <Td>
                 <StatusBadge status={env.status} />
               </Td>
-              <Td className="font-mono text-xs">{env.url}</Td>
+              <Td className="font-mono text-xs">
+                {env.url}
+                {env.tls.key ? <span className="ml-2 font-sans text-slate-500 dark:text-slate-400">TLS</span> : null}
+                {env.ssh.key ? (
+                  <span className="ml-2 font-sans text-slate-500 dark:text-slate-400">ssh key</span>
+                ) : null}
+              </Td>
+              <Td>
+                <div className="flex flex-wrap items-center gap-1">
+                  {env.group ? <span className="mr-1 text-sm">{env.group}</span> : null}
+                  {env.tags.map((tag) => (
+                    <Badge key={tag}>{tag}</Badge>
+                  ))}
+                  {!env.group && env.tags.length === 0 ? (
+                    <span className="text-slate-400 dark:text-slate-500">—</span>
+                  ) : null}
+                </div>
+              </Td>
               <Td>{formatDateTime(env.createdAt)}</Td>
               <Td>
-                {mayRemove(env.id) ? (
-                  <IconButton
-                    icon={Trash2}
-                    tone="danger"
-                    label={`Remove ${env.name}`}
-                    onClick={() => {
-                      remove.reset();
-                      setRemoving(env);
-                    }}
-                  />
-                ) : null}
+                <div className="flex justify-end gap-1">
+                  {mayRemove(env.id) ? (
+                    <IconButton icon={Pencil} label={`Edit ${env.name}`} onClick={() => setEditing(env)} />
+                  ) : null}
+                  {mayRemove(env.id) ? (
+                    <IconButton
+                      icon={Trash2}
+                      tone="danger"
+                      label={`Remove ${env.name}`}
+                      onClick={() => {
+                        remove.reset();
+                        setRemoving(env);
+                      }}
+                    />
+                  ) : null}
+                </div>
               </Td>
             </tr>
           ))}
         </tbody>
       </Table>
+      {editing ? (
+        <EnvironmentFormDialog
+          key={editing.id}
+          open
+          onClose={() => setEditing(null)}
+          environment={editing}
+          groups={groups}
+        />
+      ) : null}
       <ConfirmDialog
         open={removing !== null}
         onClose={() => setRemoving(null)}

@@ -11,8 +11,9 @@ import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
-import { AddEnvironmentDialog } from "./add-environment-dialog";
+import { EnvironmentFormDialog } from "./environment-form-dialog";
 import { EnvironmentsTable } from "./environments-table";
+import { LocalSocketOffer } from "./local-socket-offer";
 
 export function EnvironmentsView() {
   const trpc = useTRPC();
@@ -32,6 +33,9 @@ export function EnvironmentsView() {
           </Button>
         ) : null}
       </PageHeader>
+      <div className="mb-4 empty:hidden">
+        <LocalSocketOffer first={environments.data?.length === 0} />
+      </div>
       {environments.isPending ? (
         <Loading label="Loading environments…" />
       ) : environments.isError ? (
@@ -45,7 +49,13 @@ export function EnvironmentsView() {
       ) : (
         <EnvironmentsTable environments={environments.data} />
       )}
-      {mayAdd ? <AddEnvironmentDialog open={adding} onClose={() => setAdding(false)} /> : null}
+      {mayAdd && adding ? (
+        <EnvironmentFormDialog
+          open
+          onClose={() => setAdding(false)}
+          groups={[...new Set((environments.data ?? []).map((e) => e.group).filter((g): g is string => Boolean(g)))]}
+        />
+      ) : null}
     </>
   );
 }

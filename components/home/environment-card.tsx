@@ -35,13 +35,22 @@ export function EnvironmentCard({ environment }: { environment: FleetEnvironment
       <header className="mb-3 flex items-start justify-between gap-3">
         <div className="min-w-0">
           <h3 id={headingId} className="truncate font-semibold">
-            <Link href="/environments" className="hover:underline">
+            <Link href={`/containers?env=${encodeURIComponent(environment.id)}`} className="hover:underline">
               {environment.name}
             </Link>
           </h3>
           <p className="truncate font-mono text-xs text-slate-500 dark:text-slate-400" title={environment.url}>
             {environment.url}
           </p>
+          {environment.tags.length ? (
+            <ul aria-label="Tags" className="mt-1 flex flex-wrap gap-1">
+              {environment.tags.map((tag) => (
+                <li key={tag}>
+                  <Badge>{tag}</Badge>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
         <Badge tone={tones[state]}>{state}</Badge>
       </header>

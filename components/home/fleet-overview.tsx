@@ -8,11 +8,12 @@ import { useEffect, useState } from "react";
 import { holdsEverywhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
 import { EmptyState } from "../empty-state";
+import { LocalSocketOffer } from "../environments/local-socket-offer";
 import { errorCode } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
-import { EnvironmentCard } from "./environment-card";
+import { EnvironmentCard, type FleetEnvironment } from "./environment-card";
 import { FleetSummary } from "./fleet-summary";
 
 const REFRESH_AT_MOST_EVERY_MS = 1000;
@@ -88,15 +89,52 @@ export function FleetOverview() {
     return (
       <QueryError error={environments.error} what="the environments" onRetry={() => void environments.refetch()} />
     );
-  if (environments.data.length === 0) return <NoEnvironments mayAdd={mayAdd} />;
+  if (environments.data.length === 0)
+    return (
+      <div className="space-y-4">
+        <LocalSocketOffer first />
+        <NoEnvironments mayAdd={mayAdd} />
+      </div>
+    );
+  const groups = groupEnvironments(environments.data);
   return (
     <div className="space-y-4">
       <FleetSummary environments={environments.data} />
-      <div className="grid gap-4 xl:grid-cols-2">
-        {environments.data.map((env) => (
-          <EnvironmentCard key={env.id} environment={env} />
-        ))}
-      </div>
+      {groups.length === 1 && groups[0]!.name === null ? (
+        <CardGrid environments={groups[0]!.environments} />
+      ) : (
+        groups.map((group) => (
+          <section key={group.name ?? ""} aria-label={group.name ?? "Not in a group"} className="space-y-2">
+            <h2 className="text-sm font-semibold text-slate-600 dark:text-slate-300">
+              {group.name ?? "Not in a group"}{" "}
+              <span className="font-normal text-slate-500 dark:text-slate-400">({group.environments.length})</span>
+            </h2>
+            <CardGrid environments={group.environments} />
+          </section>
+        ))
+      )}
     </div>
   );
+}
+
+function CardGrid({ environments }: { environments: FleetEnvironment[] }) {
+  return (
+    <div className="grid gap-4 xl:grid-cols-2">
+      {environments.map((env) => (
+        <EnvironmentCard key={env.id} environment={env} />
+      ))}
+    </div>
+  );
+}
+
+/** Named groups in order, then the environments in none. */
+function groupEnvironments(environments: FleetEnvironment[]) {
+  const byName = new Map<string | null, FleetEnvironment[]>();
+  for (const env of environments) {
+    const key = env.group || null;
+    byName.set(key, [...(byName.get(key) ?? []), env]);
+  }
+  return [...byName.entries()]
+    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
+    .map(([name, members]) => ({ name, environments: members }));
 }

@@ -3,7 +3,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { testConnection } from "../docker/index";
+import { env } from "../env";
 import { descriptorOf, presentEnvironment } from "../environments/descriptor";
+import { localSocketState } from "../environments/local-socket";
 import { Prisma } from "../generated/prisma/client";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import type { Services } from "../trpc/context";
@@ -68,6 +70,14 @@ export const environmentsRouter = createTRPCRouter({
       if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such environment." });
       return withStatus(ctx.services, row);
     }),
+
+  /** The local engine's socket, offered as an environment when it is usable and not added yet. */
+  localSocket: permittedProcedure("environment.manage", { everywhere: true }).query(async ({ ctx }) => {
+    const path = env().STEVEDORE_LOCAL_SOCKET;
+    const url = `unix://${path}`;
+    const added = await ctx.services.prisma.environment.findFirst({ where: { url }, select: { name: true } });
+    return { url, state: await localSocketState(path), addedAs: added?.name ?? null };
+  }),
 
   /** Tests a connection without saving anything. */
   test: permittedProcedure("environment.manage", { everywhere: true })
