@@ -63,3 +63,49 @@ test("a host that cannot be reached shows a banner and leaves the other rows in 
     await mutate(page.request, "environments.remove", { environmentId: down.id });
   }
 });
+
+test("select several containers and remove them in one go", async ({ page }) => {
+  const prefix = `e2e-bulk-${stamp}`;
+  const started = await Promise.all([1, 2, 3].map((n) => startFixtureContainer(`${prefix}-${n}`)));
+  try {
+    await page.goto(`/containers?q=${prefix}`);
+    const rows = page.getByRole("row").filter({ hasText: prefix });
+    await expect(rows).toHaveCount(3);
+    await page.getByRole("checkbox", { name: `Select ${prefix}-1` }).check();
+    const toolbar = page.getByRole("toolbar", { name: "Selected containers" });
+    await expect(toolbar).toContainText("1 selected");
+    await page.getByRole("checkbox", { name: "Select all shown" }).check();
+    await expect(toolbar).toContainText("3 selected");
+    // Start does not apply to running containers: it is offered for none of them.
+    await expect(toolbar.getByRole("button", { name: /^Start/ })).toBeDisabled();
+
+    await toolbar.getByRole("button", { name: "Remove…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Remove 3 containers?" });
+    await expect(dialog.getByRole("listitem")).toHaveCount(3);
+    await dialog.getByRole("button", { name: "Remove 3 containers" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Removed 3 of 3 containers." })).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(rows).toHaveCount(0);
+    await expect(toolbar).toBeHidden();
+  } finally {
+    await Promise.all(started.map((c) => c.remove().catch(() => undefined)));
+  }
+});
+
+test("columns can be chosen, and the choice survives a reload", async ({ page }) => {
+  await page.goto(`/containers?q=${containerName}`);
+  const table = page.getByRole("table", { name: "Containers" });
+  await expect(table.getByRole("columnheader", { name: "Image" })).toBeVisible();
+  await page.getByText("Columns", { exact: true }).click();
+  await page.getByRole("checkbox", { name: "Image" }).uncheck();
+  await page.getByRole("checkbox", { name: "IP" }).check();
+  await expect(table.getByRole("columnheader", { name: "Image" })).toHaveCount(0);
+  await expect(table.getByRole("columnheader", { name: "IP" })).toBeVisible();
+  // The fixture container is on the default bridge, so it has an address.
+  await expect(page.getByRole("row").filter({ hasText: containerName })).toContainText(/\d+\.\d+\.\d+\.\d+/);
+  await page.reload();
+  await expect(table.getByRole("columnheader", { name: "IP" })).toBeVisible();
+  await expect(table.getByRole("columnheader", { name: "Image" })).toHaveCount(0);
+  await page.evaluate(() => window.localStorage.removeItem("stevedore.containers.columns"));
+});

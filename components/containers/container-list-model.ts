@@ -12,11 +12,35 @@ export interface ListView {
   q: string;
   env: string;
   state: string;
+  /** image name, or part of it */
+  image: string;
+  /** `key` or `key=value` */
+  label: string;
+  /** a swarm stack or compose project name */
+  stack: string;
   sort: SortKey;
   dir: "asc" | "desc";
 }
 
-export const DEFAULT_VIEW: ListView = { q: "", env: "", state: "", sort: "name", dir: "asc" };
+export const FILTER_KEYS = ["q", "env", "state", "image", "label", "stack"] as const;
+const VIEW_KEYS = [...FILTER_KEYS, "sort", "dir"] as const;
+
+export const DEFAULT_VIEW: ListView = {
+  q: "",
+  env: "",
+  state: "",
+  image: "",
+  label: "",
+  stack: "",
+  sort: "name",
+  dir: "asc",
+};
+
+export const NO_FILTERS = { q: "", env: "", state: "", image: "", label: "", stack: "" } as const;
+
+export function isFiltered(view: ListView): boolean {
+  return FILTER_KEYS.some((key) => view[key] !== "");
+}
 
 /** Filters live in the URL so a view can be linked to. */
 export function viewFromParams(params: URLSearchParams): ListView {
@@ -25,6 +49,9 @@ export function viewFromParams(params: URLSearchParams): ListView {
     q: params.get("q") ?? "",
     env: params.get("env") ?? "",
     state: params.get("state") ?? "",
+    image: params.get("image") ?? "",
+    label: params.get("label") ?? "",
+    stack: params.get("stack") ?? "",
     sort: SORT_KEYS.includes(sort as SortKey) ? (sort as SortKey) : DEFAULT_VIEW.sort,
     dir: params.get("dir") === "desc" ? "desc" : "asc",
   };
@@ -32,7 +59,7 @@ export function viewFromParams(params: URLSearchParams): ListView {
 
 export function paramsFromView(view: ListView): string {
   const params = new URLSearchParams();
-  for (const key of ["q", "env", "state", "sort", "dir"] as const) {
+  for (const key of VIEW_KEYS) {
     if (view[key] && view[key] !== DEFAULT_VIEW[key]) params.set(key, view[key]);
   }
   const text = params.toString();
@@ -41,13 +68,32 @@ export function paramsFromView(view: ListView): string {
 
 export const rowKey = (row: Pick<ContainerRow, "environmentId" | "id">) => `${row.environmentId}/${row.id}`;
 
+/** The stack or compose project a container belongs to, if any. */
+export function projectOf(row: ContainerRow): string | null {
+  return row.stack?.namespace ?? row.compose?.project ?? null;
+}
+
+function labelMatches(labels: Record<string, string>, filter: string): boolean {
+  const at = filter.indexOf("=");
+  if (at === -1) return Object.hasOwn(labels, filter.trim());
+  const key = filter.slice(0, at).trim();
+  return Object.hasOwn(labels, key) && labels[key] === filter.slice(at + 1);
+}
+
 export function visibleRows(rows: ContainerRow[], view: ListView, envName: (id: string) => string): ContainerRow[] {
   const needle = view.q.trim().toLowerCase();
+  const image = view.image.trim().toLowerCase();
   const kept = rows.filter(
     (row) =>
       (!view.env || row.environmentId === view.env) &&
       (!view.state || row.state === view.state) &&
-      (!needle || row.name.toLowerCase().includes(needle) || row.image.toLowerCase().includes(needle)),
+      (!image || row.image.toLowerCase().includes(image)) &&
+      (!view.label.trim() || labelMatches(row.labels, view.label)) &&
+      (!view.stack || projectOf(row) === view.stack) &&
+      (!needle ||
+        row.name.toLowerCase().includes(needle) ||
+        row.image.toLowerCase().includes(needle) ||
+        row.id.startsWith(needle)),
   );
   const value = (row: ContainerRow): string | number => {
     switch (view.sort) {

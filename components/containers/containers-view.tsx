@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Container, Search } from "lucide-react";
+import { Container, Plus, Search } from "lucide-react";
+import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
 import { useViewer } from "../auth/viewer-context";
@@ -16,8 +17,20 @@ import { CopyButton } from "../ui/copy-button";
 import { controlClass } from "../ui/field";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
+import { applicable, BULK_ACTIONS, runBulk, type BulkOutcome } from "./bulk";
+import { ColumnChooser, useColumnChoice } from "./column-chooser";
 import { ACTIONS, type ActionSpec } from "./container-actions";
-import { paramsFromView, viewFromParams, visibleRows, type ContainerRow, type ListView } from "./container-list-model";
+import {
+  isFiltered,
+  NO_FILTERS,
+  paramsFromView,
+  projectOf,
+  rowKey,
+  viewFromParams,
+  visibleRows,
+  type ContainerRow,
+  type ListView,
+} from "./container-list-model";
 import { ContainersTable } from "./containers-table";
 import { holdsOn } from "./holds-on";
 import { useLiveContainers } from "./use-live-containers";
@@ -38,27 +51,28 @@ export function ContainersView() {
   const [asking, setAsking] = useState<{ row: ContainerRow; action: ActionSpec } | null>(null);
   const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
 
+  const perform = async ({ row, action }: { row: ContainerRow; action: ActionSpec }) => {
+    const target = { environmentId: row.environmentId, id: row.id };
+    const c = client.containers;
+    switch (action.name) {
+      case "remove":
+        return c.remove.mutate({ ...target, force: true });
+      case "start":
+        return c.start.mutate(target);
+      case "stop":
+        return c.stop.mutate(target);
+      case "restart":
+        return c.restart.mutate(target);
+      case "pause":
+        return c.pause.mutate(target);
+      case "unpause":
+        return c.unpause.mutate(target);
+      case "kill":
+        return c.kill.mutate(target);
+    }
+  };
   const act = useMutation({
-    mutationFn: async ({ row, action }: { row: ContainerRow; action: ActionSpec }) => {
-      const target = { environmentId: row.environmentId, id: row.id };
-      const c = client.containers;
-      switch (action.name) {
-        case "remove":
-          return c.remove.mutate({ ...target, force: true });
-        case "start":
-          return c.start.mutate(target);
-        case "stop":
-          return c.stop.mutate(target);
-        case "restart":
-          return c.restart.mutate(target);
-        case "pause":
-          return c.pause.mutate(target);
-        case "unpause":
-          return c.unpause.mutate(target);
-        case "kill":
-          return c.kill.mutate(target);
-      }
-    },
+    mutationFn: perform,
     onSuccess: (result, { row, action }) => {
       setAsking(null);
       setDone({ text: `${action.done} ${row.name}.`, cli: result.cli });
@@ -66,6 +80,43 @@ export function ContainersView() {
       void queryClient.invalidateQueries({ queryKey: trpc.containers.list.queryKey() });
     },
   });
+
+  const [columns, chooseColumns] = useColumnChoice();
+
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const select = (keys: string[], on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const key of keys) {
+        if (on) next.add(key);
+        else next.delete(key);
+      }
+      return next;
+    });
+  const [bulkAsking, setBulkAsking] = useState<{ action: ActionSpec; rows: ContainerRow[] } | null>(null);
+  const [bulkDone, setBulkDone] = useState<{ action: ActionSpec; outcomes: BulkOutcome[] } | null>(null);
+  const bulk = useMutation({
+    mutationFn: ({ action, rows: targets }: { action: ActionSpec; rows: ContainerRow[] }) =>
+      runBulk(targets, (row) => perform({ row, action })),
+    onSuccess: (outcomes, { action }) => {
+      setBulkAsking(null);
+      setBulkDone({ action, outcomes });
+      // What worked leaves the selection; what failed stays chosen, to try again.
+      select(
+        outcomes.filter((o) => o.ok).map((o) => rowKey(o.row)),
+        false,
+      );
+      void queryClient.invalidateQueries({ queryKey: trpc.containers.list.queryKey() });
+    },
+  });
+  const may = (row: ContainerRow, action: ActionSpec) => holdsOn(viewer, action.permission, row.environmentId);
+  const chooseBulk = (action: ActionSpec, targets: ContainerRow[]) => {
+    setDone(null);
+    setBulkDone(null);
+    bulk.reset();
+    if (action.confirm) setBulkAsking({ action, rows: targets });
+    else bulk.mutate({ action, rows: targets });
+  };
 
   const setView = (patch: Partial<ListView>) => {
     router.replace(`${pathname}${paramsFromView({ ...view, ...patch })}`, { scroll: false });
@@ -79,14 +130,25 @@ export function ContainersView() {
     [list.data, names, view.q, view.env, view.state, view.sort, view.dir],
   );
 
+  const stacks = useMemo(
+    () => [...new Set((list.data?.items ?? []).map(projectOf).filter((p): p is string => p !== null))].sort(),
+    [list.data],
+  );
+  // The selection only ever holds rows that exist and are shown.
+  const chosenRows = rows.filter((row) => selected.has(rowKey(row)));
+  const mayCreate =
+    viewer.permissions.everywhere.includes("container.create") ||
+    Object.values(viewer.permissions.byEnvironment).some((p) => p.includes("container.create"));
+
   const choose = (row: ContainerRow, action: ActionSpec) => {
     act.reset();
     setDone(null);
+    setBulkDone(null);
     if (action.confirm) setAsking({ row, action });
     else act.mutate({ row, action });
   };
 
-  const filtered = Boolean(view.q || view.env || view.state);
+  const filtered = isFiltered(view);
   const errors = list.data?.errors ?? [];
 
   return (
@@ -96,6 +158,15 @@ export function ContainersView() {
           {liveStatus === "pending" ? "Live" : liveStatus === "connecting" ? "Connecting to live updates…" : null}
           {liveStatus === "error" ? "Live updates stopped; reload to resume." : null}
         </span>
+        {mayCreate ? (
+          <Link
+            href="/containers/new"
+            className="inline-flex items-center gap-1.5 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 dark:bg-sky-600 dark:hover:bg-sky-500"
+          >
+            <Plus aria-hidden className="size-4" />
+            Create container
+          </Link>
+        ) : null}
       </PageHeader>
 
       <div className="mb-4 flex flex-wrap items-end gap-3">
@@ -140,12 +211,88 @@ export function ContainersView() {
             ))}
           </select>
         </label>
+        <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+          Image
+          <input
+            type="search"
+            value={view.image}
+            onChange={(e) => setView({ image: e.target.value })}
+            placeholder="e.g. nginx"
+            className={`${controlClass} w-36`}
+          />
+        </label>
+        <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+          Label
+          <input
+            type="search"
+            value={view.label}
+            onChange={(e) => setView({ label: e.target.value })}
+            placeholder="key or key=value"
+            className={`${controlClass} w-44 font-mono text-xs`}
+          />
+        </label>
+        {stacks.length ? (
+          <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+            Stack
+            <select
+              value={view.stack}
+              onChange={(e) => setView({ stack: e.target.value })}
+              className={`${controlClass} w-40`}
+            >
+              <option value="">All</option>
+              {stacks.map((stack) => (
+                <option key={stack} value={stack}>
+                  {stack}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         {filtered ? (
-          <Button variant="quiet" size="sm" onClick={() => setView({ q: "", env: "", state: "" })}>
+          <Button variant="quiet" size="sm" onClick={() => setView(NO_FILTERS)}>
             Clear filters
           </Button>
         ) : null}
+        <div className="ml-auto">
+          <ColumnChooser columns={columns} onChange={chooseColumns} />
+        </div>
       </div>
+
+      {chosenRows.length ? (
+        <div
+          role="toolbar"
+          aria-label="Selected containers"
+          className="sticky top-0 z-20 mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm dark:border-sky-900 dark:bg-sky-950/60"
+        >
+          <span className="font-medium">{chosenRows.length} selected</span>
+          {BULK_ACTIONS.map((name) => {
+            const action = ACTIONS.find((a) => a.name === name)!;
+            const targets = applicable(chosenRows, action, may);
+            return (
+              <Button
+                key={name}
+                size="sm"
+                variant={name === "remove" ? "danger" : "secondary"}
+                disabled={targets.length === 0 || bulk.isPending}
+                title={
+                  targets.length < chosenRows.length
+                    ? `${targets.length} of the ${chosenRows.length} selected can be ${action.done.toLowerCase()}`
+                    : undefined
+                }
+                onClick={() => chooseBulk(action, targets)}
+              >
+                {action.label}
+                {targets.length !== chosenRows.length ? ` (${targets.length})` : ""}
+                {action.confirm ? "…" : ""}
+              </Button>
+            );
+          })}
+          <Button size="sm" variant="quiet" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </Button>
+          {bulk.isPending ? <span className="text-slate-600 dark:text-slate-300">Working…</span> : null}
+        </div>
+      ) : null}
 
       <div className="space-y-3">
         {errors.map((error) => (
@@ -174,6 +321,7 @@ export function ContainersView() {
           </Alert>
         ) : null}
         {act.error && !asking ? <Alert title="The action failed">{errorMessage(act.error)}</Alert> : null}
+        {bulkDone ? <BulkResult {...bulkDone} envName={envName} onDismiss={() => setBulkDone(null)} /> : null}
 
         {list.isPending ? (
           <Loading label="Loading containers…" />
@@ -188,11 +336,7 @@ export function ContainersView() {
         ) : rows.length === 0 ? (
           <EmptyState icon={Search} title="Nothing matches">
             No container matches these filters.{" "}
-            <button
-              type="button"
-              className="font-medium underline"
-              onClick={() => setView({ q: "", env: "", state: "" })}
-            >
+            <button type="button" className="font-medium underline" onClick={() => setView(NO_FILTERS)}>
               Clear them
             </button>
             .
@@ -202,6 +346,9 @@ export function ContainersView() {
             rows={rows}
             total={list.data.items.length}
             view={view}
+            columns={columns}
+            selected={selected}
+            onSelect={select}
             onSort={(sort) => setView({ sort, dir: view.sort === sort && view.dir === "asc" ? "desc" : "asc" })}
             envName={envName}
             actionsFor={(row) =>
@@ -216,6 +363,26 @@ export function ContainersView() {
           />
         )}
       </div>
+
+      <ConfirmDialog
+        open={bulkAsking !== null}
+        onClose={() => setBulkAsking(null)}
+        title={bulkAsking ? `${bulkAsking.action.label} ${bulkAsking.rows.length} containers?` : ""}
+        confirmLabel={bulkAsking ? `${bulkAsking.action.label} ${bulkAsking.rows.length} containers` : ""}
+        tone={bulkAsking?.action.name === "restart" ? "primary" : "danger"}
+        onConfirm={() => bulkAsking && bulk.mutate(bulkAsking)}
+        pending={bulk.isPending}
+        error={bulk.error ? errorMessage(bulk.error) : null}
+      >
+        <p>{bulkAsking?.action.confirm}</p>
+        <ul className="mt-2 max-h-40 list-disc overflow-y-auto pl-5 text-sm">
+          {bulkAsking?.rows.map((row) => (
+            <li key={rowKey(row)}>
+              {row.name} <span className="text-slate-500 dark:text-slate-400">on {envName(row.environmentId)}</span>
+            </li>
+          ))}
+        </ul>
+      </ConfirmDialog>
 
       <ConfirmDialog
         open={asking !== null}
@@ -233,5 +400,40 @@ export function ContainersView() {
         </p>
       </ConfirmDialog>
     </>
+  );
+}
+
+/** What a bulk action did: how many worked, and each failure with its reason. */
+function BulkResult({
+  action,
+  outcomes,
+  envName,
+  onDismiss,
+}: {
+  action: ActionSpec;
+  outcomes: BulkOutcome[];
+  envName: (id: string) => string;
+  onDismiss: () => void;
+}) {
+  const failed = outcomes.filter((o) => !o.ok);
+  const worked = outcomes.length - failed.length;
+  return (
+    <Alert
+      tone={failed.length ? "warning" : "success"}
+      title={`${action.done} ${worked} of ${outcomes.length} containers${failed.length ? `; ${failed.length} failed` : ""}.`}
+    >
+      {failed.length ? (
+        <ul className="list-disc pl-5">
+          {failed.map((o) => (
+            <li key={rowKey(o.row)}>
+              <span className="font-medium">{o.row.name}</span> on {envName(o.row.environmentId)}: {o.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <Button size="sm" variant="quiet" onClick={onDismiss}>
+        Dismiss
+      </Button>
+    </Alert>
   );
 }
