@@ -12,7 +12,7 @@ import { formatDateTime } from "../ui/format";
 import { IconButton } from "../ui/icon-button";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
-import { Table, Td, Th } from "../ui/table";
+import { ActionsHeader, Table, Td, Th } from "../ui/table";
 
 type Binding = RouterOutputs["bindings"]["list"][number];
 
@@ -57,9 +57,7 @@ export function BindingsList() {
             <Th>Given to</Th>
             <Th>Scope</Th>
             <Th>Since</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

@@ -10,7 +10,7 @@ import type { ColumnKey } from "./columns";
 import { RowActionsMenu } from "./row-actions-menu";
 import { ContainerStateBadge } from "./state-badge";
 import { formatDateTime, formatRelative } from "../ui/format";
-import { Td, Th } from "../ui/table";
+import { ActionsHeader, Td, Th } from "../ui/table";
 
 function SortHeader({
   label,
@@ -149,9 +149,7 @@ export function ContainersTable({
               {show("ip") ? <Th>IP</Th> : null}
               {show("created") ? <SortHeader label="Created" sortKey="created" view={view} onSort={onSort} /> : null}
               {show("project") ? <Th>Stack / project</Th> : null}
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -2,7 +2,6 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Container, Plus, Search } from "lucide-react";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
 import { useViewer } from "../auth/viewer-context";
@@ -11,7 +10,7 @@ import { PageHeader } from "../page-header";
 import { errorMessage } from "../trpc-errors";
 import { useTRPC, useTRPCClient } from "../trpc";
 import { Alert } from "../ui/alert";
-import { Button } from "../ui/button";
+import { Button, ButtonLink } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { CopyButton } from "../ui/copy-button";
 import { controlClass } from "../ui/field";
@@ -159,13 +158,10 @@ export function ContainersView() {
           {liveStatus === "error" ? "Live updates stopped; reload to resume." : null}
         </span>
         {mayCreate ? (
-          <Link
-            href="/containers/new"
-            className="inline-flex items-center gap-1.5 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 dark:bg-sky-600 dark:hover:bg-sky-500"
-          >
+          <ButtonLink href="/containers/new" variant="primary">
             <Plus aria-hidden className="size-4" />
             Create container
-          </Link>
+          </ButtonLink>
         ) : null}
       </PageHeader>
 
@@ -181,8 +177,7 @@ export function ContainersView() {
             className={`${controlClass} pl-8`}
           />
         </label>
-        <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
-          Environment
+        <FilterField label="Environment">
           <select
             value={view.env}
             onChange={(e) => setView({ env: e.target.value })}
@@ -195,9 +190,8 @@ export function ContainersView() {
               </option>
             ))}
           </select>
-        </label>
-        <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
-          State
+        </FilterField>
+        <FilterField label="State">
           <select
             value={view.state}
             onChange={(e) => setView({ state: e.target.value })}
@@ -210,9 +204,8 @@ export function ContainersView() {
               </option>
             ))}
           </select>
-        </label>
-        <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
-          Image
+        </FilterField>
+        <FilterField label="Image">
           <input
             type="search"
             value={view.image}
@@ -220,9 +213,8 @@ export function ContainersView() {
             placeholder="e.g. nginx"
             className={`${controlClass} w-36`}
           />
-        </label>
-        <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
-          Label
+        </FilterField>
+        <FilterField label="Label">
           <input
             type="search"
             value={view.label}
@@ -230,10 +222,9 @@ export function ContainersView() {
             placeholder="key or key=value"
             className={`${controlClass} w-44 font-mono text-xs`}
           />
-        </label>
+        </FilterField>
         {stacks.length ? (
-          <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
-            Stack
+          <FilterField label="Stack">
             <select
               value={view.stack}
               onChange={(e) => setView({ stack: e.target.value })}
@@ -246,7 +237,7 @@ export function ContainersView() {
                 </option>
               ))}
             </select>
-          </label>
+          </FilterField>
         ) : null}
         {filtered ? (
           <Button variant="quiet" size="sm" onClick={() => setView(NO_FILTERS)}>
@@ -435,5 +426,15 @@ function BulkResult({
         Dismiss
       </Button>
     </Alert>
+  );
+}
+
+/** A filter's name beside its control, on one line. */
+function FilterField({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+      {label}
+      {children}
+    </label>
   );
 }

@@ -11,7 +11,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { formatDateTime } from "../ui/format";
 import { IconButton } from "../ui/icon-button";
 import { Badge } from "../ui/badge";
-import { Table, Td, Th } from "../ui/table";
+import { ActionsHeader, Table, Td, Th } from "../ui/table";
 import { EnvironmentFormDialog } from "./environment-form-dialog";
 import { StatusBadge } from "./status-badge";
 
@@ -45,9 +45,7 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
             <Th>Docker URL</Th>
             <Th>Group and tags</Th>
             <Th>Added</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

@@ -11,7 +11,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { formatDateTime, formatRelative } from "../ui/format";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
-import { Table, Td, Th } from "../ui/table";
+import { ActionsHeader, Table, Td, Th } from "../ui/table";
 import { describeUserAgent } from "./user-agent";
 
 export function Sessions() {
@@ -42,9 +42,7 @@ export function Sessions() {
             <Th>Address</Th>
             <Th>Signed in</Th>
             <Th>Last active</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

@@ -12,7 +12,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { formatDateTime, formatRelative } from "../ui/format";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
-import { Table, Td, Th } from "../ui/table";
+import { ActionsHeader, Table, Td, Th } from "../ui/table";
 
 function TokenStatus({ expiresAt, revokedAt, now }: { expiresAt: string; revokedAt: string | null; now: number }) {
   if (revokedAt) return <Badge tone="red">Revoked</Badge>;
@@ -54,9 +54,7 @@ export function TokenList() {
             <Th>Status</Th>
             <Th>Expires</Th>
             <Th>Last used</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

@@ -2,11 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
-import Link from "next/link";
 import { useTRPC } from "../trpc";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
 import { RolesTable } from "./roles-table";
+import { ButtonLink } from "../ui/button";
 
 export function RolesAdmin() {
   const trpc = useTRPC();
@@ -22,13 +22,10 @@ export function RolesAdmin() {
             A role is a named set of permissions. Give it to users or teams on the Access tab.
           </p>
         </div>
-        <Link
-          href="/settings/roles/new"
-          className="inline-flex items-center gap-2 rounded-md bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700"
-        >
+        <ButtonLink href="/settings/roles/new" variant="primary">
           <Plus aria-hidden className="size-4" />
           New role
-        </Link>
+        </ButtonLink>
       </div>
       {roles.isPending ? (
         <Loading label="Loading roles…" />

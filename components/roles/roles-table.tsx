@@ -9,7 +9,7 @@ import { useTRPC } from "../trpc";
 import { Badge } from "../ui/badge";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { IconButton } from "../ui/icon-button";
-import { Table, Td, Th } from "../ui/table";
+import { ActionsHeader, Table, Td, Th } from "../ui/table";
 import type { RoleRow } from "./types";
 
 export function RolesTable({ roles }: { roles: RoleRow[] }) {
@@ -32,9 +32,7 @@ export function RolesTable({ roles }: { roles: RoleRow[] }) {
             <Th>Role</Th>
             <Th>Permissions</Th>
             <Th>Bindings</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

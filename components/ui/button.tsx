@@ -1,4 +1,5 @@
-import type { ButtonHTMLAttributes } from "react";
+import Link from "next/link";
+import type { ButtonHTMLAttributes, ComponentProps } from "react";
 
 const variants = {
   primary: "bg-sky-600 text-white hover:bg-sky-700 dark:bg-sky-600 dark:hover:bg-sky-500",
@@ -39,6 +40,21 @@ export function Button({
       disabled={disabled || pending}
       aria-busy={pending || undefined}
       className={`inline-flex shrink-0 items-center rounded-md font-medium whitespace-nowrap transition-colors disabled:cursor-not-allowed disabled:opacity-60 ${variants[variant]} ${sizes[size]} ${className}`}
+      {...props}
+    />
+  );
+}
+
+/** A link that looks like a button: for actions that are a page of their own ("Create container"). */
+export function ButtonLink({
+  variant = "secondary",
+  size = "md",
+  className = "",
+  ...props
+}: ComponentProps<typeof Link> & { variant?: ButtonVariant; size?: keyof typeof sizes }) {
+  return (
+    <Link
+      className={`inline-flex shrink-0 items-center rounded-md font-medium whitespace-nowrap transition-colors ${variants[variant]} ${sizes[size]} ${className}`}
       {...props}
     />
   );

@@ -29,3 +29,12 @@ export function Td({ className = "", ...props }: TdHTMLAttributes<HTMLTableCellE
     />
   );
 }
+
+/** The last column's header over each row's action buttons: named for screen readers only. */
+export function ActionsHeader() {
+  return (
+    <Th>
+      <span className="sr-only">Actions</span>
+    </Th>
+  );
+}

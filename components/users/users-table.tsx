@@ -3,7 +3,7 @@
 import { useViewer } from "../auth/viewer-context";
 import { Badge } from "../ui/badge";
 import { formatRelative } from "../ui/format";
-import { Table, Td, Th } from "../ui/table";
+import { ActionsHeader, Table, Td, Th } from "../ui/table";
 import type { UserRow } from "./types";
 import { UserActions } from "./user-actions";
 
@@ -19,9 +19,7 @@ export function UsersTable({ users }: { users: UserRow[] }) {
           <Th>Two-factor</Th>
           <Th>Status</Th>
           <Th>Last sign-in</Th>
-          <Th>
-            <span className="sr-only">Actions</span>
-          </Th>
+          <ActionsHeader />
         </tr>
       </thead>
       <tbody>
