@@ -5,6 +5,8 @@ const team = "Staging operators";
 const olivia = { username: "olivia", displayName: "Olivia Operator", password: "gantry-reefer-stow-5512" };
 
 test("an operator team bound to staging sees staging only, and no administration", async ({ page, browser }) => {
+  // Five steps through four pages and two browsers: more than one action's worth of time.
+  test.setTimeout(90_000);
   await test.step("the admin creates a team", async () => {
     await page.goto("/settings/teams");
     await page.getByRole("button", { name: "New team" }).click();

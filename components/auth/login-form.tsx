@@ -7,6 +7,7 @@ import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
+import { UsernameField } from "./username-field";
 
 export function LoginForm() {
   const trpc = useTRPC();
@@ -60,18 +61,7 @@ export function LoginForm() {
         </>
       ) : (
         <>
-          <TextField
-            label="Username"
-            name="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            autoFocus
-            required
-            error={errors.fields.username}
-          />
+          <UsernameField value={username} onChange={setUsername} error={errors.fields.username} />
           <TextField
             label="Password"
             name="password"

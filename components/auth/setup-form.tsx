@@ -8,15 +8,14 @@ import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
-import { PASSWORD_RULE } from "./password-rule";
+import { UsernameField } from "./username-field";
+import { NewPasswordFields, useNewPassword } from "./new-password-fields";
 
 export function SetupForm() {
   const trpc = useTRPC();
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const setup = useMutation(
     trpc.auth.setup.mutationOptions({
       onSuccess: () => window.location.assign("/"),
@@ -26,12 +25,8 @@ export function SetupForm() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (password !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    setup.mutate({ username, password, displayName: displayName || undefined });
+    if (!newPassword.agrees()) return;
+    setup.mutate({ username, password: newPassword.password, displayName: displayName || undefined });
   };
 
   return (
@@ -46,16 +41,9 @@ export function SetupForm() {
           ) : null}
         </Alert>
       ) : null}
-      <TextField
-        label="Username"
-        name="username"
+      <UsernameField
         value={username}
-        onChange={(e) => setUsername(e.target.value)}
-        autoComplete="username"
-        autoCapitalize="none"
-        spellCheck={false}
-        autoFocus
-        required
+        onChange={setUsername}
         error={errors.fields.username}
         hint="Letters, digits, dot, dash and underscore."
       />
@@ -68,26 +56,12 @@ export function SetupForm() {
         error={errors.fields.displayName}
         hint="Optional: how others see you, e.g. Ada Lovelace."
       />
-      <TextField
+      <NewPasswordFields
+        state={newPassword}
         label="Password"
-        name="password"
-        type="password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        autoComplete="new-password"
-        required
+        confirmLabel="Confirm password"
+        name={{ password: "password", confirm: "confirm" }}
         error={errors.fields.password}
-        hint={PASSWORD_RULE}
-      />
-      <TextField
-        label="Confirm password"
-        name="confirm"
-        type="password"
-        value={confirm}
-        onChange={(e) => setConfirm(e.target.value)}
-        autoComplete="new-password"
-        required
-        error={mismatch ? "The two passwords differ." : null}
       />
       <Button type="submit" variant="primary" pending={setup.isPending} className="w-full justify-center">
         {setup.isPending ? "Creating…" : "Create administrator"}

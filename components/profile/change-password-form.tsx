@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { PASSWORD_RULE } from "../auth/password-rule";
+import { NewPasswordFields, useNewPassword } from "../auth/new-password-fields";
 import { formErrors } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
@@ -12,15 +12,12 @@ import { TextField } from "../ui/field";
 export function ChangePasswordForm() {
   const trpc = useTRPC();
   const [currentPassword, setCurrentPassword] = useState("");
-  const [newPassword, setNewPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const change = useMutation(
     trpc.auth.changePassword.mutationOptions({
       onSuccess: () => {
         setCurrentPassword("");
-        setNewPassword("");
-        setConfirm("");
+        newPassword.clear();
       },
     }),
   );
@@ -28,9 +25,7 @@ export function ChangePasswordForm() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setMismatch(newPassword !== confirm);
-    if (newPassword !== confirm) return;
-    change.mutate({ currentPassword, newPassword });
+    if (newPassword.agrees()) change.mutate({ currentPassword, newPassword: newPassword.password });
   };
 
   return (
@@ -46,25 +41,7 @@ export function ChangePasswordForm() {
         error={errors.fields.currentPassword}
         required
       />
-      <TextField
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        value={newPassword}
-        onChange={(e) => setNewPassword(e.target.value)}
-        error={errors.fields.newPassword}
-        hint={PASSWORD_RULE}
-        required
-      />
-      <TextField
-        label="Confirm new password"
-        type="password"
-        autoComplete="new-password"
-        value={confirm}
-        onChange={(e) => setConfirm(e.target.value)}
-        error={mismatch ? "The two passwords differ." : null}
-        required
-      />
+      <NewPasswordFields state={newPassword} error={errors.fields.newPassword} />
       <Button type="submit" variant="primary" pending={change.isPending}>
         {change.isPending ? "Changing…" : "Change password"}
       </Button>

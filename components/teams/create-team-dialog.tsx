@@ -5,8 +5,8 @@ import { useState, type FormEvent } from "react";
 import { formErrors } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
-import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
+import { FormActions } from "../ui/form-actions";
 import { TextField } from "../ui/field";
 
 export function CreateTeamDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -49,12 +49,9 @@ export function CreateTeamDialog({ open, onClose }: { open: boolean; onClose: ()
           error={errors.fields.description}
           hint="Optional: what the team does."
         />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" pending={create.isPending}>
-            Create team
-          </Button>
-        </div>
+        <FormActions onCancel={onClose} pending={create.isPending}>
+          Create team
+        </FormActions>
       </form>
     </Dialog>
   );

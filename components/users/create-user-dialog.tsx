@@ -6,8 +6,8 @@ import { PASSWORD_RULE } from "../auth/password-rule";
 import { formErrors } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
-import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
+import { FormActions } from "../ui/form-actions";
 import { TextField } from "../ui/field";
 
 const empty = { username: "", displayName: "", email: "", password: "" };
@@ -76,12 +76,9 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
           hint={PASSWORD_RULE}
           required
         />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" pending={create.isPending}>
-            Create user
-          </Button>
-        </div>
+        <FormActions onCancel={onClose} pending={create.isPending}>
+          Create user
+        </FormActions>
       </form>
     </Dialog>
   );

@@ -6,8 +6,8 @@ import { useState, type FormEvent } from "react";
 import { formErrors } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
-import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
+import { FormActions } from "../ui/form-actions";
 import { TextField } from "../ui/field";
 import type { UserRow } from "./types";
 
@@ -59,12 +59,9 @@ function EditUserForm({ user, onClose }: { user: UserRow; onClose: () => void })
         autoComplete="off"
         error={errors.fields.email}
       />
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" variant="primary" pending={update.isPending}>
-          Save
-        </Button>
-      </div>
+      <FormActions onCancel={onClose} pending={update.isPending}>
+        Save
+      </FormActions>
     </form>
   );
 }

@@ -1,14 +1,13 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { PASSWORD_RULE } from "../auth/password-rule";
+import type { FormEvent } from "react";
+import { NewPasswordFields, useNewPassword } from "../auth/new-password-fields";
 import { formErrors } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
-import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
-import { TextField } from "../ui/field";
+import { FormActions } from "../ui/form-actions";
 import type { UserRow } from "./types";
 
 export function ResetPasswordDialog({ user, open, onClose }: { user: UserRow; open: boolean; onClose: () => void }) {
@@ -26,44 +25,20 @@ export function ResetPasswordDialog({ user, open, onClose }: { user: UserRow; op
 
 function ResetPasswordForm({ user, onClose }: { user: UserRow; onClose: () => void }) {
   const trpc = useTRPC();
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: onClose }));
   const errors = formErrors(reset.error, ["password"]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setMismatch(password !== confirm);
-    if (password === confirm) reset.mutate({ id: user.id, password });
+    if (newPassword.agrees()) reset.mutate({ id: user.id, password: newPassword.password });
   };
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
       {errors.alert ? <Alert>{errors.alert}</Alert> : null}
-      <TextField
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={errors.fields.password}
-        hint={PASSWORD_RULE}
-        required
-      />
-      <TextField
-        label="Confirm new password"
-        type="password"
-        autoComplete="new-password"
-        value={confirm}
-        onChange={(e) => setConfirm(e.target.value)}
-        error={mismatch ? "The two passwords differ." : null}
-        required
-      />
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" variant="primary" pending={reset.isPending}>
-          Reset password
-        </Button>
-      </div>
+      <NewPasswordFields state={newPassword} error={errors.fields.password} />
+      <FormActions onCancel={onClose} pending={reset.isPending}>
+        Reset password
+      </FormActions>
     </form>
   );
 }
