@@ -18,12 +18,11 @@ import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
 import { originProblem } from "../trpc/origin";
+import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
 import type { HttpRoute } from "./routes";
 import { requestInfo } from "./trpc";
 
-export const CONTAINER_FILES_PREFIX = "/api/containers/files";
-/** The largest file one upload may carry. */
-export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+export { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES };
 
 const pathParam = z
   .string()
