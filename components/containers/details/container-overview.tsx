@@ -30,8 +30,9 @@ function Facts({ items }: { items: [string, ReactNode][] }) {
 
 const none = <span className="text-slate-400 dark:text-slate-500">—</span>;
 const mono = (text: string) => (text ? <code className="font-mono text-xs">{text}</code> : none);
-const argv = (list: string[]) =>
-  list.length ? mono(list.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ")) : none;
+/** An argument list as a shell would take it back: single quotes where needed. */
+const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+const argv = (list: string[]) => (list.length ? mono(list.map(shellQuote).join(" ")) : none);
 const when = (value: string | undefined) => {
   const t = engineTime(value);
   return t ? <time dateTime={t}>{formatDateTime(t)}</time> : none;

@@ -53,7 +53,7 @@ export function DetailsTabs({ environmentId, containerId }: { environmentId: str
       ref={strip}
       aria-label="Container details"
       onKeyDown={onKeyDown}
-      className="-mb-px flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800"
+      className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800"
     >
       {DETAIL_TABS.map((tab) => {
         const current = tab.segment === active;

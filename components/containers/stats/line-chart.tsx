@@ -89,7 +89,7 @@ export function LineChart({
           data-points={points}
           viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
           preserveAspectRatio="none"
-          className="h-32 w-full overflow-visible"
+          className="h-32 min-w-0 flex-1"
         >
           {[0, 0.5, 1].map((f) => (
             <line
