@@ -102,16 +102,24 @@ test("tabs move by keyboard, and the stats chart keeps updating", async ({ page 
 test("processes, filesystem changes and the raw inspect", async ({ page }) => {
   await page.goto(detailsUrl("processes"));
   await expect(page.getByRole("table", { name: "Processes" })).toContainText("while :");
+  await shoot(page, "processes");
 
   await page.getByRole("link", { name: "Changes" }).click();
   const changes = page.getByRole("table", { name: "Filesystem changes" });
   await expect(changes).toContainText("/srv/data/greeting.txt");
   await page.getByRole("searchbox", { name: "Filter paths" }).fill("greeting");
   await expect(changes.getByRole("row")).toHaveCount(2); // the header and the one match
+  await shoot(page, "changes");
 
   await page.getByRole("link", { name: "Inspect" }).click();
   await expect(page.getByTestId("inspect-json")).toContainText(`"Id": "${container.id}"`);
   await expect(page.getByRole("button", { name: "Copy JSON" })).toBeVisible();
+  await shoot(page, "inspect");
+  if (SHOTS) {
+    await page.getByRole("link", { name: "Console" }).click();
+    await expect(page.getByTestId("console-status")).toContainText("Connected", { timeout: 15_000 });
+    await shoot(page, "console");
+  }
 });
 
 test("browse files, download one, and upload one", async ({ page }, testInfo) => {

@@ -69,7 +69,7 @@ export function ContainerProcesses({ environmentId, containerId }: { environment
                     key={j}
                     className={
                       titles[j] === "CMD" || titles[j] === "COMMAND"
-                        ? "font-mono text-xs break-all"
+                        ? "font-mono text-xs break-words"
                         : "whitespace-nowrap font-mono text-xs"
                     }
                   >
