@@ -95,13 +95,27 @@ export interface ContainerDetail {
   user: string;
   workingDir: string;
   hostname: string;
+  tty: boolean;
+  stopSignal: string;
+  platform: string;
   env: { name: string; value: string }[];
   labels: Record<string, string>;
   mounts: { type: string; source: string; destination: string; mode: string; rw: boolean; name?: string }[];
   ports: { containerPort: string; hostIp: string; hostPort: string }[];
-  networks: { name: string; ip: string; gateway: string; mac: string }[];
+  networks: { name: string; ip: string; ipv6: string; gateway: string; mac: string; aliases: string[] }[];
+  networkMode: string;
   restartPolicy: { name: string; maximumRetryCount: number };
-  resources: { memory: number; nanoCpus: number; cpuShares: number; pidsLimit: number | null };
+  resources: {
+    memory: number;
+    memoryReservation: number;
+    memorySwap: number;
+    nanoCpus: number;
+    cpuShares: number;
+    cpuQuota: number;
+    cpuPeriod: number;
+    cpusetCpus: string;
+    pidsLimit: number | null;
+  };
   privileged: boolean;
 }
 
@@ -147,6 +161,9 @@ function trimInspect(raw: Inspect): ContainerDetail {
     user: raw.Config.User,
     workingDir: raw.Config.WorkingDir,
     hostname: raw.Config.Hostname,
+    tty: raw.Config.Tty ?? false,
+    stopSignal: (raw.Config as { StopSignal?: string }).StopSignal ?? "",
+    platform: (raw as { Platform?: string }).Platform ?? "",
     env: (raw.Config.Env ?? []).map((entry) => {
       const eq = entry.indexOf("=");
       return eq < 0 ? { name: entry, value: "" } : { name: entry.slice(0, eq), value: entry.slice(eq + 1) };
@@ -170,17 +187,25 @@ function trimInspect(raw: Inspect): ContainerDetail {
     networks: Object.entries(raw.NetworkSettings.Networks ?? {}).map(([name, n]) => ({
       name,
       ip: n.IPAddress,
+      ipv6: n.GlobalIPv6Address ?? "",
       gateway: n.Gateway,
       mac: n.MacAddress,
+      aliases: (n.Aliases as string[] | null | undefined) ?? [],
     })),
+    networkMode: raw.HostConfig.NetworkMode ?? "",
     restartPolicy: {
       name: raw.HostConfig.RestartPolicy?.Name ?? "",
       maximumRetryCount: raw.HostConfig.RestartPolicy?.MaximumRetryCount ?? 0,
     },
     resources: {
       memory: raw.HostConfig.Memory ?? 0,
+      memoryReservation: raw.HostConfig.MemoryReservation ?? 0,
+      memorySwap: raw.HostConfig.MemorySwap ?? 0,
       nanoCpus: raw.HostConfig.NanoCpus ?? 0,
       cpuShares: raw.HostConfig.CpuShares ?? 0,
+      cpuQuota: raw.HostConfig.CpuQuota ?? 0,
+      cpuPeriod: raw.HostConfig.CpuPeriod ?? 0,
+      cpusetCpus: raw.HostConfig.CpusetCpus ?? "",
       pidsLimit: raw.HostConfig.PidsLimit ?? null,
     },
     privileged: raw.HostConfig.Privileged ?? false,
@@ -191,4 +216,12 @@ export function inspectContainer(fleet: Fleet, environmentId: string, id: string
   return fleet.call(environmentId, "container inspect", async (docker) =>
     trimInspect(await docker.getContainer(id).inspect()),
   );
+}
+
+/**
+ * The engine's inspect document as it is, for the raw view. It holds the environment in
+ * Config.Env: whoever shows it masks that first.
+ */
+export function inspectContainerRaw(fleet: Fleet, environmentId: string, id: string): Promise<Inspect> {
+  return fleet.call(environmentId, "container inspect", (docker) => docker.getContainer(id).inspect());
 }

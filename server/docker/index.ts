@@ -20,6 +20,9 @@ export {
 export * from "./containers";
 export * from "./exec";
 export * from "./logs";
+export * from "./top";
+export * from "./stats";
+export * from "./files";
 export { testConnection, type ConnectionReport } from "./connection-test";
 export {
   DockerConflictError,

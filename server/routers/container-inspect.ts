@@ -1,3 +1,236 @@
-// Looking inside one container: processes (top), filesystem changes (diff), live stats,
-// and files (browse, download, upload). Spread into the containers router.
-export const containerInspectProcedures = {};
+// Looking inside one container: the raw inspect document, processes (top), filesystem
+// changes (diff), live stats, a compact usage feed for the list, and the file browser's
+// listings (downloads and uploads are plain HTTP: server/http/container-files.ts). Spread into
+// the containers router.
+import { setTimeout as sleep } from "node:timers/promises";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { looksSecret } from "../audit/redact";
+import {
+  containerChanges,
+  containerPath,
+  containerStats,
+  containerStatsOnce,
+  containerTop,
+  DockerError,
+  ensureRunning,
+  inspectContainerRaw,
+  listDirectory,
+  StatsCalculator,
+} from "../docker/index";
+import type { Permission } from "../rbac/catalogue";
+import { can, canSomewhere, type EffectivePermissions } from "../rbac/permissions";
+import { watchPermission } from "../rbac/revocation";
+import { permittedProcedure } from "../trpc/init";
+import type { Actor } from "../trpc/context";
+import { id } from "./schemas";
+
+export const MASKED = "••••••";
+
+const target = z.object({ environmentId: id, id: z.string().trim().min(1).max(128) });
+
+/** Whether this actor sees the values of secret-looking variables on this environment. */
+export function revealsSecrets(permissions: EffectivePermissions, environmentId: string): boolean {
+  return can(permissions, "container.inspect.secrets", environmentId);
+}
+
+/** The one place secret-looking environment values are masked: {name, value} pairs… */
+export function maskEnvPairs<T extends { name: string; value: string }>(
+  env: T[],
+  reveal: boolean,
+): (T | (T & { masked: true }))[] {
+  return env.map((e) => (reveal || !looksSecret(e.name) ? e : { ...e, value: MASKED, masked: true as const }));
+}
+
+/** …and NAME=value strings, as the engine's Config.Env holds them. */
+export function maskEnvEntries(env: string[], reveal: boolean): string[] {
+  return env.map((entry) => {
+    const eq = entry.indexOf("=");
+    return reveal || eq < 0 || !looksSecret(entry.slice(0, eq)) ? entry : `${entry.slice(0, eq + 1)}${MASKED}`;
+  });
+}
+
+/** A stream that ends quietly when the page goes away or the permission does. */
+function permissionWatch(
+  ctx: { services: { prisma: Parameters<typeof watchPermission>[0] }; actor: Actor },
+  permission: Permission,
+  environmentId: string | null,
+  signal: AbortSignal | undefined,
+) {
+  return watchPermission(
+    ctx.services.prisma,
+    ctx.actor.userId,
+    ctx.actor.permissions,
+    (p) => (environmentId ? can(p, permission, environmentId) : canSomewhere(p, permission)),
+    signal,
+  );
+}
+
+export interface UsageItem {
+  environmentId: string;
+  /** as asked (a full or short id, or a name) */
+  id: string;
+  cpuPercent: number | null;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  memoryPercent: number;
+}
+
+export interface UsageTick {
+  at: number;
+  items: UsageItem[];
+  errors: { environmentId: string; id: string; message: string }[];
+}
+
+export const USAGE_INTERVAL_MS = 2_000;
+const USAGE_CONCURRENCY = 6;
+const USAGE_DEADLINE_MS = 3_000;
+
+/** An engine failure in the middle of a stream, where the procedure's error mapping no longer applies. */
+function asTrpcError(error: unknown): unknown {
+  if (!(error instanceof DockerError)) return error;
+  const code = error.code === "not-found" ? "NOT_FOUND" : error.code === "conflict" ? "CONFLICT" : "BAD_GATEWAY";
+  return new TRPCError({ code, message: error.message, cause: error });
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export const containerInspectProcedures = {
+  /** The engine's inspect document, with Config.Env masked as containers.get masks env. */
+  inspect: permittedProcedure("container.read")
+    .input(target)
+    .query(async ({ ctx, input }) => {
+      const raw = await inspectContainerRaw(ctx.services.fleet, input.environmentId, input.id);
+      const reveal = revealsSecrets(ctx.actor.permissions, input.environmentId);
+      const config = raw.Config as typeof raw.Config | null;
+      const masked = config?.Env ? { ...raw, Config: { ...config, Env: maskEnvEntries(config.Env, reveal) } } : raw;
+      return { inspect: masked as unknown as Record<string, unknown>, secretsRevealed: reveal };
+    }),
+
+  /** `docker top`: the container's processes as the host's ps sees them. */
+  top: permittedProcedure("container.read")
+    .input(target)
+    .query(({ ctx, input }) => containerTop(ctx.services.fleet, input.environmentId, input.id)),
+
+  /** `docker diff`: files added (A), changed (C) and deleted (D) against the image. */
+  changes: permittedProcedure("container.read")
+    .input(target)
+    .query(({ ctx, input }) => containerChanges(ctx.services.fleet, input.environmentId, input.id)),
+
+  /** Live usage of one running container, about once a second (server-sent events). */
+  stats: permittedProcedure("container.read")
+    .input(target)
+    .subscription(async ({ ctx, input, signal }) => {
+      // Checked before the stream starts, so a stopped container is a clear CONFLICT.
+      await ensureRunning(ctx.services.fleet, input.environmentId, input.id);
+      return (async function* () {
+        const watch = permissionWatch(ctx, "container.read", input.environmentId, signal);
+        try {
+          for await (const sample of containerStats(ctx.services.fleet, input.environmentId, input.id, watch.signal)) {
+            yield sample;
+          }
+        } catch (error) {
+          // The page went away or the permission did: either ends the stream normally.
+          if (!watch.signal.aborted) throw asTrpcError(error);
+        } finally {
+          watch.stop();
+        }
+      })();
+    }),
+
+  /**
+   * CPU % and memory of up to 100 containers every two seconds, for the list's visible rows.
+   * The engine has no bulk call: one one-shot stats call per running container, a few at a
+   * time, each within a deadline; containers on environments the caller may not read are
+   * left out (and so are those the live picture knows are not running).
+   */
+  usage: permittedProcedure("container.read")
+    .input(z.object({ containers: z.array(target).max(100, "Ask for at most 100 containers at once.") }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const watch = permissionWatch(ctx, "container.read", null, signal);
+      const calculators = new Map<string, StatsCalculator>();
+      const wanted = [...new Map(input.containers.map((c) => [`${c.environmentId}/${c.id}`, c])).values()];
+      const { fleet } = ctx.services;
+      try {
+        while (!watch.signal.aborted) {
+          const started = Date.now();
+          const perms = watch.current();
+          const running = wanted.filter((c) => {
+            if (!can(perms, "container.read", c.environmentId) || !fleet.has(c.environmentId)) return false;
+            const known = fleet.picture
+              .list(c.environmentId, "containers")
+              ?.find((row) => row.id === c.id || row.id.startsWith(c.id) || row.name === c.id);
+            return !known || known.state === "running";
+          });
+          const tick: UsageTick = { at: started, items: [], errors: [] };
+          await mapLimit(running, USAGE_CONCURRENCY, async (c) => {
+            const key = `${c.environmentId}/${c.id}`;
+            try {
+              const raw = await containerStatsOnce(fleet, c.environmentId, c.id, {
+                deadlineMs: USAGE_DEADLINE_MS,
+                signal: watch.signal,
+              });
+              const calculator = calculators.get(key) ?? new StatsCalculator();
+              calculators.set(key, calculator);
+              const s = calculator.next(raw);
+              tick.items.push({
+                environmentId: c.environmentId,
+                id: c.id,
+                cpuPercent: s.cpuPercent,
+                memoryBytes: s.memoryBytes,
+                memoryLimitBytes: s.memoryLimitBytes,
+                memoryPercent: s.memoryPercent,
+              });
+            } catch (error) {
+              tick.errors.push({
+                environmentId: c.environmentId,
+                id: c.id,
+                message: error instanceof Error ? error.message : "stats failed",
+              });
+            }
+          });
+          if (watch.signal.aborted) break;
+          yield tick;
+          await sleep(Math.max(0, USAGE_INTERVAL_MS - (Date.now() - started)), undefined, {
+            signal: watch.signal,
+          }).catch(() => undefined);
+        }
+      } finally {
+        watch.stop();
+      }
+    }),
+
+  /** One folder of the container's filesystem (read from the engine's archive, bounded). */
+  files: permittedProcedure("container.files.read")
+    .input(
+      target.extend({
+        path: z
+          .string()
+          .max(4096)
+          .default("/")
+          .transform((p, c) => {
+            try {
+              return containerPath(p);
+            } catch (error) {
+              c.addIssue({ code: "custom", message: (error as Error).message });
+              return z.NEVER;
+            }
+          }),
+      }),
+    )
+    .query(({ ctx, input, signal }) =>
+      listDirectory(ctx.services.fleet, input.environmentId, input.id, input.path, undefined, signal),
+    ),
+};

@@ -1,19 +1,18 @@
 // Containers across the fleet: the list (from the live picture), details, and one procedure
 // per action, each with its own permission, its audit event, and the docker CLI equivalent.
 import { z } from "zod";
-import { looksSecret } from "../audit/redact";
 import { cliFor, containerLogs, inspectContainer, runContainerAction, type ContainerAction } from "../docker/index";
 import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { containerCreateProcedures } from "./container-create";
-import { containerInspectProcedures } from "./container-inspect";
+import { containerInspectProcedures, maskEnvPairs, revealsSecrets } from "./container-inspect";
 import { fleetListProcedure } from "./fleet-lists";
 import { id } from "./schemas";
 
 const target = z.object({ environmentId: id, id: z.string().trim().min(1).max(128) });
-export const MASKED = "••••••";
+export { MASKED } from "./container-inspect";
 
 function action<S extends z.ZodRawShape>(
   permission: Permission,
@@ -42,12 +41,8 @@ export const containersRouter = createTRPCRouter({
     .input(target)
     .query(async ({ ctx, input }) => {
       const detail = await inspectContainer(ctx.services.fleet, input.environmentId, input.id);
-      const reveal = can(ctx.actor.permissions, "container.inspect.secrets", input.environmentId);
-      return {
-        ...detail,
-        env: detail.env.map((e) => (reveal || !looksSecret(e.name) ? e : { ...e, value: MASKED, masked: true })),
-        secretsRevealed: reveal,
-      };
+      const reveal = revealsSecrets(ctx.actor.permissions, input.environmentId);
+      return { ...detail, env: maskEnvPairs(detail.env, reveal), secretsRevealed: reveal };
     }),
 
   /** Log lines (stdout and stderr apart) as server-sent events; follows new lines when asked. */

@@ -1,0 +1,195 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ArrowLeft, PackageX } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type ReactNode } from "react";
+import { useViewer } from "../../auth/viewer-context";
+import { EmptyState } from "../../empty-state";
+import { errorCode, errorMessage } from "../../trpc-errors";
+import { useTRPC, useTRPCClient } from "../../trpc";
+import { Alert } from "../../ui/alert";
+import { Button } from "../../ui/button";
+import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { CopyButton } from "../../ui/copy-button";
+import { QueryError } from "../../ui/query-error";
+import { ACTIONS, type ActionSpec } from "../container-actions";
+import { holdsOn } from "../holds-on";
+import { ContainerStateBadge } from "../state-badge";
+import { DetailsTabs } from "./details-tabs";
+
+const healthOf = (status: string | undefined) =>
+  status === "healthy" || status === "unhealthy" || status === "starting" ? status : undefined;
+
+/** The header every details tab shares: who the container is, what can be done to it, the tabs. */
+export function ContainerShell({
+  environmentId,
+  containerId,
+  children,
+}: {
+  environmentId: string;
+  containerId: string;
+  children: ReactNode;
+}) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const viewer = useViewer();
+  const router = useRouter();
+  const target = { environmentId, id: containerId };
+  const container = useQuery({ ...trpc.containers.get.queryOptions(target), retry: false, refetchInterval: 5_000 });
+  const environments = useQuery(trpc.environments.list.queryOptions());
+  const envName = environments.data?.find((e) => e.id === environmentId)?.name ?? environmentId;
+  const [asking, setAsking] = useState<ActionSpec | null>(null);
+  const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
+
+  const act = useMutation({
+    mutationFn: async (action: ActionSpec) => {
+      const c = client.containers;
+      switch (action.name) {
+        case "remove":
+          return c.remove.mutate({ ...target, force: true });
+        case "start":
+          return c.start.mutate(target);
+        case "stop":
+          return c.stop.mutate(target);
+        case "restart":
+          return c.restart.mutate(target);
+        case "pause":
+          return c.pause.mutate(target);
+        case "unpause":
+          return c.unpause.mutate(target);
+        case "kill":
+          return c.kill.mutate(target);
+      }
+    },
+    onSuccess: (result, action) => {
+      setAsking(null);
+      if (action.name === "remove") {
+        router.push("/containers");
+        return;
+      }
+      setDone({ text: `${action.done} ${container.data?.name ?? containerId.slice(0, 12)}.`, cli: result.cli });
+      void queryClient.invalidateQueries({ queryKey: trpc.containers.get.queryKey(target) });
+    },
+  });
+
+  const name = container.data?.name ?? containerId.slice(0, 12);
+  const state = container.data?.state.status ?? "";
+  const actions = container.data
+    ? ACTIONS.filter((a) => a.when(state) && holdsOn(viewer, a.permission, environmentId))
+    : [];
+  const choose = (action: ActionSpec) => {
+    act.reset();
+    setDone(null);
+    if (action.confirm) setAsking(action);
+    else act.mutate(action);
+  };
+
+  const code = container.isError ? errorCode(container.error) : undefined;
+
+  return (
+    <div className="space-y-4">
+      <header className="space-y-2">
+        <Link
+          href="/containers"
+          className="inline-flex items-center gap-1 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+        >
+          <ArrowLeft aria-hidden className="size-4" />
+          Containers
+        </Link>
+        <div className="flex flex-wrap items-start justify-between gap-3">
+          <div className="min-w-0 space-y-1">
+            <div className="flex flex-wrap items-center gap-3">
+              <h1 className="truncate text-2xl font-semibold tracking-tight" data-testid="container-name">
+                {name}
+              </h1>
+              {container.data ? (
+                <ContainerStateBadge state={state} health={healthOf(container.data.state.health?.status)} />
+              ) : null}
+            </div>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              on <span className="font-medium text-slate-800 dark:text-slate-200">{envName}</span>
+              {container.data ? (
+                <>
+                  {" · "}
+                  <span className="font-mono text-xs">{container.data.image}</span>
+                  {" · "}
+                  <span className="font-mono text-xs" title={container.data.id}>
+                    {container.data.id.slice(0, 12)}
+                  </span>
+                </>
+              ) : null}
+            </p>
+          </div>
+          {actions.length ? (
+            <div className="flex flex-wrap gap-2" role="group" aria-label="Container actions">
+              {actions.map((action) => (
+                <Button
+                  key={action.name}
+                  size="sm"
+                  variant={action.confirm && action.name !== "restart" ? "outline-danger" : "secondary"}
+                  onClick={() => choose(action)}
+                  pending={act.isPending && act.variables === action}
+                >
+                  {action.label}
+                  {action.confirm ? "…" : ""}
+                </Button>
+              ))}
+            </div>
+          ) : null}
+        </div>
+        {done ? (
+          <Alert tone="success" title={done.text}>
+            <div className="flex flex-wrap items-center gap-2">
+              <span>Equivalent command:</span>
+              <code
+                className="rounded bg-white/70 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-900/70"
+                data-testid="cli"
+              >
+                {done.cli}
+              </code>
+              <CopyButton text={done.cli} />
+              <Button size="sm" variant="quiet" onClick={() => setDone(null)}>
+                Dismiss
+              </Button>
+            </div>
+          </Alert>
+        ) : null}
+        {act.error && !asking ? <Alert title="The action failed">{errorMessage(act.error)}</Alert> : null}
+      </header>
+
+      <DetailsTabs environmentId={environmentId} containerId={containerId} />
+
+      {code === "NOT_FOUND" ? (
+        <EmptyState icon={PackageX} title="No such container">
+          {errorMessage(container.error)} It may have been removed.{" "}
+          <Link href="/containers" className="font-medium underline">
+            Back to the list
+          </Link>
+          .
+        </EmptyState>
+      ) : container.isError ? (
+        <QueryError error={container.error} what="this container" onRetry={() => void container.refetch()} />
+      ) : (
+        children
+      )}
+
+      <ConfirmDialog
+        open={asking !== null}
+        onClose={() => setAsking(null)}
+        title={asking ? `${asking.label} ${name}?` : ""}
+        confirmLabel={asking ? `${asking.label} container` : ""}
+        tone={asking?.name === "restart" ? "primary" : "danger"}
+        onConfirm={() => asking && act.mutate(asking)}
+        pending={act.isPending}
+        error={act.error ? errorMessage(act.error) : null}
+      >
+        <p>
+          {asking?.confirm} It runs on <span className="font-medium">{envName}</span>.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,303 @@
+// Container files over plain HTTP, streamed both ways:
+//   GET /api/containers/files?environmentId=&containerId=&path=
+//       a file's bytes, or a folder as a tar (container.files.read)
+//   PUT /api/containers/files?environmentId=&containerId=&path=<folder>&name=<file name>
+//       the request body becomes that file (container.files.write), at most MAX_UPLOAD_BYTES
+// Both authenticate like the console (session cookie or API token), check the permission on
+// that environment, and are on the audit record: an upload's intent before anything reaches
+// the engine and its outcome after; a download once it ends; every refusal. An upload is a
+// state change, so a cookie-signed one must carry this site's Origin.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { z } from "zod";
+import type { AuditCompletion, AuditEntry } from "../audit/writer";
+import { authenticate, BadCredentialsError } from "../auth/authenticate";
+import { containerPath, DockerError, fileName, openDownload, uploadFile, type DockerErrorCode } from "../docker/index";
+import type { Permission } from "../rbac/catalogue";
+import { can } from "../rbac/permissions";
+import type { Actor, RequestInfo, Services } from "../trpc/context";
+import { originProblem } from "../trpc/origin";
+import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
+import type { HttpRoute } from "./routes";
+import { requestInfo } from "./trpc";
+
+export { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES };
+
+const pathParam = z
+  .string()
+  .max(4096)
+  .transform((p, c) => {
+    try {
+      return containerPath(p);
+    } catch (error) {
+      c.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const common = z.object({
+  environmentId: z.string().min(1).max(64),
+  containerId: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "containerId is not a container id or name"),
+  path: pathParam,
+});
+const uploadQuery = common.extend({
+  name: z.string().transform((n, c) => {
+    try {
+      return fileName(n);
+    } catch (error) {
+      c.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+});
+
+const statusFor: Record<DockerErrorCode, number> = {
+  unreachable: 502,
+  timeout: 504,
+  "not-found": 404,
+  conflict: 409,
+  engine: 400,
+  paused: 412,
+  "unknown-environment": 404,
+};
+
+function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+const fail = (res: ServerResponse, status: number, message: string) => reply(res, status, { error: message });
+
+/** RFC 6266: a plain ASCII fallback and the UTF-8 name. */
+function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function containerFilesRoute(): HttpRoute {
+  return {
+    prefix: CONTAINER_FILES_PREFIX,
+    async handle(services, req, res, url) {
+      if (url.pathname !== CONTAINER_FILES_PREFIX) return fail(res, 404, "No such endpoint.");
+      if (req.method === "GET" || req.method === "HEAD") return download(services, req, res, url);
+      if (req.method === "PUT") return upload(services, req, res, url);
+      res.setHeader("allow", "GET, PUT");
+      return fail(res, 405, "Use GET to download or PUT to upload.");
+    },
+  };
+}
+
+interface Admitted {
+  actor: Actor;
+  request: RequestInfo;
+  entry: AuditEntry;
+}
+
+/** Who is asking and whether they may: the same checks, in the same order, as the console. */
+async function admit(
+  services: Services,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: { environmentId: string; containerId: string; path: string },
+  action: string,
+  permission: Permission,
+  stateChanging: boolean,
+  params: Record<string, unknown>,
+): Promise<Admitted | null> {
+  const request = requestInfo(req);
+  const entry = (actor: Actor | null): AuditEntry => ({
+    actorUserId: actor?.userId ?? null,
+    actorUsername: actor?.username ?? null,
+    actorTokenId: actor?.tokenId ?? null,
+    ip: request.ip,
+    userAgent: request.userAgent,
+    action,
+    permission,
+    environmentId: query.environmentId,
+    targetKind: "container",
+    targetId: query.containerId,
+    params,
+  });
+  const deny = async (actor: Actor | null, status: number, message: string, log = true) => {
+    if (log) {
+      await services.audit
+        .record(entry(actor), { outcome: "denied", error: message })
+        .catch((error: unknown) => console.error("container files: cannot record a refusal:", error));
+    }
+    fail(res, status, message);
+    return null;
+  };
+
+  let actor: Actor | null;
+  try {
+    actor = await authenticate(services, req.headers);
+  } catch (error) {
+    if (!(error instanceof BadCredentialsError)) throw error;
+    return deny(null, 401, error.message);
+  }
+  if (!actor) return deny(null, 401, "Sign in first.");
+  if (stateChanging) {
+    const problem = originProblem(request, actor.via);
+    if (problem) return deny(actor, 403, problem);
+  }
+  if (actor.mustEnrollTotp) return deny(actor, 403, "Set up two-factor sign-in first (Profile).", false);
+  if (!can(actor.permissions, permission, query.environmentId)) {
+    return deny(actor, 403, `You do not have the ${permission} permission here.`);
+  }
+  return { actor, request, entry: entry(actor) };
+}
+
+async function download(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const parsed = common.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success)
+    return fail(res, 400, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const query = parsed.data;
+  const admitted = await admit(services, req, res, query, "containers.files.download", "container.files.read", false, {
+    path: query.path,
+  });
+  if (!admitted) return;
+
+  const started = performance.now();
+  const abort = new AbortController();
+  res.once("close", () => abort.abort());
+  let bytes = 0;
+  let completion: AuditCompletion;
+  let kind: string | undefined;
+  try {
+    const file = await openDownload(services.fleet, query.environmentId, query.containerId, query.path, abort.signal);
+    kind = file.kind;
+    const name = file.kind === "folder" ? `${file.name}.tar` : file.name;
+    res.writeHead(200, {
+      "content-type": file.kind === "folder" ? "application/x-tar" : "application/octet-stream",
+      "content-disposition": attachment(name),
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      ...(file.kind === "file" ? { "content-length": String(file.size) } : {}),
+    });
+    if (req.method === "HEAD") {
+      file.stream.destroy();
+      res.end();
+    } else {
+      file.stream.on("data", (chunk: Buffer) => (bytes += chunk.length));
+      await pipeline(file.stream, res);
+    }
+    completion = { outcome: "ok" };
+  } catch (error) {
+    const status = error instanceof DockerError ? statusFor[error.code] : 500;
+    if (status === 500) console.error("container files: download failed:", error);
+    completion = { outcome: abort.signal.aborted ? "interrupted" : "error", error: messageOf(error) };
+    fail(res, status, messageOf(error));
+  }
+  await services.audit
+    .record(admitted.entry, {
+      ...completion,
+      durationMs: Math.round(performance.now() - started),
+      patch: { params: { path: query.path, kind, bytes } },
+    })
+    .catch((error: unknown) => console.error("container files: cannot record a download:", error));
+}
+
+async function upload(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const parsed = uploadQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) {
+    req.resume();
+    return fail(res, 400, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  }
+  const query = parsed.data;
+  const declared = Number(req.headers["content-length"]);
+  const params = { path: query.path, name: query.name, size: Number.isFinite(declared) ? declared : null };
+  const admitted = await admit(
+    services,
+    req,
+    res,
+    query,
+    "containers.files.upload",
+    "container.files.write",
+    true,
+    params,
+  );
+  if (!admitted) return void req.resume();
+  if (req.headers["content-length"] === undefined || !Number.isInteger(declared) || declared < 0) {
+    req.resume();
+    return fail(res, 411, "Send the file with a Content-Length header.");
+  }
+  if (declared > MAX_UPLOAD_BYTES) {
+    // Refused before a byte is read; the connection is closed rather than drained.
+    res.setHeader("connection", "close");
+    await services.audit
+      .record(admitted.entry, { outcome: "error", error: "too large" })
+      .catch((error: unknown) => console.error("container files: cannot record a refusal:", error));
+    return fail(
+      res,
+      413,
+      `The file is ${formatMiB(declared)}; uploads are limited to ${formatMiB(MAX_UPLOAD_BYTES)}. Copy larger files with docker cp.`,
+    );
+  }
+
+  // The upload is on the record before anything reaches the engine; no record, no upload.
+  let eventId: string;
+  try {
+    eventId = await services.audit.begin(admitted.entry);
+  } catch {
+    req.resume();
+    return fail(res, 503, "The audit trail cannot be written, so nothing was uploaded.");
+  }
+  const started = performance.now();
+  const abort = new AbortController();
+  // Counted on its way through (a "data" listener would start the flow before anyone reads).
+  let received = 0;
+  const body = req.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        done(null, chunk);
+      },
+    }),
+  );
+  req.once("close", () => {
+    if (received < declared) abort.abort(new Error("The upload was cut off."));
+  });
+  let completion: AuditCompletion;
+  try {
+    const result = await uploadFile(
+      services.fleet,
+      query.environmentId,
+      query.containerId,
+      query.path,
+      query.name,
+      declared,
+      body,
+      { signal: abort.signal },
+    );
+    completion = { outcome: "ok", patch: { params: { ...params, written: result.path } } };
+    reply(res, 201, result);
+  } catch (error) {
+    const cut = abort.signal.aborted;
+    const status = error instanceof DockerError ? statusFor[error.code] : cut ? 400 : 500;
+    if (status === 500) console.error("container files: upload failed:", error);
+    const message = cut ? "The upload was cut off before the whole file arrived." : messageOf(error);
+    completion = { outcome: cut ? "interrupted" : "error", error: message };
+    req.resume();
+    fail(res, status, message);
+  }
+  await services.audit
+    .complete(eventId, { ...completion, durationMs: Math.round(performance.now() - started) })
+    .catch((error: unknown) => console.error("container files: cannot complete the upload's event:", error));
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+}
