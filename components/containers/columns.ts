@@ -18,6 +18,7 @@ export const DEFAULT_COLUMNS: ReadonlySet<ColumnKey> = new Set<ColumnKey>([
   "environment",
   "image",
   "state",
+  "usage",
   "status",
   "ports",
   "created",

@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "re
 import type { ActionSpec } from "./container-actions";
 import { formatPorts, projectOf, rowKey, type ContainerRow, type ListView, type SortKey } from "./container-list-model";
 import type { ColumnKey } from "./columns";
+import { detailsHref } from "./details/format";
 import { RowActionsMenu } from "./row-actions-menu";
 import { ContainerStateBadge } from "./state-badge";
 import { formatDateTime, formatRelative } from "../ui/format";
@@ -42,9 +43,6 @@ function SortHeader({
 /** Rows drawn beyond the window, so a quick scroll or a keyboard jump does not show blanks. */
 const OVERSCAN = 12;
 const ESTIMATED_ROW_PX = 45;
-
-export const detailsHref = (row: Pick<ContainerRow, "environmentId" | "id">) =>
-  `/containers/${encodeURIComponent(row.environmentId)}/${encodeURIComponent(row.id)}`;
 
 /**
  * Every container the viewer may see, one row each, virtualised against the window's scroll:
@@ -190,7 +188,7 @@ export function ContainersTable({
                   ) : null}
                   <Td className="font-medium">
                     <Link
-                      href={detailsHref(row)}
+                      href={detailsHref(row.environmentId, row.id)}
                       className="block max-w-52 truncate hover:underline"
                       title={`${row.name} (${row.id.slice(0, 12)})`}
                     >

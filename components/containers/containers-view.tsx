@@ -31,6 +31,8 @@ import {
   type ListView,
 } from "./container-list-model";
 import { ContainersTable } from "./containers-table";
+import { UsageCell } from "./stats/usage-cell";
+import { usageKey, useContainerUsage } from "./stats/use-container-usage";
 import { holdsOn } from "./holds-on";
 import { useLiveContainers } from "./use-live-containers";
 
@@ -81,6 +83,10 @@ export function ContainersView() {
   });
 
   const [columns, chooseColumns] = useColumnChoice();
+  // CPU and memory only for the running rows drawn now, and only while the column is shown.
+  const [drawn, setDrawn] = useState<ContainerRow[]>([]);
+  const drawnRunning = useMemo(() => drawn.filter((row) => row.state === "running"), [drawn]);
+  const usage = useContainerUsage(drawnRunning, { enabled: columns.has("usage") });
 
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const select = (keys: string[], on: boolean) =>
@@ -338,6 +344,8 @@ export function ContainersView() {
             total={list.data.items.length}
             view={view}
             columns={columns}
+            usage={(row) => <UsageCell usage={usage.get(usageKey(row.environmentId, row.id))} />}
+            onRowsDrawn={setDrawn}
             selected={selected}
             onSelect={select}
             onSort={(sort) => setView({ sort, dir: view.sort === sort && view.dir === "asc" ? "desc" : "asc" })}
