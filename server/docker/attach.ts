@@ -130,13 +130,7 @@ export async function attachContainer(
       const problem = attachInputProblem(info.Config);
       writable = options.writable && problem === null;
       readOnlyReason = options.writable ? problem : "read-only: you may watch, not type (that needs container.exec).";
-      return (await container.attach({
-        stream: true,
-        stdin: writable,
-        stdout: true,
-        stderr: true,
-        hijack: true,
-      })) as unknown as NodeJS.ReadableStream;
+      return container.attach({ stream: true, stdin: writable, stdout: true, stderr: true, hijack: true });
     },
     { signal, deadlineMs: 10_000 },
   )) as unknown as Duplex;
