@@ -7,9 +7,12 @@ const stamp = Date.now();
 const containerName = `e2e-console-tabs-${stamp}`;
 let environment: Awaited<ReturnType<typeof addStandaloneEnvironment>>;
 let container: Awaited<ReturnType<typeof startFixtureContainer>>;
+/** The replay test's own container, so its audit event is the only console event on it. */
+let replayed: Awaited<ReturnType<typeof startFixtureContainer>>;
 
 test.beforeAll(async ({ browser }) => {
   container = await startFixtureContainer(containerName);
+  replayed = await startFixtureContainer(`${containerName}-replay`);
   const admin = await browser.newContext({ storageState: authFile("admin") });
   environment = await addStandaloneEnvironment(admin.request, `console-tabs-${stamp}`);
   await admin.close();
@@ -20,6 +23,7 @@ test.afterAll(async ({ browser }) => {
   await environment?.remove(admin.request);
   await admin.close();
   await container?.remove();
+  await replayed?.remove();
 });
 
 /** A terminal row (xterm's DOM renderer: one div per row) whose whole text is `text`. */
@@ -48,7 +52,7 @@ test("two consoles in tabs: both work, and switching keeps the first one alive",
   await page.getByRole("button", { name: "New console" }).focus();
   await page.keyboard.press("Enter");
   const form = page.getByRole("form", { name: "New console" });
-  await form.getByLabel("Command").fill("sh");
+  await form.getByRole("textbox", { name: "Command" }).fill("sh");
   await form.getByLabel("Working directory").fill("/tmp");
   await form.getByLabel("Working directory").press("Enter");
   const second = tabs.getByRole("tab", { name: /^sh 2/ });
@@ -68,6 +72,12 @@ test("two consoles in tabs: both work, and switching keeps the first one alive",
   await expect(first).toHaveAttribute("data-state", "connected");
   await expect(second).toHaveAttribute("data-state", "connected");
 
+  // Both themes, for a look (kept with the test's output).
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: test.info().outputPath(`console-tabs-${colorScheme}.png`) });
+  }
+
   // Closing a tab ends its session; the other goes on.
   await page.getByRole("button", { name: "Close sh 2" }).click();
   await expect(tabs.getByRole("tab")).toHaveCount(1);
@@ -76,7 +86,7 @@ test("two consoles in tabs: both work, and switching keeps the first one alive",
 });
 
 test("a console session is replayed from its audit event", async ({ page }) => {
-  await page.goto(`/containers/${environment.id}/${container.id}/console`);
+  await page.goto(`/containers/${environment.id}/${replayed.id}/console`);
   await expect(shownPanel(page).getByTestId("console-status")).toContainText("Connected", { timeout: 15_000 });
   await run(page, "echo replay-$((6*7))");
   await expect(terminalLine(shownPanel(page), "replay-42")).toHaveCount(1);
@@ -85,7 +95,7 @@ test("a console session is replayed from its audit event", async ({ page }) => {
 
   // The session's event, once the session has ended and its record is complete.
   await expect(async () => {
-    await page.goto(`/audit?action=console.exec&target=${container.id}&outcome=ok`);
+    await page.goto(`/audit?action=console.exec&target=${replayed.id}&outcome=ok`);
     await expect(page.getByRole("table", { name: "Audit events" }).getByRole("row")).toHaveCount(2, {
       timeout: 1000,
     });
@@ -110,6 +120,11 @@ test("a console session is replayed from its audit event", async ({ page }) => {
   await expect(terminalLine(screen, "replay-42")).toHaveCount(0);
   await page.keyboard.press("End");
   await expect(terminalLine(screen, "replay-42")).toHaveCount(1);
+
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: test.info().outputPath(`replay-${colorScheme}.png`) });
+  }
 
   // The page is its own link.
   await page.reload();

@@ -155,7 +155,11 @@ function Player({ cast }: { cast: Cast }) {
           {playing ? <Pause aria-hidden className="size-4" /> : <Play aria-hidden className="size-4" />}
           {playing ? "Pause" : "Play"}
         </Button>
-        <div role="group" aria-label="Speed" className="flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700">
+        <div
+          role="group"
+          aria-label="Speed"
+          className="flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700"
+        >
           {SPEEDS.map((s) => (
             <button
               key={s}
@@ -176,7 +180,8 @@ function Player({ cast }: { cast: Cast }) {
           type="range"
           aria-label="Seek"
           min={0}
-          max={cast.duration || 0}
+          // A whole number of steps, so the last step reaches the very end of the recording.
+          max={Math.ceil(cast.duration * 100) / 100}
           step={0.01}
           value={position}
           disabled={!screen || cast.duration === 0}
@@ -200,7 +205,9 @@ function Player({ cast }: { cast: Cast }) {
         ) : (
           <p>Keystrokes were not recorded for this session, only what the terminal showed.</p>
         )}
-        <p>Pauses longer than {IDLE_LIMIT} s play as {IDLE_LIMIT} s. Space plays or pauses.</p>
+        <p>
+          Pauses longer than {IDLE_LIMIT} s play as {IDLE_LIMIT} s. Space plays or pauses.
+        </p>
       </div>
     </div>
   );

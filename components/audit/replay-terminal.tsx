@@ -49,17 +49,20 @@ export default function ReplayTerminal({ onReady }: { onReady: (screen: ReplaySc
     };
     const observer = new ResizeObserver(() => scale());
     observer.observe(element);
+    // xterm.js parses writes later, in order, while reset() and resize() act at once: a seek
+    // must go through the same queue (RIS, then the size), or output still queued from before
+    // the seek would land on the cleared screen.
+    const setSize = (next: { cols: number; rows: number }) => {
+      size = next;
+      terminal.resize(next.cols, next.rows);
+      scale();
+    };
     ready.current({
       reset(next) {
-        terminal.reset();
-        size = next;
-        terminal.resize(next.cols, next.rows);
-        scale();
+        terminal.write("\x1bc", () => setSize(next));
       },
       resize(next) {
-        size = next;
-        terminal.resize(next.cols, next.rows);
-        scale();
+        terminal.write("", () => setSize(next));
       },
       write(text) {
         terminal.write(text);

@@ -43,7 +43,8 @@ export function parseCast(text: string, idleLimit = IDLE_LIMIT): Cast {
   } catch {
     throw new CastError("The recording's first line is not an asciicast header.");
   }
-  if (header.version !== 2) throw new CastError(`Only asciicast version 2 can be played (got ${String(header.version)}).`);
+  if (header.version !== 2)
+    throw new CastError(`Only asciicast version 2 can be played (got ${String(header.version)}).`);
   const width = Number(header.width);
   const height = Number(header.height);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
@@ -141,7 +142,10 @@ export function framesBetween(events: readonly CastEvent[], from: number, to: nu
 }
 
 /** The screen at `t`, from the start: the size then, and all output up to t in one string. */
-export function screenAt(cast: Cast, t: number): { size: { cols: number; rows: number }; output: string; input: string } {
+export function screenAt(
+  cast: Cast,
+  t: number,
+): { size: { cols: number; rows: number }; output: string; input: string } {
   let size = { cols: cast.width, rows: cast.height };
   let output = "";
   let input = "";

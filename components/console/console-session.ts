@@ -7,9 +7,7 @@ export type ConsoleStatus =
   | { phase: "ended"; message: string; failed: boolean };
 
 /** What a console tab is joined to: a new process (exec) or the container's main one (attach). */
-export type SessionTarget =
-  | { kind: "exec"; command: string; user?: string; workdir?: string }
-  | { kind: "attach" };
+export type SessionTarget = { kind: "exec"; command: string; user?: string; workdir?: string } | { kind: "attach" };
 
 /** A tab's name: the command, or "attach". */
 export function targetLabel(target: SessionTarget): string {

@@ -69,7 +69,11 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
 
   const counter = useRef(1);
   const [tabs, setTabs] = useState<Tab[]>(() => {
-    const first: SessionTarget | null = mayExec ? { kind: "exec", command: "auto" } : mayAttach ? { kind: "attach" } : null;
+    const first: SessionTarget | null = mayExec
+      ? { kind: "exec", command: "auto" }
+      : mayAttach
+        ? { kind: "attach" }
+        : null;
     return first ? [{ id: 1, label: `${targetLabel(first)} 1`, target: first, status: { phase: "connecting" } }] : [];
   });
   const [active, setActive] = useState(1);
@@ -172,7 +176,9 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                       onClick={() => setActive(tab.id)}
                       onKeyDown={(e) => onTabKey(e, index)}
                       className={`flex items-center gap-2 py-1.5 pr-1 pl-3 text-sm focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${
-                        selected ? "font-medium text-slate-900 dark:text-slate-100" : "text-slate-600 dark:text-slate-400"
+                        selected
+                          ? "font-medium text-slate-900 dark:text-slate-100"
+                          : "text-slate-600 dark:text-slate-400"
                       }`}
                     >
                       <span aria-hidden className={`size-2 shrink-0 rounded-full ${dotClass(tab.status)}`} />

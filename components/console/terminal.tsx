@@ -74,8 +74,8 @@ export default function ConsoleTerminal({
     if (!visible) return;
     const frame = requestAnimationFrame(() => {
       const element = host.current;
+      // Focus stays where the user put it (on the tab, when they arrived by keyboard).
       if (element && element.clientWidth > 0 && element.clientHeight > 0) fitter.current?.fit();
-      term.current?.focus();
     });
     return () => cancelAnimationFrame(frame);
   }, [visible]);

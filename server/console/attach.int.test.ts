@@ -190,9 +190,9 @@ describe("attach", () => {
 
     await expect(attach(container.id, {})).rejects.toThrow("HTTP 401");
     await expect(attach(container.id, { authorization: "Bearer sdt_not-a-token" })).rejects.toThrow("HTTP 401");
-    await expect(
-      attach(container.id, { cookie: cookieUser.cookie, origin: "https://evil.example" }),
-    ).rejects.toThrow("HTTP 403");
+    await expect(attach(container.id, { cookie: cookieUser.cookie, origin: "https://evil.example" })).rejects.toThrow(
+      "HTTP 403",
+    );
     await expect(attach(container.id, bearer(reader))).rejects.toThrow("HTTP 403");
     expect(await attachEvents(container.id, since)).toBe(0);
 

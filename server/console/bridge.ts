@@ -334,7 +334,8 @@ export function runConsole(
               async (docker) => (await docker.getContainer(input.containerId).inspect()).State,
             )
             .catch(() => null);
-          if (container && !container.Running) return { reason: "container stopped", message: "The container stopped." };
+          if (container && !container.Running)
+            return { reason: "container stopped", message: "The container stopped." };
           const code = state?.exitCode;
           return {
             reason: "exited",

@@ -28,7 +28,12 @@ describe("Demultiplexer", () => {
       expect(await demux([stream.subarray(0, cut), stream.subarray(cut)], false)).toBe("out-1\nerr-1\nünïcode\n");
     }
     // One byte at a time.
-    expect(await demux([...stream].map((b) => Buffer.from([b])), false)).toBe("out-1\nerr-1\nünïcode\n");
+    expect(
+      await demux(
+        [...stream].map((b) => Buffer.from([b])),
+        false,
+      ),
+    ).toBe("out-1\nerr-1\nünïcode\n");
   });
 
   it("makes bare line feeds CR LF for a terminal, leaving CR LF alone, across frames", async () => {

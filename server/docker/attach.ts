@@ -98,7 +98,8 @@ export class Demultiplexer extends Transform {
 
 /** Why input cannot reach this container's main process, or null when it can. */
 export function attachInputProblem(config: { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean }): string | null {
-  if (!config.OpenStdin) return "Its main process was started without an open input (docker run -i), so it reads no input.";
+  if (!config.OpenStdin)
+    return "Its main process was started without an open input (docker run -i), so it reads no input.";
   // The engine closes such a process's input when the client that attached it goes: a
   // detach could then end the process.
   if (config.StdinOnce && !config.Tty)
