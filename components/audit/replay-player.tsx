@@ -180,12 +180,15 @@ function Player({ cast }: { cast: Cast }) {
           type="range"
           aria-label="Seek"
           min={0}
-          // A whole number of steps, so the last step reaches the very end of the recording.
-          max={Math.ceil(cast.duration * 100) / 100}
-          step={0.01}
+          max={cast.duration || 0}
+          // Any value: a stepped slider snaps the value React set and reports a second change.
+          step="any"
           value={position}
           disabled={!screen || cast.duration === 0}
-          onChange={(e) => seekTo(Number(e.target.value))}
+          onChange={(e) => {
+            const t = Number(e.target.value);
+            if (Math.abs(t - position) > 0.0005) seekTo(t);
+          }}
           className="min-w-40 flex-1 accent-sky-600"
         />
         <span data-testid="replay-clock" className="font-mono text-sm text-slate-700 tabular-nums dark:text-slate-300">

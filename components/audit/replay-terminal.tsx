@@ -59,7 +59,8 @@ export default function ReplayTerminal({ onReady }: { onReady: (screen: ReplaySc
     };
     ready.current({
       reset(next) {
-        terminal.write("\x1bc", () => setSize(next));
+        // RIS, then home, clear the screen and the scrollback, to be sure.
+        terminal.write("\x1bc\x1b[H\x1b[2J\x1b[3J", () => setSize(next));
       },
       resize(next) {
         terminal.write("", () => setSize(next));
