@@ -78,9 +78,19 @@ test("two consoles in tabs: both work, and switching keeps the first one alive",
     await page.screenshot({ path: test.info().outputPath(`console-tabs-${colorScheme}.png`) });
   }
 
+  // A session that ends says so, on its tab and in its status line.
+  await first.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(second).toHaveAttribute("aria-selected", "true");
+  await run(page, "exit");
+  await expect(second).toHaveAttribute("data-state", "ended");
+  await expect(second).toHaveAccessibleName(/ended: The command exited with code 0/);
+  await expect(shownPanel(page).getByTestId("console-status")).toContainText("Ended. The command exited with code 0.");
+
   // Closing a tab ends its session; the other goes on.
   await page.getByRole("button", { name: "Close sh 2" }).click();
   await expect(tabs.getByRole("tab")).toHaveCount(1);
+  await expect(first).toHaveAttribute("aria-selected", "true");
   await run(page, "echo alone-$((3+4))");
   await expect(terminalLine(shownPanel(page), "alone-7")).toHaveCount(1);
 });

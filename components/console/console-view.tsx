@@ -183,6 +183,14 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                     >
                       <span aria-hidden className={`size-2 shrink-0 rounded-full ${dotClass(tab.status)}`} />
                       <span className="font-mono text-xs">{tab.label}</span>
+                      {tab.status.phase === "ended" ? (
+                        <span
+                          aria-hidden
+                          className={`text-xs ${tab.status.failed ? "text-red-700 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}
+                        >
+                          ended
+                        </span>
+                      ) : null}
                       <span className="sr-only">, {stateWords(tab.status)}</span>
                     </button>
                     <button
