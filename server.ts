@@ -24,6 +24,7 @@ import { findHttpRoute } from "./server/http/routes";
 import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
 import { execSocket } from "./server/ws/exec";
+import { attachSocket } from "./server/ws/attach";
 import { ConsoleRegistry } from "./server/console/bridge";
 
 const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string })
@@ -105,7 +106,8 @@ async function main(): Promise<void> {
   const consoles = new ConsoleRegistry();
   const ws = new WsRouter()
     .add("/api/ws/health", healthSocket(services))
-    .add("/api/ws/exec", execSocket(services, consoles));
+    .add("/api/ws/exec", execSocket(services, consoles))
+    .add("/api/ws/attach", attachSocket(services, consoles));
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stevedore.local");

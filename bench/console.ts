@@ -134,7 +134,14 @@ async function main(): Promise<void> {
     Labels: { "stevedore.bench": "console" },
   });
   await container.start();
-  const server = await StevedoreServer.start({ repoRoot, mode: preferredMode(repoRoot), watch: true, log });
+  const server = await StevedoreServer.start({
+    repoRoot,
+    mode: preferredMode(repoRoot),
+    watch: true,
+    log,
+    // BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of the server, written when it stops.
+    cpuProfileDir: process.env.BENCH_CPU_PROFILE || undefined,
+  });
   const cleanups: (() => void)[] = [];
   try {
     const api = await signInWithToken(server);

@@ -1,6 +1,7 @@
 "use client";
 
-import { Download } from "lucide-react";
+import { Download, Play } from "lucide-react";
+import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { useTRPCClient } from "../trpc";
 import { errorMessage } from "../trpc-errors";
@@ -39,6 +40,13 @@ function RecordingDownload({ eventId }: { eventId: string }) {
   };
   return (
     <div className="flex flex-wrap items-center gap-2">
+      <Link
+        href={`/audit/replay/${encodeURIComponent(eventId)}`}
+        className="inline-flex items-center gap-1.5 rounded-md bg-sky-600 px-2 py-1 text-xs font-medium text-white hover:bg-sky-700 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-2 focus-visible:outline-none dark:bg-sky-600 dark:hover:bg-sky-500"
+      >
+        <Play aria-hidden className="size-3.5" />
+        Replay
+      </Link>
       <Button size="sm" pending={pending} onClick={() => void fetchRecording()}>
         <Download aria-hidden className="size-3.5" />
         Download recording (.cast)
@@ -105,7 +113,9 @@ export function EventDialog({
               <code className="font-mono text-xs break-all">{event.id}</code>
             </Row>
           </dl>
-          {event.action === "console.exec" ? <RecordingDownload key={event.id} eventId={event.id} /> : null}
+          {event.action === "console.exec" || event.action === "console.attach" ? (
+            <RecordingDownload key={event.id} eventId={event.id} />
+          ) : null}
           <div>
             <div className="mb-1 flex items-center justify-between">
               <h3 className="font-medium">Parameters</h3>

@@ -2,12 +2,31 @@
 
 export type ConsoleStatus =
   | { phase: "connecting" }
-  | { phase: "connected"; command: string }
+  /** readOnly: why input does not reach the process, when it does not */
+  | { phase: "connected"; command: string; readOnly: string | null }
   | { phase: "ended"; message: string; failed: boolean };
+
+/** What a console tab is joined to: a new process (exec) or the container's main one (attach). */
+export type SessionTarget = { kind: "exec"; command: string; user?: string; workdir?: string } | { kind: "attach" };
+
+/** A tab's name: the command, or "attach". */
+export function targetLabel(target: SessionTarget): string {
+  if (target.kind === "attach") return "attach";
+  const command = target.command === "auto" ? "shell" : target.command;
+  return target.user ? `${command} (${target.user})` : command;
+}
 
 /** Server control messages (text frames). */
 export type ServerControl =
-  | { type: "ready"; command: string; execId: string }
+  | {
+      type: "ready";
+      command: string;
+      execId?: string;
+      writable?: boolean;
+      tty?: boolean;
+      readOnlyReason?: string | null;
+    }
+  | { type: "mode"; writable: boolean; message: string }
   | { type: "resized"; cols: number; rows: number }
   | { type: "exit"; reason: string; message: string }
   | { type: "error"; message: string }
@@ -35,14 +54,20 @@ export function closedMessage(code: number, reason: string): string {
   return `The console was closed (${reason || `code ${code}`}).`;
 }
 
-export function execSocketUrl(environmentId: string, containerId: string, cols: number, rows: number): string {
-  const params = new URLSearchParams({
-    environmentId,
-    containerId,
-    cmd: "auto",
-    cols: String(cols),
-    rows: String(rows),
-  });
+/** The websocket that joins a terminal of `cols`×`rows` to `target`. */
+export function consoleSocketUrl(
+  environmentId: string,
+  containerId: string,
+  target: SessionTarget,
+  cols: number,
+  rows: number,
+): string {
+  const params = new URLSearchParams({ environmentId, containerId, cols: String(cols), rows: String(rows) });
+  if (target.kind === "exec") {
+    params.set("cmd", target.command.trim() || "auto");
+    if (target.user?.trim()) params.set("user", target.user.trim());
+    if (target.workdir?.trim()) params.set("workdir", target.workdir.trim());
+  }
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${location.host}/api/ws/exec?${params.toString()}`;
+  return `${scheme}://${location.host}/api/ws/${target.kind}?${params.toString()}`;
 }

@@ -1,83 +1,126 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, ChevronDown, ChevronUp, RotateCw } from "lucide-react";
-import dynamic from "next/dynamic";
+import { ArrowLeft, Plus, SquareTerminal, X } from "lucide-react";
 import Link from "next/link";
-import { useRef, useState } from "react";
+import { useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useViewer } from "../auth/viewer-context";
 import { holdsOn } from "../containers/holds-on";
 import { ContainerStateBadge } from "../containers/state-badge";
+import { EmptyState } from "../empty-state";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
-import { controlClass } from "../ui/field";
 import { NoPermission } from "../ui/no-permission";
-import type { ConsoleStatus } from "./console-session";
-import type { TerminalHandle } from "./terminal";
+import { ConsoleTab } from "./console-tab";
+import { targetLabel, type ConsoleStatus, type SessionTarget } from "./console-session";
+import { NewConsoleForm } from "./new-console-form";
 
-// xterm.js touches `window` when it loads: browser only.
-const ExecTerminal = dynamic(() => import("./terminal"), {
-  ssr: false,
-  loading: () => <p className="p-3 font-mono text-xs text-slate-400">Loading the terminal…</p>,
-});
+/** Stevedore allows this many consoles per user at once (server/ws/console-admission.ts). */
+const MAX_TABS = 10;
+
+interface Tab {
+  id: number;
+  label: string;
+  target: SessionTarget;
+  status: ConsoleStatus;
+}
 
 const healthOf = (status: string | undefined) =>
   status === "healthy" || status === "unhealthy" || status === "starting" ? status : undefined;
 
-function StatusLine({ status, size }: { status: ConsoleStatus; size: { cols: number; rows: number } | null }) {
-  const dot =
-    status.phase === "connected"
-      ? "bg-emerald-500"
-      : status.phase === "connecting"
-        ? "animate-pulse bg-amber-400"
-        : status.failed
-          ? "bg-red-500"
-          : "bg-slate-400";
-  return (
-    <div className="flex min-w-0 flex-1 items-center gap-2 text-sm">
-      <span aria-hidden className={`size-2 shrink-0 rounded-full ${dot}`} />
-      <p role="status" data-testid="console-status" className="min-w-0 text-slate-700 dark:text-slate-300">
-        {status.phase === "connecting" ? "Connecting…" : null}
-        {status.phase === "connected" ? (
-          <>
-            Connected: <code className="font-mono text-xs">{status.command}</code>
-          </>
-        ) : null}
-        {status.phase === "ended" ? (
-          <span className={status.failed ? "text-red-700 dark:text-red-400" : undefined}>Ended. {status.message}</span>
-        ) : null}
-      </p>
-      {size ? (
-        <span
-          data-testid="console-size"
-          className="ml-auto shrink-0 font-mono text-xs text-slate-500 dark:text-slate-400"
-        >
-          {size.cols}×{size.rows}
-        </span>
-      ) : null}
-    </div>
-  );
+function stateWords(status: ConsoleStatus): string {
+  if (status.phase === "connecting") return "connecting";
+  if (status.phase === "connected") return status.readOnly ? "connected, read-only" : "connected";
+  return `ended: ${status.message}`;
 }
 
-/** A terminal into one container: status, search, and a way back in after it ends. */
+function dotClass(status: ConsoleStatus): string {
+  if (status.phase === "connected") return status.readOnly ? "bg-sky-400" : "bg-emerald-500";
+  if (status.phase === "connecting") return "animate-pulse bg-amber-400";
+  return status.failed ? "bg-red-500" : "bg-slate-400";
+}
+
+/** The page fills the window below wherever it starts (whatever layout sits above it). */
+function useFillHeight() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [height, setHeight] = useState<number | null>(null);
+  useLayoutEffect(() => {
+    const measure = () => {
+      const top = ref.current?.getBoundingClientRect().top ?? 0;
+      setHeight(Math.max(384, window.innerHeight - top - 24));
+    };
+    measure();
+    window.addEventListener("resize", measure);
+    return () => window.removeEventListener("resize", measure);
+  }, []);
+  return { ref, height };
+}
+
+/** Consoles into one container, in tabs: each a shell (exec) or the main process (attach). */
 export function ConsoleView({ environmentId, containerId }: { environmentId: string; containerId: string }) {
   const trpc = useTRPC();
   const viewer = useViewer();
-  const allowed = holdsOn(viewer, "container.exec", environmentId);
+  const mayExec = holdsOn(viewer, "container.exec", environmentId);
+  const mayAttach = holdsOn(viewer, "container.attach", environmentId);
   const container = useQuery({ ...trpc.containers.get.queryOptions({ environmentId, id: containerId }), retry: false });
   const environments = useQuery(trpc.environments.list.queryOptions());
   const envName = environments.data?.find((e) => e.id === environmentId)?.name ?? environmentId;
   const name = container.data?.name.replace(/^\//, "") ?? containerId.slice(0, 12);
 
-  const [attempt, setAttempt] = useState(0);
-  const [status, setStatus] = useState<ConsoleStatus>({ phase: "connecting" });
-  const [size, setSize] = useState<{ cols: number; rows: number } | null>(null);
-  const [needle, setNeedle] = useState("");
-  const terminal = useRef<TerminalHandle>(null);
+  const counter = useRef(1);
+  const [tabs, setTabs] = useState<Tab[]>(() => {
+    const first: SessionTarget | null = mayExec
+      ? { kind: "exec", command: "auto" }
+      : mayAttach
+        ? { kind: "attach" }
+        : null;
+    return first ? [{ id: 1, label: `${targetLabel(first)} 1`, target: first, status: { phase: "connecting" } }] : [];
+  });
+  const [active, setActive] = useState(1);
+  const [adding, setAdding] = useState(false);
+  const tabButtons = useRef(new Map<number, HTMLButtonElement>());
+  const { ref, height } = useFillHeight();
+
+  const setStatus = useCallback((id: number, status: ConsoleStatus) => {
+    setTabs((all) => all.map((t) => (t.id === id ? { ...t, status } : t)));
+  }, []);
+
+  const open = (target: SessionTarget) => {
+    const id = ++counter.current;
+    setTabs((all) => [...all, { id, label: `${targetLabel(target)} ${id}`, target, status: { phase: "connecting" } }]);
+    setActive(id);
+    setAdding(false);
+  };
+
+  const close = (id: number) => {
+    const index = tabs.findIndex((t) => t.id === id);
+    const rest = tabs.filter((t) => t.id !== id);
+    setTabs(rest);
+    if (id === active && rest.length) {
+      const next = rest[Math.min(index, rest.length - 1)]!;
+      setActive(next.id);
+      requestAnimationFrame(() => tabButtons.current.get(next.id)?.focus());
+    }
+  };
+
+  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const go = (i: number) => {
+      const tab = tabs[(i + tabs.length) % tabs.length]!;
+      setActive(tab.id);
+      tabButtons.current.get(tab.id)?.focus();
+    };
+    if (event.key === "ArrowRight") go(index + 1);
+    else if (event.key === "ArrowLeft") go(index - 1);
+    else if (event.key === "Home") go(0);
+    else if (event.key === "End") go(tabs.length - 1);
+    else if (event.key === "Delete") close(tabs[index]!.id);
+    else return;
+    event.preventDefault();
+  };
 
   return (
-    <div className="flex h-[calc(100vh-3rem)] min-h-96 flex-col">
-      <header className="mb-4 space-y-2">
+    <div ref={ref} style={height ? { height } : undefined} className="flex min-h-96 flex-col">
+      <header className="mb-3 space-y-2">
         <Link
           href="/containers"
           className="inline-flex items-center gap-1 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
@@ -97,66 +140,125 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
         </div>
       </header>
 
-      {!allowed ? (
+      {!mayExec && !mayAttach ? (
         <NoPermission permission="container.exec">
           You do not have permission to open a console here. Ask an administrator for a role with the container.exec
           permission on this environment.
         </NoPermission>
       ) : (
         <>
-          <div className="mb-2 flex flex-wrap items-center gap-3">
-            <StatusLine status={status} size={size} />
-            <form
-              className="flex items-center gap-1"
-              role="search"
-              onSubmit={(e) => {
-                e.preventDefault();
-                terminal.current?.findNext(needle);
-              }}
+          <div className="mb-3 flex items-end gap-1 border-b border-slate-200 dark:border-slate-800">
+            <div role="tablist" aria-label="Consoles" className="flex min-w-0 overflow-x-auto">
+              {tabs.map((tab, index) => {
+                const selected = tab.id === active;
+                return (
+                  <div
+                    key={tab.id}
+                    className={`-mb-px flex shrink-0 items-center rounded-t-md border border-b-0 ${
+                      selected
+                        ? "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+                        : "border-transparent hover:bg-slate-100 dark:hover:bg-slate-800/60"
+                    }`}
+                  >
+                    <button
+                      ref={(el) => {
+                        if (el) tabButtons.current.set(tab.id, el);
+                        else tabButtons.current.delete(tab.id);
+                      }}
+                      type="button"
+                      role="tab"
+                      id={`console-tab-${tab.id}`}
+                      aria-selected={selected}
+                      aria-controls={`console-panel-${tab.id}`}
+                      tabIndex={selected ? 0 : -1}
+                      title={stateWords(tab.status)}
+                      data-state={tab.status.phase}
+                      onClick={() => setActive(tab.id)}
+                      onKeyDown={(e) => onTabKey(e, index)}
+                      className={`flex items-center gap-2 py-1.5 pr-1 pl-3 text-sm focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${
+                        selected
+                          ? "font-medium text-slate-900 dark:text-slate-100"
+                          : "text-slate-600 dark:text-slate-400"
+                      }`}
+                    >
+                      <span aria-hidden className={`size-2 shrink-0 rounded-full ${dotClass(tab.status)}`} />
+                      <span className="font-mono text-xs">{tab.label}</span>
+                      {tab.status.phase === "ended" ? (
+                        <span
+                          aria-hidden
+                          className={`text-xs ${tab.status.failed ? "text-red-700 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}
+                        >
+                          ended
+                        </span>
+                      ) : null}
+                      <span className="sr-only">, {stateWords(tab.status)}</span>
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={`Close ${tab.label}`}
+                      title="Close (ends this session)"
+                      onClick={() => close(tab.id)}
+                      className="mr-1 rounded p-0.5 text-slate-500 hover:bg-slate-200 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:text-slate-400 dark:hover:bg-slate-700 dark:hover:text-slate-100"
+                    >
+                      <X aria-hidden className="size-3.5" />
+                    </button>
+                  </div>
+                );
+              })}
+            </div>
+            <Button
+              size="icon"
+              variant="quiet"
+              aria-label="New console"
+              title={tabs.length >= MAX_TABS ? `At most ${MAX_TABS} consoles at once` : "New console"}
+              aria-expanded={adding}
+              disabled={tabs.length >= MAX_TABS}
+              onClick={() => setAdding((a) => !a)}
+              className="mb-0.5"
             >
-              <label className="sr-only" htmlFor="console-search">
-                Search the terminal
-              </label>
-              <input
-                id="console-search"
-                type="search"
-                value={needle}
-                onChange={(e) => setNeedle(e.target.value)}
-                placeholder="Search output"
-                className={`${controlClass} w-44 py-1 text-xs`}
+              <Plus aria-hidden className="size-4" />
+            </Button>
+          </div>
+
+          {adding ? (
+            <NewConsoleForm mayExec={mayExec} mayAttach={mayAttach} onOpen={open} onCancel={() => setAdding(false)} />
+          ) : null}
+
+          {tabs.length === 0 && !adding ? (
+            <EmptyState icon={SquareTerminal} title="No console open">
+              <p>Closing a tab ends its session.</p>
+              <Button variant="primary" size="sm" className="mt-3" onClick={() => setAdding(true)}>
+                <Plus aria-hidden className="size-3.5" />
+                Open a console
+              </Button>
+            </EmptyState>
+          ) : null}
+
+          {tabs.map((tab) => (
+            <div
+              key={tab.id}
+              role="tabpanel"
+              id={`console-panel-${tab.id}`}
+              aria-labelledby={`console-tab-${tab.id}`}
+              hidden={tab.id !== active}
+              className="flex min-h-0 flex-1 flex-col"
+            >
+              <ConsoleTab
+                environmentId={environmentId}
+                containerId={containerId}
+                target={tab.target}
+                visible={tab.id === active}
+                status={tab.status}
+                onStatus={(status) => setStatus(tab.id, status)}
               />
-              <Button
-                size="icon"
-                variant="quiet"
-                aria-label="Previous match"
-                onClick={() => terminal.current?.findPrevious(needle)}
-              >
-                <ChevronUp aria-hidden className="size-4" />
-              </Button>
-              <Button size="icon" variant="quiet" aria-label="Next match" type="submit">
-                <ChevronDown aria-hidden className="size-4" />
-              </Button>
-            </form>
-            {status.phase === "ended" ? (
-              <Button variant="primary" size="sm" onClick={() => setAttempt((n) => n + 1)}>
-                <RotateCw aria-hidden className="size-3.5" />
-                Reconnect
-              </Button>
-            ) : null}
-          </div>
-          <div className="min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-300 bg-slate-950 p-2 dark:border-slate-700">
-            <ExecTerminal
-              key={attempt}
-              handle={terminal}
-              environmentId={environmentId}
-              containerId={containerId}
-              onStatus={setStatus}
-              onSize={setSize}
-            />
-          </div>
-          <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
-            Selecting text copies it; paste with Ctrl+Shift+V (⌘V on a Mac). The session is recorded in the audit trail.
-          </p>
+            </div>
+          ))}
+          {tabs.length ? (
+            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+              Selecting text copies it; paste with Ctrl+Shift+V (⌘V on a Mac). Closing a tab ends its session. Sessions
+              are recorded in the audit trail.
+            </p>
+          ) : null}
         </>
       )}
     </div>

@@ -1,13 +1,17 @@
-// ExecBridge: one browser terminal <-> one `docker exec` with a TTY. Binary frames carry
-// terminal bytes both ways; text frames carry JSON control messages. The exec's output is
+// The console bridge: one browser terminal <-> one process in a container, either a new
+// `docker exec` with a TTY (runConsole) or the container's main process (runAttach). Binary
+// frames carry terminal bytes both ways; text frames carry JSON control messages. Output is
 // backpressured against the websocket, the client is pinged, the caller's permission is
-// re-checked while the session lives, and however the session ends its processes are ended
-// in the container and the end is on the record.
+// re-checked while the session lives, and however the session ends the end is on the record
+// (an exec's processes are ended in the container; an attach only lets go).
+import type { Readable } from "node:stream";
 import type { WebSocket } from "ws";
-import { openExec, type ExecSession } from "../docker/index";
-import { loadEffectivePermissions, can } from "../rbac/permissions";
+import { attachContainer, openExec, type AttachSession, type ExecSession } from "../docker/index";
+import type { Permission } from "../rbac/catalogue";
+import { can, type EffectivePermissions } from "../rbac/permissions";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
-import { SessionRecorder } from "./recorder";
+import { permissionRechecksFor } from "./rechecks";
+import { recordingStoreFor, SessionRecorder } from "./recorder";
 
 export interface ConsoleRequest {
   environmentId: string;
@@ -20,7 +24,6 @@ export interface ConsoleRequest {
 }
 
 const PING_EVERY_MS = 20_000;
-const RECHECK_EVERY_MS = 5_000;
 /** Above this many bytes queued to the browser, stop reading from the exec. */
 const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
@@ -80,19 +83,45 @@ function send(socket: WebSocket, message: Record<string, unknown>): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
 }
 
-export async function runConsole(
+/** A process the browser's terminal is joined to, as the bridge sees it. */
+interface Joined {
+  output: Readable;
+  /** null: read-only */
+  write: ((data: Buffer) => void) | null;
+  resize(cols: number, rows: number): Promise<void>;
+  /** extra fields of the "ready" message */
+  ready: Record<string, unknown>;
+  /** Lets go of the process (an exec's processes are ended); what to add to the record. */
+  release(): Promise<Record<string, unknown>>;
+  /** After the output ended: why, in words. */
+  whyEnded(): Promise<{ reason: string; message: string }>;
+}
+
+interface SessionSpec {
+  action: "console.exec" | "console.attach";
+  permission: Permission;
+  input: { environmentId: string; containerId: string; cols: number; rows: number };
+  command: string;
+  params: Record<string, unknown>;
+  open(signal: AbortSignal): Promise<Joined>;
+  /** With fresh permissions: keep the session, end it, or keep it without input. */
+  recheck(perms: EffectivePermissions): "keep" | "end" | "read-only";
+}
+
+async function runSession(
   services: Services,
   registry: ConsoleRegistry,
   socket: WebSocket,
   actor: Actor,
   request: RequestInfo,
-  input: ConsoleRequest,
+  spec: SessionSpec,
 ): Promise<void> {
   const started = performance.now();
   const abort = new AbortController();
+  const { input } = spec;
   const title = `${input.containerId.slice(0, 12)} on ${input.environmentId}`;
 
-  // The session is on the record before anything runs in the container.
+  // The session is on the record before anything runs in (or joins) the container.
   let eventId: string;
   try {
     eventId = await services.audit.begin({
@@ -101,12 +130,12 @@ export async function runConsole(
       actorTokenId: actor.tokenId,
       ip: request.ip,
       userAgent: request.userAgent,
-      action: "console.exec",
-      permission: "container.exec",
+      action: spec.action,
+      permission: spec.permission,
       environmentId: input.environmentId,
       targetKind: "container",
       targetId: input.containerId,
-      params: { command: input.command, user: input.user, workingDir: input.workingDir },
+      params: spec.params,
     });
   } catch {
     send(socket, { type: "error", message: "The audit trail cannot be written, so no console was opened." });
@@ -114,12 +143,14 @@ export async function runConsole(
     return;
   }
 
-  let session: ExecSession | undefined;
+  let joined: Joined | undefined;
   let ended = false;
   let endReason = "closed";
   let outcome: "ok" | "error" = "ok";
   const timers: NodeJS.Timeout[] = [];
   let recorder: SessionRecorder | undefined;
+  let stopRechecks = () => undefined as void;
+  let readyFields: Record<string, unknown> = {};
 
   let ending: Promise<void> | undefined;
   // Idempotent: every later caller (shutdown included) waits for the same cleanup.
@@ -130,11 +161,12 @@ export async function runConsole(
     endReason = reason;
     if (failed) outcome = "error";
     for (const t of timers) clearInterval(t);
+    stopRechecks();
     abort.abort();
     if (message) send(socket, { type: "exit", reason, message });
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
       socket.close(1000, reason.slice(0, 100));
-    const cleanedUp = session ? await session.terminate().catch(() => false) : true;
+    const released = joined ? await joined.release().catch(() => ({})) : {};
     await recorder?.finish().catch(() => undefined);
     registration.remove();
     await services.audit
@@ -144,14 +176,12 @@ export async function runConsole(
         durationMs: Math.round(performance.now() - started),
         patch: {
           params: {
-            command: session?.argv.join(" ") ?? input.command,
-            user: input.user,
-            workingDir: input.workingDir,
-            execId: session?.execId,
+            ...spec.params,
+            ...readyFields,
+            ...released,
             bytesOut: recorder?.bytesOut ?? 0,
             bytesIn: recorder?.bytesIn ?? 0,
             ended: reason,
-            processesEnded: cleanedUp,
           },
         },
       })
@@ -166,9 +196,9 @@ export async function runConsole(
   socket.on("error", () => void end("socket error"));
 
   recorder = new SessionRecorder(
-    services.prisma,
+    recordingStoreFor(services.prisma),
     eventId,
-    { width: input.cols, height: input.rows, command: input.command, title, recordInput: false },
+    { width: input.cols, height: input.rows, command: spec.command, title, recordInput: false },
     () => void end("recording failed", "The session recording cannot be written, so the console was closed.", true),
   );
   try {
@@ -179,59 +209,64 @@ export async function runConsole(
   }
 
   try {
-    session = await openExec(services.fleet, input.environmentId, input.containerId, input, abort.signal);
+    joined = await spec.open(abort.signal);
   } catch (error) {
     const message = error instanceof Error ? error.message : "The console could not be opened.";
     return end("open failed", message, true);
   }
   if (ended) {
-    await session.terminate();
+    await joined.release().catch(() => undefined);
     return;
   }
-  send(socket, { type: "ready", command: session.argv.join(" "), execId: session.execId });
+  const session = joined;
+  const rec = recorder;
+  let write = session.write;
+  readyFields = session.ready;
+  send(socket, { type: "ready", ...session.ready, writable: write !== null });
 
-  const exec = session;
-  exec.stream.on("data", (chunk: Buffer) => {
-    recorder?.output(chunk);
+  const output = session.output;
+  let waiting: NodeJS.Timeout | undefined;
+  output.on("data", (chunk: Buffer) => {
+    rec.output(chunk);
     if (socket.readyState !== socket.OPEN) return;
     socket.send(chunk, { binary: true });
-    if (socket.bufferedAmount > HIGH_WATER) {
-      exec.stream.pause();
-      const wait = setInterval(() => {
+    if (waiting === undefined && socket.bufferedAmount > HIGH_WATER) {
+      output.pause();
+      waiting = setInterval(() => {
         if (socket.readyState !== socket.OPEN || socket.bufferedAmount < LOW_WATER) {
-          clearInterval(wait);
-          exec.stream.resume();
+          clearInterval(waiting);
+          waiting = undefined;
+          output.resume();
         }
       }, 10);
-      timers.push(wait);
+      timers.push(waiting);
     }
   });
-  exec.stream.on("end", () => {
-    void (async () => {
-      const state = await exec.inspect().catch(() => null);
-      const container = await services.fleet
-        .call(
-          input.environmentId,
-          "container inspect",
-          async (docker) => (await docker.getContainer(input.containerId).inspect()).State,
-        )
-        .catch(() => null);
-      if (container && !container.Running) return end("container stopped", "The container stopped.");
-      const code = state?.exitCode;
-      await end("exited", `The command exited${code === null || code === undefined ? "" : ` with code ${code}`}.`);
-    })();
-  });
+  output.on("error", () => undefined); // the end is reported by "close"/"end"
+  let sawEnd = false;
+  const onEnd = () => {
+    if (ended || sawEnd) return;
+    sawEnd = true;
+    void session.whyEnded().then(
+      ({ reason, message }) => end(reason, message),
+      () => end("exited", "The process ended."),
+    );
+  };
+  output.on("end", onEnd);
+  output.on("close", onEnd);
 
   socket.on("message", (data: Buffer, isBinary: boolean) => {
     if (isBinary) {
-      recorder?.input(data);
-      exec.stream.write(data);
+      if (!write) return; // read-only: watching is all
+      rec.input(data);
+      write(data);
       return;
     }
     const control = parseControl(data.toString("utf8"));
     if (control?.type === "resize") {
-      recorder?.resize(control.cols, control.rows);
-      exec.resize(control.cols, control.rows).then(
+      if (!write) return; // the size of a terminal one may not type into is not one's to change
+      rec.resize(control.cols, control.rows);
+      session.resize(control.cols, control.rows).then(
         () => send(socket, { type: "resized", cols: control.cols, rows: control.rows }),
         () => undefined,
       );
@@ -252,15 +287,129 @@ export async function runConsole(
   );
 
   // Revoking the permission reaches an open console within seconds.
-  timers.push(
-    setInterval(() => {
-      void (async () => {
-        const user = await services.prisma.user.findUnique({ where: { id: actor.userId } });
-        const perms = await loadEffectivePermissions(services.prisma, actor.userId);
-        if (!user || user.disabled || !can(perms, "container.exec", input.environmentId)) {
-          await end("permission revoked", "Your permission to use this console was revoked.");
-        }
-      })().catch(() => undefined);
-    }, RECHECK_EVERY_MS),
-  );
+  stopRechecks = permissionRechecksFor(services.prisma).watch(actor.userId, (perms) => {
+    const verdict = perms ? spec.recheck(perms) : "end";
+    if (verdict === "end") void end("permission revoked", "Your permission to use this console was revoked.");
+    else if (verdict === "read-only" && write) {
+      write = null;
+      send(socket, {
+        type: "mode",
+        writable: false,
+        message: "read-only: your permission to type here (container.exec) was revoked; you may still watch.",
+      });
+    }
+  });
+}
+
+/** A new process in the container: `docker exec -it`. */
+export function runConsole(
+  services: Services,
+  registry: ConsoleRegistry,
+  socket: WebSocket,
+  actor: Actor,
+  request: RequestInfo,
+  input: ConsoleRequest,
+): Promise<void> {
+  return runSession(services, registry, socket, actor, request, {
+    action: "console.exec",
+    permission: "container.exec",
+    input,
+    command: input.command,
+    params: { command: input.command, user: input.user, workingDir: input.workingDir },
+    recheck: (perms) => (can(perms, "container.exec", input.environmentId) ? "keep" : "end"),
+    async open(signal) {
+      const exec: ExecSession = await openExec(services.fleet, input.environmentId, input.containerId, input, signal);
+      return {
+        output: exec.stream,
+        write: (data) => void exec.stream.write(data),
+        resize: (cols, rows) => exec.resize(cols, rows),
+        ready: { command: exec.argv.join(" "), execId: exec.execId },
+        release: async () => ({ processesEnded: await exec.terminate().catch(() => false) }),
+        async whyEnded() {
+          const state = await exec.inspect().catch(() => null);
+          const container = await services.fleet
+            .call(
+              input.environmentId,
+              "container inspect",
+              async (docker) => (await docker.getContainer(input.containerId).inspect()).State,
+            )
+            .catch(() => null);
+          if (container && !container.Running)
+            return { reason: "container stopped", message: "The container stopped." };
+          const code = state?.exitCode;
+          return {
+            reason: "exited",
+            message: `The command exited${code === null || code === undefined ? "" : ` with code ${code}`}.`,
+          };
+        },
+      };
+    },
+  });
+}
+
+export interface AttachRequest {
+  environmentId: string;
+  containerId: string;
+  cols: number;
+  rows: number;
+  /** the actor also holds container.exec here, so may type into the process */
+  mayWrite: boolean;
+}
+
+/** The container's main process (`docker attach`): watched always, typed into only with container.exec. */
+export function runAttach(
+  services: Services,
+  registry: ConsoleRegistry,
+  socket: WebSocket,
+  actor: Actor,
+  request: RequestInfo,
+  input: AttachRequest,
+): Promise<void> {
+  return runSession(services, registry, socket, actor, request, {
+    action: "console.attach",
+    permission: "container.attach",
+    input,
+    command: "attach",
+    params: { attach: true, mayWrite: input.mayWrite },
+    recheck: (perms) =>
+      !can(perms, "container.attach", input.environmentId)
+        ? "end"
+        : can(perms, "container.exec", input.environmentId)
+          ? "keep"
+          : "read-only",
+    async open(signal) {
+      const attached: AttachSession = await attachContainer(
+        services.fleet,
+        input.environmentId,
+        input.containerId,
+        { writable: input.mayWrite },
+        signal,
+      );
+      if (attached.writable) await attached.resize(input.cols, input.rows).catch(() => undefined);
+      return {
+        output: attached.output,
+        write: attached.writable ? (data) => attached.write(data) : null,
+        resize: (cols, rows) => attached.resize(cols, rows),
+        ready: {
+          command: attached.command,
+          tty: attached.tty,
+          readOnlyReason: attached.writable ? null : attached.readOnlyReason,
+        },
+        release: () => {
+          // Only the connection goes: the container keeps running.
+          attached.detach();
+          return Promise.resolve({ detached: true });
+        },
+        async whyEnded() {
+          const state = await attached.state().catch(() => null);
+          if (state && !state.running)
+            return {
+              reason: "container stopped",
+              message: `The container stopped${state.exitCode === null ? "" : ` (exit code ${state.exitCode})`}.`,
+            };
+          return { reason: "detached", message: "The engine ended the attachment; the container still runs." };
+        },
+      };
+    },
+  });
 }

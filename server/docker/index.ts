@@ -19,6 +19,7 @@ export {
 } from "./client";
 export * from "./containers";
 export * from "./exec";
+export * from "./attach";
 export * from "./logs";
 export * from "./top";
 export * from "./stats";

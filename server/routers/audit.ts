@@ -9,6 +9,8 @@ import { watchPermission } from "../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 
 const EXPORT_LIMIT = 100_000;
+/** The events that carry a console recording: a shell (exec) or the main process (attach). */
+const CONSOLE_ACTIONS = new Set(["console.exec", "console.attach"]);
 
 export const auditRouter = createTRPCRouter({
   /** Newest first, filtered, a page at a time (cursor: the last chainSeq seen). */
@@ -49,7 +51,7 @@ export const auditRouter = createTRPCRouter({
         where: { id: input.id },
         select: { action: true },
       });
-      if (!event || event.action !== "console.exec")
+      if (!event || !CONSOLE_ACTIONS.has(event.action))
         throw new TRPCError({ code: "NOT_FOUND", message: "No console session with that id." });
       const cast = await loadRecording(ctx.services.prisma, input.id);
       if (!cast) throw new TRPCError({ code: "NOT_FOUND", message: "This session has no recording." });

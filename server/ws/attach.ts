@@ -1,0 +1,49 @@
+// GET /api/ws/attach?environmentId=&containerId=&cols=&rows= upgraded to a websocket: the
+// container's main process (`docker attach`). The same checks as /api/ws/exec, all before the
+// upgrade and before any engine call (console-admission.ts), with container.attach. Input
+// reaches the process only when the caller ALSO holds container.exec on that environment:
+// typing into PID 1 is at least as powerful as a shell. Leaving never stops the container.
+import type { IncomingMessage } from "node:http";
+import { z } from "zod";
+import { runAttach, type AttachRequest, type ConsoleRegistry } from "../console/bridge";
+import { can } from "../rbac/permissions";
+import type { Actor, RequestInfo, Services } from "../trpc/context";
+import { admitConsole, badQuery } from "./console-admission";
+import { containerRef } from "./exec";
+import type { Admission, WsEndpoint } from "./router";
+
+const query = z.object({
+  environmentId: z.string().min(1).max(64),
+  containerId: containerRef,
+  cols: z.coerce.number().int().min(2).max(1000).default(80),
+  rows: z.coerce.number().int().min(2).max(500).default(24),
+});
+
+interface State {
+  actor: Actor;
+  request: RequestInfo;
+  input: AttachRequest;
+}
+
+export function attachSocket(services: Services, registry: ConsoleRegistry): WsEndpoint<State> {
+  return {
+    async authorize(req: IncomingMessage, url: URL): Promise<Admission<State>> {
+      const parsed = query.safeParse(Object.fromEntries(url.searchParams));
+      if (!parsed.success) return badQuery(parsed.error.issues);
+      const admitted = await admitConsole(services, registry, req, parsed.data, {
+        action: "console.attach",
+        permission: "container.attach",
+      });
+      if (!admitted.ok) return admitted;
+      const mayWrite = can(admitted.actor.permissions, "container.exec", parsed.data.environmentId);
+      return {
+        ok: true,
+        state: { actor: admitted.actor, request: admitted.request, input: { ...parsed.data, mayWrite } },
+      };
+    },
+
+    handle(socket, _req, _url, state) {
+      return runAttach(services, registry, socket, state.actor, state.request, state.input);
+    },
+  };
+}
