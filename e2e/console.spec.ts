@@ -43,7 +43,8 @@ test("an administrator opens a console from the list, runs a command, and the si
   await page.getByRole("menuitem", { name: "Console" }).click();
 
   await expect(page).toHaveURL(new RegExp(`/containers/${environment.id}/[0-9a-f]{64}/console$`));
-  await expect(page.getByRole("heading", { name: `Console: ${containerName}` })).toBeVisible();
+  await expect(page.getByTestId("container-name")).toHaveText(containerName);
+  await expect(page.getByRole("link", { name: "Console" })).toHaveAttribute("aria-current", "page");
   const status = page.getByTestId("console-status");
   await expect(status).toContainText("Connected", { timeout: 15_000 });
   // busybox has no bash: auto-detection falls back to sh.

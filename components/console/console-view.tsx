@@ -1,14 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, Plus, SquareTerminal, X } from "lucide-react";
-import Link from "next/link";
+import { Plus, SquareTerminal, X } from "lucide-react";
 import { useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useViewer } from "../auth/viewer-context";
 import { holdsOn } from "../containers/holds-on";
-import { ContainerStateBadge } from "../containers/state-badge";
 import { EmptyState } from "../empty-state";
-import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { NoPermission } from "../ui/no-permission";
 import { ConsoleTab } from "./console-tab";
@@ -24,9 +20,6 @@ interface Tab {
   target: SessionTarget;
   status: ConsoleStatus;
 }
-
-const healthOf = (status: string | undefined) =>
-  status === "healthy" || status === "unhealthy" || status === "starting" ? status : undefined;
 
 function stateWords(status: ConsoleStatus): string {
   if (status.phase === "connecting") return "connecting";
@@ -58,14 +51,9 @@ function useFillHeight() {
 
 /** Consoles into one container, in tabs: each a shell (exec) or the main process (attach). */
 export function ConsoleView({ environmentId, containerId }: { environmentId: string; containerId: string }) {
-  const trpc = useTRPC();
   const viewer = useViewer();
   const mayExec = holdsOn(viewer, "container.exec", environmentId);
   const mayAttach = holdsOn(viewer, "container.attach", environmentId);
-  const container = useQuery({ ...trpc.containers.get.queryOptions({ environmentId, id: containerId }), retry: false });
-  const environments = useQuery(trpc.environments.list.queryOptions());
-  const envName = environments.data?.find((e) => e.id === environmentId)?.name ?? environmentId;
-  const name = container.data?.name.replace(/^\//, "") ?? containerId.slice(0, 12);
 
   const counter = useRef(1);
   const [tabs, setTabs] = useState<Tab[]>(() => {
@@ -120,25 +108,8 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
 
   return (
     <div ref={ref} style={height ? { height } : undefined} className="flex min-h-96 flex-col">
-      <header className="mb-3 space-y-2">
-        <Link
-          href="/containers"
-          className="inline-flex items-center gap-1 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
-        >
-          <ArrowLeft aria-hidden className="size-4" />
-          Containers
-        </Link>
-        <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-2xl font-semibold tracking-tight">Console: {name}</h1>
-          {container.data ? (
-            <ContainerStateBadge
-              state={container.data.state.status}
-              health={healthOf(container.data.state.health?.status)}
-            />
-          ) : null}
-          <span className="text-sm text-slate-600 dark:text-slate-400">on {envName}</span>
-        </div>
-      </header>
+      {/* The container layout above names the container, its state and environment. */}
+      <h2 className="sr-only">Console</h2>
 
       {!mayExec && !mayAttach ? (
         <NoPermission permission="container.exec">
