@@ -3,6 +3,7 @@
 // authenticates, checks the permission and records the action itself, like the websockets.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../trpc/context";
+import { containerLogsRoute } from "./container-logs";
 
 export interface HttpRoute {
   /** Path prefix, e.g. "/api/containers/logs/". */
@@ -10,7 +11,7 @@ export interface HttpRoute {
   handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
-export const httpRoutes: HttpRoute[] = [];
+export const httpRoutes: HttpRoute[] = [containerLogsRoute];
 
 export function findHttpRoute(pathname: string): HttpRoute | undefined {
   return httpRoutes.find((route) => pathname.startsWith(route.prefix));
