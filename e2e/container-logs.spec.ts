@@ -163,3 +163,14 @@ test("ANSI colours are drawn, stderr is marked and can be shown alone, in light 
     await colourful.remove({ force: true });
   }
 });
+
+test.describe("as a read-only user", () => {
+  test.use({ storageState: authFile("viewer") });
+
+  test("the page says the logs need container.logs, and the download is refused", async ({ page }) => {
+    await page.goto(`/containers/${environment.id}/${container.id}/logs`);
+    await expect(page.getByRole("heading", { name: "You do not have permission (container.logs)" })).toBeVisible();
+    const refused = await page.request.get(`/api/containers/logs/${environment.id}/${container.id}`);
+    expect(refused.status()).toBe(403);
+  });
+});

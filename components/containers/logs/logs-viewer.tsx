@@ -70,6 +70,7 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
   const [wrap, setWrap] = useState(false);
   const [needle, setNeedle] = useState("");
   const [hitIndex, setHitIndex] = useState(-1);
+  const [attempt, setAttempt] = useState(0);
   const sinceUnix = toUnix(since);
   const untilUnix = toUnix(until);
   const rangeProblem =
@@ -82,6 +83,7 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
     since: sinceUnix,
     until: untilUnix,
     timestamps,
+    attempt,
   };
   const { store, status, version } = useLogStream(query, allowed && !rangeProblem);
 
@@ -130,6 +132,8 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
       setPinned(atBottom);
     }
   };
+  // Heights measured with wrapping on are wrong with it off, and the other way round.
+  useLayoutEffect(() => virtualizer.measure(), [virtualizer, wrap]);
   useLayoutEffect(() => {
     if (pinnedRef.current) toBottom();
   }, [version, rows, wrap, toBottom]);
@@ -425,10 +429,19 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
                 : "Reading…"
               : status.phase === "ended"
                 ? query.follow
-                  ? "The stream ended (the container stopped)."
+                  ? "The stream ended: the container stopped, or your access to its logs did."
                   : "All lines in the range are shown."
                 : "Stopped by an error."}
         </span>
+        {status.phase === "ended" || status.phase === "error" ? (
+          <button
+            type="button"
+            onClick={() => setAttempt((n) => n + 1)}
+            className="font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
+          >
+            Read again
+          </button>
+        ) : null}
         <span data-testid="logs-count">{store.total.toLocaleString("en")} lines</span>
         {store.dropped ? (
           <span data-testid="logs-dropped">

@@ -16,6 +16,8 @@ export interface LogQuery {
   since?: number;
   until?: number;
   timestamps: boolean;
+  /** bumped to read again after the stream ended */
+  attempt?: number;
 }
 
 export type StreamPhase =
@@ -31,7 +33,7 @@ export function useLogStream(query: LogQuery, enabled: boolean, capacity?: numbe
   const [status, setStatus] = useState<StreamPhase>({ phase: "connecting" });
   const [version, setVersion] = useState(0);
   const frame = useRef<number | null>(null);
-  const { environmentId, containerId, follow, tail, since, until, timestamps } = query;
+  const { environmentId, containerId, follow, tail, since, until, timestamps, attempt } = query;
 
   useEffect(() => {
     if (!enabled) return;
@@ -78,7 +80,7 @@ export function useLogStream(query: LogQuery, enabled: boolean, capacity?: numbe
       if (frame.current !== null) cancelAnimationFrame(frame.current);
       frame.current = null;
     };
-  }, [client, store, enabled, environmentId, containerId, follow, tail, since, until, timestamps]);
+  }, [client, store, enabled, environmentId, containerId, follow, tail, since, until, timestamps, attempt]);
 
   return { store, status, version };
 }
