@@ -1,36 +1,64 @@
 import { describe, expect, it } from "vitest";
-import { LogLineSplitter } from "./logs";
+import { batchLines, LogLineSplitter, MAX_LINE_BYTES, type LogBatch } from "./logs";
 
-function frame(stream: 1 | 2, text: string): Buffer {
-  const body = Buffer.from(text);
+function frame(stream: 1 | 2, text: string | Buffer): Buffer {
+  const body = Buffer.isBuffer(text) ? text : Buffer.from(text);
   const header = Buffer.alloc(8);
   header[0] = stream;
   header.writeUInt32BE(body.length, 4);
   return Buffer.concat([header, body]);
 }
 
+function readAll(splitter: LogLineSplitter, raw: Buffer, step: number): LogBatch[] {
+  const batches: (LogBatch | undefined)[] = [];
+  for (let i = 0; i < raw.length; i += step) batches.push(splitter.push(raw.subarray(i, i + step)));
+  batches.push(splitter.flush());
+  return batches.filter((b): b is LogBatch => b !== undefined);
+}
+
 describe("LogLineSplitter", () => {
-  it("demultiplexes frames split anywhere, keeping stdout and stderr apart", () => {
+  it("demultiplexes frames split anywhere, keeping stdout and stderr apart and in order", () => {
     const raw = Buffer.concat([frame(1, "out1\nou"), frame(2, "err1\n"), frame(1, "t2\n"), frame(2, "tail")]);
-    const splitter = new LogLineSplitter(true, false);
-    const lines = [];
-    for (let i = 0; i < raw.length; i += 3) lines.push(...splitter.push(raw.subarray(i, i + 3)));
-    lines.push(...splitter.flush());
-    expect(lines).toEqual([
-      { stream: "stdout", text: "out1" },
-      { stream: "stderr", text: "err1" },
-      { stream: "stdout", text: "out2" },
-      { stream: "stderr", text: "tail" },
-    ]);
+    for (const step of [1, 3, 7, raw.length]) {
+      const lines = readAll(new LogLineSplitter(true), raw, step).flatMap((b) => batchLines(b, false));
+      expect(lines).toEqual([
+        { stream: "stdout", text: "out1" },
+        { stream: "stderr", text: "err1" },
+        { stream: "stdout", text: "out2" },
+        { stream: "stderr", text: "tail" },
+      ]);
+    }
   });
 
-  it("reads a TTY's raw stream as stdout, with timestamps and multi-byte characters intact", () => {
-    const splitter = new LogLineSplitter(false, true);
+  it("keeps lines of one read in one batch, with runs naming each line's stream", () => {
+    const raw = Buffer.concat([frame(1, "a\nb\n"), frame(1, "c\n"), frame(2, "x\n"), frame(1, "d\n")]);
+    expect(new LogLineSplitter(true).push(raw)).toEqual({ text: "a\nb\nc\nx\nd", runs: [1, 3, 2, 1, 1, 1] });
+  });
+
+  it("reads a TTY's raw stream as stdout, with timestamps and multi-byte characters cut anywhere intact", () => {
     const text = Buffer.from("2026-11-25T10:00:00.000000001Z héllo ✓\r\n2026-11-25T10:00:01Z second\n");
-    const lines = [...splitter.push(text.subarray(0, 33)), ...splitter.push(text.subarray(33)), ...splitter.flush()];
-    expect(lines).toEqual([
-      { stream: "stdout", time: "2026-11-25T10:00:00.000000001Z", text: "héllo ✓" },
-      { stream: "stdout", time: "2026-11-25T10:00:01Z", text: "second" },
-    ]);
+    for (let cut = 1; cut < text.length; cut++) {
+      const splitter = new LogLineSplitter(false);
+      const batches = [splitter.push(text.subarray(0, cut)), splitter.push(text.subarray(cut)), splitter.flush()];
+      const lines = batches.filter((b): b is LogBatch => b !== undefined).flatMap((b) => batchLines(b, true));
+      expect(lines).toEqual([
+        { stream: "stdout", time: "2026-11-25T10:00:00.000000001Z", text: "héllo ✓" },
+        { stream: "stdout", time: "2026-11-25T10:00:01Z", text: "second" },
+      ]);
+    }
+  });
+
+  it("cuts a line that never ends at MAX_LINE_BYTES instead of holding it", () => {
+    const splitter = new LogLineSplitter(true);
+    const piece = Buffer.alloc(1000, "x");
+    let batch: LogBatch | undefined;
+    for (let i = 0; i < 100 && !batch; i++) batch = splitter.push(frame(1, piece));
+    expect(batch?.runs).toEqual([1, 1]);
+    expect(batch?.text.length).toBe(Math.ceil(MAX_LINE_BYTES / 1000) * 1000);
+  });
+
+  it("keeps empty lines", () => {
+    const lines = readAll(new LogLineSplitter(true), frame(1, "a\n\n\nb\n"), 100).flatMap((b) => batchLines(b, false));
+    expect(lines.map((l) => l.text)).toEqual(["a", "", "", "b"]);
   });
 });

@@ -10,6 +10,7 @@ import type { Actor } from "../trpc/context";
 import { reconcileOpenIntents } from "../audit/reconcile";
 import { observeWithFleet } from "../environments/observe";
 import { MASKED } from "./containers";
+import { batchLines } from "../docker/index";
 
 const testbed = inject("testbed");
 let h: Harness;
@@ -143,16 +144,16 @@ describe("logs", () => {
     await container.start();
     const target = { environmentId: environmentIds.standalone!, id: container.id };
     const seen: { stream: string; text: string }[] = [];
-    for await (const { lines } of await h.caller(admin).containers.logs({ ...target, tail: "all" })) {
-      seen.push(...lines);
+    for await (const batch of await h.caller(admin).containers.logs({ ...target, tail: "all" })) {
+      seen.push(...batchLines(batch, false));
       if (seen.some((l) => l.text === "later")) break; // returning ends the follow
     }
     expect(seen.filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual(["out1", "out2", "out3", "later"]);
     expect(seen.filter((l) => l.stream === "stderr").map((l) => l.text)).toEqual(["err1", "err2", "err3"]);
 
     const tail: string[] = [];
-    for await (const { lines } of await h.caller(admin).containers.logs({ ...target, follow: false, tail: 2 })) {
-      tail.push(...lines.map((l) => l.text));
+    for await (const batch of await h.caller(admin).containers.logs({ ...target, follow: false, tail: 2 })) {
+      tail.push(...batchLines(batch, false).map((l) => l.text));
     }
     // The last two lines; out3 and err3 were written within microseconds of each other.
     expect(tail).toHaveLength(2);

@@ -45,7 +45,12 @@ export const containersRouter = createTRPCRouter({
       return { ...detail, env: maskEnvPairs(detail.env, reveal), secretsRevealed: reveal };
     }),
 
-  /** Log lines (stdout and stderr apart) as server-sent events; follows new lines when asked. */
+  /**
+   * Log lines as server-sent events, in batches ({text, runs}: see LogBatch) of whatever the
+   * engine had ready when the last batch was sent; follows new lines when asked. The engine
+   * stream is only read while the client keeps up: tRPC pulls the next batch once the last
+   * one is written to the socket.
+   */
   logs: permittedProcedure("container.logs")
     .input(
       target.extend({
@@ -66,15 +71,7 @@ export const containersRouter = createTRPCRouter({
         signal,
       );
       try {
-        for await (const lines of containerLogs(
-          ctx.services.fleet,
-          environmentId,
-          containerId,
-          options,
-          watch.signal,
-        )) {
-          yield { lines };
-        }
+        yield* containerLogs(ctx.services.fleet, environmentId, containerId, options, watch.signal);
       } catch (error) {
         // The page went away or the permission did: either ends the stream normally.
         if (!watch.signal.aborted) throw error;

@@ -1,0 +1,246 @@
+// Container logs over HTTP against a real engine: the download returns every line (and only
+// the streams asked for), refusals are answered and recorded, and a client that stops reading
+// (the download, or the browser's server-sent events) stops the read from the engine instead of
+// growing the server's memory. The routes run in this process on an HTTP server of the test's
+// own, with the real database and fleet, so the bytes read from the engine can be counted.
+import { createServer, request, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { logStreamCounters } from "../docker/index";
+import { openHarness, type Harness } from "../testing/harness";
+import { need } from "../testing/testbed-env";
+import { CONTAINER_LOGS_PREFIX, containerLogsRoute } from "./container-logs";
+import { serveTrpc, TRPC_PREFIX } from "./trpc";
+
+const testbed = inject("testbed");
+const socketPath = need(testbed, "TESTBED_STANDALONE_SOCKET");
+const engine = new Docker({ socketPath, version: "v1.41" });
+const LABEL = { "stevedore.test": "logs-http" };
+const STDOUT_LINES = 30_000;
+const STDERR_LINES = 3_000;
+const BIG_LINES = 600_000;
+
+let h: Harness;
+let server: Server;
+let origin: string;
+let environmentId: string;
+let adminToken: string;
+let readOnlyToken: string;
+let mixed: string;
+let big: string;
+
+async function tokenFor(roles: string[]): Promise<string> {
+  const user = await h.makeUser(roles.map((role) => ({ role })));
+  const actor = await h.actorFor(user.id);
+  return (await h.caller(actor).tokens.create({ name: "logs", expiresInDays: 1 })).token;
+}
+
+/** Runs a busybox script to completion; its logs stay on the engine. */
+async function finishedContainer(name: string, script: string): Promise<string> {
+  const container = await engine.createContainer({
+    Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),
+    name: `logs-http-${name}-${Date.now()}`,
+    Cmd: ["sh", "-c", script],
+    Labels: LABEL,
+  });
+  await container.start();
+  await container.wait();
+  return container.id;
+}
+
+beforeAll(async () => {
+  h = await openHarness();
+  const admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "logs-admin")).id);
+  environmentId = (await h.caller(admin).environments.create({ name: "standalone", url: `unix://${socketPath}` })).id;
+  adminToken = await tokenFor(["Administrator"]);
+  readOnlyToken = await tokenFor(["Read-only"]);
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://test.local");
+    const handled = url.pathname.startsWith(TRPC_PREFIX)
+      ? serveTrpc(h.services, req, res, url)
+      : url.pathname.startsWith(CONTAINER_LOGS_PREFIX)
+        ? containerLogsRoute.handle(h.services, req, res, url)
+        : Promise.resolve(void res.writeHead(404).end());
+    handled.catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Lines numbered per stream, interleaved: "out 00001 ..." on stdout, every tenth also "err ..." on stderr.
+  mixed = await finishedContainer(
+    "mixed",
+    `busybox seq -w 1 ${STDOUT_LINES} | while read i; do echo "out $i"; case $i in *0) echo "err $i" >&2;; esac; done`,
+  );
+  big = await finishedContainer(
+    "big",
+    `busybox seq -w 1 ${BIG_LINES} | busybox sed 's/^/line /;s/$/ of a log too big to hold in memory twice over/'`,
+  );
+}, 180_000);
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  const left = await engine.listContainers({ all: true, filters: { label: ["stevedore.test=logs-http"] } });
+  await Promise.all(left.map((c) => engine.getContainer(c.Id).remove({ force: true })));
+  await h?.close();
+});
+
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingMessage["headers"]; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${origin}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const download = (id: string, query = "", token = adminToken) =>
+  get(`${CONTAINER_LOGS_PREFIX}${environmentId}/${id}${query}`, { authorization: `Bearer ${token}` });
+
+const lines = (body: string) => body.split("\n").slice(0, -1);
+
+describe("the logs download", () => {
+  it("returns every line of both streams, in order within each, as a text attachment", async () => {
+    const answer = await download(mixed);
+    expect(answer.status).toBe(200);
+    expect(answer.headers["content-disposition"]).toMatch(/^attachment; filename=".+-logs\.txt"$/);
+    expect(answer.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    const all = lines(answer.body);
+    expect(all).toHaveLength(STDOUT_LINES + STDERR_LINES);
+    const out = all.filter((l) => l.startsWith("out "));
+    const err = all.filter((l) => l.startsWith("err "));
+    expect(out).toEqual(Array.from({ length: STDOUT_LINES }, (_, i) => `out ${String(i + 1).padStart(5, "0")}`));
+    expect(err).toEqual(Array.from({ length: STDERR_LINES }, (_, i) => `err ${String((i + 1) * 10).padStart(5, "0")}`));
+  });
+
+  it("returns only the stream asked for, with timestamps when asked", async () => {
+    const stdout = lines((await download(mixed, "?stdout=1&stderr=0")).body);
+    expect(stdout).toHaveLength(STDOUT_LINES);
+    expect(stdout.every((l) => l.startsWith("out "))).toBe(true);
+    const stderr = lines((await download(mixed, "?stdout=0&stderr=1&timestamps=1")).body);
+    expect(stderr).toHaveLength(STDERR_LINES);
+    expect(stderr.every((l) => /^\d{4}-\d\d-\d\dT\S+Z err \d{5}$/.test(l))).toBe(true);
+    expect(lines((await download(mixed, "?tail=5")).body)).toHaveLength(5);
+  });
+
+  it("returns every line of a large log", async () => {
+    const all = lines((await download(big)).body);
+    expect(all).toHaveLength(BIG_LINES);
+    expect(all[BIG_LINES - 1]).toBe(`line ${BIG_LINES} of a log too big to hold in memory twice over`);
+  }, 120_000);
+
+  it("refuses without container.logs, without credentials and with bad ones, and records each refusal", async () => {
+    const where = {
+      action: "containers.logs.download",
+      outcome: "denied",
+      environmentId,
+      targetKind: "container",
+      targetId: mixed,
+    } as const;
+    const before = await h.prisma.auditEvent.count({ where });
+    const forbidden = await download(mixed, "", readOnlyToken);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toContain("container.logs");
+    expect((await get(`${CONTAINER_LOGS_PREFIX}${environmentId}/${mixed}`)).status).toBe(401);
+    expect((await download(mixed, "", "stv_not-a-token")).status).toBe(401);
+    expect((await h.prisma.auditEvent.count({ where })) - before).toBe(3);
+  });
+
+  it("answers a bad request and an unknown container with a clear error", async () => {
+    const bad = await download(mixed, "?tail=lots");
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain("tail");
+    const missing = await download("0123456789ab");
+    expect(missing.status).toBe(404);
+  });
+});
+
+/**
+ * Opens `path`, reads the response head, then stops reading. Resolves with a function that
+ * reads the rest and counts its bytes.
+ */
+async function stalledReader(path: string, headers: Record<string, string>) {
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(`${origin}${path}`, { headers }, resolve);
+    req.on("error", reject);
+    req.end();
+  });
+  expect(res.statusCode).toBe(200);
+  res.pause();
+  res.socket.pause();
+  return {
+    res,
+    readRest: () =>
+      new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(Buffer.concat(chunks).toString()));
+        res.on("error", reject);
+        res.socket.resume();
+        res.resume();
+      }),
+  };
+}
+
+/** Waits until the engine has not been read for a while (the pipes are full), then counts
+ * what it is still made to send over two more seconds. */
+async function engineBytesWhileStalled(): Promise<number> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let last = logStreamCounters.bytesFromEngine;
+  let stillSince = Date.now();
+  for (const started = Date.now(); Date.now() - started < 30_000 && Date.now() - stillSince < 1500;) {
+    await sleep(250);
+    if (logStreamCounters.bytesFromEngine !== last) {
+      last = logStreamCounters.bytesFromEngine;
+      stillSince = Date.now();
+    }
+  }
+  await sleep(2000);
+  return logStreamCounters.bytesFromEngine - last;
+}
+
+describe("backpressure", () => {
+  // The big log is ~45 MB of framed engine output; socket buffers on loopback hold a few MB.
+  const LOG_BYTES = BIG_LINES * (8 + 62);
+
+  it("a download nobody reads stops reading the engine, and resumes to the last line", async () => {
+    const before = logStreamCounters.bytesFromEngine;
+    const reader = await stalledReader(`${CONTAINER_LOGS_PREFIX}${environmentId}/${big}`, {
+      authorization: `Bearer ${adminToken}`,
+    });
+    const stalled = await engineBytesWhileStalled();
+    const heldBack = logStreamCounters.bytesFromEngine - before;
+    expect(stalled).toBeLessThan(64 * 1024);
+    expect(heldBack).toBeLessThan(LOG_BYTES / 4);
+    expect(lines(await reader.readRest())).toHaveLength(BIG_LINES);
+  }, 120_000);
+
+  it("a browser that stops reading the server-sent events stops the engine stream, and resumes", async () => {
+    const before = logStreamCounters.bytesFromEngine;
+    const input = encodeURIComponent(JSON.stringify({ environmentId, id: big, follow: true, tail: "all" }));
+    const reader = await stalledReader(`${TRPC_PREFIX}containers.logs?input=${input}`, {
+      authorization: `Bearer ${adminToken}`,
+      accept: "text/event-stream",
+    });
+    const stalled = await engineBytesWhileStalled();
+    const heldBack = logStreamCounters.bytesFromEngine - before;
+    expect(stalled).toBeLessThan(64 * 1024);
+    expect(heldBack).toBeLessThan(LOG_BYTES / 4);
+    const body = await reader.readRest();
+    let count = 0;
+    for (const event of body.split("\n\n")) {
+      const data = /^data: (\{.*\})$/m.exec(event)?.[1];
+      if (data && data.includes('"runs"')) count += (JSON.parse(data) as { text: string }).text.split("\n").length;
+    }
+    expect(count).toBe(BIG_LINES);
+  }, 120_000);
+});

@@ -1,0 +1,190 @@
+// GET /api/containers/logs/<environmentId>/<containerId>?timestamps=&stdout=&stderr=&since=&until=&tail=
+// streams a container's logs (up to now) as a text file attachment, every line, as fast as the
+// client reads it: the engine stream is read only as the response drains, so a slow download
+// holds a socket buffer, not the whole log.
+//
+// Checked like the console's websocket: who the caller is (session cookie or API token),
+// container.logs on that environment; refusals are answered 401/403/400 and recorded.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { authenticate, BadCredentialsError } from "../auth/authenticate";
+import { containerLogText, DockerError } from "../docker/index";
+import { can } from "../rbac/permissions";
+import { watchPermission } from "../rbac/revocation";
+import type { Actor, RequestInfo, Services } from "../trpc/context";
+import { requestInfo } from "./trpc";
+import type { HttpRoute } from "./routes";
+
+export const CONTAINER_LOGS_PREFIX = "/api/containers/logs/";
+
+const flag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : v === "1" || v === "true"));
+const seconds = z.coerce.number().int().min(0).optional();
+const query = z.object({
+  environmentId: z.string().min(1).max(64),
+  containerId: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "not a container id or name"),
+  timestamps: flag,
+  stdout: flag,
+  stderr: flag,
+  since: seconds,
+  until: seconds,
+  tail: z.union([z.literal("all"), z.coerce.number().int().min(0).max(10_000_000)]).default("all"),
+});
+
+const statusOf: Record<string, number> = {
+  "not-found": 404,
+  "unknown-environment": 404,
+  unreachable: 502,
+  timeout: 504,
+  paused: 412,
+  conflict: 409,
+  engine: 400,
+};
+
+function answer(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+  res.end(`${message}\n`);
+}
+
+/** Resolves once the response can take more (or is gone). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
+}
+
+async function deny(
+  services: Services,
+  actor: Actor | null,
+  request: RequestInfo,
+  target: { environmentId?: string; containerId?: string },
+  message: string,
+): Promise<void> {
+  await services.audit
+    .record(
+      {
+        actorUserId: actor?.userId ?? null,
+        actorUsername: actor?.username ?? null,
+        actorTokenId: actor?.tokenId ?? null,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        action: "containers.logs.download",
+        permission: "container.logs",
+        environmentId: target.environmentId ?? null,
+        targetKind: "container",
+        targetId: target.containerId ?? null,
+      },
+      { outcome: "denied", error: message },
+    )
+    .catch((error: unknown) => console.error("logs download: cannot record a refusal:", error));
+}
+
+async function handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("allow", "GET, HEAD");
+    return answer(res, 405, "Use GET.");
+  }
+  const request = requestInfo(req);
+  const [environmentId, containerId, ...extra] = url.pathname
+    .slice(CONTAINER_LOGS_PREFIX.length)
+    .split("/")
+    .map((part) => decodeURIComponent(part));
+  const parsed = query.safeParse({ ...Object.fromEntries(url.searchParams), environmentId, containerId });
+  if (!parsed.success || extra.length) {
+    const problems = parsed.success
+      ? "the path is /api/containers/logs/<environmentId>/<containerId>"
+      : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    return answer(res, 400, problems);
+  }
+  const input = parsed.data;
+  const target = { environmentId: input.environmentId, containerId: input.containerId };
+
+  let actor: Actor | null;
+  try {
+    actor = await authenticate(services, req.headers);
+  } catch (error) {
+    if (!(error instanceof BadCredentialsError)) throw error;
+    await deny(services, null, request, target, error.message);
+    return answer(res, 401, error.message);
+  }
+  if (!actor) {
+    await deny(services, null, request, target, "not signed in");
+    return answer(res, 401, "Sign in first.");
+  }
+  if (actor.mustEnrollTotp) {
+    await deny(services, actor, request, target, "two-factor sign-in not set up");
+    return answer(res, 403, "Set up two-factor sign-in first (Profile).");
+  }
+  if (!can(actor.permissions, "container.logs", input.environmentId)) {
+    const message = "You do not have the container.logs permission here.";
+    await deny(services, actor, request, target, message);
+    return answer(res, 403, message);
+  }
+
+  // A long download ends, like a followed stream, when the permission goes.
+  const closed = new AbortController();
+  res.once("close", () => closed.abort(new Error("the client went away")));
+  const watch = watchPermission(
+    services.prisma,
+    actor.userId,
+    actor.permissions,
+    (p) => can(p, "container.logs", input.environmentId),
+    closed.signal,
+  );
+  const chunks = containerLogText(
+    services.fleet,
+    input.environmentId,
+    input.containerId,
+    {
+      tail: input.tail,
+      timestamps: input.timestamps ?? false,
+      stdout: input.stdout ?? true,
+      stderr: input.stderr ?? true,
+      since: input.since,
+      until: input.until,
+    },
+    watch.signal,
+  );
+  try {
+    // The first chunk (or the engine's refusal) decides the status line.
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await chunks.next();
+    } catch (error) {
+      if (error instanceof DockerError) return answer(res, statusOf[error.code] ?? 502, error.message);
+      throw error;
+    }
+    const name = `${input.containerId.slice(0, 32)}-logs.txt`;
+    res.writeHead(200, {
+      "content-type": "text/plain; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    });
+    if (req.method === "HEAD") return void res.end();
+    let next = first;
+    while (!next.done) {
+      if (!res.write(next.value)) await drained(res);
+      if (res.destroyed) return;
+      next = await chunks.next();
+    }
+    res.end();
+  } catch (error) {
+    // Headers are out: all that is left is to cut the body short, so the client sees an error.
+    if (!closed.signal.aborted) console.error("logs download failed:", error);
+    res.destroy();
+  } finally {
+    watch.stop();
+    await chunks.return(undefined).catch(() => undefined);
+  }
+}
+
+export const containerLogsRoute: HttpRoute = { prefix: CONTAINER_LOGS_PREFIX, handle };
