@@ -203,7 +203,7 @@ export function specOf(
       ...(m.TmpfsOptions?.Mode ? { mode: m.TmpfsOptions.Mode } : {}),
     });
   }
-  for (const [target, opts] of Object.entries((host.Tmpfs ?? {}))) {
+  for (const [target, opts] of Object.entries(host.Tmpfs ?? {})) {
     const parts = opts.split(",");
     const size = parts.find((p) => p.startsWith("size="))?.slice(5);
     const mode = parts.find((p) => p.startsWith("mode="))?.slice(5);
@@ -328,7 +328,7 @@ export function specOf(
         (host.MemorySwap && host.MemorySwap !== -1 && host.MemorySwap !== 2 * (host.Memory ?? 0)),
       ),
     ],
-    ["extra groups", Boolean((host.GroupAdd)?.length)],
+    ["extra groups", Boolean(host.GroupAdd?.length)],
     ["links", Boolean(host.Links?.length)],
     ["publish all ports", Boolean(host.PublishAllPorts)],
     ["a terminal (tty) and open stdin", Boolean(config.Tty || config.OpenStdin)],
