@@ -3,6 +3,7 @@
 import { CopyPlus, EllipsisVertical, SlidersHorizontal, SquareTerminal } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
 import type { ActionSpec } from "./container-actions";
@@ -173,18 +174,22 @@ export function RowActionsMenu({
           ) : null}
         </div>
       ) : null}
-      {canUpdate && updating ? (
-        <UpdateContainerDialog
-          open
-          onClose={() => {
-            setUpdating(false);
-            button.current?.focus();
-          }}
-          environmentId={row.environmentId}
-          containerId={row.id}
-          name={row.name}
-        />
-      ) : null}
+      {canUpdate && updating
+        ? // Out of the table: a cell's alignment and overflow are no business of the dialog's.
+          createPortal(
+            <UpdateContainerDialog
+              open
+              onClose={() => {
+                setUpdating(false);
+                button.current?.focus();
+              }}
+              environmentId={row.environmentId}
+              containerId={row.id}
+              name={row.name}
+            />,
+            document.body,
+          )
+        : null}
     </>
   );
 }

@@ -409,16 +409,18 @@ export function CreateContainerForm({
                   onChange={(e) => setRow({ containerPort: e.target.value })}
                   error={err(`ports.${row.id}.containerPort`)}
                 />
-                <select
-                  aria-label="Protocol"
-                  className={`${controlClass} w-24`}
-                  value={row.protocol}
-                  onChange={(e) => setRow({ protocol: e.target.value as typeof row.protocol })}
-                >
-                  <option value="tcp">tcp</option>
-                  <option value="udp">udp</option>
-                  <option value="sctp">sctp</option>
-                </select>
+                <div className="w-24">
+                  <select
+                    aria-label="Protocol"
+                    className={controlClass}
+                    value={row.protocol}
+                    onChange={(e) => setRow({ protocol: e.target.value as typeof row.protocol })}
+                  >
+                    <option value="tcp">tcp</option>
+                    <option value="udp">udp</option>
+                    <option value="sctp">sctp</option>
+                  </select>
+                </div>
               </>
             )}
           </Rows>
@@ -695,7 +697,12 @@ export function CreateContainerForm({
 
         {mayHostAccess ? (
           <HostAccessSection access={form.access} onChange={(access) => set({ access })} err={err} />
-        ) : accessWithoutGrant ? (
+        ) : null}
+      </div>
+
+      <aside className="space-y-4 xl:sticky xl:top-6 xl:self-start">
+        <CliPreview cli={conversion.spec ? runCli(conversion.spec) : null} />
+        {accessWithoutGrant ? (
           <Alert tone="warning" title="Host access you may not grant here">
             <p>
               The container you are duplicating has host access (privileged mode, capabilities, host folders or
@@ -706,10 +713,6 @@ export function CreateContainerForm({
             </Button>
           </Alert>
         ) : null}
-      </div>
-
-      <aside className="space-y-4 xl:sticky xl:top-6 xl:self-start">
-        <CliPreview cli={conversion.spec ? runCli(conversion.spec) : null} />
         {violations.length ? (
           <Alert tone="warning" title="Not allowed for you here">
             <ul className="list-disc space-y-1 pl-5" data-testid="violations">

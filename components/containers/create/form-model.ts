@@ -393,13 +393,11 @@ export function toSpec(form: FormState, options: { hostAccess: boolean }): Conve
     const key = formKey(path, rowsOf);
     errors[key] ??= message;
   };
+  // The form's own reading first (a word it could not read), then the server's schema on the rest.
   for (const issue of issues) put(issue.path, issue.message);
-  if (issues.length) return { input, errors, rowsOf };
   const parsed = containerSpec.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) put(issue.path.map(String).join("."), issue.message);
-    return { input, errors, rowsOf };
-  }
+  if (!parsed.success) for (const issue of parsed.error.issues) put(issue.path.map(String).join("."), issue.message);
+  if (issues.length || !parsed.success) return { input, errors, rowsOf };
   return { spec: parsed.data, input, errors, rowsOf };
 }
 
