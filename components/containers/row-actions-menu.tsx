@@ -1,10 +1,15 @@
 "use client";
 
-import { EllipsisVertical, SquareTerminal } from "lucide-react";
+import { CopyPlus, EllipsisVertical, SlidersHorizontal, SquareTerminal } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
+import { createPortal } from "react-dom";
+import { holdsSomewhere } from "../auth/viewer";
+import { useViewer } from "../auth/viewer-context";
 import type { ActionSpec } from "./container-actions";
 import type { ContainerRow } from "./container-list-model";
+import { UpdateContainerDialog } from "./create/update-dialog";
+import { holdsOn } from "./holds-on";
 
 const plain = "text-slate-800 dark:text-slate-200";
 const danger = "text-red-700 dark:text-red-400";
@@ -39,7 +44,9 @@ export function RowActionsMenu({
   consoleHref: string | null;
   onChoose: (action: ActionSpec) => void;
 }) {
+  const viewer = useViewer();
   const [place, setPlace] = useState<Place | null>(null);
+  const [updating, setUpdating] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
@@ -81,7 +88,13 @@ export function RowActionsMenu({
     }
   };
 
-  if (!actions.length && !consoleHref) return null;
+  // Update and "duplicate and edit" are offered here, beside the actions the list passes in.
+  const canUpdate = row.state !== "removing" && holdsOn(viewer, "container.lifecycle", row.environmentId);
+  const canDuplicate = holdsSomewhere(viewer, "container.create");
+  const duplicateHref = `/containers/new?from=${encodeURIComponent(row.environmentId)}/${encodeURIComponent(row.id)}`;
+  const changes = canUpdate || canDuplicate;
+
+  if (!actions.length && !consoleHref && !changes) return null;
   return (
     <>
       <button
@@ -113,7 +126,7 @@ export function RowActionsMenu({
               Console
             </Link>
           ) : null}
-          {consoleHref && actions.length ? (
+          {consoleHref && (actions.length || changes) ? (
             <div role="separator" className="my-1 border-t border-slate-200 dark:border-slate-700" />
           ) : null}
           {actions.map((action) => (
@@ -131,8 +144,52 @@ export function RowActionsMenu({
               {action.confirm ? "…" : ""}
             </button>
           ))}
+          {changes && actions.length ? (
+            <div role="separator" className="my-1 border-t border-slate-200 dark:border-slate-700" />
+          ) : null}
+          {canUpdate ? (
+            <button
+              type="button"
+              role="menuitem"
+              className={`${itemClass} ${plain}`}
+              onClick={() => {
+                setPlace(null);
+                setUpdating(true);
+              }}
+            >
+              <SlidersHorizontal aria-hidden className="size-4 text-slate-500" />
+              Update…
+            </button>
+          ) : null}
+          {canDuplicate ? (
+            <Link
+              role="menuitem"
+              href={duplicateHref}
+              className={`${itemClass} ${plain}`}
+              onClick={() => setPlace(null)}
+            >
+              <CopyPlus aria-hidden className="size-4 text-slate-500" />
+              Duplicate and edit
+            </Link>
+          ) : null}
         </div>
       ) : null}
+      {canUpdate && updating
+        ? // Out of the table: a cell's alignment and overflow are no business of the dialog's.
+          createPortal(
+            <UpdateContainerDialog
+              open
+              onClose={() => {
+                setUpdating(false);
+                button.current?.focus();
+              }}
+              environmentId={row.environmentId}
+              containerId={row.id}
+              name={row.name}
+            />,
+            document.body,
+          )
+        : null}
     </>
   );
 }

@@ -18,6 +18,7 @@ export {
   type Endpoint,
 } from "./client";
 export * from "./containers";
+export * from "./create";
 export * from "./exec";
 export * from "./attach";
 export * from "./logs";

@@ -8,6 +8,7 @@ export const environmentPermissions = [
   "container.lifecycle",
   "container.create",
   "container.create.privileged",
+  "container.create.docker-socket",
   "container.delete",
   "container.exec",
   "container.attach",
@@ -74,6 +75,8 @@ export const permissionDescriptions: Record<Permission, string> = {
   "container.create": "Create containers with plain options",
   "container.create.privileged":
     "Create or change workloads with host access (privileged, capabilities, devices, bind mounts, host namespaces)",
+  "container.create.docker-socket":
+    "Mount a Docker (or containerd) socket, or a folder holding one, into a workload: control of the whole host. Granted apart from host access",
   "container.delete": "Remove containers",
   "container.exec": "Open a console in a container",
   "container.attach": "Attach to a container's main process",

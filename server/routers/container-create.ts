@@ -1,4 +1,217 @@
 // Creating and changing containers: create from a closed schema, update restart policy and
-// resources. Every door that starts a workload goes through one policy function.
-// (Filled in by the create/update work; spread into the containers router.)
-export const containerCreateProcedures = {};
+// resources, "duplicate and edit" (an existing container as a spec), and what the form
+// offers. Every door that starts or changes a workload goes through one policy function
+// (server/containers/policy.ts) on the Engine payload it is about to send.
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { looksSecret } from "../audit/redact";
+import {
+  checkWorkload,
+  describeViolations,
+  DOCKER_SOCKET,
+  PRIVILEGED,
+  referencesOf,
+  type Violation,
+  type WorkloadFacts,
+  type WorkloadPayload,
+} from "../containers/policy";
+import {
+  containerSpec,
+  rawCollisions,
+  runCli,
+  specFieldOf,
+  toCreatePayload,
+  toUpdateBody,
+  updateCli,
+  updateFields,
+  checkUpdate,
+  type ContainerSpec,
+} from "../containers/spec";
+import { specOf } from "../containers/spec-of";
+import {
+  createContainer,
+  createOptions,
+  createdIdOf,
+  imageConfig,
+  inspectContainerRaw,
+  mountSources,
+  updateContainer,
+  volumeFacts,
+} from "../docker/index";
+import { can } from "../rbac/permissions";
+import type { Actor, Services } from "../trpc/context";
+import { permittedProcedure } from "../trpc/init";
+import { id } from "./schemas";
+
+const containerId = z.string().trim().min(1).max(128);
+const createInput = z.object({ environmentId: id, spec: containerSpec }).strict();
+
+/** The host paths of sockets that control this environment's engine (its own unix endpoint). */
+async function engineSockets(services: Services, environmentId: string): Promise<string[]> {
+  const row = await services.prisma.environment.findUnique({ where: { id: environmentId }, select: { url: true } });
+  return row?.url.startsWith("unix://") ? [row.url.slice("unix://".length)] : [];
+}
+
+/** What the policy needs to know of the engine: named volumes, VolumesFrom sources, sockets. */
+async function factsFor(services: Services, environmentId: string, payload: WorkloadPayload): Promise<WorkloadFacts> {
+  const refs = referencesOf(payload);
+  const [socketPaths, volumes, volumesFrom] = await Promise.all([
+    engineSockets(services, environmentId),
+    volumeFacts(services.fleet, environmentId, refs.volumes),
+    mountSources(services.fleet, environmentId, refs.volumesFrom),
+  ]);
+  return { socketPaths, volumes, volumesFrom };
+}
+
+function grantsOf(actor: Actor, environmentId: string) {
+  return {
+    privileged: can(actor.permissions, PRIVILEGED, environmentId),
+    dockerSocket: can(actor.permissions, DOCKER_SOCKET, environmentId),
+  };
+}
+
+/** The one check every door makes: the payload's violations that the actor's grants do not cover. */
+async function judge(services: Services, actor: Actor, environmentId: string, payload: WorkloadPayload) {
+  const facts = await factsFor(services, environmentId, payload);
+  return checkWorkload(payload, grantsOf(actor, environmentId), facts);
+}
+
+function refuse(violations: Violation[]): never {
+  throw new TRPCError({ code: "FORBIDDEN", message: describeViolations(violations) });
+}
+
+function refuseCollisions(spec: ContainerSpec) {
+  const collisions = rawCollisions(spec);
+  if (collisions.length) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `The form models these; set them there, not as raw Engine fields: ${collisions.join(", ")}.`,
+    });
+  }
+}
+
+/**
+ * Values of variables kept from the source container, read on the server at create time.
+ * The caller must still be allowed to read that container; the values never go back out.
+ */
+async function keptValues(services: Services, actor: Actor, spec: ContainerSpec): Promise<Map<string, string>> {
+  const names = spec.env.filter((e) => e.fromSource).map((e) => e.name);
+  if (!names.length || !spec.source) return new Map();
+  const { environmentId, containerId: sourceId } = spec.source;
+  if (!can(actor.permissions, "container.read", environmentId)) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Keeping values from the source container needs the container.read permission on its environment.",
+    });
+  }
+  const source = await inspectContainerRaw(services.fleet, environmentId, sourceId);
+  const values = new Map<string, string>();
+  for (const entry of source.Config.Env ?? []) {
+    const eq = entry.indexOf("=");
+    if (eq > 0) values.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  const missing = names.filter((n) => !values.has(n));
+  if (missing.length) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `The source container no longer has ${missing.join(", ")}; give ${missing.length > 1 ? "their values" : "a value"}.`,
+    });
+  }
+  return values;
+}
+
+/** Violations with the form field each belongs to. */
+function forForm(violations: Violation[], origins: Record<string, string>) {
+  return violations.map((v) => ({ ...v, specField: specFieldOf(v.field, origins) }));
+}
+
+export const containerCreateProcedures = {
+  /**
+   * Creates (and by default starts) a container from a closed spec. The Engine payload is
+   * judged by the workload policy before anything is sent; a refusal is FORBIDDEN naming the
+   * fields and the permission missing, and nothing reaches the engine.
+   */
+  create: permittedProcedure("container.create")
+    .input(createInput)
+    .mutation(async ({ ctx, input }) => {
+      const { environmentId, spec } = input;
+      ctx.audit.target("container", null, spec.name ?? null);
+      refuseCollisions(spec);
+      const preview = toCreatePayload(spec);
+      const violations = await judge(ctx.services, ctx.actor, environmentId, { kind: "create", body: preview.body });
+      if (violations.length) refuse(violations);
+      const kept = await keptValues(ctx.services, ctx.actor, spec);
+      const payload = toCreatePayload(spec, (name) => kept.get(name) ?? "");
+      const created = await createContainer(ctx.services.fleet, environmentId, {
+        name: payload.name,
+        body: payload.body,
+        start: spec.start,
+      }).catch((error: unknown) => {
+        // A container that was made but not started is still on the record.
+        const made = createdIdOf(error);
+        if (made) ctx.audit.target("container", made, spec.name ?? null);
+        throw error;
+      });
+      ctx.audit.target("container", created.id, created.name);
+      return { id: created.id, name: created.name, warnings: created.warnings, cli: runCli(spec) };
+    }),
+
+  /**
+   * What create would send and what the policy says of it for this caller, without creating
+   * anything: the form's live `docker run` line and its field errors.
+   */
+  check: permittedProcedure("container.create")
+    .input(createInput)
+    .query(async ({ ctx, input }) => {
+      const { environmentId, spec } = input;
+      const payload = toCreatePayload(spec);
+      const violations = await judge(ctx.services, ctx.actor, environmentId, { kind: "create", body: payload.body });
+      return { cli: runCli(spec), violations: forForm(violations, payload.origins), collisions: rawCollisions(spec) };
+    }),
+
+  /** `docker container update`: restart policy and resources, through the same policy. */
+  update: permittedProcedure("container.lifecycle")
+    .input(updateFields.extend({ environmentId: id, id: containerId }).strict().superRefine(checkUpdate))
+    .mutation(async ({ ctx, input }) => {
+      const { environmentId, id: target, ...changes } = input;
+      ctx.audit.target("container", target);
+      const body = toUpdateBody(changes);
+      const violations = await judge(ctx.services, ctx.actor, environmentId, { kind: "update", body });
+      if (violations.length) refuse(violations);
+      const { warnings } = await updateContainer(ctx.services.fleet, environmentId, target, body);
+      return { ok: true as const, warnings, cli: updateCli(target, changes) };
+    }),
+
+  /**
+   * "Duplicate and edit": an existing container as a create spec. Secret-looking variables
+   * come back as "keep the source's value" (no value) unless the caller may see secrets.
+   */
+  specOf: permittedProcedure("container.read")
+    .input(z.object({ environmentId: id, id: containerId }).strict())
+    .query(async ({ ctx, input }) => {
+      const raw = await inspectContainerRaw(ctx.services.fleet, input.environmentId, input.id);
+      const image = await imageConfig(ctx.services.fleet, input.environmentId, raw.Image);
+      const reveal = can(ctx.actor.permissions, "container.inspect.secrets", input.environmentId);
+      const result = specOf(raw, image, {
+        reveal,
+        source: { environmentId: input.environmentId, containerId: raw.Id },
+      });
+      // Belt and braces: nothing secret-looking leaves with a value unless it may.
+      if (!reveal && result.spec.env?.some((e) => looksSecret(e.name) && e.value !== undefined)) {
+        throw new TRPCError({
+          code: "INTERNAL_SERVER_ERROR",
+          message: "A secret value was about to be sent; refused.",
+        });
+      }
+      return { ...result, sourceName: raw.Name.replace(/^\//, ""), sourceId: raw.Id };
+    }),
+
+  /**
+   * What the create form offers for one host: image tags, networks and volumes by name. Under
+   * container.create (not image.read): whoever may create needs to pick an image, and names
+   * are all this returns.
+   */
+  createOptions: permittedProcedure("container.create")
+    .input(z.object({ environmentId: id }).strict())
+    .query(({ ctx, input }) => createOptions(ctx.services.fleet, input.environmentId)),
+};
