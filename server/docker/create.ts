@@ -5,6 +5,7 @@
 // be sent is decided above this layer, by the workload policy.
 import type Docker from "dockerode";
 import { DockerEngineError, DockerNotFoundError, classifyDockerError, type DockerError } from "./errors";
+import { inspectContainerRaw } from "./containers";
 import type { Fleet } from "./fleet";
 
 export interface CreateRequest {
@@ -102,15 +103,6 @@ export async function updateContainer(
     const result = (await docker.getContainer(id).update(body)) as { Warnings?: string[] | null } | undefined;
     return { warnings: result?.Warnings ?? [] };
   });
-}
-
-/** The container's raw inspect (not trimmed: the spec is rebuilt from it). */
-export function inspectContainerRaw(
-  fleet: Fleet,
-  environmentId: string,
-  id: string,
-): Promise<Docker.ContainerInspectInfo> {
-  return fleet.call(environmentId, "container inspect", (docker) => docker.getContainer(id).inspect());
 }
 
 /** An image's own Config, or null when the engine no longer has it. */
