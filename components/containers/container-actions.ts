@@ -1,6 +1,10 @@
 // What each row action is called, which permission it needs, when it makes sense, and
 // whether it must be confirmed: one table instead of a switch in the menu.
+import type { TRPCClient } from "@trpc/client";
 import type { Permission } from "@/server/rbac/catalogue";
+import type { AppRouter } from "@/server/trpc/root";
+
+type ContainersClient = TRPCClient<AppRouter>["containers"];
 
 export type ContainerActionName = "start" | "stop" | "restart" | "pause" | "unpause" | "kill" | "remove";
 
@@ -62,3 +66,27 @@ export const ACTIONS: ActionSpec[] = [
     confirm: "The container and its writable layer are deleted (a running one is killed first). Named volumes stay.",
   },
 ];
+
+/** The tRPC call behind each action; remove is forced (a running container is killed first). */
+export function callContainerAction(
+  containers: ContainersClient,
+  target: { environmentId: string; id: string },
+  action: ActionSpec,
+): Promise<{ ok: true; cli: string }> {
+  switch (action.name) {
+    case "remove":
+      return containers.remove.mutate({ ...target, force: true });
+    case "start":
+      return containers.start.mutate(target);
+    case "stop":
+      return containers.stop.mutate(target);
+    case "restart":
+      return containers.restart.mutate(target);
+    case "pause":
+      return containers.pause.mutate(target);
+    case "unpause":
+      return containers.unpause.mutate(target);
+    case "kill":
+      return containers.kill.mutate(target);
+  }
+}

@@ -12,13 +12,13 @@ import { useTRPC, useTRPCClient } from "../trpc";
 import { Alert } from "../ui/alert";
 import { Button, ButtonLink } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { CopyButton } from "../ui/copy-button";
+import { CliResult } from "./cli-result";
 import { controlClass } from "../ui/field";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
 import { applicable, BULK_ACTIONS, runBulk, type BulkOutcome } from "./bulk";
 import { ColumnChooser, useColumnChoice } from "./column-chooser";
-import { ACTIONS, type ActionSpec } from "./container-actions";
+import { ACTIONS, callContainerAction, type ActionSpec } from "./container-actions";
 import {
   isFiltered,
   NO_FILTERS,
@@ -52,26 +52,8 @@ export function ContainersView() {
   const [asking, setAsking] = useState<{ row: ContainerRow; action: ActionSpec } | null>(null);
   const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
 
-  const perform = async ({ row, action }: { row: ContainerRow; action: ActionSpec }) => {
-    const target = { environmentId: row.environmentId, id: row.id };
-    const c = client.containers;
-    switch (action.name) {
-      case "remove":
-        return c.remove.mutate({ ...target, force: true });
-      case "start":
-        return c.start.mutate(target);
-      case "stop":
-        return c.stop.mutate(target);
-      case "restart":
-        return c.restart.mutate(target);
-      case "pause":
-        return c.pause.mutate(target);
-      case "unpause":
-        return c.unpause.mutate(target);
-      case "kill":
-        return c.kill.mutate(target);
-    }
-  };
+  const perform = ({ row, action }: { row: ContainerRow; action: ActionSpec }) =>
+    callContainerAction(client.containers, { environmentId: row.environmentId, id: row.id }, action);
   const act = useMutation({
     mutationFn: perform,
     onSuccess: (result, { row, action }) => {
@@ -300,23 +282,7 @@ export function ContainersView() {
             </span>
           </Alert>
         ))}
-        {done ? (
-          <Alert tone="success" title={done.text}>
-            <div className="flex flex-wrap items-center gap-2">
-              <span>Equivalent command:</span>
-              <code
-                className="rounded bg-white/70 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-900/70"
-                data-testid="cli"
-              >
-                {done.cli}
-              </code>
-              <CopyButton text={done.cli} />
-              <Button size="sm" variant="quiet" onClick={() => setDone(null)}>
-                Dismiss
-              </Button>
-            </div>
-          </Alert>
-        ) : null}
+        {done ? <CliResult text={done.text} cli={done.cli} onDismiss={() => setDone(null)} /> : null}
         {act.error && !asking ? <Alert title="The action failed">{errorMessage(act.error)}</Alert> : null}
         {bulkDone ? <BulkResult {...bulkDone} envName={envName} onDismiss={() => setBulkDone(null)} /> : null}
 

@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import type { RouterOutputs } from "../api-types";
 import { Badge } from "../ui/badge";
 import { formatDateTime, formatRelative } from "../ui/format";
-import { formatBytes } from "./format";
+import { formatBytes } from "../containers/details/format";
 
 export type FleetEnvironment = RouterOutputs["environments"]["list"][number];
 

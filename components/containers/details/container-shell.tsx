@@ -12,9 +12,9 @@ import { useTRPC, useTRPCClient } from "../../trpc";
 import { Alert } from "../../ui/alert";
 import { Button } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
-import { CopyButton } from "../../ui/copy-button";
+import { CliResult } from "../cli-result";
 import { QueryError } from "../../ui/query-error";
-import { ACTIONS, type ActionSpec } from "../container-actions";
+import { ACTIONS, callContainerAction, type ActionSpec } from "../container-actions";
 import { holdsOn } from "../holds-on";
 import { ContainerStateBadge } from "../state-badge";
 import { DetailsTabs } from "./details-tabs";
@@ -45,25 +45,7 @@ export function ContainerShell({
   const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
 
   const act = useMutation({
-    mutationFn: async (action: ActionSpec) => {
-      const c = client.containers;
-      switch (action.name) {
-        case "remove":
-          return c.remove.mutate({ ...target, force: true });
-        case "start":
-          return c.start.mutate(target);
-        case "stop":
-          return c.stop.mutate(target);
-        case "restart":
-          return c.restart.mutate(target);
-        case "pause":
-          return c.pause.mutate(target);
-        case "unpause":
-          return c.unpause.mutate(target);
-        case "kill":
-          return c.kill.mutate(target);
-      }
-    },
+    mutationFn: (action: ActionSpec) => callContainerAction(client.containers, target, action),
     onSuccess: (result, action) => {
       setAsking(null);
       if (action.name === "remove") {
@@ -140,23 +122,7 @@ export function ContainerShell({
             </div>
           ) : null}
         </div>
-        {done ? (
-          <Alert tone="success" title={done.text}>
-            <div className="flex flex-wrap items-center gap-2">
-              <span>Equivalent command:</span>
-              <code
-                className="rounded bg-white/70 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-900/70"
-                data-testid="cli"
-              >
-                {done.cli}
-              </code>
-              <CopyButton text={done.cli} />
-              <Button size="sm" variant="quiet" onClick={() => setDone(null)}>
-                Dismiss
-              </Button>
-            </div>
-          </Alert>
-        ) : null}
+        {done ? <CliResult text={done.text} cli={done.cli} onDismiss={() => setDone(null)} /> : null}
         {act.error && !asking ? <Alert title="The action failed">{errorMessage(act.error)}</Alert> : null}
       </header>
 
