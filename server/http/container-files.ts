@@ -12,15 +12,12 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import type { AuditCompletion, AuditEntry } from "../audit/writer";
-import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import { containerPath, DockerError, fileName, openDownload, uploadFile, type DockerErrorCode } from "../docker/index";
 import type { Permission } from "../rbac/catalogue";
-import { can } from "../rbac/permissions";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
-import { originProblem } from "../trpc/origin";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
+import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
-import { requestInfo } from "./trpc";
 
 export { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES };
 
@@ -106,58 +103,28 @@ interface Admitted {
   entry: AuditEntry;
 }
 
-/** Who is asking and whether they may: the same checks, in the same order, as the console. */
+/** The door's checks (server/http/door.ts); a refusal is answered here. */
 async function admit(
   services: Services,
   req: IncomingMessage,
   res: ServerResponse,
-  query: { environmentId: string; containerId: string; path: string },
+  query: { environmentId: string; containerId: string },
   action: string,
   permission: Permission,
   stateChanging: boolean,
   params: Record<string, unknown>,
 ): Promise<Admitted | null> {
-  const request = requestInfo(req);
-  const entry = (actor: Actor | null): AuditEntry => ({
-    actorUserId: actor?.userId ?? null,
-    actorUsername: actor?.username ?? null,
-    actorTokenId: actor?.tokenId ?? null,
-    ip: request.ip,
-    userAgent: request.userAgent,
+  const admitted = await admitAtDoor(services, req, {
     action,
     permission,
     environmentId: query.environmentId,
-    targetKind: "container",
-    targetId: query.containerId,
+    containerId: query.containerId,
     params,
+    stateChanging,
   });
-  const deny = async (actor: Actor | null, status: number, message: string, log = true) => {
-    if (log) {
-      await services.audit
-        .record(entry(actor), { outcome: "denied", error: message })
-        .catch((error: unknown) => console.error("container files: cannot record a refusal:", error));
-    }
-    fail(res, status, message);
-    return null;
-  };
-
-  let actor: Actor | null;
-  try {
-    actor = await authenticate(services, req.headers);
-  } catch (error) {
-    if (!(error instanceof BadCredentialsError)) throw error;
-    return deny(null, 401, error.message);
-  }
-  if (!actor) return deny(null, 401, "Sign in first.");
-  if (stateChanging) {
-    const problem = originProblem(request, actor.via);
-    if (problem) return deny(actor, 403, problem);
-  }
-  if (actor.mustEnrollTotp) return deny(actor, 403, "Set up two-factor sign-in first (Profile).", false);
-  if (!can(actor.permissions, permission, query.environmentId)) {
-    return deny(actor, 403, `You do not have the ${permission} permission here.`);
-  }
-  return { actor, request, entry: entry(actor) };
+  if (admitted.ok) return admitted;
+  fail(res, admitted.status, admitted.message);
+  return null;
 }
 
 async function download(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

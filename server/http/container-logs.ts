@@ -7,12 +7,11 @@
 // container.logs on that environment; refusals are answered 401/403/400 and recorded.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import { containerLogText, DockerError } from "../docker/index";
 import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
-import { requestInfo } from "./trpc";
+import type { Services } from "../trpc/context";
+import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
 
 export const CONTAINER_LOGS_PREFIX = "/api/containers/logs/";
@@ -61,38 +60,11 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
-async function deny(
-  services: Services,
-  actor: Actor | null,
-  request: RequestInfo,
-  target: { environmentId?: string; containerId?: string },
-  message: string,
-): Promise<void> {
-  await services.audit
-    .record(
-      {
-        actorUserId: actor?.userId ?? null,
-        actorUsername: actor?.username ?? null,
-        actorTokenId: actor?.tokenId ?? null,
-        ip: request.ip,
-        userAgent: request.userAgent,
-        action: "containers.logs.download",
-        permission: "container.logs",
-        environmentId: target.environmentId ?? null,
-        targetKind: "container",
-        targetId: target.containerId ?? null,
-      },
-      { outcome: "denied", error: message },
-    )
-    .catch((error: unknown) => console.error("logs download: cannot record a refusal:", error));
-}
-
 async function handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.setHeader("allow", "GET, HEAD");
     return answer(res, 405, "Use GET.");
   }
-  const request = requestInfo(req);
   const [environmentId, containerId, ...extra] = url.pathname
     .slice(CONTAINER_LOGS_PREFIX.length)
     .split("/")
@@ -105,29 +77,16 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     return answer(res, 400, problems);
   }
   const input = parsed.data;
-  const target = { environmentId: input.environmentId, containerId: input.containerId };
 
-  let actor: Actor | null;
-  try {
-    actor = await authenticate(services, req.headers);
-  } catch (error) {
-    if (!(error instanceof BadCredentialsError)) throw error;
-    await deny(services, null, request, target, error.message);
-    return answer(res, 401, error.message);
-  }
-  if (!actor) {
-    await deny(services, null, request, target, "not signed in");
-    return answer(res, 401, "Sign in first.");
-  }
-  if (actor.mustEnrollTotp) {
-    await deny(services, actor, request, target, "two-factor sign-in not set up");
-    return answer(res, 403, "Set up two-factor sign-in first (Profile).");
-  }
-  if (!can(actor.permissions, "container.logs", input.environmentId)) {
-    const message = "You do not have the container.logs permission here.";
-    await deny(services, actor, request, target, message);
-    return answer(res, 403, message);
-  }
+  const admitted = await admitAtDoor(services, req, {
+    action: "containers.logs.download",
+    permission: "container.logs",
+    environmentId: input.environmentId,
+    containerId: input.containerId,
+    stateChanging: false,
+  });
+  if (!admitted.ok) return answer(res, admitted.status, admitted.message);
+  const { actor } = admitted;
 
   // A long download ends, like a followed stream, when the permission goes.
   const closed = new AbortController();

@@ -3,13 +3,10 @@
 // that the request comes from Stevedore's own page (Origin), the endpoint's permission on that
 // environment, and the per-user limit on open consoles. Refusals are on the record.
 import type { IncomingMessage } from "node:http";
-import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import type { ConsoleRegistry } from "../console/bridge";
-import { requestInfo } from "../http/trpc";
+import { admitAtDoor } from "../http/door";
 import type { Permission } from "../rbac/catalogue";
-import { can } from "../rbac/permissions";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
-import { originProblem } from "../trpc/origin";
 import type { Refusal } from "./router";
 
 export const MAX_CONSOLES_PER_USER = 10;
@@ -28,57 +25,18 @@ export async function admitConsole(
   target: Partial<ConsoleTarget>,
   what: { action: "console.exec" | "console.attach"; permission: Permission },
 ): Promise<ConsoleAdmission> {
-  const request = requestInfo(req);
-  const deny = async (actor: Actor | null, message: string) => {
-    await services.audit
-      .record(
-        {
-          actorUserId: actor?.userId ?? null,
-          actorUsername: actor?.username ?? null,
-          actorTokenId: actor?.tokenId ?? null,
-          ip: request.ip,
-          userAgent: request.userAgent,
-          action: what.action,
-          permission: what.permission,
-          environmentId: target.environmentId ?? null,
-          targetKind: "container",
-          targetId: target.containerId ?? null,
-        },
-        { outcome: "denied", error: message },
-      )
-      .catch((error: unknown) => console.error("console: cannot record a refusal:", error));
-  };
-
-  let actor: Actor | null;
-  try {
-    actor = await authenticate(services, req.headers);
-  } catch (error) {
-    if (!(error instanceof BadCredentialsError)) throw error;
-    await deny(null, error.message);
-    return { ok: false, status: 401, message: error.message };
+  const admitted = await admitAtDoor(services, req, {
+    ...what,
+    environmentId: target.environmentId,
+    containerId: target.containerId,
+    // A websocket is a state change: the same cross-site rule as mutations.
+    stateChanging: true,
+  });
+  if (!admitted.ok) return admitted;
+  if (registry.countFor(admitted.actor.userId) >= MAX_CONSOLES_PER_USER) {
+    return admitted.refuse(429, `You have ${MAX_CONSOLES_PER_USER} consoles open already; close one first.`);
   }
-  if (!actor) {
-    await deny(null, "not signed in");
-    return { ok: false, status: 401, message: "Sign in first." };
-  }
-  // A websocket is a state change: the same cross-site rule as mutations.
-  const problem = originProblem(request, actor.via);
-  if (problem) {
-    await deny(actor, problem);
-    return { ok: false, status: 403, message: problem };
-  }
-  if (actor.mustEnrollTotp) return { ok: false, status: 403, message: "Set up two-factor sign-in first." };
-  if (!can(actor.permissions, what.permission, target.environmentId)) {
-    const message = `You do not have the ${what.permission} permission here.`;
-    await deny(actor, message);
-    return { ok: false, status: 403, message };
-  }
-  if (registry.countFor(actor.userId) >= MAX_CONSOLES_PER_USER) {
-    const message = `You have ${MAX_CONSOLES_PER_USER} consoles open already; close one first.`;
-    await deny(actor, message);
-    return { ok: false, status: 429, message };
-  }
-  return { ok: true, actor, request };
+  return { ok: true, actor: admitted.actor, request: admitted.request };
 }
 
 /** A bad query string, as a 400 naming each field. */

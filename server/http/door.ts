@@ -1,0 +1,88 @@
+// The checks every door beside tRPC makes, in one order, before anything is asked of an
+// engine: who the caller is (session cookie or API token; never a credential in the URL),
+// for a state change that the request comes from Stevedore's own page (Origin), that
+// two-factor enrolment is not pending, and the door's permission on that environment.
+// Every refusal is on the record. The console websockets, the log download and the file
+// download and upload all come through here; tRPC procedures have the same checks in their
+// builders (server/trpc/init.ts).
+import type { IncomingMessage } from "node:http";
+import type { AuditEntry } from "../audit/writer";
+import { authenticate, BadCredentialsError } from "../auth/authenticate";
+import type { Permission } from "../rbac/catalogue";
+import { can } from "../rbac/permissions";
+import type { Actor, RequestInfo, Services } from "../trpc/context";
+import { originProblem } from "../trpc/origin";
+import { requestInfo } from "./trpc";
+
+export interface Door {
+  /** the audit action, e.g. "console.exec" or "containers.files.upload" */
+  action: string;
+  permission: Permission;
+  environmentId?: string;
+  containerId?: string;
+  params?: Record<string, unknown>;
+  /** a websocket or an upload: the same cross-site rule as tRPC mutations */
+  stateChanging: boolean;
+}
+
+export type DoorAdmission =
+  | {
+      ok: true;
+      actor: Actor;
+      request: RequestInfo;
+      /** the audit entry of this call, for its intent or completion */
+      entry: AuditEntry;
+      /** records a refusal made after admission (a limit, say) and returns it */
+      refuse(status: number, message: string): Promise<DoorRefusal>;
+    }
+  | DoorRefusal;
+
+export type DoorRefusal = { ok: false; status: number; message: string };
+
+export async function admitAtDoor(services: Services, req: IncomingMessage, door: Door): Promise<DoorAdmission> {
+  const request = requestInfo(req);
+  const entry = (actor: Actor | null): AuditEntry => ({
+    actorUserId: actor?.userId ?? null,
+    actorUsername: actor?.username ?? null,
+    actorTokenId: actor?.tokenId ?? null,
+    ip: request.ip,
+    userAgent: request.userAgent,
+    action: door.action,
+    permission: door.permission,
+    environmentId: door.environmentId ?? null,
+    targetKind: "container",
+    targetId: door.containerId ?? null,
+    ...(door.params ? { params: door.params } : {}),
+  });
+  const refuse = async (actor: Actor | null, status: number, message: string): Promise<DoorRefusal> => {
+    await services.audit
+      .record(entry(actor), { outcome: "denied", error: message })
+      .catch((error: unknown) => console.error(`${door.action}: cannot record a refusal:`, error));
+    return { ok: false, status, message };
+  };
+
+  let actor: Actor | null;
+  try {
+    actor = await authenticate(services, req.headers);
+  } catch (error) {
+    if (!(error instanceof BadCredentialsError)) throw error;
+    return refuse(null, 401, error.message);
+  }
+  if (!actor) return refuse(null, 401, "Sign in first.");
+  if (door.stateChanging) {
+    const problem = originProblem(request, actor.via);
+    if (problem) return refuse(actor, 403, problem);
+  }
+  if (actor.mustEnrollTotp) return refuse(actor, 403, "Set up two-factor sign-in first (Profile).");
+  if (!can(actor.permissions, door.permission, door.environmentId)) {
+    return refuse(actor, 403, `You do not have the ${door.permission} permission here.`);
+  }
+  const admitted = actor;
+  return {
+    ok: true,
+    actor: admitted,
+    request,
+    entry: entry(admitted),
+    refuse: (status, message) => refuse(admitted, status, message),
+  };
+}
