@@ -12,6 +12,7 @@ import { can, type EffectivePermissions } from "../rbac/permissions";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
 import { permissionRechecksFor } from "./rechecks";
 import { recordingStoreFor, SessionRecorder } from "./recorder";
+import { recordConsoleInput } from "./settings";
 
 export interface ConsoleRequest {
   environmentId: string;
@@ -195,10 +196,12 @@ async function runSession(
   });
   socket.on("error", () => void end("socket error"));
 
+  // Read per session: a change of the setting applies to the next console opened.
+  const recordInput = await recordConsoleInput(services.prisma).catch(() => false);
   recorder = new SessionRecorder(
     recordingStoreFor(services.prisma),
     eventId,
-    { width: input.cols, height: input.rows, command: spec.command, title, recordInput: false },
+    { width: input.cols, height: input.rows, command: spec.command, title, recordInput },
     () => void end("recording failed", "The session recording cannot be written, so the console was closed.", true),
   );
   try {

@@ -253,6 +253,41 @@ describe("console", () => {
     expect(screen(replay)).toContain("recorded-42");
   });
 
+  it("records what was typed only when the setting says so", async () => {
+    const typedIn = async (marker: string) => {
+      const con = await openConsole({}, bearer());
+      await con.waitFor(PROMPT);
+      con.type(`echo ${marker}\r`);
+      await con.waitFor(`\n${marker}`);
+      con.type("exit\r");
+      await con.closed;
+      const events = await admin.query<{ items: { id: string }[] }>("audit.list", {
+        action: "console.exec",
+        outcome: "ok",
+      });
+      const { cast } = await admin.query<{ cast: string }>("audit.recording", { id: events.items[0]!.id });
+      const lines = cast.trim().split("\n").slice(1);
+      expect(lines.some((l) => l.includes(marker))).toBe(true); // shown: always recorded
+      return lines
+        .map((l) => JSON.parse(l) as [number, string, string])
+        .filter(([, kind]) => kind === "i")
+        .map(([, , data]) => data)
+        .join("");
+    };
+
+    expect(await admin.query<{ consoleRecordInput: boolean }>("settings.get")).toMatchObject({
+      consoleRecordInput: false,
+    });
+    expect(await typedIn("not-kept-41")).toBe("");
+
+    await admin.mutate("settings.update", { consoleRecordInput: true });
+    try {
+      expect(await typedIn("kept-keys-43")).toContain("echo kept-keys-43");
+    } finally {
+      await admin.mutate("settings.update", { consoleRecordInput: false });
+    }
+  });
+
   it("ends open consoles' processes when the server shuts down", async () => {
     const con = await openConsole({}, bearer());
     await con.waitFor(PROMPT);

@@ -1,18 +1,26 @@
 import { z } from "zod";
 import { RETENTION_KEY, retentionDays } from "../audit/retention";
 import { REQUIRE_2FA_KEY, requireTwoFactorForEveryone } from "../auth/settings";
+import { RECORD_INPUT_KEY, recordConsoleInput } from "../console/settings";
+import type { PrismaClient } from "../generated/prisma/client";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 
+async function current(prisma: PrismaClient) {
+  return {
+    requireTwoFactor: await requireTwoFactorForEveryone(prisma),
+    auditRetentionDays: await retentionDays(prisma),
+    consoleRecordInput: await recordConsoleInput(prisma),
+  };
+}
+
 export const settingsRouter = createTRPCRouter({
-  get: permittedProcedure("settings.manage").query(async ({ ctx }) => ({
-    requireTwoFactor: await requireTwoFactorForEveryone(ctx.services.prisma),
-    auditRetentionDays: await retentionDays(ctx.services.prisma),
-  })),
+  get: permittedProcedure("settings.manage").query(({ ctx }) => current(ctx.services.prisma)),
 
   update: permittedProcedure("settings.manage")
     .input(
       z.object({
         requireTwoFactor: z.boolean().optional(),
+        consoleRecordInput: z.boolean().optional(),
         auditRetentionDays: z
           .number()
           .int()
@@ -26,14 +34,12 @@ export const settingsRouter = createTRPCRouter({
       const writes: [string, boolean | number | undefined][] = [
         [REQUIRE_2FA_KEY, input.requireTwoFactor],
         [RETENTION_KEY, input.auditRetentionDays],
+        [RECORD_INPUT_KEY, input.consoleRecordInput],
       ];
       for (const [key, value] of writes) {
         if (value === undefined) continue;
         await prisma.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
       }
-      return {
-        requireTwoFactor: await requireTwoFactorForEveryone(prisma),
-        auditRetentionDays: await retentionDays(prisma),
-      };
+      return current(prisma);
     }),
 });

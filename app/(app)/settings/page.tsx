@@ -3,6 +3,7 @@ import { RequirePermission } from "@/components/auth/require-permission";
 import { currentViewer } from "@/components/auth/session";
 import { holdsEverywhere } from "@/components/auth/viewer";
 import { AuditRetentionSetting } from "@/components/settings/audit-retention";
+import { ConsoleRecordingSetting } from "@/components/settings/console-recording";
 import { RequireTwoFactorSetting } from "@/components/settings/require-two-factor";
 import { Panel } from "@/components/ui/panel";
 
@@ -23,6 +24,9 @@ export default async function GeneralSettingsPage() {
         </Panel>
         <Panel title="Audit trail" description="How long the record is kept.">
           <AuditRetentionSetting />
+        </Panel>
+        <Panel title="Console recordings" description="What a recorded console session keeps.">
+          <ConsoleRecordingSetting />
         </Panel>
       </div>
     </RequirePermission>
