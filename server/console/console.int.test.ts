@@ -127,6 +127,22 @@ const PROMPT = /[#$] (\x1b\[6n|\x1b\[J)?$/;
 
 const bearer = () => ({ authorization: `Bearer ${admin.token}` });
 
+/**
+ * The recording of the session that showed `text`. Events are ordered by when they completed,
+ * and the 50 dropped consoles of an earlier test may complete after a later session: search.
+ */
+async function recordingShowing(text: string): Promise<string> {
+  const events = await admin.query<{ items: { id: string }[] }>("audit.list", {
+    action: "console.exec",
+    outcome: "ok",
+  });
+  for (const event of events.items) {
+    const { cast } = await admin.query<{ cast: string }>("audit.recording", { id: event.id });
+    if (cast.includes(text)) return cast;
+  }
+  throw new Error(`no recorded console session showed ${text}`);
+}
+
 async function shellsInContainer(): Promise<string[]> {
   const exec = await container.exec({ Cmd: ["ps", "-o", "pid,args"], AttachStdout: true, Tty: true });
   const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
@@ -232,11 +248,7 @@ describe("console", () => {
     const live = new Terminal({ cols: 60, rows: 10, allowProposedApi: true });
     await new Promise<void>((r) => live.write(con.output(), r));
 
-    const events = await admin.query<{ items: { id: string; action: string; outcome: string }[] }>("audit.list", {
-      action: "console.exec",
-      outcome: "ok",
-    });
-    const { cast } = await admin.query<{ cast: string }>("audit.recording", { id: events.items[0]!.id });
+    const cast = await recordingShowing("recorded-42");
     const [header, ...lines] = cast.trim().split("\n");
     expect(JSON.parse(header!)).toMatchObject({ version: 2, width: 60, height: 10 });
     const replay = new Terminal({ cols: 60, rows: 10, allowProposedApi: true });
@@ -261,11 +273,7 @@ describe("console", () => {
       await con.waitFor(`\n${marker}`);
       con.type("exit\r");
       await con.closed;
-      const events = await admin.query<{ items: { id: string }[] }>("audit.list", {
-        action: "console.exec",
-        outcome: "ok",
-      });
-      const { cast } = await admin.query<{ cast: string }>("audit.recording", { id: events.items[0]!.id });
+      const cast = await recordingShowing(marker);
       const lines = cast.trim().split("\n").slice(1);
       expect(lines.some((l) => l.includes(marker))).toBe(true); // shown: always recorded
       return lines
