@@ -13,7 +13,9 @@ export function createTrpcClient() {
       splitLink({
         condition: (op) => op.type === "subscription",
         true: httpSubscriptionLink({ url: "/api/trpc" }),
-        false: httpBatchLink({ url: "/api/trpc" }),
+        // Node refuses request heads over 16 KiB: a batch of long queries (a whole container spec
+        // checked as it is typed) is split into several requests rather than one too long.
+        false: httpBatchLink({ url: "/api/trpc", maxURLLength: 8000 }),
       }),
     ],
   });

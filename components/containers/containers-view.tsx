@@ -114,7 +114,7 @@ export function ContainersView() {
   const rows = useMemo(
     () => (list.data ? visibleRows([...list.data.items], view, (id) => names.get(id) ?? id) : []),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- view is rebuilt from the URL each render
-    [list.data, names, view.q, view.env, view.state, view.sort, view.dir],
+    [list.data, names, view.q, view.env, view.state, view.image, view.label, view.stack, view.sort, view.dir],
   );
 
   const stacks = useMemo(

@@ -238,6 +238,8 @@ async function runSession(
       waiting = setInterval(() => {
         if (socket.readyState !== socket.OPEN || socket.bufferedAmount < LOW_WATER) {
           clearInterval(waiting);
+          // Cleared: out of the list of what the end must clear, so a long flood does not grow it.
+          timers.splice(timers.indexOf(waiting!), 1);
           waiting = undefined;
           output.resume();
         }

@@ -128,19 +128,25 @@ const PROMPT = /[#$] (\x1b\[6n|\x1b\[J)?$/;
 const bearer = () => ({ authorization: `Bearer ${admin.token}` });
 
 /**
- * The recording of the session that showed `text`. Events are ordered by when they completed,
- * and the 50 dropped consoles of an earlier test may complete after a later session: search.
+ * The recording of the session that showed `text`. A session's event is completed after its
+ * socket closes (its processes are ended and its recording stored first), and events are
+ * ordered by completion: the 50 dropped consoles of an earlier test may complete after a later
+ * session. So: look for it, for a few seconds.
  */
 async function recordingShowing(text: string): Promise<string> {
-  const events = await admin.query<{ items: { id: string }[] }>("audit.list", {
-    action: "console.exec",
-    outcome: "ok",
-  });
-  for (const event of events.items) {
-    const { cast } = await admin.query<{ cast: string }>("audit.recording", { id: event.id });
-    if (cast.includes(text)) return cast;
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const events = await admin.query<{ items: { id: string }[] }>("audit.list", {
+      action: "console.exec",
+      outcome: "ok",
+    });
+    for (const event of events.items) {
+      const { cast } = await admin.query<{ cast: string }>("audit.recording", { id: event.id });
+      if (cast.includes(text)) return cast;
+    }
+    if (Date.now() > until) throw new Error(`no recorded console session showed ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no recorded console session showed ${text}`);
 }
 
 async function shellsInContainer(): Promise<string[]> {

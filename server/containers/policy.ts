@@ -566,6 +566,61 @@ function walkObject(value: unknown, field: string, rules: Record<string, Rule>, 
   }
 }
 
+// ---- spelling ----------------------------------------------------------------------------------
+
+/**
+ * The engine decodes its JSON with Go's encoding/json, which matches field names without
+ * regard to case: `binds` is read as `Binds`. The walk above matches exact names, so Engine
+ * fields that come in raw (hostAccess.raw) are respelt to their canonical names first, and
+ * the same respelt payload is both judged and sent.
+ */
+const STRUCT_FIELDS = new Map<string, string>(
+  [
+    ...Object.keys(CONFIG_RULES),
+    ...Object.keys(HOST_CONFIG_RULES),
+    ...Object.keys(HEALTHCHECK_RULES),
+    ...Object.keys(RESTART_RULES),
+    ...Object.keys(PORT_BINDING_RULES),
+    ...Object.keys(ENDPOINT_RULES),
+    ...Object.keys(NETWORKING_RULES),
+    ...MOUNT_COMMON,
+    ...["Source", "BindOptions", "VolumeOptions", "TmpfsOptions", "DriverConfig", "Name", "Options", "SizeBytes"],
+    ...["Mode", "NoCopy", "Labels", "Propagation", "NonRecursive", "CreateMountpoint", "ReadOnlyNonRecursive"],
+    ...["PathOnHost", "PathInContainer", "CgroupPermissions", "Driver", "Count", "DeviceIDs", "Capabilities"],
+    ...["HostIp", "HostPort", "MaximumRetryCount", "Soft", "Hard", "Aliases", "IPAMConfig", "IPv4Address"],
+    ...["IPv6Address", "LinkLocalIPs", "Links", "NetworkID", "EndpointID", "Gateway", "IPAddress", "MacAddress"],
+    ...["Config", "Type", "Test", "Interval", "Timeout", "Retries", "StartPeriod", "StartInterval", "DriverOpts"],
+    ...["Rate", "Path", "Weight", "LogConfig"],
+  ].map((name) => [name.toLowerCase(), name]),
+);
+/** Fields whose keys are data (label names, sysctl names, network names…), not field names. */
+const MAP_FIELDS = new Set([
+  "Labels",
+  "Options",
+  "DriverOpts",
+  "Sysctls",
+  "StorageOpt",
+  "Tmpfs",
+  "ExposedPorts",
+  "Volumes",
+  "PortBindings",
+  "EndpointsConfig",
+  "Annotations",
+  "Config",
+]);
+
+/** `value` with every Engine field name in its canonical spelling (data keys left as they are). */
+export function canonicalEngineKeys(value: unknown, keysAreData = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => canonicalEngineKeys(item));
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const name = keysAreData ? key : (STRUCT_FIELDS.get(key.toLowerCase()) ?? key);
+    out[name] = keysAreData ? canonicalEngineKeys(item) : canonicalEngineKeys(item, MAP_FIELDS.has(name));
+  }
+  return out;
+}
+
 /** Every violation of the policy in `payload`, whatever the actor holds. */
 export function workloadViolations(payload: WorkloadPayload, facts: WorkloadFacts = {}): Violation[] {
   const walk: Walk = { out: [], facts };
@@ -616,5 +671,7 @@ export function referencesOf(payload: WorkloadPayload): { volumes: string[]; vol
   }
   const from =
     isRecord(host) && isStringList(host.VolumesFrom) ? host.VolumesFrom.map((r) => r.split(":")[0] ?? r) : [];
-  return { volumes: [...volumes], volumesFrom: from };
+  // Only names the engine could hold are looked up: anything else goes into a request path.
+  const lookable = (name: string) => /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/.test(name);
+  return { volumes: [...volumes].filter(lookable), volumesFrom: from.filter(lookable) };
 }

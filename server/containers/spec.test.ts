@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { specOf } from "./spec-of";
 import {
   containerSpec,
+  rawCollisions,
   runCli,
   shellQuote,
   specFieldOf,
@@ -98,6 +99,32 @@ describe("the payload", () => {
     expect(payload.body.Image).toBe("busybox:1.36");
     expect(payload.body.HostConfig).not.toHaveProperty("Privileged");
     expect(payload.body.HostConfig).toHaveProperty("ShmSize", 1);
+  });
+});
+
+describe("raw Engine fields are judged as the engine reads them", () => {
+  // Go's encoding/json matches field names without regard to case: `binds` is `Binds`.
+  it("a differently spelt modelled field (a bind of the Docker socket, say) is a collision, not an unknown key", () => {
+    const collisions = (raw: Record<string, unknown>) => rawCollisions(parse({ hostAccess: { raw } }));
+    expect(collisions({ HostConfig: { binds: ["/var/run/docker.sock:/s"] } })).toEqual([
+      "hostAccess.raw.HostConfig.Binds",
+    ]);
+    expect(collisions({ HostConfig: { MOUNTS: [{ type: "bind", source: "/run", target: "/x" }] } })).toEqual([
+      "hostAccess.raw.HostConfig.Mounts",
+    ]);
+    expect(collisions({ Config: { hostconfig: { Privileged: true } } })).toEqual(["hostAccess.raw.Config.HostConfig"]);
+    // Nor does a respelt one reach the engine beside the modelled one.
+    const payload = toCreatePayload(parse({ hostAccess: { raw: { HostConfig: { binds: ["/:/host"] } } } }));
+    expect(JSON.stringify(payload.body)).not.toContain("/host");
+  });
+
+  it("respells field names inside raw values, and keeps data keys as they are", () => {
+    const payload = toCreatePayload(
+      parse({
+        hostAccess: { raw: { HostConfig: { logconfig: { type: "json-file", config: { "max-Size": "1m" } } } } },
+      }),
+    );
+    expect(payload.body.HostConfig).toHaveProperty("LogConfig", { Type: "json-file", Config: { "max-Size": "1m" } });
   });
 });
 

@@ -5,6 +5,7 @@
 // Pure: no Node, no engine. The create form imports it too, to check fields as they are typed
 // and to show the `docker run` line live.
 import { z } from "zod";
+import { canonicalEngineKeys } from "./policy";
 
 // ---- pieces ----------------------------------------------------------------------------------
 
@@ -255,7 +256,10 @@ export const containerSpec = z
     start: z.boolean().default(true),
     /** The container this one was duplicated from: where `fromSource` values are read. */
     source: z
-      .object({ environmentId: z.string().min(1).max(64), containerId: z.string().min(1).max(128) })
+      .object({
+        environmentId: z.string().min(1).max(64),
+        containerId: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "Not a container id or name."),
+      })
       .strict()
       .optional(),
     hostAccess: hostAccessSpec.optional(),
@@ -572,7 +576,8 @@ export function toCreatePayload(spec: ContainerSpec, kept: (name: string) => str
   }
 
   // Raw fields last, but never over a field the spec models (that would be two answers to one question).
-  for (const [key, value] of Object.entries(access.raw?.Config ?? {})) {
+  const raw = canonicalRaw(spec);
+  for (const [key, value] of Object.entries(raw.Config)) {
     if (
       key === "HostConfig" ||
       key === "NetworkingConfig" ||
@@ -583,7 +588,7 @@ export function toCreatePayload(spec: ContainerSpec, kept: (name: string) => str
     body[key] = value;
     origins[key] = `hostAccess.raw.Config.${key}`;
   }
-  for (const [key, value] of Object.entries(access.raw?.HostConfig ?? {})) {
+  for (const [key, value] of Object.entries(raw.HostConfig)) {
     if ((MODELLED_HOST_CONFIG_KEYS as readonly string[]).includes(key)) continue;
     host[key] = value;
     origins[`HostConfig.${key}`] = `hostAccess.raw.HostConfig.${key}`;
@@ -595,19 +600,31 @@ export function toCreatePayload(spec: ContainerSpec, kept: (name: string) => str
 
 /** Raw keys that collide with modelled ones: refused by the procedure with the field to use instead. */
 export function rawCollisions(spec: ContainerSpec): string[] {
-  const raw = spec.hostAccess?.raw;
-  if (!raw) return [];
+  if (!spec.hostAccess?.raw) return [];
+  const raw = canonicalRaw(spec);
   return [
-    ...Object.keys(raw.Config ?? {})
+    ...Object.keys(raw.Config)
       .filter(
         (k) =>
           k === "HostConfig" || k === "NetworkingConfig" || (MODELLED_CONFIG_KEYS as readonly string[]).includes(k),
       )
       .map((k) => `hostAccess.raw.Config.${k}`),
-    ...Object.keys(raw.HostConfig ?? {})
+    ...Object.keys(raw.HostConfig)
       .filter((k) => (MODELLED_HOST_CONFIG_KEYS as readonly string[]).includes(k))
       .map((k) => `hostAccess.raw.HostConfig.${k}`),
   ];
+}
+
+/**
+ * The raw Engine fields with their names in canonical spelling: the engine reads `binds` as
+ * `Binds`, so the policy must judge (and the collision check see) it as `Binds` too.
+ */
+function canonicalRaw(spec: ContainerSpec): { Config: Record<string, unknown>; HostConfig: Record<string, unknown> } {
+  const raw = spec.hostAccess?.raw;
+  return {
+    Config: (canonicalEngineKeys(raw?.Config ?? {}) as Record<string, unknown>) ?? {},
+    HostConfig: (canonicalEngineKeys(raw?.HostConfig ?? {}) as Record<string, unknown>) ?? {},
+  };
 }
 
 /** The engine's update body (POST /containers/{id}/update). */

@@ -195,6 +195,7 @@ export async function listDirectory(
       let bytes = 0;
       const stop = (reason: "entries" | "bytes" | "time", limit: number) => {
         if (truncated) return;
+        clearTimeout(timer);
         truncated = { reason, limit };
         source.unpipe(extract);
         source.destroy();
@@ -287,6 +288,9 @@ export async function openDownload(
     });
     extract.once("error", reject);
     extract.once("finish", () => reject(new DockerEngineError(environmentId, undefined, "The archive was empty.")));
+    // The engine's stream failing (or the client leaving) before the first header settles it too.
+    source.once("error", reject);
+    source.once("close", () => reject(new DockerEngineError(environmentId, undefined, "The archive ended early.")));
   });
   source.on("error", (error) => out.destroy(error));
   out.on("close", () => source.destroy());

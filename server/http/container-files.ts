@@ -80,6 +80,11 @@ function attachment(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** A refused upload's body is not read: the connection closes after the answer. */
+function refuseBody(res: ServerResponse): void {
+  if (!res.headersSent) res.setHeader("connection", "close");
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -123,6 +128,8 @@ async function admit(
     stateChanging,
   });
   if (admitted.ok) return admitted;
+  // An upload that is refused is not read (a client could stream gigabytes to be thrown away).
+  if (stateChanging) refuseBody(res);
   fail(res, admitted.status, admitted.message);
   return null;
 }
@@ -180,7 +187,7 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
 async function upload(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const parsed = uploadQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) {
-    req.resume();
+    refuseBody(res);
     return fail(res, 400, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   }
   const query = parsed.data;
@@ -196,9 +203,9 @@ async function upload(services: Services, req: IncomingMessage, res: ServerRespo
     true,
     params,
   );
-  if (!admitted) return void req.resume();
+  if (!admitted) return;
   if (req.headers["content-length"] === undefined || !Number.isInteger(declared) || declared < 0) {
-    req.resume();
+    refuseBody(res);
     return fail(res, 411, "Send the file with a Content-Length header.");
   }
   if (declared > MAX_UPLOAD_BYTES) {
@@ -219,7 +226,7 @@ async function upload(services: Services, req: IncomingMessage, res: ServerRespo
   try {
     eventId = await services.audit.begin(admitted.entry);
   } catch {
-    req.resume();
+    refuseBody(res);
     return fail(res, 503, "The audit trail cannot be written, so nothing was uploaded.");
   }
   const started = performance.now();

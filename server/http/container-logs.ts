@@ -68,7 +68,13 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   const [environmentId, containerId, ...extra] = url.pathname
     .slice(CONTAINER_LOGS_PREFIX.length)
     .split("/")
-    .map((part) => decodeURIComponent(part));
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return "\u0000"; // not valid percent-encoding: refused by the schema below as a bad id
+      }
+    });
   const parsed = query.safeParse({ ...Object.fromEntries(url.searchParams), environmentId, containerId });
   if (!parsed.success || extra.length) {
     const problems = parsed.success

@@ -222,6 +222,17 @@ describe.each(Object.keys(engines) as Kind[])("on the %s", (kind) => {
       ),
     ).toBe("FORBIDDEN");
     expect((await docker.listContainers({ all: true })).length).toBe(before);
+
+    // Nor one who may read the container but could not learn its secrets otherwise: a copy
+    // that prints them would disclose them (no container.inspect.secrets, no console).
+    const readerCreator = await h.makeRole(["container.read", "container.create", "container.logs"]);
+    const copier = await h.actorFor((await h.makeUser([{ role: readerCreator.name }])).id);
+    const refusal = h.caller(copier).containers.create({
+      environmentId,
+      spec: { ...copy.spec, name: unique("leak"), command: ["env"] },
+    });
+    expect(await codeOf(refusal)).toBe("FORBIDDEN");
+    expect((await docker.listContainers({ all: true })).length).toBe(before);
   });
 });
 

@@ -41,9 +41,9 @@ import {
 import { can } from "../rbac/permissions";
 import type { Actor, Services } from "../trpc/context";
 import { permittedProcedure } from "../trpc/init";
-import { id } from "./schemas";
+import { containerRef, id } from "./schemas";
 
-const containerId = z.string().trim().min(1).max(128);
+const containerId = containerRef;
 const createInput = z.object({ environmentId: id, spec: containerSpec }).strict();
 
 /** The host paths of sockets that control this environment's engine (its own unix endpoint). */
@@ -92,7 +92,8 @@ function refuseCollisions(spec: ContainerSpec) {
 
 /**
  * Values of variables kept from the source container, read on the server at create time.
- * The caller must still be allowed to read that container; the values never go back out.
+ * The caller must still be allowed to read that container, and to learn its values some other
+ * way already; the values never go back out.
  */
 async function keptValues(services: Services, actor: Actor, spec: ContainerSpec): Promise<Map<string, string>> {
   const names = spec.env.filter((e) => e.fromSource).map((e) => e.name);
@@ -102,6 +103,20 @@ async function keptValues(services: Services, actor: Actor, spec: ContainerSpec)
     throw new TRPCError({
       code: "FORBIDDEN",
       message: "Keeping values from the source container needs the container.read permission on its environment.",
+    });
+  }
+  // A value copied into a workload one controls is a value one can read (print it, send it
+  // anywhere): allowed only to those who could read it in the source already, with
+  // container.inspect.secrets or a console into it (container.exec shows its environment).
+  if (
+    !can(actor.permissions, "container.inspect.secrets", environmentId) &&
+    !can(actor.permissions, "container.exec", environmentId)
+  ) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message:
+        `Copying ${names.join(", ")} from the source container would disclose ${names.length > 1 ? "their values" : "its value"}: ` +
+        "that needs container.inspect.secrets (or container.exec) on its environment. Give new values instead.",
     });
   }
   const source = await inspectContainerRaw(services.fleet, environmentId, sourceId);

@@ -23,11 +23,11 @@ import { can, canSomewhere, type EffectivePermissions } from "../rbac/permission
 import { watchPermission } from "../rbac/revocation";
 import { permittedProcedure } from "../trpc/init";
 import type { Actor } from "../trpc/context";
-import { id } from "./schemas";
+import { containerRef, id } from "./schemas";
 
 export const MASKED = "••••••";
 
-const target = z.object({ environmentId: id, id: z.string().trim().min(1).max(128) });
+const target = z.object({ environmentId: id, id: containerRef });
 
 /** Whether this actor sees the values of secret-looking variables on this environment. */
 export function revealsSecrets(permissions: EffectivePermissions, environmentId: string): boolean {

@@ -9,9 +9,9 @@ import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { containerCreateProcedures } from "./container-create";
 import { containerInspectProcedures, maskEnvPairs, revealsSecrets } from "./container-inspect";
 import { fleetListProcedure } from "./fleet-lists";
-import { id } from "./schemas";
+import { containerRef, id } from "./schemas";
 
-const target = z.object({ environmentId: id, id: z.string().trim().min(1).max(128) });
+const target = z.object({ environmentId: id, id: containerRef });
 export { MASKED } from "./container-inspect";
 
 function action<S extends z.ZodRawShape>(

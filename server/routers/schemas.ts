@@ -17,3 +17,10 @@ export const email = z
   .optional()
   .or(z.literal("").transform(() => undefined));
 export const name = z.string().trim().min(1, "A name is required.").max(64, "Use at most 64 characters.");
+
+/**
+ * A container id or name, as the engine allows them. Never only "a string": dockerode puts it
+ * in the request path unencoded, so `x/archive?path=/etc/shadow&` would be another call.
+ */
+export const ENGINE_REF = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+export const containerRef = z.string().trim().regex(ENGINE_REF, "Not a container id or name.");
