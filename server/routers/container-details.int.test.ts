@@ -4,6 +4,7 @@
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { listDirectory } from "../docker/index";
+import { codeOf } from "../testing/calls";
 import { need } from "../testing/testbed-env";
 import { openHarness, type Harness } from "../testing/harness";
 import type { Actor } from "../trpc/context";
@@ -245,5 +246,21 @@ describe("revocation", () => {
     }
     expect(samples).toBeGreaterThanOrEqual(1);
     expect(samples).toBeLessThanOrEqual(60);
+  });
+});
+
+describe("container ids are ids, never a piece of an Engine path", () => {
+  it("refuses an id that would reach another endpoint, before any engine call", async () => {
+    const environmentId = environmentIds.standalone!;
+    // dockerode puts the id into the request path unencoded: this would be GET .../archive.
+    expect(
+      await codeOf(h.caller(admin).containers.inspect({ environmentId, id: "x/archive?path=/etc/hosts&x=" })),
+    ).toBe("BAD_REQUEST");
+    expect(await codeOf(h.caller(admin).containers.top({ environmentId, id: "../containers/prune?" }))).toBe(
+      "BAD_REQUEST",
+    );
+    expect(
+      await codeOf(h.caller(admin).containers.update({ environmentId, id: "prune?", restartPolicy: { name: "no" } })),
+    ).toBe("BAD_REQUEST");
   });
 });
