@@ -147,6 +147,18 @@ test("browse files, download one, and upload one", async ({ page }, testInfo) =>
   await page.getByRole("button", { name: "Upload", exact: true }).click();
   await expect(page.getByText("Uploaded /srv/data/notes.txt.")).toBeVisible();
   await expect(data).toContainText("notes.txt");
+
+  // A path that is a file (as a link to a file leads to): offered as a download, not an error.
+  await page.goto(`${detailsUrl("files")}?path=${encodeURIComponent("/srv/data/greeting.txt")}`);
+  const note = page.getByRole("status").filter({ hasText: "/srv/data/greeting.txt is a file, not a folder" });
+  await expect(note).toBeVisible();
+  const [again] = await Promise.all([
+    page.waitForEvent("download"),
+    note.getByRole("link", { name: "Download it" }).click(),
+  ]);
+  expect(await readFile(await again.path(), "utf8")).toBe("hello from e2e\n");
+  await note.getByRole("link", { name: "folder it is in" }).click();
+  await expect(page.getByRole("table", { name: "Files in /srv/data" })).toBeVisible();
 });
 
 test("a container that does not exist shows a clear error", async ({ page }) => {

@@ -122,6 +122,27 @@ describe.each(Object.keys(engines) as Kind[])("on the %s", (kind) => {
     expect(event).toMatchObject({ outcome: "ok", environmentId, targetKind: "container", targetName: spec.name });
   });
 
+  it("a new memory limit keeps unlimited swap unlimited", async () => {
+    const environmentId = environmentIds[kind];
+    const created = await dockerOf(kind).createContainer({
+      name: unique("swap"),
+      Image: IMAGE,
+      Cmd: ["sleep", "600"],
+      Labels: { "stevedore.test": LABEL },
+      HostConfig: { Memory: 64 * 1024 * 1024, MemorySwap: -1 },
+    });
+    const before = (await created.inspect()).HostConfig.MemorySwap;
+    const result = await h.caller(operator).containers.update({
+      environmentId,
+      id: created.id,
+      memoryBytes: 96 * 1024 * 1024,
+    });
+    expect(result.cli).toContain("--memory-swap -1");
+    const after = (await created.inspect()).HostConfig;
+    expect(after.Memory).toBe(96 * 1024 * 1024);
+    expect(after.MemorySwap).toBe(before);
+  });
+
   it("updates the restart policy and memory, answering with the docker command", async () => {
     const environmentId = environmentIds[kind];
     const { id } = await h.caller(operator).containers.create({ environmentId, spec: plainSpec() });

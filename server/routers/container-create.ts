@@ -188,8 +188,15 @@ export const containerCreateProcedures = {
   update: permittedProcedure("container.lifecycle")
     .input(updateFields.extend({ environmentId: id, id: containerId }).strict().superRefine(checkUpdate))
     .mutation(async ({ ctx, input }) => {
-      const { environmentId, id: target, ...changes } = input;
+      const { environmentId, id: target, ...asked } = input;
       ctx.audit.target("container", target);
+      let changes = asked;
+      if (asked.memoryBytes !== undefined && asked.memorySwapBytes === undefined) {
+        // A new memory limit brings a swap limit with it (the engine refuses memory above the
+        // old swap): twice the memory, as at create, but unlimited swap stays unlimited.
+        const current = await inspectContainerRaw(ctx.services.fleet, environmentId, target);
+        if (current.HostConfig?.MemorySwap === -1) changes = { ...asked, memorySwapBytes: -1 };
+      }
       const body = toUpdateBody(changes);
       const violations = await judge(ctx.services, ctx.actor, environmentId, { kind: "update", body });
       if (violations.length) refuse(violations);

@@ -8,6 +8,7 @@ import { useRef, useState } from "react";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "@/server/http/container-files-limits";
 import { useViewer } from "../../auth/viewer-context";
 import { EmptyState } from "../../empty-state";
+import { errorCode } from "../../trpc-errors";
 import { useTRPC } from "../../trpc";
 import { Alert } from "../../ui/alert";
 import { Button } from "../../ui/button";
@@ -215,6 +216,18 @@ export function ContainerFiles({ environmentId, containerId }: { environmentId: 
 
       {listing.isPending ? (
         <Loading label="Reading the folder…" />
+      ) : listing.isError && errorCode(listing.error) === "CONFLICT" ? (
+        // A link that led to a file (most of /bin on busybox or Alpine): offer the file itself.
+        <Alert tone="info" title={`${current} is a file, not a folder`}>
+          <a href={downloadHref(current)} download className="font-medium underline">
+            Download it
+          </a>{" "}
+          or go back to the{" "}
+          <Link href={hrefFor(parentOf(current))} className="font-medium underline">
+            folder it is in
+          </Link>
+          .
+        </Alert>
       ) : listing.isError ? (
         <QueryError error={listing.error} what="this folder" onRetry={() => void listing.refetch()} />
       ) : (
