@@ -20,19 +20,10 @@ import { QueryError } from "../../ui/query-error";
 import { runCli } from "@/server/containers/spec";
 import { holdsOn } from "../holds-on";
 import { CliPreview } from "./cli-preview";
-import {
-  emptyForm,
-  emptyRow,
-  formKey,
-  fromSpec,
-  hasAccess,
-  toSpec,
-  withoutAccess,
-  type FormState,
-  type RestartName,
-} from "./form-model";
+import { emptyForm, emptyRow, formKey, fromSpec, hasAccess, toSpec, withoutAccess, type FormState } from "./form-model";
 import { HostAccessSection } from "./host-access-section";
 import { RowInput, Rows, Section } from "./rows";
+import { ResourceLimitFields, RestartPolicyFields } from "./limit-fields";
 
 /** A value that settles `ms` after it last changed (for the live check against the server). */
 function useSettled<T>(value: T, ms: number): T {
@@ -543,53 +534,10 @@ export function CreateContainerForm({
 
         <Section title="Restart and resources">
           <div className="grid gap-4 sm:grid-cols-3">
-            <SelectField
-              label="Restart policy"
-              value={form.restart}
-              onChange={(e) => set({ restart: e.target.value as RestartName })}
-              error={err("restartPolicy.name")}
-            >
-              <option value="no">Never (no)</option>
-              <option value="on-failure">On failure</option>
-              <option value="unless-stopped">Unless stopped</option>
-              <option value="always">Always</option>
-            </SelectField>
-            {form.restart === "on-failure" ? (
-              <TextField
-                label="Retries at most"
-                inputMode="numeric"
-                value={form.maxRetries}
-                onChange={(e) => set({ maxRetries: e.target.value })}
-                placeholder="no limit"
-                error={err("restartPolicy.maximumRetryCount")}
-              />
-            ) : null}
+            <RestartPolicyFields values={form} onChange={set} err={err} />
           </div>
           <div className="grid gap-4 sm:grid-cols-3">
-            <TextField
-              label="Memory limit (MB)"
-              inputMode="decimal"
-              value={form.memoryMb}
-              onChange={(e) => set({ memoryMb: e.target.value })}
-              placeholder="no limit"
-              error={err("resources.memoryBytes")}
-            />
-            <TextField
-              label="CPUs"
-              inputMode="decimal"
-              value={form.cpus}
-              onChange={(e) => set({ cpus: e.target.value })}
-              placeholder="no limit, e.g. 0.5"
-              error={err("resources.cpus")}
-            />
-            <TextField
-              label="Processes (pids) limit"
-              inputMode="numeric"
-              value={form.pidsLimit}
-              onChange={(e) => set({ pidsLimit: e.target.value })}
-              placeholder="no limit"
-              error={err("resources.pidsLimit")}
-            />
+            <ResourceLimitFields values={form} onChange={set} err={err} />
           </div>
         </Section>
 

@@ -9,20 +9,15 @@ import { Alert } from "../../ui/alert";
 import { Button } from "../../ui/button";
 import { CopyButton } from "../../ui/copy-button";
 import { Dialog } from "../../ui/dialog";
-import { SelectField, TextField } from "../../ui/field";
 import { Loading } from "../../ui/loading";
 import type { RestartName } from "./form-model";
+import { ResourceLimitFields, RestartPolicyFields, type LimitValues } from "./limit-fields";
+import { FormActions } from "../../ui/form-actions";
 
 const MB = 1024 * 1024;
 const mb = (bytes: number) => (bytes ? String(Math.round((bytes / MB) * 100) / 100) : "");
 
-interface Current {
-  restart: RestartName;
-  maxRetries: string;
-  memoryMb: string;
-  cpus: string;
-  pidsLimit: string;
-}
+type Current = LimitValues;
 
 /**
  * "Update…": restart policy, memory, CPUs and process limit of a running container
@@ -167,56 +162,12 @@ function UpdateForm({
       {problem ? <Alert>{problem}</Alert> : null}
       {update.error ? <Alert>{errorMessage(update.error)}</Alert> : null}
       <div className="grid gap-4 sm:grid-cols-2">
-        <SelectField
-          label="Restart policy"
-          value={values.restart}
-          onChange={(e) => set({ restart: e.target.value as RestartName })}
-        >
-          <option value="no">Never (no)</option>
-          <option value="on-failure">On failure</option>
-          <option value="unless-stopped">Unless stopped</option>
-          <option value="always">Always</option>
-        </SelectField>
-        {values.restart === "on-failure" ? (
-          <TextField
-            label="Retries at most"
-            inputMode="numeric"
-            value={values.maxRetries}
-            onChange={(e) => set({ maxRetries: e.target.value })}
-            placeholder="no limit"
-          />
-        ) : (
-          <div />
-        )}
-        <TextField
-          label="Memory limit (MB)"
-          inputMode="decimal"
-          value={values.memoryMb}
-          onChange={(e) => set({ memoryMb: e.target.value })}
-          placeholder="no limit"
-        />
-        <TextField
-          label="CPUs"
-          inputMode="decimal"
-          value={values.cpus}
-          onChange={(e) => set({ cpus: e.target.value })}
-          placeholder="no limit"
-        />
-        <TextField
-          label="Processes (pids) limit"
-          inputMode="numeric"
-          value={values.pidsLimit}
-          onChange={(e) => set({ pidsLimit: e.target.value })}
-          placeholder="no limit"
-          hint="Empty: no limit."
-        />
+        <RestartPolicyFields values={values} onChange={set} keepPlace />
+        <ResourceLimitFields values={values} onChange={set} />
       </div>
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" variant="primary" pending={update.isPending}>
-          Update container
-        </Button>
-      </div>
+      <FormActions onCancel={onClose} pending={update.isPending}>
+        Update container
+      </FormActions>
     </form>
   );
 }
