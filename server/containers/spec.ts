@@ -6,6 +6,7 @@
 // and to show the `docker run` line live.
 import { z } from "zod";
 import { canonicalEngineKeys } from "./policy";
+import { ENGINE_REF } from "../routers/schemas";
 
 // ---- pieces ----------------------------------------------------------------------------------
 
@@ -16,7 +17,7 @@ const absolutePath = z
   .max(4096)
   .regex(/^\//, "Use an absolute path (starting with /).");
 
-export const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+export const CONTAINER_NAME = ENGINE_REF;
 export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/;
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/;
 
@@ -258,7 +259,7 @@ export const containerSpec = z
     source: z
       .object({
         environmentId: z.string().min(1).max(64),
-        containerId: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "Not a container id or name."),
+        containerId: z.string().regex(ENGINE_REF, "Not a container id or name."),
       })
       .strict()
       .optional(),

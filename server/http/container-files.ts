@@ -18,6 +18,7 @@ import type { Actor, RequestInfo, Services } from "../trpc/context";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
+import { ENGINE_REF } from "../routers/schemas";
 
 export { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES };
 
@@ -35,7 +36,7 @@ const pathParam = z
 
 const common = z.object({
   environmentId: z.string().min(1).max(64),
-  containerId: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "containerId is not a container id or name"),
+  containerId: z.string().regex(ENGINE_REF, "containerId is not a container id or name"),
   path: pathParam,
 });
 const uploadQuery = common.extend({

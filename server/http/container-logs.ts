@@ -13,6 +13,7 @@ import { watchPermission } from "../rbac/revocation";
 import type { Services } from "../trpc/context";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
+import { ENGINE_REF } from "../routers/schemas";
 
 export const CONTAINER_LOGS_PREFIX = "/api/containers/logs/";
 
@@ -23,7 +24,7 @@ const flag = z
 const seconds = z.coerce.number().int().min(0).optional();
 const query = z.object({
   environmentId: z.string().min(1).max(64),
-  containerId: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "not a container id or name"),
+  containerId: z.string().regex(ENGINE_REF, "not a container id or name"),
   timestamps: flag,
   stdout: flag,
   stderr: flag,

@@ -9,7 +9,7 @@ import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { containerCreateProcedures } from "./container-create";
 import { containerInspectProcedures, maskEnvPairs, revealsSecrets } from "./container-inspect";
 import { fleetListProcedure } from "./fleet-lists";
-import { containerRef, id } from "./schemas";
+import { containerRef, ENGINE_REF, id } from "./schemas";
 
 const target = z.object({ environmentId: id, id: containerRef });
 export { MASKED } from "./container-inspect";
@@ -104,13 +104,7 @@ export const containersRouter = createTRPCRouter({
   rename: action(
     "container.lifecycle",
     {
-      name: z
-        .string()
-        .trim()
-        .regex(
-          /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/,
-          "Use letters, digits, _ . and -, starting with a letter or digit.",
-        ),
+      name: z.string().trim().regex(ENGINE_REF, "Use letters, digits, _ . and -, starting with a letter or digit."),
     },
     (i) => ({ action: "rename", name: i.name }),
   ),

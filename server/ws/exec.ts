@@ -7,10 +7,9 @@ import { runConsole, type ConsoleRegistry, type ConsoleRequest } from "../consol
 import type { Actor, RequestInfo, Services } from "../trpc/context";
 import { admitConsole, badQuery } from "./console-admission";
 import type { Admission, WsEndpoint } from "./router";
+import { ENGINE_REF } from "../routers/schemas";
 
-export const containerRef = z
-  .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "containerId is not a container id or name");
+export const containerRef = z.string().regex(ENGINE_REF, "containerId is not a container id or name");
 
 const query = z.object({
   environmentId: z.string().min(1).max(64),
