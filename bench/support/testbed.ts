@@ -54,8 +54,8 @@ export function testbedEngines(repoRoot: string): { engines: Engine[]; apiVersio
     return { name, url: `unix://${socket}`, adminSocket: socket };
   };
   const tlsUrl = need("TESTBED_TLS_URL");
-  if (!/^tcp:\/\/10\.201\.0\.\d+:\d+$/.test(tlsUrl)) {
-    throw new Error(`The TLS engine is not on the testbed's network (10.201.0.x): ${tlsUrl}`);
+  if (!/^tcp:\/\/10\.201\.\d\.\d+:\d+$/.test(tlsUrl)) {
+    throw new Error(`The TLS engine is not on the testbed's network (10.201.N.x): ${tlsUrl}`);
   }
   const engines: Engine[] = [
     unix("standalone", "TESTBED_STANDALONE_SOCKET"),

@@ -7,7 +7,8 @@ export function parseTestbedEnv(output: string): TestbedEnv {
     const match = /^(?:export\s+)?([A-Z0-9_]+)=(.*)$/.exec(line.trim());
     if (!match) continue;
     const [, name, raw = ""] = match;
-    env[name!] = raw.replace(/^(['"])(.*)\1$/, "$2");
+    // bash's printf %q: quoted, or with backslashes before special characters
+    env[name!] = raw.replace(/^(['"])(.*)\1$/, "$2").replace(/\\(.)/g, "$1");
   }
   return env;
 }
