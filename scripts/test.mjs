@@ -1,4 +1,5 @@
-// npm test: everything, against real things. Unit and integration suites (Vitest; the
+// npm test: everything, against real things. The type check, lint and format check, then the
+// unit and integration suites (Vitest; the
 // integration suite brings the Docker testbed up itself), then the browser suite
 // (Playwright in Debian's Chromium). A missing prerequisite fails the run and names
 // itself; nothing is skipped silently.
@@ -53,6 +54,8 @@ process.on("SIGINT", () => {
 });
 
 const results = [];
+// Types, lint and format first: a change that does not type-check is not worth 20 minutes of tests.
+results.push(["check (types, lint, format)", run("Check: types, lint, format", "npm", ["run", "--silent", "check"])]);
 results.push([
   "vitest (unit + integration)",
   run("Vitest: unit and integration", "npx", ["--no-install", "vitest", "run"]),
