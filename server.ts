@@ -14,6 +14,7 @@ import { loadFleet } from "./server/environments/load";
 import { observeWithFleet } from "./server/environments/observe";
 import { startDatabase, type DatabaseHandle } from "./server/db";
 import { ensureBuiltinRoles } from "./server/rbac/permissions";
+import { secureDataDir } from "./server/database/data-dir";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
 import { serveHealth } from "./server/http/health";
@@ -46,6 +47,16 @@ async function main(): Promise<void> {
   const dev = config.NODE_ENV !== "production";
   // Stevedore sends nothing anywhere it was not asked to.
   process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+  // Before anything is written there: the data folder (key file, embedded database, its
+  // socket) is private to this user, and stays so (umask 077 for the whole process).
+  try {
+    const fixed = await secureDataDir(config.dataDir);
+    if (fixed.length)
+      console.log(`data folder: made ${fixed.length} path(s) in ${config.dataDir} private to this user`);
+  } catch (error) {
+    fail(`cannot secure the data folder ${config.dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   let database: DatabaseHandle;
   try {

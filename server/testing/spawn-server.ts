@@ -1,7 +1,7 @@
 // Starts the real server (server.ts through tsx) as a child process, the way a user does.
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
-import { freePort } from "../database/embedded";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -14,7 +14,17 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export { freePort };
+/** A TCP port on loopback nobody listens on (just now). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /** server.ts as a child process on a free port, its output collected. */
 async function startServerProcess(env: Record<string, string | undefined>) {
