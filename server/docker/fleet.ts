@@ -6,6 +6,7 @@ import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import { EngineClient, redactUrl, type CallOptions, type EngineCall } from "./client";
 import {
+  DockerBusyError,
   DockerError,
   DockerPausedError,
   DockerTimeoutError,
@@ -40,6 +41,10 @@ export interface FleetOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Calls in flight per engine. */
   maxInFlight?: number;
+  /** Long-lived streams open per engine (all users, the event stream included). */
+  maxStreams?: number;
+  /** Long-lived streams one user may hold on one engine (see leaseStream). */
+  maxStreamsPerUser?: number;
   /** A probe slower than this marks the engine degraded. */
   slowMs?: number;
   /** Keep a live picture per environment (false: lists are always read live). */
@@ -49,6 +54,7 @@ export interface FleetOptions {
 
 export interface EnvironmentDiagnostics {
   inFlight: number;
+  streamsOpen: number;
   apiVersion: string | undefined;
   watcher: (WatcherStats & { state: WatcherState }) | undefined;
 }
@@ -83,6 +89,8 @@ interface Member {
 export class Fleet {
   readonly picture = new Picture();
   private readonly members = new Map<string, Member>();
+  /** Streams held, per environment and user (leaseStream). */
+  private readonly leases = new Map<string, Map<string, number>>();
   private readonly statusListeners = new Set<StatusListener>();
   private readonly options: Required<Omit<FleetOptions, "watcher">> & Pick<FleetOptions, "watcher">;
   private readonly unsubscribePicture: () => void;
@@ -94,6 +102,8 @@ export class Fleet {
       pollIntervalMs: 15_000,
       backoff: { baseMs: 1_000, maxMs: 60_000 },
       maxInFlight: 8,
+      maxStreams: 64,
+      maxStreamsPerUser: 8,
       slowMs: 2_000,
       watch: true,
       ...options,
@@ -225,6 +235,7 @@ export class Fleet {
     if (!member) return undefined;
     return {
       inFlight: member.client.inFlight,
+      streamsOpen: member.client.streamsOpen,
       apiVersion: member.client.apiVersion,
       watcher: member.watcher ? { state: member.watcher.state, ...member.watcher.stats } : undefined,
     };
@@ -273,6 +284,55 @@ export class Fleet {
       deadlineMs: options.deadlineMs ?? this.options.deadlineMs,
       signal: options.signal,
     }) as Promise<T>;
+  }
+
+  /**
+   * A call whose body streams for as long as the sender takes (an upload): on the engine's
+   * stream pool, outside the cap on calls. Bounded by `signal` and `deadlineMs`.
+   */
+  streamCall<T>(
+    environmentId: string,
+    name: string,
+    fn: EngineCall<T>,
+    options: { deadlineMs: number; signal?: AbortSignal },
+  ): Promise<T> {
+    const member = this.members.get(environmentId);
+    if (!member) return Promise.reject(new UnknownEnvironmentError(environmentId));
+    if (member.status.state === "paused") return Promise.reject(new DockerPausedError(environmentId));
+    return member.client.streamCall(name, fn, options);
+  }
+
+  /**
+   * One user's place for a long-lived stream on one engine (followed logs, stats, a download,
+   * an upload), held until `release`. Throws DockerBusyError when the user holds
+   * maxStreamsPerUser there already: one person's open tabs cannot take an engine's streams
+   * from everyone else.
+   */
+  leaseStream(environmentId: string, userId: string): { release(): void } {
+    if (!this.members.has(environmentId)) throw new UnknownEnvironmentError(environmentId);
+    const perUser = this.leases.get(environmentId) ?? new Map<string, number>();
+    const held = perUser.get(userId) ?? 0;
+    const limit = this.options.maxStreamsPerUser;
+    if (held >= limit) {
+      throw new DockerBusyError(
+        environmentId,
+        `You have ${limit} live streams open on this environment already (followed logs, stats, ` +
+          `downloads, uploads); close one first.`,
+      );
+    }
+    perUser.set(userId, held + 1);
+    this.leases.set(environmentId, perUser);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        const count = (perUser.get(userId) ?? 1) - 1;
+        if (count > 0) perUser.set(userId, count);
+        else perUser.delete(userId);
+        if (!perUser.size && this.leases.get(environmentId) === perUser) this.leases.delete(environmentId);
+      },
+    };
   }
 
   /**
@@ -567,7 +627,10 @@ export class Fleet {
   private createMember(descriptor: EnvironmentDescriptor, state: EnvironmentState): Member {
     return {
       descriptor,
-      client: new EngineClient(descriptor, { maxInFlight: this.options.maxInFlight }),
+      client: new EngineClient(descriptor, {
+        maxInFlight: this.options.maxInFlight,
+        maxStreams: this.options.maxStreams,
+      }),
       status: {
         environmentId: descriptor.id,
         name: descriptor.name,

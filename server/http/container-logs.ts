@@ -41,6 +41,7 @@ const statusOf: Record<string, number> = {
   paused: 412,
   conflict: 409,
   engine: 400,
+  busy: 429,
 };
 
 function answer(res: ServerResponse, status: number, message: string): void {
@@ -94,6 +95,13 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   });
   if (!admitted.ok) return answer(res, admitted.status, admitted.message);
   const { actor } = admitted;
+  let lease: { release(): void };
+  try {
+    lease = services.fleet.leaseStream(input.environmentId, actor.userId);
+  } catch (error) {
+    if (error instanceof DockerError) return answer(res, statusOf[error.code] ?? 502, error.message);
+    throw error;
+  }
 
   // A long download ends, like a followed stream, when the permission goes.
   const closed = new AbortController();
@@ -150,6 +158,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   } finally {
     watch.stop();
     await chunks.return(undefined).catch(() => undefined);
+    lease.release();
   }
 }
 

@@ -89,8 +89,30 @@ const USAGE_DEADLINE_MS = 3_000;
 /** An engine failure in the middle of a stream, where the procedure's error mapping no longer applies. */
 function asTrpcError(error: unknown): unknown {
   if (!(error instanceof DockerError)) return error;
-  const code = error.code === "not-found" ? "NOT_FOUND" : error.code === "conflict" ? "CONFLICT" : "BAD_GATEWAY";
+  const code =
+    error.code === "not-found"
+      ? "NOT_FOUND"
+      : error.code === "conflict"
+        ? "CONFLICT"
+        : error.code === "busy"
+          ? "TOO_MANY_REQUESTS"
+          : "BAD_GATEWAY";
   return new TRPCError({ code, message: error.message, cause: error });
+}
+
+/**
+ * One of the user's stream places on this engine, for a subscription; a refusal as the API's
+ * TOO_MANY_REQUESTS (thrown inside a stream, where the procedure's error mapping does not reach).
+ */
+export function leaseOrRefuse(
+  ctx: { services: { fleet: { leaseStream(e: string, u: string): { release(): void } } }; actor: Actor },
+  environmentId: string,
+) {
+  try {
+    return ctx.services.fleet.leaseStream(environmentId, ctx.actor.userId);
+  } catch (error) {
+    throw asTrpcError(error);
+  }
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -136,6 +158,7 @@ export const containerInspectProcedures = {
       // Checked before the stream starts, so a stopped container is a clear CONFLICT.
       await ensureRunning(ctx.services.fleet, input.environmentId, input.id);
       return (async function* () {
+        const lease = leaseOrRefuse(ctx, input.environmentId);
         const watch = permissionWatch(ctx, "container.read", input.environmentId, signal);
         try {
           for await (const sample of containerStats(ctx.services.fleet, input.environmentId, input.id, watch.signal)) {
@@ -146,6 +169,7 @@ export const containerInspectProcedures = {
           if (!watch.signal.aborted) throw asTrpcError(error);
         } finally {
           watch.stop();
+          lease.release();
         }
       })();
     }),

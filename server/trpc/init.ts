@@ -91,6 +91,7 @@ const dockerCodes: Record<DockerErrorCode, TRPCError["code"]> = {
   engine: "BAD_REQUEST",
   paused: "PRECONDITION_FAILED",
   "unknown-environment": "NOT_FOUND",
+  busy: "TOO_MANY_REQUESTS",
 };
 
 /** server/docker's typed errors become the matching API codes, with their own messages. */
