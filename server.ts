@@ -18,6 +18,7 @@ import { secureDataDir } from "./server/database/data-dir";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
 import { serveHealth } from "./server/http/health";
+import { applySecurityHeaders } from "./server/http/security-headers";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
     .add("/api/ws/attach", attachSocket(services, consoles));
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // First, so that every answer has them: pages, the API, downloads, errors.
+    applySecurityHeaders(req, res, { dev });
     const url = new URL(req.url ?? "/", "http://stevedore.local");
     const route = findHttpRoute(url.pathname);
     const handled =
