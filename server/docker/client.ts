@@ -320,6 +320,21 @@ export class EngineClient {
       .finally(release);
   }
 
+  /**
+   * Is the engine alive? A `/_ping` within `deadlineMs`, taking no call slot (so calls waiting
+   * on a slow engine do not delay the answer) on the call pool's spare sockets.
+   */
+  ping(options: { deadlineMs: number }): Promise<void> {
+    return withDeadline(
+      async (signal) => {
+        await this.dockerFor(signal, { unversioned: true }).ping();
+      },
+      options.deadlineMs,
+    ).catch((error: unknown) => {
+      throw this.classify(error, "/_ping", options.deadlineMs, "connect");
+    });
+  }
+
   /** Drops pooled connections; calls in flight fail. */
   close(): void {
     this.callAgent?.destroy();

@@ -27,7 +27,9 @@ export function fleetListProcedure<K extends ResourceKind>(kind: K, permission: 
     .input(fleetListInput)
     .query(async ({ ctx, input }) => {
       const ids = environmentsInScope(ctx.services, ctx.scope, input?.environmentIds);
-      const { items, errors, paused } = await ctx.services.fleet.list(kind, ids);
-      return { items, errors, paused };
+      const { items, errors, paused, sources } = await ctx.services.fleet.list(kind, ids);
+      // How current each environment's items are: the engine's state as of `asOf`.
+      const freshness = sources.map(({ environmentId, source, asOf }) => ({ environmentId, source, asOf }));
+      return { items, errors, paused, freshness };
     });
 }
