@@ -66,7 +66,14 @@ export function useLiveContainers() {
             const key = `${row.environmentId}/${row.id}`;
             return !removes.has(key) && !upserts.has(key);
           });
-          return { ...old, items: [...items, ...upserts.values()] };
+          // Those environments just spoke: their rows are current as of now.
+          const spoke = new Set([...upserts.values()].map((row) => row.environmentId));
+          for (const key of removes) spoke.add(key.slice(0, key.indexOf("/")));
+          const now = Date.now();
+          const freshness = old.freshness.map((f) =>
+            spoke.has(f.environmentId) ? { ...f, asOf: now, stale: false } : f,
+          );
+          return { ...old, items: [...items, ...upserts.values()], freshness };
         });
       },
     }),
