@@ -21,6 +21,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Write a V8 CPU profile of the server into this folder (node --cpu-prof), for profiling. */
   cpuProfileDir?: string;
+  /** A Postgres to use instead of the embedded database (its tables must be empty). */
+  databaseUrl?: string;
 }
 
 /** A production build when there is one; the API does not depend on Next's pages either way. */
@@ -94,7 +96,7 @@ export class StevedoreServer {
         ...process.env,
         NODE_ENV: options.mode,
         NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: "", // empty: the embedded database, in dataDir
+        DATABASE_URL: options.databaseUrl ?? "", // empty: the embedded database, in dataDir
         STEVEDORE_DATA_DIR: dataDir,
         STEVEDORE_SECRET_KEY: "", // a key file made in dataDir
         HOST: "127.0.0.1",
