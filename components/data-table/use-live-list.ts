@@ -23,6 +23,12 @@ type AnyList = LiveListData<{ environmentId: string }>;
 /** Events that land together (a stack coming up) are applied in one go, within a frame. */
 const BATCH_MS = 16;
 
+/**
+ * The first read waits this long at most for the feed to connect; past that the rows come
+ * first, and the feed connecting reads them again (the changes in between could be missed).
+ */
+const FEED_WAIT_MS = 1000;
+
 // Every list is the same procedure shape (`fleetListProcedure`): one typed view of any of them.
 type ListProcedures = Pick<ReturnType<typeof useTRPC>, "containers">["containers"]["list"];
 type ListCalls = Pick<ReturnType<typeof useTRPCClient>, "containers">["containers"]["list"];
@@ -59,11 +65,17 @@ function useFleetFeed(kind: LiveKind | null) {
   const listKey: QueryKey = procedures.queryKey();
   const environmentsKey: QueryKey = trpc.environments.list.queryKey();
 
-  // Connected at least once: from then on the first read is allowed, and a reconnect rereads.
+  // Connected at least once: from then on a reconnect rereads. The first read waits for it (so
+  // no change falls between the two), but not for long.
   const [connected, setConnected] = useState(false);
+  const [waited, setWaited] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setWaited(true), FEED_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, []);
   const list = useQuery({
     ...procedures.queryOptions(),
-    enabled: kind !== null && connected,
+    enabled: kind !== null && (connected || waited),
     // The feed keeps it current; reading it again on focus or on a timer would only cost.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -71,7 +83,7 @@ function useFleetFeed(kind: LiveKind | null) {
   });
   const environments = useQuery({
     ...trpc.environments.list.queryOptions(),
-    enabled: connected,
+    enabled: connected || waited,
     staleTime: Infinity,
     refetchOnWindowFocus: false,
   });
@@ -110,9 +122,11 @@ function useFleetFeed(kind: LiveKind | null) {
   const live = useSubscription(
     trpc.fleet.changes.subscriptionOptions(undefined, {
       onStarted: () => {
-        // A reconnect may have missed anything: read again what was read before.
-        if (connected) resync("all").catch(() => undefined);
-        else setConnected(true);
+        // A reconnect may have missed anything, and so may a read made before the feed was
+        // there: read again what was read before.
+        const read = queryClient.getQueryState(kind ? listKey : environmentsKey);
+        if (read && (read.dataUpdatedAt > 0 || read.fetchStatus === "fetching")) resync("all").catch(() => undefined);
+        setConnected(true);
       },
       onData: (data) => {
         const change = data as LiveChange;
