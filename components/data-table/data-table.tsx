@@ -189,7 +189,7 @@ function countLine(shown: number, total: number, [one, many]: readonly [string, 
 function HeaderCell<T extends RowData>({ column, layout }: { column: AnyColumn<T>; layout: Layout }) {
   const meta = column.columnDef.meta;
   const header = column.columnDef.header;
-  const text = typeof header === "string" ? header : (meta?.label ?? "");
+  const text = typeof header === "string" ? header : "";
   const sticky = stickyStyle(column.id, layout);
   const className = cn(headBase, sticky && "z-30", meta?.align === "end" && "text-right");
   if (!column.getCanSort()) {

@@ -26,6 +26,7 @@ function RoleActions({ role }: { role: RoleRow }) {
     <div className="inline-flex gap-0.5">
       <Link
         href={`/settings/roles/${role.id}`}
+        prefetch={false}
         aria-label={`${verb} ${role.name}`}
         title={`${verb} ${role.name}`}
         className="inline-grid size-8 place-items-center rounded-md text-subtle hover:bg-hover hover:text-fg"
@@ -47,7 +48,7 @@ const roleColumns: DataColumn<RoleRow>[] = [
     cell: ({ row: { original: role } }) => (
       <>
         <div className="flex items-center gap-2">
-          <Link href={`/settings/roles/${role.id}`} className="truncate font-medium hover:underline">
+          <Link href={`/settings/roles/${role.id}`} prefetch={false} className="truncate font-medium hover:underline">
             {role.name}
           </Link>
           {role.builtin ? <Badge>Built-in</Badge> : <Badge tone="sky">Custom</Badge>}

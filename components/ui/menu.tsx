@@ -47,7 +47,9 @@ export function MenuItem({
 export function MenuLinkItem({ href, children, className }: { href: string; children: ReactNode; className?: string }) {
   return (
     <Primitive.Item asChild className={cn(itemClass, className)}>
-      <Link href={href}>{children}</Link>
+      <Link href={href} prefetch={false}>
+        {children}
+      </Link>
     </Primitive.Item>
   );
 }

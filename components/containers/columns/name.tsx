@@ -10,7 +10,10 @@ import { holdsOn } from "../holds-on";
 
 const quickClass = "inline-grid size-7 shrink-0 place-items-center rounded-md text-subtle hover:bg-hover hover:text-fg";
 
-/** The name (to the details page) and, beside it, the pages opened most: logs, console, stats. */
+/**
+ * The name (to the details page) and, beside it, the pages opened most: logs, console, stats.
+ * No prefetching: rows scroll past by the hundred, and each would fetch four pages.
+ */
 function NameCell({ row }: { row: ContainerRow }) {
   const viewer = useViewer();
   const base = detailsHref(row.environmentId, row.id);
@@ -21,23 +24,42 @@ function NameCell({ row }: { row: ContainerRow }) {
     <div className="flex items-center gap-1">
       <Link
         href={base}
+        prefetch={false}
         className="min-w-0 flex-1 truncate font-medium hover:underline"
         title={`${row.name} (${row.id.slice(0, 12)})`}
       >
         {row.name}
       </Link>
       {logs ? (
-        <Link href={`${base}/logs`} className={quickClass} aria-label={`Logs of ${row.name}`} title="Logs">
+        <Link
+          href={`${base}/logs`}
+          prefetch={false}
+          className={quickClass}
+          aria-label={`Logs of ${row.name}`}
+          title="Logs"
+        >
           <ScrollText aria-hidden className="size-4" />
         </Link>
       ) : null}
       {console ? (
-        <Link href={`${base}/console`} className={quickClass} aria-label={`Console of ${row.name}`} title="Console">
+        <Link
+          href={`${base}/console`}
+          prefetch={false}
+          className={quickClass}
+          aria-label={`Console of ${row.name}`}
+          title="Console"
+        >
           <SquareTerminal aria-hidden className="size-4" />
         </Link>
       ) : null}
       {running ? (
-        <Link href={`${base}/stats`} className={quickClass} aria-label={`Stats of ${row.name}`} title="Stats">
+        <Link
+          href={`${base}/stats`}
+          prefetch={false}
+          className={quickClass}
+          aria-label={`Stats of ${row.name}`}
+          title="Stats"
+        >
           <Activity aria-hidden className="size-4" />
         </Link>
       ) : null}
@@ -51,5 +73,5 @@ export const nameColumn = columnHelper<ContainerRow>().accessor("name", {
   enableHiding: false,
   sortFn: (a, b) => a.original.name.localeCompare(b.original.name),
   cell: ({ row }) => <NameCell row={row.original} />,
-  meta: { label: "Name", minWidth: 200, sticky: "left" },
+  meta: { label: "Name", minWidth: 180, sticky: "left" },
 });

@@ -16,5 +16,5 @@ export const usageColumn = columnHelper<ContainerRow>().display({
   id: "usage",
   header: "CPU / memory",
   cell: ({ row }) => <Usage row={row.original} />,
-  meta: { label: "CPU / memory", width: 150, priority: 50 },
+  meta: { label: "CPU / memory", width: 130, priority: 50 },
 });
