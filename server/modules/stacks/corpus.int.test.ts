@@ -241,6 +241,12 @@ beforeAll(async () => {
       await removeStack(docker, stack).catch(() => {});
     },
   );
+  // a removed network lingers in the list for a moment: wait until none of ours is left
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const left = await call<Obj[]>("GET", "/networks");
+    if (!left.some((n) => /^h7[cs]\d\d_/.test(String(n.Name)))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   const jobs: { file: string; who: "c" | "s" }[] = files.flatMap((file) => [
     { file, who: "c" as const },
     { file, who: "s" as const },

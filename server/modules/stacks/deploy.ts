@@ -59,9 +59,12 @@ export interface DeployResult {
   serviceIds: Record<string, string>;
 }
 
-/** The X-Registry-Auth header value the CLI sends (base64url of the auth JSON). */
+/**
+ * The X-Registry-Auth header value the CLI sends: the auth JSON in URL-safe base64 WITH its
+ * padding (the engine decodes with Go's base64.URLEncoding, which refuses unpadded text).
+ */
 export function encodeRegistryAuth(auth: { username: string; password: string; serveraddress: string }): string {
-  return Buffer.from(JSON.stringify(auth)).toString("base64url");
+  return Buffer.from(JSON.stringify(auth)).toString("base64").replaceAll("+", "-").replaceAll("/", "_");
 }
 
 interface EngineService {
