@@ -174,7 +174,7 @@ const sides = new Map<string, { cli: Side; module: Side; cliOutput: string; modu
 
 function sideFor(file: string, who: "c" | "s"): Side {
   const n = files.indexOf(file) + 1;
-  const stack = `h7${who}${String(n).padStart(2, "0")}`;
+  const stack = `sd${who}${String(n).padStart(2, "0")}`;
   const base = who === "c" ? 1 : 2;
   const ports = {
     HOST_PORT_A: 10080 + base * 1000,
@@ -244,7 +244,7 @@ beforeAll(async () => {
   // a removed network lingers in the list for a moment: wait until none of ours is left
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const left = await call<Obj[]>("GET", "/networks");
-    if (!left.some((n) => /^h7[cs]\d\d_/.test(String(n.Name)))) break;
+    if (!left.some((n) => /^sd[cs]\d\d_/.test(String(n.Name)))) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const jobs: { file: string; who: "c" | "s" }[] = files.flatMap((file) => [
