@@ -325,12 +325,9 @@ export class EngineClient {
    * on a slow engine do not delay the answer) on the call pool's spare sockets.
    */
   ping(options: { deadlineMs: number }): Promise<void> {
-    return withDeadline(
-      async (signal) => {
-        await this.dockerFor(signal, { unversioned: true }).ping();
-      },
-      options.deadlineMs,
-    ).catch((error: unknown) => {
+    return withDeadline(async (signal) => {
+      await this.dockerFor(signal, { unversioned: true }).ping();
+    }, options.deadlineMs).catch((error: unknown) => {
       throw this.classify(error, "/_ping", options.deadlineMs, "connect");
     });
   }
