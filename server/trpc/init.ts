@@ -13,7 +13,15 @@ import { DockerError, type DockerErrorCode } from "../docker/index";
 import { originProblem } from "./origin";
 
 export type Access =
-  { kind: "public" } | { kind: "authenticated" } | { kind: "permission"; permission: Permission; everywhere: boolean };
+  | { kind: "public" }
+  | { kind: "authenticated" }
+  | {
+      kind: "permission";
+      permission: Permission;
+      everywhere: boolean;
+      /** when set, inputs it names (e.g. a changed connection) need the permission everywhere */
+      everywhereFor?: string;
+    };
 
 export interface Meta {
   access: Access;
@@ -131,14 +139,27 @@ export const authedProcedure = t.procedure
   .use(sameOrigin)
   .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } }));
 
+/** An input field whose presence makes a scoped procedure as strong as its `everywhere` form:
+ * changing an environment's connection is as strong as adding one. */
+export interface EverywhereFor {
+  field: string;
+  /** says why, in the refusal */
+  what: string;
+}
+
 /** Signed in, two-factor enrolled where required, and holding `permission`: on the
  * input's `environmentId` when the permission is environment-scoped and the input names
  * one; otherwise on at least one environment, and `ctx.scope` says which (for lists).
- * `everywhere` demands it on all environments (adding a new environment, say). */
-export function permittedProcedure(permission: Permission, options: { everywhere?: boolean } = {}) {
+ * `everywhere` demands it on all environments (adding a new environment, say);
+ * `everywhereFor` demands that only when the input carries the named field. */
+export function permittedProcedure(
+  permission: Permission,
+  options: { everywhere?: boolean; everywhereFor?: EverywhereFor } = {},
+) {
   const everywhere = options.everywhere ?? false;
+  const elevated = options.everywhereFor;
   return t.procedure
-    .meta({ access: { kind: "permission", permission, everywhere } })
+    .meta({ access: { kind: "permission", permission, everywhere, everywhereFor: elevated?.field } })
     .use(audited)
     .use(dockerErrors)
     .use(sameOrigin)
@@ -148,10 +169,18 @@ export function permittedProcedure(permission: Permission, options: { everywhere
         throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in first (Profile)." });
       }
       let allowed: boolean;
-      if (everywhere) {
+      const raw = (await getRawInput().catch(() => undefined)) as Record<string, unknown> | undefined;
+      if (elevated && raw !== null && typeof raw === "object" && raw[elevated.field] !== undefined) {
+        if (!actor.permissions.everywhere.has(permission)) {
+          throw new TRPCError({
+            code: "FORBIDDEN",
+            message: `${elevated.what} needs the ${permission} permission on every environment, as adding one does.`,
+          });
+        }
+        allowed = true;
+      } else if (everywhere) {
         allowed = actor.permissions.everywhere.has(permission);
       } else if (isEnvironmentScoped(permission)) {
-        const raw = (await getRawInput()) as { environmentId?: unknown } | undefined;
         const environmentId = typeof raw?.environmentId === "string" ? raw.environmentId : null;
         allowed = environmentId
           ? can(actor.permissions, permission, environmentId)
