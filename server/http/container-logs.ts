@@ -100,10 +100,19 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   res.once("close", () => closed.abort(new Error("the client went away")));
   const watch = watchPermission(
     services.prisma,
-    actor.userId,
+    actor,
     actor.permissions,
     (p) => can(p, "container.logs", input.environmentId),
     closed.signal,
+  );
+  // Cut short, not ended as if complete, when the credential or the permission goes; this also
+  // ends a download whose reader has stopped reading (waiting for "drain").
+  watch.signal.addEventListener(
+    "abort",
+    () => {
+      if (!closed.signal.aborted) res.destroy();
+    },
+    { once: true },
   );
   const chunks = containerLogText(
     services.fleet,

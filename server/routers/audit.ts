@@ -90,7 +90,7 @@ export const auditRouter = createTRPCRouter({
       const where = auditWhere(input ?? {});
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => can(p, "audit.read"),
         signal,

@@ -65,7 +65,7 @@ export const containersRouter = createTRPCRouter({
       const { environmentId, id: containerId, ...options } = input;
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => can(p, "container.logs", environmentId),
         signal,

@@ -9,7 +9,9 @@ import type { Actor, Context } from "./context";
 import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
 import { AuditWriteError } from "../audit/writer";
 import { forgetAuthenticatedActors } from "../auth/authenticate";
+import { permissionRechecksFor } from "../rbac/revocation";
 import { DockerError, type DockerErrorCode } from "../docker/index";
+import { AccessRuleError, type AccessRuleCode } from "../modules/access/errors";
 import { originProblem } from "./origin";
 
 export type Access =
@@ -79,8 +81,12 @@ const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }
     durationMs: Math.round(performance.now() - started),
     patch: note.patch,
   };
-  // Whatever a mutation changed (tokens, bindings, users, settings) applies to the next call.
-  if (type === "mutation" && result.ok) forgetAuthenticatedActors();
+  // Whatever a mutation changed (tokens, bindings, users, settings) applies to the next call,
+  // and to what is open now: consoles and streams re-check at once.
+  if (type === "mutation" && result.ok) {
+    forgetAuthenticatedActors();
+    permissionRechecksFor(ctx.services.prisma).nudge();
+  }
   try {
     if (intentId) await writer.complete(intentId, completion);
     else if (outcome === "denied") await writer.record(entry, completion);
@@ -101,12 +107,25 @@ const dockerCodes: Record<DockerErrorCode, TRPCError["code"]> = {
   "unknown-environment": "NOT_FOUND",
 };
 
-/** server/docker's typed errors become the matching API codes, with their own messages. */
+const accessRuleCodes: Record<AccessRuleCode, TRPCError["code"]> = {
+  forbidden: "FORBIDDEN",
+  conflict: "CONFLICT",
+  "not-found": "NOT_FOUND",
+  "bad-request": "BAD_REQUEST",
+  "too-many-requests": "TOO_MANY_REQUESTS",
+};
+
+/** server/docker's typed errors, and the access rules' refusals, become the matching API
+ * codes, with their own messages. */
 const dockerErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DockerError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: dockerCodes[cause.code], message: cause.message, cause });
+  }
+  if (!result.ok && result.error.cause instanceof AccessRuleError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: accessRuleCodes[cause.code], message: cause.message, cause });
   }
   return result;
 });
@@ -146,6 +165,15 @@ export interface EverywhereFor {
   /** says why, in the refusal */
   what: string;
 }
+
+/** Signed in and two-factor enrolled where an administrator requires it: for what would
+ * otherwise be a way around the requirement (making API tokens, say). */
+export const enrolledProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.mustEnrollTotp) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in first (Profile)." });
+  }
+  return next();
+});
 
 /** Signed in, two-factor enrolled where required, and holding `permission`: on the
  * input's `environmentId` when the permission is environment-scoped and the input names
