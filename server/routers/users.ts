@@ -4,6 +4,7 @@ import { hashPassword, passwordProblem } from "../auth/passwords";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { AuditNote } from "../audit/middleware-support";
 import { endCredentialsOf } from "../auth/credentials";
+import { accountKey } from "../auth/throttle";
 import { AccessRuleError } from "../modules/access/errors";
 import { guardedAccessChange, lossesOfUser, type Tx } from "../modules/access/guarded-change";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
@@ -43,15 +44,37 @@ const publicUser = {
 
 export const usersRouter = createTRPCRouter({
   list: permittedProcedure("user.manage").query(async ({ ctx }) => {
-    const users = await ctx.services.prisma.user.findMany({
+    const { prisma } = ctx.services;
+    const users = await prisma.user.findMany({
       orderBy: { username: "asc" },
       select: { ...publicUser, memberships: { select: { leader: true, team: { select: { id: true, name: true } } } } },
     });
+    // Accounts whose sign-in from new browsers is slowed down now (someone guessed at them).
+    const waiting = await prisma.loginThrottle.findMany({
+      where: { key: { startsWith: "user:" }, lockedUntil: { gt: new Date() } },
+      select: { key: true, lockedUntil: true },
+    });
+    const until = new Map(waiting.map((w) => [w.key, w.lockedUntil]));
     return users.map(({ memberships, ...u }) => ({
       ...u,
       teams: memberships.map((m) => ({ ...m.team, leader: m.leader })),
+      signInSlowedUntil: until.get(accountKey(u.username)) ?? null,
     }));
   }),
+
+  /** Lifts the sign-in slow-down on an account (someone guessed at it; the real user is waiting). */
+  unlock: permittedProcedure("user.manage")
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => {
+      await onUser(
+        ctx.services.prisma,
+        ctx.actor,
+        input.id,
+        (tx, user) => tx.loginThrottle.deleteMany({ where: { key: accountKey(user.username) } }),
+        ctx.audit,
+      );
+      return { ok: true };
+    }),
 
   create: permittedProcedure("user.manage")
     .input(z.object({ username, password, displayName, email }))

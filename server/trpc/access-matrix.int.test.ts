@@ -152,6 +152,7 @@ const STRIPPING_DOORS: Record<string, Door> = {
     input: { id: w.victim.id, password: "a brand new passphrase" },
   }),
   "users.resetTotp": (w) => ({ path: "users.resetTotp", input: { id: w.victim.id } }),
+  "users.unlock": (w) => ({ path: "users.unlock", input: { id: w.victim.id } }),
   "tokens.revokeFor": (w) => ({ path: "tokens.revokeFor", input: { id: w.victim.tokenId } }),
 };
 /** Doors of the people routers that only give (each checked by the grant rule) or change nothing held. */
