@@ -154,7 +154,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     res.end();
   } catch (error) {
     // Headers are out: all that is left is to cut the body short, so the client sees an error.
-    if (!closed.signal.aborted) console.error("logs download failed:", error);
+    if (!closed.signal.aborted && !watch.signal.aborted) console.error("logs download failed:", error);
     res.destroy();
   } finally {
     watch.stop();
