@@ -301,3 +301,22 @@ describe("doors that take access away", () => {
     });
   });
 });
+
+describe("console recordings", () => {
+  it("need their own permission: reading the audit trail is not enough", async () => {
+    const auditor = await h.makeRole(["audit.read"]);
+    const actor = await h.actorFor((await h.makeUser([{ role: auditor.name }])).id);
+    const event = await h.prisma.auditEvent.create({
+      data: { action: "console.exec", outcome: "ok", actorUsername: "someone" },
+    });
+    await h.prisma.consoleRecordingChunk.create({ data: { eventId: event.id, seq: 0, data: '{"version":2}' } });
+    expect(await codeOf(h.caller(actor).audit.recording({ id: event.id }))).toBe("FORBIDDEN");
+    const { builtinRoles } = await import("../rbac/builtin-roles");
+    expect(builtinRoles.filter((r) => r.permissions.includes("audit.recordings")).map((r) => r.name)).toEqual([
+      "Administrator",
+    ]);
+    const replayer = await h.makeRole(["audit.recordings"]);
+    const allowed = await h.actorFor((await h.makeUser([{ role: replayer.name }])).id);
+    expect(await codeOf(h.caller(allowed).audit.recording({ id: event.id }))).not.toBe("FORBIDDEN");
+  });
+});
