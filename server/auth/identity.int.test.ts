@@ -282,7 +282,10 @@ describe("sessions", () => {
   it("lists one's sessions, and sign-out everywhere ends them all", async () => {
     const user = await h.makeUser([], "grace");
     for (let i = 0; i < 3; i++) await h.caller(null).auth.login({ username: "grace", password: TEST_PASSWORD });
-    const me = h.caller({ ...(await h.actorFor(user.id, "session")) }, { origin: "http://s.test", host: "s.test" });
+    const me = h.caller(
+      { ...(await h.actorFor(user.id, "session")) },
+      { origin: "http://stevedore.test", host: "stevedore.test" },
+    );
     expect(await me.auth.sessions()).toHaveLength(3);
     expect(await me.auth.logoutEverywhere()).toEqual({ ended: 3 });
     expect(await h.prisma.session.count({ where: { userId: user.id } })).toBe(0);

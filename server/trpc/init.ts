@@ -12,7 +12,7 @@ import { forgetAuthenticatedActors } from "../auth/authenticate";
 import { permissionRechecksFor } from "../rbac/revocation";
 import { DockerError, type DockerErrorCode } from "../docker/index";
 import { AccessRuleError, type AccessRuleCode } from "../modules/access/errors";
-import { originProblem } from "./origin";
+import { allowedHostsFor, originProblem } from "./origin";
 
 export type Access =
   | { kind: "public" }
@@ -130,10 +130,13 @@ const dockerErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Mutations from a browser must come from Stevedore's own pages (no cross-site requests). */
-const sameOrigin = t.middleware(({ ctx, type, next }) => {
+/** Mutations from a browser must come from Stevedore's own pages (no cross-site requests),
+ * addressed to one of its own host names (no DNS rebinding). */
+const sameOrigin = t.middleware(async ({ ctx, type, next }) => {
   if (type === "mutation") {
-    const problem = originProblem(ctx.request, ctx.actor?.via ?? null);
+    const problem =
+      (await allowedHostsFor(ctx.services.prisma).problem(ctx.request.host)) ??
+      originProblem(ctx.request, ctx.actor?.via ?? null);
     if (problem) throw new TRPCError({ code: "FORBIDDEN", message: problem });
   }
   return next();
