@@ -24,18 +24,27 @@ export interface CredentialState {
   twoFactorRequired: boolean;
 }
 
-export async function loadCredentialState(prisma: PrismaClient, userId: string): Promise<CredentialState> {
+export async function loadCredentialState(
+  prisma: PrismaClient,
+  userId: string,
+  twoFactorRequired?: boolean,
+): Promise<CredentialState> {
   const now = new Date();
-  const [user, sessions, tokens, twoFactorRequired] = await Promise.all([
-    prisma.user.findUnique({ where: { id: userId }, select: { disabled: true, totpEnabled: true } }),
-    prisma.session.findMany({ where: { userId, expiresAt: { gt: now } }, select: { id: true } }),
-    prisma.apiToken.findMany({ where: { userId, revokedAt: null, expiresAt: { gt: now } }, select: { id: true } }),
-    requireTwoFactorForEveryone(prisma),
-  ]);
+  // One round trip for the user and their live sessions and tokens.
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: {
+      disabled: true,
+      totpEnabled: true,
+      sessions: { where: { expiresAt: { gt: now } }, select: { id: true } },
+      tokens: { where: { revokedAt: null, expiresAt: { gt: now } }, select: { id: true } },
+    },
+  });
+  twoFactorRequired ??= await requireTwoFactorForEveryone(prisma);
   return {
     user: user && !user.disabled ? { totpEnabled: user.totpEnabled } : null,
-    sessions: new Set(sessions.map((s) => s.id)),
-    tokens: new Set(tokens.map((t) => t.id)),
+    sessions: new Set(user?.sessions.map((s) => s.id)),
+    tokens: new Set(user?.tokens.map((t) => t.id)),
     twoFactorRequired,
   };
 }

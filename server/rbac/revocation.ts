@@ -5,6 +5,7 @@
 // seconds. One timer serves every watcher, and each user's state is read once per round however
 // many things they have open; a successful change made through Stevedore runs a round at once.
 import { credentialStands, loadCredentialState, type Credential } from "../auth/credentials";
+import { requireTwoFactorForEveryone } from "../auth/settings";
 import type { PrismaClient } from "../generated/prisma/client";
 import { loadEffectivePermissions, type EffectivePermissions } from "./permissions";
 
@@ -20,11 +21,16 @@ interface Watcher {
   listener: RecheckListener;
 }
 
+/** Nudged rounds start at most this often: a burst of changes costs one round, not one each. */
+const NUDGE_SPACING_MS = 250;
+
 export class PermissionRechecks {
   private readonly watchers = new Map<string, Set<Watcher>>();
   private timer: NodeJS.Timeout | undefined;
+  private nudged: NodeJS.Timeout | undefined;
   private running = false;
   private again = false;
+  private lastStarted = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -51,23 +57,35 @@ export class PermissionRechecks {
     };
   }
 
-  /** Something changed (a sign-out, a revoked token, a changed binding): check now, not at the next tick. */
+  /** Something changed (a sign-out, a revoked token, a changed binding): check soon, not at the next tick. */
   nudge(): void {
-    if (this.watchers.size) void this.round();
-  }
-
-  private async round(): Promise<void> {
+    if (!this.watchers.size) return;
     if (this.running) {
-      // A change landed during a round that may have read before it: one more round after.
+      // The round under way may have read before the change: one more after it.
       this.again = true;
       return;
     }
+    if (this.nudged) return;
+    const wait = Math.max(0, this.lastStarted + NUDGE_SPACING_MS - Date.now());
+    this.nudged = setTimeout(() => {
+      this.nudged = undefined;
+      void this.round();
+    }, wait);
+    this.nudged.unref();
+  }
+
+  private async round(): Promise<void> {
+    // A slow database: skip this tick rather than pile rounds up (a nudge asks for one more).
+    if (this.running) return;
     this.running = true;
     try {
       do {
         this.again = false;
+        this.lastStarted = Date.now();
+        const twoFactorRequired = await requireTwoFactorForEveryone(this.prisma).catch(() => undefined);
+        if (twoFactorRequired === undefined) return; // the database did not answer: next round
         for (const [userId, set] of [...this.watchers]) {
-          const state = await this.load(userId).catch(() => undefined);
+          const state = await this.load(userId, twoFactorRequired).catch(() => undefined);
           if (state === undefined) continue; // the database did not answer: try again next round
           for (const watcher of [...set]) {
             watcher.listener(credentialStands(state.credentials, watcher.credential) ? state.perms : null);
@@ -79,8 +97,8 @@ export class PermissionRechecks {
     }
   }
 
-  private async load(userId: string) {
-    const credentials = await loadCredentialState(this.prisma, userId);
+  private async load(userId: string, twoFactorRequired: boolean) {
+    const credentials = await loadCredentialState(this.prisma, userId, twoFactorRequired);
     const perms = credentials.user ? await loadEffectivePermissions(this.prisma, userId) : null;
     return { credentials, perms };
   }
