@@ -4,7 +4,7 @@ import { hashPassword, passwordProblem } from "../auth/passwords";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { AuditNote } from "../audit/middleware-support";
 import { endCredentialsOf } from "../auth/credentials";
-import { accountKey } from "../auth/throttle";
+import { accountKey, THROTTLE } from "../auth/throttle";
 import { AccessRuleError } from "../modules/access/errors";
 import { guardedAccessChange, lossesOfUser, type Tx } from "../modules/access/guarded-change";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
@@ -49,16 +49,21 @@ export const usersRouter = createTRPCRouter({
       orderBy: { username: "asc" },
       select: { ...publicUser, memberships: { select: { leader: true, team: { select: { id: true, name: true } } } } },
     });
-    // Accounts whose sign-in from new browsers is slowed down now (someone guessed at them).
-    const waiting = await prisma.loginThrottle.findMany({
-      where: { key: { startsWith: "user:" }, lockedUntil: { gt: new Date() } },
-      select: { key: true, lockedUntil: true },
+    // Accounts someone has been guessing at: sign-ins from new browsers wait between attempts
+    // until the count is forgotten (a success, a day without attempts, or an administrator).
+    const guessed = await prisma.loginThrottle.findMany({
+      where: {
+        key: { startsWith: "user:" },
+        failures: { gte: THROTTLE.account.free },
+        windowStart: { gt: new Date(Date.now() - THROTTLE.account.forgetAfterMs) },
+      },
+      select: { key: true, failures: true, lockedUntil: true },
     });
-    const until = new Map(waiting.map((w) => [w.key, w.lockedUntil]));
+    const slowed = new Map(guessed.map((g) => [g.key, { failures: g.failures, until: g.lockedUntil }]));
     return users.map(({ memberships, ...u }) => ({
       ...u,
       teams: memberships.map((m) => ({ ...m.team, leader: m.leader })),
-      signInSlowedUntil: until.get(accountKey(u.username)) ?? null,
+      signInSlowedDown: slowed.get(accountKey(u.username)) ?? null,
     }));
   }),
 
