@@ -223,6 +223,32 @@ describe("console", () => {
     expect(String(exit?.message)).toMatch(/exited with code 12[67]|zsh/);
   });
 
+  it("says the container is not running (not that it has no shell) when it is stopped or paused", async () => {
+    const stopped = await engine.createContainer({
+      Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),
+      Cmd: ["sleep", "3600"],
+      Labels: { "stevedore.test": "console" },
+    });
+    try {
+      for (const cmd of ["auto", "sh"]) {
+        const con = await openConsole({ containerId: stopped.id, cmd }, bearer());
+        expect(await con.closed).toBe(1000);
+        expect(String(con.controls.find((c) => c.type === "exit")?.message)).toBe(
+          "This container is not running (created): start it to open a console.",
+        );
+      }
+      await stopped.start();
+      await stopped.pause();
+      const con = await openConsole({ containerId: stopped.id }, bearer());
+      expect(await con.closed).toBe(1000);
+      expect(String(con.controls.find((c) => c.type === "exit")?.message)).toBe(
+        "This container is paused: resume it to open a console.",
+      );
+    } finally {
+      await stopped.remove({ force: true });
+    }
+  });
+
   it("leaves no shells behind when 50 consoles are dropped abruptly, and memory returns", async () => {
     const rss = async () =>
       Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${server.child.pid}/status`, "utf8"))![1]) / 1024;

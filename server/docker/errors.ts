@@ -55,6 +55,18 @@ export class DockerConflictError extends DockerError {
   readonly code = "conflict";
 }
 
+/** Nothing runs in a container that is not running: say so, and what would let `what` happen. */
+export class ContainerNotRunningError extends DockerConflictError {
+  constructor(environmentId: string, state: string, what: string) {
+    super(
+      environmentId,
+      state === "paused"
+        ? `This container is paused: resume it to ${what}.`
+        : `This container is not running (${state}): start it to ${what}.`,
+    );
+  }
+}
+
 /** The engine answered with an error that is none of the above (bad parameter, server error). */
 export class DockerEngineError extends DockerError {
   readonly code = "engine";
