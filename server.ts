@@ -15,6 +15,8 @@ import { observeWithFleet } from "./server/environments/observe";
 import { startDatabase, type DatabaseHandle } from "./server/db";
 import { ensureBuiltinRoles } from "./server/rbac/permissions";
 import { secureDataDir } from "./server/database/data-dir";
+import { AccessRuleError } from "./server/modules/access/errors";
+import { prepareFirstStart, type FirstStart } from "./server/modules/identity/first-start";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
 import { serveHealth } from "./server/http/health";
@@ -69,6 +71,18 @@ async function main(): Promise<void> {
   if (database.appliedMigrations.length) console.log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
 
   await ensureBuiltinRoles(database.prisma);
+  let firstStart: FirstStart;
+  try {
+    firstStart = await prepareFirstStart(database.prisma, { dataDir: config.dataDir, firstAdmin: config.firstAdmin });
+  } catch (error) {
+    if (error instanceof AccessRuleError) fail(error.message);
+    throw error;
+  }
+  if (firstStart.kind === "configured") {
+    console.log(`setup: created the first administrator ${firstStart.username} from STEVEDORE_ADMIN_USERNAME`);
+  } else if (config.firstAdmin) {
+    console.log("setup: already done; STEVEDORE_ADMIN_USERNAME and its password are not used");
+  }
   const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
   const audit = new AuditWriter(database.prisma);
   // Retention: prune what is older than the setting, at start and then daily.
@@ -154,6 +168,20 @@ async function main(): Promise<void> {
   });
   const where = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
   const dbWhere = database.embedded ? `embedded Postgres in ${config.dataDir}` : "Postgres at DATABASE_URL";
+  if (firstStart.kind === "code") {
+    // The one way to claim a fresh install: someone who can read this log or the data folder.
+    console.log(
+      [
+        "",
+        `  Stevedore is not set up yet. Open ${where}/setup and enter this one-time setup code:`,
+        "",
+        `      ${firstStart.code}`,
+        "",
+        `  (also in ${firstStart.file}, readable only by this user)`,
+        "",
+      ].join("\n"),
+    );
+  }
   console.log(`Stevedore ${version} ready on ${where} (${dev ? "development" : "production"}, ${dbWhere})`);
 
   let stopping = false;

@@ -30,3 +30,33 @@ describe("parseEnv", () => {
     expect(parseEnv({ STEVEDORE_SECRET_KEY: b64 }).STEVEDORE_SECRET_KEY).toBe(b64);
   });
 });
+
+describe("the first administrator from configuration", () => {
+  it("takes the password inline or from a file, never both, and needs both halves", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const dir = await mkdtemp(path.join(os.tmpdir(), "stevedore-env-"));
+    const file = path.join(dir, "admin-password");
+    await writeFile(file, "from a docker secret\n");
+    expect(parseEnv({ STEVEDORE_ADMIN_USERNAME: "Root", STEVEDORE_ADMIN_PASSWORD: "inline one" }).firstAdmin).toEqual({
+      username: "root",
+      password: "inline one",
+    });
+    expect(
+      parseEnv({ STEVEDORE_ADMIN_USERNAME: "root", STEVEDORE_ADMIN_PASSWORD_FILE: file }).firstAdmin?.password,
+    ).toBe("from a docker secret");
+    expect(parseEnv({}).firstAdmin).toBeNull();
+    expect(() =>
+      parseEnv({
+        STEVEDORE_ADMIN_USERNAME: "root",
+        STEVEDORE_ADMIN_PASSWORD: "x",
+        STEVEDORE_ADMIN_PASSWORD_FILE: file,
+      }),
+    ).toThrow(/STEVEDORE_ADMIN_PASSWORD_FILE: set it or STEVEDORE_ADMIN_PASSWORD, not both/);
+    expect(() => parseEnv({ STEVEDORE_ADMIN_USERNAME: "root" })).toThrow(/STEVEDORE_ADMIN_PASSWORD: is needed/);
+    expect(() => parseEnv({ STEVEDORE_ADMIN_PASSWORD: "x" })).toThrow(/STEVEDORE_ADMIN_USERNAME: is needed/);
+    expect(() =>
+      parseEnv({ STEVEDORE_ADMIN_USERNAME: "root", STEVEDORE_ADMIN_PASSWORD_FILE: path.join(dir, "missing") }),
+    ).toThrow(/STEVEDORE_ADMIN_PASSWORD_FILE: cannot read/);
+  });
+});
