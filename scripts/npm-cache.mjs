@@ -77,20 +77,37 @@ if (missing.length) {
   });
 }
 
+// What npm asks the registry for when installing (pacote's "corgi" document). npm's cache
+// answers a request only from an entry stored for the same Accept header, and a packument
+// fetched by `npm install <new package>` or `npm cache add` is stored for the full document.
+const CORGI = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
+const bucketLine = (entry) => {
+  const json = JSON.stringify(entry);
+  return `${createHash("sha1").update(json).digest("hex")}\t${json}`;
+};
+
 let buckets = 0;
 let contents = 0;
-function copyEntry(key) {
+function copyEntry(key, { packument = false } = {}) {
   const from = bucketOf(source, key);
   if (!existsSync(from)) return false;
   const to = bucketOf(dest, key);
   mkdirSync(path.dirname(to), { recursive: true });
-  const text = readFileSync(from, "utf8");
+  let text = readFileSync(from, "utf8");
+  const entries = text
+    .split("\n")
+    .map((line) => line.slice(line.indexOf("\t") + 1))
+    .filter((json) => json.startsWith("{"))
+    .map((json) => JSON.parse(json));
+  const stored = entries.filter((entry) => entry.integrity);
+  if (packument && stored.length && !stored.some((entry) => entry.metadata?.reqHeaders?.accept === CORGI)) {
+    // The full document is a superset of the corgi one: offer it for that request too.
+    const newest = stored[stored.length - 1];
+    text += `\n${bucketLine({ ...newest, metadata: { ...newest.metadata, reqHeaders: { ...newest.metadata?.reqHeaders, accept: CORGI } } })}`;
+  }
   writeFileSync(to, text);
   buckets++;
-  for (const line of text.split("\n")) {
-    const json = line.slice(line.indexOf("\t") + 1);
-    if (!json.startsWith("{")) continue;
-    const { integrity } = JSON.parse(json);
+  for (const { integrity } of entries) {
     if (!integrity) continue;
     for (const one of integrity.split(/\s+/)) {
       const file = contentOf(source, one);
@@ -116,7 +133,7 @@ for (const p of packages.values()) {
   if (!copyEntry(keyOf(tarballUrl(p.name, p.version)))) absent.push(`${p.name}@${p.version}`);
   if (!names.has(p.name)) {
     names.add(p.name);
-    copyEntry(keyOf(packumentUrl(p.name)));
+    copyEntry(keyOf(packumentUrl(p.name)), { packument: true });
   }
 }
 if (absent.length) {
