@@ -22,7 +22,7 @@ let container: Docker.Container;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-stop-"));
   // A first start of its own (the embedded database), so its setup is ours to do.
-  server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "", NODE_ENV: "production" });
+  server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   container = await engine.createContainer({
     Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),
     name: `graceful-stop-${Date.now()}`,
