@@ -1,8 +1,12 @@
 // Stevedore deployed the way its users deploy it: the image built from the Dockerfile of a
 // clean checkout, docker-compose.yml deployed as a stack on the test bed's swarm manager, the
-// manager's socket mounted. Through that deployment: the first sign-in, the local engine
-// offered and seeing the swarm's three nodes, a console, then the stack removed.
-import { stat } from "node:fs/promises";
+// manager's socket mounted, a load balancer in front. Through that deployment: the first
+// sign-in, the local engine offered and seeing the swarm's three nodes, a console, an
+// upgrade (docker service update --image, start-first) under load that loses no request and
+// ends open consoles with a message, then the stack removed.
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { Terminal } from "@xterm/headless";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
@@ -26,6 +30,7 @@ const manager: Engine = { host: `unix://${socketPath}` };
 let checkout: Checkout | undefined;
 let stack: DeployedStack | undefined;
 let admin: ApiClient;
+let upgradeImage: string;
 const timings: string[] = [];
 
 async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -46,9 +51,22 @@ async function setupCodeFromLogs(deployed: DeployedStack): Promise<string | unde
   return /setup code\W+([A-Za-z0-9-]{6,})/i.exec(logs)?.[1];
 }
 
+/** Another image to upgrade to: the same build with one more label, so a different image id. */
+async function relabel(image: string): Promise<string> {
+  const next = `${image}-next`;
+  const dir = await mkdtemp(path.join(os.tmpdir(), "stevedore-relabel-"));
+  try {
+    await writeFile(path.join(dir, "Dockerfile"), `FROM ${image}\nLABEL org.stevedore.test-upgrade=${Date.now()}\n`);
+    await docker(manager, ["build", "-q", "-t", next, dir], { DOCKER_BUILDKIT: "0" });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return next;
+}
+
 async function serviceLogs(deployed: DeployedStack): Promise<string> {
   const logs = await Promise.all(
-    ["stevedore", "postgres"].map(async (service) => {
+    ["stevedore", "postgres", "proxy"].map(async (service) => {
       const ps = await docker(manager, ["service", "ps", "--no-trunc", `${deployed.name}_${service}`]).catch((e) =>
         String(e),
       );
@@ -68,7 +86,7 @@ beforeAll(async () => {
   stack = await timed("deploy", () =>
     deployStack(checkout!, manager, {
       image,
-      postgresImage: base.postgresImage,
+      base,
       socketPath,
       managerAddress: need(testbed, "TESTBED_SWARM_MANAGER_ADDR"),
     }),
@@ -81,6 +99,7 @@ beforeAll(async () => {
     ),
   );
   admin = new ApiClient(stack.url);
+  upgradeImage = await timed("upgrade image", () => relabel(image));
 }, 1_800_000);
 
 afterAll(async () => {
@@ -156,56 +175,170 @@ describe("Stevedore deployed as a swarm stack", () => {
 
   it("opens a console through it, in its own container, as the user and group it should be", async () => {
     const [env] = await admin.query<{ id: string }[]>("environments.list");
-    const [containerId] = (
-      await docker(manager, [
-        "ps",
-        "-q",
-        "--no-trunc",
-        "--filter",
-        `label=com.docker.swarm.service.name=${stack!.name}_stevedore`,
-      ])
-    ).split("\n");
-    const qs = new URLSearchParams({ environmentId: env!.id, containerId: containerId!, cols: "120", rows: "30" });
-    const socket = new WebSocket(`${stack!.url.replace("http", "ws")}/api/ws/exec?${qs.toString()}`, {
-      headers: { authorization: `Bearer ${admin.token}` },
-    });
-    // A terminal on this side, as xterm.js is in the browser: it answers the shell's queries.
-    const term = new Terminal({ cols: 120, rows: 30, allowProposedApi: true });
-    term.onData((reply) => socket.readyState === socket.OPEN && socket.send(Buffer.from(reply), { binary: true }));
-    let output = "";
-    socket.on("message", (data: Buffer, binary: boolean) => {
-      if (!binary) return;
-      output += data.toString("utf8");
-      term.write(data);
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("open", () => resolve());
-      socket.once("error", reject);
-      socket.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    });
+    const shell = await openConsole(env!.id, await stevedoreContainer());
     try {
-      await waitFor(
-        () => Promise.resolve(/[#$] /.test(output) ? true : undefined),
-        20_000,
-        () => output,
-      );
+      await waitFor(() => Promise.resolve(/[#$] /.test(shell.output()) ? true : undefined), 20_000, shell.output);
       // The server is tini's child: its uid and groups, from the kernel's own account.
-      socket.send(
-        Buffer.from(
-          "p=$(cut -d' ' -f1 /proc/1/task/1/children); echo \"M$((6*7)) uid=$(stat -c %u /proc/$p) $(grep ^Groups: /proc/$p/status)\"\r",
-        ),
-        { binary: true },
+      shell.type(
+        "p=$(cut -d' ' -f1 /proc/1/task/1/children); echo \"M$((6*7)) uid=$(stat -c %u /proc/$p) $(grep ^Groups: /proc/$p/status)\"\r",
       );
       const line = await waitFor(
-        () => Promise.resolve(/M42 uid=(\d+) Groups:([\d\s]+)/.exec(output) ?? undefined),
+        () => Promise.resolve(/M42 uid=(\d+) Groups:([\d\s]+)/.exec(shell.output()) ?? undefined),
         20_000,
-        () => output,
+        shell.output,
       );
       expect(line[1]).toBe("1000");
       const socketGroup = (await stat(socketPath)).gid;
       expect(line[2]!.trim().split(/\s+/).map(Number)).toContain(socketGroup);
     } finally {
-      socket.close();
+      shell.socket.close();
     }
   });
+
+  it("upgrades with docker service update --image, start-first, losing no request; open consoles end saying why", async () => {
+    const [env] = await admin.query<{ id: string }[]>("environments.list");
+    const before = await stevedoreContainer();
+    // A console into another container, open across the upgrade.
+    const target = await docker(manager, [
+      "run",
+      "-d",
+      "--label",
+      "stevedore.test=stack",
+      testbed.TESTBED_FIXTURE_IMAGE!,
+      "sleep",
+      "600",
+    ]);
+    const shell = await openConsole(env!.id, target);
+    await waitFor(
+      () => Promise.resolve(shell.controls.some((c) => c.type === "ready") ? true : undefined),
+      20_000,
+      () => JSON.stringify(shell.controls),
+    );
+
+    // Reads and writes (sign-ins: a session and an audit event each) through the load
+    // balancer, four at a time, for as long as the upgrade takes.
+    const failures: string[] = [];
+    let requests = 0;
+    let running = true;
+    const call = async (n: number) => {
+      const res =
+        n % 2
+          ? await fetch(`${stack!.url}/api/trpc/environments.list`, {
+              headers: { authorization: `Bearer ${admin.token}` },
+            })
+          : await fetch(`${stack!.url}/api/trpc/auth.login`, {
+              method: "POST",
+              headers: { "content-type": "application/json", origin: stack!.url },
+              body: JSON.stringify({ username: "admin", password: "deployed stack passphrase" }),
+            });
+      await res.arrayBuffer();
+      if (!res.ok) failures.push(`${res.status} ${n % 2 ? "environments.list" : "auth.login"}`);
+    };
+    const loop = async (n: number) => {
+      while (running) {
+        await call(n).catch((error: unknown) => failures.push(String(error)));
+        requests++;
+      }
+    };
+    const loops = Array.from({ length: 4 }, (_, n) => loop(n));
+    try {
+      const started = Date.now();
+      await docker(
+        manager,
+        ["service", "update", "--quiet", "--image", upgradeImage, `${stack!.name}_stevedore`],
+        {},
+        600_000,
+      );
+      // Converged: one task, on the new image, healthy; the old one gone.
+      const after = await waitFor(
+        async () => {
+          const ids = (
+            await docker(manager, [
+              "ps",
+              "-q",
+              "--no-trunc",
+              "--filter",
+              `label=com.docker.swarm.service.name=${stack!.name}_stevedore`,
+            ])
+          ).split("\n");
+          if (ids.length !== 1 || ids[0] === before) return undefined;
+          const health = await docker(manager, [
+            "inspect",
+            "-f",
+            "{{.State.Health.Status}} {{.Config.Image}}",
+            ids[0]!,
+          ]);
+          return health === `healthy ${upgradeImage}` ? ids[0] : undefined;
+        },
+        180_000,
+        () => serviceLogs(stack!),
+      );
+      // A few more requests to the new task only.
+      const served = requests;
+      await waitFor(
+        () => Promise.resolve(requests >= served + 20 ? true : undefined),
+        60_000,
+        () => `${requests}`,
+      );
+      timings.push(`upgrade ${((Date.now() - started) / 1000).toFixed(0)} s under ${requests} requests`);
+      expect(after).not.toBe(before);
+    } finally {
+      running = false;
+      await Promise.all(loops);
+      await docker(manager, ["rm", "-f", target]).catch(() => undefined);
+    }
+    expect(failures).toEqual([]);
+    // The console on the old task ended with a message, not a hang.
+    await shell.closed;
+    expect(shell.controls).toContainEqual(
+      expect.objectContaining({ type: "exit", message: "Stevedore is shutting down." }),
+    );
+  });
 });
+
+/** The stevedore service's running container on the manager. */
+async function stevedoreContainer(): Promise<string> {
+  const ids = await docker(manager, [
+    "ps",
+    "-q",
+    "--no-trunc",
+    "--filter",
+    `label=com.docker.swarm.service.name=${stack!.name}_stevedore`,
+  ]);
+  const [id] = ids.split("\n");
+  if (!id) throw new Error("no running stevedore container");
+  return id;
+}
+
+/** A console through the deployment, with a terminal on this side (as xterm.js is in the browser) answering the shell's queries. */
+async function openConsole(environmentId: string, containerId: string) {
+  const qs = new URLSearchParams({ environmentId, containerId, cols: "120", rows: "30" });
+  const socket = new WebSocket(`${stack!.url.replace("http", "ws")}/api/ws/exec?${qs.toString()}`, {
+    headers: { authorization: `Bearer ${admin.token}` },
+  });
+  const term = new Terminal({ cols: 120, rows: 30, allowProposedApi: true });
+  term.onData((reply) => socket.readyState === socket.OPEN && socket.send(Buffer.from(reply), { binary: true }));
+  let output = "";
+  const controls: { type: string; message?: string }[] = [];
+  socket.on("message", (data: Buffer, binary: boolean) => {
+    if (!binary) {
+      controls.push(JSON.parse(data.toString()) as { type: string; message?: string });
+      return;
+    }
+    output += data.toString("utf8");
+    term.write(data);
+  });
+  const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  return {
+    socket,
+    controls,
+    closed,
+    output: () => output,
+    type: (text: string) => socket.send(Buffer.from(text), { binary: true }),
+  };
+}

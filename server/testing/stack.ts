@@ -81,6 +81,7 @@ export async function cleanCheckout(): Promise<Checkout> {
 export interface BaseImages {
   nodeImage: string;
   postgresImage: string;
+  haproxyImage: string;
 }
 
 /** scripts/images load: the offline Node.js and Postgres images, imported once per engine. */
@@ -95,7 +96,11 @@ export async function loadBaseImages(checkout: Checkout, engine: Engine): Promis
     if (!match?.[1]) throw new Error(`scripts/images load printed no ${name}:\n${stdout}`);
     return match[1];
   };
-  return { nodeImage: value("NODE_IMAGE"), postgresImage: value("POSTGRES_IMAGE") };
+  return {
+    nodeImage: value("NODE_IMAGE"),
+    postgresImage: value("POSTGRES_IMAGE"),
+    haproxyImage: value("HAPROXY_IMAGE"),
+  };
 }
 
 /**
@@ -146,49 +151,115 @@ export async function buildStevedoreImage(checkout: Checkout, engine: Engine, ba
 
 export interface DeployedStack {
   name: string;
+  /** Where it answers: the load balancer in front of the service. */
   url: string;
   remove(): Promise<void>;
 }
 
-/** docker stack deploy -c docker-compose.yml, with fresh secrets, published on the manager's own address. */
+/**
+ * The load balancer in front, as a swarm without the routing mesh would have one (and as
+ * many have one anyway): HAProxy on the manager's own address, sending to every task of the
+ * service it finds in the swarm's DNS, health-checked on /healthz. A request whose connection
+ * is refused (a task that has stopped accepting) goes to another task.
+ */
+function haproxyConfig(stack: string): string {
+  return `global
+  log stdout format raw local0 info
+
+defaults
+  mode http
+  log global
+  option httplog
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  timeout tunnel 1h
+  retries 3
+  retry-on conn-failure
+  option redispatch 1
+  option http-server-close
+
+resolvers swarm
+  nameserver dns 127.0.0.11:53
+  hold valid 1s
+  hold obsolete 1s
+
+frontend web
+  bind :8080
+  default_backend stevedore
+
+backend stevedore
+  balance roundrobin
+  option httpchk GET /healthz
+  http-check expect status 200
+  default-server inter 500ms fall 2 rise 1 resolvers swarm init-addr none check
+  server-template task 4 tasks.${stack}_stevedore:3000
+`;
+}
+
+function proxyStackFile(): string {
+  return `version: "3.8"
+services:
+  proxy:
+    image: \${HAPROXY_IMAGE}
+    configs:
+      - source: haproxy
+        target: /usr/local/etc/haproxy/haproxy.cfg
+    ports:
+      - target: 8080
+        published: 8080
+        protocol: tcp
+        mode: host
+    deploy:
+      placement:
+        constraints:
+          - node.role == manager
+configs:
+  haproxy:
+    file: \${HAPROXY_CONFIG}
+`;
+}
+
+/**
+ * docker stack deploy -c docker-compose.yml, with fresh secrets, and a load balancer in front
+ * (a second stack file): the test bed has no routing mesh, and an upgrade's new task must be
+ * able to start beside the old one, which a host-mode port on the one manager would forbid.
+ */
 export async function deployStack(
   checkout: Checkout,
   engine: Engine,
-  options: { image: string; postgresImage: string; socketPath: string; managerAddress: string; port?: number },
+  options: { image: string; base: BaseImages; socketPath: string; managerAddress: string },
 ): Promise<DeployedStack> {
   const name = `stevedore-${randomBytes(3).toString("hex")}`;
-  const port = options.port ?? 3000;
   const secrets = path.join(checkout.dir, "secrets");
   await mkdir(secrets, { recursive: true });
   await writeFile(path.join(secrets, "secret-key"), `${randomBytes(32).toString("base64")}\n`);
   await writeFile(path.join(secrets, "db-password"), `${randomBytes(24).toString("hex")}\n`);
+  const proxyDir = path.join(checkout.dir, "..", "proxy");
+  await mkdir(proxyDir, { recursive: true });
+  await writeFile(path.join(proxyDir, "haproxy.cfg"), haproxyConfig(name));
+  await writeFile(path.join(proxyDir, "stack.yml"), proxyStackFile());
   const env = {
     STEVEDORE_IMAGE: options.image,
-    POSTGRES_IMAGE: options.postgresImage,
-    STEVEDORE_PORT: String(port),
-    // No routing mesh on the test bed (no IPVS): publish on the manager's own address.
-    STEVEDORE_PUBLISH_MODE: "host",
+    POSTGRES_IMAGE: options.base.postgresImage,
+    HAPROXY_IMAGE: options.base.haproxyImage,
+    HAPROXY_CONFIG: path.join(proxyDir, "haproxy.cfg"),
+    // Published through the routing mesh, as by default: the tasks start, though without IPVS
+    // nothing reaches them that way here; the load balancer does.
+    STEVEDORE_PUBLISH_MODE: "ingress",
     DOCKER_SOCKET: options.socketPath,
   };
   await run(
     "docker",
     [
-      "-H",
-      engine.host,
-      "stack",
-      "deploy",
-      "--resolve-image",
-      "never",
-      "--detach=true",
-      "-c",
-      "docker-compose.yml",
-      name,
+      ...["-H", engine.host, "stack", "deploy", "--resolve-image", "never", "--detach=true"],
+      ...["-c", "docker-compose.yml", "-c", path.join(proxyDir, "stack.yml"), name],
     ],
     { cwd: checkout.dir, env: dockerEnv(env), timeout: 120_000 },
   );
   return {
     name,
-    url: `http://${options.managerAddress}:${port}`,
+    url: `http://${options.managerAddress}:8080`,
     async remove() {
       await docker(engine, ["stack", "rm", name]).catch(() => undefined);
       // The stack's volume can go once its containers have.
