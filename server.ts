@@ -25,6 +25,7 @@ import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { findHttpRoute } from "./server/http/routes";
+import { InFlightRequests } from "./server/http/in-flight";
 import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
 import { execSocket } from "./server/ws/exec";
@@ -135,9 +136,11 @@ async function main(): Promise<void> {
     .add("/api/ws/exec", execSocket(services, consoles))
     .add("/api/ws/attach", attachSocket(services, consoles));
 
+  const inFlight = new InFlightRequests();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // First, so that every answer has them: pages, the API, downloads, errors.
     applySecurityHeaders(req, res, { dev });
+    inFlight.track(req, res);
     const url = new URL(req.url ?? "/", "http://stevedore.local");
     const route = findHttpRoute(url.pathname);
     const handled =
@@ -195,6 +198,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000).unref();
     clearInterval(pruneTimer);
+    // No new connections (a load balancer sends them to another replica); what was accepted
+    // completes before anything it needs goes.
     server.close();
     server.closeIdleConnections();
     void (async () => {
@@ -202,6 +207,9 @@ async function main(): Promise<void> {
       // their audit events before the sockets, the fleet and the database go.
       await consoles.endAll("server shutting down").catch(() => undefined);
       ws.closeAll();
+      if (!(await inFlight.drain(7_000)))
+        console.error(`${inFlight.count} request(s) still running after 7 s; ending them`);
+      server.closeAllConnections();
       fleet.close();
       await app.close().catch(() => undefined);
       await database.close().catch((error: unknown) => console.error("closing the database:", error));

@@ -125,11 +125,79 @@ function firstAdministrator(data: z.infer<typeof schema>): FirstAdministrator | 
   return username && password ? { username, password } : null;
 }
 
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = schema.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+/**
+ * Secrets may come from files (Docker and Kubernetes secrets mount them under /run/secrets):
+ * `NAME_FILE=/path` reads NAME from that file, without its trailing newline.
+ */
+export const FILE_VARIABLES = ["STEVEDORE_SECRET_KEY", "DATABASE_URL", "DATABASE_PASSWORD"] as const;
+
+type Source = Record<string, string | undefined>;
+type ReadFile = (file: string) => string;
+
+function readSecretFiles(source: Source, readFile: ReadFile, problems: string[]): Source {
+  const resolved: Source = { ...source };
+  for (const name of FILE_VARIABLES) {
+    const file = source[`${name}_FILE`];
+    if (!file) continue;
+    if (source[name]) {
+      problems.push(`${name}_FILE: set together with ${name}; give one or the other`);
+      continue;
+    }
+    let content: string;
+    try {
+      content = readFile(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(error);
+      problems.push(`${name}_FILE: cannot read ${file} (${why})`);
+      continue;
+    }
+    // A file written with `echo` or an editor ends in a newline that is not part of the secret.
+    const value = content.replace(/\r?\n$/, "");
+    if (!value) problems.push(`${name}_FILE: ${file} is empty`);
+    else resolved[name] = value;
+  }
+  return resolved;
+}
+
+/**
+ * DATABASE_PASSWORD (or DATABASE_PASSWORD_FILE, the same secret Postgres is given) goes into
+ * DATABASE_URL, so the URL itself can live in plain configuration.
+ */
+function withDatabasePassword(source: Source, problems: string[]): Source {
+  const password = source.DATABASE_PASSWORD;
+  if (!password) return source;
+  const url = source.DATABASE_URL;
+  const origin = source.DATABASE_PASSWORD_FILE ? "DATABASE_PASSWORD_FILE" : "DATABASE_PASSWORD";
+  if (!url) {
+    problems.push(`${origin}: needs DATABASE_URL (postgresql://user@host:5432/db) to know where to connect`);
+    return source;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return source; // DATABASE_URL's own check names the problem
+  }
+  if (parsed.password) {
+    problems.push(`${origin}: DATABASE_URL carries a password already; give it in one place`);
+    return source;
+  }
+  if (!parsed.username) {
+    problems.push(`${origin}: DATABASE_URL names no user (postgresql://user@host:5432/db)`);
+    return source;
+  }
+  parsed.password = encodeURIComponent(password);
+  return { ...source, DATABASE_URL: parsed.toString() };
+}
+
+export function parseEnv(source: Source = process.env, readFile: ReadFile = (file) => readFileSync(file, "utf8")): Env {
+  const problems: string[] = [];
+  const resolved = withDatabasePassword(readSecretFiles(source, readFile, problems), problems);
+  const result = schema.safeParse(resolved);
+  if (!result.success) problems.push(...result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  if (!result.success || problems.length) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join("\n")}`);
   }
   const { STEVEDORE_ADMIN_PASSWORD: _inline, STEVEDORE_ADMIN_PASSWORD_FILE: _file, ...data } = result.data;
   return {
