@@ -6,6 +6,7 @@ import https from "node:https";
 import Docker from "dockerode";
 import { classifyDockerError, DockerUnreachableError, DockerTimeoutError } from "./errors";
 import { Coalescer, DeadlineExceeded, Semaphore, raceDeadline, withDeadline } from "./limits";
+import { inspectsAsOneLine } from "./pool-inspect";
 import type { EnvironmentDescriptor } from "./types";
 
 /** The newest Docker API version Stevedore speaks; engines that offer more are pinned to it. */
@@ -157,7 +158,10 @@ export class EngineClient {
     // socket each outside the cap on calls, hence the headroom. ssh makes its own agent.
     if (modemOptions.protocol !== "ssh") {
       const Agent = modemOptions.protocol === "https" ? https.Agent : http.Agent;
-      this.agent = new Agent({ keepAlive: true, maxSockets: maxInFlight + 4 });
+      this.agent = inspectsAsOneLine(
+        new Agent({ keepAlive: true, maxSockets: maxInFlight + 4 }),
+        `connection pool of ${descriptor.id}`,
+      );
       modemOptions.agent = this.agent;
     }
     this.docker = new Docker(modemOptions);
