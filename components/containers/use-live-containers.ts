@@ -38,7 +38,7 @@ export function useLiveContainers() {
   const live = useSubscription(
     trpc.fleet.changes.subscriptionOptions(undefined, {
       onData: (change) => {
-        if (change.type === "status") {
+        if (change.type !== "picture") {
           refetchSoon();
           return;
         }
