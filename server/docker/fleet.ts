@@ -337,10 +337,10 @@ export class Fleet {
     for (const environmentId of ids) {
       const started = performance.now();
       const member = this.members.get(environmentId);
-      const fromPicture = member && this.picture.list(environmentId, kind);
+      const fromPicture = member && this.picture.listed(environmentId, kind);
       if (member?.status.state === "paused") out.paused.push(environmentId);
       else if (fromPicture) {
-        for (const item of fromPicture) out.items.push({ ...item, environmentId });
+        for (const item of fromPicture) out.items.push(item);
         out.sources.push({ environmentId, source: "picture", latencyMs: elapsed(started) });
       } else cold.push(environmentId);
     }
