@@ -16,6 +16,7 @@ import { startDatabase, type DatabaseHandle } from "./server/db";
 import { ensureBuiltinRoles } from "./server/rbac/permissions";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
+import { compressesPath, compressResponse } from "./server/http/compression";
 import { serveHealth } from "./server/http/health";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
 import { publishServices } from "./server/services";
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stevedore.local");
     const route = findHttpRoute(url.pathname);
+    if (compressesPath(url.pathname, route !== undefined)) compressResponse(req, res);
     const handled =
       url.pathname === "/healthz"
         ? serveHealth(services, res)
