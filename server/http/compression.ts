@@ -6,10 +6,17 @@
 // streamed as the engine sends them; file downloads are tar or the file as it is) or websockets
 // (they never pass through here).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { constants as zlibConstants } from "node:zlib";
 import compression from "compression";
 
+// The fastest settings: each answer is compressed as it is sent, on the server's own cores. On
+// a 12 MB containers list (measured on a loaded 2-core machine): br quality 1 takes ~110 ms for
+// 1.0 MB, the middleware's default quality 4 ~750-950 ms for 0.87 MB; gzip level 1 ~220 ms for
+// 1.2 MB, level 6 ~420-900 ms for 0.9 MB.
 const compress = compression({
   filter: (req, res) => !isEventStream(res) && compression.filter(req, res),
+  level: 1,
+  brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } },
 });
 
 function isEventStream(res: ServerResponse): boolean {
