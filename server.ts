@@ -19,6 +19,7 @@ import { ConfigError, env as loadEnv, type Env } from "./server/env";
 import { compressesPath, compressResponse } from "./server/http/compression";
 import { serveHealth } from "./server/http/health";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
+import { loopbackOrigin, warmUp } from "./server/http/warm-up";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { findHttpRoute } from "./server/http/routes";
@@ -140,6 +141,8 @@ async function main(): Promise<void> {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
+  const warmedMs = await warmUp(services, loopbackOrigin(config.HOST, config.PORT), { pages: !dev });
+  if (dev) console.log(`warmed up in ${warmedMs} ms`);
   const where = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
   const dbWhere = database.embedded ? `embedded Postgres in ${config.dataDir}` : "Postgres at DATABASE_URL";
   console.log(`Stevedore ${version} ready on ${where} (${dev ? "development" : "production"}, ${dbWhere})`);
