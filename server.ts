@@ -10,6 +10,7 @@ import { pruneAudit, retentionDays } from "./server/audit/retention";
 import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
 import { Fleet } from "./server/docker/index";
+import { pinHostKeysAtFirstUse } from "./server/environments/host-keys";
 import { loadFleet } from "./server/environments/load";
 import { observeWithFleet } from "./server/environments/observe";
 import { startDatabase, type DatabaseHandle } from "./server/db";
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   pruneTimer.unref();
   await prune().catch((e: unknown) => console.error("audit prune:", e));
 
-  const fleet = new Fleet();
+  const fleet = new Fleet({ onHostKey: pinHostKeysAtFirstUse(database.prisma) });
   const environments = await loadFleet(database.prisma, secrets, fleet);
   if (environments) console.log(`fleet: watching ${environments} environment(s)`);
   // Actions a crash interrupted are completed on the record, with what their targets look

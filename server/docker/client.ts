@@ -7,6 +7,7 @@ import Docker from "dockerode";
 import { classifyDockerError, DockerUnreachableError, DockerTimeoutError } from "./errors";
 import { Coalescer, DeadlineExceeded, Semaphore, raceDeadline, withDeadline } from "./limits";
 import { inspectsAsOneLine } from "./pool-inspect";
+import { SshAgent, type SshHostKey } from "./ssh";
 import type { EnvironmentDescriptor } from "./types";
 
 /** The newest Docker API version Stevedore speaks; engines that offer more are pinned to it. */
@@ -75,19 +76,10 @@ export function dockerOptionsFor(descriptor: EnvironmentDescriptor): ModemOption
         ...(secure ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key } : {}),
       };
     }
-    case "ssh": {
-      const ssh = descriptor.ssh;
-      return {
-        ...blank,
-        host: endpoint.host,
-        port: endpoint.port,
-        protocol: "ssh",
-        username: endpoint.username,
-        sshOptions: ssh?.privateKey
-          ? { privateKey: ssh.privateKey, passphrase: ssh.passphrase, readyTimeout: 10_000 }
-          : { agent: process.env.SSH_AUTH_SOCK, readyTimeout: 10_000 },
-      };
-    }
+    case "ssh":
+      // HTTP to a name never resolved, as the docker CLI does: the connections are SSH channels
+      // made by the client's SshAgent (./ssh.ts), so the modem never parses the ssh:// URL.
+      return { ...blank, host: "docker.example.com", port: 80, protocol: "http" };
   }
 }
 
@@ -137,6 +129,8 @@ export type EngineCall<T> = (docker: Docker, signal: AbortSignal) => Promise<T>;
 export interface EngineClientOptions {
   /** Calls in flight at once; more wait in line (their wait counts against their deadline). */
   maxInFlight?: number;
+  /** ssh://: heard once when the host's key is pinned at first use (no key was pinned before). */
+  onHostKey?: (hostKey: SshHostKey) => void;
 }
 
 export class EngineClient {
@@ -155,15 +149,29 @@ export class EngineClient {
     const modemOptions = dockerOptionsFor(descriptor);
     const maxInFlight = options.maxInFlight ?? 8;
     // A pool of our own per engine: bounded, and closed with the client. Streams (events) hold a
-    // socket each outside the cap on calls, hence the headroom. ssh makes its own agent.
-    if (modemOptions.protocol !== "ssh") {
-      const Agent = modemOptions.protocol === "https" ? https.Agent : http.Agent;
-      this.agent = inspectsAsOneLine(
-        new Agent({ keepAlive: true, maxSockets: maxInFlight + 4 }),
-        `connection pool of ${descriptor.id}`,
-      );
-      modemOptions.agent = this.agent;
-    }
+    // socket each outside the cap on calls, hence the headroom. Over ssh, each socket is a
+    // channel of one SSH connection.
+    const endpoint = parseEndpoint(descriptor.url);
+    const Agent = modemOptions.protocol === "https" ? https.Agent : http.Agent;
+    this.agent = inspectsAsOneLine(
+      endpoint.kind === "ssh"
+        ? new SshAgent(
+            {
+              host: endpoint.host,
+              port: endpoint.port,
+              username: endpoint.username,
+              privateKey: descriptor.ssh?.privateKey,
+              passphrase: descriptor.ssh?.passphrase,
+              hostKey: descriptor.ssh?.hostKey,
+              onHostKey: options.onHostKey,
+              label: `${endpoint.username ?? "root"}@${endpoint.host}:${endpoint.port}`,
+            },
+            { maxSockets: maxInFlight + 4 },
+          )
+        : new Agent({ keepAlive: true, maxSockets: maxInFlight + 4 }),
+      `connection pool of ${descriptor.id}`,
+    );
+    modemOptions.agent = this.agent;
     this.docker = new Docker(modemOptions);
     this.slots = new Semaphore(maxInFlight);
   }

@@ -27,6 +27,7 @@ import type {
   FleetList,
   SwarmFacts,
 } from "./types";
+import type { SshHostKey } from "./ssh";
 import { Watcher, type WatcherOptions, type WatcherState, type WatcherStats } from "./watcher";
 
 export interface FleetOptions {
@@ -45,6 +46,8 @@ export interface FleetOptions {
   /** Keep a live picture per environment (false: lists are always read live). */
   watch?: boolean;
   watcher?: Pick<WatcherOptions, "resyncIntervalMs" | "debounceMs" | "tasksIntervalMs" | "deadlineMs" | "backoff">;
+  /** ssh://: an environment saved without a pinned host key pinned the one it first saw. */
+  onHostKey?: (environmentId: string, hostKey: SshHostKey) => void;
 }
 
 export interface EnvironmentDiagnostics {
@@ -84,7 +87,8 @@ export class Fleet {
   readonly picture = new Picture();
   private readonly members = new Map<string, Member>();
   private readonly statusListeners = new Set<StatusListener>();
-  private readonly options: Required<Omit<FleetOptions, "watcher">> & Pick<FleetOptions, "watcher">;
+  private readonly options: Required<Omit<FleetOptions, "watcher" | "onHostKey">> &
+    Pick<FleetOptions, "watcher" | "onHostKey">;
   private readonly unsubscribePicture: () => void;
 
   constructor(options: FleetOptions = {}) {
@@ -567,7 +571,15 @@ export class Fleet {
   private createMember(descriptor: EnvironmentDescriptor, state: EnvironmentState): Member {
     return {
       descriptor,
-      client: new EngineClient(descriptor, { maxInFlight: this.options.maxInFlight }),
+      client: new EngineClient(descriptor, {
+        maxInFlight: this.options.maxInFlight,
+        onHostKey: (hostKey) => {
+          // Kept with the descriptor, so that saving the pinned key is not taken for a new endpoint.
+          if (descriptor.ssh) descriptor.ssh.hostKey = hostKey.key;
+          else descriptor.ssh = { hostKey: hostKey.key };
+          this.options.onHostKey?.(descriptor.id, hostKey);
+        },
+      }),
       status: {
         environmentId: descriptor.id,
         name: descriptor.name,
