@@ -61,6 +61,14 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
                 {env.ssh.key ? (
                   <span className="ml-2 font-sans text-slate-500 dark:text-slate-400">ssh key</span>
                 ) : null}
+                {env.ssh.hostKey ? (
+                  <span
+                    className="block text-[11px] text-slate-500 dark:text-slate-400"
+                    title="The SSH host key pinned at first use: Stevedore refuses the host if it shows another."
+                  >
+                    host key {env.ssh.hostKey.type} {env.ssh.hostKey.fingerprint}
+                  </span>
+                ) : null}
               </Td>
               <Td>
                 <div className="flex flex-wrap items-center gap-1">
