@@ -60,7 +60,13 @@ async function main(): Promise<void> {
   if (database.appliedMigrations.length) console.log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
 
   await ensureBuiltinRoles(database.prisma);
-  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
+  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir, {
+    onCreated: (file) =>
+      console.log(
+        `Made the key that encrypts the TLS keys, SSH keys and passphrases Stevedore stores: ${file}\n` +
+          "  Back it up with the database: without it they cannot be read. (Or set STEVEDORE_SECRET_KEY instead.)",
+      ),
+  });
   const audit = new AuditWriter(database.prisma);
   // Retention: prune what is older than the setting, at start and then daily.
   const prune = async () => {
