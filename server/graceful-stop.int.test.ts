@@ -9,7 +9,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "./testing/api-client";
-import { spawnServer, type RunningServer } from "./testing/spawn-server";
+import { setupCodeOf, spawnServer, type RunningServer } from "./testing/spawn-server";
 import { need } from "./testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -88,7 +88,7 @@ function request(port: number, method: "GET" | "POST", pathAndQuery: string, bod
 describe("a server told to stop (SIGTERM)", () => {
   it("completes what it accepted, refuses what comes after, ends consoles and streams with a reason, and exits 0", async () => {
     const admin = new ApiClient(server.url);
-    await admin.mutate("auth.setup", { username: "admin", password: PASSWORD });
+    await admin.mutate("auth.setup", { setupCode: await setupCodeOf(dataDir), username: "admin", password: PASSWORD });
     const token = (await admin.mutate<{ token: string }>("tokens.create", { name: "stop", expiresInDays: 1 })).token;
     const bearer = { authorization: `Bearer ${token}` };
     const environmentId = (

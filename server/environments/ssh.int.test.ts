@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { parseHostKey } from "../docker/index";
 import { ApiClient } from "../testing/api-client";
-import { spawnServer, type RunningServer } from "../testing/spawn-server";
+import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
 import { need } from "../testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -49,7 +49,11 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-ssh-"));
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
-  await admin.mutate("auth.setup", { username: "admin", password: "ssh test passphrase here" });
+  await admin.mutate("auth.setup", {
+    setupCode: await setupCodeOf(dataDir),
+    username: "admin",
+    password: "ssh test passphrase here",
+  });
   admin.token = (await admin.mutate<{ token: string }>("tokens.create", { name: "ssh", expiresInDays: 1 })).token;
   container = await engine.createContainer({
     Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),

@@ -7,7 +7,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../testing/api-client";
-import { spawnServer, type RunningServer } from "../testing/spawn-server";
+import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
 
 let dataDir: string;
 let server: RunningServer;
@@ -17,7 +17,11 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-compression-"));
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   const api = new ApiClient(server.url);
-  await api.mutate("auth.setup", { username: "compress-admin", password: "barge-hawser-capstan-19" });
+  await api.mutate("auth.setup", {
+    setupCode: await setupCodeOf(dataDir),
+    username: "compress-admin",
+    password: "barge-hawser-capstan-19",
+  });
   cookie = api.cookie;
 });
 afterAll(async () => {

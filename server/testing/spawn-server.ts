@@ -44,7 +44,8 @@ async function startServerProcess(env: Record<string, string | undefined>) {
 /** Spawns the server; resolves once it says it is ready, rejects if it exits first. */
 export async function spawnServer(
   env: Record<string, string | undefined>,
-  readyTimeoutMs = 90_000,
+  // Generous: a first start on a loaded 2-core machine (migrations, warm-up) can take minutes.
+  readyTimeoutMs = 180_000,
 ): Promise<RunningServer> {
   const { child, port, output } = await startServerProcess(env);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

@@ -192,7 +192,8 @@ backend stevedore
   balance roundrobin
   option httpchk GET /healthz
   http-check expect status 200
-  default-server inter 500ms fall 2 rise 1 resolvers swarm init-addr none check
+  timeout check 5s
+  default-server inter 1s fall 3 rise 1 resolvers swarm init-addr none check
   server-template task 4 tasks.${stack}_stevedore:3000
 `;
 }

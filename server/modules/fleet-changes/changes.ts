@@ -31,9 +31,13 @@ export function statusDifference(
   };
 }
 
-/** The status as a page shows it, without counts and the timestamps of routine probes. */
+/**
+ * The status as a page shows it, without counts and the timestamps of routine probes. heardAt
+ * moves with every event from a live engine; pages show it only while the engine is failing,
+ * when it no longer moves, so it rides along with the next significant change.
+ */
 function significant(status: EnvironmentStatus): string {
-  const { checkedAt: _c, latencyMs: _l, nextRetryAt: _n, counts: _counts, lastError, ...rest } = status;
+  const { checkedAt: _c, latencyMs: _l, nextRetryAt: _n, heardAt: _h, counts: _counts, lastError, ...rest } = status;
   return JSON.stringify({ ...rest, lastError: lastError && { ...lastError, at: undefined } });
 }
 
