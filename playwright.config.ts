@@ -62,7 +62,8 @@ export default defineConfig({
       // The "local engine" offered on a first start: the testbed's TLS engine, on its own socket.
       STEVEDORE_LOCAL_SOCKET: process.env.TESTBED_TLS_SOCKET ?? "/tmp/stevedore-testbed/tls.sock",
     },
-    timeout: 300_000,
+    // The first start builds the production bundle (minutes on a loaded 2-core machine), then warms up.
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: "pipe",
   },
