@@ -99,6 +99,57 @@ async function load(
   return { plan: planStack(stack, config), config, warnings, kinds };
 }
 
+interface Assembled {
+  loaded: Loaded;
+  /** what is deployed: the given source, completed from the kept version */
+  deployed: StackSource;
+  /** secret files named again whose data is not at hand (never kept): the secrets as they exist */
+  secretPaths: string[];
+  keepSecrets: Set<string>;
+}
+
+/**
+ * The source to deploy. A redeploy takes a kept version whole. An edit takes what it gives, and
+ * from the latest version whatever it does not give again: files the compose file names (config
+ * and env files as kept; secret files as the secrets that exist, their data was never kept) and
+ * variables, so editing a line does not mean uploading every file again.
+ */
+async function assemble(
+  deps: StackDeps,
+  cluster: SwarmCluster,
+  name: string,
+  source: StackSource,
+  from?: { version: number },
+): Promise<Assembled> {
+  const kept = await versionForRedeploy(deps.prisma, deps.box, cluster.id, name, from?.version);
+  if (from && !kept) throw new StackNotFoundError(`Stack ${name} has no version ${from.version} here.`);
+  let deployed = source;
+  let secretPaths: string[] = [];
+  if (kept && from) {
+    deployed = { composeFile: kept.composeFile, environment: kept.environment, files: kept.files };
+    secretPaths = kept.secretFiles;
+  } else if (kept) {
+    const given = new Set(source.files.map((f) => resolved(f.path)));
+    deployed = {
+      composeFile: source.composeFile,
+      environment: { ...kept.environment, ...source.environment },
+      files: [...source.files, ...kept.files.filter((f) => !given.has(resolved(f.path)))],
+    };
+    secretPaths = kept.secretFiles.filter((p) => !given.has(resolved(p)));
+  }
+  const placeholders = new Set(secretPaths.map(resolved));
+  const loaded = await load(name, deployed, placeholders);
+  const keepSecrets = new Set(
+    loaded.plan.secrets
+      .filter((s) => {
+        const file = loaded.config.secrets[s.key]?.file;
+        return file !== undefined && placeholders.has(file);
+      })
+      .map((s) => s.spec.Name),
+  );
+  return { loaded, deployed, secretPaths, keepSecrets };
+}
+
 // ---- reading --------------------------------------------------------------------------------
 
 export interface ListedStack extends StackSummary {
@@ -209,7 +260,7 @@ export async function previewStack(
   const cluster = clusterOfManager(deps.fleet, environmentId);
   let loaded: Loaded;
   try {
-    loaded = await load(name, source);
+    ({ loaded } = await assemble(deps, cluster, name, source));
   } catch (error) {
     if (error instanceof StackFileError) return { ok: false, issues: [...error.issues] };
     throw error;
@@ -293,30 +344,7 @@ export async function deployVersion(deps: StackDeps, request: DeployRequest): Pr
   const cluster = clusterOfManager(deps.fleet, request.environmentId);
   const { name, source } = request;
   const key = keyOf(cluster.id, name);
-  let loaded: Loaded;
-  let keepSecrets = new Set<string>();
-  let deployed = source;
-  /** secret files of a kept version: named again in the new version, their data still not kept */
-  let secretPaths: string[] = [];
-  if (request.from) {
-    const kept = await versionForRedeploy(deps.prisma, deps.box, cluster.id, name, request.from.version);
-    if (!kept) throw new StackNotFoundError(`Stack ${name} has no version ${request.from.version} here.`);
-    deployed = { composeFile: kept.composeFile, environment: kept.environment, files: kept.files };
-    // secret data is never kept: a kept version's secrets are the ones that exist
-    secretPaths = kept.secretFiles;
-    const placeholders = new Set(secretPaths.map(resolved));
-    loaded = await load(name, deployed, placeholders);
-    keepSecrets = new Set(
-      loaded.plan.secrets
-        .filter((s) => {
-          const file = loaded.config.secrets[s.key]?.file;
-          return file !== undefined && placeholders.has(file);
-        })
-        .map((s) => s.spec.Name),
-    );
-  } else {
-    loaded = await load(name, source);
-  }
+  const { loaded, deployed, secretPaths, keepSecrets } = await assemble(deps, cluster, name, source, request.from);
 
   const release = claim(key, name);
   const since = Date.now();

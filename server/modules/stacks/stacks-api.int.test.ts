@@ -183,7 +183,8 @@ describe("stacks through the API", () => {
 
     // An edit: the preview names the changed fields; the deploy becomes version 2.
     const edited = fileWith(2, "sleep 3601");
-    const preview = await api.stacks.preview({ environmentId, name: STACK, composeFile: edited, files });
+    // The edit gives only the file: the config file and the secret come from the deployed version.
+    const preview = await api.stacks.preview({ environmentId, name: STACK, composeFile: edited });
     expect(preview.ok).toBe(true);
     if (preview.ok) {
       const web = preview.diff.services.find((s) => s.service === "web");
@@ -197,8 +198,18 @@ describe("stacks through the API", () => {
         fields: [],
       });
     }
-    const second = await api.stacks.deploy({ environmentId, name: STACK, composeFile: edited, files });
+    const secretBefore = (await docker.listSecrets()).find((x) => x.Spec?.Name === `${STACK}_db_password`);
+    const second = await api.stacks.deploy({ environmentId, name: STACK, composeFile: edited });
     expect(second.version).toBe(2);
+    const secretAfter = (await docker.listSecrets()).find((x) => x.Spec?.Name === `${STACK}_db_password`);
+    expect(secretAfter?.ID).toBe(secretBefore?.ID);
+    const v2 = await api.stacks.version({ environmentId, name: STACK, version: 2 });
+    expect(v2.files).toEqual(
+      expect.arrayContaining([
+        { path: "site.conf", kind: "config", text: "listen 80\n" },
+        { path: "db_password.txt", kind: "secret" },
+      ]),
+    );
     await waitFor(async () => {
       const page = await api.stacks.get({ environmentId, name: STACK });
       const web = page.live?.services.find((s) => s.service === "web");
