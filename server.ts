@@ -10,19 +10,25 @@ import { pruneAudit, retentionDays } from "./server/audit/retention";
 import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
 import { Fleet } from "./server/docker/index";
+import { pinHostKeysAtFirstUse } from "./server/environments/host-keys";
 import { loadFleet } from "./server/environments/load";
 import { observeWithFleet } from "./server/environments/observe";
 import { startDatabase, type DatabaseHandle } from "./server/db";
 import { ensureBuiltinRoles } from "./server/rbac/permissions";
 import { secureDataDir } from "./server/database/data-dir";
+import { AccessRuleError } from "./server/modules/access/errors";
+import { prepareFirstStart, type FirstStart } from "./server/modules/identity/first-start";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
+import { compressesPath, compressResponse } from "./server/http/compression";
 import { serveHealth } from "./server/http/health";
 import { applySecurityHeaders } from "./server/http/security-headers";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
+import { loopbackOrigin, warmUp } from "./server/http/warm-up";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { findHttpRoute } from "./server/http/routes";
+import { InFlightRequests } from "./server/http/in-flight";
 import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
 import { execSocket } from "./server/ws/exec";
@@ -69,7 +75,25 @@ async function main(): Promise<void> {
   if (database.appliedMigrations.length) console.log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
 
   await ensureBuiltinRoles(database.prisma);
-  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
+  let firstStart: FirstStart;
+  try {
+    firstStart = await prepareFirstStart(database.prisma, { dataDir: config.dataDir, firstAdmin: config.firstAdmin });
+  } catch (error) {
+    if (error instanceof AccessRuleError) fail(error.message);
+    throw error;
+  }
+  if (firstStart.kind === "configured") {
+    console.log(`setup: created the first administrator ${firstStart.username} from STEVEDORE_ADMIN_USERNAME`);
+  } else if (config.firstAdmin) {
+    console.log("setup: already done; STEVEDORE_ADMIN_USERNAME and its password are not used");
+  }
+  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir, {
+    onCreated: (file) =>
+      console.log(
+        `Made the key that encrypts the TLS keys, SSH keys and passphrases Stevedore stores: ${file}\n` +
+          "  Back it up with the database: without it they cannot be read. (Or set STEVEDORE_SECRET_KEY instead.)",
+      ),
+  });
   const audit = new AuditWriter(database.prisma);
   // Retention: prune what is older than the setting, at start and then daily.
   const prune = async () => {
@@ -84,7 +108,7 @@ async function main(): Promise<void> {
   pruneTimer.unref();
   await prune().catch((e: unknown) => console.error("audit prune:", e));
 
-  const fleet = new Fleet();
+  const fleet = new Fleet({ onHostKey: pinHostKeysAtFirstUse(database.prisma) });
   const environments = await loadFleet(database.prisma, secrets, fleet);
   if (environments) console.log(`fleet: watching ${environments} environment(s)`);
   // Actions a crash interrupted are completed on the record, with what their targets look
@@ -121,11 +145,14 @@ async function main(): Promise<void> {
     .add("/api/ws/exec", execSocket(services, consoles))
     .add("/api/ws/attach", attachSocket(services, consoles));
 
+  const inFlight = new InFlightRequests();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // First, so that every answer has them: pages, the API, downloads, errors.
     applySecurityHeaders(req, res, { dev });
+    inFlight.track(req, res);
     const url = new URL(req.url ?? "/", "http://stevedore.local");
     const route = findHttpRoute(url.pathname);
+    if (compressesPath(url.pathname, route !== undefined)) compressResponse(req, res);
     const handled =
       url.pathname === "/healthz"
         ? serveHealth(services, res)
@@ -152,8 +179,24 @@ async function main(): Promise<void> {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
+  const warmedMs = await warmUp(services, loopbackOrigin(config.HOST, config.PORT), { pages: !dev });
+  if (dev) console.log(`warmed up in ${warmedMs} ms`);
   const where = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
   const dbWhere = database.embedded ? `embedded Postgres in ${config.dataDir}` : "Postgres at DATABASE_URL";
+  if (firstStart.kind === "code") {
+    // The one way to claim a fresh install: someone who can read this log or the data folder.
+    console.log(
+      [
+        "",
+        `  Stevedore is not set up yet. Open ${where}/setup and enter this one-time setup code:`,
+        "",
+        `      ${firstStart.code}`,
+        "",
+        `  (also in ${firstStart.file}, readable only by this user)`,
+        "",
+      ].join("\n"),
+    );
+  }
   console.log(`Stevedore ${version} ready on ${where} (${dev ? "development" : "production"}, ${dbWhere})`);
 
   let stopping = false;
@@ -167,6 +210,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000).unref();
     clearInterval(pruneTimer);
+    // No new connections (a load balancer sends them to another replica); what was accepted
+    // completes before anything it needs goes.
     server.close();
     server.closeIdleConnections();
     void (async () => {
@@ -174,6 +219,9 @@ async function main(): Promise<void> {
       // their audit events before the sockets, the fleet and the database go.
       await consoles.endAll("server shutting down").catch(() => undefined);
       ws.closeAll();
+      if (!(await inFlight.drain(7_000)))
+        console.error(`${inFlight.count} request(s) still running after 7 s; ending them`);
+      server.closeAllConnections();
       fleet.close();
       await app.close().catch(() => undefined);
       await database.close().catch((error: unknown) => console.error("closing the database:", error));

@@ -327,10 +327,13 @@ async function runSession(
     }, PING_EVERY_MS),
   );
 
-  // Revoking the permission reaches an open console within seconds.
-  stopRechecks = permissionRechecksFor(services.prisma).watch(actor.userId, (perms) => {
+  // Revoking the permission, or ending the credential the console was opened with, reaches
+  // an open console within seconds.
+  stopRechecks = permissionRechecksFor(services.prisma).watch(actor, (perms) => {
     const verdict = perms ? spec.recheck(perms) : "end";
-    if (verdict === "end") void end("permission revoked", "Your permission to use this console was revoked.");
+    if (!perms)
+      void end("signed out", "Your sign-in ended (signed out, token revoked or expired, or account disabled).");
+    else if (verdict === "end") void end("permission revoked", "Your permission to use this console was revoked.");
     else if (verdict === "read-only" && write) {
       write = null;
       send(socket, {

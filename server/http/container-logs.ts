@@ -108,10 +108,19 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   res.once("close", () => closed.abort(new Error("the client went away")));
   const watch = watchPermission(
     services.prisma,
-    actor.userId,
+    actor,
     actor.permissions,
     (p) => can(p, "container.logs", input.environmentId),
     closed.signal,
+  );
+  // Cut short, not ended as if complete, when the credential or the permission goes; this also
+  // ends a download whose reader has stopped reading (waiting for "drain").
+  watch.signal.addEventListener(
+    "abort",
+    () => {
+      if (!closed.signal.aborted) res.destroy();
+    },
+    { once: true },
   );
   const chunks = containerLogText(
     services.fleet,
@@ -153,7 +162,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     res.end();
   } catch (error) {
     // Headers are out: all that is left is to cut the body short, so the client sees an error.
-    if (!closed.signal.aborted) console.error("logs download failed:", error);
+    if (!closed.signal.aborted && !watch.signal.aborted) console.error("logs download failed:", error);
     res.destroy();
   } finally {
     watch.stop();

@@ -78,7 +78,7 @@ function permissionWatch(
 ) {
   return watchPermission(
     ctx.services.prisma,
-    ctx.actor.userId,
+    ctx.actor,
     ctx.actor.permissions,
     (p) => (environmentId ? can(p, permission, environmentId) : canSomewhere(p, permission)),
     signal,

@@ -67,7 +67,7 @@ export const containersRouter = createTRPCRouter({
       const lease = leaseOrRefuse(ctx, environmentId);
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => can(p, "container.logs", environmentId),
         signal,

@@ -1,5 +1,6 @@
 // Starts the real server (server.ts through tsx) as a child process, the way a user does.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 
@@ -85,4 +86,9 @@ export async function runServerExpectingExit(env: Record<string, string | undefi
   const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
   clearTimeout(timer);
   return { code, output: output() };
+}
+
+/** The one-time setup code a fresh server wrote to its data folder (and printed). */
+export async function setupCodeOf(dataDir: string): Promise<string> {
+  return (await readFile(path.join(dataDir, "setup-code"), "utf8")).trim();
 }
