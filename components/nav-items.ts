@@ -3,6 +3,7 @@ import {
   Container,
   Home,
   Layers,
+  Layers3,
   Network,
   ScrollText,
   Server,
@@ -27,7 +28,8 @@ export const navItems = [
   { href: "/images", label: "Images", icon: Layers, needs: ["image.read"] },
   { href: "/volumes", label: "Volumes", icon: HardDrive, needs: ["volume.read"] },
   { href: "/networks", label: "Networks", icon: Network, needs: ["network.read"] },
-  { href: "/swarm", label: "Swarm", icon: Boxes, needs: ["node.read", "service.read", "stack.read"] },
+  { href: "/swarm", label: "Swarm", icon: Boxes, needs: ["node.read", "service.read"] },
+  { href: "/stacks", label: "Stacks", icon: Layers3, needs: ["stack.read"] },
   { href: "/audit", label: "Audit", icon: ScrollText, needs: ["audit.read"] },
   { href: "/settings", label: "Settings", icon: Settings, needs: ["user.manage", "role.manage", "settings.manage"] },
 ] as const satisfies readonly NavItem[];

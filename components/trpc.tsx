@@ -1,10 +1,12 @@
 "use client";
 
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "@/server/trpc/root";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+const LARGE_QUERIES = new Set(["stacks.preview"]);
 
 /** Plain JSON on the wire (no transformer), so the same API is callable with curl. */
 export function createTrpcClient() {
@@ -13,9 +15,15 @@ export function createTrpcClient() {
       splitLink({
         condition: (op) => op.type === "subscription",
         true: httpSubscriptionLink({ url: "/api/trpc" }),
-        // Node refuses request heads over 16 KiB: a batch of long queries (a whole container spec
-        // checked as it is typed) is split into several requests rather than one too long.
-        false: httpBatchLink({ url: "/api/trpc", maxURLLength: 8000 }),
+        false: splitLink({
+          // A query whose input is a whole file (a compose file previewed as it is typed) cannot
+          // ride in a URL: it is POSTed (the server allows that override; it stays a query).
+          condition: (op) => LARGE_QUERIES.has(op.path),
+          true: httpLink({ url: "/api/trpc", methodOverride: "POST" }),
+          // Node refuses request heads over 16 KiB: a batch of long queries (a whole container spec
+          // checked as it is typed) is split into several requests rather than one too long.
+          false: httpBatchLink({ url: "/api/trpc", maxURLLength: 8000 }),
+        }),
       }),
     ],
   });

@@ -54,6 +54,7 @@ test("every area is reachable from the navigation, by keyboard", async ({ page }
     "Volumes",
     "Networks",
     "Swarm",
+    "Stacks",
     "Audit",
     "Settings",
     "Profile",

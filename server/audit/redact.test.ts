@@ -82,3 +82,46 @@ describe("credentials recognised by their value, whatever the variable is called
     expect(isSecretVariable("LOG_LEVEL", "debug")).toBe(false);
   });
 });
+
+describe("multi-line text (a compose file, an env file)", () => {
+  it("hides the values of secret-named keys and credentials, keeps the rest", async () => {
+    const { redactText } = await import("./redact");
+    const compose = [
+      "services:",
+      "  db:",
+      "    image: postgres:16",
+      "    environment:",
+      "      POSTGRES_PASSWORD: hunter2-hunter2",
+      "      - API_TOKEN=tok-123456",
+      "      LOG_LEVEL: debug",
+      "      DATABASE_URL: postgres://app:s3cr3t-pw@db:5432/app",
+      "    secrets: [db_password]",
+      "    secrets:",
+      "      - db_password",
+      "x-key: &anchor",
+    ].join("\n");
+    const out = redactText(compose);
+    for (const secret of ["hunter2", "tok-123456", "s3cr3t-pw"]) expect(out).not.toContain(secret);
+    for (const kept of [
+      "image: postgres:16",
+      "LOG_LEVEL: debug",
+      "secrets: [db_password]",
+      "- db_password",
+      "x-key: &anchor",
+    ]) {
+      expect(out).toContain(kept);
+    }
+    expect(out).toContain(`POSTGRES_PASSWORD: ${REDACTED}`);
+    expect(out).toContain(`- API_TOKEN=${REDACTED}`);
+    expect(redactText("DB_PASSWORD=a\nMODE=prod\nexport SECRET_KEY=b")).toBe(
+      `DB_PASSWORD=${REDACTED}\nMODE=prod\nexport SECRET_KEY=${REDACTED}`,
+    );
+  });
+
+  it("applies to every multi-line string an audit event keeps", () => {
+    const out = JSON.stringify(
+      redact({ composeFile: "services:\n  a:\n    environment:\n      DB_PASSWORD: pw-pw-pw-1\n" }),
+    );
+    expect(out).not.toContain("pw-pw-pw-1");
+  });
+});

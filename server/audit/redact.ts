@@ -71,6 +71,37 @@ function redactEnvEntry(entry: string): string {
   return isSecretVariable(entry.slice(0, eq), entry.slice(eq + 1)) ? `${entry.slice(0, eq)}=${REDACTED}` : entry;
 }
 
+// A line of a YAML document (`KEY: value`, `- KEY: value`) or of an env file or environment
+// list (`KEY=value`, `- KEY=value`, `export KEY=value`).
+const YAML_PAIR = /^(\s*(?:-\s+)?)(["']?)([A-Za-z_][\w.-]*)\2(\s*:\s+)(.*)$/;
+const ENV_PAIR = /^(\s*(?:-\s+)?(?:export\s+)?)(["']?)([A-Za-z_][\w.]*)=(.*?)(\2)\s*$/;
+/** a YAML value that opens a structure (a block, a flow collection, an anchor) rather than being one */
+const STRUCTURE = /^([|>][-+0-9]*|[[{&*!]|#|$)/;
+
+/**
+ * A multi-line text (a compose file, an env file) with the value of every `KEY: value` and
+ * `KEY=value` line whose key looks secret, and of every line holding a credential by its form,
+ * replaced. The rest of the text (its structure, the other values) stays readable.
+ */
+export function redactText(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const env = ENV_PAIR.exec(line);
+      if (env && looksSecret(env[3]!)) return `${env[1]}${env[2]}${env[3]}=${REDACTED}${env[5]}`;
+      const yaml = YAML_PAIR.exec(line);
+      if (yaml && looksSecret(yaml[3]!) && !STRUCTURE.test(yaml[5]!.trim())) {
+        return `${yaml[1]}${yaml[2]}${yaml[3]}${yaml[2]}${yaml[4]}${REDACTED}`;
+      }
+      if (looksSecretValue(line)) {
+        const at = line.search(/[:=]\s*/);
+        return at > 0 ? `${line.slice(0, at + 1)} ${REDACTED}` : REDACTED;
+      }
+      return line;
+    })
+    .join("\n");
+}
+
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 12) return REDACTED;
   if (Array.isArray(value)) {
@@ -85,8 +116,10 @@ export function redact(value: unknown, depth = 0): unknown {
       if (looksSecret(key) && key !== "name" && key !== "key") out[key] = REDACTED;
       else if (key === "value" && pairName && looksSecret(pairName)) out[key] = REDACTED;
       else if (typeof item === "string" && looksSecretValue(item)) out[key] = REDACTED;
-      else if (typeof item === "string") out[key] = item.length > 4096 ? `${item.slice(0, 4096)}…` : item;
-      else out[key] = redact(item, depth + 1);
+      else if (typeof item === "string") {
+        const text = item.includes("\n") ? redactText(item) : item;
+        out[key] = text.length > 4096 ? `${text.slice(0, 4096)}…` : text;
+      } else out[key] = redact(item, depth + 1);
     }
     return out;
   }

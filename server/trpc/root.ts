@@ -13,6 +13,7 @@ import {
   volumesRouter,
 } from "../routers/resources";
 import { rolesRouter } from "../routers/roles";
+import { stacksRouter } from "../modules/stacks/router";
 import { settingsRouter } from "../routers/settings";
 import { systemRouter } from "../routers/system";
 import { teamsRouter } from "../routers/teams";
@@ -39,6 +40,7 @@ export const appRouter = createTRPCRouter({
   nodes: nodesRouter,
   services: servicesRouter,
   tasks: tasksRouter,
+  stacks: stacksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import { LABEL_IMAGE, LABEL_NAMESPACE, scope, type EngineSpec, type FileObjectSp
 import { engineCall, engineMessage, filters } from "./engine-api";
 import {
   StackAbortedError,
+  StackConflictError,
   StackEngineError,
   StackNotFoundError,
   StackPolicyError,
@@ -50,6 +51,12 @@ export interface DeployOptions {
   registryAuth?: (image: string) => string | undefined;
   judge?: StackJudge;
   onProgress?: (event: StackProgress) => void;
+  /**
+   * Engine names of the file's secrets whose data the caller does not have (a redeploy of a
+   * kept version: secret data is never stored). One that exists is left as it is; one that
+   * does not is an error before anything is created.
+   */
+  keepSecrets?: ReadonlySet<string>;
 }
 
 export interface DeployResult {
@@ -134,7 +141,43 @@ async function namesThatExist(
   return new Map(found.filter((o) => o.Spec && names.includes(o.Spec.Name)).map((o) => [o.Spec!.Name, o]));
 }
 
-async function preflight(docker: Docker, plan: StackPlan, signal?: AbortSignal): Promise<void> {
+async function preflight(
+  docker: Docker,
+  plan: StackPlan,
+  signal?: AbortSignal,
+  keepSecrets?: ReadonlySet<string>,
+): Promise<void> {
+  // A config's data cannot change (the engine allows label updates only): say so before
+  // anything is touched, where the CLI fails half-way.
+  const existingConfigs = await namesThatExist(
+    docker,
+    "configs",
+    plan.configs.map((c) => c.spec.Name),
+    signal,
+  );
+  for (const config of plan.configs) {
+    const existing = existingConfigs.get(config.spec.Name);
+    if (!existing) continue;
+    const current = await engineCall<{ Spec?: { Data?: string } }>(
+      docker,
+      { method: "GET", path: `/configs/${existing.ID}`, signal },
+      `config ${config.spec.Name}`,
+    );
+    if ((current.Spec?.Data ?? "") !== config.spec.Data) {
+      throw new StackConflictError(
+        `config ${config.spec.Name} exists with other data, and a config's data cannot change (only updates to Labels are allowed): give the changed config a new name in the file (configs.${config.key}.name) or remove the stack first`,
+      );
+    }
+  }
+  const kept = [...(keepSecrets ?? [])];
+  const existingKept = await namesThatExist(docker, "secrets", kept, signal);
+  for (const name of kept) {
+    if (!existingKept.has(name)) {
+      throw new StackNotFoundError(
+        `secret ${name} does not exist and its file is not at hand (secret data is never kept): give the file again`,
+      );
+    }
+  }
   for (const name of plan.externalNetworks) {
     if (["default", "bridge", "host", "none"].includes(name) || name.startsWith("container:")) continue;
     let network: { Scope?: string };
@@ -297,7 +340,7 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
   await judgeStack(plan, options.judge);
   checkAborted(signal, done);
   await assertSwarmManager(docker, signal);
-  await preflight(docker, plan, signal);
+  await preflight(docker, plan, signal, options.keepSecrets);
   checkAborted(signal, done);
 
   try {
@@ -341,7 +384,13 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
     }
 
     checkAborted(signal, done);
-    await upsertFileObjects(docker, "secrets", plan.secrets, emit, signal);
+    await upsertFileObjects(
+      docker,
+      "secrets",
+      plan.secrets.filter((s) => !options.keepSecrets?.has(s.spec.Name)),
+      emit,
+      signal,
+    );
     checkAborted(signal, done);
     await upsertFileObjects(docker, "configs", plan.configs, emit, signal);
 

@@ -1,0 +1,7 @@
+import { StacksView } from "@/components/stacks/stacks-view";
+
+export const metadata = { title: "Stacks" };
+
+export default function StacksPage() {
+  return <StacksView />;
+}
