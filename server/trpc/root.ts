@@ -4,14 +4,9 @@ import { bindingsRouter } from "../routers/bindings";
 import { containersRouter } from "../routers/containers";
 import { environmentsRouter } from "../routers/environments";
 import { fleetRouter } from "../routers/fleet";
-import {
-  imagesRouter,
-  networksRouter,
-  nodesRouter,
-  servicesRouter,
-  tasksRouter,
-  volumesRouter,
-} from "../routers/resources";
+import { networksRouter, nodesRouter, servicesRouter, tasksRouter, volumesRouter } from "../routers/resources";
+import { imagesRouter } from "../modules/images/index";
+import { registriesRouter } from "../modules/registries/index";
 import { rolesRouter } from "../routers/roles";
 import { settingsRouter } from "../routers/settings";
 import { systemRouter } from "../routers/system";
@@ -34,6 +29,7 @@ export const appRouter = createTRPCRouter({
   fleet: fleetRouter,
   containers: containersRouter,
   images: imagesRouter,
+  registries: registriesRouter,
   volumes: volumesRouter,
   networks: networksRouter,
   nodes: nodesRouter,

@@ -59,3 +59,21 @@ export class ResourceForbiddenError extends ResourceError {
 export class RejectedError extends ResourceError {
   readonly code = "rejected";
 }
+
+/**
+ * What the engine said, for a streamed call it refused before streaming: docker-modem puts
+ * the engine's words only in its own message ("(HTTP code 500) server error - <words>"), and
+ * the classified error keeps just "server error".
+ */
+export function engineWordsOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === "string") {
+      const words = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/.exec(message)?.[1]?.trim();
+      if (words) return words;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
