@@ -19,6 +19,7 @@ import { PageHeader } from "../page-header";
 import { errorMessage } from "../trpc-errors";
 import { useTRPC, useTRPCClient } from "../trpc";
 import { Alert } from "../ui/alert";
+import { formatDateTime, formatRelative } from "../ui/format";
 import { Button, ButtonLink } from "../ui/button";
 import { cn } from "../ui/cn";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -135,6 +136,9 @@ export function ContainersView() {
   const filtered = isFiltered(view);
   const clearFilters = () => setView((old) => withoutFilters(old));
   const errors = list.data?.errors ?? [];
+  // Environments whose rows were older than a healthy engine's when they were read (it has gone
+  // quiet; the liveness check will say within seconds whether it is down): say how old.
+  const stale = (list.data?.freshness ?? []).filter((f) => f.stale);
   const chosenRows = model.chosen;
 
   return (
@@ -259,6 +263,17 @@ export function ContainersView() {
       </BulkBar>
 
       <div className="space-y-3">
+        {stale.map((f) => (
+          <Alert
+            key={`stale-${f.environmentId}`}
+            tone="warning"
+            title={`${envName(f.environmentId)} may be out of date`}
+          >
+            Its containers are shown as they were {formatRelative(new Date(f.asOf))} (
+            <span title={formatDateTime(new Date(f.asOf))}>{new Date(f.asOf).toLocaleTimeString()}</span>): the engine
+            has not been heard from since.
+          </Alert>
+        ))}
         {errors.map((error) => (
           <Alert key={error.environmentId} tone="warning" title={`${envName(error.environmentId)} unreachable`}>
             {error.message}{" "}

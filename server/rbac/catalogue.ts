@@ -51,6 +51,7 @@ export const globalPermissions = [
   "user.manage",
   "role.manage",
   "audit.read",
+  "audit.recordings",
   "settings.manage",
 ] as const;
 
@@ -120,6 +121,8 @@ export const permissionDescriptions: Record<Permission, string> = {
   "registry.manage": "Add, change, test and remove saved registries and their credentials",
   "user.manage": "Manage users and teams",
   "role.manage": "Manage roles and role bindings",
-  "audit.read": "Read the audit trail and replay console sessions",
+  "audit.read": "Read the audit trail",
+  "audit.recordings":
+    "Replay and download recorded console sessions (they show whatever was printed, secrets included)",
   "settings.manage": "Change instance settings (two-factor policy, retention)",
 };
