@@ -120,7 +120,7 @@ export const imagesRouter = createTRPCRouter({
       const wanted = new Set(environmentsInScope(ctx.services, ctx.scope, input?.environmentIds));
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => canSomewhere(p, "image.read"),
         signal,

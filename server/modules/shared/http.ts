@@ -15,6 +15,7 @@ const dockerStatus: Record<DockerErrorCode, number> = {
   engine: 400,
   paused: 412,
   "unknown-environment": 404,
+  busy: 429,
 };
 
 const resourceStatus: Record<ResourceErrorCode, number> = {
