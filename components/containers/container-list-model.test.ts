@@ -23,6 +23,7 @@ function row(partial: Partial<ContainerRow> & { name: string }): ContainerRow {
     ports: [],
     labels: {},
     networks: [],
+    volumes: [],
     ...partial,
   };
 }

@@ -22,6 +22,7 @@ const labels: Record<string, string> = {
   secret: "Secrets",
   config: "Configs",
   registry: "Registries",
+  system: "System (prune)",
   user: "Users and teams",
   role: "Roles and access",
   audit: "Audit",

@@ -16,6 +16,7 @@ function container(id: string, state = "running"): ContainerSummary {
     ports: [],
     labels: {},
     networks: [],
+    volumes: [],
   };
 }
 

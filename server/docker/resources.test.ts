@@ -1,6 +1,6 @@
 // Engine payloads as API 1.41 returns them, trimmed to what a list needs and nothing secret.
 import { describe, expect, it } from "vitest";
-import { keyOf, trimContainer, trimImage, trimNode, trimService, trimTask, trimVolume } from "./resources";
+import { keyOf, trimContainer, trimImage, trimNetwork, trimNode, trimService, trimTask, trimVolume } from "./resources";
 
 describe("trimming engine objects", () => {
   it("keeps what a container list needs, with compose and stack labels read out", () => {
@@ -39,7 +39,43 @@ describe("trimming engine objects", () => {
       ],
       labels: { "com.docker.compose.project": "shop", "com.docker.compose.service": "web" },
       networks: [{ name: "shop_default", networkId: "n1", ip: "172.18.0.2" }],
+      volumes: [],
       compose: { project: "shop", service: "web" },
+    });
+  });
+
+  it("names the volumes a container mounts, never host paths", () => {
+    const summary = trimContainer({
+      Id: "c1",
+      Names: ["/db"],
+      Mounts: [
+        {
+          Type: "volume",
+          Name: "pgdata",
+          Source: "/var/lib/docker/volumes/pgdata/_data",
+          Destination: "/var/lib/postgresql",
+        },
+        { Type: "bind", Source: "/etc/ssl", Destination: "/etc/ssl" },
+      ],
+    });
+    expect(summary.volumes).toEqual(["pgdata"]);
+    expect(JSON.stringify(summary)).not.toContain("/etc/ssl");
+  });
+
+  it("reads a network's IPAM pools and whether an overlay is encrypted", () => {
+    const network = trimNetwork({
+      Id: "n1",
+      Name: "backend",
+      Driver: "overlay",
+      EnableIPv6: false,
+      IPAM: { Config: [{ Subnet: "10.9.0.0/24", Gateway: "10.9.0.1", IPRange: "10.9.0.128/25" }] },
+      Options: { encrypted: "" },
+    });
+    expect(network).toMatchObject({
+      subnets: ["10.9.0.0/24"],
+      ipam: [{ subnet: "10.9.0.0/24", gateway: "10.9.0.1", ipRange: "10.9.0.128/25" }],
+      encrypted: true,
+      ipv6: false,
     });
   });
 

@@ -20,6 +20,8 @@ export interface ContainerSummary {
   ports: Array<{ ip?: string; privatePort: number; publicPort?: number; type: string }>;
   labels: Record<string, string>;
   networks: Array<{ name: string; networkId: string; ip: string }>;
+  /** names of the named volumes it mounts (never host paths) */
+  volumes: string[];
   compose?: { project: string; service: string };
   stack?: { namespace: string; service?: string; taskId?: string };
 }
@@ -55,6 +57,11 @@ export interface NetworkSummary {
   attachable: boolean;
   ingress: boolean;
   subnets: string[];
+  /** IPAM pools: subnet, gateway and the range containers get addresses from */
+  ipam: Array<{ subnet: string; gateway?: string; ipRange?: string }>;
+  ipv6: boolean;
+  /** an overlay whose traffic is encrypted (the "encrypted" driver option) */
+  encrypted: boolean;
   created: string;
   labels: Record<string, string>;
 }
@@ -207,6 +214,10 @@ export function trimContainer(raw: unknown): ContainerSummary {
     }),
     labels,
     networks,
+    volumes: list(c.Mounts)
+      .map(record)
+      .filter((m) => m.Type === "volume" && typeof m.Name === "string" && m.Name)
+      .map((m) => str(m.Name)),
     ...(project ? { compose: { project, service: labels["com.docker.compose.service"] ?? "" } } : {}),
     ...(namespace
       ? {
@@ -266,6 +277,16 @@ export function trimNetwork(raw: unknown): NetworkSummary {
     subnets: list(record(n.IPAM).Config)
       .map((c) => str(record(c).Subnet))
       .filter(Boolean),
+    ipam: list(record(n.IPAM).Config).map((raw) => {
+      const c = record(raw);
+      return {
+        subnet: str(c.Subnet),
+        ...(c.Gateway ? { gateway: str(c.Gateway) } : {}),
+        ...(c.IPRange ? { ipRange: str(c.IPRange) } : {}),
+      };
+    }),
+    ipv6: n.EnableIPv6 === true,
+    encrypted: Object.hasOwn(record(n.Options), "encrypted"),
     created: str(n.Created),
     labels: stringMap(n.Labels),
   };

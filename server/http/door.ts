@@ -21,6 +21,8 @@ export interface Door {
   permission: Permission;
   environmentId?: string;
   containerId?: string;
+  /** what the call is about when it is not a container (a service, say) */
+  target?: { kind: string; id: string };
   params?: Record<string, unknown>;
   /** a websocket or an upload: the same cross-site rule as tRPC mutations */
   stateChanging: boolean;
@@ -51,8 +53,8 @@ export async function admitAtDoor(services: Services, req: IncomingMessage, door
     action: door.action,
     permission: door.permission,
     environmentId: door.environmentId ?? null,
-    targetKind: "container",
-    targetId: door.containerId ?? null,
+    targetKind: door.target?.kind ?? "container",
+    targetId: door.target?.id ?? door.containerId ?? null,
     ...(door.params ? { params: door.params } : {}),
   });
   const refuse = async (actor: Actor | null, status: number, message: string): Promise<DoorRefusal> => {

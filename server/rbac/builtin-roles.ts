@@ -32,6 +32,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
       "container.logs",
       "container.files.read",
       "image.pull",
+      "registry.use",
       "volume.create",
       "network.create",
       "service.create",

@@ -4,14 +4,11 @@ import { bindingsRouter } from "../routers/bindings";
 import { containersRouter } from "../routers/containers";
 import { environmentsRouter } from "../routers/environments";
 import { fleetRouter } from "../routers/fleet";
-import {
-  imagesRouter,
-  networksRouter,
-  nodesRouter,
-  servicesRouter,
-  tasksRouter,
-  volumesRouter,
-} from "../routers/resources";
+import { nodesRouter, servicesRouter, tasksRouter } from "../routers/resources";
+import { networksRouter } from "../modules/networks/index";
+import { volumesRouter } from "../modules/volumes/index";
+import { imagesRouter } from "../modules/images/index";
+import { registriesRouter } from "../modules/registries/index";
 import { rolesRouter } from "../routers/roles";
 import { stacksRouter } from "../modules/stacks/router";
 import { settingsRouter } from "../routers/settings";
@@ -35,6 +32,7 @@ export const appRouter = createTRPCRouter({
   fleet: fleetRouter,
   containers: containersRouter,
   images: imagesRouter,
+  registries: registriesRouter,
   volumes: volumesRouter,
   networks: networksRouter,
   nodes: nodesRouter,

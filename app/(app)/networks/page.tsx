@@ -1,8 +1,14 @@
-import { Network } from "lucide-react";
-import { AreaPlaceholder } from "@/components/area-placeholder";
+import { Suspense } from "react";
+import { NetworksView } from "@/components/networks/networks-view";
+import { Loading } from "@/components/ui/loading";
 
 export const metadata = { title: "Networks" };
 
-export default function Page() {
-  return <AreaPlaceholder title="Networks" description="Networks on each host and swarm." icon={Network} />;
+export default function NetworksPage() {
+  // The view reads its filters from the URL (useSearchParams), which needs a Suspense boundary.
+  return (
+    <Suspense fallback={<Loading label="Loading networks…" />}>
+      <NetworksView />
+    </Suspense>
+  );
 }

@@ -1,0 +1,2 @@
+export { imagesRouter } from "./router";
+export { transfersOf, type TransferView } from "./transfers";

@@ -1,0 +1,1 @@
+export { networksRouter } from "./router";
