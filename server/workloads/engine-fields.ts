@@ -58,7 +58,7 @@ export const ENGINE_FIELD_NAMES = [
   ...["ConfigID", "ConfigName", "UID", "GID", "CapabilityAdd", "CapabilityDrop", "Constraints"],
   ...["Preferences", "MaxReplicas", "Platforms", "Spread", "SpreadDescriptor", "Architecture", "OS"],
   ...["Disable", "Role", "Level", "Profile", "Runtime", "NamedResourceSpec", "DiscreteResourceSpec"],
-  ...["Kind", "Value", "Registry"],
+  ...["Kind", "Value", "Registry", "Command"],
 ] as const;
 
 const CANONICAL = new Map<string, string>();

@@ -5,6 +5,7 @@
 // (volumes, other containers' mounts, the environment's socket) come from lookupFacts.
 import "server-only";
 import type { EffectivePermissions } from "../rbac/permissions";
+import { canonicalEngineKeys } from "./engine-fields";
 import { can } from "../rbac/permissions";
 import {
   rawCollisions,
@@ -84,12 +85,17 @@ export function judgeServiceSpec(
   );
 }
 
-/** A ServiceSpec built elsewhere (a compose file's service, say), judged as the engine will read it. */
+/**
+ * A ServiceSpec built elsewhere (a compose file's service, say), judged as the engine will
+ * read it. Send `body` (the same spec, every field name in its canonical spelling): it is
+ * what was judged.
+ */
 export function judgeServicePayload(
-  body: Record<string, unknown>,
+  payload: Record<string, unknown>,
   holds: Grants,
   facts: WorkloadFacts = {},
   kind: "service.create" | "service.update" = "service.create",
-): Violation[] {
-  return checkWorkload({ kind, body }, holds, facts);
+): { violations: Violation[]; body: Record<string, unknown> } {
+  const body = canonicalEngineKeys(payload) as Record<string, unknown>;
+  return { violations: checkWorkload({ kind, body }, holds, facts), body };
 }

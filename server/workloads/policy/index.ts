@@ -47,7 +47,9 @@ function rootOf(kind: WorkloadPayload["kind"]): PayloadKind {
 /** Every violation of the policy in `payload`, whatever the actor holds. */
 export function workloadViolations(payload: WorkloadPayload, facts: WorkloadFacts = {}): Violation[] {
   const walk: Walk = { out: [], facts, memoryFsBytes: 0 };
-  walkObject(payload.body, "", ROOTS[rootOf(payload.kind)], walk);
+  // Judged as the engine will read it: every field name respelt (`Tyſe` is Type) before any
+  // rule looks inside. Whoever sends a payload built elsewhere sends canonicalEngineKeys(body).
+  walkObject(canonicalEngineKeys(payload.body), "", ROOTS[rootOf(payload.kind)], walk);
   return walk.out;
 }
 
