@@ -37,9 +37,13 @@ export function execSocket(services: Services, registry: ConsoleRegistry): WsEnd
       const admitted = await admitConsole(services, registry, req, input, {
         action: "console.exec",
         permission: "container.exec",
+        door: "exec",
       });
       if (!admitted.ok) return admitted;
-      return { ok: true, state: { actor: admitted.actor, request: admitted.request, input } };
+      return {
+        ok: true,
+        state: { actor: admitted.actor, request: admitted.request, input: { ...input, requires: admitted.requires } },
+      };
     },
 
     handle(socket, _req, _url, state) {
