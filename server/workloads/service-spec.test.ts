@@ -171,7 +171,7 @@ describe("the policy judges services under their own roots", () => {
       none,
     );
     expect(violations.map((v) => [v.field, v.specField, v.permission])).toEqual([
-      ["TaskTemplate.ContainerSpec.Mounts[0].TmpfsOptions.SizeBytes", "tmpfs.0", PRIVILEGED],
+      ["TaskTemplate.ContainerSpec.Mounts[0].TmpfsOptions.SizeBytes", "tmpfs.0.sizeBytes", PRIVILEGED],
       ["TaskTemplate.ContainerSpec.Mounts[1]", "hostAccess.bindMounts.0", PRIVILEGED],
       ["TaskTemplate.ContainerSpec.CapabilityAdd", "hostAccess.capAdd", PRIVILEGED],
       ["TaskTemplate.ContainerSpec.Sysctls", "hostAccess.sysctls", PRIVILEGED],

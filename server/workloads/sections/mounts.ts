@@ -76,7 +76,10 @@ function checkTargets(spec: Service, ctx: z.RefinementCtx) {
 }
 
 /** The Mounts entries of a spec (the Engine's mount type, shared by containers and services). */
-function engineMounts(spec: Service, origin: (index: number, field: string) => void): Record<string, unknown>[] {
+function engineMounts(
+  spec: Service,
+  origin: (index: number, field: string, within?: string) => void,
+): Record<string, unknown>[] {
   const mounts: Record<string, unknown>[] = [];
   spec.volumes.forEach((v, i) => {
     origin(mounts.length, `volumes.${i}`);
@@ -94,6 +97,7 @@ function engineMounts(spec: Service, origin: (index: number, field: string) => v
   });
   spec.tmpfs.forEach((t, i) => {
     origin(mounts.length, `tmpfs.${i}`);
+    origin(mounts.length, `tmpfs.${i}.sizeBytes`, ".TmpfsOptions.SizeBytes");
     const options = {
       ...(t.sizeBytes !== undefined ? { SizeBytes: t.sizeBytes } : {}),
       ...(t.mode !== undefined ? { Mode: t.mode } : {}),
@@ -167,7 +171,10 @@ export const mountsSection = defineSection<Container, Service, ContainerInput, S
     checkTargets(spec, ctx);
   },
   toContainer(spec, draft) {
-    const mounts = engineMounts(spec, (i, field) => (draft.origins[`HostConfig.Mounts[${i}]`] = field));
+    const mounts = engineMounts(
+      spec,
+      (i, field, within = "") => (draft.origins[`HostConfig.Mounts[${i}]${within}`] = field),
+    );
     if (mounts.length) draft.host.Mounts = mounts;
     const binds = spec.hostAccess?.binds ?? [];
     if (binds.length) {
@@ -251,7 +258,10 @@ export const mountsSection = defineSection<Container, Service, ContainerInput, S
     checkTargets(spec, ctx);
   },
   toService(spec, draft) {
-    const mounts = engineMounts(spec, (i, field) => (draft.origins[`TaskTemplate.ContainerSpec.Mounts[${i}]`] = field));
+    const mounts = engineMounts(
+      spec,
+      (i, field, within = "") => (draft.origins[`TaskTemplate.ContainerSpec.Mounts[${i}]${within}`] = field),
+    );
     if (mounts.length) draft.container.Mounts = mounts;
   },
   fromService(payload, dropped) {
