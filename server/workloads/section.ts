@@ -143,7 +143,7 @@ export interface ServiceSpecView {
       User?: string;
       Hostname?: string;
       Mounts?: Record<string, unknown>[] | null;
-      HealthCheck?: { Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+      Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
       CapabilityAdd?: string[] | null;
       Sysctls?: Record<string, string> | null;
     };

@@ -68,7 +68,7 @@ describe("spec -> ServiceSpec", () => {
           User: "1000",
           Dir: "/srv",
           Hostname: "web",
-          HealthCheck: { Test: ["CMD-SHELL", "true"], Interval: 10e9, Retries: 3 },
+          Healthcheck: { Test: ["CMD-SHELL", "true"], Interval: 10e9, Retries: 3 },
         },
         RestartPolicy: { Condition: "on-failure", MaxAttempts: 5 },
         Networks: [{ Target: "backend", Aliases: ["api"] }],

@@ -13,5 +13,5 @@ const healthcheck = object({
 
 export const healthcheckRules = {
   Config: { Healthcheck: healthcheck },
-  ContainerSpec: { HealthCheck: healthcheck },
+  ContainerSpec: { Healthcheck: healthcheck },
 } satisfies Record<string, Rules>;

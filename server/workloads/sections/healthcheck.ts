@@ -1,5 +1,7 @@
-// Healthcheck: a command the engine runs to tell healthy from not. Containers call the field
-// Healthcheck, services HealthCheck; the shape inside is the same (durations in nanoseconds).
+// Healthcheck: a command the engine runs to tell healthy from not. Containers and services
+// both call the field Healthcheck (the Engine API's reference spells the service's
+// HealthCheck, and the engine takes that too, but `docker service inspect` answers with
+// Healthcheck); the shape inside is the same (durations in nanoseconds).
 import { z } from "zod";
 import { durationFlag, shellQuote, type CliWords } from "../cli";
 import { seconds } from "../fields";
@@ -78,7 +80,7 @@ export const healthcheckSection = defineSection<Slice, Slice, SliceInput, SliceI
   name: "healthcheck",
   modelled: { Config: ["Healthcheck"] },
   fields: { Healthcheck: "healthcheck" },
-  serviceFields: { "TaskTemplate.ContainerSpec.HealthCheck": "healthcheck" },
+  serviceFields: { "TaskTemplate.ContainerSpec.Healthcheck": "healthcheck" },
 
   toContainer(spec, draft) {
     if (spec.healthcheck) draft.body.Healthcheck = toEngine(spec.healthcheck);
@@ -92,10 +94,10 @@ export const healthcheckSection = defineSection<Slice, Slice, SliceInput, SliceI
   },
 
   toService(spec, draft) {
-    if (spec.healthcheck) draft.container.HealthCheck = toEngine(spec.healthcheck);
+    if (spec.healthcheck) draft.container.Healthcheck = toEngine(spec.healthcheck);
   },
   fromService(payload) {
-    return fromEngine(payload.TaskTemplate?.ContainerSpec?.HealthCheck);
+    return fromEngine(payload.TaskTemplate?.ContainerSpec?.Healthcheck);
   },
   serviceWords(spec, cli) {
     words(spec.healthcheck, cli);

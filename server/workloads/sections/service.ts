@@ -20,6 +20,13 @@ export const serviceModeShape = { mode: serviceModeSpec.default({ kind: "replica
 
 type Slice = SpecSlice<typeof serviceModeShape>;
 
+/** Set to something: `docker service create` writes empty objects (Placement: {}, DNSConfig: {}). */
+function holds(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holds);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(holds);
+  return value !== undefined && value !== null && value !== false && value !== "" && value !== 0;
+}
+
 const NOT_CARRIED: [
   string,
   (c: Record<string, unknown>, t: Record<string, unknown>, s: Record<string, unknown>) => unknown,
@@ -54,7 +61,7 @@ export const serviceModeSection = defineSection<never, Slice, unknown, SpecSlice
     const task = (payload.TaskTemplate ?? {}) as Record<string, unknown>;
     const container = (payload.TaskTemplate?.ContainerSpec ?? {}) as Record<string, unknown>;
     for (const [what, present] of NOT_CARRIED) {
-      if (present(container, task, payload as Record<string, unknown>)) dropped.push(what);
+      if (holds(present(container, task, payload as Record<string, unknown>))) dropped.push(what);
     }
     const mode = payload.Mode;
     if (mode?.Global) return { mode: { kind: "global" as const } };
