@@ -3,7 +3,7 @@
 // that the request comes from Stevedore's own page (Origin), the endpoint's permission on that
 // environment, and the per-user limit on open consoles. Refusals are on the record.
 import type { IncomingMessage } from "node:http";
-import type { ConsoleRegistry } from "../console/bridge";
+import type { ConsoleRegistry, ConsoleSlot } from "../console/bridge";
 import { admitAtDoor } from "../http/door";
 import type { Permission } from "../rbac/catalogue";
 import { DockerError, type DockerErrorCode } from "../docker/index";
@@ -25,6 +25,7 @@ export type ConsoleAdmission =
       ok: true;
       actor: Actor;
       request: RequestInfo;
+      slot: ConsoleSlot;
       /** the container reaches the host and the actor may not go through `door` (attach: may only watch) */
       hostReachRefusal: string | null;
       /** the policy permissions the container needs, for the session's re-checks */
@@ -41,6 +42,7 @@ const ENGINE_STATUS: Record<DockerErrorCode, number> = {
   conflict: 409,
   paused: 409,
   engine: 400,
+  busy: 429,
 };
 
 export async function admitConsole(
@@ -73,13 +75,16 @@ export async function admitConsole(
     throw error;
   }
   if (judged.refusal && what.door === "exec") return admitted.refuse(403, judged.refusal);
-  if (registry.countFor(admitted.actor.userId) >= MAX_CONSOLES_PER_USER) {
+  // Counted and taken in one synchronous step: a burst of requests cannot all see room.
+  const slot = registry.reserve(admitted.actor.userId, MAX_CONSOLES_PER_USER);
+  if (!slot) {
     return admitted.refuse(429, `You have ${MAX_CONSOLES_PER_USER} consoles open already; close one first.`);
   }
   return {
     ok: true,
     actor: admitted.actor,
     request: admitted.request,
+    slot,
     hostReachRefusal: judged.refusal,
     requires: judged.requires,
   };

@@ -2,7 +2,7 @@
 // server ("keep the source container's value"): the browser gets the name, never the value,
 // and the create reads it from `source` at that moment.
 import { z } from "zod";
-import { looksSecret } from "../../audit/redact";
+import { isSecretVariable } from "../../audit/redact";
 import { CONTAINER_NAME, formatSize, SPEC_LIMITS, utf8Bytes } from "../fields";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
@@ -112,7 +112,7 @@ export const envSection = defineSection<
       .filter((entry) => !imageEnv.has(entry))
       .map((entry) => {
         const { name, value } = splitEntry(entry);
-        if (!reveal && looksSecret(name)) {
+        if (!reveal && isSecretVariable(name, value)) {
           notes.kept.push(name);
           return { name, fromSource: true as const };
         }
