@@ -23,6 +23,7 @@ import { portsSection, portsShape } from "./sections/ports";
 import { canonicalRaw, rawCollisions as collisionsOf, rawHostAccessShape, rawSection } from "./sections/raw";
 import { resourcesSection, resourcesShape, resourcesUpdateShape, checkResourcesUpdate } from "./sections/resources";
 import { restartSection, restartShape, restartUpdateShape, checkRetries } from "./sections/restart";
+import { WORKLOAD_SECTIONS } from "./sections/index";
 
 export type { CreateBody, ImageConfig } from "./section";
 export { shellQuote, formatBytesFlag } from "./cli";
@@ -66,20 +67,7 @@ const shape = {
 };
 
 /** What the sections model themselves; raw Engine fields may not set these. */
-const PLAIN_SECTIONS = [
-  imageSection,
-  restartSection,
-  portsSection,
-  mountsSection,
-  networksSection,
-  envSection,
-  labelsSection,
-  identitySection,
-  resourcesSection,
-  healthcheckSection,
-  hostAccessSection,
-  commandSection,
-];
+const PLAIN_SECTIONS = [imageSection, ...WORKLOAD_SECTIONS];
 export const MODELLED_CONFIG_KEYS: readonly string[] = PLAIN_SECTIONS.flatMap((s) => s.modelled?.Config ?? []);
 export const MODELLED_HOST_CONFIG_KEYS: readonly string[] = PLAIN_SECTIONS.flatMap((s) => s.modelled?.HostConfig ?? []);
 const modelled = { Config: new Set(MODELLED_CONFIG_KEYS), HostConfig: new Set(MODELLED_HOST_CONFIG_KEYS) };

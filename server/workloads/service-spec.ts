@@ -9,40 +9,27 @@
 import { z } from "zod";
 import { CliWords } from "./cli";
 import { specFieldFor, type ServiceDraft, type ServiceSpecView } from "./section";
-import { commandSection, commandShape } from "./sections/command";
-import { envSection, serviceEnvShape } from "./sections/env";
-import { healthcheckSection, healthcheckShape } from "./sections/healthcheck";
-import { hostAccessSection, serviceHostAccessFieldsShape } from "./sections/host-access";
-import { identitySection, identityShape } from "./sections/identity";
+import { commandShape } from "./sections/command";
+import { serviceEnvShape } from "./sections/env";
+import { healthcheckShape } from "./sections/healthcheck";
+import { serviceHostAccessFieldsShape } from "./sections/host-access";
+import { identityShape } from "./sections/identity";
 import { imageSection, serviceImageShape } from "./sections/image";
-import { labelsSection, serviceLabelsShape } from "./sections/labels";
-import { mountsSection, mountsShape, serviceMountsHostAccessShape } from "./sections/mounts";
-import { networksSection, serviceNetworksShape } from "./sections/networks";
-import { portsSection, servicePortsShape } from "./sections/ports";
-import { resourcesSection, resourcesShape } from "./sections/resources";
-import { restartSection, serviceRestartShape } from "./sections/restart";
+import { serviceLabelsShape } from "./sections/labels";
+import { mountsShape, serviceMountsHostAccessShape } from "./sections/mounts";
+import { serviceNetworksShape } from "./sections/networks";
+import { servicePortsShape } from "./sections/ports";
+import { resourcesShape } from "./sections/resources";
+import { serviceRestartShape } from "./sections/restart";
 import { serviceModeSection, serviceModeShape } from "./sections/service";
+import { WORKLOAD_SECTIONS } from "./sections/index";
 
 export const serviceHostAccessSpec = z
   .object({ ...serviceHostAccessFieldsShape, ...serviceMountsHostAccessShape })
   .strict();
 
 /** In the order `docker service create` writes their flags (the image and its args last). */
-const SECTIONS = [
-  imageSection,
-  serviceModeSection,
-  restartSection,
-  portsSection,
-  mountsSection,
-  networksSection,
-  envSection,
-  labelsSection,
-  identitySection,
-  resourcesSection,
-  healthcheckSection,
-  hostAccessSection,
-  commandSection,
-] as const;
+const SECTIONS = [imageSection, serviceModeSection, ...WORKLOAD_SECTIONS] as const;
 
 const FIELDS: Readonly<Record<string, string>> = Object.fromEntries(
   SECTIONS.flatMap((s) => Object.entries(s.serviceFields ?? {})),
