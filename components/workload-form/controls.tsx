@@ -1,11 +1,11 @@
 "use client";
 
 // Inputs bound to the surrounding react-hook-form by name: each registers itself and shows
-// the error the form holds at its name (the schema's, or the server's policy's). Labelled,
-// hinted and described for screen readers like the rest of the kit.
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+// the error the form holds at its name (the schema's, or the server's policy's). The labelled
+// ones are the kit's fields (components/ui/field.tsx) with register(name) spread onto them.
+import { useId, type ComponentProps, type InputHTMLAttributes, type ReactNode } from "react";
 import { get, useFormContext } from "react-hook-form";
-import { controlClass } from "../ui/field";
+import { CheckboxField, controlClass, SelectField, TextAreaField, TextField } from "../ui/field";
 
 /** The message the form holds for `name`, if any. */
 export function useFieldError(name: string): string | undefined {
@@ -20,150 +20,43 @@ export function useFieldError(name: string): string | undefined {
 export function ErrorText({ id, children }: { id?: string; children?: ReactNode }) {
   if (!children) return null;
   return (
-    <p id={id} className="text-xs font-medium text-red-700 dark:text-red-400">
+    <p id={id} className="text-xs font-medium text-danger-fg">
       {children}
     </p>
   );
 }
 
-/** A label above, the hint and the error below, tied to the control for assistive technology. */
-function Chrome({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint?: ReactNode;
-  error?: string;
-  children: (describedBy: string | undefined) => ReactNode;
-}) {
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
-        {label}
-      </label>
-      {children(describedBy)}
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
-          {hint}
-        </p>
-      ) : null}
-      <ErrorText id={`${id}-error`}>{error}</ErrorText>
-    </div>
-  );
+/** The name in the form's values; the error shown is the one the form holds there. */
+type Bound = { name: string };
+
+export function TextInput({ name, ...field }: Bound & Omit<ComponentProps<typeof TextField>, "name">) {
+  const { register } = useFormContext();
+  const error = useFieldError(name);
+  return <TextField autoComplete="off" error={error} {...field} {...register(name)} />;
 }
 
-type Named = { name: string; label: string; hint?: ReactNode; error?: string };
-
-export function TextInput({ name, label, hint, error, ...input }: Named & InputHTMLAttributes<HTMLInputElement>) {
+export function SelectInput({ name, ...field }: Bound & Omit<ComponentProps<typeof SelectField>, "name">) {
   const { register } = useFormContext();
-  const id = useId();
-  const own = useFieldError(name);
-  const shown = error ?? own;
-  return (
-    <Chrome id={id} label={label} hint={hint} error={shown}>
-      {(describedBy) => (
-        <input
-          id={id}
-          aria-invalid={shown ? true : undefined}
-          aria-describedby={describedBy}
-          className={controlClass}
-          autoComplete="off"
-          {...input}
-          {...register(name)}
-        />
-      )}
-    </Chrome>
-  );
-}
-
-export function SelectInput({
-  name,
-  label,
-  hint,
-  error,
-  children,
-  ...select
-}: Named & SelectHTMLAttributes<HTMLSelectElement>) {
-  const { register } = useFormContext();
-  const id = useId();
-  const own = useFieldError(name);
-  const shown = error ?? own;
-  return (
-    <Chrome id={id} label={label} hint={hint} error={shown}>
-      {(describedBy) => (
-        <select
-          id={id}
-          aria-invalid={shown ? true : undefined}
-          aria-describedby={describedBy}
-          className={controlClass}
-          {...select}
-          {...register(name)}
-        >
-          {children}
-        </select>
-      )}
-    </Chrome>
-  );
+  const error = useFieldError(name);
+  return <SelectField error={error} {...field} {...register(name)} />;
 }
 
 export function TextAreaInput({
   name,
-  label,
-  hint,
   rows = 2,
-  placeholder,
-}: Named & { rows?: number; placeholder?: string }) {
+  ...field
+}: Bound & Omit<ComponentProps<typeof TextAreaField>, "name">) {
   const { register } = useFormContext();
-  const id = useId();
   const error = useFieldError(name);
-  return (
-    <Chrome id={id} label={label} hint={hint} error={error}>
-      {(describedBy) => (
-        <textarea
-          id={id}
-          rows={rows}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy}
-          className={controlClass}
-          placeholder={placeholder}
-          spellCheck={false}
-          {...register(name)}
-        />
-      )}
-    </Chrome>
-  );
+  return <TextAreaField rows={rows} spellCheck={false} error={error} {...field} {...register(name)} />;
 }
 
-export function CheckboxInput({ name, label, description }: { name: string; label: string; description?: ReactNode }) {
+export function CheckboxInput({ name, ...field }: Bound & Omit<ComponentProps<typeof CheckboxField>, "name">) {
   const { register } = useFormContext();
-  const id = useId();
   const error = useFieldError(name);
   return (
     <div className="space-y-1">
-      <div className="flex items-start gap-2">
-        <input
-          id={id}
-          type="checkbox"
-          aria-describedby={description ? `${id}-description` : undefined}
-          className="mt-0.5 size-4 rounded border-slate-300 accent-sky-600"
-          {...register(name)}
-        />
-        <div className="text-sm">
-          <label htmlFor={id} className="font-medium text-slate-800 dark:text-slate-200">
-            {label}
-          </label>
-          {description ? (
-            <p id={`${id}-description`} className="text-xs text-slate-500 dark:text-slate-400">
-              {description}
-            </p>
-          ) : null}
-        </div>
-      </div>
+      <CheckboxField {...field} {...register(name)} />
       <ErrorText>{error}</ErrorText>
     </div>
   );
@@ -201,8 +94,8 @@ export function RowInput({
 export function RowCheckbox({ name, label }: { name: string; label: string }) {
   const { register } = useFormContext();
   return (
-    <label className="flex items-center gap-1.5 pt-1.5 text-sm text-slate-700 dark:text-slate-300">
-      <input type="checkbox" className="size-4 accent-sky-600" {...register(name)} />
+    <label className="flex items-center gap-1.5 pt-1.5 text-sm text-fg">
+      <input type="checkbox" className="size-4 accent-primary" {...register(name)} />
       {label}
     </label>
   );

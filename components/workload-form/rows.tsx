@@ -38,8 +38,8 @@ export function FieldRows<Row extends object>({
   }, [added]);
   return (
     <fieldset className="space-y-2">
-      <legend className="text-sm font-medium text-slate-800 dark:text-slate-200">{legend}</legend>
-      {hint ? <p className="text-xs text-slate-500 dark:text-slate-400">{hint}</p> : null}
+      <legend className="text-sm font-medium text-fg">{legend}</legend>
+      {hint ? <p className="text-xs text-subtle">{hint}</p> : null}
       {fields.length ? (
         <ul ref={list} className="space-y-2">
           {fields.map((field, index) => (

@@ -12,15 +12,12 @@ export function Section({
 }) {
   const id = useId();
   return (
-    <section
-      aria-labelledby={id}
-      className="space-y-4 rounded-lg border border-slate-200 bg-white px-5 py-4 dark:border-slate-800 dark:bg-slate-900"
-    >
+    <section aria-labelledby={id} className="space-y-4 rounded-lg border border-border bg-surface px-5 py-4">
       <header>
         <h2 id={id} className="text-base font-semibold">
           {title}
         </h2>
-        {description ? <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">{description}</p> : null}
+        {description ? <p className="mt-0.5 text-sm text-muted">{description}</p> : null}
       </header>
       {children}
     </section>

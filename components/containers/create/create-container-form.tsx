@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Container, Copy } from "lucide-react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { FormProvider, useForm, useWatch, type Path } from "react-hook-form";
@@ -13,7 +12,7 @@ import { PageHeader } from "../../page-header";
 import { errorCode, errorMessage } from "../../trpc-errors";
 import { useTRPC } from "../../trpc";
 import { Alert } from "../../ui/alert";
-import { Button } from "../../ui/button";
+import { Button, ButtonLink } from "../../ui/button";
 import { Loading } from "../../ui/loading";
 import { NoPermission } from "../../ui/no-permission";
 import { QueryError } from "../../ui/query-error";
@@ -301,7 +300,7 @@ export function CreateContainerForm({
             </Alert>
           ) : null}
           {check.isError ? (
-            <p className="text-xs text-slate-500 dark:text-slate-400">
+            <p className="text-xs text-subtle">
               Could not check the settings with the server: {errorMessage(check.error)}
             </p>
           ) : null}
@@ -323,15 +322,10 @@ export function CreateContainerForm({
             <Button type="submit" variant="primary" pending={create.isPending}>
               {create.isPending ? "Creating…" : values.start ? "Create and start" : "Create container"}
             </Button>
-            <Link
-              href="/containers"
-              className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
-            >
-              Cancel
-            </Link>
+            <ButtonLink href="/containers">Cancel</ButtonLink>
           </div>
           {values.source ? (
-            <p className="flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
+            <p className="flex items-center gap-1.5 text-xs text-subtle">
               <Copy aria-hidden className="size-3.5" />
               Duplicated from another container; the original is not changed.
             </p>

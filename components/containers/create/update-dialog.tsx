@@ -96,11 +96,8 @@ function UpdateForm({
           {update.data.warnings.length ? <p>The engine warns: {update.data.warnings.join(" ")}</p> : null}
         </Alert>
         <div className="space-y-1">
-          <p className="text-sm text-slate-700 dark:text-slate-300">Equivalent command:</p>
-          <code
-            data-testid="update-cli"
-            className="block rounded bg-slate-100 px-2 py-1.5 font-mono text-xs break-all dark:bg-slate-800"
-          >
+          <p className="text-sm text-fg">Equivalent command:</p>
+          <code data-testid="update-cli" className="block rounded bg-hover px-2 py-1.5 font-mono text-xs break-all">
             {update.data.cli}
           </code>
         </div>

@@ -15,10 +15,8 @@ function EnvRowInputs({ index }: { index: number }) {
     <>
       <RowInput name={`env.${index}.name`} label="Variable name" placeholder="NAME" className="w-48" />
       {kept ? (
-        <div className="flex flex-1 items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
-          <span className="rounded bg-slate-100 px-2 py-1 text-xs dark:bg-slate-800">
-            kept from the source container
-          </span>
+        <div className="flex flex-1 items-center gap-2 text-sm text-muted">
+          <span className="rounded bg-hover px-2 py-1 text-xs">kept from the source container</span>
           <Button
             size="sm"
             variant="quiet"

@@ -19,8 +19,8 @@ export function HealthcheckSection() {
       <fieldset className="space-y-2">
         <legend className="sr-only">Healthcheck</legend>
         {MODES.map(([value, label]) => (
-          <label key={value} className="flex items-center gap-2 text-sm text-slate-800 dark:text-slate-200">
-            <input type="radio" value={value} className="size-4 accent-sky-600" {...register("healthcheck.mode")} />
+          <label key={value} className="flex items-center gap-2 text-sm text-fg">
+            <input type="radio" value={value} className="size-4 accent-primary" {...register("healthcheck.mode")} />
             {label}
           </label>
         ))}

@@ -23,7 +23,7 @@ function Carried() {
   const error = useFieldError("hostAccess.carried");
   if (!Object.keys(carried ?? {}).length) return null;
   return (
-    <div className="space-y-2 text-sm text-slate-700 dark:text-slate-300">
+    <div className="space-y-2 text-sm text-fg">
       <p>
         Carried over from the container you duplicate (not editable here):{" "}
         {[
@@ -54,7 +54,7 @@ export function HostAccessSection({ initiallyOpen }: { initiallyOpen: boolean })
   const [open, setOpen] = useState(initiallyOpen);
   const bodyId = useId();
   return (
-    <section className="rounded-lg border border-amber-300 bg-amber-50/40 dark:border-amber-900 dark:bg-amber-950/20">
+    <section className="rounded-lg border border-warning-border bg-warning-soft/40">
       <h2>
         <button
           type="button"
@@ -63,16 +63,14 @@ export function HostAccessSection({ initiallyOpen }: { initiallyOpen: boolean })
           onClick={() => setOpen(!open)}
           className="flex w-full items-center gap-2 px-5 py-4 text-left text-base font-semibold"
         >
-          <ShieldAlert aria-hidden className="size-4 text-amber-600 dark:text-amber-400" />
+          <ShieldAlert aria-hidden className="size-4 text-warning-fg" />
           Advanced / host access
-          <span className="ml-auto text-xs font-normal text-slate-600 dark:text-slate-400">
-            {open ? "Hide" : "Show"}
-          </span>
+          <span className="ml-auto text-xs font-normal text-muted">{open ? "Hide" : "Show"}</span>
         </button>
       </h2>
       {open ? (
-        <div id={bodyId} className="space-y-5 border-t border-amber-200 px-5 py-4 dark:border-amber-900">
-          <p className="text-sm text-slate-700 dark:text-slate-300">
+        <div id={bodyId} className="space-y-5 border-t border-warning-border px-5 py-4">
+          <p className="text-sm text-fg">
             Each of these lets the container reach the host. An engine&apos;s socket (or a folder holding one) also
             needs the container.create.docker-socket permission.
           </p>

@@ -16,7 +16,7 @@ export function PortsSection() {
           <>
             <RowInput name={`ports.${index}.hostIp`} label="Host IP" placeholder="all addresses" className="w-36" />
             <RowInput name={`ports.${index}.hostPort`} label="Host port" inputMode="numeric" className="w-28" />
-            <span aria-hidden className="pt-1.5 text-slate-400">
+            <span aria-hidden className="pt-1.5 text-faint">
               →
             </span>
             <RowInput
