@@ -2,7 +2,13 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Next's bundler gives `server-only` its meaning; under Vitest it is a no-op, as under tsx.
+      "server-only": path.resolve(import.meta.dirname, "server/core/server-only.ts"),
+    },
+  },
   test: {
     projects: [
       {

@@ -1,10 +1,6 @@
-import {
-  useId,
-  type InputHTMLAttributes,
-  type ReactNode,
-  type SelectHTMLAttributes,
-  type TextareaHTMLAttributes,
-} from "react";
+// The controls take every prop of their element, ref included (React 19 passes it as a prop),
+// so a form library's register(name) can be spread onto them.
+import { useId, type ComponentProps, type ReactNode } from "react";
 
 export const controlClass =
   "block w-full rounded-md border border-border-strong bg-surface px-3 py-1.5 text-sm text-fg shadow-xs placeholder:text-faint disabled:opacity-60 aria-invalid:border-danger-fg";
@@ -47,7 +43,7 @@ function Chrome({
   );
 }
 
-export function TextField({ label, error, hint, id, ...input }: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({ label, error, hint, id, ...input }: FieldChrome & ComponentProps<"input">) {
   const generated = useId();
   const fieldId = id ?? generated;
   return (
@@ -65,13 +61,7 @@ export function TextField({ label, error, hint, id, ...input }: FieldChrome & In
   );
 }
 
-export function TextAreaField({
-  label,
-  error,
-  hint,
-  id,
-  ...textarea
-}: FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({ label, error, hint, id, ...textarea }: FieldChrome & ComponentProps<"textarea">) {
   const generated = useId();
   const fieldId = id ?? generated;
   return (
@@ -89,14 +79,7 @@ export function TextAreaField({
   );
 }
 
-export function SelectField({
-  label,
-  error,
-  hint,
-  id,
-  children,
-  ...select
-}: FieldChrome & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({ label, error, hint, id, children, ...select }: FieldChrome & ComponentProps<"select">) {
   const generated = useId();
   const fieldId = id ?? generated;
   return (
@@ -120,7 +103,7 @@ export function CheckboxField({
   label,
   description,
   ...input
-}: { label: string; description?: ReactNode } & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+}: { label: string; description?: ReactNode } & Omit<ComponentProps<"input">, "type">) {
   const id = useId();
   return (
     <div className="flex items-start gap-2">

@@ -22,6 +22,8 @@ export interface ConsoleRequest {
   workingDir?: string;
   cols: number;
   rows: number;
+  /** policy permissions the container needs (it reaches the host): revoking one ends the console */
+  requires?: readonly Permission[];
 }
 
 const PING_EVERY_MS = 20_000;
@@ -360,7 +362,10 @@ export function runConsole(
     input,
     command: input.command,
     params: { command: input.command, user: input.user, workingDir: input.workingDir },
-    recheck: (perms) => (can(perms, "container.exec", input.environmentId) ? "keep" : "end"),
+    recheck: (perms) =>
+      can(perms, "container.exec", input.environmentId) && holdsAll(perms, input.environmentId, input.requires)
+        ? "keep"
+        : "end",
     async open(signal) {
       const exec: ExecSession = await openExec(services.fleet, input.environmentId, input.containerId, input, signal);
       return {
@@ -396,8 +401,16 @@ export interface AttachRequest {
   containerId: string;
   cols: number;
   rows: number;
-  /** the actor also holds container.exec here, so may type into the process */
+  /** the actor also holds container.exec here (and the container's host access), so may type into the process */
   mayWrite: boolean;
+  /** policy permissions the container needs (it reaches the host): revoking one ends typing */
+  requires?: readonly Permission[];
+  /** why the attachment is read-only, when the caller decided it (else the engine layer says) */
+  readOnlyReason?: string;
+}
+
+function holdsAll(perms: EffectivePermissions, environmentId: string, required: readonly Permission[] = []) {
+  return required.every((permission) => can(perms, permission, environmentId));
 }
 
 /** The container's main process (`docker attach`): watched always, typed into only with container.exec. */
@@ -418,7 +431,7 @@ export function runAttach(
     recheck: (perms) =>
       !can(perms, "container.attach", input.environmentId)
         ? "end"
-        : can(perms, "container.exec", input.environmentId)
+        : can(perms, "container.exec", input.environmentId) && holdsAll(perms, input.environmentId, input.requires)
           ? "keep"
           : "read-only",
     async open(signal) {
@@ -437,7 +450,7 @@ export function runAttach(
         ready: {
           command: attached.command,
           tty: attached.tty,
-          readOnlyReason: attached.writable ? null : attached.readOnlyReason,
+          readOnlyReason: attached.writable ? null : (input.readOnlyReason ?? attached.readOnlyReason),
         },
         release: () => {
           // Only the connection goes: the container keeps running.

@@ -143,7 +143,11 @@ export async function volumeFacts(
   return Object.fromEntries(entries);
 }
 
-/** The host paths mounted into each named container (for VolumesFrom). A missing one has none. */
+/**
+ * The host paths mounted into each named container (for VolumesFrom): its mounts' sources, and
+ * for a named volume the host path its driver options bind (`device`), which the mount's own
+ * source (the volume's folder under the data root) does not show. A missing one has none.
+ */
 export async function mountSources(
   fleet: Fleet,
   environmentId: string,
@@ -153,7 +157,11 @@ export async function mountSources(
     containers.map(async (ref): Promise<[string, string[]]> => {
       try {
         const info = await inspectContainerRaw(fleet, environmentId, ref);
-        return [ref, (info.Mounts ?? []).map((m) => m.Source).filter(Boolean)];
+        const mounts = (info.Mounts ?? []) as { Type?: string; Name?: string; Source: string }[];
+        const named = mounts.filter((m) => m.Type === "volume" && m.Name).map((m) => m.Name!);
+        const volumes = await volumeFacts(fleet, environmentId, named);
+        const devices = Object.values(volumes).flatMap((v) => (v?.options.device ? [v.options.device] : []));
+        return [ref, [...mounts.map((m) => m.Source).filter(Boolean), ...devices]];
       } catch (error) {
         if (error instanceof DockerNotFoundError) return [ref, []];
         throw error;

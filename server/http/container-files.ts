@@ -16,7 +16,9 @@ import { containerPath, DockerError, fileName, openDownload, uploadFile, type Do
 import type { Permission } from "../rbac/catalogue";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
-import { admitAtDoor } from "./door";
+import { admitAtDoor, type DoorAdmission } from "./door";
+import { factSources } from "../workloads/facts";
+import { judgeExistingWorkload } from "../workloads/reach";
 import type { HttpRoute } from "./routes";
 import { ENGINE_REF } from "../routers/schemas";
 
@@ -146,11 +148,38 @@ async function admit(
     params,
     stateChanging,
   });
-  if (admitted.ok) return admitted;
+  const refused = admitted.ok ? await refusedByHostReach(services, admitted, query, stateChanging) : admitted;
+  if (!refused && admitted.ok) return admitted;
+  const { status, message } = refused ?? { status: 500, message: "Internal error." };
   // An upload that is refused is not read (a client could stream gigabytes to be thrown away).
   if (stateChanging) refuseBody(res);
-  fail(res, admitted.status, admitted.message);
+  fail(res, status, message);
   return null;
+}
+
+/**
+ * A host folder mounted in a container is in its file system: a host-reaching container's
+ * files need its host access too (server/workloads/reach.ts). The refusal is on the record.
+ */
+async function refusedByHostReach(
+  services: Services,
+  admitted: Extract<DoorAdmission, { ok: true }>,
+  query: { environmentId: string; containerId: string },
+  write: boolean,
+): Promise<{ status: number; message: string } | null> {
+  try {
+    const { refusal } = await judgeExistingWorkload(
+      factSources(services),
+      admitted.actor.permissions,
+      query.environmentId,
+      query.containerId,
+      write ? "files-write" : "files-read",
+    );
+    return refusal ? await admitted.refuse(403, refusal) : null;
+  } catch (error) {
+    if (!(error instanceof DockerError)) throw error;
+    return { status: statusFor[error.code], message: error.message };
+  }
 }
 
 async function download(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

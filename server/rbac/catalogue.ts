@@ -80,9 +80,9 @@ export const permissionDescriptions: Record<Permission, string> = {
   "container.lifecycle": "Start, stop, restart, kill, pause, rename and update containers",
   "container.create": "Create containers with plain options",
   "container.create.privileged":
-    "Create or change workloads with host access (privileged, capabilities, devices, bind mounts, host namespaces)",
+    "Create or change workloads with host access (privileged, capabilities, devices, bind mounts, host namespaces, large memory file systems); start, enter or read the files of one that has it",
   "container.create.docker-socket":
-    "Mount a Docker (or containerd) socket, or a folder holding one, into a workload: control of the whole host. Granted apart from host access",
+    "Mount an engine's socket (Docker, containerd, podman, CRI-O, any *.sock), or a folder holding one, into a workload: control of the whole host. Granted apart from host access",
   "container.delete": "Remove containers",
   "container.exec": "Open a console in a container",
   "container.attach": "Attach to a container's main process",

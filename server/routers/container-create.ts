@@ -1,42 +1,36 @@
 // Creating and changing containers: create from a closed schema, update restart policy and
 // resources, "duplicate and edit" (an existing container as a spec), and what the form
 // offers. Every door that starts or changes a workload goes through one policy function
-// (server/containers/policy.ts) on the Engine payload it is about to send.
+// (server/workloads/judge.ts) on the Engine payload it is about to send.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { isSecretVariable } from "../audit/redact";
 import {
-  checkWorkload,
-  describeViolations,
-  DOCKER_SOCKET,
-  PRIVILEGED,
-  referencesOf,
-  type Violation,
-  type WorkloadFacts,
-  type WorkloadPayload,
-} from "../containers/policy";
-import {
   containerSpec,
-  rawCollisions,
   runCli,
-  specFieldOf,
+  specOf,
   toCreatePayload,
   toUpdateBody,
   updateCli,
   updateFields,
   checkUpdate,
   type ContainerSpec,
-} from "../containers/spec";
-import { specOf } from "../containers/spec-of";
+} from "../workloads/container-spec";
+import { factSources, lookupFacts } from "../workloads/facts";
+import {
+  describeViolations,
+  holdsOn,
+  judgeContainerSpec,
+  judgeContainerUpdate,
+  type NamedViolation,
+} from "../workloads/judge";
 import {
   createContainer,
   createOptions,
   createdIdOf,
   imageConfig,
   inspectContainerRaw,
-  mountSources,
   updateContainer,
-  volumeFacts,
 } from "../docker/index";
 import { can } from "../rbac/permissions";
 import type { Actor, Services } from "../trpc/context";
@@ -46,42 +40,20 @@ import { containerRef, id } from "./schemas";
 const containerId = containerRef;
 const createInput = z.object({ environmentId: id, spec: containerSpec }).strict();
 
-/** The host paths of sockets that control this environment's engine (its own unix endpoint). */
-async function engineSockets(services: Services, environmentId: string): Promise<string[]> {
-  const row = await services.prisma.environment.findUnique({ where: { id: environmentId }, select: { url: true } });
-  return row?.url.startsWith("unix://") ? [row.url.slice("unix://".length)] : [];
+/** The one check every create makes: the spec's violations the actor's grants do not cover. */
+async function judgeCreate(services: Services, actor: Actor, environmentId: string, spec: ContainerSpec) {
+  const facts = await lookupFacts(factSources(services), environmentId, {
+    kind: "container.create",
+    body: toCreatePayload(spec).body,
+  });
+  return judgeContainerSpec(spec, holdsOn(actor.permissions, environmentId), facts);
 }
 
-/** What the policy needs to know of the engine: named volumes, VolumesFrom sources, sockets. */
-async function factsFor(services: Services, environmentId: string, payload: WorkloadPayload): Promise<WorkloadFacts> {
-  const refs = referencesOf(payload);
-  const [socketPaths, volumes, volumesFrom] = await Promise.all([
-    engineSockets(services, environmentId),
-    volumeFacts(services.fleet, environmentId, refs.volumes),
-    mountSources(services.fleet, environmentId, refs.volumesFrom),
-  ]);
-  return { socketPaths, volumes, volumesFrom };
-}
-
-function grantsOf(actor: Actor, environmentId: string) {
-  return {
-    privileged: can(actor.permissions, PRIVILEGED, environmentId),
-    dockerSocket: can(actor.permissions, DOCKER_SOCKET, environmentId),
-  };
-}
-
-/** The one check every door makes: the payload's violations that the actor's grants do not cover. */
-async function judge(services: Services, actor: Actor, environmentId: string, payload: WorkloadPayload) {
-  const facts = await factsFor(services, environmentId, payload);
-  return checkWorkload(payload, grantsOf(actor, environmentId), facts);
-}
-
-function refuse(violations: Violation[]): never {
+function refuse(violations: NamedViolation[]): never {
   throw new TRPCError({ code: "FORBIDDEN", message: describeViolations(violations) });
 }
 
-function refuseCollisions(spec: ContainerSpec) {
-  const collisions = rawCollisions(spec);
+function refuseCollisions(collisions: string[]) {
   if (collisions.length) {
     throw new TRPCError({
       code: "BAD_REQUEST",
@@ -135,11 +107,6 @@ async function keptValues(services: Services, actor: Actor, spec: ContainerSpec)
   return values;
 }
 
-/** Violations with the form field each belongs to. */
-function forForm(violations: Violation[], origins: Record<string, string>) {
-  return violations.map((v) => ({ ...v, specField: specFieldOf(v.field, origins) }));
-}
-
 export const containerCreateProcedures = {
   /**
    * Creates (and by default starts) a container from a closed spec. The Engine payload is
@@ -151,9 +118,8 @@ export const containerCreateProcedures = {
     .mutation(async ({ ctx, input }) => {
       const { environmentId, spec } = input;
       ctx.audit.target("container", null, spec.name ?? null);
-      refuseCollisions(spec);
-      const preview = toCreatePayload(spec);
-      const violations = await judge(ctx.services, ctx.actor, environmentId, { kind: "create", body: preview.body });
+      const { violations, collisions } = await judgeCreate(ctx.services, ctx.actor, environmentId, spec);
+      refuseCollisions(collisions);
       if (violations.length) refuse(violations);
       const kept = await keptValues(ctx.services, ctx.actor, spec);
       const payload = toCreatePayload(spec, (name) => kept.get(name) ?? "");
@@ -179,9 +145,8 @@ export const containerCreateProcedures = {
     .input(createInput)
     .query(async ({ ctx, input }) => {
       const { environmentId, spec } = input;
-      const payload = toCreatePayload(spec);
-      const violations = await judge(ctx.services, ctx.actor, environmentId, { kind: "create", body: payload.body });
-      return { cli: runCli(spec), violations: forForm(violations, payload.origins), collisions: rawCollisions(spec) };
+      const { violations, collisions } = await judgeCreate(ctx.services, ctx.actor, environmentId, spec);
+      return { cli: runCli(spec), violations, collisions };
     }),
 
   /** `docker container update`: restart policy and resources, through the same policy. */
@@ -198,7 +163,8 @@ export const containerCreateProcedures = {
         if (current.HostConfig?.MemorySwap === -1) changes = { ...asked, memorySwapBytes: -1 };
       }
       const body = toUpdateBody(changes);
-      const violations = await judge(ctx.services, ctx.actor, environmentId, { kind: "update", body });
+      const facts = await lookupFacts(factSources(ctx.services), environmentId, { kind: "container.update", body });
+      const violations = judgeContainerUpdate(changes, holdsOn(ctx.actor.permissions, environmentId), facts);
       if (violations.length) refuse(violations);
       const { warnings } = await updateContainer(ctx.services.fleet, environmentId, target, body);
       return { ok: true as const, warnings, cli: updateCli(target, changes) };

@@ -22,6 +22,7 @@ import type { Permission } from "../rbac/catalogue";
 import { can, canSomewhere, type EffectivePermissions } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
 import { permittedProcedure } from "../trpc/init";
+import { refuseHostReach } from "./host-reach";
 import type { Actor } from "../trpc/context";
 import { containerRef, id } from "./schemas";
 
@@ -291,7 +292,9 @@ export const containerInspectProcedures = {
           }),
       }),
     )
-    .query(({ ctx, input, signal }) =>
-      listDirectory(ctx.services.fleet, input.environmentId, input.id, input.path, undefined, signal),
-    ),
+    .query(async ({ ctx, input, signal }) => {
+      // A host folder mounted in it is in its file system: a host-reaching one needs its host access.
+      await refuseHostReach(ctx, input.environmentId, input.id, "files-read");
+      return listDirectory(ctx.services.fleet, input.environmentId, input.id, input.path, undefined, signal);
+    }),
 };

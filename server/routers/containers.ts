@@ -9,6 +9,8 @@ import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { containerCreateProcedures } from "./container-create";
 import { containerInspectProcedures, leaseOrRefuse, maskEnvPairs, revealsSecrets } from "./container-inspect";
 import { fleetListProcedure } from "./fleet-lists";
+import { refuseHostReach } from "./host-reach";
+import type { WorkloadDoor } from "../workloads/reach";
 import { containerRef, ENGINE_REF, id } from "./schemas";
 
 const target = z.object({ environmentId: id, id: containerRef });
@@ -18,6 +20,8 @@ function action<S extends z.ZodRawShape>(
   permission: Permission,
   extra: S,
   toAction: (input: z.infer<z.ZodObject<S>>) => ContainerAction,
+  /** running the container: a host-reaching one needs its host access too (server/workloads/reach.ts) */
+  door?: WorkloadDoor,
 ) {
   return permittedProcedure(permission)
     .input(target.extend(extra))
@@ -26,6 +30,7 @@ function action<S extends z.ZodRawShape>(
       const input = raw as unknown as z.infer<typeof target> & z.infer<z.ZodObject<S>>;
       const act = toAction(input);
       ctx.audit.target("container", input.id);
+      if (door) await refuseHostReach(ctx, input.environmentId, input.id, door);
       await runContainerAction(ctx.services.fleet, input.environmentId, input.id, act);
       return { ok: true as const, cli: cliFor(input.id, act) };
     });
@@ -83,15 +88,17 @@ export const containersRouter = createTRPCRouter({
       }
     }),
 
-  start: action("container.lifecycle", {}, () => ({ action: "start" })),
+  start: action("container.lifecycle", {}, () => ({ action: "start" }), "start"),
   stop: action("container.lifecycle", { timeoutSeconds }, (i) => ({
     action: "stop",
     timeoutSeconds: i.timeoutSeconds,
   })),
-  restart: action("container.lifecycle", { timeoutSeconds }, (i) => ({
-    action: "restart",
-    timeoutSeconds: i.timeoutSeconds,
-  })),
+  restart: action(
+    "container.lifecycle",
+    { timeoutSeconds },
+    (i) => ({ action: "restart", timeoutSeconds: i.timeoutSeconds }),
+    "restart",
+  ),
   kill: action(
     "container.lifecycle",
     {
@@ -103,7 +110,7 @@ export const containersRouter = createTRPCRouter({
     (i) => ({ action: "kill", signal: i.signal }),
   ),
   pause: action("container.lifecycle", {}, () => ({ action: "pause" })),
-  unpause: action("container.lifecycle", {}, () => ({ action: "unpause" })),
+  unpause: action("container.lifecycle", {}, () => ({ action: "unpause" }), "unpause"),
   rename: action(
     "container.lifecycle",
     {

@@ -34,13 +34,27 @@ export function attachSocket(services: Services, registry: ConsoleRegistry): WsE
       const admitted = await admitConsole(services, registry, req, parsed.data, {
         action: "console.attach",
         permission: "container.attach",
+        door: "attach-input",
       });
       if (!admitted.ok) return admitted;
-      const mayWrite = can(admitted.actor.permissions, "container.exec", parsed.data.environmentId);
+      // Typing into a host-reaching container's main process needs its host access too;
+      // watching it does not (server/workloads/reach.ts).
+      const mayWrite =
+        can(admitted.actor.permissions, "container.exec", parsed.data.environmentId) && !admitted.hostReachRefusal;
       const { actor, request, slot } = admitted;
       return {
         ok: true,
-        state: { actor, request, slot, input: { ...parsed.data, mayWrite } },
+        state: {
+          actor,
+          request,
+          slot,
+          input: {
+            ...parsed.data,
+            mayWrite,
+            requires: admitted.requires,
+            ...(admitted.hostReachRefusal ? { readOnlyReason: `read-only: ${admitted.hostReachRefusal}` } : {}),
+          },
+        },
         abandon: () => slot.release(),
       };
     },

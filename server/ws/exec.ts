@@ -38,10 +38,15 @@ export function execSocket(services: Services, registry: ConsoleRegistry): WsEnd
       const admitted = await admitConsole(services, registry, req, input, {
         action: "console.exec",
         permission: "container.exec",
+        door: "exec",
       });
       if (!admitted.ok) return admitted;
-      const { actor, request, slot } = admitted;
-      return { ok: true, state: { actor, request, slot, input }, abandon: () => slot.release() };
+      const { actor, request, slot, requires } = admitted;
+      return {
+        ok: true,
+        state: { actor, request, slot, input: { ...input, requires } },
+        abandon: () => slot.release(),
+      };
     },
 
     handle(socket, _req, _url, state) {
