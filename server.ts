@@ -5,8 +5,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import next from "next";
+import { FileHeadAnchor } from "./server/audit/anchor";
 import { reconcileOpenIntents } from "./server/audit/reconcile";
-import { pruneAudit, retentionDays } from "./server/audit/retention";
+import { retentionDays } from "./server/audit/retention";
 import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
 import { Fleet } from "./server/docker/index";
@@ -21,6 +22,7 @@ import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { findHttpRoute } from "./server/http/routes";
+import { refuseOversizedBody } from "./server/http/body-limit";
 import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
 import { execSocket } from "./server/ws/exec";
@@ -58,11 +60,16 @@ async function main(): Promise<void> {
 
   await ensureBuiltinRoles(database.prisma);
   const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
-  const audit = new AuditWriter(database.prisma);
+  // The chain's key never reaches the database: whoever can only write the database cannot
+  // rewrite the trail. Its head is also anchored outside the database (log and data folder).
+  const audit = new AuditWriter(database.prisma, {
+    chainKey: secrets.deriveKey("audit-chain"),
+    anchor: new FileHeadAnchor(config.dataDir),
+  });
   // Retention: prune what is older than the setting, at start and then daily.
   const prune = async () => {
     const days = await retentionDays(database.prisma);
-    const pruned = await pruneAudit(database.prisma, new Date(Date.now() - days * 86_400_000));
+    const pruned = await audit.prune(new Date(Date.now() - days * 86_400_000));
     if (pruned) console.log(`audit: pruned ${pruned} event(s) older than ${days} days (checkpoint recorded)`);
   };
   const pruneTimer = setInterval(
@@ -75,10 +82,7 @@ async function main(): Promise<void> {
   const fleet = new Fleet();
   const environments = await loadFleet(database.prisma, secrets, fleet);
   if (environments) console.log(`fleet: watching ${environments} environment(s)`);
-  // Actions a crash interrupted are completed on the record, with what their targets look
-  // like now on the engines.
-  const reconciled = await reconcileOpenIntents(database.prisma, audit, observeWithFleet(fleet));
-  if (reconciled) console.log(`audit: ${reconciled} action(s) interrupted by the last stop were recorded as such`);
+  const startedAt = new Date();
 
   const services: Services = {
     prisma: database.prisma,
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stevedore.local");
+    if (refuseOversizedBody(services, req, res, url.pathname)) return;
     const route = findHttpRoute(url.pathname);
     const handled =
       url.pathname === "/healthz"
@@ -142,6 +147,18 @@ async function main(): Promise<void> {
   const dbWhere = database.embedded ? `embedded Postgres in ${config.dataDir}` : "Postgres at DATABASE_URL";
   console.log(`Stevedore ${version} ready on ${where} (${dev ? "development" : "production"}, ${dbWhere})`);
 
+  // Actions the last stop interrupted are completed on the record, with what their targets
+  // look like now on the engines: in the background, one event at a time, so that however many
+  // there are and however slow the database is, the start never fails for them.
+  void reconcileOpenIntents(database.prisma, audit, { observe: observeWithFleet(fleet), openedBefore: startedAt }).then(
+    ({ completed, failed }) => {
+      if (completed) console.log(`audit: ${completed} action(s) interrupted by the last stop were recorded as such`);
+      if (failed)
+        console.error(`audit: ${failed} interrupted action(s) could not be completed now; the next start retries`);
+    },
+    (error: unknown) => console.error("audit: cannot look for interrupted actions now; the next start retries:", error),
+  );
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -162,6 +179,8 @@ async function main(): Promise<void> {
       ws.closeAll();
       fleet.close();
       await app.close().catch(() => undefined);
+      // What is queued reaches the trail, and the head is anchored one last time.
+      await audit.close().catch((error: unknown) => console.error("closing the audit trail:", error));
       await database.close().catch((error: unknown) => console.error("closing the database:", error));
       process.exit(0);
     })();

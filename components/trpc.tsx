@@ -1,7 +1,8 @@
 "use client";
 
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
+import { MAX_BATCH_CALLS, refusesBatching } from "@/server/trpc/batching";
 import type { AppRouter } from "@/server/trpc/root";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -13,9 +14,15 @@ export function createTrpcClient() {
       splitLink({
         condition: (op) => op.type === "subscription",
         true: httpSubscriptionLink({ url: "/api/trpc" }),
-        // Node refuses request heads over 16 KiB: a batch of long queries (a whole container spec
-        // checked as it is typed) is split into several requests rather than one too long.
-        false: httpBatchLink({ url: "/api/trpc", maxURLLength: 8000 }),
+        false: splitLink({
+          // Sign-in, passwords, two-factor and tokens are refused in a batch: sent alone.
+          condition: (op) => refusesBatching(op.path),
+          true: httpLink({ url: "/api/trpc" }),
+          // Node refuses request heads over 16 KiB: a batch of long queries (a whole container
+          // spec checked as it is typed) is split into several requests rather than one too
+          // long, and no batch holds more calls than the server takes.
+          false: httpBatchLink({ url: "/api/trpc", maxURLLength: 8000, maxItems: MAX_BATCH_CALLS }),
+        }),
       }),
     ],
   });

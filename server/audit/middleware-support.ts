@@ -2,7 +2,7 @@
 // to (the signed-in user after a sign-in, the id of what it created).
 import { TRPCError } from "@trpc/server";
 import type { Context } from "../trpc/context";
-import type { AuditEntry, AuditOutcome } from "./writer";
+import type { AuditEntry, AuditOutcome } from "./entry";
 
 export interface AuditNote {
   /** what the handler learned that the input did not say */

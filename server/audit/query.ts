@@ -54,13 +54,21 @@ export const auditColumns = {
   error: true,
   durationMs: true,
   hash: true,
+  environmentName: true,
+  completionSeq: true,
+  completedAt: true,
+  completionHash: true,
 } as const;
 
 export type AuditRow = Prisma.AuditEventGetPayload<{ select: typeof auditColumns }>;
 
-/** JSON-safe (chainSeq is a bigint in the database). */
+/** JSON-safe (chain positions are bigints in the database). */
 export function presentAuditRow(row: AuditRow) {
-  return { ...row, chainSeq: row.chainSeq === null ? null : row.chainSeq.toString() };
+  return {
+    ...row,
+    chainSeq: row.chainSeq === null ? null : row.chainSeq.toString(),
+    completionSeq: row.completionSeq === null ? null : row.completionSeq.toString(),
+  };
 }
 export type PresentedAuditRow = ReturnType<typeof presentAuditRow>;
 

@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { describeRejectedToken } from "../audit/rejected-credentials";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
+import { batchProblem } from "../trpc/batching";
 import { createContext, type RequestInfo, type Services } from "../trpc/context";
 import { appRouter } from "../trpc/root";
+import { MAX_BODY_BYTES } from "./request-limits";
 
 export const TRPC_PREFIX = "/api/trpc/";
 
@@ -27,15 +30,46 @@ export function serveTrpc(services: Services, req: IncomingMessage, res: ServerR
     req,
     res,
     path: url.pathname.slice(TRPC_PREFIX.length),
-    createContext: async () => {
+    // A body is read only up to this (a chunked one is counted as it arrives): 413 beyond.
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: async ({ info }) => {
+      const request = requestInfo(req);
+      const paths = info.calls.map((call) => call.path);
+      // Refused before anyone is authenticated or any input is read (and so before any
+      // password in a batch is checked), and recorded.
+      const problem = info.isBatchCall ? batchProblem(paths) : null;
+      if (problem) {
+        await services.audit
+          .refuse(
+            {
+              ip: request.ip,
+              userAgent: request.userAgent,
+              action: paths.find((p) => batchProblem([p])) ?? paths[0] ?? "batch",
+              params: { batchOf: paths.length, procedures: [...new Set(paths)].slice(0, 20) },
+            },
+            { outcome: "denied", error: problem },
+          )
+          .catch((error: unknown) => console.error("audit: cannot record a refused batch:", error));
+        throw new TRPCError({ code: "BAD_REQUEST", message: problem });
+      }
       let actor;
       try {
         actor = await authenticate(services, req.headers);
       } catch (error) {
-        if (error instanceof BadCredentialsError) throw new TRPCError({ code: "UNAUTHORIZED", message: error.message });
-        throw error;
+        if (!(error instanceof BadCredentialsError)) throw error;
+        // A wrong, revoked or expired token: refused, and on the record like any refusal.
+        const token = await describeRejectedToken(services.prisma, req.headers);
+        await Promise.all(
+          paths.map((path) =>
+            services.audit.refuse(
+              { ip: request.ip, userAgent: request.userAgent, action: path, ...token },
+              { outcome: "denied", error: error.message },
+            ),
+          ),
+        ).catch((cause: unknown) => console.error("audit: cannot record a refused token:", cause));
+        throw new TRPCError({ code: "UNAUTHORIZED", message: error.message });
       }
-      return createContext(services, actor, requestInfo(req), {
+      return createContext(services, actor, request, {
         setCookie: (cookie) => res.appendHeader("set-cookie", cookie),
       });
     },

@@ -35,10 +35,11 @@ export async function openHarness() {
     await prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`);
   }
   await ensureBuiltinRoles(prisma);
+  const secrets = SecretBox.fromKey(randomBytes(32));
   const services: Services = {
     prisma,
-    secrets: SecretBox.fromKey(randomBytes(32)),
-    audit: new AuditWriter(prisma),
+    secrets,
+    audit: new AuditWriter(prisma, { chainKey: secrets.deriveKey("audit-chain") }),
     fleet: new Fleet({ pollIntervalMs: 2_000, backoff: { baseMs: 200, maxMs: 2_000 } }),
     version: "test",
     embeddedDatabase: db.embedded,
@@ -117,6 +118,9 @@ export async function openHarness() {
     makeRole,
     makeEnvironment,
     snapshot,
-    close: () => db.cleanup(),
+    async close() {
+      await services.audit.close();
+      await db.cleanup();
+    },
   };
 }
