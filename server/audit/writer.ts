@@ -11,6 +11,7 @@
 // retried until it is, except an intent, which fails closed after its deadline.
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
+import { describeDatabaseError } from "../database/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { ChainHead, HeadAnchor } from "./anchor";
 import { changedByCompletion, completionLinkHash, eventLinkHash, type EventFields, type PatchableField } from "./chain";
@@ -64,7 +65,7 @@ export interface AuditWriterOptions {
 const BATCH = 200;
 /** Attempts of an intent written on its own before its action is refused. */
 const INTENT_ATTEMPTS = 3;
-/** Attempts of an event on its own before its parameters are dropped (in case they are the problem). */
+/** Attempts of an event on its own, refused for its data, before its parameters are dropped. */
 const PLAIN_AFTER = 3;
 
 interface Pending<T> {
@@ -300,7 +301,7 @@ export class AuditWriter {
         op.reject(new AuditWriteError(error));
         continue;
       }
-      if (batch.length === 1 && op.attempts === PLAIN_AFTER) plainer(op, error);
+      if (batch.length === 1 && op.attempts >= PLAIN_AFTER && refusedAsData(error)) plainer(op, error);
       retry.push(op);
     }
     this.queue.unshift(...retry);
@@ -419,7 +420,8 @@ export class AuditWriter {
       },
       { timeout: 30_000, maxWait: 30_000 },
     );
-    if (head && (!this.lastHead || head.seq > this.lastHead.seq)) {
+    if (head) {
+      // Read under the lock, so it is the chain's head now (every process's links included).
       this.lastHead = head;
       this.options.anchor?.moved(head);
     }
@@ -440,6 +442,11 @@ function plainer(op: AppendOp, error: unknown): void {
   const note = { "[not recorded]": `the parameters could not be stored: ${describe(error).slice(0, 200)}` };
   if (op.type === "insert") op.fields = { ...op.fields, params: note };
   else if (op.patch.params !== undefined) op.patch = { ...op.patch, params: note };
+}
+
+/** The database (or serialising) refused the values themselves, not the connection or the table. */
+function refusedAsData(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof RangeError || describeDatabaseError(error)?.kind === "invalid";
 }
 
 function describe(error: unknown): string {
