@@ -2,7 +2,9 @@
 // at 1 MiB (far above any real input; a 100 MiB body is answered 413 at once, not parsed,
 // validated or recorded), everything else but uploads at the same. A file upload keeps its own
 // limit (MAX_UPLOAD_BYTES), checked by its route as it streams. A body without a declared
-// length (chunked) is counted as it arrives: tRPC stops at the same limit (maxBodySize).
+// length (chunked) to Stevedore's own routes is counted as it arrives: past the limit the
+// connection stops being read and closes after the answer (tRPC answers 413 at the same limit,
+// its maxBodySize). Next's pages keep Next's own limits for what they read.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../trpc/context";
 import { CONTAINER_FILES_PREFIX } from "./container-files-limits";
@@ -12,6 +14,11 @@ import { requestInfo, TRPC_PREFIX } from "./trpc";
 /** The largest body a path accepts, or null when its route enforces its own (uploads). */
 export function bodyLimitFor(pathname: string): number | null {
   return pathname.startsWith(CONTAINER_FILES_PREFIX) ? null : MAX_BODY_BYTES;
+}
+
+/** Routes served by Stevedore itself (not Next), which read their bodies in the same tick or never. */
+function ownRoute(pathname: string): boolean {
+  return pathname.startsWith("/api/") || pathname === "/healthz";
 }
 
 /**
@@ -25,8 +32,12 @@ export function refuseOversizedBody(
   pathname: string,
 ): boolean {
   const limit = bodyLimitFor(pathname);
+  if (limit === null) return false;
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (limit === null || !(declared > limit)) return false;
+  if (!(declared > limit)) {
+    if (req.headers["content-length"] === undefined && ownRoute(pathname)) stopReadingPast(req, res, limit);
+    return false;
+  }
   const request = requestInfo(req);
   const message = `The request body is ${declared.toLocaleString("en")} bytes; at most ${limit.toLocaleString("en")} are accepted here.`;
   void services.audit
@@ -57,4 +68,22 @@ export function refuseOversizedBody(
   });
   res.end(body);
   return true;
+}
+
+/**
+ * A body of undeclared length: once more than `limit` bytes arrived, stop reading (the sender
+ * is held back by TCP) and close the connection after whatever answer the route gives. Attached
+ * in the same tick as the route's own reader, so neither misses a byte.
+ */
+function stopReadingPast(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  let seen = 0;
+  const count = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen <= limit) return;
+    req.off("data", count);
+    req.pause();
+    if (!res.headersSent) res.setHeader("connection", "close");
+    else res.once("finish", () => req.socket.destroy());
+  };
+  req.on("data", count);
 }
