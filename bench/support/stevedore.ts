@@ -21,6 +21,10 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Write a V8 CPU profile of the server into this folder (node --cpu-prof), for profiling. */
   cpuProfileDir?: string;
+  /** A Postgres to use instead of the embedded database. */
+  databaseUrl?: string;
+  /** Start on this data folder (a server's, stopped with keepData) instead of a fresh one. */
+  dataDir?: string;
 }
 
 /** A production build when there is one; the API does not depend on Next's pages either way. */
@@ -79,7 +83,7 @@ export class StevedoreServer {
   /** Starts the server and resolves once it says it is ready; stops it again if it is not. */
   static async start(options: StartOptions): Promise<StevedoreServer> {
     const port = await freePort();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "stevedore-bench-"));
+    const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "stevedore-bench-"));
     const hook = pathToFileURL(path.join(options.repoRoot, "bench", "support", "watch-off.ts")).href;
     const args = [
       ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
@@ -94,7 +98,7 @@ export class StevedoreServer {
         ...process.env,
         NODE_ENV: options.mode,
         NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: "", // empty: the embedded database, in dataDir
+        DATABASE_URL: options.databaseUrl ?? "", // empty: the embedded database, in dataDir
         STEVEDORE_DATA_DIR: dataDir,
         STEVEDORE_SECRET_KEY: "", // a key file made in dataDir
         HOST: "127.0.0.1",
@@ -140,8 +144,11 @@ export class StevedoreServer {
     return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
   }
 
-  /** SIGTERM to its pid (SIGKILL after 15 s), then removes its data folder. Safe to call twice. */
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM to its pid (SIGKILL after 15 s), then removes its data folder unless `keepData` (to
+   * start again on it). Safe to call twice. Resolves with the exit code (null when killed).
+   */
+  async stop(options: { keepData?: boolean } = {}): Promise<number | null> {
     if (this.running) {
       this.child.kill("SIGTERM");
       const killed = await Promise.race([this.exited.then(() => false), sleep(15_000).then(() => true)]);
@@ -150,8 +157,9 @@ export class StevedoreServer {
         await this.exited;
       }
     }
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
     activeServers.delete(this);
+    return this.child.exitCode;
   }
 }
 

@@ -40,6 +40,12 @@ const kindOfRouter: Record<string, string> = {
   system: "system",
 };
 
+/** What kind of object a procedure acts on, by its router ("users.create": a user). */
+export function targetKindOf(path: string): string {
+  const router = path.split(".")[0] ?? "";
+  return kindOfRouter[router] ?? router;
+}
+
 function str(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value.slice(0, 256) : null;
 }
@@ -56,7 +62,7 @@ export function entryFor(ctx: Context, path: string, permission: string | null, 
     action: path,
     permission,
     environmentId: str(record.environmentId),
-    targetKind: kindOfRouter[router] ?? router,
+    targetKind: targetKindOf(path),
     targetId: str(record.id) ?? str(record.userId) ?? str(record.teamId) ?? str(record.roleId),
     targetName: str(record.name) ?? str(record.username),
     params: input,

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { targetKindOf } from "../audit/middleware-support";
 import { describeRejectedToken } from "../audit/rejected-credentials";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
+import { readCookie, SESSION_COOKIE } from "../auth/sessions";
 import { batchProblem } from "../trpc/batching";
 import { createContext, type RequestInfo, type Services } from "../trpc/context";
 import { appRouter } from "../trpc/root";
@@ -22,9 +24,62 @@ export function requestInfo(req: IncomingMessage): RequestInfo {
   };
 }
 
+type Access = { kind: string; permission?: string };
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { type: string; meta?: { access?: Access } } } | undefined
+>;
+
+/**
+ * A request without any credentials for procedures that all need a signed-in caller is refused
+ * here, before tRPC parses it or reads its body: anonymous traffic is the cheapest to send in
+ * bulk, so its refusal must be the cheapest to make. The answer is the one tRPC would give
+ * (401, its error shape, one per call of a batch), and each call is recorded as a refusal
+ * (grouped when many alike arrive), as the procedure builders would record it.
+ */
+function refusedAnonymously(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  if (req.headers.authorization || readCookie(req.headers.cookie, SESSION_COOKIE)) return false;
+  const batch = url.searchParams.get("batch") === "1";
+  const paths = url.pathname.slice(TRPC_PREFIX.length).split(",");
+  if (batch ? batchProblem(paths) !== null : paths.length !== 1) return false;
+  const calls = paths.map((path) => ({ path, def: procedures[path]?._def }));
+  // Unknown procedures, public ones and subscriptions (answered as event streams) go to tRPC.
+  if (!calls.every(({ def }) => def && def.type !== "subscription" && def.meta?.access?.kind !== "public")) {
+    return false;
+  }
+  const request = requestInfo(req);
+  const message = "Sign in first.";
+  for (const { path, def } of calls) {
+    void services.audit
+      .refuse(
+        {
+          ip: request.ip,
+          userAgent: request.userAgent,
+          action: path,
+          permission: def?.meta?.access?.permission ?? null,
+          targetKind: targetKindOf(path),
+        },
+        { outcome: "denied", error: message },
+      )
+      .catch((error: unknown) => console.error(`audit: cannot record the refusal of ${path}:`, error));
+  }
+  const shape = (path: string) => ({
+    error: { message, code: -32001, data: { code: "UNAUTHORIZED", httpStatus: 401, path, zodError: null } },
+  });
+  const body = JSON.stringify(batch ? paths.map(shape) : shape(paths[0]!));
+  res.writeHead(401, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    vary: "trpc-accept, accept",
+  });
+  res.end(body);
+  return true;
+}
+
 /** Serves /api/trpc/* in this process, so the API shares one fleet and one database pool
  * with the websocket bridge instead of a second copy inside Next's bundles. */
 export function serveTrpc(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (refusedAnonymously(services, req, res, url)) return Promise.resolve();
   return nodeHTTPRequestHandler({
     router: appRouter,
     req,
