@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net";
 import next from "next";
 import { FileHeadAnchor } from "./server/audit/anchor";
+import { fleetNames } from "./server/audit/names";
 import { reconcileOpenIntents } from "./server/audit/reconcile";
 import { retentionDays } from "./server/audit/retention";
 import { AuditWriter } from "./server/audit/writer";
@@ -62,9 +63,11 @@ async function main(): Promise<void> {
   const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
   // The chain's key never reaches the database: whoever can only write the database cannot
   // rewrite the trail. Its head is also anchored outside the database (log and data folder).
+  const fleet = new Fleet();
   const audit = new AuditWriter(database.prisma, {
     chainKey: secrets.deriveKey("audit-chain"),
     anchor: new FileHeadAnchor(config.dataDir),
+    names: fleetNames(fleet),
   });
   // Retention: prune what is older than the setting, at start and then daily.
   const prune = async () => {
@@ -79,7 +82,6 @@ async function main(): Promise<void> {
   pruneTimer.unref();
   await prune().catch((e: unknown) => console.error("audit prune:", e));
 
-  const fleet = new Fleet();
   const environments = await loadFleet(database.prisma, secrets, fleet);
   if (environments) console.log(`fleet: watching ${environments} environment(s)`);
   const startedAt = new Date();

@@ -6,6 +6,8 @@ export const auditFilter = z.object({
   actor: z.string().trim().max(128).optional(),
   action: z.string().trim().max(128).optional(),
   environmentId: z.string().max(64).optional(),
+  /** an environment's name at the time of the event (part of it), or its id */
+  environment: z.string().trim().max(256).optional(),
   target: z.string().trim().max(256).optional(),
   outcome: z.enum(["pending", "ok", "denied", "error", "interrupted"]).optional(),
   from: z.coerce.date().optional(),
@@ -18,6 +20,14 @@ export function auditWhere(filter: AuditFilter = {}): Prisma.AuditEventWhereInpu
   if (filter.actor) where.push({ actorUsername: { equals: filter.actor, mode: "insensitive" } });
   if (filter.action) where.push({ action: { startsWith: filter.action } });
   if (filter.environmentId) where.push({ environmentId: filter.environmentId });
+  if (filter.environment) {
+    where.push({
+      OR: [
+        { environmentId: filter.environment },
+        { environmentName: { contains: filter.environment, mode: "insensitive" } },
+      ],
+    });
+  }
   if (filter.outcome) where.push({ outcome: filter.outcome });
   if (filter.from) where.push({ time: { gte: filter.from } });
   if (filter.to) where.push({ time: { lte: filter.to } });
@@ -81,6 +91,7 @@ const csvFields = [
   "action",
   "permission",
   "environmentId",
+  "environmentName",
   "targetKind",
   "targetId",
   "targetName",

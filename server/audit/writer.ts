@@ -33,6 +33,7 @@ import {
   type AuditEntry,
   type AuditOutcome,
 } from "./entry";
+import type { NameLookup } from "./names";
 import { RefusalRecorder, type RefusalOptions } from "./refusals";
 import { pruneChain } from "./retention";
 import { ensureSeal } from "./seal";
@@ -58,6 +59,8 @@ export interface AuditWriterOptions {
   intentDeadlineMs?: number;
   /** How refusals are grouped (server/audit/refusals.ts). */
   refusals?: RefusalOptions;
+  /** Names of the environment and target at the time, where the entry does not give them. */
+  names?: NameLookup;
   log?: (line: string) => void;
 }
 
@@ -144,7 +147,7 @@ export class AuditWriter {
       this.enqueue({
         type: "insert",
         link: "intent",
-        fields: eventFieldsFor(id, new Date(), entry, null),
+        fields: eventFieldsFor(id, new Date(), this.named(entry), null),
         deadline: Date.now() + this.intentDeadlineMs,
         attempts: 0,
         resolve,
@@ -180,7 +183,7 @@ export class AuditWriter {
       this.enqueue({
         type: "insert",
         link: "event",
-        fields: eventFieldsFor(id, new Date(), entry, completion),
+        fields: eventFieldsFor(id, new Date(), this.named(entry), completion),
         deadline: null,
         attempts: 0,
         resolve,
@@ -233,6 +236,21 @@ export class AuditWriter {
     await this.refusals.close();
     await this.settled();
     await this.options.anchor?.close();
+  }
+
+  /** The entry with the environment's and target's names of the moment, where it lacks them. */
+  private named(entry: AuditEntry): AuditEntry {
+    if (!this.options.names || (entry.environmentName && entry.targetName)) return entry;
+    try {
+      const names = this.options.names(entry);
+      return {
+        ...entry,
+        environmentName: entry.environmentName ?? names.environmentName ?? null,
+        targetName: entry.targetName ?? names.targetName ?? null,
+      };
+    } catch {
+      return entry; // a name is a convenience: never a reason not to record
+    }
   }
 
   private enqueue(op: Op): void {

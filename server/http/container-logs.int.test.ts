@@ -122,6 +122,25 @@ describe("the logs download", () => {
     expect(err).toEqual(Array.from({ length: STDERR_LINES }, (_, i) => `err ${String((i + 1) * 10).padStart(5, "0")}`));
   });
 
+  it("is a sensitive read: on the record before the first byte leaves, completed with what was sent", async () => {
+    const answer = await download(mixed, "?tail=100&stderr=0");
+    expect(answer.status).toBe(200);
+    const event = await h.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "containers.logs.download", targetId: mixed, outcome: "ok" },
+      orderBy: { chainSeq: "desc" },
+    });
+    expect(event).toMatchObject({
+      permission: "container.logs",
+      environmentId,
+      // the environment's name at the time, so the event still says where after a rename
+      environmentName: "standalone",
+      targetKind: "container",
+      params: { tail: 100, stdout: true, stderr: false, bytes: Buffer.byteLength(answer.body) },
+    });
+    expect(event.actorUsername).toBeTruthy();
+    expect(event.completionSeq).not.toBeNull();
+  });
+
   it("returns only the stream asked for, with timestamps when asked", async () => {
     const stdout = lines((await download(mixed, "?stdout=1&stderr=0")).body);
     expect(stdout).toHaveLength(STDOUT_LINES);

@@ -3,6 +3,7 @@
 // test files do not see each other's rows.
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../auth/passwords";
+import { fleetNames } from "../audit/names";
 import { AuditWriter } from "../audit/writer";
 import { SecretBox } from "../crypto/secret-box";
 import { Fleet } from "../docker/index";
@@ -36,11 +37,12 @@ export async function openHarness() {
   }
   await ensureBuiltinRoles(prisma);
   const secrets = SecretBox.fromKey(randomBytes(32));
+  const fleet = new Fleet({ pollIntervalMs: 2_000, backoff: { baseMs: 200, maxMs: 2_000 } });
   const services: Services = {
     prisma,
     secrets,
-    audit: new AuditWriter(prisma, { chainKey: secrets.deriveKey("audit-chain") }),
-    fleet: new Fleet({ pollIntervalMs: 2_000, backoff: { baseMs: 200, maxMs: 2_000 } }),
+    audit: new AuditWriter(prisma, { chainKey: secrets.deriveKey("audit-chain"), names: fleetNames(fleet) }),
+    fleet,
     version: "test",
     embeddedDatabase: db.embedded,
   };
