@@ -41,6 +41,7 @@ async function run(page: Page, command: string) {
 
 test("two consoles in tabs: both work, and switching keeps the first one alive", async ({ page }) => {
   await page.goto(`/containers/${environment.id}/${container.id}/console`);
+  await page.getByRole("button", { name: "Connect" }).click();
   const tabs = page.getByRole("tablist", { name: "Consoles" });
   const first = tabs.getByRole("tab", { name: /^shell 1/ });
   await expect(first).toHaveAttribute("aria-selected", "true");
@@ -97,6 +98,7 @@ test("two consoles in tabs: both work, and switching keeps the first one alive",
 
 test("a console session is replayed from its audit event", async ({ page }) => {
   await page.goto(`/containers/${environment.id}/${replayed.id}/console`);
+  await page.getByRole("button", { name: "Connect" }).click();
   await expect(shownPanel(page).getByTestId("console-status")).toContainText("Connected", { timeout: 15_000 });
   await run(page, "echo replay-$((6*7))");
   await expect(terminalLine(shownPanel(page), "replay-42")).toHaveCount(1);

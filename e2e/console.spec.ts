@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { authFile } from "./fixtures";
-import { addStandaloneEnvironment, startFixtureContainer } from "./testbed";
+import Docker from "dockerode";
+import { addStandaloneEnvironment, STANDALONE_SOCKET, startFixtureContainer } from "./testbed";
 
 const stamp = Date.now();
 const containerName = `e2e-console-${stamp}`;
@@ -45,6 +46,10 @@ test("an administrator opens a console from the list, runs a command, and the si
   await expect(page).toHaveURL(new RegExp(`/containers/${environment.id}/[0-9a-f]{64}/console$`));
   await expect(page.getByTestId("container-name")).toHaveText(containerName);
   await expect(page.getByRole("link", { name: "Console" })).toHaveAttribute("aria-current", "page");
+  // Nothing runs in the container until asked: no socket before Connect.
+  await expect(page.getByRole("heading", { name: "No console open" })).toBeVisible();
+  await expect(page.locator(".xterm")).toHaveCount(0);
+  await page.getByRole("button", { name: "Connect" }).click();
   const status = page.getByTestId("console-status");
   await expect(status).toContainText("Connected", { timeout: 15_000 });
   // busybox has no bash: auto-detection falls back to sh.
@@ -61,6 +66,43 @@ test("an administrator opens a console from the list, runs a command, and the si
   const [cols, rows] = (await size.textContent())!.split("×");
   await run(page, "echo size:$(stty size)");
   await expect(terminalLine(page, `size:${rows} ${cols}`)).toHaveCount(1);
+});
+
+test("a stopped container's console says so and offers to start it; the last choice is remembered", async ({
+  page,
+}) => {
+  const engine = new Docker({ socketPath: STANDALONE_SOCKET, version: "v1.41" });
+  const stopped = await engine.createContainer({
+    name: `${containerName}-stopped`,
+    Image: process.env.TESTBED_FIXTURE_IMAGE ?? "stevedore-fixture/busybox:latest",
+    Cmd: ["sleep", "3600"],
+    Labels: { "stevedore.test": "e2e" },
+  });
+  try {
+    await page.goto(`/containers/${environment.id}/${stopped.id}/console`);
+    await expect(page.getByRole("status").filter({ hasText: "This container is not running" })).toContainText(
+      "It is created: start it to open a console.",
+    );
+    await expect(page.getByRole("button", { name: "Connect" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Start container" }).click();
+
+    // Started: now a console can be opened, with a command of one's choice.
+    const form = page.getByRole("form", { name: "New console" });
+    await form.getByRole("textbox", { name: "Command" }).fill("sh");
+    await form.getByLabel("Working directory").fill("/tmp");
+    await form.getByRole("button", { name: "Connect" }).click();
+    await expect(page.getByTestId("console-status")).toContainText("Connected", { timeout: 15_000 });
+    await run(page, "echo in-$(pwd)");
+    await expect(terminalLine(page, "in-/tmp")).toHaveCount(1);
+
+    // Next time, the same choice waits in the form, and still nothing starts by itself.
+    await page.reload();
+    await expect(page.getByRole("textbox", { name: "Command" })).toHaveValue("sh");
+    await expect(page.getByLabel("Working directory")).toHaveValue("/tmp");
+    await expect(page.locator(".xterm")).toHaveCount(0);
+  } finally {
+    await stopped.remove({ force: true });
+  }
 });
 
 test.describe("as a read-only user", () => {

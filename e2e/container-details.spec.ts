@@ -117,6 +117,7 @@ test("processes, filesystem changes and the raw inspect", async ({ page }) => {
   await shoot(page, "inspect");
   if (SHOTS) {
     await page.getByRole("link", { name: "Console" }).click();
+    await page.getByRole("button", { name: "Connect" }).click();
     await expect(page.getByTestId("console-status")).toContainText("Connected", { timeout: 15_000 });
     await shoot(page, "console");
   }
@@ -185,4 +186,30 @@ test.describe("as a read-only user", () => {
     await expect(page.getByRole("table", { name: "Files in /" })).toBeVisible();
     await expect(page.getByLabel(/Upload a file into/)).toHaveCount(0);
   });
+});
+
+test("a container without filesystem changes, then removed elsewhere: the page says so", async ({ page }) => {
+  const engine = new Docker({ socketPath: STANDALONE_SOCKET, version: "v1.41" });
+  const quiet = await engine.createContainer({
+    name: `e2e-details-quiet-${stamp}`,
+    Image: FIXTURE_IMAGE,
+    Cmd: ["sleep", "3600"],
+    Labels: { "stevedore.test": "e2e" },
+  });
+  try {
+    await quiet.start();
+    await page.goto(`/containers/${environment.id}/${quiet.id}/changes`);
+    // The header and tabs stay; the tab says there is nothing to show.
+    await expect(page.getByRole("heading", { level: 1, name: `e2e-details-quiet-${stamp}` })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "No changes" })).toBeVisible();
+    await expect(page.getByRole("group", { name: "Container actions" })).toBeVisible();
+
+    // Removed with the docker CLI's API, not through Stevedore: the live feed tells the page.
+    await quiet.remove({ force: true });
+    await expect(page.getByRole("heading", { name: "This container was removed" })).toBeVisible();
+    await expect(page.getByRole("group", { name: "Container actions" })).toHaveCount(0);
+    await expect(page.getByText("removed", { exact: true })).toBeVisible();
+  } finally {
+    await quiet.remove({ force: true }).catch(() => undefined);
+  }
 });

@@ -21,7 +21,7 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Write a V8 CPU profile of the server into this folder (node --cpu-prof), for profiling. */
   cpuProfileDir?: string;
-  /** A Postgres to use instead of the embedded database. */
+  /** A Postgres to use instead of the embedded database (its tables must be empty). */
   databaseUrl?: string;
   /** Start on this data folder (a server's, stopped with keepData) instead of a fresh one. */
   dataDir?: string;
@@ -258,7 +258,9 @@ export async function signInWithToken(server: StevedoreServer): Promise<Stevedor
   const anonymous = new StevedoreApi(server.origin, {});
   try {
     const password = randomBytes(18).toString("base64url");
-    const setup = await anonymous.post("auth.setup", { username: "bench-admin", password });
+    // A fresh server prints its one-time setup code and keeps it in its data folder.
+    const setupCode = readFileSync(path.join(server.dataDir, "setup-code"), "utf8").trim();
+    const setup = await anonymous.post("auth.setup", { setupCode, username: "bench-admin", password });
     unwrap(`auth.setup`, setup);
     const cookie = [setup.headers["set-cookie"] ?? []]
       .flat()

@@ -1,10 +1,22 @@
 "use client";
 
-import { Plus, SquareTerminal, X } from "lucide-react";
-import { useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Plus, X } from "lucide-react";
+import {
+  useCallback,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent,
+} from "react";
 import { useViewer } from "../auth/viewer-context";
+import { ACTIONS, callContainerAction } from "../containers/container-actions";
 import { holdsOn } from "../containers/holds-on";
-import { EmptyState } from "../empty-state";
+import { useTRPC, useTRPCClient } from "../trpc";
+import { errorMessage } from "../trpc-errors";
+import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { NoPermission } from "../ui/no-permission";
 import { ConsoleTab } from "./console-tab";
@@ -33,6 +45,48 @@ function dotClass(status: ConsoleStatus): string {
   return status.failed ? "bg-red-500" : "bg-slate-400";
 }
 
+/** The last choice made in the console form, kept in this browser for the next container. */
+const CHOICE_KEY = "stevedore.console.choice";
+
+const CHOICE_EVENT = "stevedore:console-choice";
+
+function parseChoice(raw: string | null): SessionTarget | null {
+  try {
+    const value = JSON.parse(raw ?? "null") as SessionTarget | null;
+    return value?.kind === "exec" || value?.kind === "attach" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberChoice(target: SessionTarget) {
+  try {
+    localStorage.setItem(CHOICE_KEY, JSON.stringify(target));
+    window.dispatchEvent(new Event(CHOICE_EVENT));
+  } catch {
+    // private mode or full storage: the choice is simply not remembered
+  }
+}
+
+function onChoiceChange(notify: () => void) {
+  window.addEventListener("storage", notify);
+  window.addEventListener(CHOICE_EVENT, notify);
+  return () => {
+    window.removeEventListener("storage", notify);
+    window.removeEventListener(CHOICE_EVENT, notify);
+  };
+}
+
+/** The remembered choice; undefined while rendering on the server (there is no storage there). */
+function useRememberedChoice(): SessionTarget | null | undefined {
+  const raw = useSyncExternalStore(
+    onChoiceChange,
+    () => localStorage.getItem(CHOICE_KEY) ?? "",
+    () => undefined,
+  );
+  return useMemo(() => (raw === undefined ? undefined : parseChoice(raw)), [raw]);
+}
+
 /** The page fills the window below wherever it starts (whatever layout sits above it). */
 function useFillHeight() {
   const ref = useRef<HTMLDivElement>(null);
@@ -55,16 +109,26 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
   const mayExec = holdsOn(viewer, "container.exec", environmentId);
   const mayAttach = holdsOn(viewer, "container.attach", environmentId);
 
-  const counter = useRef(1);
-  const [tabs, setTabs] = useState<Tab[]>(() => {
-    const first: SessionTarget | null = mayExec
-      ? { kind: "exec", command: "auto" }
-      : mayAttach
-        ? { kind: "attach" }
-        : null;
-    return first ? [{ id: 1, label: `${targetLabel(first)} 1`, target: first, status: { phase: "connecting" } }] : [];
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const target = { environmentId, id: containerId };
+  // The same query as the details header: one request for both, and both see a start.
+  const container = useQuery({ ...trpc.containers.get.queryOptions(target), retry: false });
+  const state = container.data?.state.status;
+  const startAction = ACTIONS.find((a) => a.name === (state === "paused" ? "unpause" : "start"));
+  const mayStart = holdsOn(viewer, "container.lifecycle", environmentId);
+  const start = useMutation({
+    mutationFn: () => callContainerAction(client.containers, target, startAction!),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.containers.get.queryKey(target) }),
   });
-  const [active, setActive] = useState(1);
+
+  // Nothing runs in the container until the user asks: the first console waits for Connect.
+  const remembered = useRememberedChoice();
+
+  const counter = useRef(0);
+  const [tabs, setTabs] = useState<Tab[]>([]);
+  const [active, setActive] = useState(0);
   const [adding, setAdding] = useState(false);
   const tabButtons = useRef(new Map<number, HTMLButtonElement>());
   const { ref, height } = useFillHeight();
@@ -78,7 +142,9 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
     setTabs((all) => [...all, { id, label: `${targetLabel(target)} ${id}`, target, status: { phase: "connecting" } }]);
     setActive(id);
     setAdding(false);
+    rememberChoice(target);
   };
+  const activeTab = tabs.find((t) => t.id === active);
 
   const close = (id: number) => {
     const index = tabs.findIndex((t) => t.id === id);
@@ -143,6 +209,7 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                       aria-controls={`console-panel-${tab.id}`}
                       tabIndex={selected ? 0 : -1}
                       title={stateWords(tab.status)}
+                      aria-keyshortcuts="Delete"
                       data-state={tab.status.phase}
                       onClick={() => setActive(tab.id)}
                       onKeyDown={(e) => onTabKey(e, index)}
@@ -164,9 +231,12 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                       ) : null}
                       <span className="sr-only">, {stateWords(tab.status)}</span>
                     </button>
+                    {/* For the mouse; keyboards press Delete on the tab or use "Close" beside the list
+                        (a tab list may hold only tabs). */}
                     <button
                       type="button"
-                      aria-label={`Close ${tab.label}`}
+                      aria-hidden
+                      tabIndex={-1}
                       title="Close (ends this session)"
                       onClick={() => close(tab.id)}
                       className="mr-1 rounded p-0.5 text-slate-500 hover:bg-slate-200 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:text-slate-400 dark:hover:bg-slate-700 dark:hover:text-slate-100"
@@ -177,6 +247,19 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                 );
               })}
             </div>
+            {activeTab ? (
+              <Button
+                size="sm"
+                variant="quiet"
+                aria-label={`Close ${activeTab.label}`}
+                title="Close this tab (ends its session)"
+                onClick={() => close(activeTab.id)}
+                className="mb-0.5 ml-auto shrink-0"
+              >
+                <X aria-hidden className="size-3.5" />
+                Close
+              </Button>
+            ) : null}
             <Button
               size="icon"
               variant="quiet"
@@ -191,18 +274,59 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
             </Button>
           </div>
 
-          {adding ? (
-            <NewConsoleForm mayExec={mayExec} mayAttach={mayAttach} onOpen={open} onCancel={() => setAdding(false)} />
+          {adding && tabs.length ? (
+            <NewConsoleForm
+              mayExec={mayExec}
+              mayAttach={mayAttach}
+              initial={remembered}
+              onOpen={open}
+              onCancel={() => setAdding(false)}
+            />
           ) : null}
 
-          {tabs.length === 0 && !adding ? (
-            <EmptyState icon={SquareTerminal} title="No console open">
-              <p>Closing a tab ends its session.</p>
-              <Button variant="primary" size="sm" className="mt-3" onClick={() => setAdding(true)}>
-                <Plus aria-hidden className="size-3.5" />
-                Open a console
-              </Button>
-            </EmptyState>
+          {tabs.length === 0 ? (
+            <section aria-labelledby="console-connect" className="space-y-3">
+              <div>
+                <h3 id="console-connect" className="text-base font-medium">
+                  No console open
+                </h3>
+                <p className="text-sm text-slate-600 dark:text-slate-400">
+                  Nothing runs in the container until you connect. The session is recorded in the audit trail.
+                </p>
+              </div>
+              {state && state !== "running" ? (
+                <Alert tone="warning" title={`This container is ${state === "paused" ? "paused" : "not running"}`}>
+                  <p>
+                    {state === "paused"
+                      ? "A paused container runs nothing new: resume it to open a console."
+                      : `It is ${state}: start it to open a console.`}
+                  </p>
+                  {startAction && mayStart ? (
+                    <Button
+                      size="sm"
+                      variant="primary"
+                      className="mt-2"
+                      pending={start.isPending}
+                      onClick={() => start.mutate()}
+                    >
+                      {state === "paused" ? "Resume container" : "Start container"}
+                    </Button>
+                  ) : null}
+                  {start.error ? (
+                    <p className="mt-2 text-red-700 dark:text-red-400">{errorMessage(start.error)}</p>
+                  ) : null}
+                </Alert>
+              ) : remembered !== undefined ? (
+                <NewConsoleForm
+                  mayExec={mayExec}
+                  mayAttach={mayAttach}
+                  initial={remembered}
+                  submitLabel="Connect"
+                  autoFocus={false}
+                  onOpen={open}
+                />
+              ) : null}
+            </section>
           ) : null}
 
           {tabs.map((tab) => (

@@ -9,18 +9,29 @@ import type { SessionTarget } from "./console-session";
 export function NewConsoleForm({
   mayExec,
   mayAttach,
+  initial,
+  submitLabel = "Open",
+  autoFocus = true,
   onOpen,
   onCancel,
 }: {
   mayExec: boolean;
   mayAttach: boolean;
+  /** the choice to start from (the last one made, say) */
+  initial?: SessionTarget | null;
+  submitLabel?: string;
+  autoFocus?: boolean;
   onOpen: (target: SessionTarget) => void;
-  onCancel: () => void;
+  /** absent where there is nothing to go back to */
+  onCancel?: () => void;
 }) {
-  const [kind, setKind] = useState<"exec" | "attach">(mayExec ? "exec" : "attach");
-  const [command, setCommand] = useState("");
-  const [user, setUser] = useState("");
-  const [workdir, setWorkdir] = useState("");
+  const [kind, setKind] = useState<"exec" | "attach">(() =>
+    initial?.kind === "attach" ? (mayAttach ? "attach" : "exec") : mayExec ? "exec" : "attach",
+  );
+  const start = initial?.kind === "exec" ? initial : null;
+  const [command, setCommand] = useState(start && start.command !== "auto" ? start.command : "");
+  const [user, setUser] = useState(start?.user ?? "");
+  const [workdir, setWorkdir] = useState(start?.workdir ?? "");
   const [problem, setProblem] = useState<string | null>(null);
 
   const submit = (event: FormEvent) => {
@@ -59,7 +70,7 @@ export function NewConsoleForm({
     <form
       aria-label="New console"
       onSubmit={submit}
-      onKeyDown={(e) => e.key === "Escape" && onCancel()}
+      onKeyDown={(e) => e.key === "Escape" && onCancel?.()}
       className="mb-3 space-y-3 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
     >
       <fieldset className="flex flex-wrap gap-2">
@@ -89,7 +100,7 @@ export function NewConsoleForm({
             onChange={(e) => setCommand(e.target.value)}
             placeholder="auto (bash, else sh)"
             maxLength={256}
-            autoFocus
+            autoFocus={autoFocus}
           />
           <TextField
             label="User"
@@ -113,11 +124,13 @@ export function NewConsoleForm({
       ) : null}
       <div className="flex gap-2">
         <Button type="submit" variant="primary" size="sm">
-          Open
+          {submitLabel}
         </Button>
-        <Button size="sm" variant="quiet" onClick={onCancel}>
-          Cancel
-        </Button>
+        {onCancel ? (
+          <Button size="sm" variant="quiet" onClick={onCancel}>
+            Cancel
+          </Button>
+        ) : null}
       </div>
     </form>
   );

@@ -4,7 +4,7 @@
 // multiplexed format (an 8-byte header per frame naming stdout or stderr); that is taken
 // apart here, and its bare line feeds become CR LF so a terminal shows lines, not stairs.
 import { Transform, type Duplex, type Readable, type TransformCallback } from "node:stream";
-import { DockerConflictError } from "./errors";
+import { ContainerNotRunningError } from "./errors";
 import type { Fleet } from "./fleet";
 
 export interface AttachOptions {
@@ -28,12 +28,6 @@ export interface AttachSession {
   detach(): void;
   /** The container's state now (after the output ended: did it stop, and how). */
   state(): Promise<{ running: boolean; exitCode: number | null }>;
-}
-
-export class ContainerNotRunningError extends DockerConflictError {
-  constructor(environmentId: string) {
-    super(environmentId, "The container is not running, so there is no process to attach to. Start it first.");
-  }
 }
 
 /**
@@ -125,7 +119,9 @@ export async function attachContainer(
     async (docker) => {
       const container = docker.getContainer(containerId);
       const info = await container.inspect();
-      if (!info.State.Running) throw new ContainerNotRunningError(environmentId);
+      if (!info.State.Running) {
+        throw new ContainerNotRunningError(environmentId, info.State.Status, "attach to its main process");
+      }
       tty = Boolean(info.Config.Tty);
       command = [info.Path, ...(info.Args ?? [])].filter(Boolean).join(" ");
       const problem = attachInputProblem(info.Config);

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
-import { DockerEngineError } from "./errors";
+import { ContainerNotRunningError, DockerEngineError } from "./errors";
 import type { Fleet } from "./fleet";
 
 export interface ExecOptions {
@@ -34,6 +34,16 @@ export class NoShellError extends DockerEngineError {
   constructor(environmentId: string, tried: string[]) {
     super(environmentId, 404, `This container has no shell: tried ${tried.join(", ")}. Choose a command it has.`);
   }
+}
+
+/** After an exec failed: the reason when it is the container's state, else null. */
+async function notRunning(docker: Docker, environmentId: string, containerId: string): Promise<Error | null> {
+  const info = await docker
+    .getContainer(containerId)
+    .inspect()
+    .catch(() => null);
+  const state = info?.State?.Status;
+  return state && state !== "running" ? new ContainerNotRunningError(environmentId, state, "open a console") : null;
 }
 
 const MARKER = "STEVEDORE_CONSOLE";
@@ -83,21 +93,28 @@ export async function openExec(
           () => null,
         );
         const found = probe?.exitCode === 0 ? probe.output.trim().split(/\s+/)[0] : undefined;
-        if (!found) throw new NoShellError(environmentId, ["bash", "sh"]);
+        if (!found)
+          throw (
+            (await notRunning(docker, environmentId, containerId)) ?? new NoShellError(environmentId, ["bash", "sh"])
+          );
         argv = [found];
       } else {
         argv = splitCommand(options.command);
       }
-      exec = await docker.getContainer(containerId).exec({
-        Cmd: argv,
-        AttachStdin: true,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: true,
-        User: options.user || undefined,
-        WorkingDir: options.workingDir || undefined,
-        Env: [`${MARKER}=${marker}`, "TERM=xterm-256color"],
-      });
+      try {
+        exec = await docker.getContainer(containerId).exec({
+          Cmd: argv,
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: true,
+          User: options.user || undefined,
+          WorkingDir: options.workingDir || undefined,
+          Env: [`${MARKER}=${marker}`, "TERM=xterm-256color"],
+        });
+      } catch (error) {
+        throw (await notRunning(docker, environmentId, containerId)) ?? error;
+      }
       const hijacked = await exec.start({ hijack: true, stdin: true, Tty: true });
       // Size the terminal before the first prompt is drawn.
       await exec.resize({ h: options.rows, w: options.cols }).catch(() => undefined);

@@ -37,11 +37,20 @@ export function containerChanges(
     environmentId,
     "container diff",
     async (docker) => {
-      const raw = ((await docker.getContainer(id).changes()) ?? []) as { Path: string; Kind: number }[];
+      const raw = engineList<{ Path: string; Kind: number }>(await docker.getContainer(id).changes());
       const changes = raw.map((c) => ({ kind: KINDS[c.Kind] ?? "C", path: c.Path }));
       changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       return { changes: changes.slice(0, limit), truncated: changes.length > limit, total: changes.length };
     },
     { deadlineMs: 15_000 },
   );
+}
+
+/**
+ * The engine answers `null` for a container with no changes, and docker-modem hands that
+ * back undecoded, as a Buffer holding "null\n": anything that is not a list is none.
+ */
+function engineList<T>(answer: unknown): T[] {
+  const decoded: unknown = Buffer.isBuffer(answer) ? JSON.parse(answer.toString("utf8") || "null") : answer;
+  return Array.isArray(decoded) ? (decoded as T[]) : [];
 }

@@ -41,6 +41,7 @@ const statusOf: Record<string, number> = {
   paused: 412,
   conflict: 409,
   engine: 400,
+  busy: 429,
 };
 
 function answer(res: ServerResponse, status: number, message: string): void {
@@ -94,6 +95,13 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   });
   if (!admitted.ok) return answer(res, admitted.status, admitted.message);
   const { actor } = admitted;
+  let lease: { release(): void };
+  try {
+    lease = services.fleet.leaseStream(input.environmentId, actor.userId);
+  } catch (error) {
+    if (error instanceof DockerError) return answer(res, statusOf[error.code] ?? 502, error.message);
+    throw error;
+  }
 
   // A sensitive read: on the record before the first byte leaves, completed with what was sent.
   const started = performance.now();
@@ -108,6 +116,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   try {
     eventId = await services.audit.begin({ ...admitted.entry, params: range });
   } catch {
+    lease.release();
     return answer(res, 503, "The audit trail cannot be written, so no logs were sent.");
   }
   let bytes = 0;
@@ -119,10 +128,19 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   res.once("close", () => closed.abort(new Error("the client went away")));
   const watch = watchPermission(
     services.prisma,
-    actor.userId,
+    actor,
     actor.permissions,
     (p) => can(p, "container.logs", input.environmentId),
     closed.signal,
+  );
+  // Cut short, not ended as if complete, when the credential or the permission goes; this also
+  // ends a download whose reader has stopped reading (waiting for "drain").
+  watch.signal.addEventListener(
+    "abort",
+    () => {
+      if (!closed.signal.aborted) res.destroy();
+    },
+    { once: true },
   );
   const chunks = containerLogText(
     services.fleet,
@@ -177,12 +195,13 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     failure = null;
   } catch (error) {
     // Headers are out: all that is left is to cut the body short, so the client sees an error.
-    if (!closed.signal.aborted) console.error("logs download failed:", error);
+    if (!closed.signal.aborted && !watch.signal.aborted) console.error("logs download failed:", error);
     failure = error instanceof Error ? error.message : String(error);
     res.destroy();
   } finally {
     watch.stop();
     await chunks.return(undefined).catch(() => undefined);
+    lease.release();
     await services.audit
       .complete(eventId, {
         outcome,

@@ -4,8 +4,11 @@ import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { targetKindOf } from "../audit/middleware-support";
 import { describeRejectedToken } from "../audit/rejected-credentials";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
+import { DEVICE_COOKIE } from "../auth/device";
 import { readCookie, SESSION_COOKIE } from "../auth/sessions";
+import { env } from "../env";
 import { batchProblem } from "../trpc/batching";
+import { clientAddress } from "./client-address";
 import { createContext, type RequestInfo, type Services } from "../trpc/context";
 import { appRouter } from "../trpc/root";
 import { MAX_BODY_BYTES } from "./request-limits";
@@ -15,7 +18,8 @@ export const TRPC_PREFIX = "/api/trpc/";
 export function requestInfo(req: IncomingMessage): RequestInfo {
   const forwardedProto = req.headers["x-forwarded-proto"];
   return {
-    ip: req.socket.remoteAddress ?? null,
+    ip: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env().trustedProxies),
+    device: readCookie(req.headers.cookie, DEVICE_COOKIE),
     userAgent: req.headers["user-agent"] ?? null,
     origin: req.headers.origin ?? null,
     host: req.headers.host ?? null,

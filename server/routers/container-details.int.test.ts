@@ -101,6 +101,13 @@ describe.each(Object.keys(engines) as EngineName[])("on the %s", (engine) => {
     expect(diff.truncated).toBe(false);
   });
 
+  it("answers an empty list for a container whose filesystem did not change (the engine says null)", async () => {
+    const diff = await h
+      .caller(reader)
+      .containers.changes({ environmentId: environmentIds[engine]!, id: stopped[engine]!.id });
+    expect(diff).toEqual({ changes: [], truncated: false, total: 0 });
+  });
+
   it("streams live stats: a busy container shows CPU above zero, memory within its limit", async () => {
     const samples = [];
     for await (const sample of await h.caller(reader).containers.stats(target())) {

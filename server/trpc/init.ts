@@ -11,11 +11,21 @@ import { AuditWriteError } from "../audit/writer";
 import { describeDatabaseError, INTERNAL_MESSAGE } from "../database/errors";
 import { hostileInputProblem } from "./input-guards";
 import { forgetAuthenticatedActors } from "../auth/authenticate";
+import { permissionRechecksFor } from "../rbac/revocation";
 import { DockerError, type DockerErrorCode } from "../docker/index";
-import { originProblem } from "./origin";
+import { AccessRuleError, type AccessRuleCode } from "../modules/access/errors";
+import { allowedHostsFor, originProblem } from "./origin";
 
 export type Access =
-  { kind: "public" } | { kind: "authenticated" } | { kind: "permission"; permission: Permission; everywhere: boolean };
+  | { kind: "public" }
+  | { kind: "authenticated" }
+  | {
+      kind: "permission";
+      permission: Permission;
+      everywhere: boolean;
+      /** when set, inputs it names (e.g. a changed connection) need the permission everywhere */
+      everywhereFor?: string;
+    };
 
 export interface Meta {
   access: Access;
@@ -108,8 +118,12 @@ const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }
   };
   const result = await next({ ctx: { audit: note, openIntent } });
   const error = result.ok ? null : result.error;
-  // Whatever a mutation changed (tokens, bindings, users, settings) applies to the next call.
-  if (type === "mutation" && result.ok) forgetAuthenticatedActors();
+  // Whatever a mutation changed (tokens, bindings, users, settings) applies to the next call,
+  // and to what is open now: consoles and streams re-check at once.
+  if (type === "mutation" && result.ok) {
+    forgetAuthenticatedActors();
+    permissionRechecksFor(ctx.services.prisma).nudge();
+  }
   if (intentId) {
     await writer
       .complete(intentId, {
@@ -186,22 +200,39 @@ const dockerCodes: Record<DockerErrorCode, TRPCError["code"]> = {
   engine: "BAD_REQUEST",
   paused: "PRECONDITION_FAILED",
   "unknown-environment": "NOT_FOUND",
+  busy: "TOO_MANY_REQUESTS",
 };
 
-/** server/docker's typed errors become the matching API codes, with their own messages. */
+const accessRuleCodes: Record<AccessRuleCode, TRPCError["code"]> = {
+  forbidden: "FORBIDDEN",
+  conflict: "CONFLICT",
+  "not-found": "NOT_FOUND",
+  "bad-request": "BAD_REQUEST",
+  "too-many-requests": "TOO_MANY_REQUESTS",
+};
+
+/** server/docker's typed errors, and the access rules' refusals, become the matching API
+ * codes, with their own messages. */
 const dockerErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DockerError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: dockerCodes[cause.code], message: cause.message, cause });
   }
+  if (!result.ok && result.error.cause instanceof AccessRuleError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: accessRuleCodes[cause.code], message: cause.message, cause });
+  }
   return result;
 });
 
-/** Mutations from a browser must come from Stevedore's own pages (no cross-site requests). */
-const sameOrigin = t.middleware(({ ctx, type, next }) => {
+/** Mutations from a browser must come from Stevedore's own pages (no cross-site requests),
+ * addressed to one of its own host names (no DNS rebinding). */
+const sameOrigin = t.middleware(async ({ ctx, type, next }) => {
   if (type === "mutation") {
-    const problem = originProblem(ctx.request, ctx.actor?.via ?? null);
+    const problem =
+      (await allowedHostsFor(ctx.services.prisma).problem(ctx.request.host)) ??
+      originProblem(ctx.request, ctx.actor?.via ?? null);
     if (problem) throw new TRPCError({ code: "FORBIDDEN", message: problem });
   }
   return next();
@@ -232,14 +263,36 @@ export const authedProcedure = intentBeforeHandler(
     .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } })),
 );
 
+/** An input field whose presence makes a scoped procedure as strong as its `everywhere` form:
+ * changing an environment's connection is as strong as adding one. */
+export interface EverywhereFor {
+  field: string;
+  /** says why, in the refusal */
+  what: string;
+}
+
+/** Signed in and two-factor enrolled where an administrator requires it: for what would
+ * otherwise be a way around the requirement (making API tokens, say). */
+export const enrolledProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.mustEnrollTotp) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in first (Profile)." });
+  }
+  return next();
+});
+
 /** Signed in, two-factor enrolled where required, and holding `permission`: on the
  * input's `environmentId` when the permission is environment-scoped and the input names
  * one; otherwise on at least one environment, and `ctx.scope` says which (for lists).
- * `everywhere` demands it on all environments (adding a new environment, say). */
-export function permittedProcedure(permission: Permission, options: { everywhere?: boolean } = {}) {
+ * `everywhere` demands it on all environments (adding a new environment, say);
+ * `everywhereFor` demands that only when the input carries the named field. */
+export function permittedProcedure(
+  permission: Permission,
+  options: { everywhere?: boolean; everywhereFor?: EverywhereFor } = {},
+) {
   const everywhere = options.everywhere ?? false;
+  const elevated = options.everywhereFor;
   const builder = t.procedure
-    .meta({ access: { kind: "permission", permission, everywhere } })
+    .meta({ access: { kind: "permission", permission, everywhere, everywhereFor: elevated?.field } })
     .use(audited)
     .use(databaseErrors)
     .use(dockerErrors)
@@ -250,10 +303,18 @@ export function permittedProcedure(permission: Permission, options: { everywhere
         throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in first (Profile)." });
       }
       let allowed: boolean;
-      if (everywhere) {
+      const raw = (await getRawInput().catch(() => undefined)) as Record<string, unknown> | undefined;
+      if (elevated && raw !== null && typeof raw === "object" && raw[elevated.field] !== undefined) {
+        if (!actor.permissions.everywhere.has(permission)) {
+          throw new TRPCError({
+            code: "FORBIDDEN",
+            message: `${elevated.what} needs the ${permission} permission on every environment, as adding one does.`,
+          });
+        }
+        allowed = true;
+      } else if (everywhere) {
         allowed = actor.permissions.everywhere.has(permission);
       } else if (isEnvironmentScoped(permission)) {
-        const raw = (await getRawInput()) as { environmentId?: unknown } | undefined;
         const environmentId = typeof raw?.environmentId === "string" ? raw.environmentId : null;
         allowed = environmentId
           ? can(actor.permissions, permission, environmentId)

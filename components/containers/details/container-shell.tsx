@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
 import { ArrowLeft, PackageX } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -10,6 +11,7 @@ import { EmptyState } from "../../empty-state";
 import { errorCode, errorMessage } from "../../trpc-errors";
 import { useTRPC, useTRPCClient } from "../../trpc";
 import { Alert } from "../../ui/alert";
+import { Badge } from "../../ui/badge";
 import { Button } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
 import { CliResult } from "../cli-result";
@@ -38,7 +40,26 @@ export function ContainerShell({
   const viewer = useViewer();
   const router = useRouter();
   const target = { environmentId, id: containerId };
-  const container = useQuery({ ...trpc.containers.get.queryOptions(target), retry: false, refetchInterval: 5_000 });
+  // Kept current by the environment's live feed; the slow poll only covers a feed that is down.
+  const container = useQuery({ ...trpc.containers.get.queryOptions(target), retry: false, refetchInterval: 30_000 });
+  const [removed, setRemoved] = useState(false);
+  const fullId = container.data?.id;
+  useSubscription(
+    trpc.fleet.changes.subscriptionOptions(
+      { environmentIds: [environmentId] },
+      {
+        enabled: Boolean(fullId) && !removed,
+        onData: (change) => {
+          if (change.type !== "picture") return;
+          for (const event of change.events) {
+            if (!("kind" in event) || event.kind !== "containers" || event.id !== fullId) continue;
+            if (event.type === "remove") setRemoved(true);
+            else void queryClient.invalidateQueries({ queryKey: trpc.containers.get.queryKey(target) });
+          }
+        },
+      },
+    ),
+  );
   const environments = useQuery(trpc.environments.list.queryOptions());
   const envName = environments.data?.find((e) => e.id === environmentId)?.name ?? environmentId;
   const [asking, setAsking] = useState<ActionSpec | null>(null);
@@ -57,19 +78,19 @@ export function ContainerShell({
     },
   });
 
+  const code = container.isError ? errorCode(container.error) : undefined;
+  // Removed elsewhere (the feed said so, or the engine no longer knows it): no state, no actions.
+  const gone = removed || code === "NOT_FOUND";
   const name = container.data?.name ?? containerId.slice(0, 12);
   const state = container.data?.state.status ?? "";
-  const actions = container.data
-    ? ACTIONS.filter((a) => a.when(state) && holdsOn(viewer, a.permission, environmentId))
-    : [];
+  const actions =
+    container.data && !gone ? ACTIONS.filter((a) => a.when(state) && holdsOn(viewer, a.permission, environmentId)) : [];
   const choose = (action: ActionSpec) => {
     act.reset();
     setDone(null);
     if (action.confirm) setAsking(action);
     else act.mutate(action);
   };
-
-  const code = container.isError ? errorCode(container.error) : undefined;
 
   return (
     <div className="space-y-4">
@@ -87,7 +108,9 @@ export function ContainerShell({
               <h1 className="truncate text-2xl font-semibold tracking-tight" data-testid="container-name">
                 {name}
               </h1>
-              {container.data ? (
+              {gone ? (
+                <Badge tone="red">removed</Badge>
+              ) : container.data ? (
                 <ContainerStateBadge state={state} health={healthOf(container.data.state.health?.status)} />
               ) : null}
             </div>
@@ -128,9 +151,11 @@ export function ContainerShell({
 
       <DetailsTabs environmentId={environmentId} containerId={containerId} />
 
-      {code === "NOT_FOUND" ? (
-        <EmptyState icon={PackageX} title="No such container">
-          {errorMessage(container.error)} It may have been removed.{" "}
+      {gone ? (
+        <EmptyState icon={PackageX} title={container.data ? "This container was removed" : "No such container"}>
+          {container.data
+            ? `${name} no longer exists on ${envName}: someone removed it, here or elsewhere.`
+            : `${errorMessage(container.error)} It may have been removed.`}{" "}
           <Link href="/containers" className="font-medium underline">
             Back to the list
           </Link>
