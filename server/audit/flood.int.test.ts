@@ -13,7 +13,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { ApiClient } from "../testing/api-client";
 import { openHarness } from "../testing/harness";
-import { spawnServer, type RunningServer } from "../testing/spawn-server";
+import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
 import { need } from "../testing/testbed-env";
 import { MAX_BATCH_CALLS } from "../trpc/batching";
 
@@ -92,7 +92,11 @@ async function exported(api: ApiClient): Promise<ExportedEvent[]> {
 
 it(`keeps every one of ${RESTARTS} restarts and ${REFUSED_CALLS} refused calls, and starts again cleanly`, async () => {
   const admin = new ApiClient(server.url);
-  await admin.mutate("auth.setup", { username: "admin", password: "flood test passphrase" });
+  await admin.mutate("auth.setup", {
+    setupCode: await setupCodeOf(dataDir),
+    username: "admin",
+    password: "flood test passphrase",
+  });
   const environment = await admin.mutate<{ id: string }>("environments.create", {
     name: "standalone",
     url: `unix://${socketPath}`,

@@ -141,6 +141,23 @@ describe("the logs download", () => {
     expect(event.completionSeq).not.toBeNull();
   });
 
+  it("refuses a revoked token at the download door, and the refusal names the token (never the secret)", async () => {
+    const owner = await h.actorFor((await h.makeUser([{ role: "Administrator" }])).id);
+    const revoked = await h.caller(owner).tokens.create({ name: "logs-revoked", expiresInDays: 1 });
+    await h.caller(owner).tokens.revoke({ id: revoked.id });
+    const answer = await download(mixed, "?tail=1", revoked.token);
+    expect(answer.status).toBe(401);
+    await h.services.audit.flushRefusals();
+    const refusal = await h.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "containers.logs.download", actorTokenId: revoked.id },
+    });
+    expect(refusal).toMatchObject({
+      outcome: "denied",
+      params: { via: "API token", prefix: revoked.token.slice(0, 10), reason: "revoked", owner: owner.username },
+    });
+    expect(JSON.stringify(refusal.params)).not.toContain(revoked.token);
+  });
+
   it("returns only the stream asked for, with timestamps when asked", async () => {
     const stdout = lines((await download(mixed, "?stdout=1&stderr=0")).body);
     expect(stdout).toHaveLength(STDOUT_LINES);
