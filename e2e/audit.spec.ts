@@ -55,7 +55,8 @@ test("an administrator finds an audited change by actor, exports it and verifies
   await row.getByRole("button", { name: /Details of teams\.create/ }).click();
   const details = page.getByRole("dialog", { name: "teams.create" });
   await expect(details.getByLabel("Parameters as JSON")).toContainText(`"name": "${team}"`);
-  await expect(details.getByText(/^#\d+$/)).toBeVisible();
+  // Two links: the intent (its position) and the outcome appended after it.
+  await expect(details.getByText(/^#\d+ \(outcome at #\d+\)$/)).toBeVisible();
   await details.getByRole("button", { name: "Close" }).click();
   await expect(details).toBeHidden();
 
