@@ -12,6 +12,7 @@ import { retentionDays } from "./server/audit/retention";
 import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
 import { Fleet } from "./server/docker/index";
+import { pinHostKeysAtFirstUse } from "./server/environments/host-keys";
 import { loadFleet } from "./server/environments/load";
 import { observeWithFleet } from "./server/environments/observe";
 import { startDatabase, type DatabaseHandle } from "./server/db";
@@ -21,9 +22,11 @@ import { AccessRuleError } from "./server/modules/access/errors";
 import { prepareFirstStart, type FirstStart } from "./server/modules/identity/first-start";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
+import { compressesPath, compressResponse } from "./server/http/compression";
 import { serveHealth } from "./server/http/health";
 import { applySecurityHeaders } from "./server/http/security-headers";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
+import { loopbackOrigin, warmUp } from "./server/http/warm-up";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { findHttpRoute } from "./server/http/routes";
@@ -87,10 +90,16 @@ async function main(): Promise<void> {
   } else if (config.firstAdmin) {
     console.log("setup: already done; STEVEDORE_ADMIN_USERNAME and its password are not used");
   }
-  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
+  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir, {
+    onCreated: (file) =>
+      console.log(
+        `Made the key that encrypts the TLS keys, SSH keys and passphrases Stevedore stores, and keys the audit chain: ${file}\n` +
+          "  Back it up with the database: without it they cannot be read. (Or set STEVEDORE_SECRET_KEY instead.)",
+      ),
+  });
   // The chain's key never reaches the database: whoever can only write the database cannot
   // rewrite the trail. Its head is also anchored outside the database (log and data folder).
-  const fleet = new Fleet();
+  const fleet = new Fleet({ onHostKey: pinHostKeysAtFirstUse(database.prisma) });
   const audit = new AuditWriter(database.prisma, {
     chainKey: secrets.deriveKey("audit-chain"),
     anchor: new FileHeadAnchor(config.dataDir),
@@ -150,6 +159,7 @@ async function main(): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stevedore.local");
     if (refuseOversizedBody(services, req, res, url.pathname)) return;
     const route = findHttpRoute(url.pathname);
+    if (compressesPath(url.pathname, route !== undefined)) compressResponse(req, res);
     const handled =
       url.pathname === "/healthz"
         ? serveHealth(services, res)
@@ -176,6 +186,8 @@ async function main(): Promise<void> {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
+  const warmedMs = await warmUp(services, loopbackOrigin(config.HOST, config.PORT), { pages: !dev });
+  if (dev) console.log(`warmed up in ${warmedMs} ms`);
   const where = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
   const dbWhere = database.embedded ? `embedded Postgres in ${config.dataDir}` : "Postgres at DATABASE_URL";
   if (firstStart.kind === "code") {

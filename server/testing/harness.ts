@@ -7,6 +7,7 @@ import { fleetNames } from "../audit/names";
 import { AuditWriter } from "../audit/writer";
 import { SecretBox } from "../crypto/secret-box";
 import { Fleet } from "../docker/index";
+import { pinHostKeysAtFirstUse } from "../environments/host-keys";
 import { ensureBuiltinRoles, loadEffectivePermissions } from "../rbac/permissions";
 import { createContext, localRequest, type Actor, type RequestInfo, type Services } from "../trpc/context";
 import { createCaller } from "../trpc/root";
@@ -37,7 +38,11 @@ export async function openHarness() {
   }
   await ensureBuiltinRoles(prisma);
   const secrets = SecretBox.fromKey(randomBytes(32));
-  const fleet = new Fleet({ pollIntervalMs: 2_000, backoff: { baseMs: 200, maxMs: 2_000 } });
+  const fleet = new Fleet({
+    pollIntervalMs: 2_000,
+    backoff: { baseMs: 200, maxMs: 2_000 },
+    onHostKey: pinHostKeysAtFirstUse(prisma),
+  });
   const services: Services = {
     prisma,
     secrets,
