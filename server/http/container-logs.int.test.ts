@@ -125,11 +125,20 @@ describe("the logs download", () => {
   it("is a sensitive read: on the record before the first byte leaves, completed with what was sent", async () => {
     const answer = await download(mixed, "?tail=100&stderr=0");
     expect(answer.status).toBe(200);
-    const event = await h.prisma.auditEvent.findFirstOrThrow({
-      where: { action: "containers.logs.download", targetId: mixed, outcome: "ok" },
-      orderBy: { chainSeq: "desc" },
-    });
+    // The intent is written before the first byte; the outcome is appended once the answer
+    // has ended, so it may land a moment after the client has read everything.
+    const newest = () =>
+      h.prisma.auditEvent.findFirstOrThrow({
+        where: { action: "containers.logs.download", targetId: mixed },
+        orderBy: { chainSeq: "desc" },
+      });
+    let event = await newest();
+    for (const deadline = Date.now() + 15_000; event.outcome === "pending" && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      event = await newest();
+    }
     expect(event).toMatchObject({
+      outcome: "ok",
       permission: "container.logs",
       environmentId,
       // the environment's name at the time, so the event still says where after a rename
