@@ -5,8 +5,10 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import next from "next";
+import { FileHeadAnchor } from "./server/audit/anchor";
+import { fleetNames } from "./server/audit/names";
 import { reconcileOpenIntents } from "./server/audit/reconcile";
-import { pruneAudit, retentionDays } from "./server/audit/retention";
+import { retentionDays } from "./server/audit/retention";
 import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
 import { Fleet } from "./server/docker/index";
@@ -28,6 +30,7 @@ import { loopbackOrigin, warmUp } from "./server/http/warm-up";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { findHttpRoute } from "./server/http/routes";
+import { refuseOversizedBody } from "./server/http/body-limit";
 import { InFlightRequests } from "./server/http/in-flight";
 import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
@@ -90,15 +93,22 @@ async function main(): Promise<void> {
   const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir, {
     onCreated: (file) =>
       console.log(
-        `Made the key that encrypts the TLS keys, SSH keys and passphrases Stevedore stores: ${file}\n` +
+        `Made the key that encrypts the TLS keys, SSH keys and passphrases Stevedore stores, and keys the audit chain: ${file}\n` +
           "  Back it up with the database: without it they cannot be read. (Or set STEVEDORE_SECRET_KEY instead.)",
       ),
   });
-  const audit = new AuditWriter(database.prisma);
+  // The chain's key never reaches the database: whoever can only write the database cannot
+  // rewrite the trail. Its head is also anchored outside the database (log and data folder).
+  const fleet = new Fleet({ onHostKey: pinHostKeysAtFirstUse(database.prisma) });
+  const audit = new AuditWriter(database.prisma, {
+    chainKey: secrets.deriveKey("audit-chain"),
+    anchor: new FileHeadAnchor(config.dataDir),
+    names: fleetNames(fleet),
+  });
   // Retention: prune what is older than the setting, at start and then daily.
   const prune = async () => {
     const days = await retentionDays(database.prisma);
-    const pruned = await pruneAudit(database.prisma, new Date(Date.now() - days * 86_400_000));
+    const pruned = await audit.prune(new Date(Date.now() - days * 86_400_000));
     if (pruned) console.log(`audit: pruned ${pruned} event(s) older than ${days} days (checkpoint recorded)`);
   };
   const pruneTimer = setInterval(
@@ -108,13 +118,9 @@ async function main(): Promise<void> {
   pruneTimer.unref();
   await prune().catch((e: unknown) => console.error("audit prune:", e));
 
-  const fleet = new Fleet({ onHostKey: pinHostKeysAtFirstUse(database.prisma) });
   const environments = await loadFleet(database.prisma, secrets, fleet);
   if (environments) console.log(`fleet: watching ${environments} environment(s)`);
-  // Actions a crash interrupted are completed on the record, with what their targets look
-  // like now on the engines.
-  const reconciled = await reconcileOpenIntents(database.prisma, audit, observeWithFleet(fleet));
-  if (reconciled) console.log(`audit: ${reconciled} action(s) interrupted by the last stop were recorded as such`);
+  const startedAt = new Date();
 
   const services: Services = {
     prisma: database.prisma,
@@ -151,6 +157,7 @@ async function main(): Promise<void> {
     applySecurityHeaders(req, res, { dev });
     inFlight.track(req, res);
     const url = new URL(req.url ?? "/", "http://stevedore.local");
+    if (refuseOversizedBody(services, req, res, url.pathname)) return;
     const route = findHttpRoute(url.pathname);
     if (compressesPath(url.pathname, route !== undefined)) compressResponse(req, res);
     const handled =
@@ -199,6 +206,18 @@ async function main(): Promise<void> {
   }
   console.log(`Stevedore ${version} ready on ${where} (${dev ? "development" : "production"}, ${dbWhere})`);
 
+  // Actions the last stop interrupted are completed on the record, with what their targets
+  // look like now on the engines: in the background, one event at a time, so that however many
+  // there are and however slow the database is, the start never fails for them.
+  void reconcileOpenIntents(database.prisma, audit, { observe: observeWithFleet(fleet), openedBefore: startedAt }).then(
+    ({ completed, failed }) => {
+      if (completed) console.log(`audit: ${completed} action(s) interrupted by the last stop were recorded as such`);
+      if (failed)
+        console.error(`audit: ${failed} interrupted action(s) could not be completed now; the next start retries`);
+    },
+    (error: unknown) => console.error("audit: cannot look for interrupted actions now; the next start retries:", error),
+  );
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -224,6 +243,8 @@ async function main(): Promise<void> {
       server.closeAllConnections();
       fleet.close();
       await app.close().catch(() => undefined);
+      // What is queued reaches the trail, and the head is anchored one last time.
+      await audit.close().catch((error: unknown) => console.error("closing the audit trail:", error));
       await database.close().catch((error: unknown) => console.error("closing the database:", error));
       process.exit(0);
     })();

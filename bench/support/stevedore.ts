@@ -23,6 +23,8 @@ export interface StartOptions {
   cpuProfileDir?: string;
   /** A Postgres to use instead of the embedded database (its tables must be empty). */
   databaseUrl?: string;
+  /** Start on this data folder (a server's, stopped with keepData) instead of a fresh one. */
+  dataDir?: string;
 }
 
 /** A production build when there is one; the API does not depend on Next's pages either way. */
@@ -84,7 +86,7 @@ export class StevedoreServer {
   /** Starts the server and resolves once it says it is ready; stops it again if it is not. */
   static async start(options: StartOptions): Promise<StevedoreServer> {
     const port = await freePort();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "stevedore-bench-"));
+    const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "stevedore-bench-"));
     const hook = pathToFileURL(path.join(options.repoRoot, "bench", "support", "watch-off.ts")).href;
     const args = [
       ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
@@ -153,8 +155,11 @@ export class StevedoreServer {
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   }
 
-  /** SIGTERM to its pid (SIGKILL after 15 s), then removes its data folder. Safe to call twice. */
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM to its pid (SIGKILL after 15 s), then removes its data folder unless `keepData` (to
+   * start again on it). Safe to call twice. Resolves with the exit code (null when killed).
+   */
+  async stop(options: { keepData?: boolean } = {}): Promise<number | null> {
     if (this.running) {
       this.child.kill("SIGTERM");
       const killed = await Promise.race([this.exited.then(() => false), sleep(15_000).then(() => true)]);
@@ -163,8 +168,9 @@ export class StevedoreServer {
         await this.exited;
       }
     }
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
     activeServers.delete(this);
+    return this.child.exitCode;
   }
 }
 

@@ -54,11 +54,12 @@ export function AuditView() {
   const tail = useSubscription(
     trpc.audit.tail.subscriptionOptions(filter, {
       enabled: live,
+      // An action arrives twice: when its intent is written (pending) and when its outcome is.
       onData: (event) =>
         setArrived((prev) => {
           const items = prev.key === searchKey ? prev.items : [];
           return items.some((e) => e.id === event.id)
-            ? prev
+            ? { key: searchKey, items: items.map((e) => (e.id === event.id ? event : e)) }
             : { key: searchKey, items: [event, ...items].slice(0, 1000) };
         }),
     }),
@@ -103,7 +104,10 @@ export function AuditView() {
 
   return (
     <>
-      <PageHeader title="Audit" description="Who changed what, where, and when: an append-only, hash-chained record.">
+      <PageHeader
+        title="Audit"
+        description="Who changed what, where, and when: an append-only record, chained with a key the database never holds."
+      >
         <div className="flex flex-wrap items-center gap-2">
           <Button aria-pressed={live} onClick={toggleLive} variant={live ? "primary" : "secondary"}>
             <Radio aria-hidden className={`size-4 ${live ? "animate-pulse" : ""}`} />

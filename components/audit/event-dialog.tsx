@@ -109,7 +109,14 @@ export function EventDialog({
               </Row>
             ) : null}
             <Row label="Duration">{formatDuration(event.durationMs)}</Row>
-            <Row label="Chain position">{event.chainSeq ? `#${event.chainSeq}` : "not yet chained"}</Row>
+            <Row label="Chain position">
+              {event.chainSeq ? `#${event.chainSeq}` : "—"}
+              {event.completionSeq ? (
+                <span className="text-slate-500 dark:text-slate-400"> (outcome at #{event.completionSeq})</span>
+              ) : event.outcome === "pending" ? (
+                <span className="text-slate-500 dark:text-slate-400"> (outcome not yet known)</span>
+              ) : null}
+            </Row>
             <Row label="Hash">
               <code className="font-mono text-xs break-all">{event.hash ?? "—"}</code>
             </Row>

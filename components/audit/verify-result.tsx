@@ -3,6 +3,7 @@
 import type { RouterOutputs } from "../api-types";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { CopyButton } from "../ui/copy-button";
 
 type Verification = RouterOutputs["audit"]["verify"];
 
@@ -21,9 +22,24 @@ export function VerifyResult({
       <div className="min-w-0 flex-1">
         {result.ok ? (
           <Alert tone="success" title="The audit chain is intact">
-            {result.checked === 0
-              ? "There are no events yet."
-              : `${result.checked.toLocaleString()} events checked (#${result.from} to #${result.through}); none was changed, removed or inserted.`}
+            <p>
+              {result.checked === 0
+                ? "There are no events yet."
+                : `${result.checked.toLocaleString()} links checked (#${result.from} to #${result.through}); none was changed, removed or inserted${result.recordingsChecked ? `, and ${result.recordingsChecked.toLocaleString()} console recordings match their digests` : ""}.`}
+            </p>
+            {result.head ? (
+              <p className="mt-1 flex flex-wrap items-center gap-2">
+                <span>Head:</span>
+                <code className="font-mono text-xs break-all" data-testid="verify-head">
+                  {result.head}
+                </code>
+                <CopyButton text={result.head} label="Copy head" />
+                <span className="text-xs">
+                  Keep it outside Stevedore: <code>npm run audit:verify -- --expect-head …</code> names any later
+                  truncation.
+                </span>
+              </p>
+            ) : null}
           </Alert>
         ) : (
           <Alert title={`The audit chain is broken at event #${result.firstBad?.chainSeq ?? "?"}`}>

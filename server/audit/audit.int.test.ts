@@ -7,11 +7,12 @@ import { openHarness, type Harness } from "../testing/harness";
 import { appRouter } from "../trpc/root";
 import type { Actor } from "../trpc/context";
 import { reconcileOpenIntents } from "./reconcile";
-import { pruneAudit } from "./retention";
 import { verifyAuditChain } from "./verify";
 
 let h: Harness;
 let admin: Actor;
+/** The whole chain checked with the harness's key, and nothing anchored outside. */
+const verify = () => verifyAuditChain(h.prisma, { chainKey: h.services.secrets.deriveKey("audit-chain") });
 
 beforeAll(async () => {
   h = await openHarness();
@@ -124,75 +125,140 @@ describe("fail closed", () => {
 
 describe("the hash chain", () => {
   beforeEach(async () => {
+    await h.services.audit.settled();
     await h.prisma.$executeRawUnsafe(`TRUNCATE "AuditEvent", "AuditCheckpoint"`);
     const api = h.caller(admin);
     for (let i = 0; i < 10; i++) await api.teams.create({ name: `chain-${Date.now()}-${i}` });
   });
 
-  async function seqAt(n: number) {
+  async function eventAt(n: number) {
     const rows = await h.prisma.auditEvent.findMany({ orderBy: { chainSeq: "asc" } });
     return rows[n]!;
   }
 
-  it("verifies when untouched", async () => {
-    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 10, firstBad: null });
+  it("verifies when untouched: each action is two links, its intent and its completion", async () => {
+    expect(await verify()).toMatchObject({ ok: true, checked: 20, firstBad: null, from: "1", through: "20" });
   });
 
   it("names an edited event", async () => {
-    const victim = await seqAt(4);
+    const victim = await eventAt(4);
     await h.prisma.$executeRaw`UPDATE "AuditEvent" SET "actorUsername" = 'someone-else' WHERE id = ${victim.id}`;
-    const result = await verifyAuditChain(h.prisma);
+    const result = await verify();
     expect(result.ok).toBe(false);
     expect(result.firstBad).toMatchObject({ chainSeq: victim.chainSeq!.toString(), id: victim.id });
     expect(result.firstBad!.problem).toMatch(/changed/);
   });
 
+  it("names an edited outcome", async () => {
+    const victim = await eventAt(2);
+    await h.prisma.$executeRaw`UPDATE "AuditEvent" SET outcome = 'denied' WHERE id = ${victim.id}`;
+    const result = await verify();
+    expect(result.firstBad).toMatchObject({ chainSeq: victim.completionSeq!.toString(), id: victim.id });
+    expect(result.firstBad!.problem).toMatch(/outcome .* was changed/);
+  });
+
   it("names a deleted event", async () => {
-    const victim = await seqAt(6);
+    const victim = await eventAt(6);
     await h.prisma.$executeRaw`DELETE FROM "AuditEvent" WHERE id = ${victim.id}`;
-    const result = await verifyAuditChain(h.prisma);
+    const result = await verify();
     expect(result.firstBad).toMatchObject({ chainSeq: victim.chainSeq!.toString() });
     expect(result.firstBad!.problem).toMatch(/missing/);
   });
 
   it("names an inserted event", async () => {
-    const at = await seqAt(3);
-    // Make room after #4 and slip a forged event in, with a plausible hash of its own.
-    await h.prisma
-      .$executeRaw`UPDATE "AuditEvent" SET "chainSeq" = "chainSeq" + 1000 WHERE "chainSeq" > ${at.chainSeq}`;
-    await h.prisma
-      .$executeRaw`UPDATE "AuditEvent" SET "chainSeq" = "chainSeq" - 999 WHERE "chainSeq" > ${at.chainSeq! + 1000n}`;
+    const at = await eventAt(3);
+    const after = at.completionSeq!;
+    // Make room after the fourth event's completion and slip a forged event in, with a plausible hash.
+    for (const column of ["chainSeq", "completionSeq"]) {
+      await h.prisma.$executeRawUnsafe(
+        `UPDATE "AuditEvent" SET "${column}" = "${column}" + 1000 WHERE "${column}" > ${after}`,
+      );
+      await h.prisma.$executeRawUnsafe(
+        `UPDATE "AuditEvent" SET "${column}" = "${column}" - 999 WHERE "${column}" > ${after + 1000n}`,
+      );
+    }
     await h.prisma.$executeRaw`
       INSERT INTO "AuditEvent" (id, "chainSeq", time, action, outcome, "prevHash", hash)
-      VALUES ('forged', ${at.chainSeq! + 1n}, now(), 'users.remove', 'ok', ${at.hash}, ${"f".repeat(64)})`;
-    const result = await verifyAuditChain(h.prisma);
-    expect(result.firstBad).toMatchObject({ chainSeq: (at.chainSeq! + 1n).toString(), id: "forged" });
+      VALUES ('forged', ${after + 1n}, now(), 'users.remove', 'ok', ${at.completionHash}, ${"f".repeat(64)})`;
+    const result = await verify();
+    expect(result.firstBad).toMatchObject({ chainSeq: (after + 1n).toString(), id: "forged" });
+  });
+
+  it("names an event slipped in outside the chain", async () => {
+    await h.prisma.$executeRaw`
+      INSERT INTO "AuditEvent" (id, time, action, outcome) VALUES ('unchained', now(), 'users.remove', 'pending')`;
+    const result = await verify();
+    expect(result.firstBad).toMatchObject({ id: "unchained" });
+    expect(result.firstBad!.problem).toMatch(/outside the chain/);
   });
 
   it("stays one chain under concurrent writers", async () => {
     const api = h.caller(admin);
     await Promise.all(Array.from({ length: 25 }, (_, i) => api.teams.create({ name: `race-${Date.now()}-${i}` })));
-    const rows = await h.prisma.auditEvent.findMany({ orderBy: { chainSeq: "asc" } });
-    expect(rows.map((r) => Number(r.chainSeq))).toEqual(rows.map((_, i) => Number(rows[0]!.chainSeq) + i));
-    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 35 });
+    const rows = await h.prisma.auditEvent.findMany();
+    const seqs = rows
+      .flatMap((r) => [r.chainSeq, r.completionSeq])
+      .map(Number)
+      .sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(await verify()).toMatchObject({ ok: true, checked: 70 });
   });
 
-  it("prunes old events and still verifies from the checkpoint", async () => {
-    const fifth = await seqAt(4);
+  it("prunes old events and still verifies from the signed checkpoint", async () => {
+    const fifth = await eventAt(4);
     await h.prisma
       .$executeRaw`UPDATE "AuditEvent" SET time = now() - interval '400 days' WHERE "chainSeq" <= ${fifth.chainSeq}`;
-    expect(await pruneAudit(h.prisma, new Date(Date.now() - 365 * 86_400_000))).toBe(5);
-    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 5 });
+    expect(await h.services.audit.prune(new Date(Date.now() - 365 * 86_400_000))).toBe(5);
+    expect(await verify()).toMatchObject({ ok: true, checked: 10, from: "11" });
     await h.caller(admin).teams.create({ name: `after-prune-${Date.now()}` });
-    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 6 });
+    expect(await verify()).toMatchObject({ ok: true, checked: 12 });
+  });
+
+  it("does not cut through an action that was still running", async () => {
+    const open = await h.services.audit.begin({ action: "environments.remove", actorUsername: "slow" });
+    await h.caller(admin).teams.create({ name: `meanwhile-${Date.now()}` });
+    // Old, all of them (as far as retention can tell; the kept ones' times are put back after).
+    const times = await h.prisma.auditEvent.findMany({ select: { id: true, time: true } });
+    await h.prisma.$executeRaw`UPDATE "AuditEvent" SET time = now() - interval '400 days'`;
+    // Everything before the open intent goes; the intent and what follows it stay.
+    expect(await h.services.audit.prune(new Date(Date.now() - 365 * 86_400_000))).toBe(10);
+    for (const { id, time } of times) await h.prisma.auditEvent.updateMany({ where: { id }, data: { time } });
+    await h.services.audit.complete(open, { outcome: "ok" });
+    expect(await verify()).toMatchObject({ ok: true, from: "21", checked: 4 });
   });
 
   it("completes intents left open by a crash as interrupted", async () => {
     const id = await h.services.audit.begin({ action: "environments.remove", actorUsername: "ghost" });
-    expect(await reconcileOpenIntents(h.prisma, h.services.audit)).toBe(1);
+    expect(await reconcileOpenIntents(h.prisma, h.services.audit)).toEqual({ completed: 1, failed: 0 });
     const row = await h.prisma.auditEvent.findUniqueOrThrow({ where: { id } });
     expect(row.outcome).toBe("interrupted");
-    expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true, checked: 11 });
+    expect(await verify()).toMatchObject({ ok: true, checked: 22 });
+  });
+});
+
+describe("an intent is on the record from the moment it is written", () => {
+  it("is listed, exported and verified while its action runs, and completed in place", async () => {
+    const api = h.caller(admin);
+    const id = await h.services.audit.begin({
+      action: "containers.restart",
+      actorUserId: admin.userId,
+      actorUsername: admin.username,
+      targetKind: "container",
+      targetId: "still-running-intent",
+    });
+    const listed = await api.audit.list({ target: "still-running-intent" });
+    expect(listed.items).toEqual([expect.objectContaining({ id, outcome: "pending" })]);
+    expect(listed.items[0]!.chainSeq).not.toBeNull();
+    const exported = await api.audit.export({ format: "ndjson", target: "still-running-intent" });
+    expect(exported.content).toContain(`"id":"${id}"`);
+    expect(exported.content).toContain(`"outcome":"pending"`);
+    const pending = await verify();
+    expect(pending.ok).toBe(true);
+    await h.services.audit.complete(id, { outcome: "ok", durationMs: 12, patch: { targetName: "web-1" } });
+    const done = await api.audit.get({ id });
+    expect(done).toMatchObject({ outcome: "ok", durationMs: 12, targetName: "web-1" });
+    expect(Number(done.completionSeq)).toBeGreaterThan(Number(done.chainSeq));
+    expect(await verify()).toMatchObject({ ok: true, checked: pending.checked + 1 });
   });
 });
 

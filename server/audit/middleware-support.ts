@@ -2,7 +2,7 @@
 // to (the signed-in user after a sign-in, the id of what it created).
 import { TRPCError } from "@trpc/server";
 import type { Context } from "../trpc/context";
-import type { AuditEntry, AuditOutcome } from "./writer";
+import type { AuditEntry, AuditOutcome } from "./entry";
 
 export interface AuditNote {
   /** what the handler learned that the input did not say */
@@ -40,6 +40,12 @@ const kindOfRouter: Record<string, string> = {
   system: "system",
 };
 
+/** What kind of object a procedure acts on, by its router ("users.create": a user). */
+export function targetKindOf(path: string): string {
+  const router = path.split(".")[0] ?? "";
+  return kindOfRouter[router] ?? router;
+}
+
 function str(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value.slice(0, 256) : null;
 }
@@ -56,7 +62,7 @@ export function entryFor(ctx: Context, path: string, permission: string | null, 
     action: path,
     permission,
     environmentId: str(record.environmentId),
-    targetKind: kindOfRouter[router] ?? router,
+    targetKind: targetKindOf(path),
     targetId: str(record.id) ?? str(record.userId) ?? str(record.teamId) ?? str(record.roleId),
     targetName: str(record.name) ?? str(record.username),
     params: input,

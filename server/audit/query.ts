@@ -6,6 +6,8 @@ export const auditFilter = z.object({
   actor: z.string().trim().max(128).optional(),
   action: z.string().trim().max(128).optional(),
   environmentId: z.string().max(64).optional(),
+  /** an environment's name at the time of the event (part of it), or its id */
+  environment: z.string().trim().max(256).optional(),
   target: z.string().trim().max(256).optional(),
   outcome: z.enum(["pending", "ok", "denied", "error", "interrupted"]).optional(),
   from: z.coerce.date().optional(),
@@ -18,6 +20,14 @@ export function auditWhere(filter: AuditFilter = {}): Prisma.AuditEventWhereInpu
   if (filter.actor) where.push({ actorUsername: { equals: filter.actor, mode: "insensitive" } });
   if (filter.action) where.push({ action: { startsWith: filter.action } });
   if (filter.environmentId) where.push({ environmentId: filter.environmentId });
+  if (filter.environment) {
+    where.push({
+      OR: [
+        { environmentId: filter.environment },
+        { environmentName: { contains: filter.environment, mode: "insensitive" } },
+      ],
+    });
+  }
   if (filter.outcome) where.push({ outcome: filter.outcome });
   if (filter.from) where.push({ time: { gte: filter.from } });
   if (filter.to) where.push({ time: { lte: filter.to } });
@@ -54,13 +64,21 @@ export const auditColumns = {
   error: true,
   durationMs: true,
   hash: true,
+  environmentName: true,
+  completionSeq: true,
+  completedAt: true,
+  completionHash: true,
 } as const;
 
 export type AuditRow = Prisma.AuditEventGetPayload<{ select: typeof auditColumns }>;
 
-/** JSON-safe (chainSeq is a bigint in the database). */
+/** JSON-safe (chain positions are bigints in the database). */
 export function presentAuditRow(row: AuditRow) {
-  return { ...row, chainSeq: row.chainSeq === null ? null : row.chainSeq.toString() };
+  return {
+    ...row,
+    chainSeq: row.chainSeq === null ? null : row.chainSeq.toString(),
+    completionSeq: row.completionSeq === null ? null : row.completionSeq.toString(),
+  };
 }
 export type PresentedAuditRow = ReturnType<typeof presentAuditRow>;
 
@@ -73,6 +91,7 @@ const csvFields = [
   "action",
   "permission",
   "environmentId",
+  "environmentName",
   "targetKind",
   "targetId",
   "targetName",

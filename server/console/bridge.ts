@@ -200,6 +200,8 @@ async function runSession(
         outcome,
         error: failed ? (message ?? reason) : null,
         durationMs: Math.round(performance.now() - started),
+        // What audit:verify checks the stored recording against.
+        recording: recorder?.summary() ?? null,
         patch: {
           params: {
             ...spec.params,

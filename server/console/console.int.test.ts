@@ -1,6 +1,7 @@
 // The console end to end: the real server, a real engine, a websocket client. Typing reaches
 // a shell; refusals happen before any exec exists; dropped sessions leave no shells behind;
 // the recording replays to the same screen.
+import { createHash } from "node:crypto";
 import Docker from "dockerode";
 import { Terminal } from "@xterm/headless";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -299,6 +300,17 @@ describe("console", () => {
       ).join("\n");
     expect(screen(replay)).toBe(screen(live));
     expect(screen(replay)).toContain("recorded-42");
+
+    // The session's completion carries the recording's digest, and the chain check compares it.
+    const events = await admin.query<{ items: { params: { recording?: { sha256: string } } | null }[] }>("audit.list", {
+      action: "console.exec",
+      outcome: "ok",
+    });
+    const digest = createHash("sha256").update(cast).digest("hex");
+    expect(events.items.some((e) => e.params?.recording?.sha256 === digest)).toBe(true);
+    const verified = await admin.query<{ ok: boolean; recordingsChecked: number }>("audit.verify");
+    expect(verified.ok).toBe(true);
+    expect(verified.recordingsChecked).toBeGreaterThan(0);
   });
 
   it("records what was typed only when the setting says so", async () => {

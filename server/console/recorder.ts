@@ -6,6 +6,7 @@
 // the session's pending event; chunks that arrive in the same millisecond join one event.
 // Encoding to JSON and writing happen once per tick for every open session together (one
 // insert of many rows), so a hundred busy consoles cost one write a second, not a hundred.
+import { createHash } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client";
 
 export interface RecorderOptions {
@@ -105,6 +106,10 @@ export class SessionRecorder {
   private text = "";
   private seq = 0;
   private done = false;
+  /** a write failed: the stored recording is missing parts, so no digest is claimed for it */
+  private lost = false;
+  /** SHA-256 of every chunk in order, each followed by a newline: the recording as replayed. */
+  private readonly digest = createHash("sha256");
   bytesOut = 0;
   bytesIn = 0;
 
@@ -126,9 +131,9 @@ export class SessionRecorder {
       title: this.options.title,
       env: { TERM: "xterm-256color" },
     };
-    await this.store.prisma.consoleRecordingChunk.create({
-      data: { eventId: this.eventId, seq: this.seq++, data: JSON.stringify(header) },
-    });
+    const data = JSON.stringify(header);
+    await this.store.prisma.consoleRecordingChunk.create({ data: { eventId: this.eventId, seq: this.seq++, data } });
+    this.digest.update(data).update("\n");
     this.store.add(this);
   }
 
@@ -174,10 +179,20 @@ export class SessionRecorder {
     if (!this.lines.length) return null;
     const data = this.lines.join("\n");
     this.lines = [];
+    this.digest.update(data).update("\n");
     return { eventId: this.eventId, seq: this.seq++, data };
   }
 
+  /**
+   * What the session's audit completion records of its recording, so that audit:verify can
+   * tell a recording changed or removed in the database from the one written (call after finish).
+   */
+  summary(): { sha256: string; chunks: number } | null {
+    return this.seq && !this.lost ? { sha256: this.digest.copy().digest("hex"), chunks: this.seq } : null;
+  }
+
   failed(error: unknown): void {
+    this.lost = true;
     if (!this.done) this.onFailure(error);
   }
 
@@ -188,7 +203,12 @@ export class SessionRecorder {
     const row = this.drain();
     this.store.remove(this);
     this.done = true;
-    if (row) await this.store.prisma.consoleRecordingChunk.create({ data: row });
+    if (row) {
+      await this.store.prisma.consoleRecordingChunk.create({ data: row }).catch((error: unknown) => {
+        this.lost = true;
+        throw error;
+      });
+    }
     await this.store.settled();
   }
 }

@@ -1,6 +1,6 @@
 // Secrets at rest (TOTP secrets, later TLS keys and registry passwords): AES-256-GCM with a
 // key from STEVEDORE_SECRET_KEY or, failing that, a key file made once in the data folder.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -44,6 +44,14 @@ export class SecretBox {
     } catch {
       return SecretBox.fromKey(Buffer.from((await readFile(file, "utf8")).trim(), "base64"));
     }
+  }
+
+  /**
+   * A key of its own for one purpose ("audit-chain"), derived with HKDF-SHA256: whoever holds
+   * a derived key learns nothing of the master key or of keys for other purposes.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.key, "stevedore", purpose, 32));
   }
 
   seal(plaintext: string): string {

@@ -122,6 +122,51 @@ describe("the logs download", () => {
     expect(err).toEqual(Array.from({ length: STDERR_LINES }, (_, i) => `err ${String((i + 1) * 10).padStart(5, "0")}`));
   });
 
+  it("is a sensitive read: on the record before the first byte leaves, completed with what was sent", async () => {
+    const answer = await download(mixed, "?tail=100&stderr=0");
+    expect(answer.status).toBe(200);
+    // The intent is written before the first byte; the outcome is appended once the answer
+    // has ended, so it may land a moment after the client has read everything.
+    const newest = () =>
+      h.prisma.auditEvent.findFirstOrThrow({
+        where: { action: "containers.logs.download", targetId: mixed },
+        orderBy: { chainSeq: "desc" },
+      });
+    let event = await newest();
+    for (const deadline = Date.now() + 15_000; event.outcome === "pending" && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      event = await newest();
+    }
+    expect(event).toMatchObject({
+      outcome: "ok",
+      permission: "container.logs",
+      environmentId,
+      // the environment's name at the time, so the event still says where after a rename
+      environmentName: "standalone",
+      targetKind: "container",
+      params: { tail: 100, stdout: true, stderr: false, bytes: Buffer.byteLength(answer.body) },
+    });
+    expect(event.actorUsername).toBeTruthy();
+    expect(event.completionSeq).not.toBeNull();
+  });
+
+  it("refuses a revoked token at the download door, and the refusal names the token (never the secret)", async () => {
+    const owner = await h.actorFor((await h.makeUser([{ role: "Administrator" }])).id);
+    const revoked = await h.caller(owner).tokens.create({ name: "logs-revoked", expiresInDays: 1 });
+    await h.caller(owner).tokens.revoke({ id: revoked.id });
+    const answer = await download(mixed, "?tail=1", revoked.token);
+    expect(answer.status).toBe(401);
+    await h.services.audit.flushRefusals();
+    const refusal = await h.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "containers.logs.download", actorTokenId: revoked.id },
+    });
+    expect(refusal).toMatchObject({
+      outcome: "denied",
+      params: { via: "API token", prefix: revoked.token.slice(0, 10), reason: "revoked", owner: owner.username },
+    });
+    expect(JSON.stringify(refusal.params)).not.toContain(revoked.token);
+  });
+
   it("returns only the stream asked for, with timestamps when asked", async () => {
     const stdout = lines((await download(mixed, "?stdout=1&stderr=0")).body);
     expect(stdout).toHaveLength(STDOUT_LINES);

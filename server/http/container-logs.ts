@@ -103,6 +103,26 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     throw error;
   }
 
+  // A sensitive read: on the record before the first byte leaves, completed with what was sent.
+  const started = performance.now();
+  const range = {
+    tail: input.tail,
+    since: input.since,
+    until: input.until,
+    stdout: input.stdout ?? true,
+    stderr: input.stderr ?? true,
+  };
+  let eventId: string;
+  try {
+    eventId = await services.audit.begin({ ...admitted.entry, params: range });
+  } catch {
+    lease.release();
+    return answer(res, 503, "The audit trail cannot be written, so no logs were sent.");
+  }
+  let bytes = 0;
+  let outcome: "ok" | "error" = "error";
+  let failure: string | null = "the download did not finish";
+
   // A long download ends, like a followed stream, when the permission goes.
   const closed = new AbortController();
   res.once("close", () => closed.abort(new Error("the client went away")));
@@ -142,7 +162,10 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     try {
       first = await chunks.next();
     } catch (error) {
-      if (error instanceof DockerError) return answer(res, statusOf[error.code] ?? 502, error.message);
+      if (error instanceof DockerError) {
+        failure = error.message;
+        return answer(res, statusOf[error.code] ?? 502, error.message);
+      }
       throw error;
     }
     const name = `${input.containerId.slice(0, 32)}-logs.txt`;
@@ -152,22 +175,41 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
     });
-    if (req.method === "HEAD") return void res.end();
+    if (req.method === "HEAD") {
+      outcome = "ok";
+      failure = null;
+      return void res.end();
+    }
     let next = first;
     while (!next.done) {
+      bytes += next.value.length;
       if (!res.write(next.value)) await drained(res);
-      if (res.destroyed) return;
+      if (res.destroyed) {
+        failure = watch.signal.aborted && !closed.signal.aborted ? "permission revoked" : "the client went away";
+        return;
+      }
       next = await chunks.next();
     }
     res.end();
+    outcome = "ok";
+    failure = null;
   } catch (error) {
     // Headers are out: all that is left is to cut the body short, so the client sees an error.
     if (!closed.signal.aborted && !watch.signal.aborted) console.error("logs download failed:", error);
+    failure = error instanceof Error ? error.message : String(error);
     res.destroy();
   } finally {
     watch.stop();
     await chunks.return(undefined).catch(() => undefined);
     lease.release();
+    await services.audit
+      .complete(eventId, {
+        outcome,
+        error: failure,
+        durationMs: Math.round(performance.now() - started),
+        patch: { params: { ...range, bytes } },
+      })
+      .catch((error: unknown) => console.error("logs download: cannot complete the audit event:", error));
   }
 }
 

@@ -7,6 +7,7 @@
 // download and upload all come through here; tRPC procedures have the same checks in their
 // builders (server/trpc/init.ts).
 import type { IncomingMessage } from "node:http";
+import { describeRejectedToken } from "../audit/rejected-credentials";
 import type { AuditEntry } from "../audit/writer";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import type { Permission } from "../rbac/catalogue";
@@ -57,9 +58,16 @@ export async function admitAtDoor(services: Services, req: IncomingMessage, door
     targetId: door.target?.id ?? door.containerId ?? null,
     ...(door.params ? { params: door.params } : {}),
   });
-  const refuse = async (actor: Actor | null, status: number, message: string): Promise<DoorRefusal> => {
+  const refuse = async (
+    actor: Actor | null,
+    status: number,
+    message: string,
+    about: Partial<AuditEntry> = {},
+  ): Promise<DoorRefusal> => {
+    const base = entry(actor);
+    const params = about.params ? { ...(door.params ?? {}), ...about.params } : base.params;
     await services.audit
-      .record(entry(actor), { outcome: "denied", error: message })
+      .refuse({ ...base, ...about, params }, { outcome: "denied", error: message })
       .catch((error: unknown) => console.error(`${door.action}: cannot record a refusal:`, error));
     return { ok: false, status, message };
   };
@@ -69,7 +77,8 @@ export async function admitAtDoor(services: Services, req: IncomingMessage, door
     actor = await authenticate(services, req.headers);
   } catch (error) {
     if (!(error instanceof BadCredentialsError)) throw error;
-    return refuse(null, 401, error.message);
+    // A wrong, revoked or expired token: the record says which (by its prefix and id).
+    return refuse(null, 401, error.message, await describeRejectedToken(services.prisma, req.headers));
   }
   if (!actor) return refuse(null, 401, "Sign in first.");
   if (door.stateChanging) {

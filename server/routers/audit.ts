@@ -2,7 +2,7 @@ import { on } from "node:events";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { auditColumns, auditFilter, auditWhere, presentAuditRow, toCsv, toNdjson } from "../audit/query";
-import { verifyAuditChain } from "../audit/verify";
+import { parseHead } from "../audit/anchor";
 import { loadRecording } from "../console/recorder";
 import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
@@ -59,8 +59,20 @@ export const auditRouter = createTRPCRouter({
       return { cast };
     }),
 
-  /** Checks the whole hash chain and names the first event that does not fit. */
-  verify: permittedProcedure("audit.read").query(({ ctx }) => verifyAuditChain(ctx.services.prisma)),
+  /**
+   * Checks the whole hash chain and names the first event that does not fit; with
+   * `expectedHead` ("<seq>:<hash>", as the server log and audit-head.json give it) also that
+   * the chain still holds that head (a shorter chain is named as truncated).
+   */
+  verify: permittedProcedure("audit.read")
+    .input(z.object({ expectedHead: z.string().trim().max(200).optional() }).optional())
+    .query(({ ctx, input }) => {
+      const given = input?.expectedHead ? parseHead(input.expectedHead) : null;
+      if (input?.expectedHead && !given) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "expectedHead is <seq>:<64 hex digits>." });
+      }
+      return ctx.services.audit.verify(given ? [{ head: given, source: "the head given" }] : []);
+    }),
 
   /** The current filter's events as CSV or NDJSON, oldest first. */
   export: permittedProcedure("audit.read")

@@ -180,9 +180,10 @@ describe("after a crash", () => {
       targetKind: "container",
       targetId: "feedfacecafe",
     });
-    expect(
-      await reconcileOpenIntents(h.prisma, h.services.audit, observeWithFleet(h.services.fleet)),
-    ).toBeGreaterThanOrEqual(2);
+    const { completed } = await reconcileOpenIntents(h.prisma, h.services.audit, {
+      observe: observeWithFleet(h.services.fleet),
+    });
+    expect(completed).toBeGreaterThanOrEqual(2);
     const events = await h.prisma.auditEvent.findMany({ where: { id: { in: [running, gone] } } });
     expect(events.find((e) => e.id === running)).toMatchObject({
       outcome: "interrupted",

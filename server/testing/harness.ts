@@ -3,6 +3,7 @@
 // test files do not see each other's rows.
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../auth/passwords";
+import { fleetNames } from "../audit/names";
 import { AuditWriter } from "../audit/writer";
 import { SecretBox } from "../crypto/secret-box";
 import { Fleet } from "../docker/index";
@@ -36,15 +37,17 @@ export async function openHarness() {
     await prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} CASCADE`);
   }
   await ensureBuiltinRoles(prisma);
+  const secrets = SecretBox.fromKey(randomBytes(32));
+  const fleet = new Fleet({
+    pollIntervalMs: 2_000,
+    backoff: { baseMs: 200, maxMs: 2_000 },
+    onHostKey: pinHostKeysAtFirstUse(prisma),
+  });
   const services: Services = {
     prisma,
-    secrets: SecretBox.fromKey(randomBytes(32)),
-    audit: new AuditWriter(prisma),
-    fleet: new Fleet({
-      pollIntervalMs: 2_000,
-      backoff: { baseMs: 200, maxMs: 2_000 },
-      onHostKey: pinHostKeysAtFirstUse(prisma),
-    }),
+    secrets,
+    audit: new AuditWriter(prisma, { chainKey: secrets.deriveKey("audit-chain"), names: fleetNames(fleet) }),
+    fleet,
     version: "test",
     embeddedDatabase: db.embedded,
   };
@@ -122,6 +125,9 @@ export async function openHarness() {
     makeRole,
     makeEnvironment,
     snapshot,
-    close: () => db.cleanup(),
+    async close() {
+      await services.audit.close();
+      await db.cleanup();
+    },
   };
 }

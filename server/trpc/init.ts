@@ -1,13 +1,15 @@
 // The only procedure builders routers use. Every procedure states what it needs in its
 // meta, set here by the builder: public, authenticated, or one permission. The check
 // happens in the builder, never by hand inside a handler.
-import { initTRPC, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { isEnvironmentScoped, type Permission } from "../rbac/catalogue";
 import { can, canSomewhere, environmentsWith } from "../rbac/permissions";
 import type { Actor, Context } from "./context";
 import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
 import { AuditWriteError } from "../audit/writer";
+import { describeDatabaseError, INTERNAL_MESSAGE } from "../database/errors";
+import { hostileInputProblem } from "./input-guards";
 import { forgetAuthenticatedActors } from "../auth/authenticate";
 import { permissionRechecksFor } from "../rbac/revocation";
 import { DockerError, type DockerErrorCode } from "../docker/index";
@@ -36,6 +38,9 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       return {
         ...shape,
+        // Internal errors keep their text in the server's log: callers never see database,
+        // engine-library or stack details. Messages written for callers stay as they are.
+        message: exposesMessage(error) ? shape.message : INTERNAL_MESSAGE,
         data: {
           ...shape.data,
           stack: undefined,
@@ -45,23 +50,62 @@ const t = initTRPC
     },
   });
 
+/** Whether an error's message was written for the caller (every code but an unplanned 500). */
+function exposesMessage(error: TRPCError): boolean {
+  if (error.code !== "INTERNAL_SERVER_ERROR") return true;
+  return error.cause === undefined || error.cause instanceof AuditWriteError;
+}
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** Refused mutations are recorded whatever the reason; refused queries when access was refused. */
+function recordsRefusal(type: string, code: TRPCError["code"]): boolean {
+  return type === "mutation" || ["UNAUTHORIZED", "FORBIDDEN", "TOO_MANY_REQUESTS"].includes(code);
+}
+
 /**
- * The record, written here and nowhere else by hand: every mutation's event is written
- * before it runs (if it cannot be, the mutation does not run) and completed after; every
- * refused call, query or mutation, is recorded as denied.
+ * The record, written here and nowhere else by hand. A mutation's intent is written at the
+ * last moment before its handler runs, after sign-in, two-factor, Origin, permission and
+ * input have all been checked (the builders below arrange it), so a refused call never
+ * writes an intent and nothing unchecked is stored; if the intent cannot be written, the
+ * handler does not run. Its outcome is appended after. A call refused before that, query or
+ * mutation, is recorded as a refusal (grouped when many alike arrive: server/audit/refusals.ts).
  */
 const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }) => {
   const started = performance.now();
   const permission = meta?.access.kind === "permission" ? meta.access.permission : null;
-  const input = await getRawInput().catch(() => undefined);
+  let input: unknown;
+  let refused: TRPCError | null = null;
+  try {
+    input = await getRawInput();
+  } catch (error) {
+    // A body too large, or not JSON: refused before anything reads it.
+    refused = getTRPCErrorFromUnknown(error);
+  }
+  const problem = refused ? null : hostileInputProblem(input);
+  if (problem) refused = new TRPCError({ code: "BAD_REQUEST", message: problem });
   const entry = entryFor(ctx, path, permission, input);
-  const note = newAuditNote();
   const writer = ctx.services.audit;
+  const refuse = async (error: TRPCError) => {
+    if (!recordsRefusal(type, error.code)) return;
+    await writer
+      .refuse(entry, {
+        outcome: outcomeOf(error),
+        error: error.message,
+        durationMs: Math.round(performance.now() - started),
+      })
+      .catch((cause: unknown) => console.error(`audit: cannot record the refusal of ${path}:`, cause));
+  };
+  if (refused) {
+    await refuse(refused);
+    throw refused;
+  }
+
+  const note = newAuditNote();
   let intentId: string | null = null;
-  if (type === "mutation") {
+  const openIntent = async () => {
+    if (type !== "mutation" || intentId) return;
     try {
       intentId = await writer.begin(entry);
     } catch (error) {
@@ -71,30 +115,81 @@ const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }
       }
       throw error;
     }
-  }
-  const result = await next({ ctx: { audit: note } });
-  const error = result.ok ? null : result.error;
-  const outcome = outcomeOf(error);
-  const completion = {
-    outcome,
-    error: error?.message ?? null,
-    durationMs: Math.round(performance.now() - started),
-    patch: note.patch,
   };
+  const result = await next({ ctx: { audit: note, openIntent } });
+  const error = result.ok ? null : result.error;
   // Whatever a mutation changed (tokens, bindings, users, settings) applies to the next call,
   // and to what is open now: consoles and streams re-check at once.
   if (type === "mutation" && result.ok) {
     forgetAuthenticatedActors();
     permissionRechecksFor(ctx.services.prisma).nudge();
   }
-  try {
-    if (intentId) await writer.complete(intentId, completion);
-    else if (outcome === "denied") await writer.record(entry, completion);
-  } catch (cause) {
-    // The action ran (or was refused); its event stays pending and is reconciled at start.
-    console.error(`audit: cannot complete the event of ${path}:`, cause);
+  if (intentId) {
+    await writer
+      .complete(intentId, {
+        outcome: outcomeOf(error),
+        error: error
+          ? exposesMessage(error)
+            ? error.message
+            : `${error.message} (answered: ${INTERNAL_MESSAGE})`
+          : null,
+        durationMs: Math.round(performance.now() - started),
+        patch: note.patch,
+      })
+      .catch((cause: unknown) => console.error(`audit: cannot complete the event of ${path}:`, cause));
+  } else if (error && !(error.cause instanceof AuditWriteError)) {
+    await refuse(error);
   }
   return result;
+});
+
+/**
+ * Builders whose mutations open their audit intent right before the handler: the wrapper sits
+ * around the resolver, so it runs after every middleware and the input's own schema. Every
+ * method that returns a builder returns a wrapped one.
+ */
+function intentBeforeHandler<B extends object>(builder: B): B {
+  return new Proxy(builder, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (key === "mutation") {
+        return (resolver: (opts: { ctx: { openIntent?: () => Promise<void> } }) => unknown) =>
+          method.call(target, async (opts: { ctx: { openIntent?: () => Promise<void> } }) => {
+            await opts.ctx.openIntent?.();
+            return resolver(opts);
+          });
+      }
+      if (key === "query" || key === "subscription") return method.bind(target);
+      return (...args: unknown[]) => {
+        const next = method.apply(target, args);
+        return next && typeof next === "object" ? intentBeforeHandler(next) : next;
+      };
+    },
+  });
+}
+
+/** Database errors in words a caller may see (server/database/errors.ts); the rest are logged. */
+const databaseErrors = t.middleware(async ({ path, next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const problem = describeDatabaseError(result.error.cause);
+  if (!problem) return result;
+  const cause = result.error.cause;
+  switch (problem.kind) {
+    case "conflict":
+      throw new TRPCError({ code: "CONFLICT", message: problem.message, cause });
+    case "not-found":
+      throw new TRPCError({ code: "NOT_FOUND", message: problem.message, cause });
+    case "invalid":
+      throw new TRPCError({ code: "BAD_REQUEST", message: problem.message, cause });
+    case "unavailable":
+      console.error(`trpc ${path}: database unavailable:`, cause);
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: problem.message, cause });
+    default:
+      return result;
+  }
 });
 
 const dockerCodes: Record<DockerErrorCode, TRPCError["code"]> = {
@@ -143,11 +238,14 @@ const sameOrigin = t.middleware(async ({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure
-  .meta({ access: { kind: "public" } })
-  .use(audited)
-  .use(dockerErrors)
-  .use(sameOrigin);
+export const publicProcedure = intentBeforeHandler(
+  t.procedure
+    .meta({ access: { kind: "public" } })
+    .use(audited)
+    .use(databaseErrors)
+    .use(dockerErrors)
+    .use(sameOrigin),
+);
 
 function signedIn(actor: Context["actor"]): Actor {
   if (!actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
@@ -155,12 +253,15 @@ function signedIn(actor: Context["actor"]): Actor {
 }
 
 /** Signed in; nothing more. For one's own profile, sessions and tokens. */
-export const authedProcedure = t.procedure
-  .meta({ access: { kind: "authenticated" } })
-  .use(audited)
-  .use(dockerErrors)
-  .use(sameOrigin)
-  .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } }));
+export const authedProcedure = intentBeforeHandler(
+  t.procedure
+    .meta({ access: { kind: "authenticated" } })
+    .use(audited)
+    .use(databaseErrors)
+    .use(dockerErrors)
+    .use(sameOrigin)
+    .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } })),
+);
 
 /** An input field whose presence makes a scoped procedure as strong as its `everywhere` form:
  * changing an environment's connection is as strong as adding one. */
@@ -190,9 +291,10 @@ export function permittedProcedure(
 ) {
   const everywhere = options.everywhere ?? false;
   const elevated = options.everywhereFor;
-  return t.procedure
+  const builder = t.procedure
     .meta({ access: { kind: "permission", permission, everywhere, everywhereFor: elevated?.field } })
     .use(audited)
+    .use(databaseErrors)
     .use(dockerErrors)
     .use(sameOrigin)
     .use(async ({ ctx, getRawInput, next }) => {
@@ -225,4 +327,5 @@ export function permittedProcedure(
       }
       return next({ ctx: { actor, scope: environmentsWith(actor.permissions, permission) } });
     });
+  return intentBeforeHandler(builder);
 }

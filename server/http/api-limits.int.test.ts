@@ -1,0 +1,211 @@
+// The API's HTTP door against what an attacker sends on the wire: batches (capped; sign-in,
+// setup, passwords and tokens never batched, so 300 guesses in one request are not checked),
+// bad, revoked and expired tokens (refused and recorded with the token's prefix and id), NUL
+// characters (400, and on the record), internal errors (answered without their text). The API
+// runs in this process on an HTTP server of the test's own, with the real database.
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openHarness, TEST_PASSWORD, type Harness } from "../testing/harness";
+import type { Actor } from "../trpc/context";
+import { MAX_BATCH_CALLS } from "../trpc/batching";
+import { refuseOversizedBody } from "./body-limit";
+import { serveTrpc, TRPC_PREFIX } from "./trpc";
+
+let h: Harness;
+let server: Server;
+let origin: string;
+let admin: Actor;
+let adminToken: string;
+
+beforeAll(async () => {
+  h = await openHarness();
+  admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "limits-admin")).id);
+  adminToken = (await h.caller(admin).tokens.create({ name: "limits", expiresInDays: 1 })).token;
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://test.local");
+    if (refuseOversizedBody(h.services, req, res, url.pathname)) return;
+    const handled = url.pathname.startsWith(TRPC_PREFIX)
+      ? serveTrpc(h.services, req, res, url)
+      : Promise.resolve(void res.writeHead(404).end());
+    handled.catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await h?.close();
+});
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  json: unknown;
+}
+
+function call(method: "GET" | "POST", path: string, body?: string, headers: Record<string, string> = {}) {
+  return new Promise<Answer>((resolve, reject) => {
+    const req = request(
+      `${origin}${path}`,
+      { method, headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          let json: unknown = text;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            // not JSON: kept as text
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const messagesOf = (json: unknown): string[] =>
+  (Array.isArray(json) ? json : [json]).map((item) => (item as { error?: { message?: string } }).error?.message ?? "");
+
+describe("batches", () => {
+  it("300 sign-in guesses in one batch are refused before any is checked, and the refusal is recorded", async () => {
+    const victim = await h.makeUser([], "batch-victim");
+    const guesses = Array.from({ length: 300 }, (_, i) => ({
+      username: "batch-victim",
+      password: i === 299 ? TEST_PASSWORD : `wrong guess number ${i}`,
+    }));
+    const body = JSON.stringify(Object.fromEntries(guesses.map((g, i) => [i, g])));
+    const paths = Array.from({ length: 300 }, () => "auth.login").join(",");
+    const answer = await call("POST", `${TRPC_PREFIX}${paths}?batch=1`, body);
+    expect(answer.status).toBe(400);
+    expect(answer.headers["set-cookie"]).toBeUndefined();
+    expect(new Set(messagesOf(answer.json))).toEqual(
+      new Set([`A batch may hold at most ${MAX_BATCH_CALLS} calls; this one holds 300. Send fewer at a time.`]),
+    );
+    // Not checked: no failure counted against the account, no session, no sign-in event.
+    expect(await h.prisma.loginThrottle.count({ where: { key: { contains: "batch-victim" } } })).toBe(0);
+    expect(await h.prisma.session.count({ where: { userId: victim.id } })).toBe(0);
+    await h.services.audit.flushRefusals();
+    const events = await h.prisma.auditEvent.findMany({ where: { action: "auth.login" } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ outcome: "denied", params: { batchOf: 300, procedures: ["auth.login"] } });
+  });
+
+  it("even a small batch may not carry a sign-in, a password or a token procedure", async () => {
+    for (const path of ["auth.login", "auth.setup", "auth.changePassword", "users.resetPassword", "tokens.create"]) {
+      const answer = await call("POST", `${TRPC_PREFIX}${path},auth.logout?batch=1`, JSON.stringify({ 0: {}, 1: {} }), {
+        authorization: `Bearer ${adminToken}`,
+      });
+      expect(answer.status).toBe(400);
+      expect(messagesOf(answer.json)[0]).toBe(`${path} cannot be batched: send it as a request of its own.`);
+    }
+  });
+
+  it(`takes up to ${MAX_BATCH_CALLS} other calls in a batch, and no more`, async () => {
+    const auth = { authorization: `Bearer ${adminToken}` };
+    const ok = await call(
+      "GET",
+      `${TRPC_PREFIX}${Array(MAX_BATCH_CALLS).fill("auth.me").join(",")}?batch=1`,
+      undefined,
+      auth,
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.json).toHaveLength(MAX_BATCH_CALLS);
+    const over = await call(
+      "GET",
+      `${TRPC_PREFIX}${Array(MAX_BATCH_CALLS + 1)
+        .fill("auth.me")
+        .join(",")}?batch=1`,
+      undefined,
+      auth,
+    );
+    expect(over.status).toBe(400);
+  });
+});
+
+describe("bad credentials on the API", () => {
+  it("a wrong, a revoked and an expired token are refused and each refusal is recorded with the token", async () => {
+    const api = h.caller(admin);
+    const revoked = await api.tokens.create({ name: "to-revoke", expiresInDays: 1 });
+    await api.tokens.revoke({ id: revoked.id });
+    const expired = await api.tokens.create({ name: "to-expire", expiresInDays: 1 });
+    await h.prisma.apiToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const wrong = "sdt_thisTokenWasNeverIssuedByStevedore0000000000";
+
+    for (const token of [wrong, revoked.token, expired.token]) {
+      const answer = await call("GET", `${TRPC_PREFIX}containers.list`, undefined, {
+        authorization: `Bearer ${token}`,
+      });
+      expect(answer.status).toBe(401);
+    }
+    await h.services.audit.flushRefusals();
+    const refusals = await h.prisma.auditEvent.findMany({
+      where: { action: "containers.list", outcome: "denied" },
+      orderBy: { chainSeq: "asc" },
+    });
+    expect(refusals.map((e) => [e.actorTokenId, e.params])).toEqual([
+      [null, { via: "API token", prefix: wrong.slice(0, 10), reason: "unknown token" }],
+      [revoked.id, { via: "API token", prefix: revoked.token.slice(0, 10), reason: "revoked", owner: admin.username }],
+      [expired.id, { via: "API token", prefix: expired.token.slice(0, 10), reason: "expired", owner: admin.username }],
+    ]);
+    // Never the token itself.
+    expect(JSON.stringify(refusals.map((e) => e.params))).not.toContain(revoked.token);
+  });
+});
+
+describe("hostile input over the wire", () => {
+  it("a NUL character in a mutation is a 400, and the refused call is on the record", async () => {
+    const answer = await call("POST", `${TRPC_PREFIX}teams.create`, JSON.stringify({ name: "nul\u0000team" }), {
+      authorization: `Bearer ${adminToken}`,
+    });
+    expect(answer.status).toBe(400);
+    expect(messagesOf(answer.json)[0]).toBe("name contains a NUL character, which text may not hold.");
+    const event = await h.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "teams.create", actorUserId: admin.userId },
+      orderBy: { chainSeq: "desc" },
+    });
+    expect(event).toMatchObject({ outcome: "error", targetName: "nul\u2400team" });
+  });
+
+  it("an internal error is answered without its text (the database's words stay in the log)", async () => {
+    await h.prisma.$executeRawUnsafe(`ALTER TABLE "Team" RENAME TO "Team_away"`);
+    try {
+      const answer = await call("GET", `${TRPC_PREFIX}teams.list`, undefined, {
+        authorization: `Bearer ${adminToken}`,
+      });
+      expect(answer.status).toBe(500);
+      expect(messagesOf(answer.json)[0]).toBe("Something went wrong on the server; the details are in its log.");
+      expect(messagesOf(answer.json)[0]).not.toMatch(/Team|prisma|relation|does not exist/i);
+      expect(JSON.stringify(answer.json)).not.toMatch(/prisma|relation|does not exist|Team_away/i);
+    } finally {
+      await h.prisma.$executeRawUnsafe(`ALTER TABLE "Team_away" RENAME TO "Team"`);
+    }
+  });
+
+  it("a name that is taken is a 409 naming the field", async () => {
+    const auth = { authorization: `Bearer ${adminToken}` };
+    await call("POST", `${TRPC_PREFIX}teams.create`, JSON.stringify({ name: "wire-taken" }), auth);
+    const free = await call("POST", `${TRPC_PREFIX}teams.create`, JSON.stringify({ name: "wire-free" }), auth);
+    const id = (free.json as { result: { data: { id: string } } }).result.data.id;
+    const answer = await call("POST", `${TRPC_PREFIX}teams.update`, JSON.stringify({ id, name: "wire-taken" }), auth);
+    expect(answer.status).toBe(409);
+    expect(messagesOf(answer.json)[0]).toBe("name is taken: choose another.");
+  });
+
+  it("a declared body over the limit is refused with 413 before it is read, and recorded", async () => {
+    const answer = await call("POST", `${TRPC_PREFIX}auth.login`, "{}", { "content-length": String(5 * 1024 * 1024) });
+    expect(answer.status).toBe(413);
+    await h.services.audit.flushRefusals();
+    const event = await h.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "auth.login", params: { path: ["bodyBytes"], equals: 5 * 1024 * 1024 } },
+    });
+    expect(event.outcome).toBe("denied");
+  });
+});

@@ -1,0 +1,37 @@
+// Checks every procedure's raw input gets before anything else looks at it, whatever its
+// schema: no NUL characters (Postgres cannot store them, so they would fail deep inside a
+// handler or the audit write), and no nesting deep enough to overflow a recursive walker
+// (JSON.parse accepts a million levels; JSON.stringify, zod and the policy walkers do not).
+// Iterative, so the check itself cannot overflow.
+
+export const MAX_INPUT_DEPTH = 64;
+
+function where(path: (string | number)[]): string {
+  if (!path.length) return "the input";
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("");
+}
+
+/** A sentence saying what is wrong with the input, or null. */
+export function hostileInputProblem(input: unknown): string | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) return `${where(path)} contains a NUL character, which text may not hold.`;
+      continue;
+    }
+    if (value === null || typeof value !== "object") continue;
+    if (path.length >= MAX_INPUT_DEPTH) {
+      return `${where(path.slice(0, 4))}… is nested more than ${MAX_INPUT_DEPTH} levels deep.`;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+      continue;
+    }
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (key.includes("\u0000")) return `A field name in ${where(path)} contains a NUL character.`;
+      stack.push({ value: item, path: [...path, key] });
+    }
+  }
+  return null;
+}
