@@ -4,6 +4,3 @@ import { fleetListProcedure } from "./fleet-lists";
 export const imagesRouter = createTRPCRouter({ list: fleetListProcedure("images", "image.read") });
 export const volumesRouter = createTRPCRouter({ list: fleetListProcedure("volumes", "volume.read") });
 export const networksRouter = createTRPCRouter({ list: fleetListProcedure("networks", "network.read") });
-export const nodesRouter = createTRPCRouter({ list: fleetListProcedure("nodes", "node.read") });
-export const servicesRouter = createTRPCRouter({ list: fleetListProcedure("services", "service.read") });
-export const tasksRouter = createTRPCRouter({ list: fleetListProcedure("tasks", "service.read") });

@@ -131,11 +131,22 @@ export const authedProcedure = t.procedure
   .use(sameOrigin)
   .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } }));
 
+export interface PermittedOptions {
+  /** Demands the permission on all environments (adding a new environment, say). */
+  everywhere?: boolean;
+  /**
+   * The environments whose bindings count for the input's environment: a swarm's managers for
+   * any environment of that swarm (a binding on a cluster's manager is a binding on the cluster).
+   * Without it, the environment alone.
+   */
+  scopeOf?: (services: Context["services"], environmentId: string) => readonly string[];
+}
+
 /** Signed in, two-factor enrolled where required, and holding `permission`: on the
  * input's `environmentId` when the permission is environment-scoped and the input names
  * one; otherwise on at least one environment, and `ctx.scope` says which (for lists).
  * `everywhere` demands it on all environments (adding a new environment, say). */
-export function permittedProcedure(permission: Permission, options: { everywhere?: boolean } = {}) {
+export function permittedProcedure(permission: Permission, options: PermittedOptions = {}) {
   const everywhere = options.everywhere ?? false;
   return t.procedure
     .meta({ access: { kind: "permission", permission, everywhere } })
@@ -153,8 +164,9 @@ export function permittedProcedure(permission: Permission, options: { everywhere
       } else if (isEnvironmentScoped(permission)) {
         const raw = (await getRawInput()) as { environmentId?: unknown } | undefined;
         const environmentId = typeof raw?.environmentId === "string" ? raw.environmentId : null;
-        allowed = environmentId
-          ? can(actor.permissions, permission, environmentId)
+        const scope = environmentId ? (options.scopeOf?.(ctx.services, environmentId) ?? [environmentId]) : null;
+        allowed = scope
+          ? scope.some((id) => can(actor.permissions, permission, id))
           : canSomewhere(actor.permissions, permission);
       } else {
         allowed = can(actor.permissions, permission);

@@ -4,14 +4,8 @@ import { bindingsRouter } from "../routers/bindings";
 import { containersRouter } from "../routers/containers";
 import { environmentsRouter } from "../routers/environments";
 import { fleetRouter } from "../routers/fleet";
-import {
-  imagesRouter,
-  networksRouter,
-  nodesRouter,
-  servicesRouter,
-  tasksRouter,
-  volumesRouter,
-} from "../routers/resources";
+import { imagesRouter, networksRouter, volumesRouter } from "../routers/resources";
+import { nodesRouter, servicesRouter, swarmRouter, tasksRouter } from "../modules/swarm/index";
 import { rolesRouter } from "../routers/roles";
 import { settingsRouter } from "../routers/settings";
 import { systemRouter } from "../routers/system";
@@ -39,6 +33,7 @@ export const appRouter = createTRPCRouter({
   nodes: nodesRouter,
   services: servicesRouter,
   tasks: tasksRouter,
+  swarm: swarmRouter,
 });
 
 export type AppRouter = typeof appRouter;
