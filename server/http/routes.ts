@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../trpc/context";
 import { containerFilesRoute } from "./container-files";
 import { containerLogsRoute } from "./container-logs";
+import { serviceLogsRoute } from "./service-logs";
 
 export interface HttpRoute {
   /** Path prefix, e.g. "/api/containers/logs/". */
@@ -12,7 +13,7 @@ export interface HttpRoute {
   handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
-export const httpRoutes: HttpRoute[] = [containerFilesRoute(), containerLogsRoute];
+export const httpRoutes: HttpRoute[] = [containerFilesRoute(), containerLogsRoute, serviceLogsRoute];
 
 export function findHttpRoute(pathname: string): HttpRoute | undefined {
   return httpRoutes.find((route) => pathname.startsWith(route.prefix));

@@ -23,7 +23,13 @@ export async function admitConsole(
   registry: ConsoleRegistry,
   req: IncomingMessage,
   target: Partial<ConsoleTarget>,
-  what: { action: "console.exec" | "console.attach"; permission: Permission },
+  what: {
+    action: "console.exec" | "console.attach";
+    permission: Permission;
+    /** environments whose bindings count (a swarm's managers, for a task's console) */
+    scope?: readonly string[];
+    target?: { kind: string; id: string };
+  },
 ): Promise<ConsoleAdmission> {
   const admitted = await admitAtDoor(services, req, {
     ...what,

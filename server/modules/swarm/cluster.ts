@@ -3,6 +3,8 @@
 // thing however many of its engines were added as environments: its managers serve it (any
 // one that answers), its workers are places its tasks run.
 import type { EnvironmentState, EnvironmentStatus, Fleet } from "../../docker/index";
+import type { Permission } from "../../rbac/catalogue";
+import { can, type EffectivePermissions } from "../../rbac/permissions";
 import { NotInSwarmError } from "./errors";
 
 export interface ClusterMember {
@@ -116,4 +118,9 @@ export function bindingScopeOf(fleet: Fleet, environmentId: string): string[] {
 /** The environment whose engine is swarm node `nodeId`, if one was added. */
 export function environmentOfNode(cluster: Cluster, nodeId: string): ClusterMember | undefined {
   return [...cluster.managers, ...cluster.workers].find((m) => m.nodeId === nodeId);
+}
+
+/** May `permissions` do `permission` on this cluster (on any of its manager environments)? */
+export function canOnCluster(permissions: EffectivePermissions, permission: Permission, cluster: Cluster): boolean {
+  return cluster.managers.some((m) => can(permissions, permission, m.environmentId));
 }

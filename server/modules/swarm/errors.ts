@@ -3,14 +3,7 @@
 // problem). What the engines themselves answer stays server/docker's DockerError.
 
 export type SwarmErrorCode =
-  | "not-in-swarm"
-  | "not-found"
-  | "no-manager"
-  | "refused"
-  | "conflict"
-  | "bad-input"
-  | "policy"
-  | "unavailable";
+  "not-in-swarm" | "not-found" | "no-manager" | "refused" | "conflict" | "bad-input" | "policy" | "unavailable";
 
 export abstract class SwarmError extends Error {
   abstract readonly code: SwarmErrorCode;
@@ -23,7 +16,10 @@ export abstract class SwarmError extends Error {
 /** The environment named is not a manager or worker of a swarm Stevedore knows. */
 export class NotInSwarmError extends SwarmError {
   readonly code = "not-in-swarm";
-  constructor(readonly environmentId: string, detail?: string) {
+  constructor(
+    readonly environmentId: string,
+    detail?: string,
+  ) {
     super(detail ?? "This environment is not part of a swarm (or its engine has not answered yet).");
   }
 }

@@ -11,7 +11,8 @@ type VolumeFact = { driver: string; options: Record<string, string> } | null;
 function worse(a: VolumeFact | undefined, b: VolumeFact): VolumeFact {
   if (!a) return b;
   if (!b) return a;
-  const risky = (v: NonNullable<VolumeFact>) => (v.driver !== "local" ? 2 : 0) + (Object.keys(v.options).length ? 1 : 0);
+  const risky = (v: NonNullable<VolumeFact>) =>
+    (v.driver !== "local" ? 2 : 0) + (Object.keys(v.options).length ? 1 : 0);
   return risky(b) > risky(a) ? b : a;
 }
 
@@ -25,14 +26,21 @@ export async function serviceFacts(
   const names = volumesOf(body);
   const [sockets, volumes] = await Promise.all([
     Promise.all(members.map(async (m) => endpointOf(m.environmentId))),
-    Promise.all(members.map((m) => (names.length ? volumeFacts(fleet, m.environmentId, names).catch(() => ({})) : Promise.resolve({})))),
+    Promise.all(
+      members.map((m) =>
+        names.length ? volumeFacts(fleet, m.environmentId, names).catch(() => ({})) : Promise.resolve({}),
+      ),
+    ),
   ]);
   const merged: Record<string, VolumeFact> = {};
   for (const found of volumes) {
-    for (const [name, fact] of Object.entries(found as Record<string, VolumeFact>)) merged[name] = worse(merged[name], fact);
+    for (const [name, fact] of Object.entries(found as Record<string, VolumeFact>))
+      merged[name] = worse(merged[name], fact);
   }
   return {
-    socketPaths: sockets.filter((url): url is string => Boolean(url?.startsWith("unix://"))).map((url) => url.slice("unix://".length)),
+    socketPaths: sockets
+      .filter((url): url is string => Boolean(url?.startsWith("unix://")))
+      .map((url) => url.slice("unix://".length)),
     volumes: merged,
   };
 }

@@ -4,12 +4,7 @@
 // words, so it is read as one and judged by the same policy (server/containers/policy.ts),
 // with the same permissions and named refusals; the fields only a service has are judged by
 // an allowlist of their own here. Anything not on a list needs host access.
-import {
-  checkWorkload,
-  type Grants,
-  type Violation,
-  type WorkloadFacts,
-} from "../../containers/policy";
+import { checkWorkload, type Grants, type Violation, type WorkloadFacts } from "../../containers/policy";
 
 export type { Grants, Violation, WorkloadFacts };
 
@@ -17,7 +12,11 @@ type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const absent = (v: unknown) => v === undefined || v === null;
 function isEmpty(v: unknown): boolean {
-  return absent(v) || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.values(v).every((x) => isEmpty(x) || x === ""));
+  return (
+    absent(v) ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isRecord(v) && Object.values(v).every((x) => isEmpty(x) || x === ""))
+  );
 }
 
 const PRIVILEGED = "container.create.privileged" as const;
@@ -73,7 +72,12 @@ function needPrivileged(walk: Walk, field: string, message: string) {
   walk.out.push({ field, message, permission: PRIVILEGED });
 }
 
-function onlyKeys(walk: Walk, value: unknown, field: string, allowed: Record<string, (v: unknown, at: string) => void>) {
+function onlyKeys(
+  walk: Walk,
+  value: unknown,
+  field: string,
+  allowed: Record<string, (v: unknown, at: string) => void>,
+) {
   if (absent(value)) return;
   if (!isRecord(value)) return needPrivileged(walk, field, `unexpected value ${JSON.stringify(value)?.slice(0, 80)}`);
   for (const [key, item] of Object.entries(value)) {
@@ -116,7 +120,8 @@ function resources(walk: Walk, value: unknown, field: string) {
           setPath(walk.container, target, item);
           walk.back.push([target, `${at}.${key}`]);
         } else if (key === "GenericResources") {
-          if (!isEmpty(item)) needPrivileged(walk, `${at}.${key}`, "asks for generic resources (devices such as GPUs) of the node");
+          if (!isEmpty(item))
+            needPrivileged(walk, `${at}.${key}`, "asks for generic resources (devices such as GPUs) of the node");
         } else if (!absent(item)) needPrivileged(walk, `${at}.${key}`, "not on the list of plain fields");
       }
     },
@@ -136,7 +141,8 @@ function networks(walk: Walk, value: unknown, field: string) {
   if (!Array.isArray(value)) return needPrivileged(walk, field, "unexpected value");
   value.forEach((network, i) => {
     const at = `${field}[${i}]`;
-    if (isRecord(network) && network.Target === "host") needPrivileged(walk, `${at}.Target`, "joins the host's network");
+    if (isRecord(network) && network.Target === "host")
+      needPrivileged(walk, `${at}.Target`, "joins the host's network");
     onlyKeys(walk, network, at, {
       Target: plain,
       Aliases: plain,
@@ -156,7 +162,8 @@ function taskTemplate(walk: Walk, value: unknown, field: string) {
     Networks: (v, at) => networks(walk, v, at),
     ForceUpdate: plain,
     Runtime: (v, at) => {
-      if (!absent(v) && v !== "" && v !== "container") needPrivileged(walk, at, `runs as ${JSON.stringify(v)}, not a container`);
+      if (!absent(v) && v !== "" && v !== "container")
+        needPrivileged(walk, at, `runs as ${JSON.stringify(v)}, not a container`);
     },
     LogDriver: (v, at) => {
       if (absent(v)) return;
@@ -181,10 +188,19 @@ export function serviceViolations(body: Json, facts: WorkloadFacts = {}): Violat
     TaskTemplate: (v, at) => taskTemplate(walk, v, at),
     Networks: (v, at) => networks(walk, v, at),
   });
-  const containerViolations = checkWorkload({ kind: "create", body: walk.container }, { privileged: false, dockerSocket: false }, facts);
+  const containerViolations = checkWorkload(
+    { kind: "create", body: walk.container },
+    { privileged: false, dockerSocket: false },
+    facts,
+  );
   for (const violation of containerViolations) {
     const match = walk.back
-      .filter(([containerPath]) => violation.field === containerPath || violation.field.startsWith(`${containerPath}.`) || violation.field.startsWith(`${containerPath}[`))
+      .filter(
+        ([containerPath]) =>
+          violation.field === containerPath ||
+          violation.field.startsWith(`${containerPath}.`) ||
+          violation.field.startsWith(`${containerPath}[`),
+      )
       .sort((a, b) => b[0].length - a[0].length)[0];
     walk.out.push({ ...violation, field: match ? match[1] + violation.field.slice(match[0].length) : violation.field });
   }
@@ -193,15 +209,23 @@ export function serviceViolations(body: Json, facts: WorkloadFacts = {}): Violat
 
 /** THE check for services: the violations of `body` that `grants` do not cover (empty: allowed). */
 export function judgeServiceSpec(body: Json, grants: Grants, facts: WorkloadFacts = {}): Violation[] {
-  return serviceViolations(body, facts).filter((v) => (v.permission === PRIVILEGED ? !grants.privileged : !grants.dockerSocket));
+  return serviceViolations(body, facts).filter((v) =>
+    v.permission === PRIVILEGED ? !grants.privileged : !grants.dockerSocket,
+  );
 }
 
 /** The named volumes a ServiceSpec mounts, for the caller to look up as facts. */
 export function volumesOf(body: Json): string[] {
-  const mounts = (((body.TaskTemplate as Json | undefined)?.ContainerSpec as Json | undefined)?.Mounts ?? []) as unknown[];
+  const mounts = (((body.TaskTemplate as Json | undefined)?.ContainerSpec as Json | undefined)?.Mounts ??
+    []) as unknown[];
   const names = new Set<string>();
   for (const m of Array.isArray(mounts) ? mounts : []) {
-    if (isRecord(m) && m.Type === "volume" && typeof m.Source === "string" && /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/.test(m.Source)) {
+    if (
+      isRecord(m) &&
+      m.Type === "volume" &&
+      typeof m.Source === "string" &&
+      /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/.test(m.Source)
+    ) {
       names.add(m.Source);
     }
   }

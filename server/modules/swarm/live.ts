@@ -32,7 +32,8 @@ export function followCluster(fleet: Fleet, clusterId: string, push: (change: Sw
   };
   const offPicture = fleet.subscribe((events: PictureEvent[]) => {
     if (events.some((e) => !("kind" in e) && e.environmentId === source)) {
-      if (!check("the serving manager's picture went cold")) push({ type: "resync", reason: "the picture was read again" });
+      if (!check("the serving manager's picture went cold"))
+        push({ type: "resync", reason: "the picture was read again" });
       return;
     }
     if (check("another manager serves the lists now")) return;
@@ -43,7 +44,8 @@ export function followCluster(fleet: Fleet, clusterId: string, push: (change: Sw
   });
   const offStatus = fleet.onStatus((status) => {
     const cluster = clusterById(fleet, clusterId);
-    const member = cluster && [...cluster.managers, ...cluster.workers].some((m) => m.environmentId === status.environmentId);
+    const member =
+      cluster && [...cluster.managers, ...cluster.workers].some((m) => m.environmentId === status.environmentId);
     if (!member && status.swarm?.clusterId !== clusterId) return;
     if (!check("a manager's state changed")) push({ type: "status", environmentId: status.environmentId });
   });

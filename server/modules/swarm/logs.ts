@@ -56,11 +56,28 @@ export function relabel(line: string, timestamps: boolean, label: (taskId: strin
   return `${time}${label(attributes.get("com.docker.swarm.task.id")!, attributes.get("com.docker.swarm.node.id")!)} | ${message}`;
 }
 
-function relabelBatch(batch: LogBatch, timestamps: boolean, label: (taskId: string, nodeId: string) => string): LogBatch {
-  return { text: batch.text.split("\n").map((l) => relabel(l, timestamps, label)).join("\n"), runs: batch.runs };
+function relabelBatch(
+  batch: LogBatch,
+  timestamps: boolean,
+  label: (taskId: string, nodeId: string) => string,
+): LogBatch {
+  return {
+    text: batch.text
+      .split("\n")
+      .map((l) => relabel(l, timestamps, label))
+      .join("\n"),
+    runs: batch.runs,
+  };
 }
 
-async function openOn(fleet: Fleet, member: ClusterMember, serviceId: string, options: LogOptions, deadlineMs: number, signal: AbortSignal) {
+async function openOn(
+  fleet: Fleet,
+  member: ClusterMember,
+  serviceId: string,
+  options: LogOptions,
+  deadlineMs: number,
+  signal: AbortSignal,
+) {
   const query = {
     details: true,
     stdout: options.stdout ?? true,
@@ -75,7 +92,9 @@ async function openOn(fleet: Fleet, member: ClusterMember, serviceId: string, op
     member.environmentId,
     "service inspect",
     async (docker) => {
-      const service = (await docker.getService(serviceId).inspect()) as { Spec?: { TaskTemplate?: { ContainerSpec?: { TTY?: boolean } } } };
+      const service = (await docker.getService(serviceId).inspect()) as {
+        Spec?: { TaskTemplate?: { ContainerSpec?: { TTY?: boolean } } };
+      };
       return service.Spec?.TaskTemplate?.ContainerSpec?.TTY === true;
     },
     { deadlineMs, signal },
@@ -102,7 +121,13 @@ async function openOn(fleet: Fleet, member: ClusterMember, serviceId: string, op
 }
 
 /** The merged log stream, opened on a manager that answers (each gets a moment, in turn). */
-async function openServiceLogs(fleet: Fleet, cluster: Cluster, serviceId: string, options: LogOptions, signal: AbortSignal) {
+async function openServiceLogs(
+  fleet: Fleet,
+  cluster: Cluster,
+  serviceId: string,
+  options: LogOptions,
+  signal: AbortSignal,
+) {
   const attempts: { environmentId: string; name: string; problem: string }[] = [];
   for (const member of candidatesOf(fleet, cluster)) {
     try {
@@ -111,7 +136,11 @@ async function openServiceLogs(fleet: Fleet, cluster: Cluster, serviceId: string
       const code = (error as { code?: unknown }).code;
       // The service is missing, or the engine refused the request: another manager says the same.
       if (code === "not-found" || code === "engine" || signal.aborted) throw error;
-      attempts.push({ environmentId: member.environmentId, name: member.name, problem: error instanceof Error ? error.message : String(error) });
+      attempts.push({
+        environmentId: member.environmentId,
+        name: member.name,
+        problem: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   throw new NoManagerError("No manager of this swarm could send the logs.", attempts);

@@ -77,7 +77,10 @@ function livenessOf(fleet: Fleet): Liveness {
 export function candidatesOf(fleet: Fleet, cluster: Cluster): ClusterMember[] {
   const live = livenessOf(fleet);
   const usable = cluster.managers.filter((m) => m.state !== "paused");
-  return [...usable.filter((m) => !live.isSuspect(m.environmentId)), ...usable.filter((m) => live.isSuspect(m.environmentId))];
+  return [
+    ...usable.filter((m) => !live.isSuspect(m.environmentId)),
+    ...usable.filter((m) => live.isSuspect(m.environmentId)),
+  ];
 }
 
 /** Is a manager that served a list just now believed to be answering? (For lists from pictures.) */
@@ -188,7 +191,8 @@ function hedged<T>(
         (error: unknown) => {
           running--;
           if (settled) return;
-          if (!worthAnotherManager(error)) return finish(() => reject(error instanceof Error ? error : new Error(String(error))));
+          if (!worthAnotherManager(error))
+            return finish(() => reject(error instanceof Error ? error : new Error(String(error))));
           if (error instanceof DockerTimeoutError || error instanceof DockerUnreachableError) {
             live.suspect(member.environmentId);
           }
@@ -241,24 +245,25 @@ export async function writeToManager<T>(
   const refused: { environmentId: string; name: string; problem: string }[] = [];
   for (;;) {
     const remaining = () => Math.max(1, deadlineMs - (performance.now() - started));
-    const picked = candidates[0] && live.recentlyAlive(candidates[0].environmentId)
-      ? { value: undefined, via: candidates[0] }
-      : await hedged(
-          fleet,
-          candidates,
-          (member, ms, signal) =>
-            fleet.call(member.environmentId, "a ping", (docker) => docker.ping() as Promise<unknown>, {
-              deadlineMs: Math.min(ms, 2_000),
-              signal,
-            }),
-          remaining(),
-          options.signal,
-        ).catch((error: unknown) => {
-          if (error instanceof NoManagerError && refused.length) {
-            throw new NoManagerError(error.message, [...refused, ...error.attempts], error.timedOut);
-          }
-          throw error;
-        });
+    const picked =
+      candidates[0] && live.recentlyAlive(candidates[0].environmentId)
+        ? { value: undefined, via: candidates[0] }
+        : await hedged(
+            fleet,
+            candidates,
+            (member, ms, signal) =>
+              fleet.call(member.environmentId, "a ping", (docker) => docker.ping() as Promise<unknown>, {
+                deadlineMs: Math.min(ms, 2_000),
+                signal,
+              }),
+            remaining(),
+            options.signal,
+          ).catch((error: unknown) => {
+            if (error instanceof NoManagerError && refused.length) {
+              throw new NoManagerError(error.message, [...refused, ...error.attempts], error.timedOut);
+            }
+            throw error;
+          });
     const member = picked.via;
     try {
       const value = await fleet.call(member.environmentId, name, (docker, signal) => fn(docker, signal, member), {

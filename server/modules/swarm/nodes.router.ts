@@ -16,7 +16,7 @@ import {
 import { clusterProcedure, clusterView, clustersInScope, clusterViews, listInput, onNode } from "./procedures";
 
 const availability = z.enum(["active", "pause", "drain"]);
-const labelKey = z.string().trim().regex(LABEL_KEY, "A label key: letters, digits, . _ / and -.");
+const labelKey = z.string().trim().regex(LABEL_KEY, "A label key: up to 256 characters, without '='.");
 const labelValue = z.string().max(4096);
 
 export const nodesRouter = createTRPCRouter({
@@ -35,7 +35,7 @@ export const nodesRouter = createTRPCRouter({
   get: clusterProcedure("node.read")
     .input(onNode)
     .query(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId);
+      const view = await clusterView(ctx.services, input.environmentId, undefined, input.id);
       return inspectNode(ctx.services.fleet, view, input.id);
     }),
 
@@ -43,14 +43,14 @@ export const nodesRouter = createTRPCRouter({
   availabilityPreview: clusterProcedure("node.read")
     .input(onNode.extend({ availability }))
     .query(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId);
+      const view = await clusterView(ctx.services, input.environmentId, undefined, input.id);
       return availabilityPreview(view, input.id, input.availability, view.source.name);
     }),
 
   setAvailability: clusterProcedure("node.manage")
     .input(onNode.extend({ availability }))
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId);
+      const view = await clusterView(ctx.services, input.environmentId, undefined, input.id);
       const node = findNode(view, input.id);
       ctx.audit.target("node", node.id, node.hostname);
       return setAvailability(ctx.services.fleet, view, node.id, input.availability);
@@ -60,14 +60,14 @@ export const nodesRouter = createTRPCRouter({
   rolePreview: clusterProcedure("node.read")
     .input(onNode.extend({ role: z.enum(["manager", "worker"]) }))
     .query(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["nodes"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["nodes"], input.id);
       return rolePreview(view, input.id, input.role, view.source.name);
     }),
 
   promote: clusterProcedure("node.manage")
     .input(onNode)
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["nodes"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["nodes"], input.id);
       const node = findNode(view, input.id);
       ctx.audit.target("node", node.id, node.hostname);
       return setRole(ctx.services.fleet, view, node.id, "manager");
@@ -77,7 +77,7 @@ export const nodesRouter = createTRPCRouter({
   demote: clusterProcedure("node.manage")
     .input(onNode)
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["nodes"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["nodes"], input.id);
       const node = findNode(view, input.id);
       ctx.audit.target("node", node.id, node.hostname);
       return setRole(ctx.services.fleet, view, node.id, "worker");
@@ -95,7 +95,7 @@ export const nodesRouter = createTRPCRouter({
         .refine((i) => Object.keys(i.add).length <= 256, "At most 256 labels at once."),
     )
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["nodes"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["nodes"], input.id);
       const node = findNode(view, input.id);
       ctx.audit.target("node", node.id, node.hostname);
       return changeLabels(ctx.services.fleet, view, node.id, { add: input.add, remove: input.remove });
@@ -105,7 +105,7 @@ export const nodesRouter = createTRPCRouter({
   remove: clusterProcedure("node.manage")
     .input(onNode.extend({ force: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["nodes"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["nodes"], input.id);
       const node = findNode(view, input.id);
       ctx.audit.target("node", node.id, node.hostname);
       return removeNode(ctx.services.fleet, view, node.id, input.force);

@@ -7,8 +7,9 @@ import { environmentOfNode, type Cluster } from "./cluster";
 import { dockerLine } from "./cli";
 import { engineRequest, seg } from "./engine";
 import { SwarmConflictError, SwarmNotFoundError, SwarmRefusedError } from "./errors";
-import { readFromManager, writeToManager } from "./managers";
+import { readFromManager, SWARM_DEADLINE_MS, writeToManager } from "./managers";
 import { quorumAfter, quorumOf, type Quorum } from "./quorum";
+import { isLeadershipChange } from "./services";
 import type { ClusterView } from "./view";
 
 export type Availability = "active" | "pause" | "drain";
@@ -123,7 +124,12 @@ export interface AvailabilityPreview {
 }
 
 /** What `docker node update --availability` would do to the tasks on that node, before it is done. */
-export function availabilityPreview(view: ClusterView, nodeId: string, availability: Availability, context: string): AvailabilityPreview {
+export function availabilityPreview(
+  view: ClusterView,
+  nodeId: string,
+  availability: Availability,
+  context: string,
+): AvailabilityPreview {
   const node = findNode(view, nodeId);
   const here = tasksOn(view, node.id);
   const moving = availability === "drain" ? here.filter((t) => t.service?.mode === "replicated").map(taskRef) : [];
@@ -157,20 +163,33 @@ async function updateNodeSpec(
   what: string,
   change: (spec: RawNode["Spec"], node: RawNode) => RawNode["Spec"],
 ) {
+  const until = performance.now() + SWARM_DEADLINE_MS;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await writeToManager(fleet, cluster, what, async (docker) => {
-        const node = await engineRequest<RawNode>(docker, { method: "GET", path: `/nodes/${seg(nodeId)}` });
-        await engineRequest(docker, {
-          method: "POST",
-          path: `/nodes/${seg(nodeId)}/update`,
-          query: { version: node.Version.Index },
-          body: change({ ...node.Spec }, node),
-        });
-        return node;
-      });
+      const deadlineMs = Math.max(1, until - performance.now());
+      return await writeToManager(
+        fleet,
+        cluster,
+        what,
+        async (docker) => {
+          const node = await engineRequest<RawNode>(docker, { method: "GET", path: `/nodes/${seg(nodeId)}` });
+          await engineRequest(docker, {
+            method: "POST",
+            path: `/nodes/${seg(nodeId)}/update`,
+            query: { version: node.Version.Index },
+            body: change({ ...node.Spec }, node),
+          });
+          return node;
+        },
+        { deadlineMs },
+      );
     } catch (error) {
       if (attempt === 0 && error instanceof Error && /out of sequence/i.test(error.message)) continue;
+      // An election under way: read and send again, for the version read then.
+      if (isLeadershipChange(error) && attempt < 3 && until - performance.now() > 1_000) {
+        await new Promise((resolve) => setTimeout(resolve, 300 * (attempt + 1)));
+        continue;
+      }
       if (error instanceof Error && /out of sequence/i.test(error.message)) {
         throw new SwarmConflictError(`The node changed while Stevedore was changing it; try again. (${error.message})`);
       }
@@ -186,7 +205,10 @@ export async function setAvailability(
   availability: Availability,
 ): Promise<ActionResult> {
   const node = findNode(view, nodeId);
-  const served = await updateNodeSpec(fleet, view.cluster, node.id, "node update", (spec) => ({ ...spec, Availability: availability }));
+  const served = await updateNodeSpec(fleet, view.cluster, node.id, "node update", (spec) => ({
+    ...spec,
+    Availability: availability,
+  }));
   return {
     cli: dockerLine(served.via.name, ["node", "update", "--availability", availability, nodeWord(view, node)]),
     via: { environmentId: served.via.environmentId, name: served.via.name },
@@ -205,7 +227,12 @@ export interface RolePreview {
   cli: string;
 }
 
-export function rolePreview(view: ClusterView, nodeId: string, role: "manager" | "worker", context: string): RolePreview {
+export function rolePreview(
+  view: ClusterView,
+  nodeId: string,
+  role: "manager" | "worker",
+  context: string,
+): RolePreview {
   const node = findNode(view, nodeId);
   const before = quorumOf(view.nodes);
   const after = quorumAfter(view.nodes, node.id, role);
@@ -213,7 +240,8 @@ export function rolePreview(view: ClusterView, nodeId: string, role: "manager" |
   if (role === "worker" && node.role === "manager" && before.managers <= 1) {
     refusal = `${node.hostname} is the swarm's last manager: demoting it would leave nobody to run the swarm. Promote another node first.`;
   }
-  const warnings = node.role === role ? [] : after.warnings.filter((w) => !before.warnings.includes(w) || !after.hasMajority);
+  const warnings =
+    node.role === role ? [] : after.warnings.filter((w) => !before.warnings.includes(w) || !after.hasMajority);
   return {
     node: { id: node.id, hostname: node.hostname, role: node.role },
     role,
@@ -225,14 +253,25 @@ export function rolePreview(view: ClusterView, nodeId: string, role: "manager" |
   };
 }
 
-export async function setRole(fleet: Fleet, view: ClusterView, nodeId: string, role: "manager" | "worker"): Promise<ActionResult> {
+export async function setRole(
+  fleet: Fleet,
+  view: ClusterView,
+  nodeId: string,
+  role: "manager" | "worker",
+): Promise<ActionResult> {
   const preview = rolePreview(view, nodeId, role, "");
   if (preview.refusal) throw new SwarmRefusedError(preview.refusal);
   const node = findNode(view, nodeId);
-  const served = await updateNodeSpec(fleet, view.cluster, node.id, role === "manager" ? "node promote" : "node demote", (spec) => ({
-    ...spec,
-    Role: role,
-  }));
+  const served = await updateNodeSpec(
+    fleet,
+    view.cluster,
+    node.id,
+    role === "manager" ? "node promote" : "node demote",
+    (spec) => ({
+      ...spec,
+      Role: role,
+    }),
+  );
   return {
     cli: dockerLine(served.via.name, ["node", role === "manager" ? "promote" : "demote", nodeWord(view, node)]),
     via: { environmentId: served.via.environmentId, name: served.via.name },
@@ -240,7 +279,8 @@ export async function setRole(fleet: Fleet, view: ClusterView, nodeId: string, r
   };
 }
 
-export const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
+/** A label key as the engine takes it: anything printable without "=", within reason. */
+export const LABEL_KEY = /^[^=\p{Cc}]{1,256}$/u;
 
 export async function changeLabels(
   fleet: Fleet,
@@ -271,7 +311,12 @@ export async function changeLabels(
   };
 }
 
-export async function removeNode(fleet: Fleet, view: ClusterView, nodeId: string, force: boolean): Promise<ActionResult> {
+export async function removeNode(
+  fleet: Fleet,
+  view: ClusterView,
+  nodeId: string,
+  force: boolean,
+): Promise<ActionResult> {
   const node = findNode(view, nodeId);
   if (node.role === "manager") {
     throw new SwarmRefusedError(`${node.hostname} is a manager: demote it first, then remove it.`);

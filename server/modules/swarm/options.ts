@@ -18,15 +18,22 @@ export interface ServiceOptions {
 export async function serviceOptions(fleet: Fleet, view: ClusterView): Promise<ServiceOptions> {
   const served = await readFromManager(fleet, view.cluster, "service form options", async (docker) => {
     const [networks, secrets, configs] = await Promise.all([
-      engineRequest<Array<{ Name: string; Driver: string; Scope: string; Ingress?: boolean }>>(docker, { method: "GET", path: "/networks" }),
+      engineRequest<Array<{ Name: string; Driver: string; Scope: string; Ingress?: boolean }>>(docker, {
+        method: "GET",
+        path: "/networks",
+      }),
       engineRequest<Array<{ Spec: { Name: string } }>>(docker, { method: "GET", path: "/secrets" }),
       engineRequest<Array<{ Spec: { Name: string } }>>(docker, { method: "GET", path: "/configs" }),
     ]);
     return { networks, secrets, configs };
   });
-  const members = [...view.cluster.managers, ...view.cluster.workers].filter((m) => m.state === "up" || m.state === "degraded");
+  const members = [...view.cluster.managers, ...view.cluster.workers].filter(
+    (m) => m.state === "up" || m.state === "degraded",
+  );
   const images = new Set<string>();
-  for (const m of members) for (const image of fleet.picture.list(m.environmentId, "images") ?? []) for (const tag of image.tags) images.add(tag);
+  for (const m of members)
+    for (const image of fleet.picture.list(m.environmentId, "images") ?? [])
+      for (const tag of image.tags) images.add(tag);
   const nodeLabels: Record<string, Set<string>> = {};
   for (const node of view.nodes) for (const [k, v] of Object.entries(node.labels)) (nodeLabels[k] ??= new Set()).add(v);
   return {

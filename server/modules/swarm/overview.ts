@@ -17,11 +17,25 @@ export interface ClusterOverview {
   label: string;
   source: ClusterView["source"];
   environments: Array<{ id: string; name: string; role: "manager" | "worker"; state: string; nodeId?: string }>;
-  managers: Array<Pick<NodeRow, "id" | "hostname" | "leader" | "reachability" | "state" | "availability" | "managerAddr" | "environment">>;
+  managers: Array<
+    Pick<
+      NodeRow,
+      "id" | "hostname" | "leader" | "reachability" | "state" | "availability" | "managerAddr" | "environment"
+    >
+  >;
   quorum: Quorum;
   nodes: { total: number; ready: number; down: number; other: number; active: number; pause: number; drain: number };
-  services: { total: number; converged: number; notConverged: Array<Pick<ServiceRow, "id" | "name" | "running" | "desired" | "updateState" | "mode">> } | null;
-  recentFailures: Array<Pick<TaskRow, "id" | "name" | "serviceId" | "serviceName" | "nodeHostname" | "state" | "error" | "exitCode" | "since" | "slot">>;
+  services: {
+    total: number;
+    converged: number;
+    notConverged: Array<Pick<ServiceRow, "id" | "name" | "running" | "desired" | "updateState" | "mode">>;
+  } | null;
+  recentFailures: Array<
+    Pick<
+      TaskRow,
+      "id" | "name" | "serviceId" | "serviceName" | "nodeHostname" | "state" | "error" | "exitCode" | "since" | "slot"
+    >
+  >;
   warnings: string[];
   cli: string;
 }
@@ -31,7 +45,8 @@ export function clusterOverview(view: ClusterView, withServices: boolean, now = 
   const quorum = quorumOf(nodes);
   const warnings = [...quorum.warnings];
   for (const m of view.cluster.managers) {
-    if (m.state === "down") warnings.push(`The manager environment ${m.name} does not answer: another manager serves the swarm.`);
+    if (m.state === "down")
+      warnings.push(`The manager environment ${m.name} does not answer: another manager serves the swarm.`);
   }
   for (const n of nodes.filter((n) => n.state === "down")) {
     warnings.push(`Node ${n.hostname} is down${n.statusMessage ? ` (${n.statusMessage})` : ""}.`);
@@ -39,7 +54,11 @@ export function clusterOverview(view: ClusterView, withServices: boolean, now = 
   const services = withServices ? serviceRows(view) : [];
   const recentFailures = withServices
     ? taskRows(view)
-        .filter((t) => (["failed", "rejected"].includes(t.state) || (t.exitCode ?? 0) !== 0) && now - Date.parse(t.since ?? t.updatedAt) < RECENT_FAILURE_MS)
+        .filter(
+          (t) =>
+            (["failed", "rejected"].includes(t.state) || (t.exitCode ?? 0) !== 0) &&
+            now - Date.parse(t.since ?? t.updatedAt) < RECENT_FAILURE_MS,
+        )
         .sort((a, b) => ((b.since ?? b.updatedAt) > (a.since ?? a.updatedAt) ? 1 : -1))
         .slice(0, 20)
         .map((t) => ({
@@ -95,7 +114,14 @@ export function clusterOverview(view: ClusterView, withServices: boolean, now = 
           converged: services.filter((s) => s.converged).length,
           notConverged: services
             .filter((s) => !s.converged)
-            .map((s) => ({ id: s.id, name: s.name, running: s.running, desired: s.desired, mode: s.mode, ...(s.updateState ? { updateState: s.updateState } : {}) })),
+            .map((s) => ({
+              id: s.id,
+              name: s.name,
+              running: s.running,
+              desired: s.desired,
+              mode: s.mode,
+              ...(s.updateState ? { updateState: s.updateState } : {}),
+            })),
         }
       : null,
     recentFailures,

@@ -6,14 +6,13 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Fleet } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
-import { can, type EffectivePermissions } from "../../rbac/permissions";
 import type { Services } from "../../trpc/context";
 import { permittedProcedure } from "../../trpc/init";
 import { ENGINE_REF } from "../../routers/schemas";
-import { bindingScopeOf, clusterOf, swarmClusters, type Cluster } from "./cluster";
+import { bindingScopeOf, canOnCluster, clusterOf, swarmClusters, type Cluster } from "./cluster";
 import { SwarmError, NoManagerError, type SwarmErrorCode } from "./errors";
 import { swarmRuntime } from "./runtime";
-import { viewOf, type ClusterView, type SwarmKind } from "./view";
+import { viewHolds, viewOf, type ClusterView, type SwarmKind } from "./view";
 
 const codes: Record<SwarmErrorCode, TRPCError["code"]> = {
   "not-in-swarm": "PRECONDITION_FAILED",
@@ -32,16 +31,16 @@ export function trpcCodeOf(error: SwarmError): TRPCError["code"] {
 
 /** `permission` held on the cluster of the input's environment; swarm errors as API codes. */
 export function clusterProcedure(permission: Permission) {
-  return permittedProcedure(permission, { scopeOf: (services, environmentId) => bindingScopeOf(services.fleet, environmentId) }).use(
-    async ({ next }) => {
-      const result = await next();
-      if (!result.ok && result.error.cause instanceof SwarmError) {
-        const cause = result.error.cause;
-        throw new TRPCError({ code: trpcCodeOf(cause), message: cause.message, cause });
-      }
-      return result;
-    },
-  );
+  return permittedProcedure(permission, {
+    scopeOf: (services, environmentId) => bindingScopeOf(services.fleet, environmentId),
+  }).use(async ({ next }) => {
+    const result = await next();
+    if (!result.ok && result.error.cause instanceof SwarmError) {
+      const cause = result.error.cause;
+      throw new TRPCError({ code: trpcCodeOf(cause), message: cause.message, cause });
+    }
+    return result;
+  });
 }
 
 export const environmentId = z.string().min(1, "An environment id is required.").max(64);
@@ -57,24 +56,32 @@ export const listInput = z
   .strict()
   .optional();
 
-/** The cluster an input names, its lists, and the runtime started (the tracker records rollouts from then on). */
-export async function clusterView(services: Services, environmentId: string, kinds?: readonly SwarmKind[], signal?: AbortSignal) {
+/**
+ * The cluster an input names, its lists, and the runtime started (the tracker records rollouts
+ * from then on). `ref`: the node or service the call acts on; when the live picture does not
+ * hold it yet (created a moment ago, its event still on the way), the lists are read from a
+ * manager instead, so an action right after a create finds what it created.
+ */
+export async function clusterView(
+  services: Services,
+  environmentId: string,
+  kinds?: readonly SwarmKind[],
+  ref?: string,
+): Promise<ClusterView> {
   swarmRuntime(services);
   const cluster = clusterOf(services.fleet, environmentId);
-  return viewOf(services.fleet, cluster, kinds, signal ? { signal } : {});
+  const view = await viewOf(services.fleet, cluster, kinds);
+  if (ref === undefined || view.source.from === "engine" || viewHolds(view, ref)) return view;
+  return viewOf(services.fleet, cluster, kinds, { fresh: true });
 }
 
-/** May `permissions` do `permission` on this cluster (on any of its manager environments)? */
-export function canOnCluster(permissions: EffectivePermissions, permission: Permission, cluster: Cluster): boolean {
-  return cluster.managers.some((m) => can(permissions, permission, m.environmentId));
-}
+export { canOnCluster };
 
 /** The clusters a list answers for: those the caller may read, limited to the environments asked for. */
 export function clustersInScope(fleet: Fleet, scope: "all" | Set<string>, asked: string[] | undefined): Cluster[] {
   return swarmClusters(fleet).filter((cluster) => {
     const readable = scope === "all" || cluster.managers.some((m) => scope.has(m.environmentId));
-    const wanted =
-      !asked || [...cluster.managers, ...cluster.workers].some((m) => asked.includes(m.environmentId));
+    const wanted = !asked || [...cluster.managers, ...cluster.workers].some((m) => asked.includes(m.environmentId));
     return readable && wanted;
   });
 }

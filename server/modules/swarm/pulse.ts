@@ -55,10 +55,16 @@ export class TaskPulse {
       const cluster = clusterById(this.fleet, clusterId);
       const source = cluster && pictureSource(this.fleet, cluster);
       if (!cluster || !source) return;
-      const served = await readFromManager(this.fleet, cluster, "tasks pulse", (docker) => fetchResources(docker, "tasks"), {
-        deadlineMs: 2_000,
-        key: "tasks:all",
-      });
+      const served = await readFromManager(
+        this.fleet,
+        cluster,
+        "tasks pulse",
+        (docker) => fetchResources(docker, "tasks"),
+        {
+          deadlineMs: 2_000,
+          key: "tasks:all",
+        },
+      );
       const picture = this.fleet.picture;
       // The picture may have gone cold, or moved to another manager, while we read.
       if (!picture.isWarm(source.environmentId)) return;

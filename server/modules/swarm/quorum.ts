@@ -17,7 +17,9 @@ export interface Quorum {
   warnings: string[];
 }
 
-export function quorumOf(nodes: readonly Pick<NodeSummary, "id" | "hostname" | "role" | "reachability" | "leader">[]): Quorum {
+export function quorumOf(
+  nodes: readonly Pick<NodeSummary, "id" | "hostname" | "role" | "reachability" | "leader">[],
+): Quorum {
   const managers = nodes.filter((n) => n.role === "manager");
   const reachable = managers.filter((n) => n.leader || n.reachability === "reachable").length;
   const majority = Math.floor(managers.length / 2) + 1;
@@ -35,7 +37,9 @@ export function quorumOf(nodes: readonly Pick<NodeSummary, "id" | "hostname" | "
     );
   }
   if (managers.length === 1 && nodes.length > 1) {
-    warnings.push("A single manager: if it fails, the swarm can no longer be changed. Three managers survive one failure.");
+    warnings.push(
+      "A single manager: if it fails, the swarm can no longer be changed. Three managers survive one failure.",
+    );
   }
   return {
     managers: managers.length,

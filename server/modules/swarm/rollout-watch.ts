@@ -9,7 +9,7 @@ import { clusterById } from "./cluster";
 import { engineRequest, filtersQuery, seg } from "./engine";
 import { SwarmNotFoundError } from "./errors";
 import { readFromManager } from "./managers";
-import { rolloutProgress, type RolloutProgress } from "./rollout";
+import { isManualRollback, rolloutProgress, type RolloutProgress } from "./rollout";
 import { viewOf } from "./view";
 
 export interface RolloutWatchOptions {
@@ -17,6 +17,8 @@ export interface RolloutWatchOptions {
   intervalMs?: number;
   /** keep following after the rollout is done (a page that stays open) */
   untilDone?: boolean;
+  /** whether the rollback that started at this time was asked for (what the tracker heard) */
+  rollbackAsked?: (serviceId: string, startedAt: string) => boolean;
 }
 
 function waitForChange(fleet: Fleet, serviceId: string, ms: number, signal: AbortSignal): Promise<void> {
@@ -33,7 +35,7 @@ function waitForChange(fleet: Fleet, serviceId: string, ms: number, signal: Abor
         (e) =>
           "kind" in e &&
           ((e.kind === "services" && e.id === serviceId) ||
-            (e.kind === "tasks" && e.type === "upsert" && (e.item).serviceId === serviceId)),
+            (e.kind === "tasks" && e.type === "upsert" && e.item.serviceId === serviceId)),
       );
       // A burst of task changes lands as a few batches: gather them for a moment.
       if (touches) setTimeout(done, 50);
@@ -51,6 +53,8 @@ export async function* watchRollout(
 ): AsyncGenerator<RolloutProgress> {
   const intervalMs = options.intervalMs ?? 1_000;
   let last = "";
+  /** the start of a rollback seen asked for, while this watch runs */
+  const asked = new Set<string>();
   while (!signal.aborted) {
     const cluster = clusterById(fleet, clusterId);
     if (!cluster) throw new SwarmNotFoundError("The swarm is no longer reachable through any environment.");
@@ -62,7 +66,11 @@ export async function* watchRollout(
         async (docker) => {
           const [service, all, current] = await Promise.all([
             engineRequest<unknown>(docker, { method: "GET", path: `/services/${seg(serviceId)}` }),
-            engineRequest<unknown[]>(docker, { method: "GET", path: "/tasks", query: filtersQuery({ service: [serviceId] }) }),
+            engineRequest<unknown[]>(docker, {
+              method: "GET",
+              path: "/tasks",
+              query: filtersQuery({ service: [serviceId] }),
+            }),
             engineRequest<unknown[]>(docker, {
               method: "GET",
               path: "/tasks",
@@ -83,7 +91,13 @@ export async function* watchRollout(
     const service = trimService(served.value.service);
     const tasks = served.value.all.map(trimTask).filter((t) => t.serviceId === service.id);
     const upToDate = new Set(served.value.current.map(trimTask).map((t) => t.id));
-    const progress = rolloutProgress({ service, tasks, upToDate, nodes: view.nodes });
+    const status = service.updateStatus;
+    if (status?.state === "rollback_started" && isManualRollback(status.message) && status.startedAt)
+      asked.add(status.startedAt);
+    const rollbackAsked =
+      status?.startedAt !== undefined &&
+      (asked.has(status.startedAt) || (options.rollbackAsked?.(service.id, status.startedAt) ?? false));
+    const progress = rolloutProgress({ service, tasks, upToDate, nodes: view.nodes, rollbackAsked });
     const json = JSON.stringify(progress);
     if (json !== last) {
       last = json;

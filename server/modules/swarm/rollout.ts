@@ -95,14 +95,19 @@ export function isManualRollback(message: string | undefined): boolean {
 }
 
 /** The task that made an update pause or roll back: named in the engine's message, else the newest failure. */
-export function failingTask(message: string | undefined, tasks: readonly TaskSummary[], nodes: readonly NodeSummary[]): RolloutFailure | undefined {
+export function failingTask(
+  message: string | undefined,
+  tasks: readonly TaskSummary[],
+  nodes: readonly NodeSummary[],
+): RolloutFailure | undefined {
   const named = TASK_IN_MESSAGE.exec(message ?? "")?.[1];
   const task =
     (named ? tasks.find((t) => t.id === named) : undefined) ??
     [...tasks]
       .filter((t) => t.error || ["failed", "rejected"].includes(t.state) || (t.exitCode ?? 0) !== 0)
       .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0];
-  if (!task) return named ? { taskId: named, state: "unknown", error: "The task is gone from the swarm's history." } : undefined;
+  if (!task)
+    return named ? { taskId: named, state: "unknown", error: "The task is gone from the swarm's history." } : undefined;
   const node = nodes.find((n) => n.id === task.nodeId);
   return {
     taskId: task.id,
@@ -114,7 +119,13 @@ export function failingTask(message: string | undefined, tasks: readonly TaskSum
   };
 }
 
-function slotOf(task: TaskSummary | undefined, label: string, upToDate: ReadonlySet<string>, nodes: Map<string, NodeSummary>, extra: Partial<RolloutSlot> = {}): RolloutSlot {
+function slotOf(
+  task: TaskSummary | undefined,
+  label: string,
+  upToDate: ReadonlySet<string>,
+  nodes: Map<string, NodeSummary>,
+  extra: Partial<RolloutSlot> = {},
+): RolloutSlot {
   if (!task) return { label, state: "pending", upToDate: false, ...extra };
   const node = nodes.get(task.nodeId);
   return {
@@ -140,9 +151,11 @@ export interface RolloutInput {
   /** ids of the tasks that run the service's current spec (the engine's _up-to-date filter) */
   upToDate: ReadonlySet<string>;
   nodes: readonly NodeSummary[];
+  /** The rollback under way (or done) was asked for: its start said so (the end no longer does). */
+  rollbackAsked?: boolean;
 }
 
-export function rolloutProgress({ service, tasks, upToDate, nodes }: RolloutInput): RolloutProgress {
+export function rolloutProgress({ service, tasks, upToDate, nodes, rollbackAsked }: RolloutInput): RolloutProgress {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const usable = (nodeId: string) => {
     const node = nodeById.get(nodeId);
@@ -161,7 +174,8 @@ export function rolloutProgress({ service, tasks, upToDate, nodes }: RolloutInpu
       bySlot.set(t.slot, seen ? better(seen, t) : t);
     }
     if (service.mode === "replicated") {
-      for (let slot = 1; slot <= desired; slot++) slots.push(slotOf(bySlot.get(slot), `${slot}/${desired}`, upToDate, nodeById, { slot }));
+      for (let slot = 1; slot <= desired; slot++)
+        slots.push(slotOf(bySlot.get(slot), `${slot}/${desired}`, upToDate, nodeById, { slot }));
     } else {
       const sorted = [...bySlot.values()].sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
       sorted.forEach((t, i) => slots.push(slotOf(t, `${i + 1}/${desired}`, upToDate, nodeById)));
@@ -176,7 +190,8 @@ export function rolloutProgress({ service, tasks, upToDate, nodes }: RolloutInpu
     for (const node of eligible) {
       const task = byNode.get(node.id);
       // A node the service may not run on (constraints) has no task and is no slot of it.
-      if (task || !byNode.size) slots.push(slotOf(task, node.hostname, upToDate, nodeById, { nodeId: node.id, node: node.hostname }));
+      if (task || !byNode.size)
+        slots.push(slotOf(task, node.hostname, upToDate, nodeById, { nodeId: node.id, node: node.hostname }));
     }
     desired = slots.length;
   }
@@ -196,7 +211,7 @@ export function rolloutProgress({ service, tasks, upToDate, nodes }: RolloutInpu
       break;
     case "rollback_started":
       phase = "rolling-back";
-      failed = !isManualRollback(status.message);
+      failed = !(rollbackAsked || isManualRollback(status.message));
       break;
     case "rollback_paused":
       phase = "rollback-paused";
@@ -204,10 +219,16 @@ export function rolloutProgress({ service, tasks, upToDate, nodes }: RolloutInpu
       break;
     case "rollback_completed":
       phase = running >= desired ? "rolled-back" : "rolling-back";
-      failed = !isManualRollback(status.message);
+      failed = !(rollbackAsked || isManualRollback(status.message));
       break;
     default:
-      phase = job ? (completed >= desired && desired > 0 ? "completed" : "converging") : running >= desired ? "converged" : "converging";
+      phase = job
+        ? completed >= desired && desired > 0
+          ? "completed"
+          : "converging"
+        : running >= desired
+          ? "converged"
+          : "converging";
   }
   if (phase === "rolled-back" && !failed) phase = "converged";
   const done = ["converged", "completed", "paused", "rolled-back", "rollback-paused"].includes(phase);
@@ -234,7 +255,9 @@ export function rolloutProgress({ service, tasks, upToDate, nodes }: RolloutInpu
 }
 
 /** One sentence for the record and the page: what became of a rollout and why. */
-export function describeOutcome(progress: Pick<RolloutProgress, "phase" | "failure" | "serviceName" | "updateStatus">): string {
+export function describeOutcome(
+  progress: Pick<RolloutProgress, "phase" | "failure" | "serviceName" | "updateStatus">,
+): string {
   const f = progress.failure;
   const why = f
     ? ` Task ${f.taskId.slice(0, 12)}${f.slot !== undefined ? ` (slot ${f.slot})` : ""}${f.node ? ` on ${f.node}` : ""} ${f.state}: ${f.error}${f.exitCode !== undefined ? ` (exit code ${f.exitCode})` : ""}.`

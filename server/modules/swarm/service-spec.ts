@@ -26,10 +26,7 @@ const image = z
   .max(512)
   .regex(/^[^\s]+$/, "An image reference has no spaces.");
 const objectName = (what: string) =>
-  z
-    .string()
-    .trim()
-    .regex(OBJECT_NAME, `A ${what} name: letters, digits, _ . and -.`);
+  z.string().trim().regex(OBJECT_NAME, `A ${what} name: letters, digits, _ . and -.`);
 const absolutePath = z
   .string()
   .trim()
@@ -147,21 +144,45 @@ export const serviceSpecInput = z
       .max(256)
       .default([]),
     volumes: z
-      .array(z.object({ source: objectName("volume"), target: absolutePath, readOnly: z.boolean().default(false) }).strict())
+      .array(
+        z.object({ source: objectName("volume"), target: absolutePath, readOnly: z.boolean().default(false) }).strict(),
+      )
       .max(64)
       .default([]),
     tmpfs: z
-      .array(z.object({ target: absolutePath, sizeBytes: bytes.optional(), mode: z.number().int().min(0).max(0o7777).optional() }).strict())
+      .array(
+        z
+          .object({
+            target: absolutePath,
+            sizeBytes: bytes.optional(),
+            mode: z.number().int().min(0).max(0o7777).optional(),
+          })
+          .strict(),
+      )
       .max(32)
       .default([]),
     networks: z
-      .array(z.object({ name: objectName("network"), aliases: z.array(objectName("network alias")).max(32).default([]) }).strict())
+      .array(
+        z
+          .object({ name: objectName("network"), aliases: z.array(objectName("network alias")).max(32).default([]) })
+          .strict(),
+      )
       .max(16)
       .default([]),
     placement: z
       .object({
         /** node.role==manager, node.labels.zone==a, node.hostname!=db1 */
-        constraints: z.array(z.string().trim().min(3).max(512).regex(/^[^=!]+(==|!=)[^=!]+$/, "A constraint like node.labels.zone==a.")).max(64).default([]),
+        constraints: z
+          .array(
+            z
+              .string()
+              .trim()
+              .min(3)
+              .max(512)
+              .regex(/^[^=!]+(==|!=)[^=!]+$/, "A constraint like node.labels.zone==a."),
+          )
+          .max(64)
+          .default([]),
         /** spread over the values of: node.labels.zone */
         preferences: z.array(z.string().trim().min(1).max(512)).max(16).default([]),
         /** tasks of this service on one node at most (0: no limit) */
@@ -172,10 +193,17 @@ export const serviceSpecInput = z
     resources: z
       .object({
         limits: z
-          .object({ cpus: z.number().min(0.01).max(1024).optional(), memoryBytes: bytes.min(6 * 1024 * 1024, "Docker needs at least 6 MB.").optional(), pids: z.number().int().min(1).max(4_194_304).optional() })
+          .object({
+            cpus: z.number().min(0.01).max(1024).optional(),
+            memoryBytes: bytes.min(6 * 1024 * 1024, "Docker needs at least 6 MB.").optional(),
+            pids: z.number().int().min(1).max(4_194_304).optional(),
+          })
           .strict()
           .default({}),
-        reservations: z.object({ cpus: z.number().min(0.01).max(1024).optional(), memoryBytes: bytes.optional() }).strict().default({}),
+        reservations: z
+          .object({ cpus: z.number().min(0.01).max(1024).optional(), memoryBytes: bytes.optional() })
+          .strict()
+          .default({}),
       })
       .strict()
       .optional(),
@@ -206,9 +234,30 @@ export const serviceSpecInput = z
     /** What reaches the host: needs container.create.privileged (and the socket permission for a Docker socket). */
     hostAccess: z
       .object({
-        bindMounts: z.array(z.object({ source: absolutePath, target: absolutePath, readOnly: z.boolean().default(false) }).strict()).max(64).optional(),
-        capAdd: z.array(z.string().trim().regex(/^(CAP_)?[A-Z_]{2,32}$|^ALL$/, "A capability like NET_ADMIN.")).max(64).optional(),
-        sysctls: z.record(z.string().trim().regex(/^[a-z0-9_.]+$/, "A kernel parameter like net.ipv4.ip_forward."), z.string().max(256)).optional(),
+        bindMounts: z
+          .array(
+            z.object({ source: absolutePath, target: absolutePath, readOnly: z.boolean().default(false) }).strict(),
+          )
+          .max(64)
+          .optional(),
+        capAdd: z
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(/^(CAP_)?[A-Z_]{2,32}$|^ALL$/, "A capability like NET_ADMIN."),
+          )
+          .max(64)
+          .optional(),
+        sysctls: z
+          .record(
+            z
+              .string()
+              .trim()
+              .regex(/^[a-z0-9_.]+$/, "A kernel parameter like net.ipv4.ip_forward."),
+            z.string().max(256),
+          )
+          .optional(),
       })
       .strict()
       .optional(),
@@ -219,22 +268,27 @@ export const serviceSpecInput = z
     const mounts = [
       ...spec.volumes.map((v, i) => [v.target, ["volumes", i, "target"]] as const),
       ...spec.tmpfs.map((t, i) => [t.target, ["tmpfs", i, "target"]] as const),
-      ...(spec.hostAccess?.bindMounts ?? []).map((b, i) => [b.target, ["hostAccess", "bindMounts", i, "target"]] as const),
+      ...(spec.hostAccess?.bindMounts ?? []).map(
+        (b, i) => [b.target, ["hostAccess", "bindMounts", i, "target"]] as const,
+      ),
     ];
     for (const [target, path] of mounts) {
       targets.set(target, (targets.get(target) ?? 0) + 1);
-      if (targets.get(target)! > 1) ctx.addIssue({ code: "custom", message: `${target} is mounted twice.`, path: [...path] });
+      if (targets.get(target)! > 1)
+        ctx.addIssue({ code: "custom", message: `${target} is mounted twice.`, path: [...path] });
     }
     const seen = new Set<string>();
     spec.env.forEach((e, i) => {
-      if (seen.has(e.name)) ctx.addIssue({ code: "custom", message: `${e.name} is set twice.`, path: ["env", i, "name"] });
+      if (seen.has(e.name))
+        ctx.addIssue({ code: "custom", message: `${e.name} is set twice.`, path: ["env", i, "name"] });
       seen.add(e.name);
     });
     const published = new Set<string>();
     spec.ports.forEach((p, i) => {
       if (p.hostPort === undefined) return;
       const key = `${p.hostPort}/${p.protocol}`;
-      if (published.has(key)) ctx.addIssue({ code: "custom", message: `Port ${key} is published twice.`, path: ["ports", i, "hostPort"] });
+      if (published.has(key))
+        ctx.addIssue({ code: "custom", message: `Port ${key} is published twice.`, path: ["ports", i, "hostPort"] });
       published.add(key);
     });
     if (spec.endpointMode === "dnsrr" && spec.ports.some((p) => p.publishMode === "ingress")) {
@@ -348,25 +402,42 @@ export function toServiceSpec(spec: ServiceSpec, refs: SpecRefs): Json {
       Type: "tmpfs",
       Target: t.target,
       ...(t.sizeBytes !== undefined || t.mode !== undefined
-        ? { TmpfsOptions: { ...(t.sizeBytes !== undefined ? { SizeBytes: t.sizeBytes } : {}), ...(t.mode !== undefined ? { Mode: t.mode } : {}) } }
+        ? {
+            TmpfsOptions: {
+              ...(t.sizeBytes !== undefined ? { SizeBytes: t.sizeBytes } : {}),
+              ...(t.mode !== undefined ? { Mode: t.mode } : {}),
+            },
+          }
         : {}),
     })),
-    ...(spec.hostAccess?.bindMounts ?? []).map((b) => ({ Type: "bind", Source: b.source, Target: b.target, ReadOnly: b.readOnly })),
+    ...(spec.hostAccess?.bindMounts ?? []).map((b) => ({
+      Type: "bind",
+      Source: b.source,
+      Target: b.target,
+      ReadOnly: b.readOnly,
+    })),
   ];
   if (mounts.length) container.Mounts = mounts;
   if (spec.user) container.User = spec.user;
   if (spec.workingDir) container.Dir = spec.workingDir;
   if (spec.hostname) container.Hostname = spec.hostname;
   if (spec.healthcheck) container.HealthCheck = healthToEngine(spec.healthcheck);
-  if (spec.secrets.length) container.Secrets = spec.secrets.map((s) => fileRefToEngine(s, refs.secret(s.name), "secret"));
-  if (spec.configs.length) container.Configs = spec.configs.map((c) => fileRefToEngine(c, refs.config(c.name), "config"));
-  if (spec.stopGracePeriodSeconds !== undefined) container.StopGracePeriod = Math.round(spec.stopGracePeriodSeconds * NS);
+  if (spec.secrets.length)
+    container.Secrets = spec.secrets.map((s) => fileRefToEngine(s, refs.secret(s.name), "secret"));
+  if (spec.configs.length)
+    container.Configs = spec.configs.map((c) => fileRefToEngine(c, refs.config(c.name), "config"));
+  if (spec.stopGracePeriodSeconds !== undefined)
+    container.StopGracePeriod = Math.round(spec.stopGracePeriodSeconds * NS);
   if (spec.hostAccess?.capAdd?.length) container.CapabilityAdd = spec.hostAccess.capAdd;
-  if (spec.hostAccess?.sysctls && Object.keys(spec.hostAccess.sysctls).length) container.Sysctls = spec.hostAccess.sysctls;
+  if (spec.hostAccess?.sysctls && Object.keys(spec.hostAccess.sysctls).length)
+    container.Sysctls = spec.hostAccess.sysctls;
 
   const task: Json = { ContainerSpec: container };
   if (spec.networks.length) {
-    task.Networks = spec.networks.map((n) => ({ Target: refs.network(n.name), ...(n.aliases.length ? { Aliases: n.aliases } : {}) }));
+    task.Networks = spec.networks.map((n) => ({
+      Target: refs.network(n.name),
+      ...(n.aliases.length ? { Aliases: n.aliases } : {}),
+    }));
   }
   if (spec.placement) {
     const p = spec.placement;
@@ -462,7 +533,8 @@ const rec = (v: unknown): Json => (isRecord(v) ? v : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === "string");
 const secondsOf = (v: unknown) => (num(v) !== undefined ? num(v)! / NS : undefined);
-const defined = <T extends Json>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const defined = <T extends Json>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 function rolloutOf(v: unknown): z.input<typeof rolloutSpec> | undefined {
   if (!isRecord(v) || !Object.keys(v).length) return undefined;
@@ -504,17 +576,18 @@ export function serviceSpecOf(raw: Json, networkName: (id: string) => string = (
   const c = rec(task.ContainerSpec);
   const mode = rec(raw.Mode);
   const kept: string[] = [];
-  const modeSpec: z.input<typeof serviceModeSpec> = "Global" in mode
-    ? { kind: "global" }
-    : "ReplicatedJob" in mode
-      ? {
-          kind: "replicated-job",
-          totalCompletions: num(rec(mode.ReplicatedJob).TotalCompletions) ?? 1,
-          maxConcurrent: num(rec(mode.ReplicatedJob).MaxConcurrent) ?? 1,
-        }
-      : "GlobalJob" in mode
-        ? { kind: "global-job" }
-        : { kind: "replicated", replicas: num(rec(mode.Replicated).Replicas) ?? 1 };
+  const modeSpec: z.input<typeof serviceModeSpec> =
+    "Global" in mode
+      ? { kind: "global" }
+      : "ReplicatedJob" in mode
+        ? {
+            kind: "replicated-job",
+            totalCompletions: num(rec(mode.ReplicatedJob).TotalCompletions) ?? 1,
+            maxConcurrent: num(rec(mode.ReplicatedJob).MaxConcurrent) ?? 1,
+          }
+        : "GlobalJob" in mode
+          ? { kind: "global-job" }
+          : { kind: "replicated", replicas: num(rec(mode.Replicated).Replicas) ?? 1 };
   const mounts = list(c.Mounts).map(rec);
   const placement = rec(task.Placement);
   const limits = rec(rec(task.Resources).Limits);
@@ -535,7 +608,10 @@ export function serviceSpecOf(raw: Json, networkName: (id: string) => string = (
     ["a log driver", task.LogDriver],
     ["generic resources", list(limits.GenericResources).length || list(reservations.GenericResources).length],
     ["platforms", list(placement.Platforms).length],
-    ["mounts of other kinds or with driver options", mounts.some((m) => !["volume", "tmpfs", "bind"].includes(str(m.Type) ?? "") || m.VolumeOptions || m.BindOptions)],
+    [
+      "mounts of other kinds or with driver options",
+      mounts.some((m) => !["volume", "tmpfs", "bind"].includes(str(m.Type) ?? "") || m.VolumeOptions || m.BindOptions),
+    ],
   ] as const) {
     if (present) kept.push(what);
   }
@@ -566,7 +642,13 @@ export function serviceSpecOf(raw: Json, networkName: (id: string) => string = (
       .map((m) => ({ source: str(m.Source)!, target: str(m.Target) ?? "", readOnly: m.ReadOnly === true })),
     tmpfs: mounts
       .filter((m) => m.Type === "tmpfs")
-      .map((m) => defined({ target: str(m.Target) ?? "", sizeBytes: num(rec(m.TmpfsOptions).SizeBytes), mode: num(rec(m.TmpfsOptions).Mode) })),
+      .map((m) =>
+        defined({
+          target: str(m.Target) ?? "",
+          sizeBytes: num(rec(m.TmpfsOptions).SizeBytes),
+          mode: num(rec(m.TmpfsOptions).Mode),
+        }),
+      ),
     networks: list(list(task.Networks).length ? task.Networks : raw.Networks)
       .map(rec)
       .map((n) => ({ name: networkName(str(n.Target) ?? ""), aliases: strings(n.Aliases) })),
@@ -583,8 +665,15 @@ export function serviceSpecOf(raw: Json, networkName: (id: string) => string = (
     resources:
       Object.keys(limits).length || Object.keys(reservations).length
         ? {
-            limits: defined({ cpus: num(limits.NanoCPUs) ? num(limits.NanoCPUs)! / NS : undefined, memoryBytes: num(limits.MemoryBytes) || undefined, pids: num(limits.Pids) || undefined }),
-            reservations: defined({ cpus: num(reservations.NanoCPUs) ? num(reservations.NanoCPUs)! / NS : undefined, memoryBytes: num(reservations.MemoryBytes) || undefined }),
+            limits: defined({
+              cpus: num(limits.NanoCPUs) ? num(limits.NanoCPUs)! / NS : undefined,
+              memoryBytes: num(limits.MemoryBytes) || undefined,
+              pids: num(limits.Pids) || undefined,
+            }),
+            reservations: defined({
+              cpus: num(reservations.NanoCPUs) ? num(reservations.NanoCPUs)! / NS : undefined,
+              memoryBytes: num(reservations.MemoryBytes) || undefined,
+            }),
           }
         : undefined,
     restartPolicy: Object.keys(restart).length
@@ -678,12 +767,18 @@ function portWord(p: ServiceSpec["ports"][number]): string {
 
 function mountWords(spec: ServiceSpec): string[][] {
   return [
-    ...spec.volumes.map((v) => ["--mount", `type=volume,source=${v.source},target=${v.target}${v.readOnly ? ",readonly" : ""}`]),
+    ...spec.volumes.map((v) => [
+      "--mount",
+      `type=volume,source=${v.source},target=${v.target}${v.readOnly ? ",readonly" : ""}`,
+    ]),
     ...spec.tmpfs.map((t) => [
       "--mount",
       `type=tmpfs,target=${t.target}${t.sizeBytes !== undefined ? `,tmpfs-size=${t.sizeBytes}` : ""}${t.mode !== undefined ? `,tmpfs-mode=0${t.mode.toString(8)}` : ""}`,
     ]),
-    ...(spec.hostAccess?.bindMounts ?? []).map((b) => ["--mount", `type=bind,source=${b.source},target=${b.target}${b.readOnly ? ",readonly" : ""}`]),
+    ...(spec.hostAccess?.bindMounts ?? []).map((b) => [
+      "--mount",
+      `type=bind,source=${b.source},target=${b.target}${b.readOnly ? ",readonly" : ""}`,
+    ]),
   ];
 }
 
@@ -710,7 +805,11 @@ export function createWords(spec: ServiceSpec): string[] {
   const words: string[] = ["service", "create", "--name", spec.name, ...modeWords(spec.mode)];
   for (const p of spec.ports) words.push("--publish", portWord(p));
   for (const m of mountWords(spec)) words.push(...m);
-  for (const n of spec.networks) words.push("--network", n.aliases.length ? `name=${n.name},${n.aliases.map((a) => `alias=${a}`).join(",")}` : n.name);
+  for (const n of spec.networks)
+    words.push(
+      "--network",
+      n.aliases.length ? `name=${n.name},${n.aliases.map((a) => `alias=${a}`).join(",")}` : n.name,
+    );
   for (const e of spec.env) words.push("--env", `${e.name}=${e.value}`);
   for (const [k, v] of Object.entries(spec.labels)) words.push("--label", `${k}=${v}`);
   for (const [k, v] of Object.entries(spec.containerLabels)) words.push("--container-label", `${k}=${v}`);
@@ -738,7 +837,8 @@ export function createWords(spec: ServiceSpec): string[] {
   if (spec.user) words.push("--user", spec.user);
   if (spec.workingDir) words.push("--workdir", spec.workingDir);
   if (spec.hostname) words.push("--hostname", spec.hostname);
-  if (spec.stopGracePeriodSeconds !== undefined) words.push("--stop-grace-period", durationWord(spec.stopGracePeriodSeconds * NS));
+  if (spec.stopGracePeriodSeconds !== undefined)
+    words.push("--stop-grace-period", durationWord(spec.stopGracePeriodSeconds * NS));
   if (spec.endpointMode) words.push("--endpoint-mode", spec.endpointMode);
   for (const cap of spec.hostAccess?.capAdd ?? []) words.push("--cap-add", cap);
   for (const [k, v] of Object.entries(spec.hostAccess?.sysctls ?? {})) words.push("--sysctl", `${k}=${v}`);
@@ -750,12 +850,21 @@ export function createWords(spec: ServiceSpec): string[] {
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** `--x-rm old --x-add new` for the entries of a list that changed. */
-function listChange<T>(before: readonly T[], after: readonly T[], key: (t: T) => string, rm: (t: T) => string, add: (t: T) => string, flag: string): string[] {
+function listChange<T>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (t: T) => string,
+  rm: (t: T) => string,
+  add: (t: T) => string,
+  flag: string,
+): string[] {
   const words: string[] = [];
   const afterKeys = new Map(after.map((t) => [key(t), t]));
   const beforeKeys = new Map(before.map((t) => [key(t), t]));
-  for (const [k, t] of beforeKeys) if (!afterKeys.has(k) || !same(afterKeys.get(k), t)) words.push(`--${flag}-rm`, rm(t));
-  for (const [k, t] of afterKeys) if (!beforeKeys.has(k) || !same(beforeKeys.get(k), t)) words.push(`--${flag}-add`, add(t));
+  for (const [k, t] of beforeKeys)
+    if (!afterKeys.has(k) || !same(afterKeys.get(k), t)) words.push(`--${flag}-rm`, rm(t));
+  for (const [k, t] of afterKeys)
+    if (!beforeKeys.has(k) || !same(beforeKeys.get(k), t)) words.push(`--${flag}-add`, add(t));
   return words;
 }
 
@@ -775,12 +884,21 @@ export function updateWords(before: ServiceSpec, after: ServiceSpec, serviceWord
   if (before.image !== after.image) w.push("--image", after.image);
   if (!same(before.mode, after.mode)) {
     if (after.mode.kind === "replicated") w.push("--replicas", String(after.mode.replicas));
-    else if (after.mode.kind === "replicated-job") w.push("--replicas", String(after.mode.totalCompletions), "--max-concurrent", String(after.mode.maxConcurrent));
+    else if (after.mode.kind === "replicated-job")
+      w.push("--replicas", String(after.mode.totalCompletions), "--max-concurrent", String(after.mode.maxConcurrent));
   }
   if (!same(before.command, after.command)) w.push("--args", (after.command ?? []).map(shellWord).join(" "));
-  if (!same(before.entrypoint, after.entrypoint)) w.push("--entrypoint", (after.entrypoint ?? []).map(shellWord).join(" "));
+  if (!same(before.entrypoint, after.entrypoint))
+    w.push("--entrypoint", (after.entrypoint ?? []).map(shellWord).join(" "));
   w.push(
-    ...listChange(before.env, after.env, (e) => e.name, (e) => e.name, (e) => `${e.name}=${e.value}`, "env"),
+    ...listChange(
+      before.env,
+      after.env,
+      (e) => e.name,
+      (e) => e.name,
+      (e) => `${e.name}=${e.value}`,
+      "env",
+    ),
     ...mapChange(before.labels, after.labels, "label"),
     ...mapChange(before.containerLabels, after.containerLabels, "container-label"),
     ...listChange(before.ports, after.ports, portWord, (p) => `${p.containerPort}/${p.protocol}`, portWord, "publish"),
@@ -788,20 +906,59 @@ export function updateWords(before: ServiceSpec, after: ServiceSpec, serviceWord
   const beforeMounts = mountWords(before).map((m) => m[1]!);
   const afterMounts = mountWords(after).map((m) => m[1]!);
   const target = (m: string) => /target=([^,]+)/.exec(m)?.[1] ?? m;
-  w.push(...listChange(beforeMounts, afterMounts, (m) => m, target, (m) => m, "mount"));
-  w.push(...listChange(before.networks, after.networks, (n) => JSON.stringify(n), (n) => n.name, (n) => (n.aliases.length ? `name=${n.name},${n.aliases.map((a) => `alias=${a}`).join(",")}` : n.name), "network"));
-  w.push(...listChange(before.placement?.constraints ?? [], after.placement?.constraints ?? [], (c) => c, (c) => c, (c) => c, "constraint"));
-  w.push(...listChange(before.placement?.preferences ?? [], after.placement?.preferences ?? [], (c) => c, (c) => `spread=${c}`, (c) => `spread=${c}`, "placement-pref"));
-  if ((before.placement?.maxReplicas ?? 0) !== (after.placement?.maxReplicas ?? 0)) w.push("--replicas-max-per-node", String(after.placement?.maxReplicas ?? 0));
+  w.push(
+    ...listChange(
+      beforeMounts,
+      afterMounts,
+      (m) => m,
+      target,
+      (m) => m,
+      "mount",
+    ),
+  );
+  w.push(
+    ...listChange(
+      before.networks,
+      after.networks,
+      (n) => JSON.stringify(n),
+      (n) => n.name,
+      (n) => (n.aliases.length ? `name=${n.name},${n.aliases.map((a) => `alias=${a}`).join(",")}` : n.name),
+      "network",
+    ),
+  );
+  w.push(
+    ...listChange(
+      before.placement?.constraints ?? [],
+      after.placement?.constraints ?? [],
+      (c) => c,
+      (c) => c,
+      (c) => c,
+      "constraint",
+    ),
+  );
+  w.push(
+    ...listChange(
+      before.placement?.preferences ?? [],
+      after.placement?.preferences ?? [],
+      (c) => c,
+      (c) => `spread=${c}`,
+      (c) => `spread=${c}`,
+      "placement-pref",
+    ),
+  );
+  if ((before.placement?.maxReplicas ?? 0) !== (after.placement?.maxReplicas ?? 0))
+    w.push("--replicas-max-per-node", String(after.placement?.maxReplicas ?? 0));
   const lb = before.resources?.limits ?? {};
   const la = after.resources?.limits ?? {};
   if (lb.cpus !== la.cpus) w.push("--limit-cpu", la.cpus !== undefined ? cpusWord(la.cpus * NS) : "0");
-  if (lb.memoryBytes !== la.memoryBytes) w.push("--limit-memory", la.memoryBytes !== undefined ? bytesWord(la.memoryBytes) : "0");
+  if (lb.memoryBytes !== la.memoryBytes)
+    w.push("--limit-memory", la.memoryBytes !== undefined ? bytesWord(la.memoryBytes) : "0");
   if (lb.pids !== la.pids) w.push("--limit-pids", String(la.pids ?? 0));
   const rb = before.resources?.reservations ?? {};
   const ra = after.resources?.reservations ?? {};
   if (rb.cpus !== ra.cpus) w.push("--reserve-cpu", ra.cpus !== undefined ? cpusWord(ra.cpus * NS) : "0");
-  if (rb.memoryBytes !== ra.memoryBytes) w.push("--reserve-memory", ra.memoryBytes !== undefined ? bytesWord(ra.memoryBytes) : "0");
+  if (rb.memoryBytes !== ra.memoryBytes)
+    w.push("--reserve-memory", ra.memoryBytes !== undefined ? bytesWord(ra.memoryBytes) : "0");
   if (!same(before.restartPolicy, after.restartPolicy) && after.restartPolicy) {
     const r = after.restartPolicy;
     w.push("--restart-condition", r.condition);
@@ -811,14 +968,35 @@ export function updateWords(before: ServiceSpec, after: ServiceSpec, serviceWord
   }
   if (!same(before.updateConfig, after.updateConfig)) w.push(...rolloutWords("update", after.updateConfig));
   if (!same(before.rollbackConfig, after.rollbackConfig)) w.push(...rolloutWords("rollback", after.rollbackConfig));
-  if (!same(before.healthcheck, after.healthcheck)) w.push(...(after.healthcheck ? healthWords(after.healthcheck) : ["--no-healthcheck"]));
-  w.push(...listChange(before.secrets, after.secrets, (s) => JSON.stringify(s), (s) => s.name, fileRefWord, "secret"));
-  w.push(...listChange(before.configs, after.configs, (s) => JSON.stringify(s), (s) => s.name, fileRefWord, "config"));
+  if (!same(before.healthcheck, after.healthcheck))
+    w.push(...(after.healthcheck ? healthWords(after.healthcheck) : ["--no-healthcheck"]));
+  w.push(
+    ...listChange(
+      before.secrets,
+      after.secrets,
+      (s) => JSON.stringify(s),
+      (s) => s.name,
+      fileRefWord,
+      "secret",
+    ),
+  );
+  w.push(
+    ...listChange(
+      before.configs,
+      after.configs,
+      (s) => JSON.stringify(s),
+      (s) => s.name,
+      fileRefWord,
+      "config",
+    ),
+  );
   if ((before.user ?? "") !== (after.user ?? "")) w.push("--user", after.user ?? "");
   if ((before.workingDir ?? "") !== (after.workingDir ?? "")) w.push("--workdir", after.workingDir ?? "");
   if ((before.hostname ?? "") !== (after.hostname ?? "")) w.push("--hostname", after.hostname ?? "");
-  if (before.stopGracePeriodSeconds !== after.stopGracePeriodSeconds) w.push("--stop-grace-period", durationWord((after.stopGracePeriodSeconds ?? 10) * NS));
-  if ((before.endpointMode ?? "vip") !== (after.endpointMode ?? "vip")) w.push("--endpoint-mode", after.endpointMode ?? "vip");
+  if (before.stopGracePeriodSeconds !== after.stopGracePeriodSeconds)
+    w.push("--stop-grace-period", durationWord((after.stopGracePeriodSeconds ?? 10) * NS));
+  if ((before.endpointMode ?? "vip") !== (after.endpointMode ?? "vip"))
+    w.push("--endpoint-mode", after.endpointMode ?? "vip");
   const capsBefore = before.hostAccess?.capAdd ?? [];
   const capsAfter = after.hostAccess?.capAdd ?? [];
   for (const cap of capsAfter) if (!capsBefore.includes(cap)) w.push("--cap-add", cap);

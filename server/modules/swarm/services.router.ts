@@ -88,7 +88,7 @@ export const servicesRouter = createTRPCRouter({
   get: clusterProcedure("service.read")
     .input(onService)
     .query(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId);
+      const view = await clusterView(ctx.services, input.environmentId, undefined, input.id);
       const reveal = canOnCluster(ctx.actor.permissions, "container.inspect.secrets", view.cluster);
       return { ...(await serviceDetail(ctx.services.fleet, view, input.id, reveal)), clusterId: view.cluster.id };
     }),
@@ -129,7 +129,7 @@ export const servicesRouter = createTRPCRouter({
   previewUpdate: clusterProcedure("service.update")
     .input(serviceSpecUpdate)
     .query(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["services"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const plan = await planUpdate(ctx.services.fleet, view, input.id, input.spec);
       const reveal = canOnCluster(ctx.actor.permissions, "container.inspect.secrets", view.cluster);
       const violations = await judgeFor(ctx.services, ctx.actor, view.cluster)(plan.body, "service.update");
@@ -139,17 +139,28 @@ export const servicesRouter = createTRPCRouter({
   update: clusterProcedure("service.update")
     .input(serviceSpecUpdate)
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["services"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       ctx.audit.target("service", service.id, service.name);
-      swarmRuntime(ctx.services).tracker.expect(view.cluster.id, service.id, requester(ctx.actor, ctx.request, "services.update"));
-      return updateService(ctx.services.fleet, view, service.id, input.spec, judgeFor(ctx.services, ctx.actor, view.cluster), describeViolations);
+      swarmRuntime(ctx.services).tracker.expect(
+        view.cluster.id,
+        service.id,
+        requester(ctx.actor, ctx.request, "services.update"),
+      );
+      return updateService(
+        ctx.services.fleet,
+        view,
+        service.id,
+        input.spec,
+        judgeFor(ctx.services, ctx.actor, view.cluster),
+        describeViolations,
+      );
     }),
 
   scale: clusterProcedure("service.update")
     .input(onService.extend({ replicas: z.number().int().min(0).max(10_000) }))
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["services"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       ctx.audit.target("service", service.id, service.name);
       return scaleService(ctx.services.fleet, view, service.id, input.replicas);
@@ -159,27 +170,41 @@ export const servicesRouter = createTRPCRouter({
   redeploy: clusterProcedure("service.update")
     .input(onService)
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["services"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       ctx.audit.target("service", service.id, service.name);
-      swarmRuntime(ctx.services).tracker.expect(view.cluster.id, service.id, requester(ctx.actor, ctx.request, "services.redeploy"));
+      swarmRuntime(ctx.services).tracker.expect(
+        view.cluster.id,
+        service.id,
+        requester(ctx.actor, ctx.request, "services.redeploy"),
+      );
       return redeployService(ctx.services.fleet, view, service.id);
     }),
 
   rollback: clusterProcedure("service.update")
     .input(onService)
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["services"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       ctx.audit.target("service", service.id, service.name);
-      swarmRuntime(ctx.services).tracker.expect(view.cluster.id, service.id, requester(ctx.actor, ctx.request, "services.rollback"));
-      return rollbackService(ctx.services.fleet, view, service.id, judgeFor(ctx.services, ctx.actor, view.cluster), describeViolations);
+      swarmRuntime(ctx.services).tracker.expect(
+        view.cluster.id,
+        service.id,
+        requester(ctx.actor, ctx.request, "services.rollback"),
+      );
+      return rollbackService(
+        ctx.services.fleet,
+        view,
+        service.id,
+        judgeFor(ctx.services, ctx.actor, view.cluster),
+        describeViolations,
+      );
     }),
 
   remove: clusterProcedure("service.delete")
     .input(onService)
     .mutation(async ({ ctx, input }) => {
-      const view = await clusterView(ctx.services, input.environmentId, ["services"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       ctx.audit.target("service", service.id, service.name);
       return removeService(ctx.services.fleet, view, service.id);
@@ -192,7 +217,7 @@ export const servicesRouter = createTRPCRouter({
   rollout: clusterProcedure("service.read")
     .input(onService.extend({ follow: z.boolean().default(false) }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const view = await clusterView(ctx.services, input.environmentId, ["services"]);
+      const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       const cluster = view.cluster;
       const watch = watchPermission(
@@ -202,9 +227,13 @@ export const servicesRouter = createTRPCRouter({
         (p) => canOnCluster(p, "service.read", cluster),
         signal,
       );
-      const release = swarmRuntime(ctx.services).pulse.watch(cluster.id);
+      const runtime = swarmRuntime(ctx.services);
+      const release = runtime.pulse.watch(cluster.id);
       try {
-        yield* watchRollout(ctx.services.fleet, cluster.id, service.id, watch.signal, { untilDone: input.follow });
+        yield* watchRollout(ctx.services.fleet, cluster.id, service.id, watch.signal, {
+          untilDone: input.follow,
+          rollbackAsked: (id, startedAt) => runtime.tracker.rollbackAsked(id, startedAt),
+        });
       } catch (error) {
         if (!watch.signal.aborted) throw error;
       } finally {
@@ -226,7 +255,7 @@ export const servicesRouter = createTRPCRouter({
     )
     .subscription(async function* ({ ctx, input, signal }) {
       const { environmentId, id, ...options } = input;
-      const view = await clusterView(ctx.services, environmentId);
+      const view = await clusterView(ctx.services, environmentId, undefined, id);
       const service = findService(view, id);
       const cluster = view.cluster;
       const watch = watchPermission(

@@ -11,7 +11,7 @@ import { dockerLine } from "./cli";
 import { engineRequest, filtersQuery, seg } from "./engine";
 import { SwarmConflictError, SwarmInputError, SwarmNotFoundError, SwarmPolicyError } from "./errors";
 import type { Violation } from "./judge";
-import { readFromManager, writeToManager } from "./managers";
+import { readFromManager, SWARM_DEADLINE_MS, writeToManager } from "./managers";
 import type { ActionResult } from "./nodes";
 import {
   createWords,
@@ -143,7 +143,11 @@ export interface RawService {
 /** `docker service inspect`, from a manager that answers; absent: SwarmNotFoundError. */
 export async function inspectServiceRaw(fleet: Fleet, cluster: Cluster, id: string): Promise<RawService> {
   const served = await readFromManager(fleet, cluster, "service inspect", (docker) =>
-    engineRequest<RawService>(docker, { method: "GET", path: `/services/${seg(id)}`, query: { insertDefaults: false } }),
+    engineRequest<RawService>(docker, {
+      method: "GET",
+      path: `/services/${seg(id)}`,
+      query: { insertDefaults: false },
+    }),
   ).catch((error: unknown) => {
     if (error instanceof Error && "code" in error && error.code === "not-found") {
       throw new SwarmNotFoundError(`This swarm has no service ${id}.`);
@@ -186,7 +190,12 @@ export interface ServiceDetail {
   secretsRevealed: boolean;
 }
 
-export async function serviceDetail(fleet: Fleet, view: ClusterView, ref: string, reveal: boolean): Promise<ServiceDetail> {
+export async function serviceDetail(
+  fleet: Fleet,
+  view: ClusterView,
+  ref: string,
+  reveal: boolean,
+): Promise<ServiceDetail> {
   const known = findService(view, ref);
   const raw = await inspectServiceRaw(fleet, view.cluster, known.id);
   const fresh = trimService(raw);
@@ -232,12 +241,25 @@ export async function resolveRefs(fleet: Fleet, cluster: Cluster, spec: ServiceS
   const served = await readFromManager(fleet, cluster, "secret, config and network lookup", async (docker) => {
     const [secrets, configs, networks] = await Promise.all([
       wants.secrets.length
-        ? engineRequest<Array<{ ID: string; Spec: { Name: string } }>>(docker, { method: "GET", path: "/secrets", query: filtersQuery({ name: wants.secrets }) })
+        ? engineRequest<Array<{ ID: string; Spec: { Name: string } }>>(docker, {
+            method: "GET",
+            path: "/secrets",
+            query: filtersQuery({ name: wants.secrets }),
+          })
         : [],
       wants.configs.length
-        ? engineRequest<Array<{ ID: string; Spec: { Name: string } }>>(docker, { method: "GET", path: "/configs", query: filtersQuery({ name: wants.configs }) })
+        ? engineRequest<Array<{ ID: string; Spec: { Name: string } }>>(docker, {
+            method: "GET",
+            path: "/configs",
+            query: filtersQuery({ name: wants.configs }),
+          })
         : [],
-      wants.networks.length ? engineRequest<Array<{ Id: string; Name: string; Scope: string }>>(docker, { method: "GET", path: "/networks" }) : [],
+      wants.networks.length
+        ? engineRequest<Array<{ Id: string; Name: string; Scope: string }>>(docker, {
+            method: "GET",
+            path: "/networks",
+          })
+        : [],
     ]);
     return { secrets, configs, networks };
   });
@@ -253,7 +275,10 @@ export async function resolveRefs(fleet: Fleet, cluster: Cluster, spec: ServiceS
     ...wants.configs.filter((n) => !configs.has(n)).map((n) => `config ${n}`),
     ...wants.networks.filter((n) => !networks.has(n)).map((n) => `network ${n}`),
   ];
-  if (missing.length) throw new SwarmInputError(`This swarm has no ${missing.join(", ")}: create ${missing.length > 1 ? "them" : "it"} first.`);
+  if (missing.length)
+    throw new SwarmInputError(
+      `This swarm has no ${missing.join(", ")}: create ${missing.length > 1 ? "them" : "it"} first.`,
+    );
   return {
     secret: (n) => secrets.get(n)!,
     config: (n) => configs.get(n)!,
@@ -300,7 +325,11 @@ export async function createService(
   const violations = await judge(body, "service.create");
   if (violations.length) refuse(violations, describe);
   const served = await writeToManager(fleet, view.cluster, "service create", (docker) =>
-    engineRequest<{ ID: string; Warnings?: string[] | null }>(docker, { method: "POST", path: "/services/create", body }),
+    engineRequest<{ ID: string; Warnings?: string[] | null }>(docker, {
+      method: "POST",
+      path: "/services/create",
+      body,
+    }),
   );
   return {
     id: served.value.ID,
@@ -360,7 +389,12 @@ export interface UpdatePlan {
 }
 
 /** What an update would send, and how it differs from the service now. Sends nothing. */
-export async function planUpdate(fleet: Fleet, view: ClusterView, ref: string, asked: ServiceSpec): Promise<UpdatePlan> {
+export async function planUpdate(
+  fleet: Fleet,
+  view: ClusterView,
+  ref: string,
+  asked: ServiceSpec,
+): Promise<UpdatePlan> {
   const service = findService(view, ref);
   const raw = await inspectServiceRaw(fleet, view.cluster, service.id);
   const networks = await networkNames(fleet, view.cluster, raw.Spec);
@@ -368,7 +402,9 @@ export async function planUpdate(fleet: Fleet, view: ClusterView, ref: string, a
   if (asked.name !== current.name) throw new SwarmInputError("A service cannot be renamed; create a new one instead.");
   const currentMode = serviceSpecInput.shape.mode.parse(current.mode);
   if (asked.mode.kind !== currentMode.kind) {
-    throw new SwarmInputError(`A ${currentMode.kind} service cannot become ${asked.mode.kind}; create a new one instead.`);
+    throw new SwarmInputError(
+      `A ${currentMode.kind} service cannot become ${asked.mode.kind}; create a new one instead.`,
+    );
   }
   const spec = unmask(asked, current);
   const refs = await resolveRefs(fleet, view.cluster, spec);
@@ -403,31 +439,69 @@ async function sendUpdate(
   make: (raw: RawService) => Json | null,
   query: Record<string, string> = {},
 ) {
+  // Every attempt shares one deadline: a retry never extends what the caller was promised.
+  const until = performance.now() + SWARM_DEADLINE_MS;
   for (let attempt = 0; ; attempt++) {
     try {
-      const served = await writeToManager(fleet, cluster, what, async (docker) => {
-        const raw = await engineRequest<RawService>(docker, { method: "GET", path: `/services/${seg(id)}`, query: { insertDefaults: false } });
-        const body = make(raw);
-        if (!body) return null;
-        return engineRequest<{ Warnings?: string[] | null }>(docker, {
-          method: "POST",
-          path: `/services/${seg(id)}/update`,
-          query: { version: raw.Version.Index, ...query },
-          body,
-        });
-      });
-      if (!served.value) throw new SwarmConflictError("The service changed while Stevedore was changing it; look at it again and retry.");
+      const deadlineMs = Math.max(1, until - performance.now());
+      const served = await writeToManager(
+        fleet,
+        cluster,
+        what,
+        async (docker) => {
+          const raw = await engineRequest<RawService>(docker, {
+            method: "GET",
+            path: `/services/${seg(id)}`,
+            query: { insertDefaults: false },
+          });
+          const body = make(raw);
+          if (!body) return null;
+          return engineRequest<{ Warnings?: string[] | null }>(docker, {
+            method: "POST",
+            path: `/services/${seg(id)}/update`,
+            query: { version: raw.Version.Index, ...query },
+            body,
+          });
+        },
+        { deadlineMs },
+      );
+      if (!served.value)
+        throw new SwarmConflictError(
+          "The service changed while Stevedore was changing it; look at it again and retry.",
+        );
       return { value: served.value, via: served.via };
     } catch (error) {
       const outOfSequence = error instanceof Error && /out of sequence/i.test(error.message);
       if (outOfSequence && attempt === 0) continue;
-      if (outOfSequence) throw new SwarmConflictError(`The service changed while Stevedore was changing it; try again. (${(error).message})`);
+      if (outOfSequence)
+        throw new SwarmConflictError(
+          `The service changed while Stevedore was changing it; try again. (${error.message})`,
+        );
+      // An election under way: the service is read and the change sent again, for the version read then.
+      if (isLeadershipChange(error) && attempt < 3 && until - performance.now() > 1_000) {
+        await pause(300 * (attempt + 1));
+        continue;
+      }
       throw error;
     }
   }
 }
 
-function result(served: { value: { Warnings?: string[] | null }; via: { environmentId: string; name: string } }, service: ServiceSummary, words: string[]): ServiceActionResult {
+/** Raft refused the proposal because leadership moved; the write was not applied as such. */
+export function isLeadershipChange(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /lost leader|no leader|not the leader|leadership|raft: failed to process/i.test(error.message)
+  );
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function result(
+  served: { value: { Warnings?: string[] | null }; via: { environmentId: string; name: string } },
+  service: ServiceSummary,
+  words: string[],
+): ServiceActionResult {
   return {
     id: service.id,
     name: service.name,
@@ -466,7 +540,12 @@ export async function updateService(
 }
 
 /** `docker service scale name=N`. */
-export async function scaleService(fleet: Fleet, view: ClusterView, ref: string, replicas: number): Promise<ServiceActionResult> {
+export async function scaleService(
+  fleet: Fleet,
+  view: ClusterView,
+  ref: string,
+  replicas: number,
+): Promise<ServiceActionResult> {
   const service = findService(view, ref);
   if (service.mode !== "replicated" && service.mode !== "replicated-job") {
     throw new SwarmInputError(`${service.name} runs one task per node (${service.mode}): it cannot be scaled.`);
@@ -475,7 +554,7 @@ export async function scaleService(fleet: Fleet, view: ClusterView, ref: string,
     const spec = structuredClone(raw.Spec);
     const mode = spec.Mode as Json;
     if (mode.ReplicatedJob) (mode.ReplicatedJob as Json).TotalCompletions = replicas;
-    else mode.Replicated = { ...((mode.Replicated) ?? {}), Replicas: replicas };
+    else mode.Replicated = { ...(mode.Replicated ?? {}), Replicas: replicas };
     return spec;
   });
   return result(served, service, ["service", "scale", `${service.name}=${replicas}`]);

@@ -21,7 +21,11 @@ import {
 import { swarmRuntime } from "./runtime";
 import { taskRows } from "./services";
 
-const readPermission: Record<string, Permission> = { nodes: "node.read", services: "service.read", tasks: "service.read" };
+const readPermission: Record<string, Permission> = {
+  nodes: "node.read",
+  services: "service.read",
+  tasks: "service.read",
+};
 
 export const swarmRouter = createTRPCRouter({
   /** Every cluster the caller may see: managers and quorum, nodes by state, services, recent failures. */
@@ -30,7 +34,9 @@ export const swarmRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       const clusters = clustersInScope(ctx.services.fleet, ctx.scope, input?.environmentIds);
       const { views, errors } = await clusterViews(ctx.services, clusters, ["nodes", "services", "tasks"]);
-      const items = views.map((view) => clusterOverview(view, canOnCluster(ctx.actor.permissions, "service.read", view.cluster)));
+      const items = views.map((view) =>
+        clusterOverview(view, canOnCluster(ctx.actor.permissions, "service.read", view.cluster)),
+      );
       return { items, errors };
     }),
 
@@ -119,7 +125,11 @@ export const tasksRouter = createTRPCRouter({
           ? view.services.find((s) => s.id === input.serviceId || s.name === input.serviceId)
           : undefined;
         if (input?.serviceId && !service) return [];
-        return taskRows(view, service?.id).map((row) => ({ ...row, clusterId: view.cluster.id, environmentId: view.source.environmentId }));
+        return taskRows(view, service?.id).map((row) => ({
+          ...row,
+          clusterId: view.cluster.id,
+          environmentId: view.source.environmentId,
+        }));
       });
       return { items, errors, paused: [] as string[] };
     }),

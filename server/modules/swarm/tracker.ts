@@ -68,6 +68,14 @@ export class RolloutTracker {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
+  /** Was the rollback of `serviceId` that started at `startedAt` asked for (its start said so)? */
+  rollbackAsked(serviceId: string, startedAt: string): boolean {
+    for (const [key, seen] of this.seen) {
+      if (key.endsWith(`/${serviceId}`) && seen.startedAt === startedAt) return isManualRollback(seen.rollbackMessage);
+    }
+    return false;
+  }
+
   /** A rollout Stevedore is about to start (update, rollback, redeploy): its event names the requester. */
   expect(clusterId: string, serviceId: string, requester: Requester): void {
     this.expected.set(`${clusterId}/${serviceId}`, { requester, at: Date.now() });
@@ -75,7 +83,9 @@ export class RolloutTracker {
 
   private isExpected(key: string, startedAt: string): boolean {
     const expected = this.expected.get(key);
-    return Boolean(expected && Date.parse(startedAt) >= expected.at - 5_000 && Date.now() - expected.at < EXPECT_FOR_MS);
+    return Boolean(
+      expected && Date.parse(startedAt) >= expected.at - 5_000 && Date.now() - expected.at < EXPECT_FOR_MS,
+    );
   }
 
   private onEvents(events: PictureEvent[]): void {
@@ -159,7 +169,9 @@ export class RolloutTracker {
           startedBy: ours ? `Stevedore (${expected.requester.action})` : "outside Stevedore (a CLI or another tool)",
           state: update.state,
           message: update.message,
-          ...(seen.rollbackMessage && seen.rollbackMessage !== update.message ? { rollbackMessage: seen.rollbackMessage } : {}),
+          ...(seen.rollbackMessage && seen.rollbackMessage !== update.message
+            ? { rollbackMessage: seen.rollbackMessage }
+            : {}),
           startedAt: seen.startedAt,
           ...(update.completedAt ? { completedAt: update.completedAt } : {}),
           ...(failure ? { failedTask: failure } : {}),
@@ -173,15 +185,24 @@ export class RolloutTracker {
     );
   }
 
-  private async failureOf(clusterId: string, environmentId: string, service: ServiceSummary, seen: Seen): Promise<RolloutFailure | undefined> {
-    const fromPicture = (this.fleet.picture.list(environmentId, "tasks") ?? []).filter((t) => t.serviceId === service.id);
+  private async failureOf(
+    clusterId: string,
+    environmentId: string,
+    service: ServiceSummary,
+    seen: Seen,
+  ): Promise<RolloutFailure | undefined> {
+    const fromPicture = (this.fleet.picture.list(environmentId, "tasks") ?? []).filter(
+      (t) => t.serviceId === service.id,
+    );
     const nodes = this.fleet.picture.list(environmentId, "nodes") ?? [];
     let tasks: readonly TaskSummary[] = fromPicture;
     const named = /task ([a-z0-9]{25})/.exec(seen.failureMessage ?? "")?.[1];
     const cluster = clusterById(this.fleet, clusterId);
     if (cluster && (!named || !fromPicture.some((t) => t.id === named))) {
       // The picture's tasks may lag the service's status by a poll: ask a manager.
-      const served = await readFromManager(this.fleet, cluster, "tasks of a rollout", (docker) => fetchResources(docker, "tasks"));
+      const served = await readFromManager(this.fleet, cluster, "tasks of a rollout", (docker) =>
+        fetchResources(docker, "tasks"),
+      );
       tasks = served.value.filter((t) => t.serviceId === service.id);
     }
     return failingTask(seen.failureMessage, tasks, nodes);

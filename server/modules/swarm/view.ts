@@ -17,6 +17,16 @@ export interface ClusterView {
   tasks: TaskSummary[];
 }
 
+/**
+ * Whether a view holds the node or service `ref` (id or name). A picture lags the engine by
+ * the moment its event takes to arrive: what was just created may not be in it yet.
+ */
+export function viewHolds(view: ClusterView, ref: string): boolean {
+  const named = (x: { id: string; name?: string; hostname?: string }) =>
+    x.id === ref || x.name === ref || x.hostname === ref;
+  return view.services.some(named) || view.nodes.some(named);
+}
+
 /** The manager whose picture serves the cluster's lists now, if any is warm and answering. */
 export function pictureSource(fleet: Fleet, cluster: Cluster): ClusterMember | undefined {
   return candidatesOf(fleet, cluster).find(
@@ -31,10 +41,11 @@ export async function viewOf(
   fleet: Fleet,
   cluster: Cluster,
   kinds: readonly SwarmKind[] = ["nodes", "services", "tasks"],
-  options: { signal?: AbortSignal; deadlineMs?: number } = {},
+  options: { signal?: AbortSignal; deadlineMs?: number; fresh?: boolean } = {},
 ): Promise<ClusterView> {
   const empty = { nodes: [] as NodeSummary[], services: [] as ServiceSummary[], tasks: [] as TaskSummary[] };
-  const source = pictureSource(fleet, cluster);
+  const { fresh, ...call } = options;
+  const source = fresh ? undefined : pictureSource(fleet, cluster);
   if (source) {
     const lists = { ...empty };
     for (const kind of kinds) {
@@ -56,7 +67,7 @@ export async function viewOf(
       );
       return lists;
     },
-    { key: `swarm-view:${[...kinds].sort().join(",")}`, ...options },
+    { key: `swarm-view:${[...kinds].sort().join(",")}`, ...call },
   );
   return {
     cluster,
