@@ -6,7 +6,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { DockerError } from "../docker/index";
-import { bindingScopeOf, canOnCluster, clusterById, clusterOf, SwarmError, viewHolds, viewOf } from "../modules/swarm/index";
+import {
+  bindingScopeOf,
+  canOnCluster,
+  clusterById,
+  clusterOf,
+  SwarmError,
+  viewHolds,
+  viewOf,
+} from "../modules/swarm/index";
 import { serviceLogText } from "../modules/swarm/logs";
 import { findService } from "../modules/swarm/services";
 import { watchPermission } from "../rbac/revocation";

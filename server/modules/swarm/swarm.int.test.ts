@@ -640,6 +640,16 @@ describe("failover", () => {
         const promoted = await api.nodes.promote({ environmentId: env.manager, id: w1.id });
         expect(promoted.cli).toBe("docker --context swarm-manager node promote swarm-w1");
         expect(promoted.warnings.join(" ")).toMatch(/even number/);
+        // One at a time: raft takes a new manager in only once it has caught up, and a second
+        // promotion while the first is still joining leaves the first one's raft failed to start.
+        await waitFor(
+          async () => {
+            const { stdout } = await cli(sockets.manager, "node", "ls", "--format", "{{.Hostname}} {{.ManagerStatus}}");
+            return /swarm-w1 Reachable/.test(stdout) ? stdout : undefined;
+          },
+          60_000,
+          "swarm-w1 reachable as a manager",
+        );
         await api.nodes.promote({ environmentId: env.manager, id: w2.id });
         // Each worker's environment is a manager of the same cluster once its engine says so.
         await waitFor(
