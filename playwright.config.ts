@@ -1,14 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { defineConfig, devices } from "@playwright/test";
-import { authFile, baseURL, port } from "./e2e/fixtures";
+import { authFile, baseURL, dataDir, port } from "./e2e/fixtures";
 import { parseTestbedEnv } from "./server/testing/testbed-env";
 
 // The test bed's endpoints (TESTBED_INSTANCE picks another one): the tests and the server
 // below read them from the environment, and Playwright's workers inherit it.
 const testbed = parseTestbedEnv(execFileSync("bash", ["scripts/testbed", "env"], { encoding: "utf8" }));
 for (const [name, value] of Object.entries(testbed)) process.env[name] ??= value;
-
-const dataDir = `/tmp/stevedore-e2e-${port}`;
 
 // Debian's Chromium: browsers cannot be downloaded on the machines this runs on.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -14,13 +14,18 @@ import { loadFleet } from "./server/environments/load";
 import { observeWithFleet } from "./server/environments/observe";
 import { startDatabase, type DatabaseHandle } from "./server/db";
 import { ensureBuiltinRoles } from "./server/rbac/permissions";
+import { secureDataDir } from "./server/database/data-dir";
+import { AccessRuleError } from "./server/modules/access/errors";
+import { prepareFirstStart, type FirstStart } from "./server/modules/identity/first-start";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
 import { serveHealth } from "./server/http/health";
+import { applySecurityHeaders } from "./server/http/security-headers";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { findHttpRoute } from "./server/http/routes";
+import { InFlightRequests } from "./server/http/in-flight";
 import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
 import { execSocket } from "./server/ws/exec";
@@ -49,6 +54,16 @@ async function main(): Promise<void> {
   // Stevedore sends nothing anywhere it was not asked to.
   process.env.NEXT_TELEMETRY_DISABLED = "1";
 
+  // Before anything is written there: the data folder (key file, embedded database, its
+  // socket) is private to this user, and stays so (umask 077 for the whole process).
+  try {
+    const fixed = await secureDataDir(config.dataDir);
+    if (fixed.length)
+      console.log(`data folder: made ${fixed.length} path(s) in ${config.dataDir} private to this user`);
+  } catch (error) {
+    fail(`cannot secure the data folder ${config.dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
   let database: DatabaseHandle;
   try {
     database = await startDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
@@ -59,6 +74,18 @@ async function main(): Promise<void> {
   if (database.appliedMigrations.length) console.log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
 
   await ensureBuiltinRoles(database.prisma);
+  let firstStart: FirstStart;
+  try {
+    firstStart = await prepareFirstStart(database.prisma, { dataDir: config.dataDir, firstAdmin: config.firstAdmin });
+  } catch (error) {
+    if (error instanceof AccessRuleError) fail(error.message);
+    throw error;
+  }
+  if (firstStart.kind === "configured") {
+    console.log(`setup: created the first administrator ${firstStart.username} from STEVEDORE_ADMIN_USERNAME`);
+  } else if (config.firstAdmin) {
+    console.log("setup: already done; STEVEDORE_ADMIN_USERNAME and its password are not used");
+  }
   const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
   const audit = new AuditWriter(database.prisma);
   // Retention: prune what is older than the setting, at start and then daily.
@@ -114,7 +141,11 @@ async function main(): Promise<void> {
     .add("/api/ws/attach", attachSocket(services, consoles))
     .add("/api/ws/task-exec", taskExecSocket(services, consoles));
 
+  const inFlight = new InFlightRequests();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // First, so that every answer has them: pages, the API, downloads, errors.
+    applySecurityHeaders(req, res, { dev });
+    inFlight.track(req, res);
     const url = new URL(req.url ?? "/", "http://stevedore.local");
     const route = findHttpRoute(url.pathname);
     const handled =
@@ -145,6 +176,20 @@ async function main(): Promise<void> {
   });
   const where = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
   const dbWhere = database.embedded ? `embedded Postgres in ${config.dataDir}` : "Postgres at DATABASE_URL";
+  if (firstStart.kind === "code") {
+    // The one way to claim a fresh install: someone who can read this log or the data folder.
+    console.log(
+      [
+        "",
+        `  Stevedore is not set up yet. Open ${where}/setup and enter this one-time setup code:`,
+        "",
+        `      ${firstStart.code}`,
+        "",
+        `  (also in ${firstStart.file}, readable only by this user)`,
+        "",
+      ].join("\n"),
+    );
+  }
   console.log(`Stevedore ${version} ready on ${where} (${dev ? "development" : "production"}, ${dbWhere})`);
 
   let stopping = false;
@@ -158,6 +203,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000).unref();
     clearInterval(pruneTimer);
+    // No new connections (a load balancer sends them to another replica); what was accepted
+    // completes before anything it needs goes.
     server.close();
     server.closeIdleConnections();
     void (async () => {
@@ -166,6 +213,9 @@ async function main(): Promise<void> {
       await consoles.endAll("server shutting down").catch(() => undefined);
       ws.closeAll();
       swarm.stop();
+      if (!(await inFlight.drain(7_000)))
+        console.error(`${inFlight.count} request(s) still running after 7 s; ending them`);
+      server.closeAllConnections();
       fleet.close();
       await app.close().catch(() => undefined);
       await database.close().catch((error: unknown) => console.error("closing the database:", error));

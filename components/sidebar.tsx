@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useViewer } from "./auth/viewer-context";
 import { holdsSomewhere } from "./auth/viewer";
+import { Logo } from "./logo";
 import { navItems } from "./nav-items";
 import { NavLink } from "./nav-link";
 import { ThemeToggle } from "./theme-toggle";
@@ -21,9 +22,7 @@ export function Sidebar() {
       className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
     >
       <Link href="/" className="flex items-center gap-2 px-5 py-4 text-lg font-semibold tracking-tight">
-        <span aria-hidden className="grid size-7 place-items-center rounded-md bg-sky-600 text-sm text-white">
-          S
-        </span>
+        <Logo />
         Stevedore
       </Link>
       <ul className="flex flex-1 flex-col gap-0.5 overflow-y-auto px-2">

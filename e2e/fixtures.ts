@@ -4,6 +4,8 @@ import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export const port = Number(process.env.E2E_PORT ?? 3210);
 export const baseURL = `http://127.0.0.1:${port}`;
+/** The server's data folder: a fresh one each run, where it writes its one-time setup code. */
+export const dataDir = `/tmp/stevedore-e2e-${port}`;
 
 export const admin = { username: "admin", displayName: "Ada Admin", password: "quay-crane-lashing-2041" };
 export const viewer = { username: "rita", displayName: "Rita Reader", password: "manifest-bollard-7781" };

@@ -60,5 +60,6 @@ describe("embedded database (always PGlite)", () => {
     expect(second.appliedMigrations).toEqual([]);
     expect((await second.prisma.setting.findUniqueOrThrow({ where: { key: "kept" } })).value).toBe(true);
     await second.close();
-  });
+    // Two starts, the first with initdb: minutes on a loaded machine.
+  }, 180_000);
 });

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { Logo } from "@/components/logo";
 import { ThemeToggle } from "@/components/theme-toggle";
 
 /** Signing in and the first setup: a centred card, no navigation. */
@@ -7,9 +8,7 @@ export default function SignedOutLayout({ children }: { children: ReactNode }) {
     <main id="main" className="grid min-h-screen place-items-center px-4 py-12">
       <div className="w-full max-w-sm">
         <p className="mb-6 flex items-center justify-center gap-2 text-xl font-semibold tracking-tight">
-          <span aria-hidden className="grid size-8 place-items-center rounded-md bg-sky-600 text-base text-white">
-            S
-          </span>
+          <Logo className="size-8" />
           Stevedore
         </p>
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">

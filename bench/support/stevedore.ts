@@ -21,6 +21,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Write a V8 CPU profile of the server into this folder (node --cpu-prof), for profiling. */
   cpuProfileDir?: string;
+  /** A Postgres to use instead of the embedded database (its tables must be empty). */
+  databaseUrl?: string;
 }
 
 /** A production build when there is one; the API does not depend on Next's pages either way. */
@@ -94,7 +96,7 @@ export class StevedoreServer {
         ...process.env,
         NODE_ENV: options.mode,
         NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: "", // empty: the embedded database, in dataDir
+        DATABASE_URL: options.databaseUrl ?? "", // empty: the embedded database, in dataDir
         STEVEDORE_DATA_DIR: dataDir,
         STEVEDORE_SECRET_KEY: "", // a key file made in dataDir
         HOST: "127.0.0.1",
@@ -250,7 +252,9 @@ export async function signInWithToken(server: StevedoreServer): Promise<Stevedor
   const anonymous = new StevedoreApi(server.origin, {});
   try {
     const password = randomBytes(18).toString("base64url");
-    const setup = await anonymous.post("auth.setup", { username: "bench-admin", password });
+    // A fresh server prints its one-time setup code and keeps it in its data folder.
+    const setupCode = readFileSync(path.join(server.dataDir, "setup-code"), "utf8").trim();
+    const setup = await anonymous.post("auth.setup", { setupCode, username: "bench-admin", password });
     unwrap(`auth.setup`, setup);
     const cookie = [setup.headers["set-cookie"] ?? []]
       .flat()

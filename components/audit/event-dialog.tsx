@@ -3,6 +3,8 @@
 import { Download, Play } from "lucide-react";
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
+import { holdsEverywhere } from "../auth/viewer";
+import { useViewer } from "../auth/viewer-context";
 import { useTRPCClient } from "../trpc";
 import { errorMessage } from "../trpc-errors";
 import { Button } from "../ui/button";
@@ -66,6 +68,8 @@ export function EventDialog({
   environmentName: (id: string | null) => string;
   onClose: () => void;
 }) {
+  // Recordings have their own permission: they may show secrets printed (or typed) in a console.
+  const mayReplay = holdsEverywhere(useViewer(), "audit.recordings");
   const params = event?.params === null || event?.params === undefined ? null : JSON.stringify(event.params, null, 2);
   return (
     <Dialog open={event !== null} onClose={onClose} title={event ? event.action : "Event"} wide>
@@ -113,7 +117,7 @@ export function EventDialog({
               <code className="font-mono text-xs break-all">{event.id}</code>
             </Row>
           </dl>
-          {event.action === "console.exec" || event.action === "console.attach" ? (
+          {mayReplay && (event.action === "console.exec" || event.action === "console.attach") ? (
             <RecordingDownload key={event.id} eventId={event.id} />
           ) : null}
           <div>

@@ -216,7 +216,7 @@ function Player({ cast }: { cast: Cast }) {
   );
 }
 
-/** A console session's recording, played back in the browser (audit.read). */
+/** A console session's recording, played back in the browser (audit.recordings). */
 export function ReplayView({ eventId }: { eventId: string }) {
   const trpc = useTRPC();
   const event = useQuery({ ...trpc.audit.get.queryOptions({ id: eventId }), retry: false });

@@ -13,6 +13,7 @@ import { NewPasswordFields, useNewPassword } from "./new-password-fields";
 
 export function SetupForm() {
   const trpc = useTRPC();
+  const [setupCode, setSetupCode] = useState("");
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
   const newPassword = useNewPassword();
@@ -21,12 +22,12 @@ export function SetupForm() {
       onSuccess: () => window.location.assign("/"),
     }),
   );
-  const errors = formErrors(setup.error, ["username", "password", "displayName"]);
+  const errors = formErrors(setup.error, ["setupCode", "username", "password", "displayName"]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!newPassword.agrees()) return;
-    setup.mutate({ username, password: newPassword.password, displayName: displayName || undefined });
+    setup.mutate({ setupCode, username, password: newPassword.password, displayName: displayName || undefined });
   };
 
   return (
@@ -41,6 +42,17 @@ export function SetupForm() {
           ) : null}
         </Alert>
       ) : null}
+      <TextField
+        label="Setup code"
+        name="setupCode"
+        value={setupCode}
+        onChange={(e) => setSetupCode(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="XXXXX-XXXXX-XXXXX-XXXXX"
+        error={errors.fields.setupCode}
+        hint="Printed in the server's log at start, and kept in the file setup-code in its data folder."
+      />
       <UsernameField
         value={username}
         onChange={setUsername}

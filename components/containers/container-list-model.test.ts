@@ -1,15 +1,13 @@
+import { constructTable } from "@tanstack/react-table";
+import { storeReactivityBindings } from "@tanstack/table-core/store-reactivity-bindings";
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_VIEW,
-  isFiltered,
-  paramsFromView,
-  viewFromParams,
-  visibleRows,
-  type ContainerRow,
-} from "./container-list-model";
+import { dataTableFeatures } from "../data-table/features";
+import { columnFiltersOf, paramsFromView, viewFromParams, isFiltered } from "../data-table/url-view";
 import { applicable, runBulk } from "./bulk";
+import { containerColumns } from "./columns";
 import { ACTIONS } from "./container-actions";
-import { DEFAULT_COLUMNS, parseColumns } from "./columns";
+import { CONTAINERS_VIEW, matchesSearch, rowKey, type ContainerRow } from "./container-list-model";
+import { parseColumnChoice } from "../data-table/use-column-choice";
 
 function row(partial: Partial<ContainerRow> & { name: string }): ContainerRow {
   return {
@@ -31,65 +29,122 @@ function row(partial: Partial<ContainerRow> & { name: string }): ContainerRow {
 
 const rows = [
   row({ name: "web", image: "nginx:1.27", labels: { tier: "front" }, compose: { project: "shop", service: "web" } }),
-  row({ name: "db", image: "postgres:16", labels: { tier: "data" }, state: "exited" }),
-  row({ name: "api", environmentId: "env-b", stack: { namespace: "shop-swarm", service: "api" } }),
+  row({ name: "db", image: "postgres:16", labels: { tier: "data" }, state: "exited", created: 5 }),
+  row({ name: "api", environmentId: "env-b", stack: { namespace: "shop-swarm", service: "api" }, created: 3 }),
 ];
-const names = (list: ContainerRow[]) => list.map((r) => r.name);
+const envNames = new Map([
+  ["env-a", "zulu"],
+  ["env-b", "alpha"],
+]);
+const columns = containerColumns((id) => envNames.get(id) ?? id);
 
-describe("the container list's filters", () => {
-  it("keeps every filter in the URL and reads it back", () => {
-    const view = { ...DEFAULT_VIEW, q: "we", image: "nginx", label: "tier=front", stack: "shop", state: "running" };
-    const back = viewFromParams(new URLSearchParams(paramsFromView(view).slice(1)));
-    expect(back).toEqual(view);
-    expect(isFiltered(back)).toBe(true);
-    expect(isFiltered(DEFAULT_VIEW)).toBe(false);
+/** The rows the containers table shows for a query string, through TanStack's real row models. */
+function shown(query: string): string[] {
+  const view = viewFromParams(CONTAINERS_VIEW, new URLSearchParams(query));
+  const table = constructTable({
+    // The React adapter adds its own reactivity; outside React the store's bindings do.
+    features: { ...dataTableFeatures, coreReactivityFeature: storeReactivityBindings() } as typeof dataTableFeatures,
+    columns,
+    data: rows,
+    getRowId: rowKey,
+    state: {
+      sorting: [view.sort],
+      columnFilters: columnFiltersOf(view.filters),
+      globalFilter: view.q.trim().toLowerCase() || undefined,
+    },
+    globalFilterFn: (r, _id, needle: string) => matchesSearch(r.original, needle),
+    getColumnCanGlobalFilter: (column) => column.id === "name",
+  });
+  return table.getRowModel().rows.map((r) => r.original.name);
+}
+
+describe("the container list's view", () => {
+  it("keeps the search, every filter and the sort in the URL and reads them back", () => {
+    const query = "q=we&env=env-a&state=running&image=nginx&label=tier%3Dfront&stack=shop&sort=created&dir=desc";
+    const view = viewFromParams(CONTAINERS_VIEW, new URLSearchParams(query));
+    expect(view).toEqual({
+      q: "we",
+      filters: { env: "env-a", state: "running", image: "nginx", label: "tier=front", stack: "shop" },
+      sort: { id: "created", desc: true },
+    });
+    expect(viewFromParams(CONTAINERS_VIEW, new URLSearchParams(paramsFromView(CONTAINERS_VIEW, view)))).toEqual(view);
+    expect(isFiltered(view)).toBe(true);
+    const plain = viewFromParams(CONTAINERS_VIEW, new URLSearchParams(""));
+    expect(isFiltered(plain)).toBe(false);
+    expect(paramsFromView(CONTAINERS_VIEW, plain)).toBe("");
+    // A sort key the list does not know falls back to the default.
+    expect(viewFromParams(CONTAINERS_VIEW, new URLSearchParams("sort=bogus")).sort).toEqual({
+      id: "name",
+      desc: false,
+    });
   });
 
-  it("filters by image, label (key or key=value) and stack or compose project", () => {
-    const id = () => "x";
-    expect(names(visibleRows(rows, { ...DEFAULT_VIEW, image: "postgres" }, id))).toEqual(["db"]);
-    expect(names(visibleRows(rows, { ...DEFAULT_VIEW, label: "tier" }, id))).toEqual(["db", "web"]);
-    expect(names(visibleRows(rows, { ...DEFAULT_VIEW, label: "tier=data" }, id))).toEqual(["db"]);
-    expect(names(visibleRows(rows, { ...DEFAULT_VIEW, label: "tier=" }, id))).toEqual([]);
-    expect(names(visibleRows(rows, { ...DEFAULT_VIEW, stack: "shop" }, id))).toEqual(["web"]);
-    expect(names(visibleRows(rows, { ...DEFAULT_VIEW, stack: "shop-swarm" }, id))).toEqual(["api"]);
-    expect(names(visibleRows(rows, { ...DEFAULT_VIEW, env: "env-b" }, id))).toEqual(["api"]);
+  it("keeps parameters it does not own", () => {
+    const view = viewFromParams(CONTAINERS_VIEW, new URLSearchParams("q=a"));
+    expect(paramsFromView(CONTAINERS_VIEW, view, new URLSearchParams("from=x&q=old"))).toBe("?from=x&q=a");
+  });
+
+  it("searches name, image and id start, and filters by environment, state, image, label and stack", () => {
+    expect(shown("")).toEqual(["api", "db", "web"]);
+    expect(shown("q=NGI")).toEqual(["web"]);
+    expect(shown("q=db-i")).toEqual(["db"]);
+    expect(shown("image=postgres")).toEqual(["db"]);
+    expect(shown("label=tier")).toEqual(["db", "web"]);
+    expect(shown("label=tier%3Ddata")).toEqual(["db"]);
+    expect(shown("label=tier%3D")).toEqual([]);
+    expect(shown("stack=shop")).toEqual(["web"]);
+    expect(shown("stack=shop-swarm")).toEqual(["api"]);
+    expect(shown("env=env-b")).toEqual(["api"]);
+    expect(shown("state=exited")).toEqual(["db"]);
+  });
+
+  it("sorts by name, by environment name (not id), by creation time either way", () => {
+    expect(shown("sort=name&dir=desc")).toEqual(["web", "db", "api"]);
+    // env-b is "alpha", env-a "zulu"; rows that tie keep the list's order.
+    expect(shown("sort=env")).toEqual(["api", "web", "db"]);
+    expect(shown("sort=created")).toEqual(["web", "api", "db"]);
+    expect(shown("sort=created&dir=desc")).toEqual(["db", "api", "web"]);
   });
 });
 
 describe("bulk actions", () => {
-  const stop = ACTIONS.find((a) => a.name === "stop")!;
-  it("apply only where the action makes sense and is allowed", () => {
-    expect(names(applicable(rows, stop, () => true))).toEqual(["web", "api"]);
-    expect(names(applicable(rows, stop, (r) => r.environmentId === "env-b"))).toEqual(["api"]);
+  it("offer each action only for the chosen rows it applies to", () => {
+    const start = ACTIONS.find((a) => a.name === "start")!;
+    const stop = ACTIONS.find((a) => a.name === "stop")!;
+    const mayAll = () => true;
+    expect(applicable(rows, start, mayAll).map((r) => r.name)).toEqual(["db"]);
+    expect(applicable(rows, stop, mayAll).map((r) => r.name)).toEqual(["web", "api"]);
+    expect(applicable(rows, stop, (r) => r.environmentId === "env-b").map((r) => r.name)).toEqual(["api"]);
   });
 
-  it("run every row, a few at a time, and report each failure without stopping", async () => {
+  it("run on every row, a few at a time, and report each failure without stopping", async () => {
     let inFlight = 0;
     let most = 0;
     const outcomes = await runBulk(
-      [...rows, ...rows, ...rows],
+      [...rows, row({ name: "x" }), row({ name: "y" }), row({ name: "z" })],
       async (r) => {
         inFlight++;
         most = Math.max(most, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 5));
         inFlight--;
-        if (r.name === "db") throw new Error("engine said no");
+        if (r.name === "db") throw new Error("no such container");
         return { cli: `docker stop ${r.name}` };
       },
       2,
     );
-    expect(outcomes).toHaveLength(9);
     expect(most).toBe(2);
-    expect(outcomes.filter((o) => !o.ok).map((o) => o.message)).toEqual(Array(3).fill("engine said no"));
-    expect(outcomes[0]).toMatchObject({ ok: true, cli: "docker stop web" });
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true, true, true]);
+    expect(outcomes[1]!.message).toBe("no such container");
   });
 });
 
 describe("column choice", () => {
-  it("falls back to the default on nothing or garbage and drops unknown names", () => {
-    expect(parseColumns(null)).toBe(DEFAULT_COLUMNS);
-    expect(parseColumns("{not json")).toBe(DEFAULT_COLUMNS);
-    expect([...parseColumns(JSON.stringify(["ip", "nope", "image"]))]).toEqual(["ip", "image"]);
+  const choosable = columns.map((c) => ({ id: c.id!, defaultHidden: c.meta?.defaultHidden }));
+  it("falls back to the default on nothing or garbage and drops unknown ids", () => {
+    const defaults = [...parseColumnChoice(null, choosable)];
+    expect(defaults).toEqual(expect.arrayContaining(["env", "image", "state", "usage", "status", "ports"]));
+    expect(defaults).not.toContain("ip");
+    expect([...parseColumnChoice("{not json", choosable)]).toEqual(defaults);
+    expect([...parseColumnChoice(JSON.stringify(["ip", "nope", "image"]), choosable)]).toEqual(["ip", "image"]);
   });
 });

@@ -1,57 +1,87 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Container, Plus, Search } from "lucide-react";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useMemo, useState } from "react";
+import { Container, Plus } from "lucide-react";
+import { createPortal } from "react-dom";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
-import { EmptyState } from "../empty-state";
+import { BulkBar } from "../data-table/bulk-bar";
+import { ColumnChooser } from "../data-table/column-chooser";
+import { TableStates } from "../data-table/table-states";
+import { FilterField, SearchBox, Toolbar } from "../data-table/toolbar";
+import { useColumnChoice } from "../data-table/use-column-choice";
+import { useDataTable } from "../data-table/use-data-table";
+import { useLiveList } from "../data-table/use-live-list";
+import { useUrlView } from "../data-table/use-url-view";
+import { isFiltered, withoutFilters } from "../data-table/url-view";
 import { PageHeader } from "../page-header";
 import { errorMessage } from "../trpc-errors";
 import { useTRPC, useTRPCClient } from "../trpc";
 import { Alert } from "../ui/alert";
+import { formatDateTime, formatRelative } from "../ui/format";
 import { Button, ButtonLink } from "../ui/button";
+import { cn } from "../ui/cn";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { CliResult } from "./cli-result";
 import { controlClass } from "../ui/field";
-import { Loading } from "../ui/loading";
-import { QueryError } from "../ui/query-error";
 import { applicable, BULK_ACTIONS, runBulk, type BulkOutcome } from "./bulk";
-import { ColumnChooser, useColumnChoice } from "./column-chooser";
+import { CliResult } from "./cli-result";
+import { COLUMNS_STORAGE_KEY, containerColumns } from "./columns";
 import { ACTIONS, callContainerAction, type ActionSpec } from "./container-actions";
-import {
-  isFiltered,
-  NO_FILTERS,
-  paramsFromView,
-  projectOf,
-  rowKey,
-  viewFromParams,
-  visibleRows,
-  type ContainerRow,
-  type ListView,
-} from "./container-list-model";
+import { CONTAINERS_VIEW, matchesSearch, projectOf, rowKey, STATES, type ContainerRow } from "./container-list-model";
 import { ContainersTable } from "./containers-table";
-import { UsageCell } from "./stats/usage-cell";
-import { usageKey, useContainerUsage } from "./stats/use-container-usage";
+import type { ContainerRowActions } from "./containers-table-context";
+import { UpdateContainerDialog } from "./create/update-dialog";
 import { holdsOn } from "./holds-on";
-import { useLiveContainers } from "./use-live-containers";
 
-const STATES = ["running", "exited", "paused", "restarting", "created", "dead"];
+const rowName = (row: ContainerRow) => row.name;
+
+/** A callback whose identity never changes but that always runs the latest `fn`. */
+function useStableCallback<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  const latest = useRef(fn);
+  useLayoutEffect(() => {
+    latest.current = fn;
+  });
+  return useCallback((...args: A) => latest.current(...args), []);
+}
 
 export function ContainersView() {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
   const viewer = useViewer();
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
-  const view = viewFromParams(new URLSearchParams(params.toString()));
-  const { list, environments, liveStatus } = useLiveContainers();
+  const { list, environments, liveStatus } = useLiveList("containers");
+  const { view, setView, setFilter } = useUrlView(CONTAINERS_VIEW);
+
+  // Names change rarely; statuses often. Only a change of names rebuilds the columns.
+  const namesKey = JSON.stringify((environments.data ?? []).map((e) => [e.id, e.name]));
+  const names = useMemo(() => new Map(JSON.parse(namesKey) as [string, string][]), [namesKey]);
+  const envName = useCallback((id: string) => names.get(id) ?? id, [names]);
+  const columns = useMemo(() => containerColumns(envName), [envName]);
+  const choosable = useMemo(() => columns.map((c) => ({ id: c.id!, defaultHidden: c.meta?.defaultHidden })), [columns]);
+  const [chosenColumns, chooseColumns] = useColumnChoice(COLUMNS_STORAGE_KEY, choosable);
+
+  const model = useDataTable({
+    data: list.data?.items,
+    columns,
+    getRowId: rowKey,
+    view,
+    onSortChange: (sort) => setView({ sort }),
+    search: matchesSearch,
+    chosenColumns,
+    selectable: true,
+    rowLabel: rowName,
+  });
+
+  // The feed brings an action's outcome within a second; reading the list again is only for
+  // when the feed is not connected.
+  const refreshUnlessLive = () => {
+    if (liveStatus !== "pending") void queryClient.invalidateQueries({ queryKey: trpc.containers.list.queryKey() });
+  };
 
   const [asking, setAsking] = useState<{ row: ContainerRow; action: ActionSpec } | null>(null);
   const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
-
+  const [updating, setUpdating] = useState<ContainerRow | null>(null);
   const perform = ({ row, action }: { row: ContainerRow; action: ActionSpec }) =>
     callContainerAction(client.containers, { environmentId: row.environmentId, id: row.id }, action);
   const act = useMutation({
@@ -59,27 +89,10 @@ export function ContainersView() {
     onSuccess: (result, { row, action }) => {
       setAsking(null);
       setDone({ text: `${action.done} ${row.name}.`, cli: result.cli });
-      // The live feed brings the new state within a second; a refetch covers a feed that is down.
-      void queryClient.invalidateQueries({ queryKey: trpc.containers.list.queryKey() });
+      refreshUnlessLive();
     },
   });
 
-  const [columns, chooseColumns] = useColumnChoice();
-  // CPU and memory only for the running rows drawn now, and only while the column is shown.
-  const [drawn, setDrawn] = useState<ContainerRow[]>([]);
-  const drawnRunning = useMemo(() => drawn.filter((row) => row.state === "running"), [drawn]);
-  const usage = useContainerUsage(drawnRunning, { enabled: columns.has("usage") });
-
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const select = (keys: string[], on: boolean) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      for (const key of keys) {
-        if (on) next.add(key);
-        else next.delete(key);
-      }
-      return next;
-    });
   const [bulkAsking, setBulkAsking] = useState<{ action: ActionSpec; rows: ContainerRow[] } | null>(null);
   const [bulkDone, setBulkDone] = useState<{ action: ActionSpec; outcomes: BulkOutcome[] } | null>(null);
   const bulk = useMutation({
@@ -89,11 +102,11 @@ export function ContainersView() {
       setBulkAsking(null);
       setBulkDone({ action, outcomes });
       // What worked leaves the selection; what failed stays chosen, to try again.
-      select(
+      model.setSelected(
         outcomes.filter((o) => o.ok).map((o) => rowKey(o.row)),
         false,
       );
-      void queryClient.invalidateQueries({ queryKey: trpc.containers.list.queryKey() });
+      refreshUnlessLive();
     },
   });
   const may = (row: ContainerRow, action: ActionSpec) => holdsOn(viewer, action.permission, row.environmentId);
@@ -105,43 +118,33 @@ export function ContainersView() {
     else bulk.mutate({ action, rows: targets });
   };
 
-  const setView = (patch: Partial<ListView>) => {
-    router.replace(`${pathname}${paramsFromView({ ...view, ...patch })}`, { scroll: false });
-  };
-
-  const names = useMemo(() => new Map((environments.data ?? []).map((e) => [e.id, e.name])), [environments.data]);
-  const envName = (id: string) => names.get(id) ?? id;
-  const rows = useMemo(
-    () => (list.data ? visibleRows([...list.data.items], view, (id) => names.get(id) ?? id) : []),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- view is rebuilt from the URL each render
-    [list.data, names, view.q, view.env, view.state, view.image, view.label, view.stack, view.sort, view.dir],
-  );
-
-  const stacks = useMemo(
-    () => [...new Set((list.data?.items ?? []).map(projectOf).filter((p): p is string => p !== null))].sort(),
-    [list.data],
-  );
-  // The selection only ever holds rows that exist and are shown.
-  const chosenRows = rows.filter((row) => selected.has(rowKey(row)));
-  const mayCreate =
-    viewer.permissions.everywhere.includes("container.create") ||
-    Object.values(viewer.permissions.byEnvironment).some((p) => p.includes("container.create"));
-
-  const choose = (row: ContainerRow, action: ActionSpec) => {
+  const choose = useStableCallback((row: ContainerRow, action: ActionSpec) => {
     act.reset();
     setDone(null);
     setBulkDone(null);
     if (action.confirm) setAsking({ row, action });
     else act.mutate({ row, action });
-  };
+  });
+  const update = useStableCallback((row: ContainerRow) => setUpdating(row));
+  const rowActions = useMemo<ContainerRowActions>(() => ({ choose, update }), [choose, update]);
 
+  const stacks = useMemo(
+    () => [...new Set((list.data?.items ?? []).map(projectOf).filter((p): p is string => p !== null))].sort(),
+    [list.data],
+  );
+  const mayCreate = holdsSomewhere(viewer, "container.create");
   const filtered = isFiltered(view);
+  const clearFilters = () => setView((old) => withoutFilters(old));
   const errors = list.data?.errors ?? [];
+  // Environments whose rows were older than a healthy engine's when they were read (it has gone
+  // quiet; the liveness check will say within seconds whether it is down): say how old.
+  const stale = (list.data?.freshness ?? []).filter((f) => f.stale);
+  const chosenRows = model.chosen;
 
   return (
     <>
       <PageHeader title="Containers" description="Containers across every environment you may see.">
-        <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="live-status">
+        <span className="text-xs text-subtle" data-testid="live-status">
           {liveStatus === "pending" ? "Live" : liveStatus === "connecting" ? "Connecting to live updates…" : null}
           {liveStatus === "error" ? "Live updates stopped; reload to resume." : null}
         </span>
@@ -153,23 +156,18 @@ export function ContainersView() {
         ) : null}
       </PageHeader>
 
-      <div className="mb-4 flex flex-wrap items-end gap-3">
-        <label className="relative block w-72 max-w-full">
-          <span className="sr-only">Search by name or image</span>
-          <Search aria-hidden className="pointer-events-none absolute top-2 left-2.5 size-4 text-slate-400" />
-          <input
-            type="search"
-            value={view.q}
-            onChange={(e) => setView({ q: e.target.value })}
-            placeholder="Search name or image"
-            className={`${controlClass} pl-8`}
-          />
-        </label>
+      <Toolbar end={<ColumnChooser columns={columns} chosen={chosenColumns} onChange={chooseColumns} />}>
+        <SearchBox
+          label="Search by name or image"
+          placeholder="Search name or image"
+          value={view.q}
+          onChange={(q) => setView({ q })}
+        />
         <FilterField label="Environment">
           <select
-            value={view.env}
-            onChange={(e) => setView({ env: e.target.value })}
-            className={`${controlClass} w-44`}
+            value={view.filters.env}
+            onChange={(e) => setFilter("env", e.target.value)}
+            className={cn(controlClass, "w-44")}
           >
             <option value="">All</option>
             {(environments.data ?? []).map((env) => (
@@ -181,9 +179,9 @@ export function ContainersView() {
         </FilterField>
         <FilterField label="State">
           <select
-            value={view.state}
-            onChange={(e) => setView({ state: e.target.value })}
-            className={`${controlClass} w-36`}
+            value={view.filters.state}
+            onChange={(e) => setFilter("state", e.target.value)}
+            className={cn(controlClass, "w-36")}
           >
             <option value="">All</option>
             {STATES.map((s) => (
@@ -196,27 +194,27 @@ export function ContainersView() {
         <FilterField label="Image">
           <input
             type="search"
-            value={view.image}
-            onChange={(e) => setView({ image: e.target.value })}
+            value={view.filters.image}
+            onChange={(e) => setFilter("image", e.target.value)}
             placeholder="e.g. nginx"
-            className={`${controlClass} w-36`}
+            className={cn(controlClass, "w-36")}
           />
         </FilterField>
         <FilterField label="Label">
           <input
             type="search"
-            value={view.label}
-            onChange={(e) => setView({ label: e.target.value })}
+            value={view.filters.label}
+            onChange={(e) => setFilter("label", e.target.value)}
             placeholder="key or key=value"
-            className={`${controlClass} w-44 font-mono text-xs`}
+            className={cn(controlClass, "w-44 font-mono text-xs")}
           />
         </FilterField>
         {stacks.length ? (
           <FilterField label="Stack">
             <select
-              value={view.stack}
-              onChange={(e) => setView({ stack: e.target.value })}
-              className={`${controlClass} w-40`}
+              value={view.filters.stack}
+              onChange={(e) => setFilter("stack", e.target.value)}
+              className={cn(controlClass, "w-40")}
             >
               <option value="">All</option>
               {stacks.map((stack) => (
@@ -228,52 +226,54 @@ export function ContainersView() {
           </FilterField>
         ) : null}
         {filtered ? (
-          <Button variant="quiet" size="sm" onClick={() => setView(NO_FILTERS)}>
+          <Button variant="quiet" size="sm" onClick={clearFilters}>
             Clear filters
           </Button>
         ) : null}
-        <div className="ml-auto">
-          <ColumnChooser columns={columns} onChange={chooseColumns} />
-        </div>
-      </div>
+      </Toolbar>
 
-      {chosenRows.length ? (
-        <div
-          role="toolbar"
-          aria-label="Selected containers"
-          className="sticky top-0 z-20 mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm dark:border-sky-900 dark:bg-sky-950/60"
-        >
-          <span className="font-medium">{chosenRows.length} selected</span>
-          {BULK_ACTIONS.map((name) => {
-            const action = ACTIONS.find((a) => a.name === name)!;
-            const targets = applicable(chosenRows, action, may);
-            return (
-              <Button
-                key={name}
-                size="sm"
-                variant={name === "remove" ? "danger" : "secondary"}
-                disabled={targets.length === 0 || bulk.isPending}
-                title={
-                  targets.length < chosenRows.length
-                    ? `${targets.length} of the ${chosenRows.length} selected can be ${action.done.toLowerCase()}`
-                    : undefined
-                }
-                onClick={() => chooseBulk(action, targets)}
-              >
-                {action.label}
-                {targets.length !== chosenRows.length ? ` (${targets.length})` : ""}
-                {action.confirm ? "…" : ""}
-              </Button>
-            );
-          })}
-          <Button size="sm" variant="quiet" onClick={() => setSelected(new Set())}>
-            Clear selection
-          </Button>
-          {bulk.isPending ? <span className="text-slate-600 dark:text-slate-300">Working…</span> : null}
-        </div>
-      ) : null}
+      <BulkBar
+        label="Selected containers"
+        count={chosenRows.length}
+        onClear={model.clearSelection}
+        busy={bulk.isPending ? "Working…" : null}
+      >
+        {BULK_ACTIONS.map((name) => {
+          const action = ACTIONS.find((a) => a.name === name)!;
+          const targets = applicable(chosenRows, action, may);
+          return (
+            <Button
+              key={name}
+              size="sm"
+              variant={name === "remove" ? "danger" : "secondary"}
+              disabled={targets.length === 0 || bulk.isPending}
+              title={
+                targets.length < chosenRows.length
+                  ? `${targets.length} of the ${chosenRows.length} selected can be ${action.done.toLowerCase()}`
+                  : undefined
+              }
+              onClick={() => chooseBulk(action, targets)}
+            >
+              {action.label}
+              {targets.length !== chosenRows.length ? ` (${targets.length})` : ""}
+              {action.confirm ? "…" : ""}
+            </Button>
+          );
+        })}
+      </BulkBar>
 
       <div className="space-y-3">
+        {stale.map((f) => (
+          <Alert
+            key={`stale-${f.environmentId}`}
+            tone="warning"
+            title={`${envName(f.environmentId)} may be out of date`}
+          >
+            Its containers are shown as they were {formatRelative(new Date(f.asOf))} (
+            <span title={formatDateTime(new Date(f.asOf))}>{new Date(f.asOf).toLocaleTimeString()}</span>): the engine
+            has not been heard from since.
+          </Alert>
+        ))}
         {errors.map((error) => (
           <Alert key={error.environmentId} tone="warning" title={`${envName(error.environmentId)} unreachable`}>
             {error.message}{" "}
@@ -286,47 +286,23 @@ export function ContainersView() {
         {act.error && !asking ? <Alert title="The action failed">{errorMessage(act.error)}</Alert> : null}
         {bulkDone ? <BulkResult {...bulkDone} envName={envName} onDismiss={() => setBulkDone(null)} /> : null}
 
-        {list.isPending ? (
-          <Loading label="Loading containers…" />
-        ) : list.isError ? (
-          <QueryError error={list.error} what="the containers" onRetry={() => void list.refetch()} />
-        ) : list.data.items.length === 0 ? (
-          <EmptyState icon={Container} title="No containers">
-            {environments.data?.length === 0
-              ? "You have no environments yet. Add one under Environments, or ask an administrator for a role on one."
-              : "None of the environments you may see has a container right now."}
-          </EmptyState>
-        ) : rows.length === 0 ? (
-          <EmptyState icon={Search} title="Nothing matches">
-            No container matches these filters.{" "}
-            <button type="button" className="font-medium underline" onClick={() => setView(NO_FILTERS)}>
-              Clear them
-            </button>
-            .
-          </EmptyState>
-        ) : (
-          <ContainersTable
-            rows={rows}
-            total={list.data.items.length}
-            view={view}
-            columns={columns}
-            usage={(row) => <UsageCell usage={usage.get(usageKey(row.environmentId, row.id))} />}
-            onRowsDrawn={setDrawn}
-            selected={selected}
-            onSelect={select}
-            onSort={(sort) => setView({ sort, dir: view.sort === sort && view.dir === "asc" ? "desc" : "asc" })}
-            envName={envName}
-            actionsFor={(row) =>
-              ACTIONS.filter((a) => a.when(row.state) && holdsOn(viewer, a.permission, row.environmentId))
-            }
-            consoleHrefFor={(row) =>
-              row.state === "running" && holdsOn(viewer, "container.exec", row.environmentId)
-                ? `/containers/${encodeURIComponent(row.environmentId)}/${encodeURIComponent(row.id)}/console`
-                : null
-            }
-            onChoose={choose}
-          />
-        )}
+        <TableStates
+          query={list}
+          what="the containers"
+          total={model.total}
+          shown={model.rows.length}
+          empty={{
+            icon: Container,
+            title: "No containers",
+            body:
+              environments.data?.length === 0
+                ? "You have no environments yet. Add one under Environments, or ask an administrator for a role on one."
+                : "None of the environments you may see has a container right now.",
+          }}
+          onClearFilters={clearFilters}
+        >
+          <ContainersTable model={model} actions={rowActions} />
+        </TableStates>
       </div>
 
       <ConfirmDialog
@@ -343,7 +319,7 @@ export function ContainersView() {
         <ul className="mt-2 max-h-40 list-disc overflow-y-auto pl-5 text-sm">
           {bulkAsking?.rows.map((row) => (
             <li key={rowKey(row)}>
-              {row.name} <span className="text-slate-500 dark:text-slate-400">on {envName(row.environmentId)}</span>
+              {row.name} <span className="text-subtle">on {envName(row.environmentId)}</span>
             </li>
           ))}
         </ul>
@@ -364,6 +340,20 @@ export function ContainersView() {
           <span className="font-medium">{asking ? envName(asking.row.environmentId) : ""}</span>.
         </p>
       </ConfirmDialog>
+
+      {updating
+        ? // Out of the table: a cell's alignment and overflow are no business of the dialog's.
+          createPortal(
+            <UpdateContainerDialog
+              open
+              onClose={() => setUpdating(null)}
+              environmentId={updating.environmentId}
+              containerId={updating.id}
+              name={updating.name}
+            />,
+            document.body,
+          )
+        : null}
     </>
   );
 }
@@ -400,15 +390,5 @@ function BulkResult({
         Dismiss
       </Button>
     </Alert>
-  );
-}
-
-/** A filter's name beside its control, on one line. */
-function FilterField({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
-      {label}
-      {children}
-    </label>
   );
 }

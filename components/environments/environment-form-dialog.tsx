@@ -4,6 +4,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Upload } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
 import type { RouterOutputs } from "../api-types";
+import { holdsEverywhere } from "../auth/viewer";
+import { useViewer } from "../auth/viewer-context";
 import { errorCode, formErrors } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
@@ -217,6 +219,8 @@ export function EnvironmentFormDialog({
   initialUrl?: string;
 }) {
   const editing = environment !== undefined;
+  // Pointing an environment elsewhere is as strong as adding one (environment.manage everywhere).
+  const mayChangeConnection = holdsEverywhere(useViewer(), "environment.manage");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const groupListId = useId();
@@ -326,7 +330,7 @@ export function EnvironmentFormDialog({
             }
           />
         </div>
-        {editing ? (
+        {editing && mayChangeConnection ? (
           <CheckboxField
             label="Change the connection"
             description={`Now: ${environment.url}${environment.tls.key ? " with TLS" : ""}${environment.ssh.key ? " with an ssh key" : ""}.`}

@@ -2,25 +2,103 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Pencil, Trash2 } from "lucide-react";
-import { useState } from "react";
+import { createContext, useContext, useMemo, useState } from "react";
 import type { RouterOutputs } from "../api-types";
+import { holdsOn } from "../containers/holds-on";
 import { useViewer } from "../auth/viewer-context";
+import { DataTable } from "../data-table/data-table";
+import { columnHelper, type DataColumn } from "../data-table/features";
+import { useDataTable } from "../data-table/use-data-table";
 import { errorMessage } from "../trpc-errors";
 import { useTRPC } from "../trpc";
+import { Badge } from "../ui/badge";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { formatDateTime } from "../ui/format";
 import { IconButton } from "../ui/icon-button";
-import { Badge } from "../ui/badge";
-import { ActionsHeader, Table, Td, Th } from "../ui/table";
 import { EnvironmentFormDialog } from "./environment-form-dialog";
 import { StatusBadge } from "./status-badge";
 
 type Environment = RouterOutputs["environments"]["list"][number];
 
+interface RowActions {
+  edit: (env: Environment) => void;
+  remove: (env: Environment) => void;
+}
+const EnvironmentActions = createContext<RowActions>({ edit: () => undefined, remove: () => undefined });
+
+function ActionsCell({ env }: { env: Environment }) {
+  const viewer = useViewer();
+  const { edit, remove } = useContext(EnvironmentActions);
+  if (!holdsOn(viewer, "environment.manage", env.id)) return null;
+  return (
+    <div className="flex justify-end gap-1">
+      <IconButton icon={Pencil} label={`Edit ${env.name}`} onClick={() => edit(env)} />
+      <IconButton icon={Trash2} tone="danger" label={`Remove ${env.name}`} onClick={() => remove(env)} />
+    </div>
+  );
+}
+
+const column = columnHelper<Environment>();
+const environmentColumns: DataColumn<Environment>[] = [
+  column.accessor((env) => env.name.toLowerCase(), {
+    id: "name",
+    header: "Name",
+    enableHiding: false,
+    cell: ({ row }) => <span className="block truncate font-medium">{row.original.name}</span>,
+    meta: { minWidth: 140, sticky: "left" },
+  }),
+  column.accessor((env) => env.status?.state ?? "unknown", {
+    id: "status",
+    header: "Status",
+    cell: ({ row }) => <StatusBadge status={row.original.status} />,
+    meta: { width: 190, priority: 10 },
+  }),
+  column.accessor("url", {
+    id: "url",
+    header: "Docker URL",
+    cell: ({ row: { original: env } }) => (
+      <span className="block truncate font-mono text-xs" title={env.url}>
+        {env.url}
+        {env.tls.key ? <span className="ml-2 font-sans text-subtle">TLS</span> : null}
+        {env.ssh.key ? <span className="ml-2 font-sans text-subtle">ssh key</span> : null}
+      </span>
+    ),
+    meta: { minWidth: 200, priority: 30 },
+  }),
+  column.accessor((env) => env.group ?? "", {
+    id: "group",
+    header: "Group and tags",
+    cell: ({ row: { original: env } }) => (
+      <div className="flex flex-wrap items-center gap-1">
+        {env.group ? <span className="mr-1 text-sm">{env.group}</span> : null}
+        {env.tags.map((tag) => (
+          <Badge key={tag}>{tag}</Badge>
+        ))}
+        {!env.group && env.tags.length === 0 ? <span className="text-faint">—</span> : null}
+      </div>
+    ),
+    meta: { minWidth: 150, priority: 40 },
+  }),
+  column.accessor((env) => new Date(env.createdAt).getTime(), {
+    id: "added",
+    header: "Added",
+    cell: ({ row }) => <span className="whitespace-nowrap">{formatDateTime(row.original.createdAt)}</span>,
+    meta: { width: 190, priority: 50 },
+  }),
+  column.display({
+    id: "actions",
+    enableHiding: false,
+    cell: ({ row }) => <ActionsCell env={row.original} />,
+    meta: { label: "Actions", width: 96, sticky: "right", align: "end" },
+  }),
+];
+
+const environmentId = (env: Environment) => env.id;
+const NOUN = ["environment", "environments"] as const;
+
 export function EnvironmentsTable({ environments }: { environments: Environment[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const viewer = useViewer();
   const [removing, setRemoving] = useState<Environment | null>(null);
   const [editing, setEditing] = useState<Environment | null>(null);
   const groups = [...new Set(environments.map((e) => e.group).filter((g): g is string => Boolean(g)))].sort();
@@ -32,70 +110,24 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
       },
     }),
   );
-  const mayRemove = (id: string) =>
-    viewer.permissions.everywhere.includes("environment.manage") ||
-    (viewer.permissions.byEnvironment[id]?.includes("environment.manage") ?? false);
+  const { reset } = remove;
+  const actions = useMemo<RowActions>(
+    () => ({
+      edit: setEditing,
+      remove: (env) => {
+        reset();
+        setRemoving(env);
+      },
+    }),
+    [reset],
+  );
+  // In the server's order (by name) until a header asks for another.
+  const model = useDataTable({ data: environments, columns: environmentColumns, getRowId: environmentId });
   return (
     <>
-      <Table label="Environments">
-        <thead>
-          <tr>
-            <Th>Name</Th>
-            <Th>Status</Th>
-            <Th>Docker URL</Th>
-            <Th>Group and tags</Th>
-            <Th>Added</Th>
-            <ActionsHeader />
-          </tr>
-        </thead>
-        <tbody>
-          {environments.map((env) => (
-            <tr key={env.id}>
-              <Td className="font-medium">{env.name}</Td>
-              <Td>
-                <StatusBadge status={env.status} />
-              </Td>
-              <Td className="font-mono text-xs">
-                {env.url}
-                {env.tls.key ? <span className="ml-2 font-sans text-slate-500 dark:text-slate-400">TLS</span> : null}
-                {env.ssh.key ? (
-                  <span className="ml-2 font-sans text-slate-500 dark:text-slate-400">ssh key</span>
-                ) : null}
-              </Td>
-              <Td>
-                <div className="flex flex-wrap items-center gap-1">
-                  {env.group ? <span className="mr-1 text-sm">{env.group}</span> : null}
-                  {env.tags.map((tag) => (
-                    <Badge key={tag}>{tag}</Badge>
-                  ))}
-                  {!env.group && env.tags.length === 0 ? (
-                    <span className="text-slate-400 dark:text-slate-500">—</span>
-                  ) : null}
-                </div>
-              </Td>
-              <Td>{formatDateTime(env.createdAt)}</Td>
-              <Td>
-                <div className="flex justify-end gap-1">
-                  {mayRemove(env.id) ? (
-                    <IconButton icon={Pencil} label={`Edit ${env.name}`} onClick={() => setEditing(env)} />
-                  ) : null}
-                  {mayRemove(env.id) ? (
-                    <IconButton
-                      icon={Trash2}
-                      tone="danger"
-                      label={`Remove ${env.name}`}
-                      onClick={() => {
-                        remove.reset();
-                        setRemoving(env);
-                      }}
-                    />
-                  ) : null}
-                </div>
-              </Td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
+      <EnvironmentActions value={actions}>
+        <DataTable model={model} label="Environments" noun={NOUN} />
+      </EnvironmentActions>
       {editing ? (
         <EnvironmentFormDialog
           key={editing.id}

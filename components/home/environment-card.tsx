@@ -66,6 +66,11 @@ export function EnvironmentCard({ environment }: { environment: FleetEnvironment
             <p className="mt-0.5 text-xs opacity-80" title={formatDateTime(new Date(status.lastError.since))}>
               Failing since {formatRelative(new Date(status.lastError.since))}
             </p>
+            {status.heardAt ? (
+              <p className="mt-0.5 text-xs opacity-80" title={formatDateTime(new Date(status.heardAt))}>
+                Counts below as of {formatRelative(new Date(status.heardAt))}, when it last answered
+              </p>
+            ) : null}
           </div>
         </div>
       ) : null}

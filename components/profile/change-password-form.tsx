@@ -31,7 +31,9 @@ export function ChangePasswordForm() {
   return (
     <form onSubmit={submit} className="max-w-sm space-y-4" noValidate>
       {errors.alert ? <Alert>{errors.alert}</Alert> : null}
-      {change.isSuccess ? <Alert tone="success">Password changed. Your other sessions were signed out.</Alert> : null}
+      {change.isSuccess ? (
+        <Alert tone="success">Password changed. Your other sessions were signed out and your API tokens revoked.</Alert>
+      ) : null}
       <TextField
         label="Current password"
         type="password"

@@ -18,7 +18,7 @@ export function RolesAdmin() {
           <h2 id="roles-heading" className="text-lg font-semibold">
             Roles
           </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
+          <p className="text-sm text-muted">
             A role is a named set of permissions. Give it to users or teams on the Access tab.
           </p>
         </div>

@@ -1,24 +1,23 @@
 import { CircleAlert, CircleCheck, Info } from "lucide-react";
 import type { ReactNode } from "react";
+import { cn } from "./cn";
 
 const tones = {
   error: {
     icon: CircleAlert,
-    className: "border-red-200 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950/60 dark:text-red-200",
+    className: "border-danger-border bg-danger-soft text-danger-strong",
   },
   success: {
     icon: CircleCheck,
-    className:
-      "border-emerald-200 bg-emerald-50 text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-200",
+    className: "border-success-border bg-success-soft text-success-strong",
   },
   info: {
     icon: Info,
-    className: "border-sky-200 bg-sky-50 text-sky-900 dark:border-sky-900 dark:bg-sky-950/60 dark:text-sky-100",
+    className: "border-primary-border bg-primary-soft text-primary-strong",
   },
   warning: {
     icon: CircleAlert,
-    className:
-      "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900 dark:bg-amber-950/60 dark:text-amber-100",
+    className: "border-warning-border bg-warning-soft text-warning-strong",
   },
 } as const;
 
@@ -36,7 +35,7 @@ export function Alert({
   return (
     <div
       role={tone === "error" ? "alert" : "status"}
-      className={`flex gap-2 rounded-md border px-3 py-2 text-sm ${className}`}
+      className={cn("flex gap-2 rounded-md border px-3 py-2 text-sm", className)}
     >
       <Icon aria-hidden className="mt-0.5 size-4 shrink-0" />
       <div className="min-w-0 space-y-1">

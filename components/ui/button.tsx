@@ -1,15 +1,14 @@
 import Link from "next/link";
 import type { ButtonHTMLAttributes, ComponentProps } from "react";
+import { cn } from "./cn";
 
 const variants = {
-  primary: "bg-sky-600 text-white hover:bg-sky-700 dark:bg-sky-600 dark:hover:bg-sky-500",
-  secondary:
-    "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800",
-  danger: "bg-red-600 text-white hover:bg-red-700 dark:bg-red-700 dark:hover:bg-red-600",
-  "outline-danger":
-    "border border-red-300 bg-white text-red-700 hover:bg-red-50 dark:border-red-900 dark:bg-slate-900 dark:text-red-300 dark:hover:bg-red-950",
-  quiet: "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800",
-  "quiet-danger": "text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950",
+  primary: "bg-primary text-on-primary hover:bg-primary-hover",
+  secondary: "border border-border-strong bg-surface text-fg hover:bg-hover",
+  danger: "bg-danger text-white hover:bg-danger-hover",
+  "outline-danger": "border border-danger-border bg-surface text-danger-fg hover:bg-danger-soft",
+  quiet: "text-fg hover:bg-hover",
+  "quiet-danger": "text-danger-fg hover:bg-danger-soft",
 } as const;
 
 const sizes = {
@@ -17,6 +16,8 @@ const sizes = {
   sm: "gap-1.5 px-2 py-1 text-xs",
   icon: "size-8 justify-center",
 } as const;
+
+const base = "inline-flex shrink-0 items-center rounded-md font-medium whitespace-nowrap transition-colors";
 
 export type ButtonVariant = keyof typeof variants;
 
@@ -39,7 +40,7 @@ export function Button({
       type={type}
       disabled={disabled || pending}
       aria-busy={pending || undefined}
-      className={`inline-flex shrink-0 items-center rounded-md font-medium whitespace-nowrap transition-colors disabled:cursor-not-allowed disabled:opacity-60 ${variants[variant]} ${sizes[size]} ${className}`}
+      className={cn(base, "disabled:cursor-not-allowed disabled:opacity-60", variants[variant], sizes[size], className)}
       {...props}
     />
   );
@@ -52,10 +53,5 @@ export function ButtonLink({
   className = "",
   ...props
 }: ComponentProps<typeof Link> & { variant?: ButtonVariant; size?: keyof typeof sizes }) {
-  return (
-    <Link
-      className={`inline-flex shrink-0 items-center rounded-md font-medium whitespace-nowrap transition-colors ${variants[variant]} ${sizes[size]} ${className}`}
-      {...props}
-    />
-  );
+  return <Link className={cn(base, variants[variant], sizes[size], className)} {...props} />;
 }

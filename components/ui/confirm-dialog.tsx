@@ -30,7 +30,7 @@ export function ConfirmDialog({
   return (
     <Dialog open={open} onClose={onClose} title={title}>
       <div className="space-y-4">
-        <div className="text-sm text-slate-700 dark:text-slate-300">{children}</div>
+        <div className="text-sm text-fg">{children}</div>
         {error ? <Alert>{error}</Alert> : null}
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>

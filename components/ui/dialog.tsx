@@ -2,6 +2,7 @@
 
 import { X } from "lucide-react";
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { cn } from "./cn";
 
 /**
  * A modal on the native <dialog>: the browser traps focus, closes on Escape and returns
@@ -35,7 +36,10 @@ export function Dialog({
       ref={ref}
       onClose={onClose}
       aria-labelledby={titleId}
-      className={`m-auto w-[calc(100%-2rem)] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 ${wide ? "max-w-2xl" : "max-w-md"}`}
+      className={cn(
+        "m-auto w-[calc(100%-2rem)] rounded-lg border border-border-strong bg-surface p-0 text-fg shadow-xl backdrop:bg-slate-950/50",
+        wide ? "max-w-2xl" : "max-w-md",
+      )}
     >
       {open ? (
         <div className="p-5">
@@ -44,15 +48,13 @@ export function Dialog({
               <h2 id={titleId} className="text-base font-semibold">
                 {title}
               </h2>
-              {description ? (
-                <div className="mt-1 text-sm text-slate-600 dark:text-slate-400">{description}</div>
-              ) : null}
+              {description ? <div className="mt-1 text-sm text-muted">{description}</div> : null}
             </div>
             <button
               type="button"
               onClick={onClose}
               aria-label="Close"
-              className="rounded p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-900 dark:hover:bg-slate-800 dark:hover:text-slate-100"
+              className="rounded p-1 text-subtle hover:bg-hover hover:text-fg"
             >
               <X aria-hidden className="size-4" />
             </button>

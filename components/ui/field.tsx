@@ -7,7 +7,7 @@ import {
 } from "react";
 
 export const controlClass =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 disabled:opacity-60 aria-invalid:border-red-500 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 dark:placeholder:text-slate-500 dark:aria-invalid:border-red-400";
+  "block w-full rounded-md border border-border-strong bg-surface px-3 py-1.5 text-sm text-fg shadow-xs placeholder:text-faint disabled:opacity-60 aria-invalid:border-danger-fg";
 
 interface FieldChrome {
   label: string;
@@ -29,17 +29,17 @@ function Chrome({
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
+      <label htmlFor={id} className="block text-sm font-medium text-fg">
         {label}
       </label>
       {children(describedBy)}
       {hint ? (
-        <p id={hintId} className="text-xs text-slate-500 dark:text-slate-400">
+        <p id={hintId} className="text-xs text-subtle">
           {hint}
         </p>
       ) : null}
       {error ? (
-        <p id={errorId} className="text-xs font-medium text-red-700 dark:text-red-400">
+        <p id={errorId} className="text-xs font-medium text-danger-fg">
           {error}
         </p>
       ) : null}
@@ -128,15 +128,15 @@ export function CheckboxField({
         id={id}
         type="checkbox"
         aria-describedby={description ? `${id}-description` : undefined}
-        className="mt-0.5 size-4 rounded border-slate-300 accent-sky-600"
+        className="mt-0.5 size-4 rounded border-border-strong accent-primary"
         {...input}
       />
       <div className="text-sm">
-        <label htmlFor={id} className="font-medium text-slate-800 dark:text-slate-200">
+        <label htmlFor={id} className="font-medium text-fg">
           {label}
         </label>
         {description ? (
-          <p id={`${id}-description`} className="text-xs text-slate-500 dark:text-slate-400">
+          <p id={`${id}-description`} className="text-xs text-subtle">
             {description}
           </p>
         ) : null}

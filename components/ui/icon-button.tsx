@@ -1,5 +1,6 @@
 import type { LucideIcon } from "lucide-react";
 import type { ButtonHTMLAttributes } from "react";
+import { cn } from "./cn";
 
 /** A compact row action: the label is its accessible name and its tooltip. */
 export function IconButton({
@@ -16,11 +17,10 @@ export function IconButton({
       type="button"
       aria-label={label}
       title={label}
-      className={`inline-grid size-8 place-items-center rounded-md disabled:opacity-50 ${
-        tone === "danger"
-          ? "text-slate-500 hover:bg-red-50 hover:text-red-700 dark:text-slate-400 dark:hover:bg-red-950 dark:hover:text-red-300"
-          : "text-slate-500 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100"
-      }`}
+      className={cn(
+        "inline-grid size-8 place-items-center rounded-md text-subtle disabled:opacity-50",
+        tone === "danger" ? "hover:bg-danger-soft hover:text-danger-fg" : "hover:bg-hover hover:text-fg",
+      )}
       {...props}
     >
       <Icon aria-hidden className="size-4" />

@@ -16,17 +16,13 @@ export function Panel({
 }) {
   const headingId = `${id ?? title.toLowerCase().replace(/\W+/g, "-")}-heading`;
   return (
-    <section
-      id={id}
-      aria-labelledby={headingId}
-      className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
-    >
-      <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-200 px-5 py-4 dark:border-slate-800">
+    <section id={id} aria-labelledby={headingId} className="rounded-lg border border-border bg-surface">
+      <header className="flex flex-wrap items-start justify-between gap-3 border-b border-border px-5 py-4">
         <div>
           <h2 id={headingId} className="text-base font-semibold">
             {title}
           </h2>
-          {description ? <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">{description}</p> : null}
+          {description ? <p className="mt-0.5 text-sm text-muted">{description}</p> : null}
         </div>
         {actions}
       </header>

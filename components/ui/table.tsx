@@ -1,9 +1,13 @@
 import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
+import { cn } from "./cn";
 
-/** A plain data table that scrolls sideways on narrow screens instead of squashing. */
+/**
+ * A plain table for small, static lists that scrolls sideways on narrow screens. Lists of
+ * records (sorting, filters, selection, many rows) use components/data-table instead.
+ */
 export function Table({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div className="overflow-x-auto rounded-lg border border-border bg-surface">
       <table aria-label={label} className="w-full text-left text-sm">
         {children}
       </table>
@@ -11,23 +15,16 @@ export function Table({ label, children }: { label: string; children: ReactNode 
   );
 }
 
-export function Th({ className = "", ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return (
-    <th
-      scope="col"
-      className={`border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs whitespace-nowrap font-medium tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:bg-slate-900 dark:text-slate-400 ${className}`}
-      {...props}
-    />
-  );
+export const thClass =
+  "border-b border-border bg-surface-muted px-4 py-2 text-xs font-medium tracking-wide whitespace-nowrap text-muted uppercase";
+export const tdClass = "border-b border-border/60 px-4 py-2.5 align-middle";
+
+export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
+  return <th scope="col" className={cn(thClass, className)} {...props} />;
 }
 
-export function Td({ className = "", ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return (
-    <td
-      className={`border-b border-slate-100 px-4 py-2.5 align-middle last:text-right dark:border-slate-800/70 ${className}`}
-      {...props}
-    />
-  );
+export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
+  return <td className={cn(tdClass, "last:text-right", className)} {...props} />;
 }
 
 /** The last column's header over each row's action buttons: named for screen readers only. */

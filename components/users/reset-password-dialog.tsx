@@ -16,7 +16,7 @@ export function ResetPasswordDialog({ user, open, onClose }: { user: UserRow; op
       open={open}
       onClose={onClose}
       title={`Reset password of ${user.username}`}
-      description="Their sessions end. Tell them the new password another way; they can change it on their profile."
+      description="Their sessions and API tokens end, and whatever they had open with them. Tell them the new password another way; they can change it on their profile."
     >
       <ResetPasswordForm user={user} onClose={onClose} />
     </Dialog>

@@ -1,22 +1,24 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Ban, CircleCheck, KeyRound, Pencil, ShieldOff, Trash2 } from "lucide-react";
+import { Ban, CircleCheck, KeyRound, KeySquare, Pencil, ShieldOff, TimerReset, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { errorMessage } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { IconButton } from "../ui/icon-button";
 import { EditUserDialog } from "./edit-user-dialog";
 import { ResetPasswordDialog } from "./reset-password-dialog";
+import { UserTokensDialog } from "./user-tokens-dialog";
 import type { UserRow } from "./types";
 
 function EmptySlot() {
   return <span aria-hidden className="inline-block size-8" />;
 }
 
-type Open = "edit" | "password" | "totp" | "disable" | "delete" | null;
+type Open = "edit" | "password" | "totp" | "disable" | "delete" | "tokens" | null;
 
 export function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
   const trpc = useTRPC();
@@ -29,6 +31,7 @@ export function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }
   const setDisabled = useMutation(trpc.users.update.mutationOptions({ onSuccess: done }));
   const resetTotp = useMutation(trpc.users.resetTotp.mutationOptions({ onSuccess: done }));
   const remove = useMutation(trpc.users.remove.mutationOptions({ onSuccess: done }));
+  const unlock = useMutation(trpc.users.unlock.mutationOptions({ onSuccess: done }));
   const show = (which: Open) => {
     setDisabled.reset();
     resetTotp.reset();
@@ -43,6 +46,7 @@ export function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }
       <div className="inline-flex gap-0.5">
         <IconButton icon={Pencil} label={`Edit ${name}`} onClick={() => show("edit")} />
         <IconButton icon={KeyRound} label={`Reset password of ${name}`} onClick={() => show("password")} />
+        <IconButton icon={KeySquare} label={`API tokens of ${name}`} onClick={() => show("tokens")} />
         {user.totpEnabled ? (
           <IconButton icon={ShieldOff} label={`Reset two-factor of ${name}`} onClick={() => show("totp")} />
         ) : (
@@ -66,10 +70,26 @@ export function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }
           <IconButton icon={Trash2} tone="danger" label={`Delete ${name}`} onClick={() => show("delete")} />
         )}
       </div>
+      {user.signInSlowedDown ? (
+        // Someone guessed at this account: sign-ins from new browsers wait between attempts.
+        // The user's own browser is not slowed; this lifts it for the rest.
+        <Button
+          size="sm"
+          variant="quiet"
+          pending={unlock.isPending}
+          title={`${user.signInSlowedDown.failures} failed sign-ins from browsers new to this account`}
+          onClick={() => unlock.mutate({ id: user.id })}
+        >
+          <TimerReset aria-hidden className="size-3.5" />
+          Lift sign-in slow-down
+        </Button>
+      ) : null}
       {open === null && setDisabled.error ? <Alert>{errorMessage(setDisabled.error)}</Alert> : null}
+      {unlock.error ? <Alert>{errorMessage(unlock.error)}</Alert> : null}
 
       <EditUserDialog user={user} open={open === "edit"} onClose={() => setOpen(null)} />
       <ResetPasswordDialog user={user} open={open === "password"} onClose={() => setOpen(null)} />
+      <UserTokensDialog user={user} open={open === "tokens"} onClose={() => setOpen(null)} />
       <ConfirmDialog
         open={open === "totp"}
         onClose={() => setOpen(null)}

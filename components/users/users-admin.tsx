@@ -3,11 +3,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { UserPlus, Users } from "lucide-react";
 import { useState } from "react";
-import { EmptyState } from "../empty-state";
+import { TableStates } from "../data-table/table-states";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
-import { Loading } from "../ui/loading";
-import { QueryError } from "../ui/query-error";
 import { CreateUserDialog } from "./create-user-dialog";
 import { UsersTable } from "./users-table";
 
@@ -22,7 +20,7 @@ export function UsersAdmin() {
           <h2 id="users-heading" className="text-lg font-semibold">
             Users
           </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
+          <p className="text-sm text-muted">
             People who sign in to Stevedore. What they may do comes from their roles on the Access tab.
           </p>
         </div>
@@ -31,17 +29,15 @@ export function UsersAdmin() {
           New user
         </Button>
       </div>
-      {users.isPending ? (
-        <Loading label="Loading users…" />
-      ) : users.isError ? (
-        <QueryError error={users.error} what="the users" onRetry={() => void users.refetch()} />
-      ) : users.data.length === 0 ? (
-        <EmptyState icon={Users} title="No users">
-          Create the first one with New user.
-        </EmptyState>
-      ) : (
-        <UsersTable users={users.data} />
-      )}
+      <TableStates
+        query={users}
+        what="the users"
+        total={users.data?.length ?? 0}
+        shown={users.data?.length ?? 0}
+        empty={{ icon: Users, title: "No users", body: "Create the first one with New user." }}
+      >
+        {users.data ? <UsersTable users={users.data} /> : null}
+      </TableStates>
       <CreateUserDialog open={creating} onClose={() => setCreating(false)} />
     </section>
   );

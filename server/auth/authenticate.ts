@@ -69,6 +69,13 @@ async function resolveActor(services: Services, headers: IncomingHttpHeaders): P
     const row = match ? await resolveApiToken(prisma, match[1]!) : null;
     // A wrong token is an error, not an anonymous call: the caller meant to be someone.
     if (!row) throw new BadCredentialsError("The API token is invalid, expired or revoked.");
+    // Two-factor sign-in is required and its owner has not enrolled: a token made before the
+    // requirement (or before enrolling) must not be the way around it.
+    if (!row.user.totpEnabled && (await requireTwoFactorForEveryone(prisma))) {
+      throw new BadCredentialsError(
+        "Two-factor sign-in is required: this token works again once its owner has set it up (Profile).",
+      );
+    }
     return {
       userId: row.user.id,
       username: row.user.username,

@@ -5,6 +5,8 @@ import { codeOf } from "../testing/calls";
 import { openHarness, TEST_PASSWORD, type Harness } from "../testing/harness";
 import { authenticate, BadCredentialsError } from "./authenticate";
 import { resolveSession, SESSION_COOKIE } from "./sessions";
+import { issueSetupCode, SETUP_CODE_KEY } from "../modules/identity/first-start";
+import { DEVICE_COOKIE } from "./device";
 import { THROTTLE } from "./throttle";
 import { currentTotp } from "./totp";
 
@@ -24,15 +26,28 @@ function cookieToken(cookies: string[]): string {
 }
 
 describe("first start", () => {
-  it("offers setup, refuses weak passwords, and creates exactly one admin under a race", async () => {
+  it("asks for the setup code, refuses weak passwords, and creates exactly one admin under a race", async () => {
     const anon = h.caller(null);
     expect(await anon.auth.setupStatus()).toEqual({ needsSetup: true });
-    await expect(anon.auth.setup({ username: "root", password: "short" })).rejects.toThrow(/at least 12/);
-    await expect(anon.auth.setup({ username: "root", password: "password1234" })).rejects.toThrow(/common passwords/);
-
+    const account = { username: "root", password: "a long and unusual passphrase" };
+    // No code issued yet (the server issues one at start), then a wrong one: refused, nothing made.
+    expect(await codeOf(anon.auth.setup({ ...account, setupCode: "AAAAA-BBBBB-CCCCC-DDDDD" }))).toBe("FORBIDDEN");
+    const setupCode = await issueSetupCode(h.prisma);
+    expect(setupCode).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/);
+    expect(await codeOf(anon.auth.setup({ ...account, setupCode: "AAAAA-BBBBB-CCCCC-DDDDD" }))).toBe("FORBIDDEN");
+    expect(await h.prisma.user.count()).toBe(0);
+    await expect(anon.auth.setup({ setupCode, username: "root", password: "short" })).rejects.toThrow(/at least 12/);
+    await expect(anon.auth.setup({ setupCode, username: "root", password: "password1234" })).rejects.toThrow(
+      /common passwords/,
+    );
     const racers = await Promise.allSettled(
       Array.from({ length: 5 }, (_, i) =>
-        h.caller(null).auth.setup({ username: `admin${i}`, password: "a long and unusual passphrase" }),
+        h.caller(null).auth.setup({
+          // Typed loosely: case, spaces and dashes do not matter.
+          setupCode: i % 2 ? setupCode.toLowerCase() : setupCode.replaceAll("-", " "),
+          username: `admin${i}`,
+          password: "a long and unusual passphrase",
+        }),
       ),
     );
     expect(racers.filter((r) => r.status === "fulfilled")).toHaveLength(1);
@@ -41,12 +56,38 @@ describe("first start", () => {
     }
     expect(await h.prisma.user.count({ where: { username: { startsWith: "admin" } } })).toBe(1);
     expect(await anon.auth.setupStatus()).toEqual({ needsSetup: false });
+    // The code is spent with the setup.
+    expect(await h.prisma.setting.findUnique({ where: { key: SETUP_CODE_KEY } })).toBeNull();
     // The winner is an Administrator everywhere.
     const admin = await h.prisma.user.findFirstOrThrow({ where: { username: { startsWith: "admin" } } });
     const actor = await h.actorFor(admin.id);
     expect(actor.permissions.everywhere.has("role.manage")).toBe(true);
   });
 });
+
+/** n addresses, one per attempt: an attacker with many addresses, so only the account's count limits. */
+const spread = (i: number) => ({ ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
+
+async function codes(attempts: Promise<unknown>[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const code of await Promise.all(attempts.map((a) => codeOf(a)))) counts[code] = (counts[code] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The most attempts a throttle may check in `elapsedMs`: the free ones, then one per delay, each
+ * twice the last. A burst that took this machine a while still checks only a handful.
+ */
+function mostChecked(free: number, elapsedMs: number, baseMs: number): number {
+  return free + Math.ceil(Math.log2(elapsedMs / baseMs + 1));
+}
+
+/** Waits (on the clock the row names, not a guess) until the key may be tried again. */
+async function untilAllowed(key: string): Promise<void> {
+  const row = await h.prisma.loginThrottle.findUnique({ where: { key } });
+  const wait = (row?.lockedUntil?.getTime() ?? 0) - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 20));
+}
 
 describe("sign-in", () => {
   it("signs in with a password and sets an httpOnly SameSite cookie that authenticates", async () => {
@@ -57,6 +98,8 @@ describe("sign-in", () => {
     const actor = await authenticate(h.services, { cookie: `${SESSION_COOKIE}=${token}` });
     expect(actor?.userId).toBe(user.id);
     expect(actor?.via).toBe("session");
+    // …and a device cookie: this browser signed in to alice.
+    expect(anon.cookies.find((c) => c.startsWith(`${DEVICE_COOKIE}=`))).toMatch(/HttpOnly/);
   });
 
   it("says the same for an unknown user and a wrong password", async () => {
@@ -69,38 +112,141 @@ describe("sign-in", () => {
     ).rejects.toThrow("Wrong username or password.");
   });
 
-  it("slows down repeated failures, then locks the account, and the lock is in the database", async () => {
+  it("slows a guesser down with growing delays, refusing early attempts unchecked, never for good", async () => {
     await h.makeUser([], "carol");
-    const started = Date.now();
-    let lastCode = "";
-    for (let i = 0; i < THROTTLE.lockAfter; i++) {
-      lastCode = await codeOf(
-        h.caller(null, { ip: `10.1.0.${i}` }).auth.login({ username: "carol", password: "not the password" }),
-      );
-    }
-    expect(lastCode).toBe("TOO_MANY_REQUESTS");
-    expect(Date.now() - started).toBeGreaterThan(1000); // the later attempts were held back
-    // Now even the right password is refused, with a message that says why and for how long.
-    await expect(
-      h.caller(null, { ip: "10.2.0.1" }).auth.login({ username: "carol", password: TEST_PASSWORD }),
-    ).rejects.toThrow(/this account is locked for \d+ more minute/);
+    const guess = (i: number, password = "not the password") =>
+      h.caller(null, spread(1000 + i)).auth.login({ username: "carol", password });
+    for (let i = 0; i < THROTTLE.account.free; i++) expect(await codeOf(guess(i))).toBe("UNAUTHORIZED");
+    // Too early: even the right password is refused, unchecked, with how long to wait.
+    await expect(guess(99, TEST_PASSWORD)).rejects.toThrow(/try again in \d+ seconds?/);
     const row = await h.prisma.loginThrottle.findUniqueOrThrow({ where: { key: "user:carol" } });
+    expect(row.failures).toBe(THROTTLE.account.free); // the refused attempt was not counted
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // After the delay, the next guess is checked; the one after must wait twice as long.
+    await untilAllowed("user:carol");
+    expect(await codeOf(guess(100))).toBe("UNAUTHORIZED");
+    const next = await h.prisma.loginThrottle.findUniqueOrThrow({ where: { key: "user:carol" } });
+    expect(next.lockedUntil!.getTime() - next.windowStart.getTime()).toBe(2 * THROTTLE.account.baseMs);
+    // The wait is bounded: the right password gets in once it is over.
+    await untilAllowed("user:carol");
+    expect(await guess(101, TEST_PASSWORD)).toMatchObject({ status: "ok" });
+    expect(await h.prisma.loginThrottle.findUnique({ where: { key: "user:carol" } })).toBeNull();
   });
 
-  it("locks a source address that sprays many accounts", async () => {
-    const ip = "10.3.3.3";
-    let lastCode = "";
-    for (let i = 0; i < THROTTLE.lockAfter; i++) {
-      lastCode = await codeOf(
-        h.caller(null, { ip }).auth.login({ username: `spray${i}`, password: "not the password" }),
-      );
-    }
-    expect(lastCode).toBe("TOO_MANY_REQUESTS");
-    await h.makeUser([], "dave");
-    await expect(h.caller(null, { ip }).auth.login({ username: "dave", password: TEST_PASSWORD })).rejects.toThrow(
-      /your address is locked/,
+  it("checks only a handful of a burst of 300 guesses, the right one last", async () => {
+    await h.makeUser([], "burst");
+    let started = Date.now();
+    const burst = await codes(
+      Array.from({ length: 300 }, (_, i) =>
+        h
+          .caller(null, spread(2000 + i))
+          .auth.login({ username: "burst", password: i === 299 ? TEST_PASSWORD : `guess number ${i}` }),
+      ),
     );
+    // Checked: a wrong password said so (UNAUTHORIZED), or the right one got in (OK); the
+    // rest were refused before their password was looked at.
+    const checked = (burst.UNAUTHORIZED ?? 0) + (burst.OK ?? 0);
+    expect(checked).toBeLessThanOrEqual(
+      mostChecked(THROTTLE.account.free, Date.now() - started, THROTTLE.account.baseMs),
+    );
+    expect(checked + burst.TOO_MANY_REQUESTS!).toBe(300);
+    // One address spraying many accounts is slowed on its own count.
+    started = Date.now();
+    const sprayed = await codes(
+      Array.from({ length: 100 }, (_, i) =>
+        h.caller(null, { ip: "10.3.3.3" }).auth.login({ username: `spray${i}`, password: "not the password" }),
+      ),
+    );
+    expect(sprayed.UNAUTHORIZED).toBeLessThanOrEqual(
+      mostChecked(THROTTLE.address.free, Date.now() - started, THROTTLE.address.baseMs),
+    );
+    await h.makeUser([], "dave");
+    // While that address must wait (a spray keeps it waiting), even a right password from it is refused.
+    await h.prisma.loginThrottle.update({
+      where: { key: "ip:10.3.3.3" },
+      data: { lockedUntil: new Date(Date.now() + 60_000) },
+    });
+    await expect(
+      h.caller(null, { ip: "10.3.3.3" }).auth.login({ username: "dave", password: TEST_PASSWORD }),
+    ).rejects.toThrow(/from your address/);
+  });
+
+  it("does not let a stranger keep the real user out: a browser that signed in before still gets in", async () => {
+    const user = await h.makeUser([], "judith");
+    const usual = h.caller(null, { ip: "10.8.0.1" });
+    await usual.auth.login({ username: "judith", password: TEST_PASSWORD });
+    const device = usual.cookies
+      .find((c) => c.startsWith(`${DEVICE_COOKIE}=`))!
+      .split(";")[0]!
+      .split("=")[1]!;
+    // A stranger hammers the account from many addresses; after hours of it, new browsers
+    // wait the longest delay (the row as such an attack leaves it).
+    await codes(
+      Array.from({ length: 20 }, (_, i) =>
+        h.caller(null, spread(3000 + i)).auth.login({ username: "judith", password: "guess" }),
+      ),
+    );
+    await h.prisma.loginThrottle.update({
+      where: { key: "user:judith" },
+      data: { failures: 500, lockedUntil: new Date(Date.now() + THROTTLE.account.capMs) },
+    });
+    expect(await codeOf(h.caller(null, spread(3100)).auth.login({ username: "judith", password: TEST_PASSWORD }))).toBe(
+      "TOO_MANY_REQUESTS",
+    );
+    // The real user's browser is not slowed by it.
+    expect(
+      await h.caller(null, { ip: "10.8.0.1", device }).auth.login({ username: "judith", password: TEST_PASSWORD }),
+    ).toMatchObject({ status: "ok" });
+    // A made-up or edited device cookie, or one for another account, is a new browser.
+    for (const forged of ["made-up", `${device.slice(0, -2)}xx`]) {
+      expect(
+        await codeOf(
+          h
+            .caller(null, { ip: "10.8.0.2", device: forged })
+            .auth.login({ username: "judith", password: TEST_PASSWORD }),
+        ),
+      ).toBe("TOO_MANY_REQUESTS");
+    }
+    await h.makeUser([], "other-judith");
+    expect(
+      await codeOf(
+        h
+          .caller(null, { ip: "10.8.0.3", device })
+          .auth.login({ username: "other-judith", password: "not the password" }),
+      ),
+    ).toBe("UNAUTHORIZED");
+    // And an administrator can lift the slow-down for new browsers too.
+    const admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }])).id);
+    const listed = (await h.caller(admin).users.list()).find((u) => u.id === user.id)!;
+    expect(listed.signInSlowedDown?.failures).toBeGreaterThanOrEqual(THROTTLE.account.free);
+    await h.caller(admin).users.unlock({ id: user.id });
+    expect(
+      await h.caller(null, { ip: "10.8.0.4" }).auth.login({ username: "judith", password: TEST_PASSWORD }),
+    ).toMatchObject({ status: "ok" });
+  });
+
+  it("slows down password checks behind a session (change password, turning off two-factor)", async () => {
+    const user = await h.makeUser([], "pat");
+    const me = h.caller(await h.actorFor(user.id));
+    for (let i = 0; i < THROTTLE.reauth.free; i++) {
+      expect(
+        await codeOf(me.auth.changePassword({ currentPassword: "wrong wrong wrong", newPassword: "x".repeat(3) })),
+      ).toBe("BAD_REQUEST");
+    }
+    // The right password, too early: refused unchecked, by either door.
+    expect(
+      await codeOf(me.auth.changePassword({ currentPassword: TEST_PASSWORD, newPassword: "a fresh new passphrase" })),
+    ).toBe("TOO_MANY_REQUESTS");
+    expect(await codeOf(me.auth.totpDisable({ password: TEST_PASSWORD }))).toBe("TOO_MANY_REQUESTS");
+    const started = Date.now();
+    const burst = await codes(Array.from({ length: 50 }, () => me.auth.totpDisable({ password: "another wrong one" })));
+    expect(50 - burst.TOO_MANY_REQUESTS!).toBeLessThanOrEqual(
+      mostChecked(0, Date.now() - started, THROTTLE.reauth.baseMs),
+    );
+    await untilAllowed(`reauth:${user.id}`);
+    expect(
+      await me.auth.changePassword({ currentPassword: TEST_PASSWORD, newPassword: "a fresh new passphrase" }),
+    ).toEqual({ ok: true });
   });
 
   it("refuses a disabled account and ends its sessions", async () => {
@@ -141,7 +287,10 @@ describe("sessions", () => {
   it("lists one's sessions, and sign-out everywhere ends them all", async () => {
     const user = await h.makeUser([], "grace");
     for (let i = 0; i < 3; i++) await h.caller(null).auth.login({ username: "grace", password: TEST_PASSWORD });
-    const me = h.caller({ ...(await h.actorFor(user.id, "session")) }, { origin: "http://s.test", host: "s.test" });
+    const me = h.caller(
+      { ...(await h.actorFor(user.id, "session")) },
+      { origin: "http://stevedore.test", host: "stevedore.test" },
+    );
     expect(await me.auth.sessions()).toHaveLength(3);
     expect(await me.auth.logoutEverywhere()).toEqual({ ended: 3 });
     expect(await h.prisma.session.count({ where: { userId: user.id } })).toBe(0);
@@ -284,7 +433,7 @@ describe("nobody grants what they do not hold", () => {
     const bindings = await admin.bindings.list();
     const adminBindings = bindings.filter((b) => b.role.name === "Administrator" && b.environmentId === null);
     for (const b of adminBindings.slice(1)) await admin.bindings.remove({ id: b.id });
-    await expect(admin.bindings.remove({ id: adminBindings[0]!.id })).rejects.toThrow(/last Administrator/);
+    await expect(admin.bindings.remove({ id: adminBindings[0]!.id })).rejects.toThrow(/no enabled Administrator/);
   });
 });
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "../testing/api-client";
-import { spawnServer, type RunningServer } from "../testing/spawn-server";
+import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
 import { need } from "../testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -48,7 +48,11 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-attach-"));
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
-  await admin.mutate("auth.setup", { username: "admin", password: "attach test passphrase" });
+  await admin.mutate("auth.setup", {
+    setupCode: await setupCodeOf(dataDir),
+    username: "admin",
+    password: "attach test passphrase",
+  });
   admin.token = (await admin.mutate<{ token: string }>("tokens.create", { name: "test", expiresInDays: 1 })).token;
   environmentId = (
     await admin.mutate<{ id: string }>("environments.create", {

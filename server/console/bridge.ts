@@ -46,38 +46,62 @@ function parseControl(text: string): Control | null {
   return null;
 }
 
-/** Every live session, so shutdown can end them all and limits can be counted. */
+/**
+ * Every console, so shutdown can end them all and the per-user limit can be kept. A slot is
+ * taken (synchronously, so a burst cannot slip past the count) when a request is admitted,
+ * before anything is asked of an engine; the session then runs in it, and every way out (a
+ * refused or failed upgrade, a browser that leaves early, the end) gives it back.
+ */
 export class ConsoleRegistry {
-  private readonly sessions = new Map<
-    string,
-    { userId: string; open: boolean; end: (reason: string) => Promise<void> }
+  private readonly slots = new Map<
+    number,
+    { userId: string; counted: boolean; end?: (reason: string) => Promise<void> }
   >();
   private next = 0;
 
-  /** Consoles the user has open (one being cleaned up after its tab closed does not count). */
+  /** Consoles the user holds: admitted or open (one being cleaned up after its tab closed does not count). */
   countFor(userId: string): number {
     let n = 0;
-    for (const s of this.sessions.values()) if (s.userId === userId && s.open) n++;
+    for (const s of this.slots.values()) if (s.userId === userId && s.counted) n++;
     return n;
   }
 
   get size(): number {
-    return this.sessions.size;
+    return this.slots.size;
   }
 
-  add(userId: string, end: (reason: string) => Promise<void>) {
-    const key = String(this.next++);
-    const entry = { userId, open: true, end };
-    this.sessions.set(key, entry);
+  /** A slot for one more console of this user, or null when they hold `limit` already. */
+  reserve(userId: string, limit: number): ConsoleSlot | null {
+    if (this.countFor(userId) >= limit) return null;
+    const key = this.next++;
+    const entry: { userId: string; counted: boolean; end?: (reason: string) => Promise<void> } = {
+      userId,
+      counted: true,
+    };
+    this.slots.set(key, entry);
     return {
-      closed: () => void (entry.open = false),
-      remove: () => void this.sessions.delete(key),
+      activate: (end) => {
+        entry.end = end;
+        return {
+          closed: () => void (entry.counted = false),
+          remove: () => void this.slots.delete(key),
+        };
+      },
+      release: () => void this.slots.delete(key),
     };
   }
 
   async endAll(reason: string): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => s.end(reason)));
+    await Promise.all([...this.slots.values()].map((s) => s.end?.(reason) ?? Promise.resolve()));
   }
+}
+
+/** One console's place under the per-user limit, from admission to its very end. */
+export interface ConsoleSlot {
+  /** The session starts running in the slot; `end` is how shutdown ends it. */
+  activate(end: (reason: string) => Promise<void>): { closed(): void; remove(): void };
+  /** Gives the slot back when no session will run in it (the upgrade never completed). */
+  release(): void;
 }
 
 function send(socket: WebSocket, message: Record<string, unknown>): void {
@@ -111,7 +135,7 @@ interface SessionSpec {
 
 async function runSession(
   services: Services,
-  registry: ConsoleRegistry,
+  slot: ConsoleSlot,
   socket: WebSocket,
   actor: Actor,
   request: RequestInfo,
@@ -123,26 +147,19 @@ async function runSession(
   const title = `${input.containerId.slice(0, 12)} on ${input.environmentId}`;
 
   // The session is on the record before anything runs in (or joins) the container.
-  let eventId: string;
-  try {
-    eventId = await services.audit.begin({
-      actorUserId: actor.userId,
-      actorUsername: actor.username,
-      actorTokenId: actor.tokenId,
-      ip: request.ip,
-      userAgent: request.userAgent,
-      action: spec.action,
-      permission: spec.permission,
-      environmentId: input.environmentId,
-      targetKind: "container",
-      targetId: input.containerId,
-      params: spec.params,
-    });
-  } catch {
-    send(socket, { type: "error", message: "The audit trail cannot be written, so no console was opened." });
-    socket.close(1011, "audit unavailable");
-    return;
-  }
+  const beginning = services.audit.begin({
+    actorUserId: actor.userId,
+    actorUsername: actor.username,
+    actorTokenId: actor.tokenId,
+    ip: request.ip,
+    userAgent: request.userAgent,
+    action: spec.action,
+    permission: spec.permission,
+    environmentId: input.environmentId,
+    targetKind: "container",
+    targetId: input.containerId,
+    params: spec.params,
+  });
 
   let joined: Joined | undefined;
   let ended = false;
@@ -150,11 +167,14 @@ async function runSession(
   let outcome: "ok" | "error" = "ok";
   const timers: NodeJS.Timeout[] = [];
   let recorder: SessionRecorder | undefined;
+  let recorderStarting: Promise<void> = Promise.resolve();
   let stopRechecks = () => undefined as void;
   let readyFields: Record<string, unknown> = {};
 
   let ending: Promise<void> | undefined;
-  // Idempotent: every later caller (shutdown included) waits for the same cleanup.
+  // Idempotent: every later caller (shutdown included) waits for the same cleanup. It may come
+  // at any point of the set-up (a browser that leaves at once, a shutdown): it waits for what
+  // is in flight, so the event is always completed and the slot always given back.
   const end = (reason: string, message?: string, failed = false): Promise<void> =>
     (ending ??= finish(reason, message, failed));
   const finish = async (reason: string, message: string | undefined, failed: boolean): Promise<void> => {
@@ -168,8 +188,11 @@ async function runSession(
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
       socket.close(1000, reason.slice(0, 100));
     const released = joined ? await joined.release().catch(() => ({})) : {};
+    await recorderStarting.catch(() => undefined);
     await recorder?.finish().catch(() => undefined);
     registration.remove();
+    const eventId = await beginning.catch(() => undefined);
+    if (!eventId) return;
     await services.audit
       .complete(eventId, {
         outcome,
@@ -188,7 +211,7 @@ async function runSession(
       })
       .catch((error: unknown) => console.error("console: cannot complete the audit event:", error));
   };
-  const registration = registry.add(actor.userId, (reason) => end(reason, "Stevedore is shutting down."));
+  const registration = slot.activate((reason) => end(reason, "Stevedore is shutting down."));
 
   socket.on("close", () => {
     registration.closed();
@@ -196,20 +219,34 @@ async function runSession(
   });
   socket.on("error", () => void end("socket error"));
 
+  let eventId: string;
+  try {
+    eventId = await beginning;
+  } catch {
+    send(socket, { type: "error", message: "The audit trail cannot be written, so no console was opened." });
+    socket.close(1011, "audit unavailable");
+    return end("audit unavailable");
+  }
+  if (ended) return;
+
   // Read per session: a change of the setting applies to the next console opened.
   const recordInput = await recordConsoleInput(services.prisma).catch(() => false);
-  recorder = new SessionRecorder(
+  if (ended) return;
+  const rec = new SessionRecorder(
     recordingStoreFor(services.prisma),
     eventId,
     { width: input.cols, height: input.rows, command: spec.command, title, recordInput },
     () => void end("recording failed", "The session recording cannot be written, so the console was closed.", true),
   );
+  recorder = rec;
+  recorderStarting = rec.start();
   try {
-    await recorder.start();
+    await recorderStarting;
   } catch {
     recorder = undefined;
     return end("recording failed", "The session recording cannot be written, so no console was opened.", true);
   }
+  if (ended) return;
 
   try {
     joined = await spec.open(abort.signal);
@@ -222,7 +259,6 @@ async function runSession(
     return;
   }
   const session = joined;
-  const rec = recorder;
   let write = session.write;
   readyFields = session.ready;
   send(socket, { type: "ready", ...session.ready, writable: write !== null });
@@ -291,10 +327,13 @@ async function runSession(
     }, PING_EVERY_MS),
   );
 
-  // Revoking the permission reaches an open console within seconds.
-  stopRechecks = permissionRechecksFor(services.prisma).watch(actor.userId, (perms) => {
+  // Revoking the permission, or ending the credential the console was opened with, reaches
+  // an open console within seconds.
+  stopRechecks = permissionRechecksFor(services.prisma).watch(actor, (perms) => {
     const verdict = perms ? spec.recheck(perms) : "end";
-    if (verdict === "end") void end("permission revoked", "Your permission to use this console was revoked.");
+    if (!perms)
+      void end("signed out", "Your sign-in ended (signed out, token revoked or expired, or account disabled).");
+    else if (verdict === "end") void end("permission revoked", "Your permission to use this console was revoked.");
     else if (verdict === "read-only" && write) {
       write = null;
       send(socket, {
@@ -319,14 +358,14 @@ export interface ConsoleAccess {
 /** A new process in the container: `docker exec -it`. */
 export function runConsole(
   services: Services,
-  registry: ConsoleRegistry,
+  slot: ConsoleSlot,
   socket: WebSocket,
   actor: Actor,
   request: RequestInfo,
   input: ConsoleRequest,
   access?: ConsoleAccess,
 ): Promise<void> {
-  return runSession(services, registry, socket, actor, request, {
+  return runSession(services, slot, socket, actor, request, {
     action: "console.exec",
     permission: access?.permission ?? "container.exec",
     input,
@@ -376,13 +415,13 @@ export interface AttachRequest {
 /** The container's main process (`docker attach`): watched always, typed into only with container.exec. */
 export function runAttach(
   services: Services,
-  registry: ConsoleRegistry,
+  slot: ConsoleSlot,
   socket: WebSocket,
   actor: Actor,
   request: RequestInfo,
   input: AttachRequest,
 ): Promise<void> {
-  return runSession(services, registry, socket, actor, request, {
+  return runSession(services, slot, socket, actor, request, {
     action: "console.attach",
     permission: "container.attach",
     input,

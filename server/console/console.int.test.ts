@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "../testing/api-client";
-import { spawnServer, type RunningServer } from "../testing/spawn-server";
+import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
 import { need } from "../testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -24,7 +24,11 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-console-"));
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
-  await admin.mutate("auth.setup", { username: "admin", password: "console test passphrase" });
+  await admin.mutate("auth.setup", {
+    setupCode: await setupCodeOf(dataDir),
+    username: "admin",
+    password: "console test passphrase",
+  });
   admin.token = (await admin.mutate<{ token: string }>("tokens.create", { name: "test", expiresInDays: 1 })).token;
   environmentId = (
     await admin.mutate<{ id: string }>("environments.create", {
@@ -327,6 +331,85 @@ describe("console", () => {
       await admin.mutate("settings.update", { consoleRecordInput: false });
     }
   });
+
+  it("opens at most 10 of a burst of 30 consoles, and completes every session's event", async () => {
+    await admin.mutate("users.create", { username: "burster", password: "burst test passphrase 1" });
+    const users = await admin.query<{ id: string; username: string }[]>("users.list");
+    const roles = await admin.query<{ id: string; name: string }[]>("roles.list");
+    const burster = users.find((u) => u.username === "burster")!;
+    await admin.mutate("bindings.create", {
+      roleId: roles.find((r) => r.name === "Operator")!.id,
+      userId: burster.id,
+      environmentId: null,
+    });
+    const operator = new ApiClient(server.url);
+    await operator.mutate("auth.login", { username: "burster", password: "burst test passphrase 1" });
+    operator.token = (await operator.mutate<{ token: string }>("tokens.create", { name: "b", expiresInDays: 1 })).token;
+    const headers = { authorization: `Bearer ${operator.token}` };
+    const qs = new URLSearchParams({ environmentId, containerId: container.id }).toString();
+
+    /** 30 websockets at once; each resolves to "open" or the HTTP status that refused it. */
+    const burst = (onOpen: (socket: WebSocket) => void) =>
+      Promise.all(
+        Array.from(
+          { length: 30 },
+          () =>
+            new Promise<{ socket: WebSocket; result: string }>((resolve) => {
+              const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws/exec?${qs}`, { headers });
+              socket.on("unexpected-response", (_req, res) => resolve({ socket, result: String(res.statusCode) }));
+              socket.on("error", () => resolve({ socket, result: "error" }));
+              socket.on("open", () => {
+                onOpen(socket);
+                resolve({ socket, result: "open" });
+              });
+            }),
+        ),
+      );
+    const tally = (results: { result: string }[]) =>
+      results.reduce<Record<string, number>>((t, r) => ({ ...t, [r.result]: (t[r.result] ?? 0) + 1 }), {});
+
+    // Every console event of this user: opened ones end "ok", refused ones are "denied".
+    const events = async (outcome: string) =>
+      (
+        await admin.query<{ items: unknown[] }>("audit.list", {
+          action: "console.exec",
+          actor: "burster",
+          outcome,
+          limit: 100,
+        })
+      ).items.length;
+    /** Waits until `ok` sessions have ended on the record and none is left open. */
+    const settled = async (ok: number) => {
+      const until = Date.now() + 30_000;
+      while (((await events("ok")) < ok || (await events("pending")) > 0) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await events("pending")).toBe(0);
+      expect(await events("ok")).toBe(ok);
+    };
+
+    // A burst of consoles held open: 10 open, the other 20 are refused before any engine call.
+    const held = await burst(() => undefined);
+    expect(tally(held)).toEqual({ open: 10, "429": 20 });
+    for (const { socket } of held) socket.close();
+    await settled(10);
+
+    // A burst whose sockets are dropped the moment they open (slots free up as they go, so
+    // more than 10 may open in turn): every session still ends on the record, every slot
+    // comes back, and the limit still holds afterwards.
+    const dropped = tally(await burst((socket) => socket.terminate()));
+    expect((dropped.open ?? 0) + (dropped["429"] ?? 0)).toBe(30);
+    await settled(10 + (dropped.open ?? 0));
+    const again = await burst(() => undefined);
+    expect(tally(again)).toEqual({ open: 10, "429": 20 });
+    for (const { socket } of again) socket.close();
+    await settled(20 + (dropped.open ?? 0));
+    // Refusals are recorded as "denied" (never more than were refused; whether each write
+    // survives such a burst is the audit writer's own promise, tested with it).
+    const denied = await events("denied");
+    expect(denied).toBeGreaterThan(0);
+    expect(denied).toBeLessThanOrEqual(40 + (dropped["429"] ?? 0));
+  }, 120_000);
 
   it("ends open consoles' processes when the server shuts down", async () => {
     const con = await openConsole({}, bearer());

@@ -4,7 +4,7 @@
 // Values of secret-looking variables become "keep the source container's value" unless the
 // caller may see them: the browser gets the name, never the value.
 import type Docker from "dockerode";
-import { looksSecret } from "../audit/redact";
+import { isSecretVariable } from "../audit/redact";
 import type { ContainerSpecInput } from "./spec";
 
 type Inspect = Docker.ContainerInspectInfo;
@@ -119,7 +119,7 @@ export function specOf(
       const eq = entry.indexOf("=");
       const name = eq < 0 ? entry : entry.slice(0, eq);
       const value = eq < 0 ? "" : entry.slice(eq + 1);
-      if (!options.reveal && looksSecret(name)) {
+      if (!options.reveal && isSecretVariable(name, value)) {
         kept.push(name);
         return { name, fromSource: true as const };
       }

@@ -1,19 +1,150 @@
 // Applies prisma/migrations to the database on start, exactly as `prisma migrate deploy`
 // would (same engine, same _prisma_migrations table); a second call applies nothing.
+//
+// Several Stevedore replicas may start at once on one database (a swarm service with two
+// replicas, or an upgrade with start-first): a Postgres advisory lock, held on a connection
+// of its own while the engine works, lets one apply the migrations while the others wait,
+// then find nothing left to apply.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
-import { newSchemaEngine, noFilters, readMigrations } from "./schema-engine";
+import { readdir } from "node:fs/promises";
+import pg from "pg";
+import { migrationsDir, newSchemaEngine, noFilters, readMigrations } from "./schema-engine";
 
-export async function applyMigrations(connectionString: string): Promise<string[]> {
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString, max: 1 }));
-  const engine = await newSchemaEngine(adapter);
+/** The advisory lock's key: any bigint, the same in every version ("Stevedore migrations"). */
+export const MIGRATION_LOCK_KEY = 0x5374_6576_6d69_67n;
+
+export interface MigrateOptions {
+  /** How long to keep trying while the database cannot be reached yet (it may be starting beside us). */
+  waitForDatabaseMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * True when every migration folder is recorded as finished (and none as rolled back). Most
+ * starts are like this; they then skip loading the schema engine, whose WebAssembly instance
+ * would otherwise sit in the server's memory until a garbage collection.
+ */
+async function nothingPending(connectionString: string): Promise<boolean> {
+  const folders = (await readdir(migrationsDir, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
+  const client = new pg.Client({ connectionString });
+  await client.connect();
   try {
-    const { appliedMigrationNames } = await engine.applyMigrations({
-      migrationsList: await readMigrations(),
-      filters: noFilters,
-    });
-    return appliedMigrationNames;
+    const table = await client.query<{ found: string | null }>(
+      "SELECT to_regclass('public._prisma_migrations')::text AS found",
+    );
+    if (!table.rows[0]?.found) return false;
+    const { rows } = await client.query<{ migration_name: string }>(
+      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+    );
+    const done = new Set(rows.map((r) => r.migration_name));
+    return folders.every((name) => done.has(name));
   } finally {
-    engine.free();
+    await client.end();
+  }
+}
+
+export async function applyMigrations(connectionString: string, options: MigrateOptions = {}): Promise<string[]> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const lock = await takeMigrationLock(connectionString, options.waitForDatabaseMs ?? 60_000, log);
+  try {
+    // Checked under the lock: a replica that waited finds what the first one applied.
+    if (await nothingPending(connectionString)) return [];
+    // The engine takes Prisma's own advisory lock on its connection and never lets go of it:
+    // only ending that connection does. Left open, it made every later start (another
+    // replica's, or a restart's) wait 10 s for that lock and fail.
+    const pool = new pg.Pool({ connectionString, max: 1 });
+    pool.on("error", () => undefined);
+    try {
+      const engine = await newSchemaEngine(bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool)));
+      try {
+        const { appliedMigrationNames } = await engine.applyMigrations({
+          migrationsList: await readMigrations(),
+          filters: noFilters,
+        });
+        return appliedMigrationNames;
+      } finally {
+        engine.free();
+      }
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+// Errors that mean "not there yet" (a database container still starting, its name not yet in
+// the swarm's DNS), as opposed to a wrong password or database name, which waiting cannot fix.
+const TRANSIENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "57P03",
+]);
+
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && TRANSIENT.has(code);
+}
+
+function where(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}`;
+  } catch {
+    return "DATABASE_URL";
+  }
+}
+
+async function connectWhenReady(connectionString: string, waitMs: number, log: (line: string) => void) {
+  const deadline = Date.now() + waitMs;
+  let said = 0;
+  for (;;) {
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+    // An error on an idle client (the server going away) must not crash the process.
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (!isTransient(error) || Date.now() >= deadline) throw error;
+      if (Date.now() - said >= 5_000) {
+        said = Date.now();
+        const why = error instanceof Error ? error.message : String(error);
+        log(`waiting for the database at ${where(connectionString)} (${why})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function takeMigrationLock(connectionString: string, waitMs: number, log: (line: string) => void) {
+  const client = await connectWhenReady(connectionString, waitMs, log);
+  try {
+    const key = MIGRATION_LOCK_KEY.toString();
+    const [first] = (
+      await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS locked", [key])
+    ).rows;
+    if (!first?.locked) {
+      log("another Stevedore is applying migrations to this database; waiting for it");
+      await client.query("SELECT pg_advisory_lock($1::bigint)", [key]);
+    }
+    return {
+      async release() {
+        // Ending the session releases the lock too; unlock first so the next one goes at once.
+        await client.query("SELECT pg_advisory_unlock($1::bigint)", [key]).catch(() => undefined);
+        await client.end().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
   }
 }

@@ -4,7 +4,7 @@
 import http from "node:http";
 import https from "node:https";
 import Docker from "dockerode";
-import { classifyDockerError, DockerUnreachableError, DockerTimeoutError } from "./errors";
+import { classifyDockerError, DockerBusyError, DockerUnreachableError, DockerTimeoutError } from "./errors";
 import { Coalescer, DeadlineExceeded, Semaphore, raceDeadline, withDeadline } from "./limits";
 import type { EnvironmentDescriptor } from "./types";
 
@@ -136,14 +136,22 @@ export type EngineCall<T> = (docker: Docker, signal: AbortSignal) => Promise<T>;
 export interface EngineClientOptions {
   /** Calls in flight at once; more wait in line (their wait counts against their deadline). */
   maxInFlight?: number;
+  /**
+   * Long-lived streams open at once (the event stream, followed logs, stats, consoles, file
+   * transfers); one more is refused at once rather than queued.
+   */
+  maxStreams?: number;
 }
 
 export class EngineClient {
   readonly environmentId: string;
   readonly url: string;
   private readonly docker: Docker;
-  private readonly agent: http.Agent | undefined;
+  private readonly callAgent: http.Agent | undefined;
+  private readonly streamAgent: http.Agent | undefined;
   private readonly slots: Semaphore;
+  private readonly maxStreams: number;
+  private streams = 0;
   private readonly reads = new Coalescer();
   private pinned: Promise<EngineVersion> | undefined;
   private engineVersion: EngineVersion | undefined;
@@ -153,12 +161,15 @@ export class EngineClient {
     this.url = redactUrl(descriptor.url);
     const modemOptions = dockerOptionsFor(descriptor);
     const maxInFlight = options.maxInFlight ?? 8;
-    // A pool of our own per engine: bounded, and closed with the client. Streams (events) hold a
-    // socket each outside the cap on calls, hence the headroom. ssh makes its own agent.
+    this.maxStreams = options.maxStreams ?? 64;
+    // Two pools of our own per engine, bounded and closed with the client: one for short calls,
+    // one for long-lived streams, so that streams (however many followed logs are open) never
+    // hold the sockets that a list, an inspect or a restart needs. ssh makes its own agent.
     if (modemOptions.protocol !== "ssh") {
       const Agent = modemOptions.protocol === "https" ? https.Agent : http.Agent;
-      this.agent = new Agent({ keepAlive: true, maxSockets: maxInFlight + 4 });
-      modemOptions.agent = this.agent;
+      this.callAgent = new Agent({ keepAlive: true, maxSockets: maxInFlight + 2 });
+      this.streamAgent = new Agent({ keepAlive: true, maxSockets: this.maxStreams + 1 });
+      modemOptions.agent = this.callAgent;
     }
     this.docker = new Docker(modemOptions);
     this.slots = new Semaphore(maxInFlight);
@@ -175,6 +186,11 @@ export class EngineClient {
 
   get inFlight(): number {
     return this.slots.inFlight;
+  }
+
+  /** Long-lived streams open now. */
+  get streamsOpen(): number {
+    return this.streams;
   }
 
   /**
@@ -242,37 +258,102 @@ export class EngineClient {
   }
 
   /**
-   * Opens a long-lived response (the event stream): the deadline covers getting it, and the
-   * stream then lives until `signal` aborts. It does not take one of the call slots.
+   * Opens a long-lived response (the event stream, logs, stats, an exec's hijacked connection):
+   * the deadline covers getting it, and the stream then lives until `signal` aborts. It takes
+   * no call slot but one of the engine's stream places, until it ends, breaks or is aborted.
    */
   async openStream(
     name: string,
     fn: EngineCall<NodeJS.ReadableStream>,
     options: { deadlineMs: number; signal: AbortSignal },
   ): Promise<NodeJS.ReadableStream> {
+    const release = this.takeStreamPlace(name);
     const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal.reason);
+    const onAbort = () => {
+      controller.abort(options.signal.reason);
+      release();
+    };
     options.signal.addEventListener("abort", onAbort, { once: true });
     try {
-      return await withDeadline(
+      const stream = await withDeadline(
         async (deadlineSignal) => {
           deadlineSignal.addEventListener("abort", () => controller.abort(deadlineSignal.reason), { once: true });
           await this.pin(deadlineSignal);
-          return fn(this.dockerFor(controller.signal), controller.signal);
+          return fn(this.dockerFor(controller.signal, { stream: true }), controller.signal);
         },
         options.deadlineMs,
         options.signal,
       );
+      for (const ending of ["end", "close", "error"]) stream.once(ending, release);
+      return stream;
     } catch (error) {
       options.signal.removeEventListener("abort", onAbort);
       controller.abort();
+      release();
       throw this.classify(error, name, options.deadlineMs, "call");
     }
   }
 
+  /**
+   * A call that streams a body of unknown duration (an upload): like `call`, but on the stream
+   * pool and in a stream place instead of a call slot, so a slow or stalled sender cannot hold
+   * what short calls need. The caller bounds it (its signal; a stall timer of its own).
+   */
+  streamCall<T>(name: string, fn: EngineCall<T>, options: { deadlineMs: number; signal?: AbortSignal }): Promise<T> {
+    let release: () => void;
+    try {
+      release = this.takeStreamPlace(name);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return withDeadline(
+      async (signal) => {
+        await this.pin(signal);
+        return fn(this.dockerFor(signal, { stream: true }), signal);
+      },
+      options.deadlineMs,
+      options.signal,
+    )
+      .catch((error: unknown) => {
+        throw this.classify(error, name, options.deadlineMs, "call");
+      })
+      .finally(release);
+  }
+
+  /**
+   * Is the engine alive? A `/_ping` within `deadlineMs`, taking no call slot (so calls waiting
+   * on a slow engine do not delay the answer) on the call pool's spare sockets.
+   */
+  ping(options: { deadlineMs: number }): Promise<void> {
+    return withDeadline(async (signal) => {
+      await this.dockerFor(signal, { unversioned: true }).ping();
+    }, options.deadlineMs).catch((error: unknown) => {
+      throw this.classify(error, "/_ping", options.deadlineMs, "connect");
+    });
+  }
+
   /** Drops pooled connections; calls in flight fail. */
   close(): void {
-    this.agent?.destroy();
+    this.callAgent?.destroy();
+    this.streamAgent?.destroy();
+  }
+
+  /** One of the engine's stream places, or a DockerBusyError when all are taken. */
+  private takeStreamPlace(name: string): () => void {
+    if (this.streams >= this.maxStreams) {
+      throw new DockerBusyError(
+        this.environmentId,
+        `${this.url} has ${this.maxStreams} live streams open already (followed logs, stats, consoles, ` +
+          `transfers), so ${name} was not opened. Try again when one ends.`,
+      );
+    }
+    this.streams++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.streams--;
+    };
   }
 
   private get modem(): Docker["modem"] & { version?: string } {
@@ -303,9 +384,10 @@ export class EngineClient {
    * A dockerode sharing this client's modem (its pool, TLS and pinned version) whose requests all
    * carry `signal`, so the deadline aborts the HTTP request itself, whichever method is used.
    */
-  private dockerFor(signal: AbortSignal, options: { unversioned?: boolean } = {}): Docker {
+  private dockerFor(signal: AbortSignal, options: { unversioned?: boolean; stream?: boolean } = {}): Docker {
     const shared = this.modem;
-    const modem = Object.create(shared) as typeof shared;
+    const modem = Object.create(shared) as typeof shared & { agent?: http.Agent };
+    if (options.stream && this.streamAgent) modem.agent = this.streamAgent;
     const dial = shared.dial.bind(modem);
     modem.dial = (dialOptions, callback) => {
       dialOptions.abortSignal ??= signal;

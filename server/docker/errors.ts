@@ -5,7 +5,7 @@
 export type UnreachableCause = "dns" | "refused" | "tls" | "auth" | "timeout" | "not-docker";
 
 export type DockerErrorCode =
-  "unreachable" | "timeout" | "not-found" | "conflict" | "engine" | "paused" | "unknown-environment";
+  "unreachable" | "timeout" | "not-found" | "conflict" | "engine" | "paused" | "unknown-environment" | "busy";
 
 export abstract class DockerError extends Error {
   abstract readonly code: DockerErrorCode;
@@ -86,6 +86,14 @@ export class DockerPausedError extends DockerError {
   constructor(environmentId: string) {
     super(environmentId, "This environment is paused by an administrator.");
   }
+}
+
+/**
+ * Refused before reaching the engine: too many long-lived streams are open on it (for this
+ * user, or in all). The message says which limit and what to do.
+ */
+export class DockerBusyError extends DockerError {
+  readonly code = "busy";
 }
 
 export class UnknownEnvironmentError extends DockerError {

@@ -323,7 +323,8 @@ export async function uploadFile(
   });
   body.on("error", (error) => pack.destroy(error));
   body.pipe(entry);
-  await fleet.call(
+  // On the engine's stream pool, not in a call slot: a slow sender holds no place short calls need.
+  await fleet.streamCall(
     environmentId,
     "container upload",
     (docker) => docker.getContainer(id).putArchive(pack, { path: dir.path, noOverwriteDirNonDir: true }),

@@ -6,6 +6,7 @@ import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import { EngineClient, redactUrl, type CallOptions, type EngineCall } from "./client";
 import {
+  DockerBusyError,
   DockerError,
   DockerPausedError,
   DockerTimeoutError,
@@ -40,15 +41,27 @@ export interface FleetOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Calls in flight per engine. */
   maxInFlight?: number;
+  /** Long-lived streams open per engine (all users, the event stream included). */
+  maxStreams?: number;
+  /** Long-lived streams one user may hold on one engine (see leaseStream). */
+  maxStreamsPerUser?: number;
   /** A probe slower than this marks the engine degraded. */
   slowMs?: number;
   /** Keep a live picture per environment (false: lists are always read live). */
   watch?: boolean;
+  /**
+   * A watched engine that has said nothing (no event, no answer) for this long is pinged; one
+   * that does not answer the ping within `livenessDeadlineMs` is marked down, so a frozen
+   * engine's picture is not served as current for longer than the sum of the two.
+   */
+  livenessQuietMs?: number;
+  livenessDeadlineMs?: number;
   watcher?: Pick<WatcherOptions, "resyncIntervalMs" | "debounceMs" | "tasksIntervalMs" | "deadlineMs" | "backoff">;
 }
 
 export interface EnvironmentDiagnostics {
   inFlight: number;
+  streamsOpen: number;
   apiVersion: string | undefined;
   watcher: (WatcherStats & { state: WatcherState }) | undefined;
 }
@@ -78,11 +91,16 @@ interface Member {
   eventsDisconnected: boolean;
   lastProbe?: { latencyMs: number; swarm: SwarmFacts; counts: EnvironmentCounts };
   emitted?: string;
+  /** The engine's last sign of life: an event, an answer to a call, probe or ping. */
+  heardAt?: number;
+  liveness?: NodeJS.Timeout;
 }
 
 export class Fleet {
   readonly picture = new Picture();
   private readonly members = new Map<string, Member>();
+  /** Streams held, per environment and user (leaseStream). */
+  private readonly leases = new Map<string, Map<string, number>>();
   private readonly statusListeners = new Set<StatusListener>();
   private readonly options: Required<Omit<FleetOptions, "watcher">> & Pick<FleetOptions, "watcher">;
   private readonly unsubscribePicture: () => void;
@@ -94,8 +112,12 @@ export class Fleet {
       pollIntervalMs: 15_000,
       backoff: { baseMs: 1_000, maxMs: 60_000 },
       maxInFlight: 8,
+      maxStreams: 64,
+      maxStreamsPerUser: 8,
       slowMs: 2_000,
       watch: true,
+      livenessQuietMs: 1_500,
+      livenessDeadlineMs: 2_000,
       ...options,
     };
     // Counts follow the picture, so a card's numbers move with the events.
@@ -225,6 +247,7 @@ export class Fleet {
     if (!member) return undefined;
     return {
       inFlight: member.client.inFlight,
+      streamsOpen: member.client.streamsOpen,
       apiVersion: member.client.apiVersion,
       watcher: member.watcher ? { state: member.watcher.state, ...member.watcher.stats } : undefined,
     };
@@ -273,6 +296,55 @@ export class Fleet {
       deadlineMs: options.deadlineMs ?? this.options.deadlineMs,
       signal: options.signal,
     }) as Promise<T>;
+  }
+
+  /**
+   * A call whose body streams for as long as the sender takes (an upload): on the engine's
+   * stream pool, outside the cap on calls. Bounded by `signal` and `deadlineMs`.
+   */
+  streamCall<T>(
+    environmentId: string,
+    name: string,
+    fn: EngineCall<T>,
+    options: { deadlineMs: number; signal?: AbortSignal },
+  ): Promise<T> {
+    const member = this.members.get(environmentId);
+    if (!member) return Promise.reject(new UnknownEnvironmentError(environmentId));
+    if (member.status.state === "paused") return Promise.reject(new DockerPausedError(environmentId));
+    return member.client.streamCall(name, fn, options);
+  }
+
+  /**
+   * One user's place for a long-lived stream on one engine (followed logs, stats, a download,
+   * an upload), held until `release`. Throws DockerBusyError when the user holds
+   * maxStreamsPerUser there already: one person's open tabs cannot take an engine's streams
+   * from everyone else.
+   */
+  leaseStream(environmentId: string, userId: string): { release(): void } {
+    if (!this.members.has(environmentId)) throw new UnknownEnvironmentError(environmentId);
+    const perUser = this.leases.get(environmentId) ?? new Map<string, number>();
+    const held = perUser.get(userId) ?? 0;
+    const limit = this.options.maxStreamsPerUser;
+    if (held >= limit) {
+      throw new DockerBusyError(
+        environmentId,
+        `You have ${limit} live streams open on this environment already (followed logs, stats, ` +
+          `downloads, uploads); close one first.`,
+      );
+    }
+    perUser.set(userId, held + 1);
+    this.leases.set(environmentId, perUser);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        const count = (perUser.get(userId) ?? 1) - 1;
+        if (count > 0) perUser.set(userId, count);
+        else perUser.delete(userId);
+        if (!perUser.size && this.leases.get(environmentId) === perUser) this.leases.delete(environmentId);
+      },
+    };
   }
 
   /**
@@ -341,7 +413,9 @@ export class Fleet {
       if (member?.status.state === "paused") out.paused.push(environmentId);
       else if (fromPicture) {
         for (const item of fromPicture) out.items.push({ ...item, environmentId });
-        out.sources.push({ environmentId, source: "picture", latencyMs: elapsed(started) });
+        // The picture is as current as the last word from its engine (events arrive in order).
+        const asOf = member.heardAt ?? Date.now();
+        out.sources.push({ environmentId, source: "picture", latencyMs: elapsed(started), asOf });
       } else cold.push(environmentId);
     }
     if (!cold.length) return out;
@@ -356,7 +430,7 @@ export class Fleet {
     );
     for (const { environmentId, data, latencyMs } of live.items) {
       for (const item of data) out.items.push({ ...item, environmentId });
-      out.sources.push({ environmentId, source: "engine", latencyMs });
+      out.sources.push({ environmentId, source: "engine", latencyMs, asOf: Date.now() });
     }
     out.errors.push(...live.errors);
     out.paused.push(...live.paused);
@@ -390,7 +464,9 @@ export class Fleet {
     }
     const remaining = Math.max(1, options.deadlineMs - elapsed(started));
     try {
-      return await member.client.call(name, fn, { ...options, deadlineMs: remaining });
+      const answer = await member.client.call(name, fn, { ...options, deadlineMs: remaining });
+      this.heard(member);
+      return answer;
     } catch (error) {
       if (this.isActive(member)) {
         if (error instanceof DockerUnreachableError) this.markDown(member, error);
@@ -417,6 +493,7 @@ export class Fleet {
       const latencyMs = elapsed(started);
       const swarm = swarmFacts(info);
       member.failures = 0;
+      this.heard(member);
       member.lastProbe = { latencyMs, swarm, counts: countsFromInfo(info) };
       member.status = {
         ...member.status,
@@ -466,6 +543,8 @@ export class Fleet {
     const previous = member.status.lastError;
     const cause = error instanceof DockerUnreachableError ? error.reason : undefined;
     this.stopWatcher(member);
+    clearTimeout(member.liveness);
+    member.liveness = undefined;
     const delay = backoffDelay(member.failures++, this.options.backoff.baseMs, this.options.backoff.maxMs);
     member.status = {
       ...member.status,
@@ -500,6 +579,7 @@ export class Fleet {
       client: member.client,
       picture: this.picture,
       manager,
+      onActivity: () => this.heard(member),
       onState: (state) => {
         if (member.watcher !== watcher || state === "stopped") return;
         member.eventsDisconnected = state === "reconnecting";
@@ -512,6 +592,46 @@ export class Fleet {
     member.watcher = watcher;
     member.eventsDisconnected = false;
     watcher.start();
+    this.heard(member);
+  }
+
+  /** A sign of life: the liveness check waits for the next quiet spell. */
+  private heard(member: Member): void {
+    member.heardAt = Date.now();
+    if (!this.options.watch || !member.watcher) return;
+    if (member.liveness) member.liveness.refresh();
+    else {
+      member.liveness = setTimeout(() => void this.checkLiveness(member), this.options.livenessQuietMs);
+      member.liveness.unref();
+    }
+  }
+
+  /**
+   * The engine has been quiet: ping it. No answer in time means it is frozen or gone, and its
+   * picture must not be served as current: down (the picture goes cold), and retried as usual.
+   */
+  private async checkLiveness(member: Member): Promise<void> {
+    member.liveness = undefined;
+    if (!this.isActive(member) || !member.watcher || member.status.state === "down") return;
+    const deadlineMs = this.options.livenessDeadlineMs;
+    try {
+      await member.client.ping({ deadlineMs });
+    } catch (error) {
+      if (!this.isActive(member) || !member.watcher) return;
+      // Refused, gone: as it says. No answer in time: frozen, or too overloaded to be used.
+      const gone = error instanceof DockerUnreachableError && error.reason !== "timeout" ? error : null;
+      this.markDown(
+        member,
+        gone ??
+          new DockerUnreachableError(
+            member.descriptor.id,
+            "timeout",
+            `The engine stopped answering: no answer to /_ping within ${deadlineMs / 1000} s.`,
+          ),
+      );
+      return;
+    }
+    if (this.isActive(member)) this.heard(member);
   }
 
   private stopWatcher(member: Member): void {
@@ -538,7 +658,7 @@ export class Fleet {
   private publish(member: Member): void {
     if (!this.isCurrent(member)) return;
     const status = this.snapshot(member);
-    const { checkedAt: _c, latencyMs: _l, nextRetryAt: _n, lastError, ...rest } = status;
+    const { checkedAt: _c, latencyMs: _l, nextRetryAt: _n, heardAt: _h, lastError, ...rest } = status;
     const significant = JSON.stringify({ ...rest, lastError: lastError && { ...lastError, at: undefined } });
     if (significant === member.emitted) return;
     const previous = member.emitted ? (JSON.parse(member.emitted) as EnvironmentStatus) : undefined;
@@ -561,13 +681,17 @@ export class Fleet {
       degradedReasons: [...member.status.degradedReasons],
       ...(counts ? { counts } : {}),
       pictureWarm: live !== undefined,
+      ...(member.heardAt ? { heardAt: member.heardAt } : {}),
     };
   }
 
   private createMember(descriptor: EnvironmentDescriptor, state: EnvironmentState): Member {
     return {
       descriptor,
-      client: new EngineClient(descriptor, { maxInFlight: this.options.maxInFlight }),
+      client: new EngineClient(descriptor, {
+        maxInFlight: this.options.maxInFlight,
+        maxStreams: this.options.maxStreams,
+      }),
       status: {
         environmentId: descriptor.id,
         name: descriptor.name,
@@ -586,6 +710,8 @@ export class Fleet {
   private quiesce(member: Member): void {
     clearTimeout(member.timer);
     member.timer = undefined;
+    clearTimeout(member.liveness);
+    member.liveness = undefined;
     this.stopWatcher(member);
   }
 

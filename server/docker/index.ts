@@ -27,6 +27,7 @@ export * from "./stats";
 export * from "./files";
 export { testConnection, type ConnectionReport } from "./connection-test";
 export {
+  DockerBusyError,
   DockerConflictError,
   DockerEngineError,
   DockerError,

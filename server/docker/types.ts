@@ -90,6 +90,8 @@ export interface EnvironmentStatus {
   pictureWarm: boolean;
   /** While down: when the next retry is due (ms since epoch). */
   nextRetryAt?: number;
+  /** The engine's last sign of life (an event, an answer): how fresh what is shown of it is. */
+  heardAt?: number;
 }
 
 export interface FanOutItem<T> {
@@ -119,5 +121,11 @@ export interface FleetList<T> {
   errors: FanOutError[];
   paused: string[];
   /** Where each environment's items came from and how long that took. */
-  sources: Array<{ environmentId: string; source: "picture" | "engine"; latencyMs: number }>;
+  sources: Array<{
+    environmentId: string;
+    source: "picture" | "engine";
+    latencyMs: number;
+    /** The data is the engine's state as of this moment (ms since epoch). */
+    asOf: number;
+  }>;
 }

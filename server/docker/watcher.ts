@@ -26,6 +26,8 @@ export interface WatcherOptions {
   tasksIntervalMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   onState?: (state: WatcherState, error?: DockerError) => void;
+  /** The engine said something on the event stream (a sign of life). */
+  onActivity?: () => void;
 }
 
 export interface WatcherStats {
@@ -52,7 +54,8 @@ export class Watcher {
   readonly manager: boolean;
   readonly stats: WatcherStats = { events: 0, resyncs: 0 };
   private readonly kinds: readonly ResourceKind[];
-  private readonly options: Required<Omit<WatcherOptions, "onState">> & Pick<WatcherOptions, "onState">;
+  private readonly options: Required<Omit<WatcherOptions, "onState" | "onActivity">> &
+    Pick<WatcherOptions, "onState" | "onActivity">;
   private current: WatcherState = "stopped";
   private lifetime: AbortController | undefined;
   private connection: AbortController | undefined;
@@ -161,6 +164,7 @@ export class Watcher {
       let buffer = "";
       stream.setEncoding("utf8");
       stream.on("data", (chunk: string) => {
+        this.options.onActivity?.();
         buffer += chunk;
         let newline: number;
         while ((newline = buffer.indexOf("\n")) >= 0) {

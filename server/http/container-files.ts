@@ -58,6 +58,7 @@ const statusFor: Record<DockerErrorCode, number> = {
   engine: 400,
   paused: 412,
   "unknown-environment": 404,
+  busy: 429,
 };
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
@@ -84,6 +85,23 @@ function attachment(name: string): string {
 /** A refused upload's body is not read: the connection closes after the answer. */
 function refuseBody(res: ServerResponse): void {
   if (!res.headersSent) res.setHeader("connection", "close");
+}
+
+/** One of the user's stream places on that engine, or null after answering 429. */
+function leaseOrAnswer(
+  services: Services,
+  res: ServerResponse,
+  environmentId: string,
+  userId: string,
+): { release(): void } | null {
+  try {
+    return services.fleet.leaseStream(environmentId, userId);
+  } catch (error) {
+    if (!(error instanceof DockerError)) throw error;
+    refuseBody(res);
+    fail(res, statusFor[error.code], error.message);
+    return null;
+  }
 }
 
 function messageOf(error: unknown): string {
@@ -144,6 +162,8 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
     path: query.path,
   });
   if (!admitted) return;
+  const lease = leaseOrAnswer(services, res, query.environmentId, admitted.actor.userId);
+  if (!lease) return;
 
   const started = performance.now();
   const abort = new AbortController();
@@ -175,6 +195,8 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
     if (status === 500) console.error("container files: download failed:", error);
     completion = { outcome: abort.signal.aborted ? "interrupted" : "error", error: messageOf(error) };
     fail(res, status, messageOf(error));
+  } finally {
+    lease.release();
   }
   await services.audit
     .record(admitted.entry, {
@@ -222,6 +244,27 @@ async function upload(services: Services, req: IncomingMessage, res: ServerRespo
     );
   }
 
+  const lease = leaseOrAnswer(services, res, query.environmentId, admitted.actor.userId);
+  if (!lease) return;
+  try {
+    await receiveUpload(services, req, res, query, admitted, params, declared);
+  } finally {
+    lease.release();
+  }
+}
+
+/** After this long without a byte, an upload is given up (the engine call and the client's request). */
+export const UPLOAD_STALL_MS = 30_000;
+
+async function receiveUpload(
+  services: Services,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: z.infer<typeof uploadQuery>,
+  admitted: Admitted,
+  params: Record<string, unknown>,
+  declared: number,
+): Promise<void> {
   // The upload is on the record before anything reaches the engine; no record, no upload.
   let eventId: string;
   try {
@@ -232,12 +275,22 @@ async function upload(services: Services, req: IncomingMessage, res: ServerRespo
   }
   const started = performance.now();
   const abort = new AbortController();
+  // A sender that stops sending would otherwise hold the engine's request open for ever.
+  let stalled = false;
+  const stall = setTimeout(() => {
+    stalled = true;
+    abort.abort(new Error("The upload stalled."));
+  }, UPLOAD_STALL_MS);
+  if (declared === 0) clearTimeout(stall);
   // Counted on its way through (a "data" listener would start the flow before anyone reads).
   let received = 0;
   const body = req.pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         received += chunk.length;
+        // Until the last byte: then the engine's answer is bounded by the call's deadline.
+        if (received < declared) stall.refresh();
+        else clearTimeout(stall);
         done(null, chunk);
       },
     }),
@@ -261,12 +314,22 @@ async function upload(services: Services, req: IncomingMessage, res: ServerRespo
     reply(res, 201, result);
   } catch (error) {
     const cut = abort.signal.aborted;
-    const status = error instanceof DockerError ? statusFor[error.code] : cut ? 400 : 500;
+    const status = stalled ? 408 : error instanceof DockerError ? statusFor[error.code] : cut ? 400 : 500;
     if (status === 500) console.error("container files: upload failed:", error);
-    const message = cut ? "The upload was cut off before the whole file arrived." : messageOf(error);
+    const message = stalled
+      ? `The upload stalled: nothing arrived for ${UPLOAD_STALL_MS / 1000} s, so it was given up.`
+      : cut
+        ? "The upload was cut off before the whole file arrived."
+        : messageOf(error);
     completion = { outcome: cut ? "interrupted" : "error", error: message };
-    req.resume();
+    if (stalled) {
+      // Answer, then drop the connection: its body is not worth waiting for.
+      res.setHeader("connection", "close");
+      res.once("finish", () => req.destroy());
+    } else req.resume();
     fail(res, status, message);
+  } finally {
+    clearTimeout(stall);
   }
   await services.audit
     .complete(eventId, { ...completion, durationMs: Math.round(performance.now() - started) })

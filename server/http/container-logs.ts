@@ -41,6 +41,7 @@ const statusOf: Record<string, number> = {
   paused: 412,
   conflict: 409,
   engine: 400,
+  busy: 429,
 };
 
 export function answer(res: ServerResponse, status: number, message: string): void {
@@ -94,16 +95,32 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   });
   if (!admitted.ok) return answer(res, admitted.status, admitted.message);
   const { actor } = admitted;
+  let lease: { release(): void };
+  try {
+    lease = services.fleet.leaseStream(input.environmentId, actor.userId);
+  } catch (error) {
+    if (error instanceof DockerError) return answer(res, statusOf[error.code] ?? 502, error.message);
+    throw error;
+  }
 
   // A long download ends, like a followed stream, when the permission goes.
   const closed = new AbortController();
   res.once("close", () => closed.abort(new Error("the client went away")));
   const watch = watchPermission(
     services.prisma,
-    actor.userId,
+    actor,
     actor.permissions,
     (p) => can(p, "container.logs", input.environmentId),
     closed.signal,
+  );
+  // Cut short, not ended as if complete, when the credential or the permission goes; this also
+  // ends a download whose reader has stopped reading (waiting for "drain").
+  watch.signal.addEventListener(
+    "abort",
+    () => {
+      if (!closed.signal.aborted) res.destroy();
+    },
+    { once: true },
   );
   const chunks = containerLogText(
     services.fleet,
@@ -145,11 +162,12 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     res.end();
   } catch (error) {
     // Headers are out: all that is left is to cut the body short, so the client sees an error.
-    if (!closed.signal.aborted) console.error("logs download failed:", error);
+    if (!closed.signal.aborted && !watch.signal.aborted) console.error("logs download failed:", error);
     res.destroy();
   } finally {
     watch.stop();
     await chunks.return(undefined).catch(() => undefined);
+    lease.release();
   }
 }
 

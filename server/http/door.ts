@@ -1,6 +1,7 @@
 // The checks every door beside tRPC makes, in one order, before anything is asked of an
 // engine: who the caller is (session cookie or API token; never a credential in the URL),
-// for a state change that the request comes from Stevedore's own page (Origin), that
+// for a state change that the request comes from Stevedore's own page (Origin) and is
+// addressed to one of its own host names (DNS rebinding), that
 // two-factor enrolment is not pending, and the door's permission on that environment.
 // Every refusal is on the record. The console websockets, the log download and the file
 // download and upload all come through here; tRPC procedures have the same checks in their
@@ -11,7 +12,7 @@ import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
-import { originProblem } from "../trpc/origin";
+import { allowedHostsFor, originProblem } from "../trpc/origin";
 import { requestInfo } from "./trpc";
 
 export interface Door {
@@ -74,7 +75,7 @@ export async function admitAtDoor(services: Services, req: IncomingMessage, door
   }
   if (!actor) return refuse(null, 401, "Sign in first.");
   if (door.stateChanging) {
-    const problem = originProblem(request, actor.via);
+    const problem = (await allowedHostsFor(services.prisma).problem(request.host)) ?? originProblem(request, actor.via);
     if (problem) return refuse(actor, 403, problem);
   }
   if (actor.mustEnrollTotp) return refuse(actor, 403, "Set up two-factor sign-in first (Profile).");

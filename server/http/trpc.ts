@@ -2,6 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
+import { DEVICE_COOKIE } from "../auth/device";
+import { readCookie } from "../auth/sessions";
+import { env } from "../env";
+import { clientAddress } from "./client-address";
 import { createContext, type RequestInfo, type Services } from "../trpc/context";
 import { appRouter } from "../trpc/root";
 
@@ -10,7 +14,8 @@ export const TRPC_PREFIX = "/api/trpc/";
 export function requestInfo(req: IncomingMessage): RequestInfo {
   const forwardedProto = req.headers["x-forwarded-proto"];
   return {
-    ip: req.socket.remoteAddress ?? null,
+    ip: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env().trustedProxies),
+    device: readCookie(req.headers.cookie, DEVICE_COOKIE),
     userAgent: req.headers["user-agent"] ?? null,
     origin: req.headers.origin ?? null,
     host: req.headers.host ?? null,

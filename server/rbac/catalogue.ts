@@ -48,6 +48,7 @@ export const globalPermissions = [
   "user.manage",
   "role.manage",
   "audit.read",
+  "audit.recordings",
   "settings.manage",
 ] as const;
 
@@ -114,6 +115,8 @@ export const permissionDescriptions: Record<Permission, string> = {
   "registry.manage": "Manage registry credentials",
   "user.manage": "Manage users and teams",
   "role.manage": "Manage roles and role bindings",
-  "audit.read": "Read the audit trail and replay console sessions",
+  "audit.read": "Read the audit trail",
+  "audit.recordings":
+    "Replay and download recorded console sessions (they show whatever was printed, secrets included)",
   "settings.manage": "Change instance settings (two-factor policy, retention)",
 };

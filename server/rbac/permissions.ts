@@ -1,6 +1,6 @@
 // Effective permissions: the union of a user's own bindings and their teams' bindings, per
 // scope. `can` is the one question every check asks.
-import type { PrismaClient } from "../generated/prisma/client";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { builtinRoles } from "./builtin-roles";
 import { isEnvironmentScoped, isPermission, type Permission } from "./catalogue";
 
@@ -13,7 +13,10 @@ export interface EffectivePermissions {
 
 export const noPermissions: EffectivePermissions = { everywhere: new Set(), byEnvironment: new Map() };
 
-export async function loadEffectivePermissions(prisma: PrismaClient, userId: string): Promise<EffectivePermissions> {
+export async function loadEffectivePermissions(
+  prisma: PrismaClient | Prisma.TransactionClient,
+  userId: string,
+): Promise<EffectivePermissions> {
   const bindings = await prisma.roleBinding.findMany({
     where: { OR: [{ userId }, { team: { members: { some: { userId } } } }] },
     select: { environmentId: true, role: { select: { permissions: true } } },

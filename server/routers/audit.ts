@@ -43,8 +43,9 @@ export const auditRouter = createTRPCRouter({
       return presentAuditRow(row);
     }),
 
-  /** A console session's recording as an asciicast v2 file, for replay. */
-  recording: permittedProcedure("audit.read")
+  /** A console session's recording as an asciicast v2 file, for replay. Recordings show what
+   * was printed (and may show what was typed), secrets included: their own permission. */
+  recording: permittedProcedure("audit.recordings")
     .input(z.object({ id: z.string().min(1).max(64) }))
     .query(async ({ ctx, input }) => {
       const event = await ctx.services.prisma.auditEvent.findUnique({
@@ -90,7 +91,7 @@ export const auditRouter = createTRPCRouter({
       const where = auditWhere(input ?? {});
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => can(p, "audit.read"),
         signal,

@@ -2,9 +2,22 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "../auth/passwords";
 import { presentActor } from "../auth/present";
-import { isSetupDone, SETUP_KEY } from "../auth/settings";
+import { isSetupDone } from "../auth/settings";
+import { deviceCookie, deviceFor } from "../auth/device";
+import { endCredentialsOf } from "../auth/credentials";
 import { clearedSessionCookie, createSession, sessionCookie } from "../auth/sessions";
-import { activeLock, attemptDelayMs, clearFailures, recordFailure, throttleKeys } from "../auth/throttle";
+import {
+  accountKey,
+  addressKey,
+  claimAttempt,
+  deviceKey,
+  forgetAttempts,
+  reauthKey,
+  THROTTLE,
+  timeUntil,
+  type ThrottleKey,
+  type ThrottlePolicy,
+} from "../auth/throttle";
 import {
   checkTotp,
   hashRecoveryCode,
@@ -13,16 +26,33 @@ import {
   newTotpSecret,
   totpEnrolment,
 } from "../auth/totp";
-import { Prisma } from "../generated/prisma/client";
-import { ensureBuiltinRoles } from "../rbac/permissions";
+import type { PrismaClient } from "../generated/prisma/client";
+import { createFirstAdministrator, setupCodeMatches } from "../modules/identity/first-start";
 import { authedProcedure, createTRPCRouter, publicProcedure } from "../trpc/init";
 import { password, username } from "./schemas";
 
-function minutesUntil(date: Date): number {
-  return Math.max(1, Math.ceil((date.getTime() - Date.now()) / 60_000));
+/** Counts one attempt on `key`, or refuses it unchecked while the key must wait. */
+async function claimOrRefuse(prisma: PrismaClient, key: ThrottleKey, policy: ThrottlePolicy, what: string) {
+  const claim = await claimAttempt(prisma, key, policy);
+  if (!claim.ok) {
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: `Too many failed attempts ${what}: try again in ${timeUntil(claim.retryAt)}.`,
+    });
+  }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A password check behind a session (changing it, turning off two-factor): slowed down like a
+ * sign-in, so a stolen session cannot be used to guess the password quickly. */
+async function checkCurrentPassword(prisma: PrismaClient, userId: string, password: string, wrong: string) {
+  await claimOrRefuse(prisma, reauthKey(userId), THROTTLE.reauth, "at your password");
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: wrong });
+  }
+  await forgetAttempts(prisma, [reauthKey(userId)]);
+  return user;
+}
 
 export const authRouter = createTRPCRouter({
   /** Whether the one-time setup (first administrator) is still open. */
@@ -30,44 +60,47 @@ export const authRouter = createTRPCRouter({
     return { needsSetup: !(await isSetupDone(ctx.services.prisma)) };
   }),
 
-  /** Creates the first Administrator, once. Two racing calls create exactly one. */
+  /** Creates the first Administrator, once, for whoever has the setup code the server printed
+   * at start (also in <data folder>/setup-code). Two racing calls create exactly one. */
   setup: publicProcedure
-    .input(z.object({ username, password, displayName: z.string().trim().max(128).optional() }))
+    .input(
+      z.object({
+        setupCode: z.string().trim().min(1, "Enter the setup code the server printed at start.").max(64),
+        username,
+        password,
+        displayName: z.string().trim().max(128).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      const problem = passwordProblem(input.password, input.username);
-      if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: problem });
       const { prisma } = ctx.services;
-      await ensureBuiltinRoles(prisma);
-      const passwordHash = await hashPassword(input.password);
-      try {
-        const user = await prisma.$transaction(async (tx) => {
-          // The setting's primary key makes this the one winner of a race.
-          await tx.setting.create({ data: { key: SETUP_KEY, value: true } });
-          const admin = await tx.role.findUniqueOrThrow({ where: { name: "Administrator" } });
-          const created = await tx.user.create({
-            data: {
-              username: input.username,
-              displayName: input.displayName || null,
-              passwordHash,
-              lastLoginAt: new Date(),
-            },
-          });
-          await tx.roleBinding.create({ data: { roleId: admin.id, userId: created.id, environmentId: null } });
-          return created;
-        });
-        ctx.audit.actor(user.id, user.username);
-        ctx.audit.target("user", user.id, user.username);
-        const session = await createSession(prisma, user.id, ctx.request);
-        ctx.response.setCookie(sessionCookie(session.token, session.expiresAt, ctx.request.secure));
-        return { id: user.id, username: user.username };
-      } catch (error) {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-          throw new TRPCError({ code: "CONFLICT", message: "Setup is already done: sign in instead." });
-        }
-        throw error;
+      if (await isSetupDone(prisma)) {
+        throw new TRPCError({ code: "CONFLICT", message: "Setup is already done: sign in instead." });
       }
+      // Guessing a 100-bit code is hopeless, but each guess still counts against the address.
+      const address = ctx.request.ip ? addressKey(ctx.request.ip) : null;
+      if (address) await claimOrRefuse(prisma, address, THROTTLE.address, "from your address");
+      if (!(await setupCodeMatches(prisma, input.setupCode))) {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message:
+            "That is not the setup code. The server printed it at start, and keeps it in <data folder>/setup-code.",
+        });
+      }
+      const user = await createFirstAdministrator(prisma, input);
+      if (address) await forgetAttempts(prisma, [address]);
+      ctx.audit.actor(user.id, user.username);
+      ctx.audit.target("user", user.id, user.username);
+      const session = await createSession(prisma, user.id, ctx.request);
+      ctx.response.setCookie(sessionCookie(session.token, session.expiresAt, ctx.request.secure));
+      ctx.response.setCookie(deviceCookie(ctx.services.secrets, user.username, ctx.request.secure));
+      return { id: user.id, username: user.username };
     }),
 
+  /**
+   * Signs in. Every attempt is counted before its password is checked (server/auth/throttle.ts):
+   * a browser that signed in to this account before (device cookie) is counted on its own; any
+   * other attempt counts against the account and the address. Too early: refused unchecked.
+   */
   login: publicProcedure
     .input(
       z.object({
@@ -77,27 +110,27 @@ export const authRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { prisma } = ctx.services;
-      const keys = throttleKeys(input.username, ctx.request.ip);
-      const lock = await activeLock(prisma, keys);
-      if (lock) {
-        const what = lock.key.startsWith("user:") ? "this account" : "your address";
-        throw new TRPCError({
-          code: "TOO_MANY_REQUESTS",
-          message: `Too many failed sign-ins: ${what} is locked for ${minutesUntil(lock.until)} more minute(s).`,
-        });
-      }
-      const delay = await attemptDelayMs(prisma, keys);
-      if (delay) await sleep(delay);
-
-      const fail = async (message: string): Promise<never> => {
-        const lockedUntil = await recordFailure(prisma, keys);
-        if (lockedUntil) {
-          throw new TRPCError({
-            code: "TOO_MANY_REQUESTS",
-            message: `Too many failed sign-ins: locked for ${minutesUntil(lockedUntil)} minute(s).`,
-          });
+      const { prisma, secrets } = ctx.services;
+      const device = deviceFor(secrets, ctx.request.device, input.username);
+      const charged: ThrottleKey[] = [];
+      if (device) {
+        await claimOrRefuse(prisma, deviceKey(device), THROTTLE.device, "from this browser");
+        charged.push(deviceKey(device));
+      } else {
+        // The address first: an address that must wait does not also count against the account.
+        if (ctx.request.ip) {
+          await claimOrRefuse(prisma, addressKey(ctx.request.ip), THROTTLE.address, "from your address");
+          charged.push(addressKey(ctx.request.ip));
         }
+        await claimOrRefuse(
+          prisma,
+          accountKey(input.username),
+          THROTTLE.account,
+          "for this account from browsers that have not signed in to it before",
+        );
+        charged.push(accountKey(input.username));
+      }
+      const fail = (message: string): never => {
         throw new TRPCError({ code: "UNAUTHORIZED", message });
       };
 
@@ -116,7 +149,7 @@ export const authRouter = createTRPCRouter({
           });
           if (used.count !== 1) return fail("Wrong or already used recovery code.");
         } else {
-          const step = await checkTotp(ctx.services.secrets.open(user.totpSecret!), input.totp);
+          const step = await checkTotp(secrets.open(user.totpSecret!), input.totp);
           if (step === null) return fail("Wrong two-factor code.");
           // A code is good once: refuse a replay of this step or an older one.
           const claimed = await prisma.user.updateMany({
@@ -128,10 +161,12 @@ export const authRouter = createTRPCRouter({
       }
 
       ctx.audit.actor(user.id, user.username);
-      await clearFailures(prisma, [keys[0]!]);
+      await forgetAttempts(prisma, charged);
       await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
       const session = await createSession(prisma, user.id, ctx.request);
       ctx.response.setCookie(sessionCookie(session.token, session.expiresAt, ctx.request.secure));
+      // From now on this browser's attempts on this account are its own (see server/auth/device.ts).
+      ctx.response.setCookie(deviceCookie(secrets, user.username, ctx.request.secure));
       return { status: "ok" as const, user: { id: user.id, username: user.username } };
     }),
 
@@ -182,10 +217,12 @@ export const authRouter = createTRPCRouter({
     .input(z.object({ currentPassword: password, newPassword: password }))
     .mutation(async ({ ctx, input }) => {
       const { prisma } = ctx.services;
-      const user = await prisma.user.findUniqueOrThrow({ where: { id: ctx.actor.userId } });
-      if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "The current password is wrong." });
-      }
+      const user = await checkCurrentPassword(
+        prisma,
+        ctx.actor.userId,
+        input.currentPassword,
+        "The current password is wrong.",
+      );
       const problem = passwordProblem(input.newPassword, user.username);
       if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: problem });
       await prisma.user.update({
@@ -196,8 +233,9 @@ export const authRouter = createTRPCRouter({
           mustChangePassword: false,
         },
       });
-      // Other sessions end; this one stays.
-      await prisma.session.deleteMany({ where: { userId: user.id, NOT: { id: ctx.actor.sessionId ?? "" } } });
+      // Other sessions end, and every API token: the old password could have made any of them.
+      // This session stays (it just proved the password).
+      await endCredentialsOf(prisma, user.id, ctx.actor.sessionId);
       return { ok: true };
     }),
 
@@ -234,10 +272,7 @@ export const authRouter = createTRPCRouter({
   /** Turns two-factor off for oneself; needs the password. */
   totpDisable: authedProcedure.input(z.object({ password })).mutation(async ({ ctx, input }) => {
     const { prisma } = ctx.services;
-    const user = await prisma.user.findUniqueOrThrow({ where: { id: ctx.actor.userId } });
-    if (!(await verifyPassword(user.passwordHash, input.password))) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "The password is wrong." });
-    }
+    const user = await checkCurrentPassword(prisma, ctx.actor.userId, input.password, "The password is wrong.");
     await prisma.$transaction([
       prisma.user.update({
         where: { id: user.id },

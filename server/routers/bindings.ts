@@ -1,5 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { AccessRuleError } from "../modules/access/errors";
+import { guardedAccessChange } from "../modules/access/guarded-change";
 import { missingForGrant } from "../rbac/permissions";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { id } from "./schemas";
@@ -64,34 +66,21 @@ export const bindingsRouter = createTRPCRouter({
   remove: permittedProcedure("role.manage")
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
-      const { prisma } = ctx.services;
-      const binding = await prisma.roleBinding.findUnique({ where: { id: input.id }, include: { role: true } });
-      if (!binding) throw new TRPCError({ code: "NOT_FOUND", message: "No such binding." });
-      // Revoking is only allowed for what one could grant: no stripping a peer who outranks you.
-      const missing = missingForGrant(ctx.actor.permissions, binding.role.permissions, binding.environmentId);
-      if (missing.length) {
-        throw new TRPCError({
-          code: "FORBIDDEN",
-          message: `This binding grants ${missing.join(", ")}, which you do not hold.`,
+      // Revoking is only allowed for what one could grant, and never the last Administrator.
+      await guardedAccessChange(ctx.services.prisma, ctx.actor, async (tx) => {
+        const binding = await tx.roleBinding.findUnique({
+          where: { id: input.id },
+          include: { role: true, user: { select: { username: true } }, team: { select: { name: true } } },
         });
-      }
-      if (binding.role.name === "Administrator" && binding.environmentId === null) {
-        const others = await prisma.roleBinding.count({
-          where: {
-            id: { not: binding.id },
-            role: { name: "Administrator" },
-            environmentId: null,
-            OR: [{ user: { disabled: false } }, { team: { members: { some: { user: { disabled: false } } } } }],
-          },
-        });
-        if (!others) {
-          throw new TRPCError({
-            code: "CONFLICT",
-            message: "This is the last Administrator binding; nobody could administer Stevedore.",
-          });
-        }
-      }
-      await prisma.roleBinding.delete({ where: { id: input.id } });
+        if (!binding) throw new AccessRuleError("not-found", "No such binding.");
+        ctx.audit.target("binding", binding.id, binding.role.name);
+        const holder = binding.user ? binding.user.username : `Team ${binding.team?.name ?? "?"}`;
+        return {
+          subject: `This binding (${binding.role.name} for ${holder})`,
+          losses: [{ permissions: binding.role.permissions, environmentId: binding.environmentId }],
+          apply: () => tx.roleBinding.delete({ where: { id: input.id } }),
+        };
+      });
       return { ok: true };
     }),
 });

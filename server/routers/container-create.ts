@@ -4,7 +4,7 @@
 // (server/containers/policy.ts) on the Engine payload it is about to send.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { looksSecret } from "../audit/redact";
+import { isSecretVariable } from "../audit/redact";
 import {
   checkWorkload,
   describeViolations,
@@ -219,7 +219,7 @@ export const containerCreateProcedures = {
         source: { environmentId: input.environmentId, containerId: raw.Id },
       });
       // Belt and braces: nothing secret-looking leaves with a value unless it may.
-      if (!reveal && result.spec.env?.some((e) => looksSecret(e.name) && e.value !== undefined)) {
+      if (!reveal && result.spec.env?.some((e) => e.value !== undefined && isSecretVariable(e.name, e.value))) {
         throw new TRPCError({
           code: "INTERNAL_SERVER_ERROR",
           message: "A secret value was about to be sent; refused.",

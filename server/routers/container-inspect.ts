@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { looksSecret } from "../audit/redact";
+import { isSecretVariable, looksSecretValue } from "../audit/redact";
 import {
   containerChanges,
   containerPath,
@@ -39,15 +39,34 @@ export function maskEnvPairs<T extends { name: string; value: string }>(
   env: T[],
   reveal: boolean,
 ): (T | (T & { masked: true }))[] {
-  return env.map((e) => (reveal || !looksSecret(e.name) ? e : { ...e, value: MASKED, masked: true as const }));
+  return env.map((e) =>
+    reveal || !isSecretVariable(e.name, e.value) ? e : { ...e, value: MASKED, masked: true as const },
+  );
 }
 
 /** …and NAME=value strings, as the engine's Config.Env holds them. */
 export function maskEnvEntries(env: string[], reveal: boolean): string[] {
   return env.map((entry) => {
     const eq = entry.indexOf("=");
-    return reveal || eq < 0 || !looksSecret(entry.slice(0, eq)) ? entry : `${entry.slice(0, eq + 1)}${MASKED}`;
+    if (reveal) return entry;
+    if (eq < 0) return looksSecretValue(entry) ? MASKED : entry;
+    return isSecretVariable(entry.slice(0, eq), entry.slice(eq + 1)) ? `${entry.slice(0, eq + 1)}${MASKED}` : entry;
   });
+}
+
+/** Words of a command line (Cmd, Entrypoint, Args) holding a credential, masked. */
+export function maskWords(words: string[] | null | undefined, reveal: boolean): string[] | null | undefined {
+  if (reveal || !words) return words;
+  return words.map((word) => (looksSecretValue(word) ? MASKED : word));
+}
+
+/** Label values holding a credential (or under a secret-looking key), masked. */
+export function maskLabels(
+  labels: Record<string, string> | null | undefined,
+  reveal: boolean,
+): Record<string, string> | null | undefined {
+  if (reveal || !labels) return labels;
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, isSecretVariable(k, v) ? MASKED : v]));
 }
 
 /** A stream that ends quietly when the page goes away or the permission does. */
@@ -59,7 +78,7 @@ function permissionWatch(
 ) {
   return watchPermission(
     ctx.services.prisma,
-    ctx.actor.userId,
+    ctx.actor,
     ctx.actor.permissions,
     (p) => (environmentId ? can(p, permission, environmentId) : canSomewhere(p, permission)),
     signal,
@@ -89,8 +108,30 @@ const USAGE_DEADLINE_MS = 3_000;
 /** An engine failure in the middle of a stream, where the procedure's error mapping no longer applies. */
 function asTrpcError(error: unknown): unknown {
   if (!(error instanceof DockerError)) return error;
-  const code = error.code === "not-found" ? "NOT_FOUND" : error.code === "conflict" ? "CONFLICT" : "BAD_GATEWAY";
+  const code =
+    error.code === "not-found"
+      ? "NOT_FOUND"
+      : error.code === "conflict"
+        ? "CONFLICT"
+        : error.code === "busy"
+          ? "TOO_MANY_REQUESTS"
+          : "BAD_GATEWAY";
   return new TRPCError({ code, message: error.message, cause: error });
+}
+
+/**
+ * One of the user's stream places on this engine, for a subscription; a refusal as the API's
+ * TOO_MANY_REQUESTS (thrown inside a stream, where the procedure's error mapping does not reach).
+ */
+export function leaseOrRefuse(
+  ctx: { services: { fleet: { leaseStream(e: string, u: string): { release(): void } } }; actor: Actor },
+  environmentId: string,
+) {
+  try {
+    return ctx.services.fleet.leaseStream(environmentId, ctx.actor.userId);
+  } catch (error) {
+    throw asTrpcError(error);
+  }
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -115,7 +156,25 @@ export const containerInspectProcedures = {
       const raw = await inspectContainerRaw(ctx.services.fleet, input.environmentId, input.id);
       const reveal = revealsSecrets(ctx.actor.permissions, input.environmentId);
       const config = raw.Config as typeof raw.Config | null;
-      const masked = config?.Env ? { ...raw, Config: { ...config, Env: maskEnvEntries(config.Env, reveal) } } : raw;
+      const masked = {
+        ...raw,
+        Args: maskWords(raw.Args, reveal),
+        ...(config
+          ? {
+              Config: {
+                ...config,
+                Env: config.Env ? maskEnvEntries(config.Env, reveal) : config.Env,
+                Cmd: maskWords(config.Cmd, reveal),
+                Entrypoint: Array.isArray(config.Entrypoint)
+                  ? maskWords(config.Entrypoint, reveal)
+                  : typeof config.Entrypoint === "string" && !reveal && looksSecretValue(config.Entrypoint)
+                    ? MASKED
+                    : config.Entrypoint,
+                Labels: maskLabels(config.Labels, reveal),
+              },
+            }
+          : {}),
+      };
       return { inspect: masked as unknown as Record<string, unknown>, secretsRevealed: reveal };
     }),
 
@@ -136,6 +195,7 @@ export const containerInspectProcedures = {
       // Checked before the stream starts, so a stopped container is a clear CONFLICT.
       await ensureRunning(ctx.services.fleet, input.environmentId, input.id);
       return (async function* () {
+        const lease = leaseOrRefuse(ctx, input.environmentId);
         const watch = permissionWatch(ctx, "container.read", input.environmentId, signal);
         try {
           for await (const sample of containerStats(ctx.services.fleet, input.environmentId, input.id, watch.signal)) {
@@ -146,6 +206,7 @@ export const containerInspectProcedures = {
           if (!watch.signal.aborted) throw asTrpcError(error);
         } finally {
           watch.stop();
+          lease.release();
         }
       })();
     }),

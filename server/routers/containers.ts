@@ -7,7 +7,7 @@ import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { containerCreateProcedures } from "./container-create";
-import { containerInspectProcedures, maskEnvPairs, revealsSecrets } from "./container-inspect";
+import { containerInspectProcedures, leaseOrRefuse, maskEnvPairs, revealsSecrets } from "./container-inspect";
 import { fleetListProcedure } from "./fleet-lists";
 import { containerRef, ENGINE_REF, id } from "./schemas";
 
@@ -63,9 +63,11 @@ export const containersRouter = createTRPCRouter({
     )
     .subscription(async function* ({ ctx, input, signal }) {
       const { environmentId, id: containerId, ...options } = input;
+      // One of the user's stream places on this engine, for as long as the page follows.
+      const lease = leaseOrRefuse(ctx, environmentId);
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => can(p, "container.logs", environmentId),
         signal,
@@ -77,6 +79,7 @@ export const containersRouter = createTRPCRouter({
         if (!watch.signal.aborted) throw error;
       } finally {
         watch.stop();
+        lease.release();
       }
     }),
 

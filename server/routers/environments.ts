@@ -109,8 +109,12 @@ export const environmentsRouter = createTRPCRouter({
       return { ...withStatus(ctx.services, row), report };
     }),
 
-  /** Changes name, organisation or connection (a new connection is tested first). */
-  update: permittedProcedure("environment.manage")
+  /** Changes name, organisation or connection (a new connection is tested first). Pointing an
+   * environment elsewhere is as strong as adding one: a manager of this environment alone could
+   * otherwise reach any engine the server can, so `connection` needs environment.manage everywhere. */
+  update: permittedProcedure("environment.manage", {
+    everywhereFor: { field: "connection", what: "Changing an environment's connection (URL, TLS or ssh keys)" },
+  })
     .input(
       z.object({
         environmentId: id,

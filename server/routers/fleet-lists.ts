@@ -10,6 +10,12 @@ export const fleetListInput = z
   .object({ environmentIds: z.array(z.string().min(1).max(64)).max(500).optional() })
   .optional();
 
+/**
+ * A watched engine says something (an event, or an answer to the liveness ping) at least every
+ * couple of seconds; data older than this is called stale.
+ */
+export const STALE_AFTER_MS = 5_000;
+
 /** The environments to answer for: those asked for (or all), limited to the caller's scope. */
 export function environmentsInScope(
   services: Services,
@@ -27,7 +33,16 @@ export function fleetListProcedure<K extends ResourceKind>(kind: K, permission: 
     .input(fleetListInput)
     .query(async ({ ctx, input }) => {
       const ids = environmentsInScope(ctx.services, ctx.scope, input?.environmentIds);
-      const { items, errors, paused } = await ctx.services.fleet.list(kind, ids);
-      return { items, errors, paused };
+      const { items, errors, paused, sources } = await ctx.services.fleet.list(kind, ids);
+      // How current each environment's items are: the engine's state as of `asOf`; `stale` when
+      // the engine has said nothing for longer than a healthy one ever does (it is being checked).
+      const now = Date.now();
+      const freshness = sources.map(({ environmentId, source, asOf }) => ({
+        environmentId,
+        source,
+        asOf,
+        stale: now - asOf > STALE_AFTER_MS,
+      }));
+      return { items, errors, paused, freshness };
     });
 }

@@ -28,7 +28,7 @@ export const fleetRouter = createTRPCRouter({
       // Each change is filtered by the caller's permissions as they are now, not at subscribe time.
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => canSomewhere(p, "environment.read"),
         signal,

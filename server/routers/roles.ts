@@ -2,9 +2,25 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
 import { allPermissions, isEnvironmentScoped, isPermission, permissionDescriptions } from "../rbac/catalogue";
+import { AccessRuleError } from "../modules/access/errors";
+import { guardedAccessChange, type Loss, type Tx } from "../modules/access/guarded-change";
 import { missingForGrant } from "../rbac/permissions";
 import { authedProcedure, createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { id, name } from "./schemas";
+
+/** The role, when it exists and is not built in (built-in roles follow the code). */
+async function builtinChecked(tx: Tx, id: string, refused: string) {
+  const role = await tx.role.findUnique({ where: { id } });
+  if (!role) throw new AccessRuleError("not-found", "No such role.");
+  if (role.builtin) throw new AccessRuleError("bad-request", `Built-in roles cannot be ${refused}.`);
+  return role;
+}
+
+/** `permissions` on the scope of each binding of the role: what its holders lose. */
+async function lossesOfBindings(tx: Tx, roleId: string, permissions: string[]): Promise<Loss[]> {
+  const bindings = await tx.roleBinding.findMany({ where: { roleId }, select: { environmentId: true } });
+  return bindings.map((b) => ({ permissions, environmentId: b.environmentId }));
+}
 
 const permissionList = z
   .array(z.string())
@@ -63,11 +79,6 @@ export const rolesRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { prisma } = ctx.services;
-      const role = await prisma.role.findUnique({ where: { id: input.id } });
-      if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "No such role." });
-      if (role.builtin)
-        throw new TRPCError({ code: "BAD_REQUEST", message: "Built-in roles cannot be changed; create your own." });
       if (input.permissions) {
         // Everyone bound to the role gains what it gains: the actor must hold all of it everywhere.
         const missing = missingForGrant(ctx.actor.permissions, input.permissions, null);
@@ -78,20 +89,41 @@ export const rolesRouter = createTRPCRouter({
           });
         }
       }
-      return prisma.role.update({
-        where: { id: input.id },
-        data: { name: input.name, description: input.description, permissions: input.permissions },
+      return guardedAccessChange(ctx.services.prisma, ctx.actor, async (tx) => {
+        const role = await builtinChecked(tx, input.id, "changed; create your own");
+        ctx.audit.target("role", role.id, role.name);
+        // …and everyone bound to it loses what it loses, on the scope of their binding.
+        const kept = new Set(input.permissions ?? role.permissions);
+        const removed = role.permissions.filter((p) => !kept.has(p));
+        return {
+          subject: `Role ${role.name}`,
+          losses: removed.length ? await lossesOfBindings(tx, role.id, removed) : [],
+          apply: async () => {
+            if (input.name && input.name !== role.name && (await tx.role.findUnique({ where: { name: input.name } }))) {
+              throw new AccessRuleError("conflict", `A role named ${input.name} exists already.`);
+            }
+            return tx.role.update({
+              where: { id: input.id },
+              data: { name: input.name, description: input.description, permissions: input.permissions },
+            });
+          },
+        };
       });
     }),
 
+  /** Everyone bound to the role loses it: only for one who holds it on each of those scopes. */
   remove: permittedProcedure("role.manage")
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
-      const { prisma } = ctx.services;
-      const role = await prisma.role.findUnique({ where: { id: input.id } });
-      if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "No such role." });
-      if (role.builtin) throw new TRPCError({ code: "BAD_REQUEST", message: "Built-in roles cannot be removed." });
-      await prisma.role.delete({ where: { id: input.id } });
+      await guardedAccessChange(ctx.services.prisma, ctx.actor, async (tx) => {
+        const role = await builtinChecked(tx, input.id, "removed");
+        ctx.audit.target("role", role.id, role.name);
+        return {
+          subject: `Role ${role.name}`,
+          losses: await lossesOfBindings(tx, role.id, role.permissions),
+          apply: () => tx.role.delete({ where: { id: input.id } }),
+        };
+      });
       return { ok: true };
     }),
 });

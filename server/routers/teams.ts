@@ -2,6 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client";
 import { Prisma } from "../generated/prisma/client";
+import { AccessRuleError } from "../modules/access/errors";
+import { guardedAccessChange, lossesOfTeam } from "../modules/access/guarded-change";
 import { missingForGrant } from "../rbac/permissions";
 import type { Actor } from "../trpc/context";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
@@ -75,11 +77,20 @@ export const teamsRouter = createTRPCRouter({
       });
     }),
 
+  /** Its members lose what the team grants: only for one who holds all of it, and never the last Administrator. */
   remove: permittedProcedure("user.manage")
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
-      const { count } = await ctx.services.prisma.team.deleteMany({ where: { id: input.id } });
-      if (!count) throw new TRPCError({ code: "NOT_FOUND", message: "No such team." });
+      await guardedAccessChange(ctx.services.prisma, ctx.actor, async (tx) => {
+        const team = await tx.team.findUnique({ where: { id: input.id } });
+        if (!team) throw new AccessRuleError("not-found", "No such team.");
+        ctx.audit.target("team", team.id, team.name);
+        return {
+          subject: `Team ${team.name}`,
+          losses: await lossesOfTeam(tx, team.id),
+          apply: () => tx.team.delete({ where: { id: team.id } }),
+        };
+      });
       return { ok: true };
     }),
 
@@ -99,13 +110,24 @@ export const teamsRouter = createTRPCRouter({
       return { ok: true };
     }),
 
+  /** The member loses what the team grants: the same rule as removing a binding. */
   removeMember: permittedProcedure("user.manage")
     .input(z.object({ teamId: id, userId: id }))
     .mutation(async ({ ctx, input }) => {
-      const { count } = await ctx.services.prisma.teamMember.deleteMany({
-        where: { teamId: input.teamId, userId: input.userId },
+      await guardedAccessChange(ctx.services.prisma, ctx.actor, async (tx) => {
+        const member = await tx.teamMember.findUnique({
+          where: { teamId_userId: { teamId: input.teamId, userId: input.userId } },
+          include: { team: { select: { name: true } }, user: { select: { username: true } } },
+        });
+        if (!member) throw new AccessRuleError("not-found", "That user is not in that team.");
+        ctx.audit.target("team", input.teamId, member.team.name);
+        return {
+          subject: `Team ${member.team.name} (for ${member.user.username})`,
+          losses: await lossesOfTeam(tx, input.teamId),
+          apply: () =>
+            tx.teamMember.delete({ where: { teamId_userId: { teamId: input.teamId, userId: input.userId } } }),
+        };
       });
-      if (!count) throw new TRPCError({ code: "NOT_FOUND", message: "That user is not in that team." });
       return { ok: true };
     }),
 });

@@ -1,7 +1,8 @@
 // Starts the real server (server.ts through tsx) as a child process, the way a user does.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
-import { freePort } from "../database/embedded";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -14,7 +15,17 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export { freePort };
+/** A TCP port on loopback nobody listens on (just now). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /** server.ts as a child process on a free port, its output collected. */
 async function startServerProcess(env: Record<string, string | undefined>) {
@@ -75,4 +86,9 @@ export async function runServerExpectingExit(env: Record<string, string | undefi
   const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
   clearTimeout(timer);
   return { code, output: output() };
+}
+
+/** The one-time setup code a fresh server wrote to its data folder (and printed). */
+export async function setupCodeOf(dataDir: string): Promise<string> {
+  return (await readFile(path.join(dataDir, "setup-code"), "utf8")).trim();
 }

@@ -8,7 +8,10 @@ import type { PrismaClient } from "../generated/prisma/client";
 import type { EffectivePermissions } from "../rbac/permissions";
 
 export interface RequestInfo {
+  /** the client's address (X-Forwarded-For only from a trusted proxy: server/http/client-address.ts) */
   ip: string | null;
+  /** the device cookie a browser that signed in before carries (server/auth/device.ts) */
+  device?: string | null;
   userAgent: string | null;
   /** the Origin header, when the client sent one */
   origin: string | null;

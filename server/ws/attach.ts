@@ -5,7 +5,7 @@
 // typing into PID 1 is at least as powerful as a shell. Leaving never stops the container.
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import { runAttach, type AttachRequest, type ConsoleRegistry } from "../console/bridge";
+import { runAttach, type AttachRequest, type ConsoleRegistry, type ConsoleSlot } from "../console/bridge";
 import { can } from "../rbac/permissions";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
 import { admitConsole, badQuery } from "./console-admission";
@@ -22,6 +22,7 @@ const query = z.object({
 interface State {
   actor: Actor;
   request: RequestInfo;
+  slot: ConsoleSlot;
   input: AttachRequest;
 }
 
@@ -36,14 +37,16 @@ export function attachSocket(services: Services, registry: ConsoleRegistry): WsE
       });
       if (!admitted.ok) return admitted;
       const mayWrite = can(admitted.actor.permissions, "container.exec", parsed.data.environmentId);
+      const { actor, request, slot } = admitted;
       return {
         ok: true,
-        state: { actor: admitted.actor, request: admitted.request, input: { ...parsed.data, mayWrite } },
+        state: { actor, request, slot, input: { ...parsed.data, mayWrite } },
+        abandon: () => slot.release(),
       };
     },
 
     handle(socket, _req, _url, state) {
-      return runAttach(services, registry, socket, state.actor, state.request, state.input);
+      return runAttach(services, state.slot, socket, state.actor, state.request, state.input);
     },
   };
 }

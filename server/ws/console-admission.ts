@@ -3,7 +3,7 @@
 // that the request comes from Stevedore's own page (Origin), the endpoint's permission on that
 // environment, and the per-user limit on open consoles. Refusals are on the record.
 import type { IncomingMessage } from "node:http";
-import type { ConsoleRegistry } from "../console/bridge";
+import type { ConsoleRegistry, ConsoleSlot } from "../console/bridge";
 import { admitAtDoor } from "../http/door";
 import type { Permission } from "../rbac/catalogue";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
@@ -16,7 +16,7 @@ export interface ConsoleTarget {
   containerId: string;
 }
 
-export type ConsoleAdmission = { ok: true; actor: Actor; request: RequestInfo } | Refusal;
+export type ConsoleAdmission = { ok: true; actor: Actor; request: RequestInfo; slot: ConsoleSlot } | Refusal;
 
 export async function admitConsole(
   services: Services,
@@ -39,10 +39,12 @@ export async function admitConsole(
     stateChanging: true,
   });
   if (!admitted.ok) return admitted;
-  if (registry.countFor(admitted.actor.userId) >= MAX_CONSOLES_PER_USER) {
+  // Counted and taken in one synchronous step: a burst of requests cannot all see room.
+  const slot = registry.reserve(admitted.actor.userId, MAX_CONSOLES_PER_USER);
+  if (!slot) {
     return admitted.refuse(429, `You have ${MAX_CONSOLES_PER_USER} consoles open already; close one first.`);
   }
-  return { ok: true, actor: admitted.actor, request: admitted.request };
+  return { ok: true, actor: admitted.actor, request: admitted.request, slot };
 }
 
 /** A bad query string, as a 400 naming each field. */

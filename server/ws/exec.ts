@@ -3,7 +3,7 @@
 // the upgrade and before any exec exists (console-admission.ts); it needs container.exec.
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import { runConsole, type ConsoleRegistry, type ConsoleRequest } from "../console/bridge";
+import { runConsole, type ConsoleRegistry, type ConsoleRequest, type ConsoleSlot } from "../console/bridge";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
 import { admitConsole, badQuery } from "./console-admission";
 import type { Admission, WsEndpoint } from "./router";
@@ -24,6 +24,7 @@ const query = z.object({
 interface State {
   actor: Actor;
   request: RequestInfo;
+  slot: ConsoleSlot;
   input: ConsoleRequest;
 }
 
@@ -39,11 +40,12 @@ export function execSocket(services: Services, registry: ConsoleRegistry): WsEnd
         permission: "container.exec",
       });
       if (!admitted.ok) return admitted;
-      return { ok: true, state: { actor: admitted.actor, request: admitted.request, input } };
+      const { actor, request, slot } = admitted;
+      return { ok: true, state: { actor, request, slot, input }, abandon: () => slot.release() };
     },
 
     handle(socket, _req, _url, state) {
-      return runConsole(services, registry, socket, state.actor, state.request, state.input);
+      return runConsole(services, state.slot, socket, state.actor, state.request, state.input);
     },
   };
 }

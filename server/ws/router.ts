@@ -4,9 +4,14 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { STATIC_SECURITY_HEADERS } from "../http/security-headers";
 
 export type Refusal = { ok: false; status: number; message: string };
-export type Admission<S> = { ok: true; state: S } | Refusal;
+/**
+ * An admitted request; `abandon` undoes what admission took (a console slot, say) when the
+ * upgrade never reaches `handle` (the client left, or the handshake failed).
+ */
+export type Admission<S> = { ok: true; state: S; abandon?: () => void } | Refusal;
 
 export interface WsEndpoint<S = undefined> {
   authorize?: (request: IncomingMessage, url: URL) => Promise<Admission<S>>;
@@ -25,8 +30,12 @@ const reasons: Record<number, string> = {
 
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
+  const security = Object.entries(STATIC_SECURITY_HEADERS)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
   socket.end(
     `HTTP/1.1 ${status} ${reasons[status] ?? "Error"}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `${security}Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
@@ -47,13 +56,24 @@ export class WsRouter {
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     const endpoint = this.endpoints.get(url.pathname);
     if (!endpoint) return refuse(socket, 404, "No such websocket endpoint.");
-    const admitted = endpoint.authorize
+    const admitted: Promise<Admission<unknown>> = endpoint.authorize
       ? endpoint.authorize(request, url)
-      : Promise.resolve({ ok: true, state: undefined } as const);
+      : Promise.resolve({ ok: true, state: undefined });
     admitted.then(
       (admission) => {
         if (!admission.ok) return refuse(socket, admission.status, admission.message);
+        let handed = false;
+        const abandon = () => {
+          if (handed) return;
+          handed = true;
+          admission.abandon?.();
+        };
+        socket.once("close", abandon);
+        if (socket.destroyed) return abandon();
         this.wss.handleUpgrade(request, socket, head, (ws) => {
+          if (handed) return ws.terminate();
+          handed = true;
+          socket.off("close", abandon);
           Promise.resolve(endpoint.handle(ws, request, url, admission.state)).catch((error: unknown) => {
             console.error(`websocket ${url.pathname} failed:`, error);
             ws.close(1011, "internal error");

@@ -6,7 +6,7 @@ export const metadata = { title: "Session replay" };
 export default async function ReplayPage({ params }: { params: Promise<{ eventId: string }> }) {
   const { eventId } = await params;
   return (
-    <RequirePermission permission="audit.read">
+    <RequirePermission permission="audit.recordings">
       <ReplayView eventId={decodeURIComponent(eventId)} />
     </RequirePermission>
   );

@@ -1,0 +1,77 @@
+"use client";
+
+import { Activity, ScrollText, SquareTerminal } from "lucide-react";
+import Link from "next/link";
+import { useViewer } from "../../auth/viewer-context";
+import { columnHelper } from "../../data-table/features";
+import type { ContainerRow } from "../container-list-model";
+import { detailsHref } from "../details/format";
+import { holdsOn } from "../holds-on";
+
+const quickClass = "inline-grid size-7 shrink-0 place-items-center rounded-md text-subtle hover:bg-hover hover:text-fg";
+
+/**
+ * The name (to the details page) and, beside it, the pages opened most: logs, console, stats.
+ * No prefetching: rows scroll past by the hundred, and each would fetch four pages.
+ */
+function NameCell({ row }: { row: ContainerRow }) {
+  const viewer = useViewer();
+  const base = detailsHref(row.environmentId, row.id);
+  const running = row.state === "running";
+  const logs = holdsOn(viewer, "container.logs", row.environmentId);
+  const console = running && holdsOn(viewer, "container.exec", row.environmentId);
+  return (
+    <div className="flex items-center gap-1">
+      <Link
+        href={base}
+        prefetch={false}
+        className="min-w-0 flex-1 truncate font-medium hover:underline"
+        title={`${row.name} (${row.id.slice(0, 12)})`}
+      >
+        {row.name}
+      </Link>
+      {logs ? (
+        <Link
+          href={`${base}/logs`}
+          prefetch={false}
+          className={quickClass}
+          aria-label={`Logs of ${row.name}`}
+          title="Logs"
+        >
+          <ScrollText aria-hidden className="size-4" />
+        </Link>
+      ) : null}
+      {console ? (
+        <Link
+          href={`${base}/console`}
+          prefetch={false}
+          className={quickClass}
+          aria-label={`Console of ${row.name}`}
+          title="Console"
+        >
+          <SquareTerminal aria-hidden className="size-4" />
+        </Link>
+      ) : null}
+      {running ? (
+        <Link
+          href={`${base}/stats`}
+          prefetch={false}
+          className={quickClass}
+          aria-label={`Stats of ${row.name}`}
+          title="Stats"
+        >
+          <Activity aria-hidden className="size-4" />
+        </Link>
+      ) : null}
+    </div>
+  );
+}
+
+export const nameColumn = columnHelper<ContainerRow>().accessor("name", {
+  id: "name",
+  header: "Name",
+  enableHiding: false,
+  sortFn: (a, b) => a.original.name.localeCompare(b.original.name),
+  cell: ({ row }) => <NameCell row={row.original} />,
+  meta: { label: "Name", minWidth: 180, sticky: "left" },
+});

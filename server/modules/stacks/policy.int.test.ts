@@ -1,0 +1,83 @@
+// The policy hook: every service spec passes the judge before anything is created; a refused
+// stack creates nothing and the refusal names the service and the field. The judge here is a
+// stub that refuses bind mounts (the real one is the workload policy); the engine is real.
+import Docker from "dockerode";
+import { describe, expect, inject, it } from "vitest";
+import { need } from "@/server/testing/testbed-env";
+import { deployStack, prepareStack, StackPolicyError, type EngineSpec, type StackJudge } from "./index";
+
+const docker = new Docker({ socketPath: need(inject("testbed"), "TESTBED_SWARM_MANAGER_SOCKET"), version: "v1.41" });
+
+const refuseBindMounts: StackJudge = (spec) => {
+  const mounts =
+    (((spec.TaskTemplate as EngineSpec).ContainerSpec as EngineSpec).Mounts as EngineSpec[] | undefined) ?? [];
+  return mounts.flatMap((m, i) =>
+    m.Type === "bind"
+      ? [{ field: `TaskTemplate.ContainerSpec.Mounts[${i}].Source`, message: "bind mounts need permission" }]
+      : [],
+  );
+};
+
+const FILE = `
+services:
+  fine:
+    image: stevedore-fixture/busybox:latest
+    command: sleep 3600
+  sneaky:
+    image: stevedore-fixture/busybox:latest
+    command: sleep 3600
+    volumes:
+      - /etc:/host-etc:ro
+secrets:
+  token:
+    file: ./token.txt
+networks:
+  extra: {}
+`;
+
+async function count(path: string, stack: string): Promise<number> {
+  const filters = JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] });
+  return new Promise((resolve, reject) =>
+    docker.modem.dial(
+      { path: `${path}?`, method: "GET", options: { _query: { filters } }, statusCodes: { 200: true } },
+      (e, d) => (e ? reject(e) : resolve((d as unknown[]).length)),
+    ),
+  );
+}
+
+describe("stack policy hook", () => {
+  it("refuses the stack before anything is created, naming service and field", async () => {
+    const stack = "h7policy";
+    const { plan } = await prepareStack(stack, {
+      text: FILE,
+      workingDir: "/stack",
+      readFile: () => Promise.resolve("secret-data"),
+    });
+    const error = await deployStack(docker, plan, { judge: refuseBindMounts }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StackPolicyError);
+    const refusal = error as StackPolicyError;
+    expect(refusal.violations).toEqual([
+      expect.objectContaining({ service: "sneaky", field: "TaskTemplate.ContainerSpec.Mounts[0].Source" }),
+    ]);
+    expect(refusal.message).toContain("service sneaky: TaskTemplate.ContainerSpec.Mounts[0].Source");
+    for (const path of ["/services", "/networks", "/secrets", "/configs"]) expect(await count(path, stack)).toBe(0);
+  });
+
+  it("passes the same stack when the judge finds nothing", async () => {
+    const { plan } = await prepareStack("h7policy", { text: FILE, readFile: () => Promise.resolve("x") });
+    const seen: string[] = [];
+    await expect(
+      Promise.resolve().then(() =>
+        // judge only: stop before the engine by aborting right after judging
+        deployStack(docker, plan, {
+          judge: (_spec, { service }) => {
+            seen.push(service);
+            return [];
+          },
+          signal: AbortSignal.abort(),
+        }),
+      ),
+    ).rejects.toThrow(/Stopped on request/);
+    expect(seen).toEqual(["fine", "sneaky"]);
+  });
+});
