@@ -105,7 +105,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
       // A long download ends, like a followed stream, when the permission goes.
       const watch = watchPermission(
         services.prisma,
-        actor.userId,
+        actor,
         actor.permissions,
         (p) => {
           const now = clusterById(services.fleet, cluster.id);

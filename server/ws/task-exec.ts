@@ -5,7 +5,13 @@
 // and before any exec exists, and re-checked while the console is open.
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import { runConsole, type ConsoleAccess, type ConsoleRegistry, type ConsoleRequest } from "../console/bridge";
+import {
+  runConsole,
+  type ConsoleAccess,
+  type ConsoleRegistry,
+  type ConsoleRequest,
+  type ConsoleSlot,
+} from "../console/bridge";
 import { bindingScopeOf, canOnCluster, clusterById, clusterOf, SwarmError, viewOf } from "../modules/swarm/index";
 import { taskConsoleTarget } from "../modules/swarm/task-console";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
@@ -26,6 +32,7 @@ const query = z.object({
 interface State {
   actor: Actor;
   request: RequestInfo;
+  slot: ConsoleSlot;
   input: ConsoleRequest;
   access: ConsoleAccess;
 }
@@ -51,15 +58,18 @@ export function taskExecSocket(services: Services, registry: ConsoleRegistry): W
         },
       );
       if (!admitted.ok) return admitted;
+      const slot = admitted.slot;
       try {
         const cluster = clusterOf(services.fleet, environmentId);
         const target = taskConsoleTarget(services.fleet, await viewOf(services.fleet, cluster), taskId);
         const clusterId = cluster.id;
         return {
           ok: true,
+          abandon: () => slot.release(),
           state: {
             actor: admitted.actor,
             request: admitted.request,
+            slot,
             input: {
               environmentId: target.environmentId,
               containerId: target.containerId,
@@ -86,6 +96,7 @@ export function taskExecSocket(services: Services, registry: ConsoleRegistry): W
           },
         };
       } catch (error) {
+        slot.release();
         if (error instanceof SwarmError)
           return { ok: false, status: statusOf[error.code] ?? 409, message: error.message };
         throw error;
@@ -93,7 +104,7 @@ export function taskExecSocket(services: Services, registry: ConsoleRegistry): W
     },
 
     handle(socket, _req, _url, state) {
-      return runConsole(services, registry, socket, state.actor, state.request, state.input, state.access);
+      return runConsole(services, state.slot, socket, state.actor, state.request, state.input, state.access);
     },
   };
 }

@@ -222,7 +222,7 @@ export const servicesRouter = createTRPCRouter({
       const cluster = view.cluster;
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => canOnCluster(p, "service.read", cluster),
         signal,
@@ -260,7 +260,7 @@ export const servicesRouter = createTRPCRouter({
       const cluster = view.cluster;
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => canOnCluster(p, "service.logs", cluster),
         signal,

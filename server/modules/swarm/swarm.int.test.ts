@@ -651,6 +651,14 @@ describe("failover", () => {
           "swarm-w1 reachable as a manager",
         );
         await api.nodes.promote({ environmentId: env.manager, id: w2.id });
+        await waitFor(
+          async () => {
+            const { stdout } = await cli(sockets.manager, "node", "ls", "--format", "{{.Hostname}} {{.ManagerStatus}}");
+            return /swarm-w2 Reachable/.test(stdout) ? stdout : undefined;
+          },
+          60_000,
+          "swarm-w2 reachable as a manager",
+        );
         // Each worker's environment is a manager of the same cluster once its engine says so.
         await waitFor(
           async () => {

@@ -60,7 +60,7 @@ export const swarmRouter = createTRPCRouter({
       const clusterId = view.cluster.id;
       const watch = watchPermission(
         ctx.services.prisma,
-        ctx.actor.userId,
+        ctx.actor,
         ctx.actor.permissions,
         (p) => {
           const cluster = clusterById(ctx.services.fleet, clusterId);

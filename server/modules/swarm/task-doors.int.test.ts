@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "../../testing/api-client";
-import { spawnServer, type RunningServer } from "../../testing/spawn-server";
+import { setupCodeOf, spawnServer, type RunningServer } from "../../testing/spawn-server";
 import { need } from "../../testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -42,7 +42,11 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-task-doors-"));
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
-  await admin.mutate("auth.setup", { username: "admin", password: "task doors test passphrase" });
+  await admin.mutate("auth.setup", {
+    setupCode: await setupCodeOf(dataDir),
+    username: "admin",
+    password: "task doors test passphrase",
+  });
   admin.token = (await admin.mutate<{ token: string }>("tokens.create", { name: "test", expiresInDays: 1 })).token;
   managerEnv = (
     await admin.mutate<{ id: string }>("environments.create", {
