@@ -1,7 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Boxes } from "lucide-react";
+import { Boxes, Plus } from "lucide-react";
+import { useState } from "react";
+import { holdsSomewhere } from "../auth/viewer";
+import { useViewer } from "../auth/viewer-context";
+import { Button } from "../ui/button";
+import { CreateServiceDialog } from "./create-service-dialog";
 import { EmptyState } from "../empty-state";
 import { PageHeader } from "../page-header";
 import { useTRPC } from "../trpc";
@@ -19,12 +24,31 @@ export function SwarmView() {
   const clusters = useQuery(trpc.swarm.clusters.queryOptions());
   const managers = (clusters.data?.items ?? []).map((c) => c.source.environmentId);
   const live = useSwarmLive(managers);
+  const viewer = useViewer();
+  const [creating, setCreating] = useState(false);
+  const mayCreate = holdsSomewhere(viewer, "service.create") && managers.length > 0;
 
   return (
     <>
       <PageHeader title="Swarm" description="Swarm clusters: managers and quorum, nodes, services and their tasks.">
         {managers.length ? <LiveStatus status={live} /> : null}
+        {mayCreate ? (
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            <Plus aria-hidden className="size-4" />
+            Create service
+          </Button>
+        ) : null}
       </PageHeader>
+      {creating ? (
+        <CreateServiceDialog
+          open
+          onClose={() => setCreating(false)}
+          clusters={(clusters.data?.items ?? []).map((c) => ({
+            environmentId: c.source.environmentId,
+            label: `${c.label} (${c.id.slice(0, 12)})`,
+          }))}
+        />
+      ) : null}
       {clusters.isPending ? (
         <Loading label="Loading the swarms…" />
       ) : clusters.isError ? (
