@@ -65,7 +65,7 @@ export function specOf(draft: Draft): { spec: Spec; problem?: string } {
       ...(command ? { command } : {}),
       env,
       ports,
-    } as Spec,
+    },
   };
 }
 
