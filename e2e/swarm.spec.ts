@@ -4,7 +4,7 @@
 // service's logs merged across its tasks.
 import { expect, test } from "@playwright/test";
 import Docker from "dockerode";
-import { authFile, mutate } from "./fixtures";
+import { authFile, mutate, query } from "./fixtures";
 
 const stamp = Date.now();
 const sockets = {
@@ -26,6 +26,15 @@ test.beforeAll(async ({ browser }) => {
     });
     environments.push(env.id);
   }
+  // The cluster forms once the manager's picture holds the nodes the workers say they are.
+  await expect
+    .poll(
+      async () =>
+        (await query<{ items: { environments: unknown[] }[] }>(admin.request, "swarm.clusters")).items[0]?.environments
+          .length,
+      { timeout: 30_000 },
+    )
+    .toBe(3);
   await admin.close();
 });
 
@@ -49,6 +58,8 @@ test.afterAll(async ({ browser }) => {
 });
 
 test("an operator runs a replicated service across the swarm", async ({ page }) => {
+  // A whole journey of rollouts (create, scale, drain, back) on three real engines.
+  test.setTimeout(180_000);
   await page.goto("/swarm");
   const summary = page.getByTestId("cluster-summary");
   await expect(summary).toContainText("1 of 1 reachable");
@@ -71,6 +82,8 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await page.goto("/swarm");
 
+  // The table draws only the rows in view (virtualised): scroll down to it, as a person does.
+  await page.getByRole("heading", { name: "Services" }).scrollIntoViewIfNeeded();
   const services = page.getByRole("table", { name: "Services" });
   const row = services.getByRole("row").filter({ hasText: name });
   await expect(row.getByTestId("service-replicas")).toHaveText("3/3");
@@ -108,6 +121,7 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
   await page.getByRole("button", { name: "Set to drain" }).click();
   await expect(page.getByTestId("cli")).toContainText("node update --availability drain swarm-w1");
   await expect(w1.getByTestId("node-tasks")).toHaveText("0");
+  await page.getByRole("heading", { name: "Services" }).scrollIntoViewIfNeeded();
   const other = page.getByRole("table", { name: "Services" }).getByRole("row").filter({ hasText: name });
   await expect(other.getByTestId("service-replicas")).toHaveText("4/4");
 
