@@ -10,6 +10,7 @@ import { pruneAudit, retentionDays } from "./server/audit/retention";
 import { AuditWriter } from "./server/audit/writer";
 import { SecretBox } from "./server/crypto/secret-box";
 import { Fleet } from "./server/docker/index";
+import { pinHostKeysAtFirstUse } from "./server/environments/host-keys";
 import { loadFleet } from "./server/environments/load";
 import { observeWithFleet } from "./server/environments/observe";
 import { startDatabase, type DatabaseHandle } from "./server/db";
@@ -19,9 +20,11 @@ import { AccessRuleError } from "./server/modules/access/errors";
 import { prepareFirstStart, type FirstStart } from "./server/modules/identity/first-start";
 import { DataDirInUseError } from "./server/database/lock";
 import { ConfigError, env as loadEnv, type Env } from "./server/env";
+import { compressesPath, compressResponse } from "./server/http/compression";
 import { serveHealth } from "./server/http/health";
 import { applySecurityHeaders } from "./server/http/security-headers";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
+import { loopbackOrigin, warmUp } from "./server/http/warm-up";
 import { publishServices } from "./server/services";
 import type { Services } from "./server/trpc/context";
 import { findHttpRoute } from "./server/http/routes";
@@ -86,7 +89,13 @@ async function main(): Promise<void> {
   } else if (config.firstAdmin) {
     console.log("setup: already done; STEVEDORE_ADMIN_USERNAME and its password are not used");
   }
-  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir);
+  const secrets = await SecretBox.load(config.STEVEDORE_SECRET_KEY, config.dataDir, {
+    onCreated: (file) =>
+      console.log(
+        `Made the key that encrypts the TLS keys, SSH keys and passphrases Stevedore stores: ${file}\n` +
+          "  Back it up with the database: without it they cannot be read. (Or set STEVEDORE_SECRET_KEY instead.)",
+      ),
+  });
   const audit = new AuditWriter(database.prisma);
   // Retention: prune what is older than the setting, at start and then daily.
   const prune = async () => {
@@ -101,7 +110,7 @@ async function main(): Promise<void> {
   pruneTimer.unref();
   await prune().catch((e: unknown) => console.error("audit prune:", e));
 
-  const fleet = new Fleet();
+  const fleet = new Fleet({ onHostKey: pinHostKeysAtFirstUse(database.prisma) });
   const environments = await loadFleet(database.prisma, secrets, fleet);
   if (environments) console.log(`fleet: watching ${environments} environment(s)`);
   // Actions a crash interrupted are completed on the record, with what their targets look
@@ -148,6 +157,7 @@ async function main(): Promise<void> {
     inFlight.track(req, res);
     const url = new URL(req.url ?? "/", "http://stevedore.local");
     const route = findHttpRoute(url.pathname);
+    if (compressesPath(url.pathname, route !== undefined)) compressResponse(req, res);
     const handled =
       url.pathname === "/healthz"
         ? serveHealth(services, res)
@@ -174,6 +184,8 @@ async function main(): Promise<void> {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
+  const warmedMs = await warmUp(services, loopbackOrigin(config.HOST, config.PORT), { pages: !dev });
+  if (dev) console.log(`warmed up in ${warmedMs} ms`);
   const where = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
   const dbWhere = database.embedded ? `embedded Postgres in ${config.dataDir}` : "Postgres at DATABASE_URL";
   if (firstStart.kind === "code") {

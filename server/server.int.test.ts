@@ -72,6 +72,21 @@ describe("server on the embedded database", () => {
     expect(server.output()).toContain("SIGTERM: shutting down");
     expect(existsSync(path.join(dataDir, "stevedore.lock"))).toBe(false);
   });
+
+  it("says once, when it makes the secret key file, where it is and to back it up", async () => {
+    const keyFile = path.join(dataDir, "secret.key");
+    expect(server.output()).toContain(`Made the key that encrypts the TLS keys, SSH keys and passphrases`);
+    expect(server.output()).toContain(keyFile);
+    expect(server.output()).toMatch(/Back it up with the database/);
+    // The next start finds the key and says nothing about it.
+    const again = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
+    try {
+      expect(again.output()).not.toContain("Made the key");
+      expect(again.output()).not.toContain(keyFile);
+    } finally {
+      await again.stop("SIGTERM");
+    }
+  });
 });
 
 describe("server whose database goes away", () => {

@@ -42,6 +42,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 export interface Memory {
   rss: number;
   peak: number;
@@ -142,6 +145,14 @@ export class StevedoreServer {
     return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
   }
 
+  /** CPU time the server process has used so far (user + system), in seconds. */
+  cpuSeconds(): number {
+    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the "(comm)" field.
+    const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+
   /** SIGTERM to its pid (SIGKILL after 15 s), then removes its data folder. Safe to call twice. */
   async stop(): Promise<void> {
     if (this.running) {
@@ -191,11 +202,11 @@ export class StevedoreApi {
 
   constructor(
     private readonly origin: string,
-    private readonly headers: Record<string, string>,
+    readonly headers: Record<string, string>,
   ) {}
 
   /** A query, timed to the last byte of the answer; the body is left unparsed. */
-  timedQuery(procedure: string, input?: unknown): Promise<Answer> {
+  timedQuery(procedure: string, input?: unknown, extraHeaders: Record<string, string> = {}): Promise<Answer> {
     const url = new URL(`/api/trpc/${procedure}`, this.origin);
     if (input !== undefined) url.searchParams.set("input", JSON.stringify(input));
     return send(false, {
@@ -204,7 +215,7 @@ export class StevedoreApi {
       path: url.pathname + url.search,
       method: "GET",
       agent: this.agent,
-      headers: this.headers,
+      headers: { ...this.headers, ...extraHeaders },
     });
   }
 
@@ -246,9 +257,9 @@ export function unwrap<T>(procedure: string, answer: Answer): T {
 /**
  * The one-time setup makes the first administrator and signs it in (a session cookie); with
  * that cookie, and the Origin a browser would send, it creates an API token. Everything after
- * that uses the token, as a script should.
+ * that uses the token, as a script should; the cookie is there for a browser.
  */
-export async function signInWithToken(server: StevedoreServer): Promise<StevedoreApi> {
+export async function setUpAdmin(server: StevedoreServer): Promise<{ api: StevedoreApi; cookie: string }> {
   const anonymous = new StevedoreApi(server.origin, {});
   try {
     const password = randomBytes(18).toString("base64url");
@@ -266,10 +277,14 @@ export async function signInWithToken(server: StevedoreServer): Promise<Stevedor
       { name: "bench-fleet", expiresInDays: 1 },
       { cookie, origin: server.origin },
     );
-    return new StevedoreApi(server.origin, { authorization: `Bearer ${token}` });
+    return { api: new StevedoreApi(server.origin, { authorization: `Bearer ${token}` }), cookie };
   } finally {
     anonymous.close();
   }
+}
+
+export async function signInWithToken(server: StevedoreServer): Promise<StevedoreApi> {
+  return (await setUpAdmin(server)).api;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -10,7 +10,6 @@ import {
   errorsAfterStatus,
   mergeEnvironments,
   withStatus,
-  type LiveChange,
   type LiveKind,
   type LiveListData,
   type PictureEvent,
@@ -129,7 +128,7 @@ function useFleetFeed(kind: LiveKind | null) {
         setConnected(true);
       },
       onData: (data) => {
-        const change = data as LiveChange;
+        const change = data;
         if (change.type === "status") {
           const { status } = change;
           queryClient.setQueryData<Environments>(environmentsKey, (old) => (old ? withStatus(old, status) : old));
@@ -143,7 +142,8 @@ function useFleetFeed(kind: LiveKind | null) {
         } else if (change.type === "resync") {
           // A partial read that fails falls back to reading everything.
           resync(change.environmentIds).catch(() => resync("all").catch(() => undefined));
-        } else {
+        } else if (change.type === "picture") {
+          // ("counts" come only to pages that ask for them; a list holds the objects themselves.)
           pending.current.push(...change.events);
           timer.current ??= setTimeout(flush, BATCH_MS);
         }

@@ -45,16 +45,41 @@ export function parseTags(text: string): string[] {
   return [...seen];
 }
 
-function connectionInput(draft: ConnectionDraft) {
+/** `hostKey`: an ssh:// host's key the administrator has seen and trusts (pinned on save). */
+function connectionInput(draft: ConnectionDraft, hostKey?: string) {
   const url = draft.url.trim();
+  const ssh = url.startsWith("ssh://");
   return {
     url,
     tls: url.startsWith("tcp://") && draft.useTls ? { ca: draft.ca, cert: draft.cert, key: draft.key } : undefined,
     ssh:
-      url.startsWith("ssh://") && (draft.sshKey || draft.sshPassphrase)
-        ? { privateKey: draft.sshKey || undefined, passphrase: draft.sshPassphrase || undefined }
+      ssh && (draft.sshKey || draft.sshPassphrase || hostKey)
+        ? { privateKey: draft.sshKey || undefined, passphrase: draft.sshPassphrase || undefined, hostKey }
         : undefined,
   };
+}
+
+type HostKey = NonNullable<RouterOutputs["environments"]["test"]["hostKey"]>;
+
+/** The ssh:// host's key, shown before it is trusted (as ssh asks on a first connection). */
+function HostKeyCheck({ hostKey }: { hostKey: HostKey }) {
+  return (
+    <div
+      role="group"
+      aria-label="Host key"
+      className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950/40"
+    >
+      <p className="font-medium">This host's SSH key is {hostKey.type}</p>
+      <p className="font-mono text-xs break-all" data-testid="host-key-fingerprint">
+        {hostKey.fingerprint}
+      </p>
+      <p className="text-slate-700 dark:text-slate-300">
+        Compare it with what the host says (
+        <code>ssh-keygen -lf /etc/ssh/ssh_host_{hostKey.type.toLowerCase()}_key.pub</code>). Stevedore pins this key and
+        refuses the host if its key ever changes.
+      </p>
+    </div>
+  );
 }
 
 /** A PEM pasted, or read from a file the user picks (read in the browser, sent with the form). */
@@ -241,7 +266,13 @@ export function EnvironmentFormDialog({
   };
   const create = useMutation(trpc.environments.create.mutationOptions({ onSuccess: done }));
   const update = useMutation(trpc.environments.update.mutationOptions({ onSuccess: done }));
-  const mutation = editing ? update : create;
+  // ssh://: the connection is tried first and its host key shown; saving pins the key shown.
+  const [hostKey, setHostKey] = useState<HostKey | null>(null);
+  const probe = useMutation(
+    trpc.environments.test.mutationOptions({ onSuccess: (report) => setHostKey(report.hostKey ?? null) }),
+  );
+  const lastTried = probe.error ? probe : editing ? update : create;
+  const mutation = lastTried;
 
   const errors = formErrors(mutation.error, ["name", "url", "group", "tags"]);
   // The server tries the connection before saving: unreachable, timed out, or refused by the engine.
@@ -251,23 +282,39 @@ export function EnvironmentFormDialog({
     code === "GATEWAY_TIMEOUT" ||
     (code === "BAD_REQUEST" && Object.keys(errors.fields).length === 0 && errors.alert !== null);
 
+  const sshConnection = changeConnection && draft.url.trim().startsWith("ssh://");
   const save = (skipTest: boolean) => {
     const organisation = { name: name.trim(), group: group.trim(), tags: parseTags(tags) };
+    if (sshConnection && !skipTest && !hostKey) {
+      create.reset();
+      update.reset();
+      probe.mutate(connectionInput(draft));
+      return;
+    }
+    const pinned = sshConnection && !skipTest ? hostKey?.key : undefined;
     if (editing) {
       update.mutate({
         environmentId: environment.id,
         ...organisation,
-        connection: changeConnection ? connectionInput(draft) : undefined,
+        connection: changeConnection ? connectionInput(draft, pinned) : undefined,
       });
     } else {
-      create.mutate({ ...organisation, ...connectionInput(draft), skipTest });
+      create.mutate({ ...organisation, ...connectionInput(draft, pinned), skipTest });
     }
+  };
+  // Another address or key is another host to check.
+  const changeDraft = (next: ConnectionDraft) => {
+    if (next.url !== draft.url || next.sshKey !== draft.sshKey || next.sshPassphrase !== draft.sshPassphrase) {
+      setHostKey(null);
+      probe.reset();
+    }
+    setDraft(next);
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save(false);
   };
-  const pendingTest = mutation.isPending && !(create.isPending && create.variables.skipTest);
+  const pendingTest = probe.isPending || (mutation.isPending && !(create.isPending && create.variables.skipTest));
   const tagList = parseTags(tags);
 
   return (
@@ -339,8 +386,9 @@ export function EnvironmentFormDialog({
           />
         ) : null}
         {changeConnection ? (
-          <ConnectionFields draft={draft} onChange={setDraft} urlError={errors.fields.url} editing={editing} />
+          <ConnectionFields draft={draft} onChange={changeDraft} urlError={errors.fields.url} editing={editing} />
         ) : null}
+        {sshConnection && hostKey ? <HostKeyCheck hostKey={hostKey} /> : null}
         <div className="flex flex-wrap justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
           {connectionFailed && !editing ? (
@@ -349,7 +397,15 @@ export function EnvironmentFormDialog({
             </Button>
           ) : null}
           <Button type="submit" variant="primary" pending={pendingTest}>
-            {pendingTest && changeConnection ? "Connecting…" : editing ? "Save changes" : "Add environment"}
+            {pendingTest && changeConnection
+              ? "Connecting…"
+              : sshConnection && hostKey
+                ? editing
+                  ? "Trust this key and save"
+                  : "Trust this key and add"
+                : editing
+                  ? "Save changes"
+                  : "Add environment"}
           </Button>
         </div>
       </form>

@@ -61,6 +61,14 @@ const environmentColumns: DataColumn<Environment>[] = [
         {env.url}
         {env.tls.key ? <span className="ml-2 font-sans text-subtle">TLS</span> : null}
         {env.ssh.key ? <span className="ml-2 font-sans text-subtle">ssh key</span> : null}
+        {env.ssh.hostKey ? (
+          <span
+            className="ml-2 font-sans text-subtle"
+            title={`The SSH host key pinned at first use (${env.ssh.hostKey.type} ${env.ssh.hostKey.fingerprint}): Stevedore refuses the host if it shows another.`}
+          >
+            host key pinned
+          </span>
+        ) : null}
       </span>
     ),
     meta: { minWidth: 200, priority: 30 },

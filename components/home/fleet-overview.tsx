@@ -73,13 +73,30 @@ export function FleetOverview() {
     ),
   );
   useEffect(() => refresh.cancel, [refresh]);
+  // Status and counts are applied to the cards in place; an environment the page does not know
+  // yet, or a resync, reads the list again.
+  const listKey = trpc.environments.list.queryKey();
   useSubscription(
-    trpc.fleet.changes.subscriptionOptions(undefined, {
-      enabled: environments.isSuccess,
-      onData: (change) => {
-        if (change.type === "status") refresh.call();
+    trpc.fleet.changes.subscriptionOptions(
+      { counts: true },
+      {
+        enabled: environments.isSuccess,
+        onData: (change) => {
+          if (change.type === "resync") return refresh.call();
+          if (change.type !== "status" && change.type !== "counts") return;
+          const id = change.type === "status" ? change.status.environmentId : change.environmentId;
+          const known = queryClient.getQueryData(listKey)?.some((env) => env.id === id);
+          if (!known) return refresh.call();
+          queryClient.setQueryData(listKey, (old) =>
+            old?.map((env) => {
+              if (env.id !== id) return env;
+              if (change.type === "status") return { ...env, status: change.status };
+              return env.status ? { ...env, status: { ...env.status, counts: change.counts } } : env;
+            }),
+          );
+        },
       },
-    }),
+    ),
   );
 
   if (environments.isPending) return <Loading label="Loading environments…" />;

@@ -14,8 +14,15 @@ export class SecretBox {
     return new SecretBox(key);
   }
 
-  /** STEVEDORE_SECRET_KEY (hex or base64) when given, else `<dataDir>/secret.key`, created 0600 on first use. */
-  static async load(configured: string | undefined, dataDir: string): Promise<SecretBox> {
+  /**
+   * STEVEDORE_SECRET_KEY (hex or base64) when given, else `<dataDir>/secret.key`, created 0600 on
+   * first use; `onCreated` hears the file's path when this call made it.
+   */
+  static async load(
+    configured: string | undefined,
+    dataDir: string,
+    options: { onCreated?: (file: string) => void } = {},
+  ): Promise<SecretBox> {
     if (configured) {
       return SecretBox.fromKey(
         /^[0-9a-fA-F]{64}$/.test(configured) ? Buffer.from(configured, "hex") : Buffer.from(configured, "base64"),
@@ -32,6 +39,7 @@ export class SecretBox {
     // "wx": never overwrite a key another process just wrote; read theirs instead.
     try {
       await writeFile(file, key.toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+      options.onCreated?.(file);
       return SecretBox.fromKey(key);
     } catch {
       return SecretBox.fromKey(Buffer.from((await readFile(file, "utf8")).trim(), "base64"));

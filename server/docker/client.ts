@@ -6,6 +6,8 @@ import https from "node:https";
 import Docker from "dockerode";
 import { classifyDockerError, DockerBusyError, DockerUnreachableError, DockerTimeoutError } from "./errors";
 import { Coalescer, DeadlineExceeded, Semaphore, raceDeadline, withDeadline } from "./limits";
+import { inspectsAsOneLine } from "./pool-inspect";
+import { SshAgent, type SshHostKey } from "./ssh";
 import type { EnvironmentDescriptor } from "./types";
 
 /** The newest Docker API version Stevedore speaks; engines that offer more are pinned to it. */
@@ -74,19 +76,10 @@ export function dockerOptionsFor(descriptor: EnvironmentDescriptor): ModemOption
         ...(secure ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key } : {}),
       };
     }
-    case "ssh": {
-      const ssh = descriptor.ssh;
-      return {
-        ...blank,
-        host: endpoint.host,
-        port: endpoint.port,
-        protocol: "ssh",
-        username: endpoint.username,
-        sshOptions: ssh?.privateKey
-          ? { privateKey: ssh.privateKey, passphrase: ssh.passphrase, readyTimeout: 10_000 }
-          : { agent: process.env.SSH_AUTH_SOCK, readyTimeout: 10_000 },
-      };
-    }
+    case "ssh":
+      // HTTP to a name never resolved, as the docker CLI does: the connections are SSH channels
+      // made by the client's SshAgent (./ssh.ts), so the modem never parses the ssh:// URL.
+      return { ...blank, host: "docker.example.com", port: 80, protocol: "http" };
   }
 }
 
@@ -141,14 +134,16 @@ export interface EngineClientOptions {
    * transfers); one more is refused at once rather than queued.
    */
   maxStreams?: number;
+  /** ssh://: heard once when the host's key is pinned at first use (no key was pinned before). */
+  onHostKey?: (hostKey: SshHostKey) => void;
 }
 
 export class EngineClient {
   readonly environmentId: string;
   readonly url: string;
   private readonly docker: Docker;
-  private readonly callAgent: http.Agent | undefined;
-  private readonly streamAgent: http.Agent | undefined;
+  private readonly callAgent: http.Agent;
+  private readonly streamAgent: http.Agent;
   private readonly slots: Semaphore;
   private readonly maxStreams: number;
   private streams = 0;
@@ -164,13 +159,40 @@ export class EngineClient {
     this.maxStreams = options.maxStreams ?? 64;
     // Two pools of our own per engine, bounded and closed with the client: one for short calls,
     // one for long-lived streams, so that streams (however many followed logs are open) never
-    // hold the sockets that a list, an inspect or a restart needs. ssh makes its own agent.
-    if (modemOptions.protocol !== "ssh") {
+    // hold the sockets that a list, an inspect or a restart needs. Over ssh both are channels of
+    // the one SSH connection the SshAgent keeps, which carries both budgets.
+    const endpoint = parseEndpoint(descriptor.url);
+    if (endpoint.kind === "ssh") {
+      const ssh = inspectsAsOneLine(
+        new SshAgent(
+          {
+            host: endpoint.host,
+            port: endpoint.port,
+            username: endpoint.username,
+            privateKey: descriptor.ssh?.privateKey,
+            passphrase: descriptor.ssh?.passphrase,
+            hostKey: descriptor.ssh?.hostKey,
+            onHostKey: options.onHostKey,
+            label: `${endpoint.username ?? "root"}@${endpoint.host}:${endpoint.port}`,
+          },
+          { maxSockets: maxInFlight + this.maxStreams + 3 },
+        ),
+        `ssh connection of ${descriptor.id}`,
+      );
+      this.callAgent = ssh;
+      this.streamAgent = ssh;
+    } else {
       const Agent = modemOptions.protocol === "https" ? https.Agent : http.Agent;
-      this.callAgent = new Agent({ keepAlive: true, maxSockets: maxInFlight + 2 });
-      this.streamAgent = new Agent({ keepAlive: true, maxSockets: this.maxStreams + 1 });
-      modemOptions.agent = this.callAgent;
+      this.callAgent = inspectsAsOneLine(
+        new Agent({ keepAlive: true, maxSockets: maxInFlight + 2 }),
+        `call pool of ${descriptor.id}`,
+      );
+      this.streamAgent = inspectsAsOneLine(
+        new Agent({ keepAlive: true, maxSockets: this.maxStreams + 1 }),
+        `stream pool of ${descriptor.id}`,
+      );
     }
+    modemOptions.agent = this.callAgent;
     this.docker = new Docker(modemOptions);
     this.slots = new Semaphore(maxInFlight);
   }
@@ -334,8 +356,8 @@ export class EngineClient {
 
   /** Drops pooled connections; calls in flight fail. */
   close(): void {
-    this.callAgent?.destroy();
-    this.streamAgent?.destroy();
+    this.callAgent.destroy();
+    if (this.streamAgent !== this.callAgent) this.streamAgent.destroy();
   }
 
   /** One of the engine's stream places, or a DockerBusyError when all are taken. */
@@ -387,7 +409,7 @@ export class EngineClient {
   private dockerFor(signal: AbortSignal, options: { unversioned?: boolean; stream?: boolean } = {}): Docker {
     const shared = this.modem;
     const modem = Object.create(shared) as typeof shared & { agent?: http.Agent };
-    if (options.stream && this.streamAgent) modem.agent = this.streamAgent;
+    if (options.stream) modem.agent = this.streamAgent;
     const dial = shared.dial.bind(modem);
     modem.dial = (dialOptions, callback) => {
       dialOptions.abortSignal ??= signal;

@@ -1,8 +1,9 @@
 // The fleet's typed errors, and the one function that turns whatever dockerode, docker-modem,
 // ssh2 or Node threw into one of them. Routers map `code` to their own codes; `message` is
 // written for the person looking at the page.
+import { SshError } from "./ssh";
 
-export type UnreachableCause = "dns" | "refused" | "tls" | "auth" | "timeout" | "not-docker";
+export type UnreachableCause = "dns" | "refused" | "tls" | "auth" | "timeout" | "not-docker" | "host-key";
 
 export type DockerErrorCode =
   "unreachable" | "timeout" | "not-found" | "conflict" | "engine" | "paused" | "unknown-environment" | "busy";
@@ -146,6 +147,8 @@ export function classifyDockerError(environmentId: string, error: unknown, conte
     new DockerUnreachableError(environmentId, reason, text, { cause: error });
 
   if (typeof e.statusCode === "number") return fromHttpStatus(environmentId, e.statusCode, e, error, context);
+  // The SSH transport's own errors are already written for the person (./ssh.ts).
+  if (error instanceof SshError) return unreachable(error.reason, error.message);
 
   if (e.name === "AbortError" || e.name === "TimeoutError" || code === "ABORT_ERR" || code === "ETIMEDOUT") {
     if (context.phase === "connect") return unreachable("timeout", `No answer from the engine${at} in time.`);

@@ -28,6 +28,7 @@ import type {
   FleetList,
   SwarmFacts,
 } from "./types";
+import type { SshHostKey } from "./ssh";
 import { Watcher, type WatcherOptions, type WatcherState, type WatcherStats } from "./watcher";
 
 export interface FleetOptions {
@@ -57,6 +58,8 @@ export interface FleetOptions {
   livenessQuietMs?: number;
   livenessDeadlineMs?: number;
   watcher?: Pick<WatcherOptions, "resyncIntervalMs" | "debounceMs" | "tasksIntervalMs" | "deadlineMs" | "backoff">;
+  /** ssh://: an environment saved without a pinned host key pinned the one it first saw. */
+  onHostKey?: (environmentId: string, hostKey: SshHostKey) => void;
 }
 
 export interface EnvironmentDiagnostics {
@@ -102,7 +105,8 @@ export class Fleet {
   /** Streams held, per environment and user (leaseStream). */
   private readonly leases = new Map<string, Map<string, number>>();
   private readonly statusListeners = new Set<StatusListener>();
-  private readonly options: Required<Omit<FleetOptions, "watcher">> & Pick<FleetOptions, "watcher">;
+  private readonly options: Required<Omit<FleetOptions, "watcher" | "onHostKey">> &
+    Pick<FleetOptions, "watcher" | "onHostKey">;
   private readonly unsubscribePicture: () => void;
 
   constructor(options: FleetOptions = {}) {
@@ -409,10 +413,10 @@ export class Fleet {
     for (const environmentId of ids) {
       const started = performance.now();
       const member = this.members.get(environmentId);
-      const fromPicture = member && this.picture.list(environmentId, kind);
+      const fromPicture = member && this.picture.listed(environmentId, kind);
       if (member?.status.state === "paused") out.paused.push(environmentId);
       else if (fromPicture) {
-        for (const item of fromPicture) out.items.push({ ...item, environmentId });
+        for (const item of fromPicture) out.items.push(item);
         // The picture is as current as the last word from its engine (events arrive in order).
         const asOf = member.heardAt ?? Date.now();
         out.sources.push({ environmentId, source: "picture", latencyMs: elapsed(started), asOf });
@@ -691,6 +695,12 @@ export class Fleet {
       client: new EngineClient(descriptor, {
         maxInFlight: this.options.maxInFlight,
         maxStreams: this.options.maxStreams,
+        onHostKey: (hostKey) => {
+          // Kept with the descriptor, so that saving the pinned key is not taken for a new endpoint.
+          if (descriptor.ssh) descriptor.ssh.hostKey = hostKey.key;
+          else descriptor.ssh = { hostKey: hostKey.key };
+          this.options.onHostKey?.(descriptor.id, hostKey);
+        },
       }),
       status: {
         environmentId: descriptor.id,

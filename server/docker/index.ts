@@ -41,6 +41,7 @@ export {
   type UnreachableCause,
 } from "./errors";
 export { Picture, type PictureChange, type PictureEvent, type PictureListener } from "./picture";
+export { parseHostKey, type SshHostKey } from "./ssh";
 export type {
   ContainerSummary,
   ImageSummary,

@@ -18,7 +18,18 @@ export type PictureEvent =
 
 export type PictureListener = (events: PictureEvent[]) => void;
 
-type Store = { [K in ResourceKind]?: Map<string, { item: ResourceKinds[K]; json: string }> };
+/** An object as a fleet-wide list answers it: the summary and the environment it is on. */
+export type Listed<K extends ResourceKind> = ResourceKinds[K] & { environmentId: string };
+
+interface Entry<K extends ResourceKind> {
+  item: ResourceKinds[K];
+  /** The item as JSON: a refresh that changes nothing is told apart without a deep compare. */
+  json: string;
+  /** The item with its environmentId, made once when first listed and shared by every list after. */
+  listed?: Listed<K>;
+}
+
+type Store = { [K in ResourceKind]?: Map<string, Entry<K>> };
 
 interface EnvironmentPicture {
   store: Store;
@@ -43,13 +54,36 @@ export class Picture {
   list<K extends ResourceKind>(environmentId: string, kind: K): ResourceKinds[K][] | undefined {
     const env = this.environments.get(environmentId);
     if (!env?.warm) return undefined;
-    const map = env.store[kind] as Map<string, { item: ResourceKinds[K] }> | undefined;
-    return map ? [...map.values()].map((entry) => entry.item) : [];
+    const map = env.store[kind];
+    return map ? [...itemsOf(map)] : [];
+  }
+
+  /**
+   * The objects of one kind as a fleet-wide list answers them (with their environmentId), or
+   * undefined when the picture is cold for that environment. The objects are shared between
+   * lists: read them, never change them.
+   */
+  listed<K extends ResourceKind>(environmentId: string, kind: K): Listed<K>[] | undefined {
+    const env = this.environments.get(environmentId);
+    if (!env?.warm) return undefined;
+    const map = env.store[kind];
+    if (!map) return [];
+    const out: Listed<K>[] = new Array<Listed<K>>(map.size);
+    let i = 0;
+    for (const entry of map.values()) out[i++] = entry.listed ??= { ...entry.item, environmentId };
+    return out;
+  }
+
+  /** The objects of one kind, without copying (undefined when cold); for counting and lookups. */
+  values<K extends ResourceKind>(environmentId: string, kind: K): Iterable<ResourceKinds[K]> | undefined {
+    const env = this.environments.get(environmentId);
+    if (!env?.warm) return undefined;
+    const map = env.store[kind];
+    return map ? itemsOf(map) : [];
   }
 
   get<K extends ResourceKind>(environmentId: string, kind: K, id: string): ResourceKinds[K] | undefined {
-    const map = this.environments.get(environmentId)?.store[kind] as
-      Map<string, { item: ResourceKinds[K] }> | undefined;
+    const map = this.environments.get(environmentId)?.store[kind];
     return map?.get(id)?.item;
   }
 
@@ -157,7 +191,7 @@ export class Picture {
   private put<K extends ResourceKind>(
     environmentId: string,
     kind: K,
-    map: Map<string, { item: ResourceKinds[K]; json: string }>,
+    map: Map<string, Entry<K>>,
     id: string,
     item: ResourceKinds[K],
   ): PictureChange | undefined {
@@ -178,7 +212,11 @@ export class Picture {
 
   private mapFor<K extends ResourceKind>(environmentId: string, kind: K) {
     const store = this.environment(environmentId).store;
-    const map = (store[kind] ??= new Map()) as Map<string, { item: ResourceKinds[K]; json: string }>;
+    const map = (store[kind] ??= new Map()) as Map<string, Entry<K>>;
     return map;
   }
+}
+
+function* itemsOf<K extends ResourceKind>(map: Map<string, Entry<K>>): Generator<ResourceKinds[K]> {
+  for (const entry of map.values()) yield entry.item;
 }

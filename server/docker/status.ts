@@ -50,15 +50,22 @@ export function countsFromInfo(info: unknown): EnvironmentCounts {
 
 /** Live counts from a warm picture; undefined when it is cold. */
 export function countsFromPicture(picture: Picture, environmentId: string): EnvironmentCounts | undefined {
-  const containers = picture.list(environmentId, "containers");
+  const containers = picture.values(environmentId, "containers");
   if (!containers) return undefined;
-  const running = containers.filter((c) => c.state === "running" || c.state === "restarting").length;
-  const paused = containers.filter((c) => c.state === "paused").length;
+  // One pass without copying: this runs on every change the picture hears.
+  let total = 0;
+  let running = 0;
+  let paused = 0;
+  for (const c of containers) {
+    total++;
+    if (c.state === "running" || c.state === "restarting") running++;
+    else if (c.state === "paused") paused++;
+  }
   const counts: EnvironmentCounts = {
-    containers: containers.length,
+    containers: total,
     running,
     paused,
-    stopped: containers.length - running - paused,
+    stopped: total - running - paused,
     images: picture.count(environmentId, "images") ?? 0,
     volumes: picture.count(environmentId, "volumes") ?? 0,
     networks: picture.count(environmentId, "networks") ?? 0,

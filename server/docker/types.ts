@@ -9,8 +9,11 @@ export interface EnvironmentDescriptor {
   url: string;
   /** PEM strings for tcp:// with TLS. */
   tls?: { ca?: string; cert?: string; key?: string };
-  /** For ssh://: a private key (PEM/OpenSSH); without one the ssh-agent at SSH_AUTH_SOCK is used. */
-  ssh?: { privateKey?: string; passphrase?: string };
+  /**
+   * For ssh://: a private key (PEM/OpenSSH); without one the ssh-agent at SSH_AUTH_SOCK is used.
+   * `hostKey` is the host key pinned at first use ("ssh-ed25519 AAAA…"): another is refused.
+   */
+  ssh?: { privateKey?: string; passphrase?: string; hostKey?: string };
 }
 
 export type SwarmRole = "standalone" | "manager" | "worker";
@@ -61,7 +64,7 @@ export interface EnvironmentCounts {
 
 export interface EnvironmentError {
   code: string;
-  /** For unreachable: dns, refused, tls, auth, timeout, not-docker. */
+  /** For unreachable: dns, refused, tls, auth, timeout, not-docker, host-key. */
   cause?: string;
   message: string;
   /** First failure of the current streak (ms since epoch). */

@@ -1,6 +1,6 @@
 // Between an Environment row (keys sealed at rest) and what the fleet needs to connect.
 import type { SecretBox } from "../crypto/secret-box";
-import type { EnvironmentDescriptor } from "../docker/index";
+import { parseHostKey, type EnvironmentDescriptor } from "../docker/index";
 import type { Environment } from "../generated/prisma/client";
 
 export function descriptorOf(row: Environment, secrets: SecretBox): EnvironmentDescriptor {
@@ -12,10 +12,11 @@ export function descriptorOf(row: Environment, secrets: SecretBox): EnvironmentD
       key: row.tlsKeySealed ? secrets.open(row.tlsKeySealed) : undefined,
     };
   }
-  if (row.sshKeySealed || row.sshPassSealed) {
+  if (row.sshKeySealed || row.sshPassSealed || row.sshHostKey) {
     descriptor.ssh = {
       privateKey: row.sshKeySealed ? secrets.open(row.sshKeySealed) : undefined,
       passphrase: row.sshPassSealed ? secrets.open(row.sshPassSealed) : undefined,
+      hostKey: row.sshHostKey ?? undefined,
     };
   }
   return descriptor;
@@ -33,6 +34,12 @@ export function presentEnvironment(row: Environment) {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     tls: { ca: Boolean(row.tlsCa), cert: Boolean(row.tlsCert), key: Boolean(row.tlsKeySealed) },
-    ssh: { key: Boolean(row.sshKeySealed) },
+    ssh: { key: Boolean(row.sshKeySealed), hostKey: hostKeyShown(row.sshHostKey) },
   };
+}
+
+/** A pinned SSH host key as an administrator checks it: its type and SHA256 fingerprint. */
+function hostKeyShown(line: string | null): { type: string; fingerprint: string } | null {
+  const key = line ? parseHostKey(line) : undefined;
+  return key ? { type: key.type, fingerprint: key.fingerprint } : null;
 }

@@ -2,7 +2,7 @@
 // what failed; keys are sealed at rest and never sent back; status comes from the fleet.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { testConnection } from "../docker/index";
+import { parseHostKey, testConnection, type ConnectionReport } from "../docker/index";
 import { env } from "../env";
 import { descriptorOf, presentEnvironment } from "../environments/descriptor";
 import { localSocketState } from "../environments/local-socket";
@@ -21,18 +21,31 @@ const dockerUrl = z
   );
 
 const pem = z.string().trim().max(65_536).optional();
+/** A host key as the connection test reported it ("ssh-ed25519 AAAA…"), to pin that one. */
+const hostKey = z
+  .string()
+  .trim()
+  .max(16_384)
+  .refine((line) => parseHostKey(line) !== undefined, 'Not an SSH host key: expected "ssh-ed25519 AAAA…".')
+  .optional();
 const connection = z.object({
   url: dockerUrl,
   tls: z.object({ ca: pem, cert: pem, key: pem }).optional(),
-  ssh: z.object({ privateKey: pem, passphrase: z.string().max(1024).optional() }).optional(),
+  ssh: z.object({ privateKey: pem, passphrase: z.string().max(1024).optional(), hostKey }).optional(),
 });
 const organisation = {
   tags: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
   group: z.string().trim().max(64).optional(),
 };
 
-function sealedColumns(services: Services, input: z.infer<typeof connection>) {
+/**
+ * The connection's columns. An ssh:// host key is pinned: the one the caller asked for (which
+ * the test then checked), else the one the test saw; saved untested without one, the fleet pins
+ * the key of its first connection (pinHostKeysAtFirstUse).
+ */
+function sealedColumns(services: Services, input: z.infer<typeof connection>, report: ConnectionReport | null) {
   const { secrets } = services;
+  const ssh = input.url.startsWith("ssh://");
   return {
     url: input.url,
     tlsCa: input.tls?.ca || null,
@@ -40,6 +53,7 @@ function sealedColumns(services: Services, input: z.infer<typeof connection>) {
     tlsKeySealed: input.tls?.key ? secrets.seal(input.tls.key) : null,
     sshKeySealed: input.ssh?.privateKey ? secrets.seal(input.ssh.privateKey) : null,
     sshPassSealed: input.ssh?.passphrase ? secrets.seal(input.ssh.passphrase) : null,
+    sshHostKey: ssh ? input.ssh?.hostKey || report?.hostKey?.key || null : null,
   };
 }
 
@@ -95,7 +109,7 @@ export const environmentsRouter = createTRPCRouter({
             name: input.name,
             tags: input.tags,
             group: input.group || null,
-            ...sealedColumns(ctx.services, input),
+            ...sealedColumns(ctx.services, input, report),
           },
         });
       } catch (error) {
@@ -128,14 +142,14 @@ export const environmentsRouter = createTRPCRouter({
       const { prisma, secrets, fleet } = ctx.services;
       const existing = await prisma.environment.findUnique({ where: { id: input.environmentId } });
       if (!existing) throw new TRPCError({ code: "NOT_FOUND", message: "No such environment." });
-      if (input.connection) await checkConnection(input.connection, input.name ?? existing.name);
+      const report = input.connection ? await checkConnection(input.connection, input.name ?? existing.name) : null;
       const row = await prisma.environment.update({
         where: { id: input.environmentId },
         data: {
           name: input.name,
           tags: input.tags,
           group: input.group === undefined ? undefined : input.group || null,
-          ...(input.connection ? sealedColumns(ctx.services, input.connection) : {}),
+          ...(input.connection ? sealedColumns(ctx.services, input.connection, report) : {}),
         },
       });
       fleet.update(descriptorOf(row, secrets));

@@ -1,12 +1,16 @@
-// Live changes for open pages (server-sent events): environment status changes and the live
-// picture's object changes, only for environments and kinds the caller may read. A page
-// hears an engine event within about a second, without polling.
-import type { EnvironmentStatus, PictureEvent, ResourceKind } from "../docker/index";
+// Live changes for open pages (server-sent events): environment status changes, counts (for
+// pages that ask), the live picture's object changes, and resyncs, only for environments and
+// kinds the caller may read. See server/modules/fleet-changes for what each message means.
+import { z } from "zod";
+import type { ResourceKind } from "../docker/index";
+import { ChangeQueue, resyncFor, statusDifference, type FleetChange } from "../modules/fleet-changes/changes";
 import type { Permission } from "../rbac/catalogue";
 import { can, canSomewhere } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../trpc/init";
 import { environmentsInScope, fleetListInput } from "./fleet-lists";
+
+export type { FleetChange };
 
 const readPermission: Record<ResourceKind, Permission> = {
   containers: "container.read",
@@ -18,11 +22,15 @@ const readPermission: Record<ResourceKind, Permission> = {
   tasks: "service.read",
 };
 
-export type FleetChange = { type: "status"; status: EnvironmentStatus } | { type: "picture"; events: PictureEvent[] };
+const changesInput = fleetListInput
+  .unwrap()
+  /** Also send `counts` messages (Home's cards); lists hold the objects and need none. */
+  .extend({ counts: z.boolean().optional() })
+  .optional();
 
 export const fleetRouter = createTRPCRouter({
   changes: permittedProcedure("environment.read")
-    .input(fleetListInput)
+    .input(changesInput)
     .subscription(async function* ({ ctx, input, signal }) {
       const ids = new Set(environmentsInScope(ctx.services, ctx.scope, input?.environmentIds));
       // Each change is filtered by the caller's permissions as they are now, not at subscribe time.
@@ -34,18 +42,18 @@ export const fleetRouter = createTRPCRouter({
         signal,
       );
       const live = watch.signal;
-      const queue: FleetChange[] = [];
+      const queue = new ChangeQueue();
       let wake: (() => void) | undefined;
       const push = (change: FleetChange) => {
-        // A page that stopped reading must not grow the server's memory without bound.
-        if (queue.length > 5000) queue.splice(0, queue.length - 2500);
         queue.push(change);
         wake?.();
       };
-      const offStatus = ctx.services.fleet.onStatus((status) => {
-        if (ids.has(status.environmentId) && can(watch.current(), "environment.read", status.environmentId)) {
-          push({ type: "status", status });
-        }
+      const offStatus = ctx.services.fleet.onStatus((status, previous) => {
+        const environmentId = status.environmentId;
+        if (!ids.has(environmentId) || !can(watch.current(), "environment.read", environmentId)) return;
+        const moved = statusDifference(status, previous);
+        if (moved.status) push({ type: "status", status });
+        else if (moved.counts && input?.counts) push({ type: "counts", environmentId, counts: status.counts });
       });
       const offPicture = ctx.services.fleet.subscribe((events) => {
         const perms = watch.current();
@@ -54,7 +62,10 @@ export const fleetRouter = createTRPCRouter({
             ? can(perms, readPermission[e.kind], e.environmentId)
             : can(perms, "environment.read", e.environmentId),
         );
-        if (visible.length) push({ type: "picture", events: visible });
+        if (!visible.length) return;
+        push({ type: "picture", events: visible });
+        const reread = resyncFor(visible);
+        if (reread.length) push({ type: "resync", environmentIds: reread });
       }, ids);
       const onAbort = () => wake?.();
       live.addEventListener("abort", onAbort, { once: true });
@@ -64,7 +75,7 @@ export const fleetRouter = createTRPCRouter({
             await new Promise<void>((resolve) => (wake = resolve));
             wake = undefined;
           }
-          while (queue.length) yield queue.shift()!;
+          for (let change = queue.shift(); change; change = queue.shift()) yield change;
         }
       } finally {
         live.removeEventListener("abort", onAbort);

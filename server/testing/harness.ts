@@ -6,6 +6,7 @@ import { hashPassword } from "../auth/passwords";
 import { AuditWriter } from "../audit/writer";
 import { SecretBox } from "../crypto/secret-box";
 import { Fleet } from "../docker/index";
+import { pinHostKeysAtFirstUse } from "../environments/host-keys";
 import { ensureBuiltinRoles, loadEffectivePermissions } from "../rbac/permissions";
 import { createContext, localRequest, type Actor, type RequestInfo, type Services } from "../trpc/context";
 import { createCaller } from "../trpc/root";
@@ -39,7 +40,11 @@ export async function openHarness() {
     prisma,
     secrets: SecretBox.fromKey(randomBytes(32)),
     audit: new AuditWriter(prisma),
-    fleet: new Fleet({ pollIntervalMs: 2_000, backoff: { baseMs: 200, maxMs: 2_000 } }),
+    fleet: new Fleet({
+      pollIntervalMs: 2_000,
+      backoff: { baseMs: 200, maxMs: 2_000 },
+      onHostKey: pinHostKeysAtFirstUse(prisma),
+    }),
     version: "test",
     embeddedDatabase: db.embedded,
   };

@@ -1,0 +1,102 @@
+// fleet.changes against a real engine: a container starting moves the environment's counts,
+// which is not a status change (lists hear the object, Home hears the counts); an environment
+// whose picture is rebuilt (paused and resumed, as after a reconnect) is announced as a resync.
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openHarness, type Harness } from "../../testing/harness";
+import { need } from "../../testing/testbed-env";
+import type { Actor } from "../../trpc/context";
+import type { FleetChange } from "./changes";
+
+const testbed = inject("testbed");
+const engine = new Docker({ socketPath: need(testbed, "TESTBED_STANDALONE_SOCKET"), version: "v1.41" });
+let h: Harness;
+let admin: Actor;
+let environmentId: string;
+
+beforeAll(async () => {
+  h = await openHarness();
+  admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "changes-admin")).id);
+  environmentId = (
+    await h
+      .caller(admin)
+      .environments.create({ name: "standalone", url: `unix://${need(testbed, "TESTBED_STANDALONE_SOCKET")}` })
+  ).id;
+  const until = Date.now() + 15_000;
+  while (!h.services.fleet.picture.isWarm(environmentId)) {
+    if (Date.now() > until) throw new Error("the picture did not warm");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+});
+
+afterAll(async () => {
+  const leftovers = await engine.listContainers({ all: true, filters: { label: ["stevedore.test=changes"] } });
+  await Promise.all(leftovers.map((c) => engine.getContainer(c.Id).remove({ force: true })));
+  await h?.close();
+});
+
+/** Reads `feed` until `until` says stop; returns what was read. */
+async function readUntil(
+  feed: AsyncIterable<FleetChange>,
+  until: (change: FleetChange) => boolean,
+): Promise<FleetChange[]> {
+  const seen: FleetChange[] = [];
+  for await (const change of feed) {
+    seen.push(change);
+    if (until(change)) break; // leaving the loop ends the subscription
+  }
+  return seen;
+}
+
+describe("fleet.changes", () => {
+  it("sends counts, not a status, when a container starts; and counts only to pages that ask", async () => {
+    const api = h.caller(admin);
+    const before = h.services.fleet.status(environmentId)?.counts;
+    const list = await api.fleet.changes({ environmentIds: [environmentId] });
+    const home = await api.fleet.changes({ environmentIds: [environmentId], counts: true });
+    const name = `changes-${Date.now()}`;
+    const listHeard = readUntil(list, (c) => running(c, name));
+    const homeHeard = readUntil(home, (c) => c.type === "counts" && c.counts?.running === (before?.running ?? 0) + 1);
+
+    const container = await engine.createContainer({
+      Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),
+      name,
+      Cmd: ["sleep", "300"],
+      Labels: { "stevedore.test": "changes" },
+    });
+    await container.start();
+
+    const [forList, forHome] = await Promise.all([listHeard, homeHeard]);
+    // A status message for this environment would have been queued before the picture change.
+    expect(forList.filter((c) => c.type === "status" || c.type === "counts")).toEqual([]);
+    expect(forHome.at(-1)).toMatchObject({ type: "counts", environmentId });
+    expect(forHome.filter((c) => c.type === "status")).toEqual([]);
+    await container.remove({ force: true });
+  });
+
+  it("announces a resync once the environment's picture is rebuilt", async () => {
+    const api = h.caller(admin);
+    const feed = await api.fleet.changes({ environmentIds: [environmentId] });
+    const heard = readUntil(feed, (c) => c.type === "resync");
+    await api.environments.setPaused({ environmentId, paused: true });
+    await api.environments.setPaused({ environmentId, paused: false });
+    const seen = await heard;
+    expect(seen.at(-1)).toEqual({ type: "resync", environmentIds: [environmentId] });
+    // The page was told the status (paused, then back) along the way.
+    expect(seen.some((c) => c.type === "status" && c.status.state === "paused")).toBe(true);
+  });
+});
+
+function running(change: FleetChange, name: string): boolean {
+  return (
+    change.type === "picture" &&
+    change.events.some(
+      (e) =>
+        "kind" in e &&
+        e.kind === "containers" &&
+        e.type === "upsert" &&
+        e.item.name === name &&
+        e.item.state === "running",
+    )
+  );
+}
