@@ -36,6 +36,8 @@ import { WsRouter } from "./server/ws/router";
 import { healthSocket } from "./server/ws/health";
 import { execSocket } from "./server/ws/exec";
 import { attachSocket } from "./server/ws/attach";
+import { taskExecSocket } from "./server/ws/task-exec";
+import { swarmRuntime } from "./server/modules/swarm/index";
 import { ConsoleRegistry } from "./server/console/bridge";
 
 const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string })
@@ -131,6 +133,8 @@ async function main(): Promise<void> {
     embeddedDatabase: database.embedded,
   };
   publishServices(services);
+  // Rollouts started from a CLI are on the record from the start, not from the first swarm page.
+  const swarm = swarmRuntime(services);
 
   // Next adds its own `upgrade` listener to whatever server it is given and closes sockets
   // on paths it does not own; give it an emitter of ours and forward only its own (HMR).
@@ -149,7 +153,8 @@ async function main(): Promise<void> {
   const ws = new WsRouter()
     .add("/api/ws/health", healthSocket(services))
     .add("/api/ws/exec", execSocket(services, consoles))
-    .add("/api/ws/attach", attachSocket(services, consoles));
+    .add("/api/ws/attach", attachSocket(services, consoles))
+    .add("/api/ws/task-exec", taskExecSocket(services, consoles));
 
   const inFlight = new InFlightRequests();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -238,6 +243,7 @@ async function main(): Promise<void> {
       // their audit events before the sockets, the fleet and the database go.
       await consoles.endAll("server shutting down").catch(() => undefined);
       ws.closeAll();
+      swarm.stop();
       if (!(await inFlight.drain(7_000)))
         console.error(`${inFlight.count} request(s) still running after 7 s; ending them`);
       server.closeAllConnections();

@@ -349,6 +349,16 @@ async function runSession(
   });
 }
 
+/**
+ * Who may keep a console open when it was admitted by another permission than container.exec
+ * (a swarm task's console: service.exec on its cluster), and what its record adds.
+ */
+export interface ConsoleAccess {
+  permission: Permission;
+  allowed(perms: EffectivePermissions): boolean;
+  params: Record<string, unknown>;
+}
+
 /** A new process in the container: `docker exec -it`. */
 export function runConsole(
   services: Services,
@@ -357,15 +367,17 @@ export function runConsole(
   actor: Actor,
   request: RequestInfo,
   input: ConsoleRequest,
+  access?: ConsoleAccess,
 ): Promise<void> {
   return runSession(services, slot, socket, actor, request, {
     action: "console.exec",
-    permission: "container.exec",
+    permission: access?.permission ?? "container.exec",
     input,
     command: input.command,
-    params: { command: input.command, user: input.user, workingDir: input.workingDir },
+    params: { command: input.command, user: input.user, workingDir: input.workingDir, ...access?.params },
     recheck: (perms) =>
-      can(perms, "container.exec", input.environmentId) && holdsAll(perms, input.environmentId, input.requires)
+      (access ? access.allowed(perms) : can(perms, "container.exec", input.environmentId)) &&
+      holdsAll(perms, input.environmentId, input.requires)
         ? "keep"
         : "end",
     async open(signal) {

@@ -185,7 +185,7 @@ function readable(stream: Readable, signal: AbortSignal, ms?: number): Promise<v
  * per line. Nothing is read between asks, so the socket's buffer fills and TCP stops the
  * engine: a consumer that does not ask holds the engine stream still.
  */
-async function* pulled(stream: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
+export async function* pulled(stream: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
   for (;;) {
     signal.throwIfAborted();
     const first = stream.read() as Buffer | null;

@@ -75,6 +75,10 @@ export interface NodeSummary {
   addr: string;
   leader: boolean;
   reachability?: string;
+  /** The manager's raft address (host:2377), on managers. */
+  managerAddr?: string;
+  /** Why a node is down or unknown, in the engine's words. */
+  statusMessage?: string;
   engineVersion: string;
   os: string;
   architecture: string;
@@ -87,14 +91,23 @@ export interface ServiceSummary {
   id: string;
   name: string;
   image: string;
-  mode: "replicated" | "global" | "other";
+  mode: "replicated" | "global" | "replicated-job" | "global-job" | "other";
+  /** Replicated: the tasks wanted; a replicated job: the completions wanted. */
   replicas?: number;
+  /** A replicated job: how many run at once. */
+  maxConcurrent?: number;
   ports: Array<{ protocol: string; targetPort: number; publishedPort?: number; publishMode: string }>;
   labels: Record<string, string>;
   stack?: { namespace: string };
   createdAt: string;
   updatedAt: string;
   updateState?: string;
+  /** The rollout in the engine's words: state, message ("update paused due to failure of task …"), times. */
+  updateStatus?: { state: string; message: string; startedAt?: string; completedAt?: string };
+  /** The spec's version index (a write must name it). */
+  version: number;
+  /** A previous spec exists, so `docker service rollback` has something to go back to. */
+  canRollback: boolean;
 }
 
 export interface TaskSummary {
@@ -106,8 +119,12 @@ export interface TaskSummary {
   state: string;
   message: string;
   error?: string;
+  /** The container's exit code, once it exited. */
+  exitCode?: number;
   containerId?: string;
   image: string;
+  /** When the task reached its current state. */
+  since?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -309,6 +326,8 @@ export function trimNode(raw: unknown): NodeSummary {
     addr: str(status.Addr),
     leader: manager.Leader === true,
     ...(manager.Reachability ? { reachability: str(manager.Reachability) } : {}),
+    ...(manager.Addr ? { managerAddr: str(manager.Addr) } : {}),
+    ...(status.Message ? { statusMessage: str(status.Message) } : {}),
     engineVersion: str(record(description.Engine).EngineVersion),
     os: str(platform.OS),
     architecture: str(platform.Architecture),
@@ -325,13 +344,29 @@ export function trimService(raw: unknown): ServiceSummary {
   const labels = stringMap(spec.Labels);
   const namespace = labels["com.docker.stack.namespace"];
   const replicated = record(mode.Replicated);
+  const job = record(mode.ReplicatedJob);
   const update = record(s.UpdateStatus);
   return {
     id: str(s.ID),
     name: str(spec.Name),
     image: str(record(record(spec.TaskTemplate).ContainerSpec).Image),
-    mode: "Replicated" in mode ? "replicated" : "Global" in mode ? "global" : "other",
+    mode:
+      "Replicated" in mode
+        ? "replicated"
+        : "Global" in mode
+          ? "global"
+          : "ReplicatedJob" in mode
+            ? "replicated-job"
+            : "GlobalJob" in mode
+              ? "global-job"
+              : "other",
     ...("Replicated" in mode ? { replicas: num(replicated.Replicas) } : {}),
+    ...("ReplicatedJob" in mode
+      ? {
+          replicas: typeof job.TotalCompletions === "number" ? job.TotalCompletions : 1,
+          maxConcurrent: num(job.MaxConcurrent) || 1,
+        }
+      : {}),
     ports: list(record(s.Endpoint).Ports).map((raw) => {
       const p = record(raw);
       return {
@@ -346,13 +381,26 @@ export function trimService(raw: unknown): ServiceSummary {
     createdAt: str(s.CreatedAt),
     updatedAt: str(s.UpdatedAt),
     ...(update.State ? { updateState: str(update.State) } : {}),
+    ...(update.State
+      ? {
+          updateStatus: {
+            state: str(update.State),
+            message: str(update.Message),
+            ...(update.StartedAt ? { startedAt: str(update.StartedAt) } : {}),
+            ...(update.CompletedAt ? { completedAt: str(update.CompletedAt) } : {}),
+          },
+        }
+      : {}),
+    version: num(record(s.Version).Index),
+    canRollback: Object.keys(record(s.PreviousSpec)).length > 0,
   };
 }
 
 export function trimTask(raw: unknown): TaskSummary {
   const t = record(raw);
   const status = record(t.Status);
-  const containerId = str(record(status.ContainerStatus).ContainerID);
+  const containerStatus = record(status.ContainerStatus);
+  const containerId = str(containerStatus.ContainerID);
   return {
     id: str(t.ID),
     serviceId: str(t.ServiceID),
@@ -362,11 +410,21 @@ export function trimTask(raw: unknown): TaskSummary {
     state: str(status.State),
     message: str(status.Message),
     ...(status.Err ? { error: str(status.Err) } : {}),
+    // The engine reports 0 before the container has exited too; it means something only then.
+    ...(typeof containerStatus.ExitCode === "number" && (containerStatus.ExitCode !== 0 || isEnded(str(status.State)))
+      ? { exitCode: containerStatus.ExitCode }
+      : {}),
     ...(containerId ? { containerId } : {}),
     image: str(record(record(record(t.Spec).ContainerSpec)).Image),
+    ...(status.Timestamp ? { since: str(status.Timestamp) } : {}),
     createdAt: str(t.CreatedAt),
     updatedAt: str(t.UpdatedAt),
   };
+}
+
+/** Task states after which the container is gone or done. */
+function isEnded(state: string): boolean {
+  return ["complete", "failed", "shutdown", "rejected", "orphaned", "remove"].includes(state);
 }
 
 function record(value: unknown): Record<string, unknown> {

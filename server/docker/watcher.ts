@@ -94,8 +94,12 @@ export class Watcher {
     void this.run(lifetime.signal);
     this.every(this.options.resyncIntervalMs, () => this.resync());
     if (this.options.manager) {
+      // Neither tasks nor a manager's reachability (raft's view of its peers) have events of
+      // their own: both are read again on this beat, so the quorum shown follows raft.
       this.every(this.options.tasksIntervalMs, () => {
-        if (this.current === "live") this.queue("tasks", "all", Date.now());
+        if (this.current !== "live") return;
+        this.queue("tasks", "all", Date.now());
+        this.queue("nodes", "all", Date.now());
       });
     }
   }

@@ -44,13 +44,13 @@ const statusOf: Record<string, number> = {
   busy: 429,
 };
 
-function answer(res: ServerResponse, status: number, message: string): void {
+export function answer(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
   res.end(`${message}\n`);
 }
 
 /** Resolves once the response can take more (or is gone). */
-function drained(res: ServerResponse): Promise<void> {
+export function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off("drain", done);

@@ -21,6 +21,8 @@ export interface Door {
   action: string;
   permission: Permission;
   environmentId?: string;
+  /** Environments whose bindings count for `environmentId` (a swarm's managers); default: it alone. */
+  scope?: readonly string[];
   containerId?: string;
   /** what the call is about when it is not a container (a service, say) */
   target?: { kind: string; id: string };
@@ -86,7 +88,8 @@ export async function admitAtDoor(services: Services, req: IncomingMessage, door
     if (problem) return refuse(actor, 403, problem);
   }
   if (actor.mustEnrollTotp) return refuse(actor, 403, "Set up two-factor sign-in first (Profile).");
-  if (!can(actor.permissions, door.permission, door.environmentId)) {
+  const scope = door.scope ?? [door.environmentId];
+  if (!scope.some((id) => can(actor.permissions, door.permission, id))) {
     return refuse(actor, 403, `You do not have the ${door.permission} permission here.`);
   }
   const admitted = actor;

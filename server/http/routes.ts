@@ -7,6 +7,7 @@ import { containerFilesRoute } from "./container-files";
 import { containerLogsRoute } from "./container-logs";
 import { imagesRoute } from "../modules/images/http";
 import { volumeFilesRoute } from "../modules/volumes/http";
+import { serviceLogsRoute } from "./service-logs";
 
 export interface HttpRoute {
   /** Path prefix, e.g. "/api/containers/logs/". */
@@ -14,7 +15,13 @@ export interface HttpRoute {
   handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
-export const httpRoutes: HttpRoute[] = [containerFilesRoute(), containerLogsRoute, imagesRoute(), volumeFilesRoute()];
+export const httpRoutes: HttpRoute[] = [
+  containerFilesRoute(),
+  containerLogsRoute,
+  serviceLogsRoute,
+  imagesRoute(),
+  volumeFilesRoute(),
+];
 
 export function findHttpRoute(pathname: string): HttpRoute | undefined {
   return httpRoutes.find((route) => pathname.startsWith(route.prefix));

@@ -37,13 +37,15 @@ export const builtinRoles: readonly BuiltinRole[] = [
       "network.create",
       "service.create",
       "service.update",
+      "service.logs",
+      "service.exec",
       "stack.deploy",
     ],
   },
   {
     name: "Helpdesk",
     description: "Looks and helps: read everything, logs and the console.",
-    permissions: [...reads, "container.logs", "container.exec"],
+    permissions: [...reads, "container.logs", "container.exec", "service.logs", "service.exec"],
   },
   {
     name: "Read-only",

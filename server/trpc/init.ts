@@ -263,6 +263,19 @@ export const authedProcedure = intentBeforeHandler(
     .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } })),
 );
 
+export interface PermittedOptions {
+  /** Demands the permission on all environments (adding a new environment, say). */
+  everywhere?: boolean;
+  /** Demands it on all environments only when the input carries this field. */
+  everywhereFor?: EverywhereFor;
+  /**
+   * The environments whose bindings count for the input's environment: a swarm's managers for
+   * any environment of that swarm (a binding on a cluster's manager is a binding on the cluster).
+   * Without it, the environment alone.
+   */
+  scopeOf?: (services: Context["services"], environmentId: string) => readonly string[];
+}
+
 /** An input field whose presence makes a scoped procedure as strong as its `everywhere` form:
  * changing an environment's connection is as strong as adding one. */
 export interface EverywhereFor {
@@ -285,10 +298,7 @@ export const enrolledProcedure = authedProcedure.use(({ ctx, next }) => {
  * one; otherwise on at least one environment, and `ctx.scope` says which (for lists).
  * `everywhere` demands it on all environments (adding a new environment, say);
  * `everywhereFor` demands that only when the input carries the named field. */
-export function permittedProcedure(
-  permission: Permission,
-  options: { everywhere?: boolean; everywhereFor?: EverywhereFor } = {},
-) {
+export function permittedProcedure(permission: Permission, options: PermittedOptions = {}) {
   const everywhere = options.everywhere ?? false;
   const elevated = options.everywhereFor;
   const builder = t.procedure
@@ -316,8 +326,9 @@ export function permittedProcedure(
         allowed = actor.permissions.everywhere.has(permission);
       } else if (isEnvironmentScoped(permission)) {
         const environmentId = typeof raw?.environmentId === "string" ? raw.environmentId : null;
-        allowed = environmentId
-          ? can(actor.permissions, permission, environmentId)
+        const scope = environmentId ? (options.scopeOf?.(ctx.services, environmentId) ?? [environmentId]) : null;
+        allowed = scope
+          ? scope.some((id) => can(actor.permissions, permission, id))
           : canSomewhere(actor.permissions, permission);
       } else {
         allowed = can(actor.permissions, permission);

@@ -4,7 +4,7 @@ import { bindingsRouter } from "../routers/bindings";
 import { containersRouter } from "../routers/containers";
 import { environmentsRouter } from "../routers/environments";
 import { fleetRouter } from "../routers/fleet";
-import { nodesRouter, servicesRouter, tasksRouter } from "../routers/resources";
+import { nodesRouter, servicesRouter, swarmRouter, tasksRouter } from "../modules/swarm/index";
 import { networksRouter } from "../modules/networks/index";
 import { volumesRouter } from "../modules/volumes/index";
 import { imagesRouter } from "../modules/images/index";
@@ -39,6 +39,7 @@ export const appRouter = createTRPCRouter({
   services: servicesRouter,
   tasks: tasksRouter,
   stacks: stacksRouter,
+  swarm: swarmRouter,
 });
 
 export type AppRouter = typeof appRouter;

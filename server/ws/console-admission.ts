@@ -50,7 +50,19 @@ export async function admitConsole(
   registry: ConsoleRegistry,
   req: IncomingMessage,
   target: Partial<ConsoleTarget>,
-  what: { action: "console.exec" | "console.attach"; permission: Permission; door: WorkloadDoor },
+  what: {
+    action: "console.exec" | "console.attach";
+    permission: Permission;
+    /**
+     * The host-access rule's door for the container named in `target` (server/workloads/reach.ts).
+     * Omitted only where the container is found after admission (a task's console), whose
+     * endpoint judges it itself with judgeConsoleTarget.
+     */
+    door?: WorkloadDoor;
+    /** environments whose bindings count (a swarm's managers, for a task's console) */
+    scope?: readonly string[];
+    target?: { kind: string; id: string };
+  },
 ): Promise<ConsoleAdmission> {
   const admitted = await admitAtDoor(services, req, {
     ...what,
@@ -61,20 +73,18 @@ export async function admitConsole(
   });
   if (!admitted.ok) return admitted;
   // A host-reaching container needs its host access to be entered (server/workloads/reach.ts).
-  let judged: Awaited<ReturnType<typeof judgeExistingWorkload>>;
-  try {
-    judged = await judgeExistingWorkload(
-      factSources(services),
-      admitted.actor.permissions,
+  let judged: Judged = { refusal: null, requires: [] };
+  if (what.door) {
+    const outcome = await judgeConsoleTarget(
+      services,
+      admitted.actor,
       target.environmentId ?? "",
       target.containerId ?? "",
       what.door,
     );
-  } catch (error) {
-    if (error instanceof DockerError) return admitted.refuse(ENGINE_STATUS[error.code], error.message);
-    throw error;
+    if (!outcome.ok) return admitted.refuse(outcome.status, outcome.message);
+    judged = outcome.judged;
   }
-  if (judged.refusal && what.door === "exec") return admitted.refuse(403, judged.refusal);
   // Counted and taken in one synchronous step: a burst of requests cannot all see room.
   const slot = registry.reserve(admitted.actor.userId, MAX_CONSOLES_PER_USER);
   if (!slot) {
@@ -88,6 +98,31 @@ export async function admitConsole(
     hostReachRefusal: judged.refusal,
     requires: judged.requires,
   };
+}
+
+type Judged = Awaited<ReturnType<typeof judgeExistingWorkload>>;
+
+/**
+ * The host-access rule for one container behind a console door: what the session needs to keep
+ * holding, or the refusal (exec may not open on a host-reaching container without its host
+ * access; attach may still watch, so its refusal is only carried along).
+ */
+export async function judgeConsoleTarget(
+  services: Services,
+  actor: Actor,
+  environmentId: string,
+  containerId: string,
+  door: WorkloadDoor,
+): Promise<{ ok: true; judged: Judged } | { ok: false; status: number; message: string }> {
+  let judged: Judged;
+  try {
+    judged = await judgeExistingWorkload(factSources(services), actor.permissions, environmentId, containerId, door);
+  } catch (error) {
+    if (error instanceof DockerError) return { ok: false, status: ENGINE_STATUS[error.code], message: error.message };
+    throw error;
+  }
+  if (judged.refusal && door === "exec") return { ok: false, status: 403, message: judged.refusal };
+  return { ok: true, judged };
 }
 
 /** A bad query string, as a 400 naming each field. */

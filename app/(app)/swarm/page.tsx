@@ -1,10 +1,14 @@
-import { Boxes } from "lucide-react";
-import { AreaPlaceholder } from "@/components/area-placeholder";
+import { Suspense } from "react";
+import { SwarmView } from "@/components/swarm/swarm-view";
+import { Loading } from "@/components/ui/loading";
 
 export const metadata = { title: "Swarm" };
 
-export default function Page() {
+export default function SwarmPage() {
+  // The services list keeps its search in the URL (useSearchParams): that needs a Suspense boundary.
   return (
-    <AreaPlaceholder title="Swarm" description="Nodes, services, tasks, stacks, secrets and configs." icon={Boxes} />
+    <Suspense fallback={<Loading label="Loading the swarms…" />}>
+      <SwarmView />
+    </Suspense>
   );
 }

@@ -50,16 +50,27 @@ function useFillHeight() {
   return { ref, height };
 }
 
-export function LogsViewer({ environmentId, containerId }: { environmentId: string; containerId: string }) {
+export function LogsViewer({
+  environmentId,
+  containerId,
+  service,
+}: {
+  environmentId: string;
+  containerId: string;
+  /** A swarm service's logs instead (`containerId` is then the service's id): its tasks' lines merged. */
+  service?: { name: string };
+}) {
   const viewer = useViewer();
-  const allowed = holdsOn(viewer, "container.logs", environmentId);
+  const permission = service ? "service.logs" : "container.logs";
+  const allowed = holdsOn(viewer, permission, environmentId);
   const trpc = useTRPC();
   const container = useQuery({
     ...trpc.containers.get.queryOptions({ environmentId, id: containerId }),
     retry: false,
-    enabled: allowed && holdsOn(viewer, "container.read", environmentId),
+    enabled: !service && allowed && holdsOn(viewer, "container.read", environmentId),
   });
-  const name = container.data?.name.replace(/^\//, "") ?? containerId.slice(0, 12);
+  const name = service?.name ?? container.data?.name.replace(/^\//, "") ?? containerId.slice(0, 12);
+  const what = service ? "service" : "container";
 
   const [follow, setFollow] = useState(true);
   const [tail, setTail] = useState<Tail>(1000);
@@ -78,6 +89,7 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
   const query: LogQuery = {
     environmentId,
     containerId,
+    source: service ? "service" : "container",
     follow: follow && untilUnix === undefined,
     tail,
     since: sinceUnix,
@@ -176,16 +188,15 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
     }
     if (sinceUnix !== undefined) params.set("since", String(sinceUnix));
     if (untilUnix !== undefined) params.set("until", String(untilUnix));
-    return `/api/containers/logs/${encodeURIComponent(environmentId)}/${encodeURIComponent(containerId)}?${params}`;
-  }, [environmentId, containerId, timestamps, filter, sinceUnix, untilUnix]);
+    return `/api/${service ? "services" : "containers"}/logs/${encodeURIComponent(environmentId)}/${encodeURIComponent(containerId)}?${params}`;
+  }, [service, environmentId, containerId, timestamps, filter, sinceUnix, untilUnix]);
 
   const { ref: fillRef, height } = useFillHeight();
 
   if (!allowed) {
     return (
-      <NoPermission permission="container.logs">
-        You do not have permission to read this container&apos;s logs. Ask an administrator for a role with the
-        container.logs permission on this environment.
+      <NoPermission permission={permission}>
+        {`You do not have permission to read this ${what}'s logs. Ask an administrator for a role with the ${permission} permission on this environment.`}
       </NoPermission>
     );
   }
@@ -346,7 +357,7 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
       {rangeProblem ? <Alert title="Check the time range">{rangeProblem}</Alert> : null}
       {status.phase === "error" ? (
         status.forbidden ? (
-          <NoPermission permission="container.logs">{status.message}</NoPermission>
+          <NoPermission permission={permission}>{status.message}</NoPermission>
         ) : (
           <Alert title="Could not read the logs">{status.message}</Alert>
         )
@@ -363,8 +374,8 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
               {store.size
                 ? "Lines from the other stream are hidden; choose All to see them."
                 : status.phase === "ended"
-                  ? "The container wrote nothing in this range."
-                  : "New lines appear here as the container writes them."}
+                  ? `The ${what} wrote nothing in this range.`
+                  : `New lines appear here as the ${what} writes them.`}
             </EmptyState>
           </div>
         ) : null}
@@ -429,7 +440,7 @@ export function LogsViewer({ environmentId, containerId }: { environmentId: stri
                 : "Reading…"
               : status.phase === "ended"
                 ? query.follow
-                  ? "The stream ended: the container stopped, or your access to its logs did."
+                  ? `The stream ended: the ${what} stopped, or your access to its logs did.`
                   : "All lines in the range are shown."
                 : "Stopped by an error."}
         </span>

@@ -10,7 +10,9 @@ import { LogStore } from "./log-store";
 
 export interface LogQuery {
   environmentId: string;
+  /** a container's id; with `source: "service"`, a swarm service's (its tasks' lines merged) */
   containerId: string;
+  source?: "container" | "service";
   follow: boolean;
   tail: number | "all";
   since?: number;
@@ -34,6 +36,7 @@ export function useLogStream(query: LogQuery, enabled: boolean, capacity?: numbe
   const [version, setVersion] = useState(0);
   const frame = useRef<number | null>(null);
   const { environmentId, containerId, follow, tail, since, until, timestamps, attempt } = query;
+  const source = query.source ?? "container";
 
   useEffect(() => {
     if (!enabled) return;
@@ -48,7 +51,8 @@ export function useLogStream(query: LogQuery, enabled: boolean, capacity?: numbe
       if (frame.current === null) frame.current = requestAnimationFrame(render);
     };
     let starts = 0;
-    const subscription = client.containers.logs.subscribe(
+    const logs = source === "service" ? client.services.logs : client.containers.logs;
+    const subscription = logs.subscribe(
       { environmentId, id: containerId, follow, tail, since, until, timestamps },
       {
         onStarted() {
@@ -80,7 +84,7 @@ export function useLogStream(query: LogQuery, enabled: boolean, capacity?: numbe
       if (frame.current !== null) cancelAnimationFrame(frame.current);
       frame.current = null;
     };
-  }, [client, store, enabled, environmentId, containerId, follow, tail, since, until, timestamps, attempt]);
+  }, [client, store, enabled, source, environmentId, containerId, follow, tail, since, until, timestamps, attempt]);
 
   return { store, status, version };
 }

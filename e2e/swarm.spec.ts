@@ -1,0 +1,132 @@
+// The swarm journey on the test bed's real three-node swarm: an operator sees the cluster with
+// its quorum, creates a replicated service with the form with its tasks spread over the nodes, scales it, drains
+// a worker (after seeing which tasks will move) and watches the tasks leave it, and reads the
+// service's logs merged across its tasks.
+import { expect, test } from "@playwright/test";
+import Docker from "dockerode";
+import { authFile, mutate, query } from "./fixtures";
+
+const stamp = Date.now();
+const sockets = {
+  manager: process.env.TESTBED_SWARM_MANAGER_SOCKET ?? "",
+  w1: process.env.TESTBED_SWARM_WORKER1_SOCKET ?? "",
+  w2: process.env.TESTBED_SWARM_WORKER2_SOCKET ?? "",
+};
+const image = process.env.TESTBED_FIXTURE_IMAGE ?? "stevedore-fixture/busybox:latest";
+const manager = new Docker({ socketPath: sockets.manager, version: "v1.41" });
+const name = `e2e-web-${stamp % 100_000}`;
+const environments: string[] = [];
+
+test.beforeAll(async ({ browser }) => {
+  const admin = await browser.newContext({ storageState: authFile("admin") });
+  for (const [key, socket] of Object.entries(sockets)) {
+    const env = await mutate<{ id: string }>(admin.request, "environments.create", {
+      name: `swarm-${key}-${stamp}`,
+      url: `unix://${socket}`,
+    });
+    environments.push(env.id);
+  }
+  // The cluster forms once the manager's picture holds the nodes the workers say they are.
+  await expect
+    .poll(
+      async () =>
+        (await query<{ items: { environments: unknown[] }[] }>(admin.request, "swarm.clusters")).items[0]?.environments
+          .length,
+      { timeout: 30_000 },
+    )
+    .toBe(3);
+  await admin.close();
+});
+
+test.afterAll(async ({ browser }) => {
+  await manager
+    .getService(name)
+    .remove()
+    .catch(() => undefined);
+  // The drained worker is active again whatever happened in the test.
+  for (const node of await manager.listNodes()) {
+    const spec = (node as { Spec: { Availability: string; Role: string; Labels?: Record<string, string> } }).Spec;
+    if (spec.Availability !== "active") {
+      await manager
+        .getNode((node as { ID: string }).ID)
+        .update({ version: (node as { Version: { Index: number } }).Version.Index, ...spec, Availability: "active" });
+    }
+  }
+  const admin = await browser.newContext({ storageState: authFile("admin") });
+  for (const id of environments) await mutate(admin.request, "environments.remove", { environmentId: id });
+  await admin.close();
+});
+
+test("an operator runs a replicated service across the swarm", async ({ page }) => {
+  // A whole journey of rollouts (create, scale, drain, back) on three real engines.
+  test.setTimeout(180_000);
+  await page.goto("/swarm");
+  const summary = page.getByTestId("cluster-summary");
+  await expect(summary).toContainText("1 of 1 reachable");
+  await expect(summary).toContainText("3 ready of 3");
+
+  // Every node once, however many of its engines are environments.
+  const nodes = page.getByRole("table", { name: "Nodes" });
+  for (const host of ["swarm-mgr", "swarm-w1", "swarm-w2"]) await expect(nodes.getByText(host)).toHaveCount(1);
+
+  // Create it with the form: the line it runs is shown before it is sent. Its tasks print
+  // something every second (busybox top), for the merged logs.
+  await page.getByRole("button", { name: "Create service" }).click();
+  const form = page.getByRole("dialog", { name: "Create a service" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Image").fill(image);
+  await form.getByLabel("Replicas").fill("3");
+  await form.getByLabel("Command").fill("top -b -d 1");
+  await expect(form.getByTestId("create-cli")).toContainText(`service create --name ${name} --replicas 3`);
+  await form.getByRole("button", { name: "Create service" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await page.goto("/swarm");
+
+  // The table draws only the rows in view (virtualised): scroll down to it, as a person does.
+  await page.getByRole("heading", { name: "Services" }).scrollIntoViewIfNeeded();
+  const services = page.getByRole("table", { name: "Services" });
+  const row = services.getByRole("row").filter({ hasText: name });
+  await expect(row.getByTestId("service-replicas")).toHaveText("3/3");
+
+  // The details: three tasks, spread over the three nodes.
+  await row.getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await expect(page.getByTestId("rollout")).toContainText("converged");
+  const tasks = page.getByRole("table", { name: "Tasks" });
+  await expect(tasks.getByTestId("task-node")).toHaveCount(3);
+  await expect.poll(async () => new Set(await tasks.getByTestId("task-node").allInnerTexts()).size).toBe(3);
+
+  // Scale to four: the dialog says the command, the page follows the rollout.
+  await page.getByRole("button", { name: "Scale…" }).click();
+  await page.getByLabel("Replicas").fill("4");
+  await expect(page.getByText(`docker service scale ${name}=4`)).toBeVisible();
+  await page.getByRole("button", { name: "Scale", exact: true }).click();
+  await expect(page.getByTestId("cli")).toHaveText(`docker --context swarm-manager-${stamp} service scale ${name}=4`);
+  await expect(page.getByTestId("service-replicas")).toContainText("4/4");
+
+  // The logs, merged across the tasks, each line led by its task.
+  await page.getByRole("tab", { name: "logs" }).click();
+  await expect(
+    page.getByText(new RegExp(`${name}\\.\\d+\\.[0-9a-z]+@swarm-[\\w-]+ \\| (Mem|CPU|Load)`)).first(),
+  ).toBeVisible();
+
+  // Drain a worker: first which tasks will move, then the tasks leave it.
+  await page.goto("/swarm");
+  const w1 = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({ hasText: "swarm-w1" });
+  await expect(w1.getByTestId("node-tasks")).not.toHaveText("0");
+  await w1.getByLabel("Availability of swarm-w1").selectOption("drain");
+  const preview = page.getByTestId("availability-preview");
+  await expect(preview).toContainText(name);
+  await expect(preview).toContainText("docker");
+  await page.getByRole("button", { name: "Set to drain" }).click();
+  await expect(page.getByTestId("cli")).toContainText("node update --availability drain swarm-w1");
+  await expect(w1.getByTestId("node-tasks")).toHaveText("0");
+  await page.getByRole("heading", { name: "Services" }).scrollIntoViewIfNeeded();
+  const other = page.getByRole("table", { name: "Services" }).getByRole("row").filter({ hasText: name });
+  await expect(other.getByTestId("service-replicas")).toHaveText("4/4");
+
+  // And back.
+  await w1.getByLabel("Availability of swarm-w1").selectOption("active");
+  await page.getByRole("button", { name: "Set to active" }).click();
+  await expect(page.getByTestId("cli")).toContainText("node update --availability active swarm-w1");
+});

@@ -1,0 +1,162 @@
+// GET /api/services/logs/<environmentId>/<serviceId>?timestamps=&stdout=&stderr=&since=&until=&tail=
+// streams a swarm service's logs (up to now), merged across its tasks and each line led by its
+// task as `docker service logs` writes them, as a text file, read only as fast as the client
+// takes it. `environmentId` is any environment of the swarm; service.logs is checked on the
+// swarm (a binding on one of its managers), refusals answered and recorded.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { DockerError } from "../docker/index";
+import {
+  bindingScopeOf,
+  canOnCluster,
+  clusterById,
+  clusterOf,
+  SwarmError,
+  viewHolds,
+  viewOf,
+} from "../modules/swarm/index";
+import { serviceLogText } from "../modules/swarm/logs";
+import { findService } from "../modules/swarm/services";
+import { watchPermission } from "../rbac/revocation";
+import { ENGINE_REF } from "../routers/schemas";
+import type { Services } from "../trpc/context";
+import { answer, drained } from "./container-logs";
+import { admitAtDoor } from "./door";
+import type { HttpRoute } from "./routes";
+
+export const SERVICE_LOGS_PREFIX = "/api/services/logs/";
+
+const flag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : v === "1" || v === "true"));
+const seconds = z.coerce.number().int().min(0).optional();
+const query = z.object({
+  environmentId: z.string().min(1).max(64),
+  serviceId: z.string().regex(ENGINE_REF, "not a service id or name"),
+  timestamps: flag,
+  stdout: flag,
+  stderr: flag,
+  since: seconds,
+  until: seconds,
+  tail: z.union([z.literal("all"), z.coerce.number().int().min(0).max(10_000_000)]).default("all"),
+});
+
+const statusOf: Record<string, number> = {
+  "not-found": 404,
+  "not-in-swarm": 404,
+  "unknown-environment": 404,
+  "no-manager": 502,
+  unreachable: 502,
+  timeout: 504,
+  paused: 412,
+  conflict: 409,
+  engine: 400,
+};
+
+async function handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("allow", "GET, HEAD");
+    return answer(res, 405, "Use GET.");
+  }
+  const [environmentId, serviceId, ...extra] = url.pathname
+    .slice(SERVICE_LOGS_PREFIX.length)
+    .split("/")
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return "\u0000";
+      }
+    });
+  const parsed = query.safeParse({ ...Object.fromEntries(url.searchParams), environmentId, serviceId });
+  if (!parsed.success || extra.length) {
+    const problems = parsed.success
+      ? "the path is /api/services/logs/<environmentId>/<serviceId>"
+      : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    return answer(res, 400, problems);
+  }
+  const input = parsed.data;
+  const admitted = await admitAtDoor(services, req, {
+    action: "services.logs.download",
+    permission: "service.logs",
+    environmentId: input.environmentId,
+    scope: bindingScopeOf(services.fleet, input.environmentId),
+    target: { kind: "service", id: input.serviceId },
+    stateChanging: false,
+  });
+  if (!admitted.ok) return answer(res, admitted.status, admitted.message);
+  const { actor } = admitted;
+
+  const closed = new AbortController();
+  res.once("close", () => closed.abort(new Error("the client went away")));
+  let chunks: AsyncGenerator<Buffer> | undefined;
+  let stopWatch = () => undefined as void;
+  try {
+    let name: string;
+    let first: IteratorResult<Buffer>;
+    try {
+      const cluster = clusterOf(services.fleet, input.environmentId);
+      let view = await viewOf(services.fleet, cluster);
+      if (view.source.from === "picture" && !viewHolds(view, input.serviceId))
+        view = await viewOf(services.fleet, cluster, undefined, { fresh: true });
+      const service = findService(view, input.serviceId);
+      name = service.name;
+      // A long download ends, like a followed stream, when the permission goes.
+      const watch = watchPermission(
+        services.prisma,
+        actor,
+        actor.permissions,
+        (p) => {
+          const now = clusterById(services.fleet, cluster.id);
+          return Boolean(now && canOnCluster(p, "service.logs", now));
+        },
+        closed.signal,
+      );
+      stopWatch = () => watch.stop();
+      chunks = serviceLogText(
+        services.fleet,
+        view,
+        service.id,
+        {
+          tail: input.tail,
+          timestamps: input.timestamps ?? false,
+          stdout: input.stdout ?? true,
+          stderr: input.stderr ?? true,
+          since: input.since,
+          until: input.until,
+        },
+        watch.signal,
+      );
+      // The first chunk (or the engine's refusal) decides the status line.
+      first = await chunks.next();
+    } catch (error) {
+      if (error instanceof SwarmError || error instanceof DockerError) {
+        return answer(res, statusOf[error.code] ?? 502, error.message);
+      }
+      throw error;
+    }
+    res.writeHead(200, {
+      "content-type": "text/plain; charset=utf-8",
+      "content-disposition": `attachment; filename="${name.slice(0, 64)}-logs.txt"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    });
+    if (req.method === "HEAD") return void res.end();
+    let next = first;
+    while (!next.done) {
+      if (!res.write(next.value)) await drained(res);
+      if (res.destroyed) return;
+      next = await chunks.next();
+    }
+    res.end();
+  } catch (error) {
+    if (!closed.signal.aborted) console.error("service logs download failed:", error);
+    res.destroy();
+  } finally {
+    stopWatch();
+    await chunks?.return(undefined).catch(() => undefined);
+  }
+}
+
+export const serviceLogsRoute: HttpRoute = { prefix: SERVICE_LOGS_PREFIX, handle };

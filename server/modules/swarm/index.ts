@@ -1,0 +1,20 @@
+// server/modules/swarm: swarm clusters (nodes, services, tasks, rollouts, logs). Transport-free
+// domain logic and engine calls; the routers (*.router.ts) are thin wiring.
+export {
+  bindingScopeOf,
+  canOnCluster,
+  clusterOf,
+  clusterById,
+  findCluster,
+  swarmClusters,
+  environmentOfNode,
+  type Cluster,
+  type ClusterMember,
+} from "./cluster";
+export { readFromManager, writeToManager, SWARM_DEADLINE_MS, type ManagerCall, type Served } from "./managers";
+export { viewHolds, viewOf, type ClusterView } from "./view";
+export { swarmRuntime, type SwarmRuntime } from "./runtime";
+export * from "./errors";
+export { nodesRouter } from "./nodes.router";
+export { servicesRouter } from "./services.router";
+export { swarmRouter, tasksRouter } from "./swarm.router";

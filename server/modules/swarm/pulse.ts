@@ -1,0 +1,92 @@
+// Swarm tasks change without events of their own (a task failing on a worker says nothing to
+// the managers' event streams), so the fleet's watchers re-read them every few seconds. While
+// someone has a swarm page open (or a rollout is followed), its cluster's tasks are read twice
+// a second instead, from one manager, and what changed lands in that manager's live picture:
+// open pages hear a task change within a second, and nobody pays for it when nobody looks.
+import type { Fleet, PictureChange, TaskSummary } from "../../docker/index";
+import { fetchResources } from "../../docker/resources";
+import { clusterById } from "./cluster";
+import { readFromManager } from "./managers";
+import { pictureSource } from "./view";
+
+export const PULSE_MS = 500;
+
+export class TaskPulse {
+  private readonly interest = new Map<string, number>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly intervalMs = PULSE_MS,
+  ) {}
+
+  /** Reads `clusterId`'s tasks often until the returned function is called (counted). */
+  watch(clusterId: string): () => void {
+    this.interest.set(clusterId, (this.interest.get(clusterId) ?? 0) + 1);
+    if (!this.timers.has(clusterId)) {
+      const timer = setInterval(() => void this.tick(clusterId), this.intervalMs);
+      timer.unref();
+      this.timers.set(clusterId, timer);
+      void this.tick(clusterId);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.interest.get(clusterId) ?? 1) - 1;
+      if (left > 0) return void this.interest.set(clusterId, left);
+      this.interest.delete(clusterId);
+      clearInterval(this.timers.get(clusterId));
+      this.timers.delete(clusterId);
+    };
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) clearInterval(timer);
+    this.timers.clear();
+    this.interest.clear();
+  }
+
+  private async tick(clusterId: string): Promise<void> {
+    if (this.running.has(clusterId)) return;
+    this.running.add(clusterId);
+    try {
+      const cluster = clusterById(this.fleet, clusterId);
+      const source = cluster && pictureSource(this.fleet, cluster);
+      if (!cluster || !source) return;
+      const served = await readFromManager(
+        this.fleet,
+        cluster,
+        "tasks pulse",
+        (docker) => fetchResources(docker, "tasks"),
+        {
+          deadlineMs: 2_000,
+          key: "tasks:all",
+        },
+      );
+      const picture = this.fleet.picture;
+      // The picture may have gone cold, or moved to another manager, while we read.
+      if (!picture.isWarm(source.environmentId)) return;
+      const held = new Map((picture.list(source.environmentId, "tasks") ?? []).map((t) => [t.id, t]));
+      const changed: TaskSummary[] = [];
+      const ids: string[] = [];
+      for (const task of served.value) {
+        const old = held.get(task.id);
+        held.delete(task.id);
+        // Never put an older answer over a newer one (the watcher reads too).
+        if (old && (old.updatedAt > task.updatedAt || JSON.stringify(old) === JSON.stringify(task))) continue;
+        changed.push(task);
+        ids.push(task.id);
+      }
+      ids.push(...held.keys());
+      if (!ids.length) return;
+      const changes: PictureChange[] = picture.apply(source.environmentId, "tasks", ids, changed);
+      picture.emit(changes);
+    } catch {
+      // No manager answered this time; the next tick asks again, and the watchers carry on.
+    } finally {
+      this.running.delete(clusterId);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+// swarm.* (clusters at a glance, their live changes) and tasks.*: thin wiring.
+import { z } from "zod";
+import type { Permission } from "../../rbac/catalogue";
+import { watchPermission } from "../../rbac/revocation";
+import { createTRPCRouter } from "../../trpc/init";
+import { clusterById } from "./cluster";
+import { SwarmNotFoundError } from "./errors";
+import { followCluster, type SwarmChange } from "./live";
+import { clusterOverview } from "./overview";
+import {
+  canOnCluster,
+  clusterProcedure,
+  clusterView,
+  clustersInScope,
+  clusterViews,
+  engineRef,
+  environmentId,
+  listInput,
+  onCluster,
+} from "./procedures";
+import { swarmRuntime } from "./runtime";
+import { taskRows } from "./services";
+
+const readPermission: Record<string, Permission> = {
+  nodes: "node.read",
+  services: "service.read",
+  tasks: "service.read",
+};
+
+export const swarmRouter = createTRPCRouter({
+  /** Every cluster the caller may see: managers and quorum, nodes by state, services, recent failures. */
+  clusters: clusterProcedure("node.read")
+    .input(listInput)
+    .query(async ({ ctx, input }) => {
+      const clusters = clustersInScope(ctx.services.fleet, ctx.scope, input?.environmentIds);
+      const { views, errors } = await clusterViews(ctx.services, clusters, ["nodes", "services", "tasks"]);
+      const items = views.map((view) =>
+        clusterOverview(view, canOnCluster(ctx.actor.permissions, "service.read", view.cluster)),
+      );
+      return { items, errors };
+    }),
+
+  /** One cluster at a glance, reached through any of its environments. */
+  cluster: clusterProcedure("node.read")
+    .input(onCluster)
+    .query(async ({ ctx, input }) => {
+      const view = await clusterView(ctx.services, input.environmentId);
+      return clusterOverview(view, canOnCluster(ctx.actor.permissions, "service.read", view.cluster));
+    }),
+
+  /**
+   * The cluster's node, service and task changes, each once (from the manager that serves its
+   * lists), as they happen: tasks are read twice a second while this is open. A "resync" says
+   * the lists must be read again (another manager serves them now).
+   */
+  changes: clusterProcedure("environment.read")
+    .input(onCluster)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const view = await clusterView(ctx.services, input.environmentId, ["nodes"]);
+      const clusterId = view.cluster.id;
+      const watch = watchPermission(
+        ctx.services.prisma,
+        ctx.actor,
+        ctx.actor.permissions,
+        (p) => {
+          const cluster = clusterById(ctx.services.fleet, clusterId);
+          return Boolean(cluster && canOnCluster(p, "environment.read", cluster));
+        },
+        signal,
+      );
+      const live = watch.signal;
+      const queue: SwarmChange[] = [];
+      let wake: (() => void) | undefined;
+      const release = swarmRuntime(ctx.services).pulse.watch(clusterId);
+      const off = followCluster(ctx.services.fleet, clusterId, (change) => {
+        if (change.type === "changes") {
+          const cluster = clusterById(ctx.services.fleet, clusterId);
+          const perms = watch.current();
+          const events = change.events.filter((e) => cluster && canOnCluster(perms, readPermission[e.kind]!, cluster));
+          if (!events.length) return;
+          change = { type: "changes", events };
+        }
+        // A page that stopped reading must not grow the server's memory without bound.
+        if (queue.length > 5000) queue.splice(0, queue.length, { type: "resync", reason: "the page fell behind" });
+        queue.push(change);
+        wake?.();
+      });
+      const onAbort = () => wake?.();
+      live.addEventListener("abort", onAbort, { once: true });
+      try {
+        yield { type: "resync", reason: "connected" } satisfies SwarmChange;
+        while (!live.aborted) {
+          if (!queue.length) {
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = undefined;
+          }
+          while (queue.length) yield queue.shift()!;
+        }
+      } finally {
+        live.removeEventListener("abort", onAbort);
+        off();
+        release();
+        watch.stop();
+      }
+    }),
+});
+
+export const tasksRouter = createTRPCRouter({
+  /** Tasks of every cluster the caller may read (or one service's), each once, history included. */
+  list: clusterProcedure("service.read")
+    .input(
+      z
+        .object({
+          environmentIds: z.array(environmentId).max(500).optional(),
+          serviceId: engineRef("service").optional(),
+        })
+        .strict()
+        .optional(),
+    )
+    .query(async ({ ctx, input }) => {
+      const clusters = clustersInScope(ctx.services.fleet, ctx.scope, input?.environmentIds);
+      const { views, errors } = await clusterViews(ctx.services, clusters, ["nodes", "services", "tasks"]);
+      const items = views.flatMap((view) => {
+        const service = input?.serviceId
+          ? view.services.find((s) => s.id === input.serviceId || s.name === input.serviceId)
+          : undefined;
+        if (input?.serviceId && !service) return [];
+        return taskRows(view, service?.id).map((row) => ({
+          ...row,
+          clusterId: view.cluster.id,
+          environmentId: view.source.environmentId,
+        }));
+      });
+      return { items, errors, paused: [] as string[] };
+    }),
+
+  get: clusterProcedure("service.read")
+    .input(onCluster.extend({ id: engineRef("task") }))
+    .query(async ({ ctx, input }) => {
+      const view = await clusterView(ctx.services, input.environmentId);
+      const task = taskRows(view).find((t) => t.id === input.id || t.id.startsWith(input.id));
+      if (!task) throw new SwarmNotFoundError(`This swarm has no task ${input.id}.`);
+      return { ...task, clusterId: view.cluster.id };
+    }),
+});

@@ -1,0 +1,210 @@
+// Every rollout's outcome goes on the record, whoever started it: Stevedore, a CLI, another
+// tool. The tracker watches the live picture's services; when a service's update status
+// reaches an end (completed, paused, rolled back, rollback paused) after it was seen under
+// way or newly started, it records one `services.rollout` event for that rollout (however many
+// managers' pictures report it), a failure for a pause or an unasked-for rollback, with the
+// failing task's error and exit code. A rollout Stevedore started carries its actor.
+import type { AuditCompletion, AuditEntry } from "../../audit/writer";
+import type { Fleet, PictureEvent, ServiceSummary, TaskSummary } from "../../docker/index";
+import { fetchResources } from "../../docker/resources";
+import { clusterById } from "./cluster";
+import { readFromManager } from "./managers";
+import { describeOutcome, failingTask, isManualRollback, type RolloutFailure, type RolloutPhase } from "./rollout";
+
+export interface AuditSink {
+  record(entry: AuditEntry, completion: AuditCompletion): Promise<unknown>;
+}
+
+/** Who asked for a rollout through Stevedore, for its event. */
+export type Requester = Pick<AuditEntry, "actorUserId" | "actorUsername" | "actorTokenId" | "ip" | "userAgent"> & {
+  /** the procedure that started it */
+  action: string;
+};
+
+const TERMINAL = new Set(["completed", "paused", "rollback_completed", "rollback_paused"]);
+const EXPECT_FOR_MS = 10 * 60_000;
+
+interface Seen {
+  startedAt: string;
+  state: string;
+  /** the message of the rollback's start: says whether it was asked for */
+  rollbackMessage?: string;
+  /** the task named when the update paused or rolled back */
+  failureMessage?: string;
+  recorded: boolean;
+}
+
+export class RolloutTracker {
+  private readonly seen = new Map<string, Seen>();
+  private readonly expected = new Map<string, { requester: Requester; at: number }>();
+  private off: (() => void) | undefined;
+  private pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly audit: AuditSink,
+  ) {}
+
+  start(): void {
+    if (this.off) return;
+    // What the picture holds now is history: only what happens from here on is recorded.
+    for (const status of this.fleet.statuses()) {
+      const clusterId = status.swarm?.role === "manager" ? status.swarm.clusterId : undefined;
+      if (!clusterId) continue;
+      for (const service of this.fleet.picture.list(status.environmentId, "services") ?? []) {
+        this.note(clusterId, service, true);
+      }
+    }
+    this.off = this.fleet.subscribe((events) => this.onEvents(events));
+  }
+
+  stop(): void {
+    this.off?.();
+    this.off = undefined;
+  }
+
+  /** Resolves when every event being written now is written (tests). */
+  async settled(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Was the rollback of `serviceId` that started at `startedAt` asked for (its start said so)? */
+  rollbackAsked(serviceId: string, startedAt: string): boolean {
+    for (const [key, seen] of this.seen) {
+      if (key.endsWith(`/${serviceId}`) && seen.startedAt === startedAt) return isManualRollback(seen.rollbackMessage);
+    }
+    return false;
+  }
+
+  /** A rollout Stevedore is about to start (update, rollback, redeploy): its event names the requester. */
+  expect(clusterId: string, serviceId: string, requester: Requester): void {
+    this.expected.set(`${clusterId}/${serviceId}`, { requester, at: Date.now() });
+  }
+
+  private isExpected(key: string, startedAt: string): boolean {
+    const expected = this.expected.get(key);
+    return Boolean(
+      expected && Date.parse(startedAt) >= expected.at - 5_000 && Date.now() - expected.at < EXPECT_FOR_MS,
+    );
+  }
+
+  private onEvents(events: PictureEvent[]): void {
+    for (const event of events) {
+      if (!("kind" in event) || event.kind !== "services" || event.type !== "upsert") continue;
+      const status = this.fleet.status(event.environmentId);
+      const clusterId = status?.swarm?.role === "manager" ? status.swarm.clusterId : undefined;
+      if (clusterId) this.note(clusterId, event.item, false, event.environmentId);
+    }
+  }
+
+  private note(clusterId: string, service: ServiceSummary, history: boolean, environmentId?: string): void {
+    const update = service.updateStatus;
+    if (!update?.startedAt) return;
+    const key = `${clusterId}/${service.id}`;
+    const before = this.seen.get(key);
+    const same = before && before.startedAt === update.startedAt;
+    if (same && before.state === update.state) return;
+    const next: Seen = {
+      startedAt: update.startedAt,
+      state: update.state,
+      ...(same && before.rollbackMessage ? { rollbackMessage: before.rollbackMessage } : {}),
+      ...(same && before.failureMessage ? { failureMessage: before.failureMessage } : {}),
+      recorded: same ? before.recorded : false,
+    };
+    if (update.state === "rollback_started") next.rollbackMessage = update.message;
+    if (/task [a-z0-9]{25}/.test(update.message)) next.failureMessage = update.message;
+    if (TERMINAL.has(update.state)) {
+      // The first sight of a service whose rollout has ended is history (a picture warming
+      // up, Stevedore starting), unless Stevedore itself started that rollout just now.
+      const firstSight = !before && !this.isExpected(key, update.startedAt);
+      if (history || firstSight || next.recorded) next.recorded = true;
+      else if (environmentId) {
+        next.recorded = true;
+        this.track(this.record(clusterId, environmentId, service, next));
+      }
+    }
+    this.seen.set(key, next);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const p = promise.catch((error: unknown) => console.error("swarm: cannot record a rollout's outcome:", error));
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  private async record(clusterId: string, environmentId: string, service: ServiceSummary, seen: Seen): Promise<void> {
+    const update = service.updateStatus!;
+    const manual = isManualRollback(seen.rollbackMessage);
+    const phase: RolloutPhase =
+      update.state === "completed"
+        ? "converged"
+        : update.state === "paused"
+          ? "paused"
+          : update.state === "rollback_paused"
+            ? "rollback-paused"
+            : "rolled-back";
+    const failed = phase === "paused" || phase === "rollback-paused" || (phase === "rolled-back" && !manual);
+    let failure: RolloutFailure | undefined;
+    if (failed) failure = await this.failureOf(clusterId, environmentId, service, seen).catch(() => undefined);
+    const key = `${clusterId}/${service.id}`;
+    const expected = this.expected.get(key);
+    // An engine's clock and ours may differ a little; an expectation is for the next rollout only.
+    const ours = expected && this.isExpected(key, seen.startedAt);
+    if (ours) this.expected.delete(key);
+    const message = failed
+      ? describeOutcome({ phase, failure, serviceName: service.name, updateStatus: update })
+      : null;
+    const started = Date.parse(seen.startedAt);
+    const completed = Date.parse(update.completedAt ?? "") || Date.now();
+    await this.audit.record(
+      {
+        ...(ours ? expected.requester : {}),
+        action: "services.rollout",
+        permission: "service.update",
+        environmentId,
+        targetKind: "service",
+        targetId: service.id,
+        targetName: service.name,
+        params: {
+          startedBy: ours ? `Stevedore (${expected.requester.action})` : "outside Stevedore (a CLI or another tool)",
+          state: update.state,
+          message: update.message,
+          ...(seen.rollbackMessage && seen.rollbackMessage !== update.message
+            ? { rollbackMessage: seen.rollbackMessage }
+            : {}),
+          startedAt: seen.startedAt,
+          ...(update.completedAt ? { completedAt: update.completedAt } : {}),
+          ...(failure ? { failedTask: failure } : {}),
+        },
+      },
+      {
+        outcome: failed ? "error" : "ok",
+        error: message,
+        durationMs: Number.isFinite(started) ? Math.max(0, completed - started) : null,
+      },
+    );
+  }
+
+  private async failureOf(
+    clusterId: string,
+    environmentId: string,
+    service: ServiceSummary,
+    seen: Seen,
+  ): Promise<RolloutFailure | undefined> {
+    const fromPicture = (this.fleet.picture.list(environmentId, "tasks") ?? []).filter(
+      (t) => t.serviceId === service.id,
+    );
+    const nodes = this.fleet.picture.list(environmentId, "nodes") ?? [];
+    let tasks: readonly TaskSummary[] = fromPicture;
+    const named = /task ([a-z0-9]{25})/.exec(seen.failureMessage ?? "")?.[1];
+    const cluster = clusterById(this.fleet, clusterId);
+    if (cluster && (!named || !fromPicture.some((t) => t.id === named))) {
+      // The picture's tasks may lag the service's status by a poll: ask a manager.
+      const served = await readFromManager(this.fleet, cluster, "tasks of a rollout", (docker) =>
+        fetchResources(docker, "tasks"),
+      );
+      tasks = served.value.filter((t) => t.serviceId === service.id);
+    }
+    return failingTask(seen.failureMessage, tasks, nodes);
+  }
+}
