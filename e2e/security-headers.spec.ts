@@ -129,6 +129,7 @@ test("pages load, navigate and run the terminal with no policy violation", async
 
   // xterm.js: its styles and its renderer under the policy, and the console's websocket.
   await page.goto(`/containers/${environment.id}/${container.id}/console`);
+  await page.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByTestId("console-status")).toContainText("Connected", { timeout: 15_000 });
   await page.locator(".xterm").click();
   await page.keyboard.type("echo csp-$((40+2))");

@@ -64,9 +64,9 @@ const environmentColumns: DataColumn<Environment>[] = [
         {env.ssh.hostKey ? (
           <span
             className="ml-2 font-sans text-subtle"
-            title={`The SSH host key pinned at first use (${env.ssh.hostKey.type} ${env.ssh.hostKey.fingerprint}): Stevedore refuses the host if it shows another.`}
+            title="The SSH host key pinned at first use: Stevedore refuses the host if it shows another."
           >
-            host key pinned
+            host key {env.ssh.hostKey.type} {env.ssh.hostKey.fingerprint}
           </span>
         ) : null}
       </span>

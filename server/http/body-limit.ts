@@ -9,7 +9,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../trpc/context";
 import { CONTAINER_FILES_PREFIX } from "./container-files-limits";
 import { MAX_BODY_BYTES } from "./request-limits";
-import { requestInfo, TRPC_PREFIX } from "./trpc";
+import { requestInfo } from "./request-info";
+import { TRPC_PREFIX } from "./trpc";
 
 /** The largest body a path accepts, or null when its route enforces its own (uploads). */
 export function bodyLimitFor(pathname: string): number | null {

@@ -14,7 +14,7 @@ import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
 import type { Actor, RequestInfo, Services } from "../trpc/context";
 import { allowedHostsFor, originProblem } from "../trpc/origin";
-import { requestInfo } from "./trpc";
+import { requestInfo } from "./request-info";
 
 export interface Door {
   /** the audit action, e.g. "console.exec" or "containers.files.upload" */

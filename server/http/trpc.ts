@@ -4,35 +4,26 @@ import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { targetKindOf } from "../audit/middleware-support";
 import { describeRejectedToken } from "../audit/rejected-credentials";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
-import { DEVICE_COOKIE } from "../auth/device";
 import { readCookie, SESSION_COOKIE } from "../auth/sessions";
-import { env } from "../env";
 import { batchProblem } from "../trpc/batching";
-import { clientAddress } from "./client-address";
-import { createContext, type RequestInfo, type Services } from "../trpc/context";
+import { createContext, type Services } from "../trpc/context";
 import { appRouter } from "../trpc/root";
 import { MAX_BODY_BYTES } from "./request-limits";
+import { requestInfo } from "./request-info";
 
 export const TRPC_PREFIX = "/api/trpc/";
 
-export function requestInfo(req: IncomingMessage): RequestInfo {
-  const forwardedProto = req.headers["x-forwarded-proto"];
-  return {
-    ip: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env().trustedProxies),
-    device: readCookie(req.headers.cookie, DEVICE_COOKIE),
-    userAgent: req.headers["user-agent"] ?? null,
-    origin: req.headers.origin ?? null,
-    host: req.headers.host ?? null,
-    secure:
-      "encrypted" in req.socket || (typeof forwardedProto === "string" && forwardedProto.split(",")[0] === "https"),
-  };
-}
-
 type Access = { kind: string; permission?: string };
-const procedures = appRouter._def.procedures as unknown as Record<
-  string,
-  { _def: { type: string; meta?: { access?: Access } } } | undefined
->;
+type ProcedureDefs = Record<string, { _def: { type: string; meta?: { access?: Access } } } | undefined>;
+let procedureDefs: ProcedureDefs | undefined;
+/**
+ * The router's procedures, looked up at the first request rather than when this module loads:
+ * the HTTP doors (door.ts, which resource modules import) load this module for requestInfo
+ * while the root router itself is still being assembled from those modules.
+ */
+function procedures(): ProcedureDefs {
+  return (procedureDefs ??= appRouter._def.procedures as unknown as ProcedureDefs);
+}
 
 /**
  * A request without any credentials for procedures that all need a signed-in caller is refused
@@ -46,7 +37,7 @@ function refusedAnonymously(services: Services, req: IncomingMessage, res: Serve
   const batch = url.searchParams.get("batch") === "1";
   const paths = url.pathname.slice(TRPC_PREFIX.length).split(",");
   if (batch ? batchProblem(paths) !== null : paths.length !== 1) return false;
-  const calls = paths.map((path) => ({ path, def: procedures[path]?._def }));
+  const calls = paths.map((path) => ({ path, def: procedures()[path]?._def }));
   // Unknown procedures, public ones and subscriptions (answered as event streams) go to tRPC.
   if (!calls.every(({ def }) => def && def.type !== "subscription" && def.meta?.access?.kind !== "public")) {
     return false;
