@@ -76,7 +76,10 @@ function request(port: number, method: "GET" | "POST", pathAndQuery: string, bod
     );
     req.on("error", (error: NodeJS.ErrnoException) =>
       resolve(
-        error.code === "ECONNREFUSED"
+        // Refused, or reset before any answer began: a connection still in the listen backlog
+        // (never accepted by the server) is reset by the kernel when the listener closes.
+        // Either way nothing was processed, and a client or load balancer tries it elsewhere.
+        error.code === "ECONNREFUSED" || error.code === "ECONNRESET"
           ? { kind: "refused" }
           : { kind: "failed", detail: `${error.code} ${error.message}` },
       ),

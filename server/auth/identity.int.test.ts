@@ -51,8 +51,10 @@ describe("first start", () => {
       ),
     );
     expect(racers.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    // The losers are told it is done (CONFLICT), or, when they arrive together with the
+    // earlier failed try from the same address, to slow down (the setup is throttled too).
     for (const r of racers.filter((r): r is PromiseRejectedResult => r.status === "rejected")) {
-      expect(r.reason).toMatchObject({ code: "CONFLICT" });
+      expect(["CONFLICT", "TOO_MANY_REQUESTS"]).toContain((r.reason as { code?: string }).code);
     }
     expect(await h.prisma.user.count({ where: { username: { startsWith: "admin" } } })).toBe(1);
     expect(await anon.auth.setupStatus()).toEqual({ needsSetup: false });

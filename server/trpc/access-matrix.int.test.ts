@@ -88,7 +88,9 @@ describe("access matrix", () => {
       const before = await h.snapshot();
       expect(await codeOf(callPath(h.caller(await h.actorFor(without.id)), procedure.path, input))).toBe("FORBIDDEN");
       expect(await h.snapshot()).toEqual(before);
-      // …and the refusal is on the record.
+      // …and the refusal is on the record (once the writer's queue has written it).
+      await h.services.audit.flushRefusals();
+      await h.services.audit.settled();
       const denied = await h.prisma.auditEvent.findFirst({
         where: { actorUserId: without.id, action: procedure.path },
       });

@@ -72,6 +72,12 @@ function recordsRefusal(type: string, code: TRPCError["code"]): boolean {
  * handler does not run. Its outcome is appended after. A call refused before that, query or
  * mutation, is recorded as a refusal (grouped when many alike arrive: server/audit/refusals.ts).
  */
+/** getRawInput's failure on a body with nothing in it (JSON.parse of ""). */
+function emptyBody(error: unknown): boolean {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  return cause instanceof SyntaxError && /Unexpected end of JSON input/.test(cause.message);
+}
+
 const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }) => {
   const started = performance.now();
   const permission = meta?.access.kind === "permission" ? meta.access.permission : null;
@@ -80,8 +86,11 @@ const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }
   try {
     input = await getRawInput();
   } catch (error) {
-    // A body too large, or not JSON: refused before anything reads it.
-    refused = getTRPCErrorFromUnknown(error);
+    // A body too large, or not JSON: refused before anything reads it. An empty body is how
+    // the client sends a call without input (totpStart, say): no input, not a bad one; a
+    // procedure that needs input refuses its absence itself.
+    if (emptyBody(error)) input = undefined;
+    else refused = getTRPCErrorFromUnknown(error);
   }
   const problem = refused ? null : hostileInputProblem(input);
   if (problem) refused = new TRPCError({ code: "BAD_REQUEST", message: problem });
