@@ -14,16 +14,10 @@ import { requestInfo } from "./request-info";
 export const TRPC_PREFIX = "/api/trpc/";
 
 type Access = { kind: string; permission?: string };
-type ProcedureDefs = Record<string, { _def: { type: string; meta?: { access?: Access } } } | undefined>;
-let procedureDefs: ProcedureDefs | undefined;
-/**
- * The router's procedures, looked up at the first request rather than when this module loads:
- * the HTTP doors (door.ts, which resource modules import) load this module for requestInfo
- * while the root router itself is still being assembled from those modules.
- */
-function procedures(): ProcedureDefs {
-  return (procedureDefs ??= appRouter._def.procedures as unknown as ProcedureDefs);
-}
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { type: string; meta?: { access?: Access } } } | undefined
+>;
 
 /**
  * A request without any credentials for procedures that all need a signed-in caller is refused
@@ -37,7 +31,7 @@ function refusedAnonymously(services: Services, req: IncomingMessage, res: Serve
   const batch = url.searchParams.get("batch") === "1";
   const paths = url.pathname.slice(TRPC_PREFIX.length).split(",");
   if (batch ? batchProblem(paths) !== null : paths.length !== 1) return false;
-  const calls = paths.map((path) => ({ path, def: procedures()[path]?._def }));
+  const calls = paths.map((path) => ({ path, def: procedures[path]?._def }));
   // Unknown procedures, public ones and subscriptions (answered as event streams) go to tRPC.
   if (!calls.every(({ def }) => def && def.type !== "subscription" && def.meta?.access?.kind !== "public")) {
     return false;
