@@ -19,6 +19,11 @@ export interface RequestInfo {
   host: string | null;
   /** reached over https (directly or per X-Forwarded-Proto) */
   secure: boolean;
+  /**
+   * The HTTP door saw a POST with an empty body: how a client sends a call without input
+   * (totpStart, say). No input, not a broken one (server/http/trpc.ts decides it).
+   */
+  noBody?: boolean;
 }
 
 export interface Actor {

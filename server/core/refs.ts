@@ -24,3 +24,18 @@ export const name = z.string().trim().min(1, "A name is required.").max(64, "Use
  */
 export const ENGINE_REF = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 export const containerRef = z.string().trim().regex(ENGINE_REF, "Not a container id or name.");
+
+/** An engine object (container, service, node...) by id or name, as ENGINE_REF allows. */
+export const engineRef = (what: string) => z.string().trim().regex(ENGINE_REF, `Not a ${what} id or name.`);
+
+/** The one schema of an environment named in an input or a query string. */
+export const environmentId = z.string().min(1, "An environment id is required.").max(64);
+
+/** One container of one environment, as a procedure's input names it. */
+export const containerTarget = z.object({ environmentId, id: containerRef });
+
+/** One container of one environment, as a download's query string names it. */
+export const containerQuery = z.object({ environmentId, containerId: engineRef("container") });
+
+/** One service of one environment (a swarm manager's), as a download's query string names it. */
+export const serviceQuery = z.object({ environmentId, serviceId: engineRef("service") });

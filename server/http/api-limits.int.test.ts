@@ -209,3 +209,14 @@ describe("hostile input over the wire", () => {
     expect(event.outcome).toBe("denied");
   });
 });
+
+describe("calls without input", () => {
+  it("a POST without a body is a call without input; a broken body is still a 400", async () => {
+    const auth = { authorization: `Bearer ${adminToken}` };
+    const none = await call("POST", `${TRPC_PREFIX}auth.totpStart`, undefined, { ...auth, "content-length": "0" });
+    expect(none.status).toBe(200);
+    expect((none.json as { result?: { data?: { secret?: string } } }).result?.data?.secret).toEqual(expect.any(String));
+    const broken = await call("POST", `${TRPC_PREFIX}auth.totpStart`, "{", auth);
+    expect(broken.status).toBe(400);
+  });
+});

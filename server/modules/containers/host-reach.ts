@@ -1,7 +1,7 @@
-// The existing-workload rule (server/workloads/reach.ts) at a tRPC door: FORBIDDEN with the
+// The existing-workload rule (server/workloads/reach.ts) at a door: a ForbiddenError with the
 // rule's message when the actor may not go through that door into this container.
-import { TRPCError } from "@trpc/server";
 import type { Actor, Services } from "../../core/context";
+import { ForbiddenError } from "../../core/errors";
 import { factSources } from "../../workloads/facts";
 import { judgeExistingWorkload, type WorkloadDoor } from "../../workloads/reach";
 
@@ -18,5 +18,5 @@ export async function refuseHostReach(
     containerId,
     door,
   );
-  if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
+  if (refusal) throw new ForbiddenError(refusal);
 }

@@ -24,11 +24,11 @@ import { watchPermission } from "../../rbac/revocation";
 import { permittedProcedure } from "../../trpc/init";
 import { refuseHostReach } from "./host-reach";
 import type { Actor } from "../../core/context";
-import { containerRef, id } from "../../core/refs";
+import { containerTarget } from "../../core/refs";
 
 export const MASKED = "••••••";
 
-const target = z.object({ environmentId: id, id: containerRef });
+const target = containerTarget;
 
 /** Whether this actor sees the values of secret-looking variables on this environment. */
 export function revealsSecrets(permissions: EffectivePermissions, environmentId: string): boolean {

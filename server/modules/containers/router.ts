@@ -4,16 +4,16 @@ import { z } from "zod";
 import { cliFor, containerLogs, inspectContainer, runContainerAction, type ContainerAction } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
 import { can } from "../../rbac/permissions";
-import { watchPermission } from "../../rbac/revocation";
+import { whileAllowed } from "../../trpc/streaming";
 import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
 import { containerCreateProcedures } from "./create.router";
 import { containerInspectProcedures, leaseOrRefuse, maskEnvPairs, revealsSecrets } from "./inspect.router";
-import { fleetListProcedure } from "../fleet/lists";
+import { fleetListProcedure } from "../fleet/lists.procedure";
 import { refuseHostReach } from "./host-reach";
 import type { WorkloadDoor } from "../../workloads/reach";
-import { containerRef, ENGINE_REF, id } from "../../core/refs";
+import { containerTarget, ENGINE_REF } from "../../core/refs";
 
-const target = z.object({ environmentId: id, id: containerRef });
+const target = containerTarget;
 export { MASKED } from "./inspect.router";
 
 function action<S extends z.ZodRawShape>(
@@ -70,20 +70,14 @@ export const containersRouter = createTRPCRouter({
       const { environmentId, id: containerId, ...options } = input;
       // One of the user's stream places on this engine, for as long as the page follows.
       const lease = leaseOrRefuse(ctx, environmentId);
-      const watch = watchPermission(
-        ctx.services.prisma,
-        ctx.actor,
-        ctx.actor.permissions,
-        (p) => can(p, "container.logs", environmentId),
-        signal,
-      );
       try {
-        yield* containerLogs(ctx.services.fleet, environmentId, containerId, options, watch.signal);
-      } catch (error) {
-        // The page went away or the permission did: either ends the stream normally.
-        if (!watch.signal.aborted) throw error;
+        yield* whileAllowed(
+          ctx,
+          signal,
+          (p) => can(p, "container.logs", environmentId),
+          (watch) => containerLogs(ctx.services.fleet, environmentId, containerId, options, watch.signal),
+        );
       } finally {
-        watch.stop();
         lease.release();
       }
     }),

@@ -3,7 +3,7 @@
 import { can, canSomewhere } from "../../rbac/permissions";
 import { watchPermission } from "../../rbac/revocation";
 import { revealsSecrets } from "../containers/inspect.router";
-import { fleetListProcedure, environmentsInScope } from "../fleet/lists";
+import { fleetListProcedure, environmentsInScope } from "../fleet/lists.procedure";
 import { createTRPCRouter } from "../../trpc/init";
 import { environmentName } from "../shared/environments";
 import { BadResourceInputError } from "../shared/errors";

@@ -1,21 +1,10 @@
+// Settings over tRPC: the permission, the input, then the domain (settings.ts).
 import { z } from "zod";
-import { RETENTION_KEY, retentionDays } from "../../audit/retention";
-import { REQUIRE_2FA_KEY, requireTwoFactorForEveryone } from "../../auth/settings";
-import { RECORD_INPUT_KEY, recordConsoleInput } from "../../console/settings";
-import type { PrismaClient } from "../../generated/prisma/client";
 import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
-
-async function current(prisma: PrismaClient) {
-  return {
-    requireTwoFactor: await requireTwoFactorForEveryone(prisma),
-    auditRetentionDays: await retentionDays(prisma),
-    consoleRecordInput: await recordConsoleInput(prisma),
-  };
-}
+import { currentSettings, updateSettings } from "./settings";
 
 export const settingsRouter = createTRPCRouter({
-  get: permittedProcedure("settings.manage").query(({ ctx }) => current(ctx.services.prisma)),
-
+  get: permittedProcedure("settings.manage").query(({ ctx }) => currentSettings(ctx.services.prisma)),
   update: permittedProcedure("settings.manage")
     .input(
       z.object({
@@ -29,17 +18,5 @@ export const settingsRouter = createTRPCRouter({
           .optional(),
       }),
     )
-    .mutation(async ({ ctx, input }) => {
-      const { prisma } = ctx.services;
-      const writes: [string, boolean | number | undefined][] = [
-        [REQUIRE_2FA_KEY, input.requireTwoFactor],
-        [RETENTION_KEY, input.auditRetentionDays],
-        [RECORD_INPUT_KEY, input.consoleRecordInput],
-      ];
-      for (const [key, value] of writes) {
-        if (value === undefined) continue;
-        await prisma.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
-      }
-      return current(prisma);
-    }),
+    .mutation(({ ctx, input }) => updateSettings(ctx.services.prisma, input)),
 });
