@@ -11,6 +11,7 @@ import { imagesRouter } from "../modules/images/index";
 import { registriesRouter } from "../modules/registries/index";
 import { rolesRouter } from "../routers/roles";
 import { stacksRouter } from "../modules/stacks/router";
+import { configsRouter, secretsRouter } from "../modules/secrets/index";
 import { settingsRouter } from "../routers/settings";
 import { systemRouter } from "../routers/system";
 import { teamsRouter } from "../routers/teams";
@@ -39,6 +40,8 @@ export const appRouter = createTRPCRouter({
   services: servicesRouter,
   tasks: tasksRouter,
   stacks: stacksRouter,
+  secrets: secretsRouter,
+  configs: configsRouter,
   swarm: swarmRouter,
 });
 
