@@ -11,6 +11,7 @@ import { imagesRouter } from "../modules/images/index";
 import { registriesRouter } from "../modules/registries/index";
 import { rolesRouter } from "../modules/access/roles.router";
 import { stacksRouter } from "../modules/stacks/router";
+import { configsRouter, secretsRouter } from "../modules/secrets/index";
 import { settingsRouter } from "../modules/settings/router";
 import { systemRouter } from "../modules/system/router";
 import { teamsRouter } from "../modules/identity/teams.router";
@@ -39,6 +40,8 @@ export const appRouter = createTRPCRouter({
   services: servicesRouter,
   tasks: tasksRouter,
   stacks: stacksRouter,
+  secrets: secretsRouter,
+  configs: configsRouter,
   swarm: swarmRouter,
 });
 

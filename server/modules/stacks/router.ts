@@ -13,6 +13,7 @@ import { id } from "../../core/refs";
 import { ClusterError } from "./cluster";
 import { StackError } from "./errors";
 import {
+  adoptVersion,
   deployVersion,
   listStacks,
   previewStack,
@@ -165,6 +166,40 @@ export const stacksRouter = createTRPCRouter({
           judge: judgeFor(ctx, input.environmentId),
           actor: { userId: ctx.actor.userId, username: ctx.actor.username },
           from: { version: input.version },
+        }),
+      );
+      noteVersion(ctx, input, answer.clusterId, answer.version);
+      return answer;
+    }),
+
+  /**
+   * Takes a stack deployed elsewhere into the history: its compose file reconstructed from the
+   * live specs, or as supplied, becomes its next version. Nothing on the swarm changes.
+   */
+  adopt: permittedProcedure("stack.deploy")
+    .input(
+      target.extend({
+        composeFile: source.composeFile.optional(),
+        environment: source.environment,
+        files: source.files,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target("stack", input.name, input.name);
+      const answer = await mapped(() =>
+        adoptVersion(depsOf(ctx), {
+          environmentId: input.environmentId,
+          name: input.name,
+          ...(input.composeFile !== undefined
+            ? {
+                source: {
+                  composeFile: input.composeFile,
+                  environment: input.environment,
+                  files: filesOf(input.files),
+                },
+              }
+            : {}),
+          actor: { userId: ctx.actor.userId, username: ctx.actor.username },
         }),
       );
       noteVersion(ctx, input, answer.clusterId, answer.version);
