@@ -19,7 +19,7 @@ import { errorMessage } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
+import { Button, ButtonLink } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Dialog } from "../ui/dialog";
 import { TextField } from "../ui/field";
@@ -27,6 +27,7 @@ import { formatRelative } from "../ui/format";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
 import { ReplicasBadge, TaskStateBadge } from "./badges";
+import { serviceHref } from "./hrefs";
 import { portsOf } from "./services-table";
 import { LiveStatus, useSwarmLive } from "./use-swarm-live";
 
@@ -203,6 +204,11 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
             <Button size="sm" onClick={() => setScaling(String(service.desired))}>
               Scale…
             </Button>
+          ) : null}
+          {mayUpdate ? (
+            <ButtonLink size="sm" href={`${serviceHref(environmentId, service.id)}/edit`}>
+              Update…
+            </ButtonLink>
           ) : null}
           {mayUpdate ? (
             <Button size="sm" disabled={redeploy.isPending} onClick={() => redeploy.mutate(target)}>
