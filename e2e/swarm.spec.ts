@@ -164,6 +164,18 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
     page.getByText(new RegExp(`${name}\\.\\d+\\.[0-9a-z]+@swarm-[\\w-]+ \\| (Mem|CPU|Load)`)).first(),
   ).toBeVisible();
 
+  // A console in one of its tasks, from the task's row, on the engine of the node it runs on.
+  await page.getByRole("tab", { name: "tasks" }).click();
+  await page
+    .getByRole("link", { name: /^Console in / })
+    .first()
+    .click();
+  await expect(page.getByTestId("console-status")).toContainText("Connected");
+  await page.locator(".xterm").click();
+  await page.keyboard.type("echo task-$((40+2))");
+  await page.keyboard.press("Enter");
+  await expect(page.locator(".xterm-rows > div").filter({ hasText: /^\s*task-42\s*$/ })).toHaveCount(1);
+
   // Drain a worker: first which tasks will move, then the tasks leave it.
   await page.goto("/swarm");
   const w1 = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({ hasText: "swarm-w1" });
@@ -183,6 +195,42 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
   await w1.getByLabel("Availability of swarm-w1").selectOption("active");
   await page.getByRole("button", { name: "Set to active" }).click();
   await expect(page.getByTestId("cli")).toContainText("node update --availability active swarm-w1");
+
+  // A label on a worker, with its line first, then off again.
+  const w2 = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({ hasText: "swarm-w2" });
+  await w2.getByRole("button", { name: "Labels of swarm-w2" }).click();
+  const labels = page.getByRole("dialog", { name: "Labels of swarm-w2" });
+  await labels.getByLabel("Label key").fill("zone");
+  await labels.getByLabel("Label value").fill("e2e");
+  await expect(labels.getByTestId("node-action-preview")).toHaveText(
+    "docker node update --label-add zone=e2e swarm-w2",
+  );
+  await labels.getByRole("button", { name: "Save labels" }).click();
+  await expect(page.getByTestId("cli")).toContainText("node update --label-add zone=e2e swarm-w2");
+  await expect(w2).toContainText("zone=e2e");
+  await w2.getByRole("button", { name: "Labels of swarm-w2" }).click();
+  await page.getByLabel("Remove zone=e2e").check();
+  await page.getByRole("button", { name: "Save labels" }).click();
+  await expect(page.getByTestId("cli")).toContainText("node update --label-rm zone swarm-w2");
+  await expect(w2).not.toContainText("zone=e2e");
+
+  // Demoting the last manager is refused before and when asked, with the reason.
+  const mgr = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({ hasText: "swarm-mgr" });
+  await mgr.getByRole("button", { name: "Demote swarm-mgr" }).click();
+  const demote = page.getByRole("dialog", { name: "Demote swarm-mgr?" });
+  await expect(demote.getByTestId("node-action-preview")).toContainText("last manager");
+  await expect(demote.getByTestId("node-action-preview")).toContainText("node demote swarm-mgr");
+  await demote.getByRole("button", { name: "Demote" }).click();
+  await expect(demote).toContainText("last manager");
+  await demote.getByRole("button", { name: "Cancel" }).click();
+
+  // Removing a worker that is up says what it means and needs force: not done here.
+  await w2.getByRole("button", { name: "Remove swarm-w2" }).click();
+  const remove = page.getByRole("dialog", { name: "Remove swarm-w2 from the swarm?" });
+  await expect(remove.getByTestId("node-action-preview")).toContainText("docker node rm swarm-w2");
+  await remove.getByLabel("Remove it anyway (force)").check();
+  await expect(remove.getByTestId("node-action-preview")).toContainText("docker node rm --force swarm-w2");
+  await remove.getByRole("button", { name: "Cancel" }).click();
 });
 
 test.describe("as a read-only user", () => {
@@ -197,5 +245,28 @@ test.describe("as a read-only user", () => {
     await expect(page.getByRole("button", { name: "Create service" })).toHaveCount(0);
     await page.goto(`/swarm/services/${environments[0]}/${name}/edit`);
     await expect(page.getByText("You do not have permission (service.update)")).toBeVisible();
+  });
+
+  test("no node action or task console is offered, and the API refuses them", async ({ page }) => {
+    await page.goto("/swarm");
+    const nodes = page.getByRole("table", { name: "Nodes" });
+    await expect(nodes.getByText("swarm-w1")).toHaveCount(1);
+    await expect(nodes.getByRole("button", { name: /^(Promote|Demote|Labels of|Remove) / })).toHaveCount(0);
+    const w1 = (
+      await query<{ items: { id: string; hostname: string; environmentId: string }[] }>(page.request, "nodes.list")
+    ).items.find((n) => n.hostname === "swarm-w1")!;
+    for (const [procedure, input] of [
+      ["nodes.promote", {}],
+      ["nodes.updateLabels", { add: { zone: "x" } }],
+      ["nodes.remove", { force: true }],
+    ] as const) {
+      const response = await page.request.post(`/api/trpc/${procedure}`, {
+        data: { environmentId: w1.environmentId, id: w1.id, ...input },
+      });
+      expect(response.status(), procedure).toBe(403);
+    }
+    await page.goto(`/swarm/services/${environments[0]}/${name}/tasks/x/console`);
+    await expect(page.getByText("You do not have permission (service.exec)")).toBeVisible();
+    await expect(page.locator(".xterm")).toHaveCount(0);
   });
 });
