@@ -1,7 +1,13 @@
 // The swarm journey on the test bed's real three-node swarm: an operator sees the cluster with
-// its quorum, creates a replicated service with the form with its tasks spread over the nodes, scales it, drains
-// a worker (after seeing which tasks will move) and watches the tasks leave it, and reads the
-// service's logs merged across its tasks.
+// its quorum, creates a replicated service with the form with its tasks spread over the nodes,
+// updates it with the same form filled from its spec, scales it, drains a worker (after seeing
+// which tasks will move) and watches the tasks leave it, and reads the service's logs merged
+// across its tasks. A read-only user is refused the forms.
+//
+// The test bed's swarm is shared with the integration suite, whose failover test promotes both
+// workers, freezes the leader and demotes them back: until the swarm has settled again (one
+// reachable leader, three ready nodes) the page rightly shows something else. So the journey
+// starts once the engine itself says so, and every check waits for what the live page shows.
 import { expect, test } from "@playwright/test";
 import Docker from "dockerode";
 import { authFile, mutate, query } from "./fixtures";
@@ -17,7 +23,37 @@ const manager = new Docker({ socketPath: sockets.manager, version: "v1.41" });
 const name = `e2e-web-${stamp % 100_000}`;
 const environments: string[] = [];
 
+/** What the manager says of its nodes: "hostname role state availability reachability leader" each. */
+async function swarmState(): Promise<string[]> {
+  const nodes = (await manager.listNodes()) as Array<{
+    Description?: { Hostname?: string };
+    Spec: { Role: string; Availability: string };
+    Status: { State: string };
+    ManagerStatus?: { Reachability?: string; Leader?: boolean };
+  }>;
+  return nodes
+    .map((n) =>
+      [
+        n.Description?.Hostname,
+        n.Spec.Role,
+        n.Status.State,
+        n.Spec.Availability,
+        n.ManagerStatus?.Reachability ?? "-",
+        n.ManagerStatus?.Leader ? "leader" : "-",
+      ].join(" "),
+    )
+    .sort();
+}
+
 test.beforeAll(async ({ browser }) => {
+  // The swarm as the test bed made it: one manager (the leader), two workers, all ready and active.
+  await expect
+    .poll(swarmState, { timeout: 120_000 })
+    .toEqual([
+      "swarm-mgr manager ready active reachable leader",
+      "swarm-w1 worker ready active - -",
+      "swarm-w2 worker ready active - -",
+    ]);
   const admin = await browser.newContext({ storageState: authFile("admin") });
   for (const [key, socket] of Object.entries(sockets)) {
     const env = await mutate<{ id: string }>(admin.request, "environments.create", {
@@ -71,15 +107,33 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
 
   // Create it with the form: the line it runs is shown before it is sent. Its tasks print
   // something every second (busybox top), for the merged logs.
+  await page.getByRole("link", { name: "Create service" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Create a service" })).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Image", { exact: true }).fill(image);
+  await page.getByLabel("Replicas", { exact: true }).fill("3");
+  await page.getByLabel("Command", { exact: true }).fill("top -b -d 1");
+  // Host-mode ports: the test bed has no IPVS, so no routing mesh.
+  await page.getByRole("button", { name: "Add port" }).click();
+  await page.getByLabel("Target port").fill("8080");
+  await expect(page.getByTestId("cli-preview")).toContainText(`service create --name ${name} --replicas 3`);
+  await expect(page.getByTestId("cli-preview")).toContainText("--publish target=8080,mode=host");
   await page.getByRole("button", { name: "Create service" }).click();
-  const form = page.getByRole("dialog", { name: "Create a service" });
-  await form.getByLabel("Name").fill(name);
-  await form.getByLabel("Image").fill(image);
-  await form.getByLabel("Replicas").fill("3");
-  await form.getByLabel("Command").fill("top -b -d 1");
-  await expect(form.getByTestId("create-cli")).toContainText(`service create --name ${name} --replicas 3`);
-  await form.getByRole("button", { name: "Create service" }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
+
+  // Update it with the same form, filled from the spec it runs: the change and its line first.
+  await page.getByRole("link", { name: "Update…" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Update ${name}` })).toBeVisible();
+  await expect(page.getByLabel("Command", { exact: true })).toHaveValue("top -b -d 1");
+  await expect(page.getByLabel("Mode", { exact: true })).toHaveValue("replicated");
+  await page.getByRole("button", { name: "Add variable" }).click();
+  await page.getByLabel("Variable name").fill("MODE");
+  await page.getByLabel("Variable value").fill("b");
+  await expect(page.getByTestId("update-changes")).toContainText("TaskTemplate.ContainerSpec.Env");
+  await expect(page.getByTestId("cli-preview")).toContainText("service update --env-add MODE=b");
+  await page.getByRole("button", { name: "Update service" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await expect(page.getByTestId("rollout")).toContainText("converged");
   await page.goto("/swarm");
 
   // The table draws only the rows in view (virtualised): scroll down to it, as a person does.
@@ -110,6 +164,18 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
     page.getByText(new RegExp(`${name}\\.\\d+\\.[0-9a-z]+@swarm-[\\w-]+ \\| (Mem|CPU|Load)`)).first(),
   ).toBeVisible();
 
+  // A console in one of its tasks, from the task's row, on the engine of the node it runs on.
+  await page.getByRole("tab", { name: "tasks" }).click();
+  await page
+    .getByRole("link", { name: /^Console in / })
+    .first()
+    .click();
+  await expect(page.getByTestId("console-status")).toContainText("Connected");
+  await page.locator(".xterm").click();
+  await page.keyboard.type("echo task-$((40+2))");
+  await page.keyboard.press("Enter");
+  await expect(page.locator(".xterm-rows > div").filter({ hasText: /^\s*task-42\s*$/ })).toHaveCount(1);
+
   // Drain a worker: first which tasks will move, then the tasks leave it.
   await page.goto("/swarm");
   const w1 = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({ hasText: "swarm-w1" });
@@ -129,4 +195,78 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
   await w1.getByLabel("Availability of swarm-w1").selectOption("active");
   await page.getByRole("button", { name: "Set to active" }).click();
   await expect(page.getByTestId("cli")).toContainText("node update --availability active swarm-w1");
+
+  // A label on a worker, with its line first, then off again.
+  const w2 = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({ hasText: "swarm-w2" });
+  await w2.getByRole("button", { name: "Labels of swarm-w2" }).click();
+  const labels = page.getByRole("dialog", { name: "Labels of swarm-w2" });
+  await labels.getByLabel("Label key").fill("zone");
+  await labels.getByLabel("Label value").fill("e2e");
+  await expect(labels.getByTestId("node-action-preview")).toHaveText(
+    "docker node update --label-add zone=e2e swarm-w2",
+  );
+  await labels.getByRole("button", { name: "Save labels" }).click();
+  await expect(page.getByTestId("cli")).toContainText("node update --label-add zone=e2e swarm-w2");
+  await expect(w2).toContainText("zone=e2e");
+  await w2.getByRole("button", { name: "Labels of swarm-w2" }).click();
+  await page.getByLabel("Remove zone=e2e").check();
+  await page.getByRole("button", { name: "Save labels" }).click();
+  await expect(page.getByTestId("cli")).toContainText("node update --label-rm zone swarm-w2");
+  await expect(w2).not.toContainText("zone=e2e");
+
+  // Demoting the last manager is refused before and when asked, with the reason.
+  const mgr = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({ hasText: "swarm-mgr" });
+  await mgr.getByRole("button", { name: "Demote swarm-mgr" }).click();
+  const demote = page.getByRole("dialog", { name: "Demote swarm-mgr?" });
+  await expect(demote.getByTestId("node-action-preview")).toContainText("last manager");
+  await expect(demote.getByTestId("node-action-preview")).toContainText("node demote swarm-mgr");
+  await demote.getByRole("button", { name: "Demote" }).click();
+  await expect(demote).toContainText("last manager");
+  await demote.getByRole("button", { name: "Cancel" }).click();
+
+  // Removing a worker that is up says what it means and needs force: not done here.
+  await w2.getByRole("button", { name: "Remove swarm-w2" }).click();
+  const remove = page.getByRole("dialog", { name: "Remove swarm-w2 from the swarm?" });
+  await expect(remove.getByTestId("node-action-preview")).toContainText("docker node rm swarm-w2");
+  await remove.getByLabel("Remove it anyway (force)").check();
+  await expect(remove.getByTestId("node-action-preview")).toContainText("docker node rm --force swarm-w2");
+  await remove.getByRole("button", { name: "Cancel" }).click();
+});
+
+test.describe("as a read-only user", () => {
+  test.use({ storageState: authFile("viewer") });
+
+  test("the service forms refuse, and nothing offers them", async ({ page }) => {
+    await page.goto("/swarm");
+    await expect(page.getByTestId("cluster-summary")).toBeVisible();
+    await expect(page.getByRole("link", { name: "Create service" })).toHaveCount(0);
+    await page.goto("/swarm/services/new");
+    await expect(page.getByText("You do not have permission (service.create)")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Create service" })).toHaveCount(0);
+    await page.goto(`/swarm/services/${environments[0]}/${name}/edit`);
+    await expect(page.getByText("You do not have permission (service.update)")).toBeVisible();
+  });
+
+  test("no node action or task console is offered, and the API refuses them", async ({ page }) => {
+    await page.goto("/swarm");
+    const nodes = page.getByRole("table", { name: "Nodes" });
+    await expect(nodes.getByText("swarm-w1")).toHaveCount(1);
+    await expect(nodes.getByRole("button", { name: /^(Promote|Demote|Labels of|Remove) / })).toHaveCount(0);
+    const w1 = (
+      await query<{ items: { id: string; hostname: string; environmentId: string }[] }>(page.request, "nodes.list")
+    ).items.find((n) => n.hostname === "swarm-w1")!;
+    for (const [procedure, input] of [
+      ["nodes.promote", {}],
+      ["nodes.updateLabels", { add: { zone: "x" } }],
+      ["nodes.remove", { force: true }],
+    ] as const) {
+      const response = await page.request.post(`/api/trpc/${procedure}`, {
+        data: { environmentId: w1.environmentId, id: w1.id, ...input },
+      });
+      expect(response.status(), procedure).toBe(403);
+    }
+    await page.goto(`/swarm/services/${environments[0]}/${name}/tasks/x/console`);
+    await expect(page.getByText("You do not have permission (service.exec)")).toBeVisible();
+    await expect(page.locator(".xterm")).toHaveCount(0);
+  });
 });

@@ -7,7 +7,16 @@ export type ConsoleStatus =
   | { phase: "ended"; message: string; failed: boolean };
 
 /** What a console tab is joined to: a new process (exec) or the container's main one (attach). */
-export type SessionTarget = { kind: "exec"; command: string; user?: string; workdir?: string } | { kind: "attach" };
+export type SessionTarget =
+  | {
+      kind: "exec";
+      command: string;
+      user?: string;
+      workdir?: string;
+      /** a swarm task's container: /api/ws/task-exec finds it on its node's engine */
+      taskId?: string;
+    }
+  | { kind: "attach" };
 
 /** A tab's name: the command, or "attach". */
 export function targetLabel(target: SessionTarget): string {
@@ -62,12 +71,15 @@ export function consoleSocketUrl(
   cols: number,
   rows: number,
 ): string {
-  const params = new URLSearchParams({ environmentId, containerId, cols: String(cols), rows: String(rows) });
+  const params = new URLSearchParams({ environmentId, cols: String(cols), rows: String(rows) });
+  if (target.kind === "exec" && target.taskId) params.set("taskId", target.taskId);
+  else params.set("containerId", containerId);
   if (target.kind === "exec") {
     params.set("cmd", target.command.trim() || "auto");
     if (target.user?.trim()) params.set("user", target.user.trim());
     if (target.workdir?.trim()) params.set("workdir", target.workdir.trim());
   }
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${location.host}/api/ws/${target.kind}?${params.toString()}`;
+  const path = target.kind === "exec" && target.taskId ? "task-exec" : target.kind;
+  return `${scheme}://${location.host}/api/ws/${path}?${params.toString()}`;
 }

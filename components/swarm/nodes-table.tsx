@@ -18,6 +18,7 @@ import { Badge } from "../ui/badge";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Loading } from "../ui/loading";
 import { AvailabilityBadge, NodeStateBadge } from "./badges";
+import { NodeActionButtons, NodeActionDialog, type NodeAction } from "./node-actions";
 
 type NodeRow = RouterOutputs["nodes"]["list"]["items"][number];
 type Availability = "active" | "pause" | "drain";
@@ -30,7 +31,11 @@ function formatMemory(bytes: number | undefined): string {
 }
 
 const column = columnHelper<NodeRow>();
-function nodeColumns(onAvailability: (row: NodeRow, to: Availability) => void, mayManage: (row: NodeRow) => boolean) {
+function nodeColumns(
+  onAvailability: (row: NodeRow, to: Availability) => void,
+  mayManage: (row: NodeRow) => boolean,
+  onAction: (row: NodeRow, action: NodeAction) => void,
+) {
   return [
     column.accessor("hostname", {
       id: "hostname",
@@ -118,6 +123,15 @@ function nodeColumns(onAvailability: (row: NodeRow, to: Availability) => void, m
       ),
       meta: { label: "Labels", minWidth: 120, priority: 50 },
     }),
+    column.display({
+      id: "actions",
+      header: "Actions",
+      cell: ({ row }) =>
+        mayManage(row.original) ? (
+          <NodeActionButtons row={row.original} onAction={(a) => onAction(row.original, a)} />
+        ) : null,
+      meta: { label: "Actions", width: 230 },
+    }),
   ];
 }
 
@@ -129,10 +143,12 @@ export function NodesTable() {
   const list = useQuery(trpc.nodes.list.queryOptions());
   const [asking, setAsking] = useState<{ row: NodeRow; to: Availability } | null>(null);
   const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
+  const [acting, setActing] = useState<{ row: NodeRow; action: NodeAction } | null>(null);
   const [columns] = useState(() =>
     nodeColumns(
       (row, to) => setAsking({ row, to }),
       (row) => holdsOn(viewer, "node.manage", row.environmentId),
+      (row, action) => setActing({ row, action }),
     ),
   );
   const model = useDataTable({
@@ -181,6 +197,18 @@ export function NodesTable() {
       >
         <DataTable model={model} label="Nodes" noun={NOUN} />
       </TableStates>
+      {acting ? (
+        <NodeActionDialog
+          key={`${acting.row.id}:${acting.action}`}
+          row={acting.row}
+          action={acting.action}
+          onClose={() => setActing(null)}
+          onDone={(text, cli) => {
+            setActing(null);
+            setDone({ text, cli });
+          }}
+        />
+      ) : null}
       <ConfirmDialog
         open={asking !== null}
         onClose={() => {

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { ListTree } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { RouterOutputs } from "../api-types";
@@ -19,7 +20,7 @@ import { errorMessage } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
+import { Button, ButtonLink } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Dialog } from "../ui/dialog";
 import { TextField } from "../ui/field";
@@ -27,6 +28,8 @@ import { formatRelative } from "../ui/format";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
 import { ReplicasBadge, TaskStateBadge } from "./badges";
+import { serviceHref } from "./hrefs";
+import { taskConsoleHref } from "./task-console";
 import { portsOf } from "./services-table";
 import { LiveStatus, useSwarmLive } from "./use-swarm-live";
 
@@ -36,50 +39,72 @@ type Rollout = RouterOutputs["services"]["rollout"] extends AsyncIterable<infer 
 const NOUN = ["task", "tasks"] as const;
 
 const column = columnHelper<TaskRow>();
-const TASK_COLUMNS = [
-  column.accessor("name", {
-    id: "name",
-    header: "Task",
-    cell: ({ row }) => (
-      <span className="font-medium" title={row.original.id}>
-        {row.original.name}
-      </span>
-    ),
-    meta: { label: "Task", minWidth: 140 },
-  }),
-  column.accessor((t) => t.nodeHostname ?? t.nodeId, {
-    id: "node",
-    header: "Node",
-    cell: ({ row }) => (
-      <span data-testid="task-node">{row.original.nodeHostname ?? row.original.nodeId.slice(0, 12)}</span>
-    ),
-    meta: { label: "Node", width: 130 },
-  }),
-  column.accessor("state", {
-    id: "state",
-    header: "State",
-    cell: ({ row }) => <TaskStateBadge state={row.original.state} />,
-    meta: { label: "State", width: 110 },
-  }),
-  column.accessor("desiredState", { id: "desired", header: "Desired", meta: { label: "Desired", width: 100 } }),
-  column.accessor((t) => t.error ?? "", {
-    id: "error",
-    header: "Error",
-    cell: ({ row }) => (
-      <span className="truncate text-sm" title={row.original.error}>
-        {row.original.error ?? ""}
-        {row.original.exitCode !== undefined ? ` (exit ${row.original.exitCode})` : ""}
-      </span>
-    ),
-    meta: { label: "Error", minWidth: 160, priority: 10 },
-  }),
-  column.accessor((t) => t.since ?? t.updatedAt, {
-    id: "since",
-    header: "Since",
-    cell: ({ row }) => formatRelative(row.original.since ?? row.original.updatedAt),
-    meta: { label: "Since", width: 120, priority: 20 },
-  }),
-];
+/** The tasks' columns; `consoleHref`: where a running task's console opens (absent: no console column). */
+function taskColumns(consoleHref?: (task: TaskRow) => string) {
+  return [
+    column.accessor("name", {
+      id: "name",
+      header: "Task",
+      cell: ({ row }) => (
+        <span className="font-medium" title={row.original.id}>
+          {row.original.name}
+        </span>
+      ),
+      meta: { label: "Task", minWidth: 140 },
+    }),
+    column.accessor((t) => t.nodeHostname ?? t.nodeId, {
+      id: "node",
+      header: "Node",
+      cell: ({ row }) => (
+        <span data-testid="task-node">{row.original.nodeHostname ?? row.original.nodeId.slice(0, 12)}</span>
+      ),
+      meta: { label: "Node", width: 130 },
+    }),
+    column.accessor("state", {
+      id: "state",
+      header: "State",
+      cell: ({ row }) => <TaskStateBadge state={row.original.state} />,
+      meta: { label: "State", width: 110 },
+    }),
+    column.accessor("desiredState", { id: "desired", header: "Desired", meta: { label: "Desired", width: 100 } }),
+    column.accessor((t) => t.error ?? "", {
+      id: "error",
+      header: "Error",
+      cell: ({ row }) => (
+        <span className="truncate text-sm" title={row.original.error}>
+          {row.original.error ?? ""}
+          {row.original.exitCode !== undefined ? ` (exit ${row.original.exitCode})` : ""}
+        </span>
+      ),
+      meta: { label: "Error", minWidth: 160, priority: 10 },
+    }),
+    column.accessor((t) => t.since ?? t.updatedAt, {
+      id: "since",
+      header: "Since",
+      cell: ({ row }) => formatRelative(row.original.since ?? row.original.updatedAt),
+      meta: { label: "Since", width: 120, priority: 20 },
+    }),
+    ...(consoleHref
+      ? [
+          column.display({
+            id: "console",
+            header: "Console",
+            cell: ({ row }) =>
+              row.original.state === "running" && row.original.containerId ? (
+                <Link
+                  className="text-sm text-primary underline"
+                  href={consoleHref(row.original)}
+                  aria-label={`Console in ${row.original.name}`}
+                >
+                  Console
+                </Link>
+              ) : null,
+            meta: { label: "Console", width: 90 },
+          }),
+        ]
+      : []),
+  ];
+}
 
 /** Current tasks first (desired running), then the earlier ones, newest first: `docker service ps`. */
 function byHistory(a: TaskRow, b: TaskRow): number {
@@ -138,9 +163,13 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
   const queryClient = useQueryClient();
   const detail = useQuery({ ...trpc.services.get.queryOptions({ environmentId, id: serviceId }), retry: false });
   const live = useSwarmLive([environmentId]);
+  const mayExec = holdsOn(viewer, "service.exec", environmentId);
+  const [columns] = useState(() =>
+    taskColumns(mayExec ? (t) => taskConsoleHref(environmentId, t.serviceId, t.id) : undefined),
+  );
   const tasks = useDataTable({
     data: detail.data?.tasks,
-    columns: TASK_COLUMNS,
+    columns,
     getRowId: (t) => t.id,
   });
   const sortedRows = [...tasks.rows].sort((a, b) => byHistory(a.original, b.original));
@@ -203,6 +232,11 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
             <Button size="sm" onClick={() => setScaling(String(service.desired))}>
               Scale…
             </Button>
+          ) : null}
+          {mayUpdate ? (
+            <ButtonLink size="sm" href={`${serviceHref(environmentId, service.id)}/edit`}>
+              Update…
+            </ButtonLink>
           ) : null}
           {mayUpdate ? (
             <Button size="sm" disabled={redeploy.isPending} onClick={() => redeploy.mutate(target)}>

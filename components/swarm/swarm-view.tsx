@@ -2,11 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Boxes, Plus } from "lucide-react";
-import { useState } from "react";
 import { holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
-import { Button } from "../ui/button";
-import { CreateServiceDialog } from "./create-service-dialog";
+import { ButtonLink } from "../ui/button";
 import { EmptyState } from "../empty-state";
 import { PageHeader } from "../page-header";
 import { useTRPC } from "../trpc";
@@ -25,7 +23,6 @@ export function SwarmView() {
   const managers = (clusters.data?.items ?? []).map((c) => c.source.environmentId);
   const live = useSwarmLive(managers);
   const viewer = useViewer();
-  const [creating, setCreating] = useState(false);
   const mayCreate = holdsSomewhere(viewer, "service.create") && managers.length > 0;
 
   return (
@@ -33,22 +30,12 @@ export function SwarmView() {
       <PageHeader title="Swarm" description="Swarm clusters: managers and quorum, nodes, services and their tasks.">
         {managers.length ? <LiveStatus status={live} /> : null}
         {mayCreate ? (
-          <Button variant="primary" onClick={() => setCreating(true)}>
+          <ButtonLink variant="primary" href="/swarm/services/new">
             <Plus aria-hidden className="size-4" />
             Create service
-          </Button>
+          </ButtonLink>
         ) : null}
       </PageHeader>
-      {creating ? (
-        <CreateServiceDialog
-          open
-          onClose={() => setCreating(false)}
-          clusters={(clusters.data?.items ?? []).map((c) => ({
-            environmentId: c.source.environmentId,
-            label: `${c.label} (${c.id.slice(0, 12)})`,
-          }))}
-        />
-      ) : null}
       {clusters.isPending ? (
         <Loading label="Loading the swarms…" />
       ) : clusters.isError ? (

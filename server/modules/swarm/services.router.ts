@@ -35,8 +35,10 @@ import {
   serviceDetail,
   serviceRows,
   updateService,
+  type BeforeSend,
   type ServiceJudge,
 } from "./services";
+import type { Requester } from "./tracker";
 import { serviceOptions } from "./options";
 
 const PRIVILEGED = "container.create.privileged" as const;
@@ -57,7 +59,7 @@ function judgeFor(services: Services, actor: Actor, cluster: Cluster): ServiceJu
   };
 }
 
-function requester(actor: Actor, request: RequestInfo, action: string) {
+function requester(actor: Actor, request: RequestInfo, action: string): Requester {
   return {
     actorUserId: actor.userId,
     actorUsername: actor.username,
@@ -66,6 +68,30 @@ function requester(actor: Actor, request: RequestInfo, action: string) {
     userAgent: request.userAgent,
     action,
   };
+}
+
+/**
+ * Runs a change that starts a rollout, with the tracker told just before it is sent which
+ * rollout the engine had seen last, so the next one is put on the record as the caller's;
+ * a change that is not made withdraws it.
+ */
+async function tracked<T>(
+  services: Services,
+  clusterId: string,
+  serviceId: string,
+  who: Requester,
+  run: (beforeSend: BeforeSend) => Promise<T>,
+): Promise<T> {
+  const tracker = swarmRuntime(services).tracker;
+  try {
+    return await run((raw) => {
+      const startedAt = (raw.UpdateStatus as { StartedAt?: unknown } | undefined)?.StartedAt;
+      tracker.expect(clusterId, serviceId, who, typeof startedAt === "string" ? startedAt : undefined);
+    });
+  } catch (error) {
+    tracker.withdraw(clusterId, serviceId, who);
+    throw error;
+  }
 }
 
 const specInput = onCluster.extend({ spec: serviceSpecInput });
@@ -142,18 +168,17 @@ export const servicesRouter = createTRPCRouter({
       const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       ctx.audit.target("service", service.id, service.name);
-      swarmRuntime(ctx.services).tracker.expect(
-        view.cluster.id,
-        service.id,
-        requester(ctx.actor, ctx.request, "services.update"),
-      );
-      return updateService(
-        ctx.services.fleet,
-        view,
-        service.id,
-        input.spec,
-        judgeFor(ctx.services, ctx.actor, view.cluster),
-        describeViolations,
+      const who = requester(ctx.actor, ctx.request, "services.update");
+      return tracked(ctx.services, view.cluster.id, service.id, who, (beforeSend) =>
+        updateService(
+          ctx.services.fleet,
+          view,
+          service.id,
+          input.spec,
+          judgeFor(ctx.services, ctx.actor, view.cluster),
+          describeViolations,
+          beforeSend,
+        ),
       );
     }),
 
@@ -173,12 +198,10 @@ export const servicesRouter = createTRPCRouter({
       const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       ctx.audit.target("service", service.id, service.name);
-      swarmRuntime(ctx.services).tracker.expect(
-        view.cluster.id,
-        service.id,
-        requester(ctx.actor, ctx.request, "services.redeploy"),
+      const who = requester(ctx.actor, ctx.request, "services.redeploy");
+      return tracked(ctx.services, view.cluster.id, service.id, who, (beforeSend) =>
+        redeployService(ctx.services.fleet, view, service.id, beforeSend),
       );
-      return redeployService(ctx.services.fleet, view, service.id);
     }),
 
   rollback: clusterProcedure("service.update")
@@ -187,17 +210,16 @@ export const servicesRouter = createTRPCRouter({
       const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       ctx.audit.target("service", service.id, service.name);
-      swarmRuntime(ctx.services).tracker.expect(
-        view.cluster.id,
-        service.id,
-        requester(ctx.actor, ctx.request, "services.rollback"),
-      );
-      return rollbackService(
-        ctx.services.fleet,
-        view,
-        service.id,
-        judgeFor(ctx.services, ctx.actor, view.cluster),
-        describeViolations,
+      const who = requester(ctx.actor, ctx.request, "services.rollback");
+      return tracked(ctx.services, view.cluster.id, service.id, who, (beforeSend) =>
+        rollbackService(
+          ctx.services.fleet,
+          view,
+          service.id,
+          judgeFor(ctx.services, ctx.actor, view.cluster),
+          describeViolations,
+          beforeSend,
+        ),
       );
     }),
 

@@ -428,6 +428,12 @@ export function presentPlan(plan: UpdatePlan, context: string, reveal: boolean) 
 }
 
 /**
+ * Called with the service as the engine answered the read a change is sent for, just before
+ * sending it (the rollout tracker notes which rollout was the latest then).
+ */
+export type BeforeSend = (raw: RawService) => void;
+
+/**
  * Sends an update body for the version read, once more on a race. `make` runs on the manager's
  * answer; it returns null when the service is no longer what the caller judged (nothing is sent).
  */
@@ -438,6 +444,7 @@ async function sendUpdate(
   what: string,
   make: (raw: RawService) => Json | null,
   query: Record<string, string> = {},
+  beforeSend: BeforeSend = () => undefined,
 ) {
   // Every attempt shares one deadline: a retry never extends what the caller was promised.
   const until = performance.now() + SWARM_DEADLINE_MS;
@@ -456,6 +463,7 @@ async function sendUpdate(
           });
           const body = make(raw);
           if (!body) return null;
+          beforeSend(raw);
           return engineRequest<{ Warnings?: string[] | null }>(docker, {
             method: "POST",
             path: `/services/${seg(id)}/update`,
@@ -519,10 +527,12 @@ export async function updateService(
   spec: ServiceSpec,
   judge: ServiceJudge,
   describe: (v: Violation[]) => string,
+  beforeSend: BeforeSend = () => undefined,
 ): Promise<ServiceActionResult> {
   const plan = await planUpdate(fleet, view, ref, spec);
   const violations = await judge(plan.body, "service.update");
   if (violations.length) refuse(violations, describe);
+  beforeSend(plan.raw);
   const served = await writeToManager(fleet, view.cluster, "service update", (docker) =>
     engineRequest<{ Warnings?: string[] | null }>(docker, {
       method: "POST",
@@ -561,14 +571,27 @@ export async function scaleService(
 }
 
 /** `docker service update --force`: every task is replaced, with the same spec. */
-export async function redeployService(fleet: Fleet, view: ClusterView, ref: string): Promise<ServiceActionResult> {
+export async function redeployService(
+  fleet: Fleet,
+  view: ClusterView,
+  ref: string,
+  beforeSend?: BeforeSend,
+): Promise<ServiceActionResult> {
   const service = findService(view, ref);
-  const served = await sendUpdate(fleet, view.cluster, service.id, "service update --force", (raw) => {
-    const spec = structuredClone(raw.Spec);
-    const task = (spec.TaskTemplate ??= {}) as Json;
-    task.ForceUpdate = (typeof task.ForceUpdate === "number" ? task.ForceUpdate : 0) + 1;
-    return spec;
-  });
+  const served = await sendUpdate(
+    fleet,
+    view.cluster,
+    service.id,
+    "service update --force",
+    (raw) => {
+      const spec = structuredClone(raw.Spec);
+      const task = (spec.TaskTemplate ??= {}) as Json;
+      task.ForceUpdate = (typeof task.ForceUpdate === "number" ? task.ForceUpdate : 0) + 1;
+      return spec;
+    },
+    {},
+    beforeSend,
+  );
   return result(served, service, ["service", "update", "--force", service.name]);
 }
 
@@ -579,6 +602,7 @@ export async function rollbackService(
   ref: string,
   judge: ServiceJudge,
   describe: (v: Violation[]) => string,
+  beforeSend?: BeforeSend,
 ): Promise<ServiceActionResult> {
   const service = findService(view, ref);
   const judged = await inspectServiceRaw(fleet, view.cluster, service.id);
@@ -596,6 +620,7 @@ export async function rollbackService(
     // What was judged is what it goes back to, or nothing is sent.
     (raw) => (JSON.stringify(raw.PreviousSpec ?? null) === previous ? raw.Spec : null),
     { rollback: "previous" },
+    beforeSend,
   );
   return result(served, service, ["service", "rollback", service.name]);
 }

@@ -4,6 +4,12 @@
 // way or newly started, it records one `services.rollout` event for that rollout (however many
 // managers' pictures report it), a failure for a pause or an unasked-for rollback, with the
 // failing task's error and exit code. A rollout Stevedore started carries its actor.
+//
+// Which rollout Stevedore started is decided by the engine's own clock, not ours: just before
+// Stevedore sends a change, it notes the start of the service's latest rollout as the engine
+// reported it in the very read the change is sent for; the first rollout seen to start after
+// that one is the requester's, and is bound to them when it is first seen (not when it ends: a
+// later action on the same service must not take over a rollout still under way).
 import type { AuditCompletion, AuditEntry } from "../../audit/writer";
 import type { Fleet, PictureEvent, ServiceSummary, TaskSummary } from "../../docker/index";
 import { fetchResources } from "../../docker/resources";
@@ -24,6 +30,30 @@ export type Requester = Pick<AuditEntry, "actorUserId" | "actorUsername" | "acto
 const TERMINAL = new Set(["completed", "paused", "rollback_completed", "rollback_paused"]);
 const EXPECT_FOR_MS = 10 * 60_000;
 
+interface Expected {
+  requester: Requester;
+  /** when the engine said the service's latest rollout before this change started (none: never rolled out) */
+  after: string | undefined;
+  at: number;
+}
+
+/** An engine timestamp (RFC 3339, up to nanoseconds) as nanoseconds, for exact ordering. */
+export function engineInstant(time: string): bigint | undefined {
+  const match = /^(.+?)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!match) return undefined;
+  const seconds = Date.parse(`${match[1]}${match[3]}`);
+  if (!Number.isFinite(seconds)) return undefined;
+  return BigInt(seconds) * 1_000_000n + BigInt((match[2] ?? "").padEnd(9, "0"));
+}
+
+/** Did the rollout that started at `startedAt` start after the one that started at `after`? */
+function startedAfter(startedAt: string, after: string | undefined): boolean {
+  if (after === undefined) return true;
+  if (startedAt === after) return false;
+  const [a, b] = [engineInstant(startedAt), engineInstant(after)];
+  return a === undefined || b === undefined ? true : a > b;
+}
+
 interface Seen {
   startedAt: string;
   state: string;
@@ -32,11 +62,13 @@ interface Seen {
   /** the task named when the update paused or rolled back */
   failureMessage?: string;
   recorded: boolean;
+  /** who started it through Stevedore (absent: someone else) */
+  requester?: Requester;
 }
 
 export class RolloutTracker {
   private readonly seen = new Map<string, Seen>();
-  private readonly expected = new Map<string, { requester: Requester; at: number }>();
+  private readonly expected = new Map<string, Expected>();
   private off: (() => void) | undefined;
   private pending = new Set<Promise<unknown>>();
 
@@ -76,16 +108,32 @@ export class RolloutTracker {
     return false;
   }
 
-  /** A rollout Stevedore is about to start (update, rollback, redeploy): its event names the requester. */
-  expect(clusterId: string, serviceId: string, requester: Requester): void {
-    this.expected.set(`${clusterId}/${serviceId}`, { requester, at: Date.now() });
+  /**
+   * A rollout Stevedore is about to start (update, rollback, redeploy): called with the service's
+   * update status as the engine answered the read the change is sent for, just before sending
+   * it. The next rollout to start after that one names the requester.
+   */
+  expect(clusterId: string, serviceId: string, requester: Requester, latestStartedAt: string | undefined): void {
+    this.expected.set(`${clusterId}/${serviceId}`, { requester, after: latestStartedAt, at: Date.now() });
   }
 
-  private isExpected(key: string, startedAt: string): boolean {
+  /** The change was not made after all (refused, failed): its requester starts nothing. */
+  withdraw(clusterId: string, serviceId: string, requester: Requester): void {
+    const key = `${clusterId}/${serviceId}`;
+    if (this.expected.get(key)?.requester === requester) this.expected.delete(key);
+  }
+
+  /** The requester of the rollout of `key` that started at `startedAt`, if Stevedore started it; taken once. */
+  private claim(key: string, startedAt: string): Requester | undefined {
     const expected = this.expected.get(key);
-    return Boolean(
-      expected && Date.parse(startedAt) >= expected.at - 5_000 && Date.now() - expected.at < EXPECT_FOR_MS,
-    );
+    if (!expected) return undefined;
+    if (Date.now() - expected.at > EXPECT_FOR_MS) {
+      this.expected.delete(key);
+      return undefined;
+    }
+    if (!startedAfter(startedAt, expected.after)) return undefined;
+    this.expected.delete(key);
+    return expected.requester;
   }
 
   private onEvents(events: PictureEvent[]): void {
@@ -104,19 +152,22 @@ export class RolloutTracker {
     const before = this.seen.get(key);
     const same = before && before.startedAt === update.startedAt;
     if (same && before.state === update.state) return;
+    // A rollout seen for the first time is bound to whoever started it through Stevedore.
+    const requester = same ? before.requester : history ? undefined : this.claim(key, update.startedAt);
     const next: Seen = {
       startedAt: update.startedAt,
       state: update.state,
       ...(same && before.rollbackMessage ? { rollbackMessage: before.rollbackMessage } : {}),
       ...(same && before.failureMessage ? { failureMessage: before.failureMessage } : {}),
       recorded: same ? before.recorded : false,
+      ...(requester ? { requester } : {}),
     };
     if (update.state === "rollback_started") next.rollbackMessage = update.message;
     if (/task [a-z0-9]{25}/.test(update.message)) next.failureMessage = update.message;
     if (TERMINAL.has(update.state)) {
       // The first sight of a service whose rollout has ended is history (a picture warming
-      // up, Stevedore starting), unless Stevedore itself started that rollout just now.
-      const firstSight = !before && !this.isExpected(key, update.startedAt);
+      // up, Stevedore starting), unless Stevedore itself started that rollout.
+      const firstSight = !before && !next.requester;
       if (history || firstSight || next.recorded) next.recorded = true;
       else if (environmentId) {
         next.recorded = true;
@@ -146,11 +197,7 @@ export class RolloutTracker {
     const failed = phase === "paused" || phase === "rollback-paused" || (phase === "rolled-back" && !manual);
     let failure: RolloutFailure | undefined;
     if (failed) failure = await this.failureOf(clusterId, environmentId, service, seen).catch(() => undefined);
-    const key = `${clusterId}/${service.id}`;
-    const expected = this.expected.get(key);
-    // An engine's clock and ours may differ a little; an expectation is for the next rollout only.
-    const ours = expected && this.isExpected(key, seen.startedAt);
-    if (ours) this.expected.delete(key);
+    const ours = seen.requester;
     const message = failed
       ? describeOutcome({ phase, failure, serviceName: service.name, updateStatus: update })
       : null;
@@ -158,7 +205,7 @@ export class RolloutTracker {
     const completed = Date.parse(update.completedAt ?? "") || Date.now();
     await this.audit.record(
       {
-        ...(ours ? expected.requester : {}),
+        ...(ours ?? {}),
         action: "services.rollout",
         permission: "service.update",
         environmentId,
@@ -166,7 +213,7 @@ export class RolloutTracker {
         targetId: service.id,
         targetName: service.name,
         params: {
-          startedBy: ours ? `Stevedore (${expected.requester.action})` : "outside Stevedore (a CLI or another tool)",
+          startedBy: ours ? `Stevedore (${ours.action})` : "outside Stevedore (a CLI or another tool)",
           state: update.state,
           message: update.message,
           ...(seen.rollbackMessage && seen.rollbackMessage !== update.message
