@@ -14,7 +14,6 @@ import { Dialog } from "../ui/dialog";
 import { SelectField, TextField } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { Loading } from "../ui/loading";
-import { shortId } from "./columns";
 import { TransferProgress } from "./transfer-progress";
 import type { Transfer } from "./use-transfers";
 
@@ -33,6 +32,7 @@ export function ImageDialog({
   environmentId,
   environmentName,
   image,
+  label,
   transfers,
   onClose,
   onDone,
@@ -41,6 +41,8 @@ export function ImageDialog({
   environmentName: string;
   /** its id */
   image: string;
+  /** how the list named it (the title stays while its tags change) */
+  label: string;
   transfers: ReadonlyMap<string, Transfer>;
   onClose: () => void;
   onDone: (result: { text: string; cli: string }) => void;
@@ -49,9 +51,8 @@ export function ImageDialog({
   const viewer = useViewer();
   const detail = useQuery(trpc.images.get.queryOptions({ environmentId, image }));
   const d = detail.data;
-  const title = d?.tags[0] ?? shortId(image);
   return (
-    <Dialog open onClose={onClose} title={`Image ${title}`} description={`on ${environmentName}`} wide>
+    <Dialog open onClose={onClose} title={`Image ${label}`} description={`on ${environmentName}`} wide>
       <div className="space-y-5 text-sm">
         {detail.isPending ? <Loading label="Loading the image…" /> : null}
         {detail.isError ? <Alert title="Could not load the image">{errorMessage(detail.error)}</Alert> : null}
@@ -181,7 +182,8 @@ function ImageActions({
   const [pushId, setPushId] = useState<string | null>(null);
   const registries = useQuery({ ...trpc.registries.usable.queryOptions(), enabled: mayPush && mayUseRegistries });
   const tag = useMutation({
-    mutationFn: () => client.images.tag.mutate({ environmentId, image, target: target.trim() }),
+    // By its first name when it has one: the command line reads as a person would type it.
+    mutationFn: () => client.images.tag.mutate({ environmentId, image: tags[0] ?? image, target: target.trim() }),
     onSuccess: (result) => {
       setTarget("");
       onDone({ text: `Tagged ${target.trim()} on ${environmentName}.`, cli: result.cli });

@@ -218,6 +218,7 @@ export function ImagesView() {
           environmentId={opened.environmentId}
           environmentName={envName(opened.environmentId)}
           image={opened.id}
+          label={imageLabel(opened)}
           transfers={transfers}
           onClose={() => setOpened(null)}
           onDone={(result) => {
