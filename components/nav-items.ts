@@ -10,6 +10,7 @@ import {
   ScrollText,
   Server,
   Settings,
+  Warehouse,
   HardDrive,
   type LucideIcon,
 } from "lucide-react";
@@ -30,6 +31,7 @@ export const navItems = [
   { href: "/images", label: "Images", icon: Layers, needs: ["image.read"] },
   { href: "/volumes", label: "Volumes", icon: HardDrive, needs: ["volume.read"] },
   { href: "/networks", label: "Networks", icon: Network, needs: ["network.read"] },
+  { href: "/registries", label: "Registries", icon: Warehouse, needs: ["registry.manage"] },
   { href: "/swarm", label: "Swarm", icon: Boxes, needs: ["node.read", "service.read"] },
   { href: "/stacks", label: "Stacks", icon: Layers3, needs: ["stack.read"] },
   { href: "/secrets", label: "Secrets", icon: KeyRound, needs: ["secret.read"] },

@@ -5,6 +5,7 @@ import { File, Folder, FolderUp, Link2 } from "lucide-react";
 import { useState } from "react";
 import { useViewer } from "../auth/viewer-context";
 import { holdsOn } from "../containers/holds-on";
+import { formatSize } from "../resources/list-kit";
 import { errorMessage } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
@@ -20,18 +21,6 @@ function filesHref(environmentId: string, volume: string, path: string): string 
 
 const join = (folder: string, name: string) => (folder === "/" ? `/${name}` : `${folder}/${name}`);
 const parentOf = (path: string) => (path.lastIndexOf("/") <= 0 ? "/" : path.slice(0, path.lastIndexOf("/")));
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 /** A volume: what the engine says of it, who uses it, and its files (read through a helper container). */
 export function VolumeDialog({

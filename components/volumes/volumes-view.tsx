@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { HardDrive, Plus } from "lucide-react";
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
 import { CliResult } from "../containers/cli-result";
@@ -15,9 +15,15 @@ import { useLiveList } from "../data-table/use-live-list";
 import { useUrlView } from "../data-table/use-url-view";
 import { isFiltered, withoutFilters, type ViewSpec } from "../data-table/url-view";
 import { PageHeader } from "../page-header";
+import {
+  EnvironmentErrors,
+  EnvironmentFilter,
+  LiveStatus,
+  useEnvironmentNames,
+  useStable,
+} from "../resources/list-kit";
 import { errorMessage } from "../trpc-errors";
 import { useTRPC, useTRPCClient } from "../trpc";
-import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -39,14 +45,6 @@ const matches = (row: VolumeRow, needle: string) =>
   (projectOfVolume(row)?.toLowerCase().includes(needle) ?? false) ||
   Object.entries(row.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle));
 
-function useStable<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  const latest = useRef(fn);
-  useLayoutEffect(() => {
-    latest.current = fn;
-  });
-  return useCallback((...args: A) => latest.current(...args), []);
-}
-
 export function VolumesView() {
   const trpc = useTRPC();
   const client = useTRPCClient();
@@ -55,9 +53,7 @@ export function VolumesView() {
   const { list, environments, liveStatus } = useLiveList("volumes");
   const { view, setView, setFilter } = useUrlView(VOLUMES_VIEW);
 
-  const namesKey = JSON.stringify((environments.data ?? []).map((e) => [e.id, e.name]));
-  const names = useMemo(() => new Map(JSON.parse(namesKey) as [string, string][]), [namesKey]);
-  const envName = useCallback((id: string) => names.get(id) ?? id, [names]);
+  const envName = useEnvironmentNames(environments.data);
 
   const [opened, setOpened] = useState<VolumeRow | null>(null);
   const [removing, setRemoving] = useState<VolumeRow | null>(null);
@@ -103,9 +99,7 @@ export function VolumesView() {
   return (
     <>
       <PageHeader title="Volumes" description="Volumes across every environment you may see.">
-        <span className="text-xs text-subtle" data-testid="live-status">
-          {liveStatus === "pending" ? "Live" : liveStatus === "connecting" ? "Connecting to live updates…" : null}
-        </span>
+        <LiveStatus status={liveStatus} />
         {holdsSomewhere(viewer, "volume.delete") && prunable.length ? (
           <Button onClick={() => setPruning(true)}>Prune…</Button>
         ) : null}
@@ -124,20 +118,7 @@ export function VolumesView() {
           value={view.q}
           onChange={(q) => setView({ q })}
         />
-        <FilterField label="Environment">
-          <select
-            value={view.filters.env}
-            onChange={(e) => setFilter("env", e.target.value)}
-            className={cn(controlClass, "w-44")}
-          >
-            <option value="">All</option>
-            {envs.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.name}
-              </option>
-            ))}
-          </select>
-        </FilterField>
+        <EnvironmentFilter environments={envs} value={view.filters.env} onChange={(id) => setFilter("env", id)} />
         <FilterField label="Driver">
           <select
             value={view.filters.driver}
@@ -160,11 +141,7 @@ export function VolumesView() {
       </Toolbar>
 
       <div className="space-y-3">
-        {errors.map((error) => (
-          <Alert key={error.environmentId} tone="warning" title={`${envName(error.environmentId)} unreachable`}>
-            {error.message}
-          </Alert>
-        ))}
+        <EnvironmentErrors errors={errors} envName={envName} />
         {done ? <CliResult text={done.text} cli={done.cli} onDismiss={() => setDone(null)} /> : null}
         <TableStates
           query={list}
