@@ -39,6 +39,7 @@ import { attachSocket } from "./server/ws/attach";
 import { taskExecSocket } from "./server/ws/task-exec";
 import { swarmRuntime } from "./server/modules/swarm/index";
 import { ConsoleRegistry } from "./server/console/bridge";
+import { followOtherReplicas, type ReplicaLink } from "./server/modules/replicas/follow";
 
 const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string })
   .version;
@@ -133,6 +134,11 @@ async function main(): Promise<void> {
     embeddedDatabase: database.embedded,
   };
   publishServices(services);
+  // Other replicas on the same Postgres: what changes through them reaches this one's pages.
+  let replicas: ReplicaLink | undefined;
+  if (!database.embedded) {
+    replicas = await followOtherReplicas({ prisma: database.prisma, secrets, fleet, audit, databaseUrl: database.url });
+  }
   // Rollouts started from a CLI are on the record from the start, not from the first swarm page.
   const swarm = swarmRuntime(services);
 
@@ -251,6 +257,7 @@ async function main(): Promise<void> {
       await app.close().catch(() => undefined);
       // What is queued reaches the trail, and the head is anchored one last time.
       await audit.close().catch((error: unknown) => console.error("closing the audit trail:", error));
+      await replicas?.stop().catch(() => undefined);
       await database.close().catch((error: unknown) => console.error("closing the database:", error));
       process.exit(0);
     })();

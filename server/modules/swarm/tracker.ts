@@ -3,8 +3,10 @@
 // reaches an end (completed, paused, rolled back, rollback paused) after it was seen under
 // way or newly started, it records one `services.rollout` event for that rollout (however many
 // managers' pictures report it), a failure for a pause or an unasked-for rollback, with the
-// failing task's error and exit code. A rollout Stevedore started carries its actor.
-import type { AuditCompletion, AuditEntry } from "../../audit/writer";
+// failing task's error and exit code. A rollout Stevedore started carries its actor. Every
+// replica of Stevedore watches the same engines and hears the same rollout end: the event is
+// recorded once (the first replica to write it wins, checked under the audit chain's lock).
+import type { AuditCompletion, AuditEntry, RecordOnce } from "../../audit/writer";
 import type { Fleet, PictureEvent, ServiceSummary, TaskSummary } from "../../docker/index";
 import { fetchResources } from "../../docker/resources";
 import { clusterById } from "./cluster";
@@ -12,8 +14,13 @@ import { readFromManager } from "./managers";
 import { describeOutcome, failingTask, isManualRollback, type RolloutFailure, type RolloutPhase } from "./rollout";
 
 export interface AuditSink {
-  record(entry: AuditEntry, completion: AuditCompletion): Promise<unknown>;
+  recordOnce(entry: AuditEntry, completion: AuditCompletion, once: RecordOnce): Promise<unknown>;
 }
+
+/** How far apart two replicas may record the same rollout's end. */
+const SAME_ROLLOUT_WITHIN_MS = 60 * 60_000;
+/** How long a rollout this replica did not start waits before it is recorded. */
+const DEFER_UNASKED_MS = 1_500;
 
 /** Who asked for a rollout through Stevedore, for its event. */
 export type Requester = Pick<AuditEntry, "actorUserId" | "actorUsername" | "actorTokenId" | "ip" | "userAgent"> & {
@@ -151,12 +158,14 @@ export class RolloutTracker {
     // An engine's clock and ours may differ a little; an expectation is for the next rollout only.
     const ours = expected && this.isExpected(key, seen.startedAt);
     if (ours) this.expected.delete(key);
+    // Another replica may have started it and knows who asked: let it record first.
+    else await new Promise((resolve) => setTimeout(resolve, DEFER_UNASKED_MS));
     const message = failed
       ? describeOutcome({ phase, failure, serviceName: service.name, updateStatus: update })
       : null;
     const started = Date.parse(seen.startedAt);
     const completed = Date.parse(update.completedAt ?? "") || Date.now();
-    await this.audit.record(
+    await this.audit.recordOnce(
       {
         ...(ours ? expected.requester : {}),
         action: "services.rollout",
@@ -182,6 +191,8 @@ export class RolloutTracker {
         error: message,
         durationMs: Number.isFinite(started) ? Math.max(0, completed - started) : null,
       },
+      // A rollout is its service and start; its end is the state it reached.
+      { params: { startedAt: seen.startedAt, state: update.state }, withinMs: SAME_ROLLOUT_WITHIN_MS },
     );
   }
 
