@@ -105,7 +105,10 @@ export class ReplicaBus {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "stevedore-replicas" });
+    const client = new pg.Client({
+      connectionString: this.options.databaseUrl,
+      application_name: "stevedore-replicas",
+    });
     client.on("error", (error) => this.dropped(client, error));
     client.on("end", () => this.dropped(client, new Error("connection ended")));
     client.on("notification", (note) => {

@@ -76,7 +76,10 @@ describe("two replicas' audit writers", () => {
       h.services.audit.events.off("event", listen);
       other.events.off("event", listen);
     }
-    const rows = await h.prisma.auditEvent.findMany({ where: { action: "services.rollout" }, orderBy: { chainSeq: "asc" } });
+    const rows = await h.prisma.auditEvent.findMany({
+      where: { action: "services.rollout" },
+      orderBy: { chainSeq: "asc" },
+    });
     expect(rows.map((r) => (r.params as { state: string }).state)).toEqual(["completed", "paused"]);
     // Only what was written is announced to live tails.
     expect(heard.sort()).toEqual(rows.map((r) => r.id).sort());
