@@ -220,14 +220,23 @@ async function main(): Promise<void> {
   // Actions the last stop interrupted are completed on the record, with what their targets
   // look like now on the engines: in the background, one event at a time, so that however many
   // there are and however slow the database is, the start never fails for them.
-  void reconcileOpenIntents(database.prisma, audit, { observe: observeWithFleet(fleet), openedBefore: startedAt }).then(
-    ({ completed, failed }) => {
-      if (completed) console.log(`audit: ${completed} action(s) interrupted by the last stop were recorded as such`);
-      if (failed)
-        console.error(`audit: ${failed} interrupted action(s) could not be completed now; the next start retries`);
-    },
-    (error: unknown) => console.error("audit: cannot look for interrupted actions now; the next start retries:", error),
-  );
+  // With other replicas running, the open intents may be their running actions, not ones a stop
+  // interrupted: they are completed by the first replica that starts alone.
+  const alone = replicas ? await replicas.bus.alone().catch(() => false) : true;
+  if (!alone) console.log("audit: other replicas are running; actions they have open are theirs to complete");
+  else
+    void reconcileOpenIntents(database.prisma, audit, {
+      observe: observeWithFleet(fleet),
+      openedBefore: startedAt,
+    }).then(
+      ({ completed, failed }) => {
+        if (completed) console.log(`audit: ${completed} action(s) interrupted by the last stop were recorded as such`);
+        if (failed)
+          console.error(`audit: ${failed} interrupted action(s) could not be completed now; the next start retries`);
+      },
+      (error: unknown) =>
+        console.error("audit: cannot look for interrupted actions now; the next start retries:", error),
+    );
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -48,8 +48,11 @@ export async function startTwoReplicas(): Promise<TwoReplicas> {
       servers.push(server);
       return server;
     };
-    // Started together, as a stack's replicas are: migrations and the first administrator once.
-    const [a, b] = await Promise.all([start(), start()]);
+    // One after the other: two development servers starting at once race on Next's build folder
+    // (a stack's production replicas do not). Replicas racing to migrate are tested in
+    // server/database/migrate.int.test.ts, to make the first administrator in replicas.int.test.ts.
+    const a = await start();
+    const b = await start();
     const admin = new ApiClient(a.url);
     await admin.mutate("auth.login", REPLICA_ADMIN);
     return { postgres, a: a, b: b, admin, stop };

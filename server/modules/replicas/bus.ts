@@ -14,6 +14,12 @@ import { z } from "zod";
 /** The channel every replica of one database listens on. */
 export const REPLICA_CHANNEL = "stevedore_replicas";
 
+/**
+ * Every listening replica holds this advisory lock shared, on its listening connection, for as
+ * long as it runs: whether a replica is alone is whether it can take the lock exclusively.
+ */
+const PRESENCE_LOCK = 0x5e7ed0f;
+
 /** Postgres refuses a NOTIFY payload of 8000 bytes or more: ids are sent in slices. */
 const IDS_PER_MESSAGE = 150;
 
@@ -80,6 +86,21 @@ export class ReplicaBus {
     }
   }
 
+  /**
+   * Whether no other replica runs on this database now (none holds the presence lock). False
+   * when this one is not listening: then it cannot know.
+   */
+  async alone(): Promise<boolean> {
+    const client = this.client;
+    if (!client) return false;
+    // A session's own shared hold never conflicts with its exclusive request: only others' do.
+    const { rows } = await client.query<{ alone: boolean }>("SELECT pg_try_advisory_lock($1) AS alone", [
+      PRESENCE_LOCK,
+    ]);
+    if (rows[0]?.alone) await client.query("SELECT pg_advisory_unlock($1)", [PRESENCE_LOCK]);
+    return Boolean(rows[0]?.alone);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
@@ -118,6 +139,7 @@ export class ReplicaBus {
     try {
       await client.connect();
       await client.query(`LISTEN ${REPLICA_CHANNEL}`);
+      await client.query("SELECT pg_advisory_lock_shared($1)", [PRESENCE_LOCK]);
     } catch (error) {
       this.dropped(client, error);
       this.markConnected?.();

@@ -1,11 +1,15 @@
 // Replicas over one database, in one process: two audit writers (each replica has its own queue)
 // write one chain and record a fact both observe once; two buses (each replica listens on its
 // own connection) hear each other and nobody else; a fleet follows the saved environments.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../audit/verify";
 import { AuditWriter } from "../../audit/writer";
 import { Fleet } from "../../docker/index";
 import { openHarness, type Harness } from "../../testing/harness";
+import { prepareFirstStart, setupCodeMatches, SETUP_CODE_FILE } from "../identity/first-start";
 import { REPLICA_CHANNEL, ReplicaBus } from "./bus";
 import { FleetSync } from "./fleet-sync";
 
@@ -103,8 +107,12 @@ describe.skipIf(!realPostgres)("the replica bus (LISTEN/NOTIFY on the shared Pos
     const a = busFor("a");
     const b = busFor("b");
     try {
-      await Promise.all([a.start(), b.start()]);
+      await a.start();
+      // Alone on the database: an interrupted action left open can only be a stopped replica's.
+      expect(await a.alone()).toBe(true);
+      await b.start();
       expect(missed).toEqual({ a: 1, b: 1 });
+      expect([await a.alone(), await b.alone()]).toEqual([false, false]);
       // Someone else on the database sends junk on the channel: ignored, nothing breaks.
       await h.prisma.$executeRaw`SELECT pg_notify(${REPLICA_CHANNEL}, ${"not json"})`;
       await h.prisma.$executeRaw`SELECT pg_notify(${REPLICA_CHANNEL}, ${JSON.stringify({ from: "x", events: [1] })})`;
@@ -115,6 +123,8 @@ describe.skipIf(!realPostgres)("the replica bus (LISTEN/NOTIFY on the shared Pos
       await until(() => heard.b.length === ids.length && heard.a.length === 1);
       expect(heard.b).toEqual(ids);
       expect(heard.a).toEqual(["from-b"]);
+      await b.close();
+      await until(() => a.alone());
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -179,6 +189,45 @@ describe("a replica's fleet follows the saved environments", () => {
       expect(fleet.status(added.id)?.state).toBe("paused");
     } finally {
       fleet.close();
+    }
+  });
+});
+
+describe("replicas starting together on a new database", () => {
+  const emptyOfUsers = async () => {
+    await h.prisma.$executeRawUnsafe(`TRUNCATE "User", "Setting" CASCADE`);
+  };
+  const twoDataDirs = () => Promise.all([0, 1].map(() => mkdtemp(path.join(os.tmpdir(), "stevedore-first-start-"))));
+
+  it("make one configured first administrator; the other replica finds setup done", async () => {
+    await emptyOfUsers();
+    const dirs = await twoDataDirs();
+    try {
+      const firstAdmin = { username: "chief", password: "first administrator passphrase" };
+      const starts = await Promise.all(dirs.map((dataDir) => prepareFirstStart(h.prisma, { dataDir, firstAdmin })));
+      expect(starts.map((s) => s.kind).sort()).toEqual(["configured", "done"]);
+      expect(await h.prisma.user.count()).toBe(1);
+    } finally {
+      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    }
+  });
+
+  it("each print a setup code, and either code claims the setup", async () => {
+    await emptyOfUsers();
+    const dirs = await twoDataDirs();
+    try {
+      for (const dataDir of dirs) await prepareFirstStart(h.prisma, { dataDir, firstAdmin: null });
+      const codes = await Promise.all(
+        dirs.map(async (dir) => (await readFile(path.join(dir, SETUP_CODE_FILE), "utf8")).trim()),
+      );
+      expect(new Set(codes).size).toBe(2);
+      for (const code of codes) expect(await setupCodeMatches(h.prisma, code)).toBe(true);
+      expect(await setupCodeMatches(h.prisma, "AAAAA-AAAAA-AAAAA-AAAAA")).toBe(false);
+      // A replica restarting keeps its code; the other's stays good.
+      await prepareFirstStart(h.prisma, { dataDir: dirs[0]!, firstAdmin: null });
+      for (const code of codes) expect(await setupCodeMatches(h.prisma, code)).toBe(true);
+    } finally {
+      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
     }
   });
 });
