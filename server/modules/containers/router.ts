@@ -1,20 +1,20 @@
 // Containers across the fleet: the list (from the live picture), details, and one procedure
 // per action, each with its own permission, its audit event, and the docker CLI equivalent.
 import { z } from "zod";
-import { cliFor, containerLogs, inspectContainer, runContainerAction, type ContainerAction } from "../docker/index";
-import type { Permission } from "../rbac/catalogue";
-import { can } from "../rbac/permissions";
-import { watchPermission } from "../rbac/revocation";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
-import { containerCreateProcedures } from "./container-create";
-import { containerInspectProcedures, leaseOrRefuse, maskEnvPairs, revealsSecrets } from "./container-inspect";
-import { fleetListProcedure } from "./fleet-lists";
+import { cliFor, containerLogs, inspectContainer, runContainerAction, type ContainerAction } from "../../docker/index";
+import type { Permission } from "../../rbac/catalogue";
+import { can } from "../../rbac/permissions";
+import { watchPermission } from "../../rbac/revocation";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { containerCreateProcedures } from "./create.router";
+import { containerInspectProcedures, leaseOrRefuse, maskEnvPairs, revealsSecrets } from "./inspect.router";
+import { fleetListProcedure } from "../fleet/lists";
 import { refuseHostReach } from "./host-reach";
-import type { WorkloadDoor } from "../workloads/reach";
-import { containerRef, ENGINE_REF, id } from "./schemas";
+import type { WorkloadDoor } from "../../workloads/reach";
+import { containerRef, ENGINE_REF, id } from "../../core/refs";
 
 const target = z.object({ environmentId: id, id: containerRef });
-export { MASKED } from "./container-inspect";
+export { MASKED } from "./inspect.router";
 
 function action<S extends z.ZodRawShape>(
   permission: Permission,

@@ -4,7 +4,7 @@
 // (server/workloads/judge.ts) on the Engine payload it is about to send.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { isSecretVariable } from "../audit/redact";
+import { isSecretVariable } from "../../audit/redact";
 import {
   containerSpec,
   runCli,
@@ -15,15 +15,15 @@ import {
   updateFields,
   checkUpdate,
   type ContainerSpec,
-} from "../workloads/container-spec";
-import { factSources, lookupFacts } from "../workloads/facts";
+} from "../../workloads/container-spec";
+import { factSources, lookupFacts } from "../../workloads/facts";
 import {
   describeViolations,
   holdsOn,
   judgeContainerSpec,
   judgeContainerUpdate,
   type NamedViolation,
-} from "../workloads/judge";
+} from "../../workloads/judge";
 import {
   createContainer,
   createOptions,
@@ -31,11 +31,11 @@ import {
   imageConfig,
   inspectContainerRaw,
   updateContainer,
-} from "../docker/index";
-import { can } from "../rbac/permissions";
-import type { Actor, Services } from "../trpc/context";
-import { permittedProcedure } from "../trpc/init";
-import { containerRef, id } from "./schemas";
+} from "../../docker/index";
+import { can } from "../../rbac/permissions";
+import type { Actor, Services } from "../../core/context";
+import { permittedProcedure } from "../../trpc/init";
+import { containerRef, id } from "../../core/refs";
 
 const containerId = containerRef;
 const createInput = z.object({ environmentId: id, spec: containerSpec }).strict();
