@@ -39,6 +39,7 @@ import { attachSocket } from "./server/ws/attach";
 import { taskExecSocket } from "./server/ws/task-exec";
 import { swarmRuntime } from "./server/modules/swarm/index";
 import { ConsoleRegistry } from "./server/console/bridge";
+import { followOtherReplicas, type ReplicaLink } from "./server/modules/replicas/follow";
 
 const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string })
   .version;
@@ -133,6 +134,11 @@ async function main(): Promise<void> {
     embeddedDatabase: database.embedded,
   };
   publishServices(services);
+  // Other replicas on the same Postgres: what changes through them reaches this one's pages.
+  let replicas: ReplicaLink | undefined;
+  if (!database.embedded) {
+    replicas = await followOtherReplicas({ prisma: database.prisma, secrets, fleet, audit, databaseUrl: database.url });
+  }
   // Rollouts started from a CLI are on the record from the start, not from the first swarm page.
   const swarm = swarmRuntime(services);
 
@@ -214,14 +220,23 @@ async function main(): Promise<void> {
   // Actions the last stop interrupted are completed on the record, with what their targets
   // look like now on the engines: in the background, one event at a time, so that however many
   // there are and however slow the database is, the start never fails for them.
-  void reconcileOpenIntents(database.prisma, audit, { observe: observeWithFleet(fleet), openedBefore: startedAt }).then(
-    ({ completed, failed }) => {
-      if (completed) console.log(`audit: ${completed} action(s) interrupted by the last stop were recorded as such`);
-      if (failed)
-        console.error(`audit: ${failed} interrupted action(s) could not be completed now; the next start retries`);
-    },
-    (error: unknown) => console.error("audit: cannot look for interrupted actions now; the next start retries:", error),
-  );
+  // With other replicas running, the open intents may be their running actions, not ones a stop
+  // interrupted: they are completed by the first replica that starts alone.
+  const alone = replicas ? await replicas.bus.alone().catch(() => false) : true;
+  if (!alone) console.log("audit: other replicas are running; actions they have open are theirs to complete");
+  else
+    void reconcileOpenIntents(database.prisma, audit, {
+      observe: observeWithFleet(fleet),
+      openedBefore: startedAt,
+    }).then(
+      ({ completed, failed }) => {
+        if (completed) console.log(`audit: ${completed} action(s) interrupted by the last stop were recorded as such`);
+        if (failed)
+          console.error(`audit: ${failed} interrupted action(s) could not be completed now; the next start retries`);
+      },
+      (error: unknown) =>
+        console.error("audit: cannot look for interrupted actions now; the next start retries:", error),
+    );
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -251,6 +266,7 @@ async function main(): Promise<void> {
       await app.close().catch(() => undefined);
       // What is queued reaches the trail, and the head is anchored one last time.
       await audit.close().catch((error: unknown) => console.error("closing the audit trail:", error));
+      await replicas?.stop().catch(() => undefined);
       await database.close().catch((error: unknown) => console.error("closing the database:", error));
       process.exit(0);
     })();

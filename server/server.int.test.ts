@@ -68,6 +68,8 @@ describe("server on the embedded database", () => {
       const second = await runServerExpectingExit({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
       expect(second.code).toBe(1);
       expect(second.output).toContain(`The data folder ${dataDir} is in use by another Stevedore process`);
+      // Embedded means one replica: the message says how to run several.
+      expect(second.output).toContain("to run several replicas, give them one Postgres (DATABASE_URL)");
       // …and the first one is unharmed.
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     },

@@ -23,6 +23,7 @@ import {
   readChainState,
   type CompletionRow,
   type NewEventRow,
+  type Tx,
 } from "./chain-store";
 import {
   completionText,
@@ -83,6 +84,20 @@ interface InsertOp extends Pending<void> {
   fields: EventFields;
   /** intents only: refused (fail closed) when not written by then */
   deadline: number | null;
+  /** written only when no event alike is on the chain yet (recordOnce) */
+  once: RecordOnce | null;
+}
+
+/**
+ * What makes an event the same as one already recorded, for facts several replicas observe at
+ * once (a rollout's end, heard by every replica's watcher): the action, the target and these
+ * parameters. Checked under the chain's lock, so of replicas racing, one writes it.
+ */
+export interface RecordOnce {
+  /** parameters the earlier event holds with these values (a JSON containment match) */
+  params: Record<string, string | number | boolean>;
+  /** how far back an earlier event is looked for */
+  withinMs: number;
 }
 
 interface CompleteOp extends Pending<void> {
@@ -149,6 +164,7 @@ export class AuditWriter {
         link: "intent",
         fields: eventFieldsFor(id, new Date(), this.named(entry), null),
         deadline: Date.now() + this.intentDeadlineMs,
+        once: null,
         attempts: 0,
         resolve,
         reject,
@@ -177,7 +193,19 @@ export class AuditWriter {
   }
 
   /** Writes a whole event at once (a refusal, a download); resolves once it is written. */
-  async record(entry: AuditEntry, completion: AuditCompletion): Promise<string> {
+  record(entry: AuditEntry, completion: AuditCompletion): Promise<string> {
+    return this.recordWhole(entry, completion, null);
+  }
+
+  /**
+   * Writes a whole event unless one alike (`once`) is recorded already, by this process or
+   * another replica: what every replica's watcher sees happen is recorded once.
+   */
+  recordOnce(entry: AuditEntry, completion: AuditCompletion, once: RecordOnce): Promise<string> {
+    return this.recordWhole(entry, completion, once);
+  }
+
+  private async recordWhole(entry: AuditEntry, completion: AuditCompletion, once: RecordOnce | null) {
     const id = newEventId();
     await new Promise<void>((resolve, reject) =>
       this.enqueue({
@@ -185,6 +213,7 @@ export class AuditWriter {
         link: "event",
         fields: eventFieldsFor(id, new Date(), this.named(entry), completion),
         deadline: null,
+        once,
         attempts: 0,
         resolve,
         reject,
@@ -349,6 +378,8 @@ export class AuditWriter {
   /** One transaction: the lock, the head, every link of the batch in order, two statements. */
   private async append(batch: AppendOp[]): Promise<void> {
     const written: { op: AppendOp; id: string }[] = [];
+    /** recordOnce events found recorded already: resolved, not written, not announced */
+    const skipped = new Set<AppendOp>();
     const head = await this.prisma.$transaction(
       async (tx) => {
         await lockChain(tx);
@@ -370,6 +401,11 @@ export class AuditWriter {
 
         for (const op of batch) {
           if (op.type === "insert") {
+            if (op.once && (await recordedAlready(tx, op.fields, op.once))) {
+              skipped.add(op);
+              written.push({ op, id: op.fields.id });
+              continue;
+            }
             const seq = next();
             const hash = eventLinkHash(this.chainKey, head?.hash ?? null, op.link, seq, op.fields);
             inserts.push({ ...op.fields, chainSeq: seq, prevHash: head?.hash ?? null, hash });
@@ -445,9 +481,21 @@ export class AuditWriter {
     }
     for (const { op, id } of written) {
       op.resolve();
-      this.events.emit("event", id);
+      if (!skipped.has(op)) this.events.emit("event", id);
     }
   }
+}
+
+/** Whether an event like this one (RecordOnce) is on the chain already; under the chain's lock. */
+async function recordedAlready(tx: Tx, fields: EventFields, once: RecordOnce): Promise<boolean> {
+  const since = new Date(fields.time.getTime() - once.withinMs);
+  const rows = await tx.$queryRaw<unknown[]>`
+    SELECT 1 FROM "AuditEvent"
+    WHERE action = ${fields.action} AND time >= ${since}
+      AND "targetId" IS NOT DISTINCT FROM ${fields.targetId}
+      AND params @> ${JSON.stringify(once.params)}::jsonb
+    LIMIT 1`;
+  return rows.length > 0;
 }
 
 /** Event ids: unique, and sortable by creation like the cuids Prisma made before. */

@@ -10,7 +10,9 @@ export class DataDirInUseError extends Error {
   ) {
     super(
       `The data folder ${dataDir} is in use by another Stevedore process (pid ${pid}). ` +
-        `Stop it first, or give this one its own folder with STEVEDORE_DATA_DIR.`,
+        `Stop it first, or give this one its own folder with STEVEDORE_DATA_DIR. ` +
+        `The embedded database serves one Stevedore process: to run several replicas, give them ` +
+        `one Postgres (DATABASE_URL).`,
     );
     this.name = "DataDirInUseError";
   }

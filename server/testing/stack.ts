@@ -298,3 +298,61 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
+
+export interface ComposedProject {
+  name: string;
+  /** the last lines of every service's log */
+  logs(): Promise<string>;
+  down(): Promise<void>;
+}
+
+/**
+ * `docker compose up -d` of docker-compose.yml on one engine, as on a host without a swarm,
+ * with fresh secret files. The Compose v2 plugin is not on the machines these tests run on;
+ * Debian's docker-compose (v1, the same file format) is, or is installed (as root).
+ */
+export async function composeUp(
+  checkout: Checkout,
+  engine: Engine,
+  options: { image: string; base: BaseImages; socketPath: string; port: number },
+): Promise<ComposedProject> {
+  const installed = await run("docker-compose", ["version"]).then(
+    () => true,
+    () => false,
+  );
+  if (!installed) {
+    if (process.getuid?.() !== 0) throw new Error("docker-compose is missing: apt-get install docker-compose");
+    await run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "docker-compose"], {
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+      timeout: 300_000,
+    });
+  }
+  const secrets = path.join(checkout.dir, "secrets");
+  await mkdir(secrets, { recursive: true });
+  // As the README says to make them; readable by the container's unprivileged user.
+  await writeFile(path.join(secrets, "secret-key"), `${randomBytes(32).toString("base64")}\n`, { mode: 0o644 });
+  await writeFile(path.join(secrets, "db-password"), `${randomBytes(24).toString("hex")}\n`, { mode: 0o644 });
+  const name = `sdcompose${randomBytes(3).toString("hex")}`;
+  const env = dockerEnv({
+    STEVEDORE_IMAGE: options.image,
+    POSTGRES_IMAGE: options.base.postgresImage,
+    STEVEDORE_PORT: String(options.port),
+    DOCKER_SOCKET: options.socketPath,
+  });
+  const compose = (args: string[]) =>
+    run("docker-compose", ["-H", engine.host, "-p", name, ...args], {
+      cwd: checkout.dir,
+      env,
+      timeout: 300_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  await compose(["up", "-d"]);
+  return {
+    name,
+    logs: async () =>
+      (await compose(["logs", "--no-color", "--tail", "80"]).catch((e: unknown) => ({ stdout: String(e) }))).stdout,
+    down: async () => {
+      await compose(["down", "-v", "--timeout", "20"]);
+    },
+  };
+}

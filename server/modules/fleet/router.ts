@@ -33,7 +33,11 @@ export const fleetRouter = createTRPCRouter({
   changes: permittedProcedure("environment.read")
     .input(changesInput)
     .subscription(async function* ({ ctx, input, signal }) {
-      const ids = new Set(environmentsInScope(ctx.services, ctx.scope, input?.environmentIds));
+      // A page that asked for every environment also hears of those added after it subscribed
+      // (here or through another replica); the caller's permissions decide, as for the others.
+      const asked = input?.environmentIds;
+      const ids = new Set(environmentsInScope(ctx.services, ctx.scope, asked));
+      const wanted = (environmentId: string) => !asked || ids.has(environmentId);
       // Each change is filtered by the caller's permissions as they are now, not at subscribe time.
       yield* whileAllowed(ctx, signal, (p) => canSomewhere(p, "environment.read"), changes);
       async function* changes(watch: PermissionWatch) {
@@ -46,7 +50,7 @@ export const fleetRouter = createTRPCRouter({
         };
         const offStatus = ctx.services.fleet.onStatus((status, previous) => {
           const environmentId = status.environmentId;
-          if (!ids.has(environmentId) || !can(watch.current(), "environment.read", environmentId)) return;
+          if (!wanted(environmentId) || !can(watch.current(), "environment.read", environmentId)) return;
           const moved = statusDifference(status, previous);
           if (moved.status) push({ type: "status", status });
           else if (moved.counts && input?.counts) push({ type: "counts", environmentId, counts: status.counts });
@@ -62,7 +66,7 @@ export const fleetRouter = createTRPCRouter({
           push({ type: "picture", events: visible });
           const reread = resyncFor(visible);
           if (reread.length) push({ type: "resync", environmentIds: reread });
-        }, ids);
+        }, asked ? ids : undefined);
         const onAbort = () => wake?.();
         live.addEventListener("abort", onAbort, { once: true });
         try {

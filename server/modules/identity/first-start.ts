@@ -38,11 +38,26 @@ export function normaliseSetupCode(code: string): string {
 interface StoredCode {
   hash: string;
   file: string | null;
+  /** the codes other replicas printed meanwhile (each has its own data folder and log) */
+  replicas?: string[];
 }
 
-/** Makes the code the setup page will ask for (replacing any earlier one); `file` is where it was written. */
+/** Replicas started together each print a code; every one of theirs is accepted. */
+const REPLICA_CODES = 8;
+
+/**
+ * Makes the code the setup page will ask for (replacing any earlier one of this data folder;
+ * another replica's stays good); `file` is where it was written.
+ */
 export async function issueSetupCode(prisma: PrismaClient, code = newSetupCode(), file: string | null = null) {
-  const value: StoredCode = { hash: sha256(normaliseSetupCode(code)), file };
+  const hash = sha256(normaliseSetupCode(code));
+  const earlier = await storedCode(prisma);
+  const replicas = earlier
+    ? [...(earlier.replicas ?? []), ...(earlier.file !== file ? [earlier.hash] : [])]
+        .filter((h) => h !== hash)
+        .slice(-REPLICA_CODES)
+    : [];
+  const value: StoredCode = { hash, file, ...(replicas.length ? { replicas } : {}) };
   await prisma.setting.upsert({
     where: { key: SETUP_CODE_KEY },
     create: { key: SETUP_CODE_KEY, value: { ...value } },
@@ -54,14 +69,21 @@ export async function issueSetupCode(prisma: PrismaClient, code = newSetupCode()
 async function storedCode(prisma: PrismaClient | Prisma.TransactionClient): Promise<StoredCode | null> {
   const row = await prisma.setting.findUnique({ where: { key: SETUP_CODE_KEY } });
   const value = row?.value as Partial<StoredCode> | null | undefined;
-  return typeof value?.hash === "string" ? { hash: value.hash, file: value.file ?? null } : null;
+  if (typeof value?.hash !== "string") return null;
+  const replicas = Array.isArray(value.replicas) ? value.replicas.filter((h) => typeof h === "string") : [];
+  return { hash: value.hash, file: value.file ?? null, replicas };
 }
 
 export async function setupCodeMatches(prisma: PrismaClient, code: string): Promise<boolean> {
   const stored = await storedCode(prisma);
   if (!stored) return false;
   const given = Buffer.from(sha256(normaliseSetupCode(code)), "hex");
-  return timingSafeEqual(given, Buffer.from(stored.hash, "hex"));
+  let matches = false;
+  for (const hash of [stored.hash, ...(stored.replicas ?? [])]) {
+    const candidate = Buffer.from(hash, "hex");
+    if (candidate.length === given.length && timingSafeEqual(given, candidate)) matches = true;
+  }
+  return matches;
 }
 
 export interface NewAdministrator {
@@ -130,6 +152,8 @@ export async function prepareFirstStart(
       const user = await createFirstAdministrator(prisma, options.firstAdmin);
       return { kind: "configured", username: user.username };
     } catch (error) {
+      // Another replica, started at the same moment, created it first.
+      if (error instanceof AccessRuleError && error.code === "conflict") return { kind: "done" };
       if (error instanceof AccessRuleError && error.code === "bad-request") {
         throw new AccessRuleError("bad-request", `STEVEDORE_ADMIN_PASSWORD: ${error.message}`);
       }

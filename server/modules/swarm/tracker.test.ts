@@ -24,7 +24,7 @@ function harness() {
   } as unknown as Fleet;
   const records: Array<{ entry: AuditEntry; completion: AuditCompletion }> = [];
   const tracker = new RolloutTracker(fleet, {
-    record: (entry, completion) => {
+    recordOnce: (entry, completion) => {
       records.push({ entry, completion });
       return Promise.resolve();
     },

@@ -3,14 +3,16 @@
 // reaches an end (completed, paused, rolled back, rollback paused) after it was seen under
 // way or newly started, it records one `services.rollout` event for that rollout (however many
 // managers' pictures report it), a failure for a pause or an unasked-for rollback, with the
-// failing task's error and exit code. A rollout Stevedore started carries its actor.
+// failing task's error and exit code. A rollout Stevedore started carries its actor. Every
+// replica of Stevedore watches the same engines and hears the same rollout end: the event is
+// recorded once (the first replica to write it wins, checked under the audit chain's lock).
 //
 // Which rollout Stevedore started is decided by the engine's own clock, not ours: just before
 // Stevedore sends a change, it notes the start of the service's latest rollout as the engine
 // reported it in the very read the change is sent for; the first rollout seen to start after
 // that one is the requester's, and is bound to them when it is first seen (not when it ends: a
 // later action on the same service must not take over a rollout still under way).
-import type { AuditCompletion, AuditEntry } from "../../audit/writer";
+import type { AuditCompletion, AuditEntry, RecordOnce } from "../../audit/writer";
 import type { Fleet, PictureEvent, ServiceSummary, TaskSummary } from "../../docker/index";
 import { fetchResources } from "../../docker/resources";
 import { clusterById } from "./cluster";
@@ -18,8 +20,13 @@ import { readFromManager } from "./managers";
 import { describeOutcome, failingTask, isManualRollback, type RolloutFailure, type RolloutPhase } from "./rollout";
 
 export interface AuditSink {
-  record(entry: AuditEntry, completion: AuditCompletion): Promise<unknown>;
+  recordOnce(entry: AuditEntry, completion: AuditCompletion, once: RecordOnce): Promise<unknown>;
 }
+
+/** How far apart two replicas may record the same rollout's end. */
+const SAME_ROLLOUT_WITHIN_MS = 60 * 60_000;
+/** How long a rollout this replica did not start waits before it is recorded. */
+const DEFER_UNASKED_MS = 1_500;
 
 /** Who asked for a rollout through Stevedore, for its event. */
 export type Requester = Pick<AuditEntry, "actorUserId" | "actorUsername" | "actorTokenId" | "ip" | "userAgent"> & {
@@ -198,12 +205,14 @@ export class RolloutTracker {
     let failure: RolloutFailure | undefined;
     if (failed) failure = await this.failureOf(clusterId, environmentId, service, seen).catch(() => undefined);
     const ours = seen.requester;
+    // Another replica may have started it and knows who asked: let it record first.
+    if (!ours) await new Promise((resolve) => setTimeout(resolve, DEFER_UNASKED_MS));
     const message = failed
       ? describeOutcome({ phase, failure, serviceName: service.name, updateStatus: update })
       : null;
     const started = Date.parse(seen.startedAt);
     const completed = Date.parse(update.completedAt ?? "") || Date.now();
-    await this.audit.record(
+    await this.audit.recordOnce(
       {
         ...(ours ?? {}),
         action: "services.rollout",
@@ -229,6 +238,8 @@ export class RolloutTracker {
         error: message,
         durationMs: Number.isFinite(started) ? Math.max(0, completed - started) : null,
       },
+      // A rollout is its service and start; its end is the state it reached.
+      { params: { startedAt: seen.startedAt, state: update.state }, withinMs: SAME_ROLLOUT_WITHIN_MS },
     );
   }
 
