@@ -210,7 +210,8 @@ describe("credentials found by their value are masked everywhere", () => {
     expectNoCredential("services.previewUpdate", preview);
     expect(preview.changes.map((c) => c.path)).toEqual(["TaskTemplate.ContainerSpec.Env"]);
     await h.caller(blind).services.update({ environmentId: managerId, id: created.id, spec: next });
-    const spec = (await manager.getService(created.id).inspect()).Spec as {
+    const inspected = (await manager.getService(created.id).inspect()) as { Spec: unknown };
+    const spec = inspected.Spec as {
       Labels: Record<string, string>;
       TaskTemplate: { ContainerSpec: { Env: string[]; Args: string[]; Labels: Record<string, string> } };
     };

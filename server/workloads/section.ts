@@ -105,7 +105,7 @@ export interface ContainerSource {
    * Whether this variable's value stays on the server for this caller (it looks secret and the
    * caller may not see secrets). Given by the caller: the credential rules are server-only.
    */
-  hides(name: string, value: string): boolean;
+  hides: (name: string, value: string) => boolean;
   /** where values kept on the server come from */
   source: { environmentId: string; containerId: string };
 }
