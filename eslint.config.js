@@ -3,6 +3,11 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+/** The import patterns of a layer that must not know tRPC, Next, or the layers above it. */
+const trpc = (layer) => ({ group: ["@trpc/*"], message: `${layer} must not depend on tRPC.` });
+const next = (layer) => ({ group: ["next", "next/*"], message: `${layer} must not depend on Next.` });
+const above = (layer, groups) => ({ group: groups, message: `${layer} must not import the layers above it.` });
+
 export default tseslint.config(
   {
     ignores: [
@@ -34,19 +39,96 @@ export default tseslint.config(
     plugins: { "react-hooks": reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  // Layer boundaries (README, Architecture): each layer imports only the ones below it.
   {
     // The fleet knows Docker and nothing of the API, the web framework or the database.
     files: ["server/docker/**"],
+    // Tests drive the fleet through the doors above it.
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
           patterns: [
-            { group: ["@trpc/*"], message: "server/docker must not depend on tRPC." },
-            { group: ["next", "next/*"], message: "server/docker must not depend on Next." },
+            trpc("server/docker"),
+            next("server/docker"),
             {
               group: ["@prisma/*", "**/generated/prisma/**", "**/db", "**/db.ts"],
               message: "server/docker must not depend on the database.",
+            },
+            above("server/docker", ["**/modules/**", "**/trpc/**", "**/http/**", "**/ws/**"]),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The transport-free core: context types, domain errors and their one map, engine refs, the
+    // Origin check, the shell-word splitter. Prisma's client type is named (the services carry
+    // it), never its runtime.
+    files: ["server/core/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            trpc("server/core"),
+            next("server/core"),
+            {
+              group: ["@prisma/*", "**/generated/prisma/**", "**/db", "**/db.ts"],
+              allowTypeImports: true,
+              message: "server/core must not depend on the database (types only).",
+            },
+            above("server/core", ["**/modules/**", "**/trpc/**", "**/http/**", "**/ws/**", "**/workloads/**"]),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A module's domain logic and engine calls know no transport: they throw domain errors
+    // (server/core/errors.ts). Only its router, procedure builders and HTTP door speak tRPC.
+    files: ["server/modules/**/*.ts", "server/workloads/**/*.ts"],
+    ignores: [
+      "**/router.ts",
+      "**/*.router.ts",
+      "**/procedure.ts",
+      "**/procedures.ts",
+      "**/*.procedure.ts",
+      "**/http.ts",
+      "**/*.test.ts",
+      "server/modules/testing/**",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            trpc("A module's domain logic"),
+            next("A module's domain logic"),
+            above("A module's domain logic", ["**/trpc/**", "**/http/**", "**/ws/**"]),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The browser's code reaches the server only through types, the shared contracts and the
+    // pure kits (server/core, server/workloads' schemas and CLI words) and a few constants:
+    // never its internals. A server component's helper marked `server-only` is exempt.
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    ignores: ["**/*.test.{ts,tsx}", "components/auth/session.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex:
+                "^(@/|(\\.\\./)+)server/(?!core/|workloads/|modules/[^/]+/contract$|trpc/(root|batching)$|http/(container-files-limits|security-headers)$)",
+              allowTypeImports: true,
+              message:
+                "The browser imports from the server only types, server/core, server/workloads and the modules' contract.ts.",
             },
           ],
         },

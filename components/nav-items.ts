@@ -1,5 +1,7 @@
 import {
   Boxes,
+  FileCog,
+  KeyRound,
   Container,
   Home,
   Layers,
@@ -30,6 +32,8 @@ export const navItems = [
   { href: "/networks", label: "Networks", icon: Network, needs: ["network.read"] },
   { href: "/swarm", label: "Swarm", icon: Boxes, needs: ["node.read", "service.read"] },
   { href: "/stacks", label: "Stacks", icon: Layers3, needs: ["stack.read"] },
+  { href: "/secrets", label: "Secrets", icon: KeyRound, needs: ["secret.read"] },
+  { href: "/configs", label: "Configs", icon: FileCog, needs: ["config.read"] },
   { href: "/audit", label: "Audit", icon: ScrollText, needs: ["audit.read"] },
   { href: "/settings", label: "Settings", icon: Settings, needs: ["user.manage", "role.manage", "settings.manage"] },
 ] as const satisfies readonly NavItem[];

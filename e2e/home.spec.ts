@@ -55,6 +55,8 @@ test("every area is reachable from the navigation, by keyboard", async ({ page }
     "Networks",
     "Swarm",
     "Stacks",
+    "Secrets",
+    "Configs",
     "Audit",
     "Settings",
     "Profile",

@@ -266,13 +266,19 @@ function ChangesPreview({ preview }: { preview: Extract<Preview, { ok: true }> }
   );
 }
 
-function FileDiff({ before, after }: { before: string; after: string }) {
+export function FileDiff({
+  before,
+  after,
+  title = "Changes to the file since the deployed version",
+}: {
+  before: string;
+  after: string;
+  title?: string;
+}) {
   const lines = useMemo(() => fileDiff(before, after), [before, after]);
   return (
-    <section aria-label="Changes to the file" className="rounded-md border border-border text-xs">
-      <h3 className="border-b border-border px-3 py-2 text-sm font-medium">
-        Changes to the file since the deployed version
-      </h3>
+    <section aria-label={title} className="rounded-md border border-border text-xs">
+      <h3 className="border-b border-border px-3 py-2 text-sm font-medium">{title}</h3>
       <pre className="max-h-80 overflow-auto p-2 font-mono">
         {lines.map((line, i) => (
           <div

@@ -22,8 +22,10 @@ import { Loading } from "../ui/loading";
 import { Panel } from "../ui/panel";
 import { QueryError } from "../ui/query-error";
 import { Table, Td, Th } from "../ui/table";
+import { AdoptedNotice, StackAdoptPanel, type AdoptAnswer } from "./stack-adopt-panel";
 import { StackDeployForm } from "./stack-deploy-form";
 import { StackStateBadge } from "./stack-state-badge";
+import { VersionDiffPanel } from "./version-diff-panel";
 
 type StackPage = RouterOutputs["stacks"]["get"];
 type Live = NonNullable<StackPage["live"]>;
@@ -38,6 +40,7 @@ export function StackView({ environmentId, name }: { environmentId: string; name
   const target = { environmentId, name };
   const stack = useQuery({ ...trpc.stacks.get.queryOptions(target), refetchInterval: POLL_MS, staleTime: 0 });
   const [removing, setRemoving] = useState(false);
+  const [adopted, setAdopted] = useState<AdoptAnswer | null>(null);
   const remove = useMutation(
     trpc.stacks.remove.mutationOptions({
       onSuccess: async () => {
@@ -93,16 +96,24 @@ export function StackView({ environmentId, name }: { environmentId: string; name
           mayDeploy={mayDeploy}
           onRedeployed={refresh}
         />
-        {mayDeploy ? (
+        <VersionDiffPanel environmentId={environmentId} name={name} versions={versions} />
+        {adopted ? <AdoptedNotice answer={adopted} onDismiss={() => setAdopted(null)} /> : null}
+        {mayDeploy && live && latest === undefined ? (
+          <StackAdoptPanel
+            environmentId={environmentId}
+            name={name}
+            onAdopted={(answer) => {
+              setAdopted(answer);
+              refresh();
+            }}
+          />
+        ) : null}
+        {mayDeploy && latest !== undefined ? (
           <Panel
             title="Edit and redeploy"
             description="Change the file; what the deploy changes shows before you apply it."
           >
-            {latest === undefined ? (
-              <p className="text-sm text-muted">
-                This stack was deployed outside Stevedore, so there is no file here to edit yet.
-              </p>
-            ) : version.data ? (
+            {version.data ? (
               <StackDeployForm
                 key={version.data.version}
                 environmentId={environmentId}
@@ -288,6 +299,8 @@ function HistoryPanel({
                 v{v.version}
                 {v.source === "redeploy" && v.fromVersion ? (
                   <span className="ml-1 text-xs text-subtle">(v{v.fromVersion} again)</span>
+                ) : v.source === "adopt" ? (
+                  <span className="ml-1 text-xs text-subtle">(adopted)</span>
                 ) : null}
               </Td>
               <Td>

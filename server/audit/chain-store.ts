@@ -137,45 +137,8 @@ export async function applyCompletions(tx: Tx, rows: CompletionRow[]): Promise<n
   );
 }
 
-/** An event row (as Prisma reads it) as the chain's fields. */
-export function eventFieldsOfRow(row: {
-  id: string;
-  time: Date;
-  actorUserId: string | null;
-  actorUsername: string | null;
-  actorTokenId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  action: string;
-  permission: string | null;
-  environmentId: string | null;
-  environmentName: string | null;
-  targetKind: string | null;
-  targetId: string | null;
-  targetName: string | null;
-  params: unknown;
-  outcome: string;
-  error: string | null;
-  durationMs: number | null;
-}): EventFields {
-  return {
-    id: row.id,
-    time: row.time,
-    actorUserId: row.actorUserId,
-    actorUsername: row.actorUsername,
-    actorTokenId: row.actorTokenId,
-    ip: row.ip,
-    userAgent: row.userAgent,
-    action: row.action,
-    permission: row.permission,
-    environmentId: row.environmentId,
-    environmentName: row.environmentName,
-    targetKind: row.targetKind,
-    targetId: row.targetId,
-    targetName: row.targetName,
-    params: row.params ?? null,
-    outcome: row.outcome,
-    error: row.error,
-    durationMs: row.durationMs,
-  };
+/** An event row (as Prisma reads it) as the chain's fields: exactly EVENT_FIELD_NAMES. */
+export function eventFieldsOfRow(row: EventFields): EventFields {
+  const fields = Object.fromEntries(EVENT_FIELD_NAMES.map((name) => [name, row[name]])) as unknown as EventFields;
+  return { ...fields, params: row.params ?? null };
 }

@@ -10,7 +10,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, type Harness } from "../testing/harness";
 import { need } from "../testing/testbed-env";
-import type { Actor } from "../trpc/context";
+import type { Actor } from "../core/context";
 
 const testbed = inject("testbed");
 const image = need(testbed, "TESTBED_FIXTURE_IMAGE");

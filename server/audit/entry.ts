@@ -24,6 +24,32 @@ export interface AuditEntry {
   params?: unknown;
 }
 
+/** Who acted, as an entry names them (the signed-in user and the token used, when any). */
+interface Acting {
+  userId: string;
+  username: string;
+  tokenId: string | null;
+}
+
+/**
+ * The one way an entry starts, at every door (tRPC, downloads, consoles, refusals before
+ * anyone is known): who asked, from where, and what; the rest as the door knows it.
+ */
+export function auditEntry(
+  actor: Acting | null,
+  request: { ip: string | null; userAgent: string | null },
+  action: string,
+  rest: Omit<AuditEntry, "action" | "ip" | "userAgent"> = {},
+): AuditEntry {
+  return {
+    ...(actor ? { actorUserId: actor.userId, actorUsername: actor.username, actorTokenId: actor.tokenId } : {}),
+    ip: request.ip,
+    userAgent: request.userAgent,
+    action,
+    ...rest,
+  };
+}
+
 export interface AuditCompletion {
   outcome: AuditOutcome;
   error?: string | null;

@@ -1,8 +1,8 @@
 // What the tRPC audit middleware needs: an event from a call, and a note a handler can add
 // to (the signed-in user after a sign-in, the id of what it created).
 import { TRPCError } from "@trpc/server";
-import type { Context } from "../trpc/context";
-import type { AuditEntry, AuditOutcome } from "./entry";
+import type { Context } from "../core/context";
+import { auditEntry, type AuditEntry, type AuditOutcome } from "./entry";
 
 export interface AuditNote {
   /** what the handler learned that the input did not say */
@@ -53,20 +53,17 @@ function str(value: unknown): string | null {
 export function entryFor(ctx: Context, path: string, permission: string | null, input: unknown): AuditEntry {
   const record = (input && typeof input === "object" ? input : {}) as Record<string, unknown>;
   const router = path.split(".")[0] ?? "";
-  return {
+  return auditEntry(ctx.actor, ctx.request, path, {
     actorUserId: ctx.actor?.userId ?? null,
     actorUsername: ctx.actor?.username ?? (router === "auth" ? str(record.username) : null),
     actorTokenId: ctx.actor?.tokenId ?? null,
-    ip: ctx.request.ip,
-    userAgent: ctx.request.userAgent,
-    action: path,
     permission,
     environmentId: str(record.environmentId),
     targetKind: targetKindOf(path),
     targetId: str(record.id) ?? str(record.userId) ?? str(record.teamId) ?? str(record.roleId),
     targetName: str(record.name) ?? str(record.username),
     params: input,
-  };
+  });
 }
 
 export function outcomeOf(error: TRPCError | null): AuditOutcome {

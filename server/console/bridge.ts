@@ -7,9 +7,10 @@
 import type { Readable } from "node:stream";
 import type { WebSocket } from "ws";
 import { attachContainer, openExec, type AttachSession, type ExecSession } from "../docker/index";
+import { auditEntry } from "../audit/entry";
 import type { Permission } from "../rbac/catalogue";
 import { can, type EffectivePermissions } from "../rbac/permissions";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
+import type { Actor, RequestInfo, Services } from "../core/context";
 import { permissionRechecksFor } from "./rechecks";
 import { recordingStoreFor, SessionRecorder } from "./recorder";
 import { recordConsoleInput } from "./settings";
@@ -149,19 +150,15 @@ async function runSession(
   const title = `${input.containerId.slice(0, 12)} on ${input.environmentId}`;
 
   // The session is on the record before anything runs in (or joins) the container.
-  const beginning = services.audit.begin({
-    actorUserId: actor.userId,
-    actorUsername: actor.username,
-    actorTokenId: actor.tokenId,
-    ip: request.ip,
-    userAgent: request.userAgent,
-    action: spec.action,
-    permission: spec.permission,
-    environmentId: input.environmentId,
-    targetKind: "container",
-    targetId: input.containerId,
-    params: spec.params,
-  });
+  const beginning = services.audit.begin(
+    auditEntry(actor, request, spec.action, {
+      permission: spec.permission,
+      environmentId: input.environmentId,
+      targetKind: "container",
+      targetId: input.containerId,
+      params: spec.params,
+    }),
+  );
 
   let joined: Joined | undefined;
   let ended = false;

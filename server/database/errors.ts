@@ -2,6 +2,7 @@
 // location and Postgres' own text: useful in the server's log, never in an answer. This maps
 // them to what happened (a name already taken, a row that is gone) and nothing more; every
 // other database failure is "internal", logged where it is caught and answered generically.
+import { NameTakenError } from "../core/errors";
 import { Prisma } from "../generated/prisma/client";
 
 export type DatabaseProblem =
@@ -82,4 +83,25 @@ export function describeDatabaseError(error: unknown): DatabaseProblem | null {
     return { kind: "internal", message: INTERNAL_MESSAGE };
   }
   return null;
+}
+
+/**
+ * The one mapping of a unique-constraint conflict to the domain: `work` creates or renames a
+ * `what` called `name`; if the database says that name is taken, the caller hears so (a
+ * NameTakenError, answered 409/CONFLICT), never a 500. Other failures pass through.
+ */
+export async function nameTaken<T>(
+  what: string,
+  name: string | undefined,
+  work: () => Promise<T>,
+  message?: string,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (name !== undefined && describeDatabaseError(error)?.kind === "conflict") {
+      throw new NameTakenError(what, name, message);
+    }
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 // The fleet's typed errors, and the one function that turns whatever dockerode, docker-modem,
 // ssh2 or Node threw into one of them. Routers map `code` to their own codes; `message` is
 // written for the person looking at the page.
+import { type Classified, type ErrorKind } from "../core/errors";
 import { SshError } from "./ssh";
 
 export type UnreachableCause = "dns" | "refused" | "tls" | "auth" | "timeout" | "not-docker" | "host-key";
@@ -8,8 +9,27 @@ export type UnreachableCause = "dns" | "refused" | "tls" | "auth" | "timeout" | 
 export type DockerErrorCode =
   "unreachable" | "timeout" | "not-found" | "conflict" | "engine" | "paused" | "unknown-environment" | "busy";
 
-export abstract class DockerError extends Error {
+/** What each code means for a caller: the answer itself is the one map's (server/core/errors.ts). */
+const kinds: Record<DockerErrorCode, ErrorKind> = {
+  unreachable: "bad-gateway",
+  timeout: "timeout",
+  "not-found": "not-found",
+  conflict: "conflict",
+  engine: "bad-input",
+  paused: "precondition",
+  "unknown-environment": "not-found",
+  busy: "too-many-requests",
+};
+
+export function dockerErrorKind(code: DockerErrorCode): ErrorKind {
+  return kinds[code];
+}
+
+export abstract class DockerError extends Error implements Classified {
   abstract readonly code: DockerErrorCode;
+  get errorKind(): ErrorKind {
+    return kinds[this.code];
+  }
   constructor(
     readonly environmentId: string,
     message: string,

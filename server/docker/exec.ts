@@ -8,6 +8,7 @@ import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
 import { ContainerNotRunningError, DockerEngineError } from "./errors";
 import type { Fleet } from "./fleet";
+import { splitWords } from "../core/shell-words";
 
 export interface ExecOptions {
   /** "auto" (bash when present, else sh) or a command line like "sh" or "/bin/ash -l". */
@@ -48,8 +49,11 @@ async function notRunning(docker: Docker, environmentId: string, containerId: st
 
 const MARKER = "STEVEDORE_CONSOLE";
 
-function splitCommand(command: string): string[] {
-  return command.trim().split(/\s+/).filter(Boolean);
+/** The console's command as the shell would split it (`sh -c 'echo hi'` is three words). */
+export function splitCommand(environmentId: string, command: string): string[] {
+  const split = splitWords(command);
+  if ("error" in split) throw new DockerEngineError(environmentId, 400, `The command cannot be run: ${split.error}`);
+  return split.words;
 }
 
 /** Runs a short non-interactive command and returns its output and exit code. */
@@ -99,7 +103,7 @@ export async function openExec(
           );
         argv = [found];
       } else {
-        argv = splitCommand(options.command);
+        argv = splitCommand(environmentId, options.command);
       }
       try {
         exec = await docker.getContainer(containerId).exec({

@@ -37,6 +37,7 @@ export {
   DockerUnreachableError,
   UnknownEnvironmentError,
   classifyDockerError,
+  dockerErrorKind,
   type DockerErrorCode,
   type UnreachableCause,
 } from "./errors";

@@ -7,7 +7,7 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openHarness, TEST_PASSWORD, type Harness } from "../testing/harness";
-import type { Actor } from "../trpc/context";
+import type { Actor } from "../core/context";
 import { MAX_BATCH_CALLS } from "../trpc/batching";
 import { refuseOversizedBody } from "./body-limit";
 import { serveTrpc, TRPC_PREFIX } from "./trpc";
@@ -207,5 +207,16 @@ describe("hostile input over the wire", () => {
       where: { action: "auth.login", params: { path: ["bodyBytes"], equals: 5 * 1024 * 1024 } },
     });
     expect(event.outcome).toBe("denied");
+  });
+});
+
+describe("calls without input", () => {
+  it("a POST without a body is a call without input; a broken body is still a 400", async () => {
+    const auth = { authorization: `Bearer ${adminToken}` };
+    const none = await call("POST", `${TRPC_PREFIX}auth.totpStart`, undefined, { ...auth, "content-length": "0" });
+    expect(none.status).toBe(200);
+    expect((none.json as { result?: { data?: { secret?: string } } }).result?.data?.secret).toEqual(expect.any(String));
+    const broken = await call("POST", `${TRPC_PREFIX}auth.totpStart`, "{", auth);
+    expect(broken.status).toBe(400);
   });
 });

@@ -6,7 +6,8 @@
 // connection stops being read and closes after the answer (tRPC answers 413 at the same limit,
 // its maxBodySize). Next's pages keep Next's own limits for what they read.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Services } from "../trpc/context";
+import { auditEntry } from "../audit/entry";
+import type { Services } from "../core/context";
 import { CONTAINER_FILES_PREFIX } from "./container-files-limits";
 import { MAX_BODY_BYTES } from "./request-limits";
 import { requestInfo } from "./request-info";
@@ -43,14 +44,12 @@ export function refuseOversizedBody(
   const message = `The request body is ${declared.toLocaleString("en")} bytes; at most ${limit.toLocaleString("en")} are accepted here.`;
   void services.audit
     .refuse(
-      {
-        ip: request.ip,
-        userAgent: request.userAgent,
-        action: pathname.startsWith(TRPC_PREFIX)
-          ? pathname.slice(TRPC_PREFIX.length)
-          : `${req.method ?? "?"} ${pathname}`,
-        params: { bodyBytes: declared, limit },
-      },
+      auditEntry(
+        null,
+        request,
+        pathname.startsWith(TRPC_PREFIX) ? pathname.slice(TRPC_PREFIX.length) : `${req.method ?? "?"} ${pathname}`,
+        { params: { bodyBytes: declared, limit } },
+      ),
       { outcome: "denied", error: message },
     )
     .catch((error: unknown) => console.error("audit: cannot record an oversized request:", error));

@@ -7,20 +7,29 @@
 // that environment, and are on the audit record: an upload's intent before anything reaches
 // the engine and its outcome after; a download once it ends; every refusal. An upload is a
 // state change, so a cookie-signed one must carry this site's Origin.
+import { ANSWERS } from "../core/errors";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import type { AuditCompletion, AuditEntry } from "../audit/writer";
-import { containerPath, DockerError, fileName, openDownload, uploadFile, type DockerErrorCode } from "../docker/index";
+import {
+  containerPath,
+  DockerError,
+  fileName,
+  openDownload,
+  uploadFile,
+  type DockerErrorCode,
+  dockerErrorKind,
+} from "../docker/index";
 import type { Permission } from "../rbac/catalogue";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
+import type { Actor, RequestInfo, Services } from "../core/context";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
 import { admitAtDoor, type DoorAdmission } from "./door";
 import { factSources } from "../workloads/facts";
 import { judgeExistingWorkload } from "../workloads/reach";
 import type { HttpRoute } from "./routes";
-import { ENGINE_REF } from "../routers/schemas";
+import { containerQuery } from "../core/refs";
+import { fail, messageOf, refuseBody, reply, sendDownload } from "../modules/shared/http";
 
 export { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES };
 
@@ -36,11 +45,7 @@ const pathParam = z
     }
   });
 
-const common = z.object({
-  environmentId: z.string().min(1).max(64),
-  containerId: z.string().regex(ENGINE_REF, "containerId is not a container id or name"),
-  path: pathParam,
-});
+const common = containerQuery.extend({ path: pathParam });
 const uploadQuery = common.extend({
   name: z.string().transform((n, c) => {
     try {
@@ -52,42 +57,8 @@ const uploadQuery = common.extend({
   }),
 });
 
-const statusFor: Record<DockerErrorCode, number> = {
-  unreachable: 502,
-  timeout: 504,
-  "not-found": 404,
-  conflict: 409,
-  engine: 400,
-  paused: 412,
-  "unknown-environment": 404,
-  busy: 429,
-};
-
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-const fail = (res: ServerResponse, status: number, message: string) => reply(res, status, { error: message });
-
-/** RFC 6266: a plain ASCII fallback and the UTF-8 name. */
-function attachment(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
-/** A refused upload's body is not read: the connection closes after the answer. */
-function refuseBody(res: ServerResponse): void {
-  if (!res.headersSent) res.setHeader("connection", "close");
-}
+/** The one map's HTTP status (server/core/errors.ts). */
+const statusFor = (code: DockerErrorCode): number => ANSWERS[dockerErrorKind(code)].http;
 
 /** One of the user's stream places on that engine, or null after answering 429. */
 function leaseOrAnswer(
@@ -101,13 +72,9 @@ function leaseOrAnswer(
   } catch (error) {
     if (!(error instanceof DockerError)) throw error;
     refuseBody(res);
-    fail(res, statusFor[error.code], error.message);
+    fail(res, statusFor(error.code), error.message);
     return null;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export function containerFilesRoute(): HttpRoute {
@@ -178,7 +145,7 @@ async function refusedByHostReach(
     return refusal ? await admitted.refuse(403, refusal) : null;
   } catch (error) {
     if (!(error instanceof DockerError)) throw error;
-    return { status: statusFor[error.code], message: error.message };
+    return { status: statusFor(error.code), message: error.message };
   }
 }
 
@@ -203,24 +170,10 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
   try {
     const file = await openDownload(services.fleet, query.environmentId, query.containerId, query.path, abort.signal);
     kind = file.kind;
-    const name = file.kind === "folder" ? `${file.name}.tar` : file.name;
-    res.writeHead(200, {
-      "content-type": file.kind === "folder" ? "application/x-tar" : "application/octet-stream",
-      "content-disposition": attachment(name),
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-      ...(file.kind === "file" ? { "content-length": String(file.size) } : {}),
-    });
-    if (req.method === "HEAD") {
-      file.stream.destroy();
-      res.end();
-    } else {
-      file.stream.on("data", (chunk: Buffer) => (bytes += chunk.length));
-      await pipeline(file.stream, res);
-    }
+    bytes = await sendDownload(req, res, file);
     completion = { outcome: "ok" };
   } catch (error) {
-    const status = error instanceof DockerError ? statusFor[error.code] : 500;
+    const status = error instanceof DockerError ? statusFor(error.code) : 500;
     if (status === 500) console.error("container files: download failed:", error);
     completion = { outcome: abort.signal.aborted ? "interrupted" : "error", error: messageOf(error) };
     fail(res, status, messageOf(error));
@@ -343,7 +296,7 @@ async function receiveUpload(
     reply(res, 201, result);
   } catch (error) {
     const cut = abort.signal.aborted;
-    const status = stalled ? 408 : error instanceof DockerError ? statusFor[error.code] : cut ? 400 : 500;
+    const status = stalled ? 408 : error instanceof DockerError ? statusFor(error.code) : cut ? 400 : 500;
     if (status === 500) console.error("container files: upload failed:", error);
     const message = stalled
       ? `The upload stalled: nothing arrived for ${UPLOAD_STALL_MS / 1000} s, so it was given up.`

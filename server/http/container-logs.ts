@@ -5,15 +5,16 @@
 //
 // Checked like the console's websocket: who the caller is (session cookie or API token),
 // container.logs on that environment; refusals are answered 401/403/400 and recorded.
+import { answerFor } from "../core/errors";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { containerLogText, DockerError } from "../docker/index";
 import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
-import type { Services } from "../trpc/context";
+import type { Services } from "../core/context";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
-import { ENGINE_REF } from "../routers/schemas";
+import { containerQuery } from "../core/refs";
 
 export const CONTAINER_LOGS_PREFIX = "/api/containers/logs/";
 
@@ -22,27 +23,16 @@ const flag = z
   .optional()
   .transform((v) => (v === undefined || v === "" ? undefined : v === "1" || v === "true"));
 const seconds = z.coerce.number().int().min(0).optional();
-const query = z.object({
-  environmentId: z.string().min(1).max(64),
-  containerId: z.string().regex(ENGINE_REF, "not a container id or name"),
+/** The options of a logs download's query string: a container's, and a service's alike. */
+export const logOptionsQuery = {
   timestamps: flag,
   stdout: flag,
   stderr: flag,
   since: seconds,
   until: seconds,
   tail: z.union([z.literal("all"), z.coerce.number().int().min(0).max(10_000_000)]).default("all"),
-});
-
-const statusOf: Record<string, number> = {
-  "not-found": 404,
-  "unknown-environment": 404,
-  unreachable: 502,
-  timeout: 504,
-  paused: 412,
-  conflict: 409,
-  engine: 400,
-  busy: 429,
 };
+const query = containerQuery.extend(logOptionsQuery);
 
 export function answer(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
@@ -99,7 +89,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   try {
     lease = services.fleet.leaseStream(input.environmentId, actor.userId);
   } catch (error) {
-    if (error instanceof DockerError) return answer(res, statusOf[error.code] ?? 502, error.message);
+    if (error instanceof DockerError) return answer(res, answerFor(error).http, error.message);
     throw error;
   }
 
@@ -164,7 +154,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     } catch (error) {
       if (error instanceof DockerError) {
         failure = error.message;
-        return answer(res, statusOf[error.code] ?? 502, error.message);
+        return answer(res, answerFor(error).http, error.message);
       }
       throw error;
     }

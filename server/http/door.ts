@@ -8,12 +8,12 @@
 // builders (server/trpc/init.ts).
 import type { IncomingMessage } from "node:http";
 import { describeRejectedToken } from "../audit/rejected-credentials";
-import type { AuditEntry } from "../audit/writer";
+import { auditEntry, type AuditEntry } from "../audit/entry";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
-import { allowedHostsFor, originProblem } from "../trpc/origin";
+import type { Actor, RequestInfo, Services } from "../core/context";
+import { allowedHostsFor, originProblem } from "../core/origin";
 import { requestInfo } from "./request-info";
 
 export interface Door {
@@ -47,19 +47,17 @@ export type DoorRefusal = { ok: false; status: number; message: string };
 
 export async function admitAtDoor(services: Services, req: IncomingMessage, door: Door): Promise<DoorAdmission> {
   const request = requestInfo(req);
-  const entry = (actor: Actor | null): AuditEntry => ({
-    actorUserId: actor?.userId ?? null,
-    actorUsername: actor?.username ?? null,
-    actorTokenId: actor?.tokenId ?? null,
-    ip: request.ip,
-    userAgent: request.userAgent,
-    action: door.action,
-    permission: door.permission,
-    environmentId: door.environmentId ?? null,
-    targetKind: door.target?.kind ?? "container",
-    targetId: door.target?.id ?? door.containerId ?? null,
-    ...(door.params ? { params: door.params } : {}),
-  });
+  const entry = (actor: Actor | null): AuditEntry =>
+    auditEntry(actor, request, door.action, {
+      actorUserId: actor?.userId ?? null,
+      actorUsername: actor?.username ?? null,
+      actorTokenId: actor?.tokenId ?? null,
+      permission: door.permission,
+      environmentId: door.environmentId ?? null,
+      targetKind: door.target?.kind ?? "container",
+      targetId: door.target?.id ?? door.containerId ?? null,
+      ...(door.params ? { params: door.params } : {}),
+    });
   const refuse = async (
     actor: Actor | null,
     status: number,

@@ -3,8 +3,8 @@
 // task as `docker service logs` writes them, as a text file, read only as fast as the client
 // takes it. `environmentId` is any environment of the swarm; service.logs is checked on the
 // swarm (a binding on one of its managers), refusals answered and recorded.
+import { answerFor } from "../core/errors";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
 import { DockerError } from "../docker/index";
 import {
   bindingScopeOf,
@@ -18,41 +18,15 @@ import {
 import { serviceLogText } from "../modules/swarm/logs";
 import { findService } from "../modules/swarm/services";
 import { watchPermission } from "../rbac/revocation";
-import { ENGINE_REF } from "../routers/schemas";
-import type { Services } from "../trpc/context";
-import { answer, drained } from "./container-logs";
+import { serviceQuery } from "../core/refs";
+import type { Services } from "../core/context";
+import { answer, drained, logOptionsQuery } from "./container-logs";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
 
 export const SERVICE_LOGS_PREFIX = "/api/services/logs/";
 
-const flag = z
-  .enum(["1", "0", "true", "false", ""])
-  .optional()
-  .transform((v) => (v === undefined || v === "" ? undefined : v === "1" || v === "true"));
-const seconds = z.coerce.number().int().min(0).optional();
-const query = z.object({
-  environmentId: z.string().min(1).max(64),
-  serviceId: z.string().regex(ENGINE_REF, "not a service id or name"),
-  timestamps: flag,
-  stdout: flag,
-  stderr: flag,
-  since: seconds,
-  until: seconds,
-  tail: z.union([z.literal("all"), z.coerce.number().int().min(0).max(10_000_000)]).default("all"),
-});
-
-const statusOf: Record<string, number> = {
-  "not-found": 404,
-  "not-in-swarm": 404,
-  "unknown-environment": 404,
-  "no-manager": 502,
-  unreachable: 502,
-  timeout: 504,
-  paused: 412,
-  conflict: 409,
-  engine: 400,
-};
+const query = serviceQuery.extend(logOptionsQuery);
 
 async function handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -132,7 +106,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
       first = await chunks.next();
     } catch (error) {
       if (error instanceof SwarmError || error instanceof DockerError) {
-        return answer(res, statusOf[error.code] ?? 502, error.message);
+        return answer(res, answerFor(error).http, error.message);
       }
       throw error;
     }

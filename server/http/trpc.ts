@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { auditEntry } from "../audit/entry";
 import { targetKindOf } from "../audit/middleware-support";
 import { describeRejectedToken } from "../audit/rejected-credentials";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import { readCookie, SESSION_COOKIE } from "../auth/sessions";
 import { batchProblem } from "../trpc/batching";
-import { createContext, type Services } from "../trpc/context";
+import { createContext, type Services } from "../core/context";
 import { appRouter } from "../trpc/root";
 import { MAX_BODY_BYTES } from "./request-limits";
 import { requestInfo } from "./request-info";
@@ -41,13 +42,10 @@ function refusedAnonymously(services: Services, req: IncomingMessage, res: Serve
   for (const { path, def } of calls) {
     void services.audit
       .refuse(
-        {
-          ip: request.ip,
-          userAgent: request.userAgent,
-          action: path,
+        auditEntry(null, request, path, {
           permission: def?.meta?.access?.permission ?? null,
           targetKind: targetKindOf(path),
-        },
+        }),
         { outcome: "denied", error: message },
       )
       .catch((error: unknown) => console.error(`audit: cannot record the refusal of ${path}:`, error));
@@ -65,6 +63,17 @@ function refusedAnonymously(services: Services, req: IncomingMessage, res: Serve
   return true;
 }
 
+/**
+ * A POST that declares an empty body: a call without input (the client sends nothing to
+ * parse). tRPC would read "" as broken JSON; the procedure builders take it as no input.
+ * A body that is there but broken stays a 400.
+ */
+function hasNoBody(req: IncomingMessage): boolean {
+  if (req.method !== "POST") return false;
+  const length = req.headers["content-length"];
+  return length === "0" || (length === undefined && req.headers["transfer-encoding"] === undefined);
+}
+
 /** Serves /api/trpc/* in this process, so the API shares one fleet and one database pool
  * with the websocket bridge instead of a second copy inside Next's bundles. */
 export function serveTrpc(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -80,7 +89,7 @@ export function serveTrpc(services: Services, req: IncomingMessage, res: ServerR
     // A body is read only up to this (a chunked one is counted as it arrives): 413 beyond.
     maxBodySize: MAX_BODY_BYTES,
     createContext: async ({ info }) => {
-      const request = requestInfo(req);
+      const request = { ...requestInfo(req), noBody: hasNoBody(req) };
       const paths = info.calls.map((call) => call.path);
       // Refused before anyone is authenticated or any input is read (and so before any
       // password in a batch is checked), and recorded.
@@ -88,12 +97,9 @@ export function serveTrpc(services: Services, req: IncomingMessage, res: ServerR
       if (problem) {
         await services.audit
           .refuse(
-            {
-              ip: request.ip,
-              userAgent: request.userAgent,
-              action: paths.find((p) => batchProblem([p])) ?? paths[0] ?? "batch",
+            auditEntry(null, request, paths.find((p) => batchProblem([p])) ?? paths[0] ?? "batch", {
               params: { batchOf: paths.length, procedures: [...new Set(paths)].slice(0, 20) },
-            },
+            }),
             { outcome: "denied", error: problem },
           )
           .catch((error: unknown) => console.error("audit: cannot record a refused batch:", error));
@@ -108,10 +114,7 @@ export function serveTrpc(services: Services, req: IncomingMessage, res: ServerR
         const token = await describeRejectedToken(services.prisma, req.headers);
         await Promise.all(
           paths.map((path) =>
-            services.audit.refuse(
-              { ip: request.ip, userAgent: request.userAgent, action: path, ...token },
-              { outcome: "denied", error: error.message },
-            ),
+            services.audit.refuse(auditEntry(null, request, path, token), { outcome: "denied", error: error.message }),
           ),
         ).catch((cause: unknown) => console.error("audit: cannot record a refused token:", cause));
         throw new TRPCError({ code: "UNAUTHORIZED", message: error.message });

@@ -5,16 +5,15 @@ import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { isEnvironmentScoped, type Permission } from "../rbac/catalogue";
 import { can, canSomewhere, environmentsWith } from "../rbac/permissions";
-import type { Actor, Context } from "./context";
+import type { Actor, Context } from "../core/context";
 import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
 import { AuditWriteError } from "../audit/writer";
-import { describeDatabaseError, INTERNAL_MESSAGE } from "../database/errors";
+import { describeDatabaseError, INTERNAL_MESSAGE, type DatabaseProblem } from "../database/errors";
 import { hostileInputProblem } from "./input-guards";
 import { forgetAuthenticatedActors } from "../auth/authenticate";
 import { permissionRechecksFor } from "../rbac/revocation";
-import { DockerError, type DockerErrorCode } from "../docker/index";
-import { AccessRuleError, type AccessRuleCode } from "../modules/access/errors";
-import { allowedHostsFor, originProblem } from "./origin";
+import { ANSWERS, isClassified, type ErrorKind } from "../core/errors";
+import { allowedHostsFor, originProblem } from "../core/origin";
 
 export type Access =
   | { kind: "public" }
@@ -72,12 +71,6 @@ function recordsRefusal(type: string, code: TRPCError["code"]): boolean {
  * handler does not run. Its outcome is appended after. A call refused before that, query or
  * mutation, is recorded as a refusal (grouped when many alike arrive: server/audit/refusals.ts).
  */
-/** getRawInput's failure on a body with nothing in it (JSON.parse of ""). */
-function emptyBody(error: unknown): boolean {
-  const cause = error instanceof TRPCError ? error.cause : error;
-  return cause instanceof SyntaxError && /Unexpected end of JSON input/.test(cause.message);
-}
-
 const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }) => {
   const started = performance.now();
   const permission = meta?.access.kind === "permission" ? meta.access.permission : null;
@@ -86,10 +79,10 @@ const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }
   try {
     input = await getRawInput();
   } catch (error) {
-    // A body too large, or not JSON: refused before anything reads it. An empty body is how
-    // the client sends a call without input (totpStart, say): no input, not a bad one; a
-    // procedure that needs input refuses its absence itself.
-    if (emptyBody(error)) input = undefined;
+    // A body too large, or not JSON: refused before anything reads it. A POST without a body
+    // is a call without input, as the HTTP door saw (server/http/trpc.ts); a procedure that
+    // needs input refuses its absence itself.
+    if (ctx.request.noBody) input = undefined;
     else refused = getTRPCErrorFromUnknown(error);
   }
   const problem = refused ? null : hostileInputProblem(input);
@@ -180,57 +173,31 @@ function intentBeforeHandler<B extends object>(builder: B): B {
 }
 
 /** Database errors in words a caller may see (server/database/errors.ts); the rest are logged. */
+const databaseKinds: Partial<Record<DatabaseProblem["kind"], ErrorKind>> = {
+  conflict: "conflict",
+  "not-found": "not-found",
+  invalid: "bad-input",
+  unavailable: "unavailable",
+};
+
 const databaseErrors = t.middleware(async ({ path, next }) => {
   const result = await next();
   if (result.ok) return result;
   const problem = describeDatabaseError(result.error.cause);
-  if (!problem) return result;
+  const kind = problem && databaseKinds[problem.kind];
+  if (!problem || !kind) return result;
   const cause = result.error.cause;
-  switch (problem.kind) {
-    case "conflict":
-      throw new TRPCError({ code: "CONFLICT", message: problem.message, cause });
-    case "not-found":
-      throw new TRPCError({ code: "NOT_FOUND", message: problem.message, cause });
-    case "invalid":
-      throw new TRPCError({ code: "BAD_REQUEST", message: problem.message, cause });
-    case "unavailable":
-      console.error(`trpc ${path}: database unavailable:`, cause);
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: problem.message, cause });
-    default:
-      return result;
-  }
+  if (kind === "unavailable") console.error(`trpc ${path}: database unavailable:`, cause);
+  throw new TRPCError({ code: ANSWERS[kind].trpc, message: problem.message, cause });
 });
 
-const dockerCodes: Record<DockerErrorCode, TRPCError["code"]> = {
-  unreachable: "BAD_GATEWAY",
-  timeout: "GATEWAY_TIMEOUT",
-  "not-found": "NOT_FOUND",
-  conflict: "CONFLICT",
-  engine: "BAD_REQUEST",
-  paused: "PRECONDITION_FAILED",
-  "unknown-environment": "NOT_FOUND",
-  busy: "TOO_MANY_REQUESTS",
-};
-
-const accessRuleCodes: Record<AccessRuleCode, TRPCError["code"]> = {
-  forbidden: "FORBIDDEN",
-  conflict: "CONFLICT",
-  "not-found": "NOT_FOUND",
-  "bad-request": "BAD_REQUEST",
-  "too-many-requests": "TOO_MANY_REQUESTS",
-};
-
-/** server/docker's typed errors, and the access rules' refusals, become the matching API
- * codes, with their own messages. */
-const dockerErrors = t.middleware(async ({ next }) => {
+/** Typed errors (the domain's, server/docker's, the modules') become the matching API codes,
+ * with their own messages, by the one map (server/core/errors.ts). */
+const typedErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DockerError) {
+  if (!result.ok && isClassified(result.error.cause)) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: dockerCodes[cause.code], message: cause.message, cause });
-  }
-  if (!result.ok && result.error.cause instanceof AccessRuleError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: accessRuleCodes[cause.code], message: cause.message, cause });
+    throw new TRPCError({ code: ANSWERS[cause.errorKind].trpc, message: cause.message, cause });
   }
   return result;
 });
@@ -252,7 +219,7 @@ export const publicProcedure = intentBeforeHandler(
     .meta({ access: { kind: "public" } })
     .use(audited)
     .use(databaseErrors)
-    .use(dockerErrors)
+    .use(typedErrors)
     .use(sameOrigin),
 );
 
@@ -267,7 +234,7 @@ export const authedProcedure = intentBeforeHandler(
     .meta({ access: { kind: "authenticated" } })
     .use(audited)
     .use(databaseErrors)
-    .use(dockerErrors)
+    .use(typedErrors)
     .use(sameOrigin)
     .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } })),
 );
@@ -314,7 +281,7 @@ export function permittedProcedure(permission: Permission, options: PermittedOpt
     .meta({ access: { kind: "permission", permission, everywhere, everywhereFor: elevated?.field } })
     .use(audited)
     .use(databaseErrors)
-    .use(dockerErrors)
+    .use(typedErrors)
     .use(sameOrigin)
     .use(async ({ ctx, getRawInput, next }) => {
       const actor = signedIn(ctx.actor);

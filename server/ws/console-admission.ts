@@ -6,8 +6,9 @@ import type { IncomingMessage } from "node:http";
 import type { ConsoleRegistry, ConsoleSlot } from "../console/bridge";
 import { admitAtDoor } from "../http/door";
 import type { Permission } from "../rbac/catalogue";
-import { DockerError, type DockerErrorCode } from "../docker/index";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
+import { answerFor } from "../core/errors";
+import { DockerError } from "../docker/index";
+import type { Actor, RequestInfo, Services } from "../core/context";
 import { factSources } from "../workloads/facts";
 import type { PolicyPermission } from "../workloads/policy/index";
 import { judgeExistingWorkload, type WorkloadDoor } from "../workloads/reach";
@@ -32,18 +33,6 @@ export type ConsoleAdmission =
       requires: PolicyPermission[];
     }
   | Refusal;
-
-/** An engine's answer about the container, as the status of a refused upgrade. */
-const ENGINE_STATUS: Record<DockerErrorCode, number> = {
-  "not-found": 404,
-  "unknown-environment": 404,
-  unreachable: 502,
-  timeout: 504,
-  conflict: 409,
-  paused: 409,
-  engine: 400,
-  busy: 429,
-};
 
 export async function admitConsole(
   services: Services,
@@ -118,7 +107,7 @@ export async function judgeConsoleTarget(
   try {
     judged = await judgeExistingWorkload(factSources(services), actor.permissions, environmentId, containerId, door);
   } catch (error) {
-    if (error instanceof DockerError) return { ok: false, status: ENGINE_STATUS[error.code], message: error.message };
+    if (error instanceof DockerError) return { ok: false, status: answerFor(error).http, message: error.message };
     throw error;
   }
   if (judged.refusal && door === "exec") return { ok: false, status: 403, message: judged.refusal };

@@ -7,7 +7,10 @@ import { isReference, parseReference } from "./reference";
 
 const IMAGE_ID = /^(sha256:)?[a-f0-9]{12,64}$/;
 
-export const environmentId = z.string().min(1, "An environment id is required.").max(64);
+import { environmentId } from "../../core/refs";
+
+/** The one schema of an environment ref (server/core/refs.ts). */
+export { environmentId };
 
 /** An image as the engine finds it: an id (sha256:…, or its first 12+ digits) or a reference. */
 export const imageRef = z

@@ -9,25 +9,23 @@
 // permission on that environment; the export is recorded once it ends, the import's intent
 // before a byte reaches the engine and its outcome after.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import type { AuditCompletion } from "../../audit/writer";
 import { admitAtDoor } from "../../http/door";
 import type { HttpRoute } from "../../http/routes";
-import type { Services } from "../../trpc/context";
+import type { Services } from "../../core/context";
 import { environmentName } from "../shared/environments";
 import { RejectedError } from "../shared/errors";
 import {
   attachment,
   declaredLength,
   fail,
-  formatBytes,
   httpStatusOf,
   messageOf,
   readQuery,
+  receiveUpload,
   refuseBody,
-  reply,
 } from "../shared/http";
 import { jsonLines } from "../shared/json-lines";
 import { environmentId, imageCli, imageRef, tagReference, tarNameFor } from "./contract";
@@ -122,94 +120,54 @@ async function exportImage(services: Services, req: IncomingMessage, res: Server
 async function importImage(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const query = readQuery(importQuery, url, res, true);
   if (!query) return;
-  const declared = declaredLength(req);
-  const params = { reference: query.reference ?? null, size: declared };
-  const admitted = await admitAtDoor(services, req, {
-    action: "images.import",
-    permission: "image.pull",
-    environmentId: query.environmentId,
-    target: { kind: "image", id: query.reference ?? "(archive)" },
-    params,
-    stateChanging: true,
-  });
-  if (!admitted.ok) {
-    refuseBody(res);
-    return fail(res, admitted.status, admitted.message);
-  }
-  if (declared === null) {
-    refuseBody(res);
-    return fail(res, 411, "Send the archive with a Content-Length header.");
-  }
-  if (declared > MAX_IMPORT_BYTES) {
-    refuseBody(res);
-    await admitted.refuse(413, "too large");
-    return fail(
-      res,
-      413,
-      `The archive is ${formatBytes(declared)}; imports are limited to ${formatBytes(MAX_IMPORT_BYTES)}.`,
-    );
-  }
-  let eventId: string;
-  try {
-    eventId = await services.audit.begin(admitted.entry);
-  } catch {
-    refuseBody(res);
-    return fail(res, 503, "The audit trail cannot be written, so nothing was imported.");
-  }
-
-  const started = performance.now();
-  const abort = new AbortController();
-  let received = 0;
-  const body = req.pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        received += chunk.length;
-        done(null, chunk);
-      },
-    }),
-  );
-  req.once("close", () => {
-    if (received < declared) abort.abort(new Error("The upload was cut off."));
-  });
+  const params = { reference: query.reference ?? null, size: declaredLength(req) };
   const envName = environmentName(services.fleet, query.environmentId);
-  let completion: AuditCompletion;
-  try {
-    const ref = query.reference ? parseReference(query.reference) : null;
-    const stream = await services.fleet.openStream(
-      query.environmentId,
-      "image import",
-      (docker) =>
-        ref
-          ? docker.importImage(body, { repo: repositoryOf(ref), tag: ref.tag ?? "latest" })
-          : docker.loadImage(body, { quiet: false }),
-      { signal: abort.signal, deadlineMs: 60 * 60_000 },
-    );
-    const loaded: string[] = [];
-    for await (const message of jsonLines(stream, { signal: abort.signal })) {
-      const error = (message.errorDetail as { message?: string } | undefined)?.message ?? message.error;
-      if (typeof error === "string") throw new RejectedError(`The engine could not import the archive: ${error}`);
-      const text =
-        typeof message.stream === "string" ? message.stream : typeof message.status === "string" ? message.status : "";
-      const name =
-        /Loaded image(?: ID)?: (\S+)/.exec(text)?.[1] ??
-        (ref && /^sha256:[a-f0-9]{64}$/.test(text.trim()) ? text.trim() : null);
-      if (name) loaded.push(name);
-    }
-    if (ref) loaded.unshift(query.reference!);
-    if (!loaded.length) throw new RejectedError("The engine loaded nothing from this archive.");
-    const cli = ref ? imageCli.import(envName, "archive.tar", query.reference!) : imageCli.load(envName, "archive.tar");
-    completion = { outcome: "ok", patch: { params: { ...params, loaded } } };
-    reply(res, 201, { loaded, cli });
-  } catch (error) {
-    const cut = abort.signal.aborted;
-    const status = cut ? 400 : httpStatusOf(error);
-    if (status === 500) console.error("images: import failed:", error);
-    const message = cut ? "The upload was cut off before the whole archive arrived." : messageOf(error);
-    completion = { outcome: cut ? "interrupted" : "error", error: message };
-    req.resume();
-    fail(res, status, message);
-  }
-  await services.audit
-    .complete(eventId, { ...completion, durationMs: Math.round(performance.now() - started) })
-    .catch((error: unknown) => console.error("images: cannot complete an import's event:", error));
+  await receiveUpload(
+    services,
+    req,
+    res,
+    {
+      action: "images.import",
+      permission: "image.pull",
+      environmentId: query.environmentId,
+      target: { kind: "image", id: query.reference ?? "(archive)" },
+      params,
+      stateChanging: true,
+    },
+    MAX_IMPORT_BYTES,
+    { what: "archive", done: "imported", kind: "imports", log: "images: import" },
+    async ({ body, signal }) => {
+      const ref = query.reference ? parseReference(query.reference) : null;
+      const stream = await services.fleet.openStream(
+        query.environmentId,
+        "image import",
+        (docker) =>
+          ref
+            ? docker.importImage(body, { repo: repositoryOf(ref), tag: ref.tag ?? "latest" })
+            : docker.loadImage(body, { quiet: false }),
+        { signal, deadlineMs: 60 * 60_000 },
+      );
+      const loaded: string[] = [];
+      for await (const message of jsonLines(stream, { signal })) {
+        const error = (message.errorDetail as { message?: string } | undefined)?.message ?? message.error;
+        if (typeof error === "string") throw new RejectedError(`The engine could not import the archive: ${error}`);
+        const text =
+          typeof message.stream === "string"
+            ? message.stream
+            : typeof message.status === "string"
+              ? message.status
+              : "";
+        const name =
+          /Loaded image(?: ID)?: (\S+)/.exec(text)?.[1] ??
+          (ref && /^sha256:[a-f0-9]{64}$/.test(text.trim()) ? text.trim() : null);
+        if (name) loaded.push(name);
+      }
+      if (ref) loaded.unshift(query.reference!);
+      if (!loaded.length) throw new RejectedError("The engine loaded nothing from this archive.");
+      const cli = ref
+        ? imageCli.import(envName, "archive.tar", query.reference!)
+        : imageCli.load(envName, "archive.tar");
+      return { status: 201, body: { loaded, cli }, params: { loaded } };
+    },
+  );
 }

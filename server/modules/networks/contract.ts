@@ -4,7 +4,10 @@ import { z } from "zod";
 import type { Permission } from "../../rbac/catalogue";
 import { dockerLine, repeated } from "../shared/cli";
 
-export const environmentId = z.string().min(1, "An environment id is required.").max(64);
+import { environmentId } from "../../core/refs";
+
+/** The one schema of an environment ref (server/core/refs.ts). */
+export { environmentId };
 
 /** A network's name or id as the engine allows it. */
 export const networkName = z

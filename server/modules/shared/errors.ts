@@ -2,11 +2,24 @@
 // Transport-free: each transport maps `code` to its answer (procedure.ts for tRPC, http.ts for
 // the download and upload doors). What an engine itself answers stays server/docker's
 // DockerError; these say what the domain decided.
+import type { Classified, ErrorKind } from "../../core/errors";
 
 export type ResourceErrorCode = "not-found" | "conflict" | "in-use" | "bad-input" | "forbidden" | "rejected";
 
-export abstract class ResourceError extends Error {
+const kinds: Record<ResourceErrorCode, ErrorKind> = {
+  "not-found": "not-found",
+  conflict: "conflict",
+  "in-use": "conflict",
+  "bad-input": "bad-input",
+  forbidden: "forbidden",
+  rejected: "bad-input",
+};
+
+export abstract class ResourceError extends Error implements Classified {
   abstract readonly code: ResourceErrorCode;
+  get errorKind(): ErrorKind {
+    return kinds[this.code];
+  }
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

@@ -4,19 +4,12 @@
 import { TRPCError } from "@trpc/server";
 import type { Permission } from "../../rbac/catalogue";
 import { permittedProcedure } from "../../trpc/init";
-import { ResourceError, type ResourceErrorCode } from "./errors";
+import { answerFor } from "../../core/errors";
+import { ResourceError } from "./errors";
 
-const codes: Record<ResourceErrorCode, TRPCError["code"]> = {
-  "not-found": "NOT_FOUND",
-  conflict: "CONFLICT",
-  "in-use": "CONFLICT",
-  "bad-input": "BAD_REQUEST",
-  forbidden: "FORBIDDEN",
-  rejected: "BAD_REQUEST",
-};
-
+/** A module error's API code, by the one map (server/core/errors.ts). */
 export function trpcCodeOf(error: ResourceError): TRPCError["code"] {
-  return codes[error.code];
+  return answerFor(error).trpc;
 }
 
 /** `permission` on the input's environment (see permittedProcedure); module errors as API codes. */

@@ -3,6 +3,7 @@
 // whichever manager answers. A small stand-in for the swarm module's cluster and manager
 // failover (server/modules/swarm, issue #13): once that is on main, this file becomes a
 // re-export of it and nothing else changes.
+import type { Classified, ErrorKind } from "../../core/errors";
 import type Docker from "dockerode";
 import {
   DockerPausedError,
@@ -30,7 +31,7 @@ export interface SwarmCluster {
 export type ClusterErrorCode = "not-a-manager" | "no-manager";
 
 /** The environment named is not a swarm manager, or no manager of the swarm answers. */
-export class ClusterError extends Error {
+export class ClusterError extends Error implements Classified {
   constructor(
     readonly code: ClusterErrorCode,
     message: string,
@@ -38,6 +39,9 @@ export class ClusterError extends Error {
   ) {
     super(message, options);
     this.name = "ClusterError";
+  }
+  get errorKind(): ErrorKind {
+    return this.code === "not-a-manager" ? "precondition" : "bad-gateway";
   }
 }
 

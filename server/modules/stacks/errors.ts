@@ -1,6 +1,7 @@
 // The stack engine's typed errors. Transport-free: a router maps `code` to its own answer
 // (a file error or a policy refusal is the user's to fix: 4xx; an engine error is whatever the
 // engine said).
+import type { Classified, ErrorKind } from "../../core/errors";
 
 /** Where in the compose file a problem sits (1-based), when the file says. */
 export interface SourcePosition {
@@ -17,8 +18,29 @@ export interface FileIssue {
 
 export type StackErrorCode = "file" | "policy" | "not-found" | "conflict" | "engine" | "aborted";
 
-export abstract class StackError extends Error {
+const kinds: Record<Exclude<StackErrorCode, "engine">, ErrorKind> = {
+  file: "bad-input",
+  policy: "forbidden",
+  "not-found": "not-found",
+  conflict: "conflict",
+  aborted: "aborted",
+};
+
+/** An engine's refusal by its HTTP status: the user's to fix when 4xx, the engine's otherwise. */
+function kindOfEngineStatus(status: number | undefined): ErrorKind {
+  if (status === 404) return "not-found";
+  if (status === 409) return "conflict";
+  if (status !== undefined && status >= 400 && status < 500) return "bad-input";
+  return "bad-gateway";
+}
+
+export abstract class StackError extends Error implements Classified {
   abstract readonly code: StackErrorCode;
+  get errorKind(): ErrorKind {
+    return this.code === "engine"
+      ? kindOfEngineStatus((this as StackError & { statusCode?: number }).statusCode)
+      : kinds[this.code];
+  }
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

@@ -457,6 +457,88 @@ function followRollout(
     );
 }
 
+// ---- adopt ----------------------------------------------------------------------------------
+
+export interface AdoptRequest {
+  environmentId: string;
+  name: string;
+  /** the compose file the stack was deployed from; without it, one is reconstructed from the live specs */
+  source?: StackSource;
+  actor: StackActor;
+}
+
+export interface AdoptAnswer {
+  clusterId: string;
+  version: number;
+  /** what the kept file cannot say of the live specs (reconstructed: dropped on the next deploy) */
+  lossy: { service: string; field: string; message: string }[];
+  warnings: StackWarning[];
+  /** a supplied file against the live stack: what deploying it would change (nothing, ideally) */
+  diff: SpecDiff | null;
+}
+
+/**
+ * Takes a stack deployed elsewhere into the history, so it is edited like any other: its compose
+ * file, reconstructed from the live specs (secrets external, configs as files) or as supplied,
+ * becomes its next version, marked adopted. Nothing on the swarm changes.
+ */
+export async function adoptVersion(deps: StackDeps, request: AdoptRequest): Promise<AdoptAnswer> {
+  const cluster = clusterOfManager(deps.fleet, request.environmentId);
+  const { name } = request;
+  const adopted = await onManager(deps.fleet, cluster, "stacks.adopt", (docker, signal) =>
+    adoptStack(docker, name, signal),
+  ).catch((error: unknown) => {
+    if (error instanceof StackNotFoundError) {
+      throw new StackNotFoundError(`Nothing of stack ${name} runs on this swarm: there is nothing to adopt.`);
+    }
+    throw error;
+  });
+  let source: StackSource;
+  let kinds: Map<string, StackFileKind>;
+  let warnings: StackWarning[] = [];
+  let diff: SpecDiff | null = null;
+  if (request.source) {
+    const loaded = await load(name, request.source);
+    source = request.source;
+    kinds = loaded.kinds;
+    warnings = loaded.warnings;
+    const { current } = await livePlan(deps.fleet, cluster, name);
+    diff = diffPlans(current, loaded.plan, { prune: false });
+  } else {
+    source = {
+      composeFile: adopted.composeFile,
+      environment: {},
+      files: Object.entries(adopted.files).map(([p, data]) => ({ path: p, data })),
+    };
+    kinds = new Map(source.files.map((f) => [resolved(f.path), "config" as const]));
+  }
+  const release = claim(keyOf(cluster.id, name), name);
+  try {
+    const recorded = await recordVersion(deps.prisma, deps.box, {
+      clusterId: cluster.id,
+      stack: name,
+      composeFile: source.composeFile,
+      files: source.files.filter((f) => kinds.has(resolved(f.path))),
+      kindOf: (p) => kinds.get(resolved(p)) ?? "other",
+      environment: source.environment,
+      source: "adopt",
+      prune: false,
+      environmentId: request.environmentId,
+      actor: request.actor,
+      outcome: "adopted",
+    });
+    return {
+      clusterId: cluster.id,
+      version: recorded.version,
+      lossy: request.source ? [] : adopted.lossy,
+      warnings,
+      diff,
+    };
+  } finally {
+    release();
+  }
+}
+
 // ---- remove ---------------------------------------------------------------------------------
 
 /** Removes the stack's services, networks, secrets and configs (what carries its label). */

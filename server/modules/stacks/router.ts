@@ -2,16 +2,18 @@
 // permission (checked by the builder on the manager environment the input names), its audit
 // target (the stack and, for a deploy, the version it became), and maps the module's typed
 // errors to API codes here, at the edge.
+import { answerFor } from "../../core/errors";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { PRIVILEGED, DOCKER_SOCKET } from "../../containers/policy";
 import { can } from "../../rbac/permissions";
 import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
-import type { Context } from "../../trpc/context";
-import { id } from "../../routers/schemas";
+import type { Context } from "../../core/context";
+import { id } from "../../core/refs";
 import { ClusterError } from "./cluster";
 import { StackError } from "./errors";
 import {
+  adoptVersion,
   deployVersion,
   listStacks,
   previewStack,
@@ -69,36 +71,10 @@ const TEXT = new TextEncoder();
 const filesOf = (files: { path: string; data: string }[]) =>
   files.map((f) => ({ path: f.path, data: TEXT.encode(f.data) }));
 
-function codeOfEngineStatus(status: number | undefined): TRPCError["code"] {
-  if (status === 404) return "NOT_FOUND";
-  if (status === 409) return "CONFLICT";
-  if (status !== undefined && status >= 400 && status < 500) return "BAD_REQUEST";
-  return "BAD_GATEWAY";
-}
-
-/** The module's typed errors as API codes (a file problem or a refusal is the user's to fix: 4xx). */
+/** The module's typed errors as API codes, by the one map (a file problem or a refusal is the user's to fix: 4xx). */
 function toTrpc(error: unknown): unknown {
-  if (error instanceof ClusterError) {
-    return new TRPCError({
-      code: error.code === "not-a-manager" ? "PRECONDITION_FAILED" : "BAD_GATEWAY",
-      message: error.message,
-      cause: error,
-    });
-  }
-  if (!(error instanceof StackError)) return error;
-  const code: TRPCError["code"] =
-    error.code === "file"
-      ? "BAD_REQUEST"
-      : error.code === "policy"
-        ? "FORBIDDEN"
-        : error.code === "not-found"
-          ? "NOT_FOUND"
-          : error.code === "conflict"
-            ? "CONFLICT"
-            : error.code === "aborted"
-              ? "TIMEOUT"
-              : codeOfEngineStatus((error as StackError & { statusCode?: number }).statusCode);
-  return new TRPCError({ code, message: error.message, cause: error });
+  if (!(error instanceof ClusterError) && !(error instanceof StackError)) return error;
+  return new TRPCError({ code: answerFor(error).trpc, message: error.message, cause: error });
 }
 
 async function mapped<T>(work: () => Promise<T>): Promise<T> {
@@ -199,6 +175,40 @@ export const stacksRouter = createTRPCRouter({
           judge: judgeFor(ctx, input.environmentId),
           actor: { userId: ctx.actor.userId, username: ctx.actor.username },
           from: { version: input.version },
+        }),
+      );
+      noteVersion(ctx, input, answer.clusterId, answer.version);
+      return answer;
+    }),
+
+  /**
+   * Takes a stack deployed elsewhere into the history: its compose file reconstructed from the
+   * live specs, or as supplied, becomes its next version. Nothing on the swarm changes.
+   */
+  adopt: permittedProcedure("stack.deploy")
+    .input(
+      target.extend({
+        composeFile: source.composeFile.optional(),
+        environment: source.environment,
+        files: source.files,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target("stack", input.name, input.name);
+      const answer = await mapped(() =>
+        adoptVersion(depsOf(ctx), {
+          environmentId: input.environmentId,
+          name: input.name,
+          ...(input.composeFile !== undefined
+            ? {
+                source: {
+                  composeFile: input.composeFile,
+                  environment: input.environment,
+                  files: filesOf(input.files),
+                },
+              }
+            : {}),
+          actor: { userId: ctx.actor.userId, username: ctx.actor.username },
         }),
       );
       noteVersion(ctx, input, answer.clusterId, answer.version);

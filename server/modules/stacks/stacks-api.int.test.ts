@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codeOf } from "@/server/testing/calls";
 import { openHarness, type Harness } from "@/server/testing/harness";
 import { need } from "@/server/testing/testbed-env";
-import type { Actor } from "@/server/trpc/context";
+import type { Actor } from "@/server/core/context";
 
 const run = promisify(execFile);
 const testbed = inject("testbed");
@@ -264,5 +264,59 @@ describe("stacks through the API", () => {
     expect(listed).toMatchObject({ latest: null, running: 1, desired: 1 });
     expect(listed.services.map((s) => s.name)).toEqual([`${CLI_STACK}_one`]);
     expect(await codeOf(h.caller(readOnly).stacks.get({ environmentId, name: "h11-nothing-here" }))).toBe("NOT_FOUND");
+  }, 180_000);
+
+  it("adopts the CLI's stack: its file rebuilt from the live specs, changing nothing; then edited like any other", async () => {
+    // Refused: a reader, a stack that does not run, a supplied file that cannot be read.
+    const before = await h.snapshot();
+    expect(await codeOf(h.caller(readOnly).stacks.adopt({ environmentId, name: CLI_STACK }))).toBe("FORBIDDEN");
+    expect(await codeOf(h.caller(operator).stacks.adopt({ environmentId, name: "h11-nothing-here" }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      await codeOf(
+        h.caller(operator).stacks.adopt({ environmentId, name: CLI_STACK, composeFile: "services:\n  one: [\n" }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(await h.snapshot()).toEqual(before);
+
+    const [service] = await stackServices(CLI_STACK);
+    const tasksBefore = (await docker.listTasks({ filters: { service: [service!.ID] } }))
+      .map((t: { ID: string }) => t.ID)
+      .sort();
+    const adopted = await h.caller(operator).stacks.adopt({ environmentId, name: CLI_STACK });
+    expect(adopted).toMatchObject({ version: 1, diff: null });
+    const [same] = await stackServices(CLI_STACK);
+    expect(same?.Version?.Index).toBe(service?.Version?.Index);
+
+    const page = await h.caller(readOnly).stacks.get({ environmentId, name: CLI_STACK });
+    expect(page.versions.map((v) => [v.version, v.source, v.outcome, v.deployedBy])).toEqual([
+      [1, "adopt", "adopted", "stacks-operator"],
+    ]);
+    const v1 = await h.caller(readOnly).stacks.version({ environmentId, name: CLI_STACK, version: 1 });
+    expect(v1.composeFile).toContain("one:");
+    // Deploying the adopted file unchanged: nothing to change, no task restarted.
+    const preview = await h
+      .caller(operator)
+      .stacks.preview({ environmentId, name: CLI_STACK, composeFile: v1.composeFile });
+    expect(preview.ok && preview.diff.services.every((s) => s.change === "unchanged")).toBe(true);
+    await h.caller(operator).stacks.deploy({ environmentId, name: CLI_STACK, composeFile: v1.composeFile });
+    const [after] = await stackServices(CLI_STACK);
+    expect(after?.Spec).toEqual(service?.Spec);
+    expect(
+      (await docker.listTasks({ filters: { service: [service!.ID] } })).map((t: { ID: string }) => t.ID).sort(),
+    ).toEqual(tasksBefore);
+
+    // A supplied file that differs from the live stack is kept, and the difference said.
+    const supplied = `services:\n  one:\n    image: ${image}\n    command: sleep 3601\n`;
+    const third = await h.caller(operator).stacks.adopt({ environmentId, name: CLI_STACK, composeFile: supplied });
+    expect(third.version).toBe(3);
+    expect(third.diff?.services.find((s) => s.service === "one")?.change).toBe("update");
+    await h.services.audit.settled();
+    const events = await h.prisma.auditEvent.findMany({ where: { action: "stacks.adopt", outcome: "ok" } });
+    expect(events.map((e) => e.targetId).sort()).toEqual([
+      `${adopted.clusterId}/${CLI_STACK}@1`,
+      `${adopted.clusterId}/${CLI_STACK}@3`,
+    ]);
   }, 180_000);
 });

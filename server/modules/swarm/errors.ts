@@ -1,12 +1,27 @@
 // The swarm module's typed errors. Transport-free: the router maps `code` to its answer (a
 // refusal the user can act on is 4xx; a swarm without a manager that answers is a gateway
 // problem). What the engines themselves answer stays server/docker's DockerError.
+import type { Classified, ErrorKind } from "../../core/errors";
 
 export type SwarmErrorCode =
   "not-in-swarm" | "not-found" | "no-manager" | "refused" | "conflict" | "bad-input" | "policy" | "unavailable";
 
-export abstract class SwarmError extends Error {
+const kinds: Record<SwarmErrorCode, ErrorKind> = {
+  "not-in-swarm": "precondition",
+  "not-found": "not-found",
+  "no-manager": "bad-gateway",
+  refused: "precondition",
+  conflict: "conflict",
+  "bad-input": "bad-input",
+  policy: "forbidden",
+  unavailable: "precondition",
+};
+
+export abstract class SwarmError extends Error implements Classified {
   abstract readonly code: SwarmErrorCode;
+  get errorKind(): ErrorKind {
+    return this instanceof NoManagerError && this.timedOut ? "timeout" : kinds[this.code];
+  }
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

@@ -6,27 +6,18 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Fleet } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
-import type { Services } from "../../trpc/context";
+import type { Services } from "../../core/context";
 import { permittedProcedure } from "../../trpc/init";
-import { ENGINE_REF } from "../../routers/schemas";
+import { engineRef, environmentId } from "../../core/refs";
 import { bindingScopeOf, canOnCluster, clusterOf, swarmClusters, type Cluster } from "./cluster";
-import { SwarmError, NoManagerError, type SwarmErrorCode } from "./errors";
+import { answerFor } from "../../core/errors";
+import { SwarmError } from "./errors";
 import { swarmRuntime } from "./runtime";
 import { viewHolds, viewOf, type ClusterView, type SwarmKind } from "./view";
 
-const codes: Record<SwarmErrorCode, TRPCError["code"]> = {
-  "not-in-swarm": "PRECONDITION_FAILED",
-  "not-found": "NOT_FOUND",
-  "no-manager": "BAD_GATEWAY",
-  refused: "PRECONDITION_FAILED",
-  conflict: "CONFLICT",
-  "bad-input": "BAD_REQUEST",
-  policy: "FORBIDDEN",
-  unavailable: "PRECONDITION_FAILED",
-};
-
+/** A swarm error's API code, by the one map (server/core/errors.ts). */
 export function trpcCodeOf(error: SwarmError): TRPCError["code"] {
-  return error instanceof NoManagerError && error.timedOut ? "GATEWAY_TIMEOUT" : codes[error.code];
+  return answerFor(error).trpc;
 }
 
 /** `permission` held on the cluster of the input's environment; swarm errors as API codes. */
@@ -43,8 +34,9 @@ export function clusterProcedure(permission: Permission) {
   });
 }
 
-export const environmentId = z.string().min(1, "An environment id is required.").max(64);
-export const engineRef = (what: string) => z.string().trim().regex(ENGINE_REF, `Not a ${what} id or name.`);
+/** The one schema of an environment ref, and of an engine object (server/core/refs.ts). */
+export { environmentId };
+export { engineRef };
 export const onCluster = z.object({ environmentId }).strict();
 export const onNode = z.object({ environmentId, id: engineRef("node") }).strict();
 export const onService = z.object({ environmentId, id: engineRef("service") }).strict();

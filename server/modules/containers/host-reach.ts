@@ -1,0 +1,22 @@
+// The existing-workload rule (server/workloads/reach.ts) at a door: a ForbiddenError with the
+// rule's message when the actor may not go through that door into this container.
+import type { Actor, Services } from "../../core/context";
+import { ForbiddenError } from "../../core/errors";
+import { factSources } from "../../workloads/facts";
+import { judgeExistingWorkload, type WorkloadDoor } from "../../workloads/reach";
+
+export async function refuseHostReach(
+  ctx: { services: Services; actor: Actor },
+  environmentId: string,
+  containerId: string,
+  door: WorkloadDoor,
+): Promise<void> {
+  const { refusal } = await judgeExistingWorkload(
+    factSources(ctx.services),
+    ctx.actor.permissions,
+    environmentId,
+    containerId,
+    door,
+  );
+  if (refusal) throw new ForbiddenError(refusal);
+}

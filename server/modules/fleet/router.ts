@@ -1,0 +1,83 @@
+// Live changes for open pages (server-sent events): environment status changes, counts (for
+// pages that ask), the live picture's object changes, and resyncs, only for environments and
+// kinds the caller may read. See server/modules/fleet-changes for what each message means.
+import { z } from "zod";
+import type { ResourceKind } from "../../docker/index";
+import { ChangeQueue, resyncFor, statusDifference, type FleetChange } from "../fleet-changes/changes";
+import type { Permission } from "../../rbac/catalogue";
+import { can, canSomewhere } from "../../rbac/permissions";
+import type { PermissionWatch } from "../../rbac/revocation";
+import { whileAllowed } from "../../trpc/streaming";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { environmentsInScope, fleetListInput } from "./lists.procedure";
+
+export type { FleetChange };
+
+const readPermission: Record<ResourceKind, Permission> = {
+  containers: "container.read",
+  images: "image.read",
+  volumes: "volume.read",
+  networks: "network.read",
+  nodes: "node.read",
+  services: "service.read",
+  tasks: "service.read",
+};
+
+const changesInput = fleetListInput
+  .unwrap()
+  /** Also send `counts` messages (Home's cards); lists hold the objects and need none. */
+  .extend({ counts: z.boolean().optional() })
+  .optional();
+
+export const fleetRouter = createTRPCRouter({
+  changes: permittedProcedure("environment.read")
+    .input(changesInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const ids = new Set(environmentsInScope(ctx.services, ctx.scope, input?.environmentIds));
+      // Each change is filtered by the caller's permissions as they are now, not at subscribe time.
+      yield* whileAllowed(ctx, signal, (p) => canSomewhere(p, "environment.read"), changes);
+      async function* changes(watch: PermissionWatch) {
+        const live = watch.signal;
+        const queue = new ChangeQueue();
+        let wake: (() => void) | undefined;
+        const push = (change: FleetChange) => {
+          queue.push(change);
+          wake?.();
+        };
+        const offStatus = ctx.services.fleet.onStatus((status, previous) => {
+          const environmentId = status.environmentId;
+          if (!ids.has(environmentId) || !can(watch.current(), "environment.read", environmentId)) return;
+          const moved = statusDifference(status, previous);
+          if (moved.status) push({ type: "status", status });
+          else if (moved.counts && input?.counts) push({ type: "counts", environmentId, counts: status.counts });
+        });
+        const offPicture = ctx.services.fleet.subscribe((events) => {
+          const perms = watch.current();
+          const visible = events.filter((e) =>
+            "kind" in e
+              ? can(perms, readPermission[e.kind], e.environmentId)
+              : can(perms, "environment.read", e.environmentId),
+          );
+          if (!visible.length) return;
+          push({ type: "picture", events: visible });
+          const reread = resyncFor(visible);
+          if (reread.length) push({ type: "resync", environmentIds: reread });
+        }, ids);
+        const onAbort = () => wake?.();
+        live.addEventListener("abort", onAbort, { once: true });
+        try {
+          while (!live.aborted) {
+            if (!queue.length) {
+              await new Promise<void>((resolve) => (wake = resolve));
+              wake = undefined;
+            }
+            for (let change = queue.shift(); change; change = queue.shift()) yield change;
+          }
+        } finally {
+          live.removeEventListener("abort", onAbort);
+          offStatus();
+          offPicture();
+        }
+      }
+    }),
+});

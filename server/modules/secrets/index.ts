@@ -1,0 +1,1 @@
+export { configsRouter, secretsRouter } from "./router";
