@@ -2,6 +2,7 @@
 // back from an inspect ("duplicate and edit") without a secret value.
 import type Docker from "dockerode";
 import { describe, expect, it } from "vitest";
+import { isSecretVariable } from "../audit/redact";
 import { specOf } from "./spec-of";
 import {
   containerSpec,
@@ -229,7 +230,7 @@ describe("duplicate and edit", () => {
   const source = { environmentId: "env", containerId: inspect.Id };
 
   it("leaves out what the image gives, keeps secrets on the server, and lists what it cannot carry", () => {
-    const result = specOf(inspect, image, { reveal: false, source });
+    const result = specOf(inspect, image, { hides: isSecretVariable, source });
     expect(result.spec).toEqual({
       image: "busybox:1.36",
       name: "web-copy",
@@ -263,7 +264,7 @@ describe("duplicate and edit", () => {
   });
 
   it("gives the value to whoever may see secrets", () => {
-    const result = specOf(inspect, image, { reveal: true, source });
+    const result = specOf(inspect, image, { hides: () => false, source });
     expect(result.spec.env).toContainEqual({ name: "DB_PASSWORD", value: "s3cret" });
     expect(result.spec.source).toBeUndefined();
   });

@@ -179,14 +179,14 @@ export interface SpecOf {
 export function specOf(
   raw: Docker.ContainerInspectInfo,
   image: ImageConfig,
-  options: { reveal: boolean; source: { environmentId: string; containerId: string } },
+  options: { hides: (name: string, value: string) => boolean; source: { environmentId: string; containerId: string } },
 ): SpecOf {
   const source: ContainerSource = {
     inspect: raw,
     config: raw.Config,
     host: raw.HostConfig,
     image,
-    reveal: options.reveal,
+    hides: options.hides,
     source: options.source,
   };
   const notes: SpecOfNotes = { kept: [], dropped: [] };

@@ -101,8 +101,11 @@ export interface ContainerSource {
   };
   host: InspectHostConfig;
   image: ImageConfig;
-  /** may the caller see values of secret-looking variables */
-  reveal: boolean;
+  /**
+   * Whether this variable's value stays on the server for this caller (it looks secret and the
+   * caller may not see secrets). Given by the caller: the credential rules are server-only.
+   */
+  hides: (name: string, value: string) => boolean;
   /** where values kept on the server come from */
   source: { environmentId: string; containerId: string };
 }

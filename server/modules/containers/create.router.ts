@@ -4,7 +4,7 @@
 // (server/workloads/judge.ts) on the Engine payload it is about to send.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { isSecretVariable } from "../../audit/redact";
+import { isSecretVariable, looksSecretValue } from "../../audit/redact";
 import {
   containerSpec,
   runCli,
@@ -15,6 +15,7 @@ import {
   updateFields,
   checkUpdate,
   type ContainerSpec,
+  type SpecOf,
 } from "../../workloads/container-spec";
 import { factSources, lookupFacts } from "../../workloads/facts";
 import {
@@ -107,6 +108,29 @@ async function keptValues(services: Services, actor: Actor, spec: ContainerSpec)
   return values;
 }
 
+/**
+ * A copy's spec without the command, entrypoint or labels that hold a credential (a token in an
+ * argument, a password in a URL label): there is no "keep the source's value" for those, so the
+ * copy goes without them and the page says so.
+ */
+function withholdCredentials(read: SpecOf): SpecOf {
+  const spec = { ...read.spec };
+  const dropped = [...read.dropped];
+  for (const key of ["command", "entrypoint"] as const) {
+    if (spec[key]?.some((word) => looksSecretValue(word))) {
+      delete spec[key];
+      dropped.push(`the ${key} (it holds a credential you may not see; give it again)`);
+    }
+  }
+  const labels = Object.entries(spec.labels ?? {});
+  const secret = labels.filter(([k, v]) => isSecretVariable(k, v)).map(([k]) => k);
+  if (secret.length) {
+    spec.labels = Object.fromEntries(labels.filter(([k]) => !secret.includes(k)));
+    dropped.push(`labels holding a credential you may not see (${secret.join(", ")})`);
+  }
+  return { ...read, spec, dropped };
+}
+
 export const containerCreateProcedures = {
   /**
    * Creates (and by default starts) a container from a closed spec. The Engine payload is
@@ -180,10 +204,11 @@ export const containerCreateProcedures = {
       const raw = await inspectContainerRaw(ctx.services.fleet, input.environmentId, input.id);
       const image = await imageConfig(ctx.services.fleet, input.environmentId, raw.Image);
       const reveal = can(ctx.actor.permissions, "container.inspect.secrets", input.environmentId);
-      const result = specOf(raw, image, {
-        reveal,
+      const read = specOf(raw, image, {
+        hides: (name, value) => !reveal && isSecretVariable(name, value),
         source: { environmentId: input.environmentId, containerId: raw.Id },
       });
+      const result = reveal ? read : withholdCredentials(read);
       // Belt and braces: nothing secret-looking leaves with a value unless it may.
       if (!reveal && result.spec.env?.some((e) => e.value !== undefined && isSecretVariable(e.name, e.value))) {
         throw new TRPCError({

@@ -7,7 +7,14 @@ import { can } from "../../rbac/permissions";
 import { whileAllowed } from "../../trpc/streaming";
 import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
 import { containerCreateProcedures } from "./create.router";
-import { containerInspectProcedures, leaseOrRefuse, maskEnvPairs, revealsSecrets } from "./inspect.router";
+import {
+  containerInspectProcedures,
+  leaseOrRefuse,
+  maskEnvPairs,
+  maskLabels,
+  maskWords,
+  revealsSecrets,
+} from "./inspect.router";
 import { fleetListProcedure } from "../fleet/lists.procedure";
 import { refuseHostReach } from "./host-reach";
 import type { WorkloadDoor } from "../../workloads/reach";
@@ -41,13 +48,23 @@ const timeoutSeconds = z.number().int().min(0).max(3600).optional();
 export const containersRouter = createTRPCRouter({
   list: fleetListProcedure("containers", "container.read"),
 
-  /** Inspect, trimmed; values of secret-looking variables are masked without container.inspect.secrets. */
+  /**
+   * Inspect, trimmed; without container.inspect.secrets, values that look secret (by name or by
+   * form) are masked: variables, command and entrypoint words, labels.
+   */
   get: permittedProcedure("container.read")
     .input(target)
     .query(async ({ ctx, input }) => {
       const detail = await inspectContainer(ctx.services.fleet, input.environmentId, input.id);
       const reveal = revealsSecrets(ctx.actor.permissions, input.environmentId);
-      return { ...detail, env: maskEnvPairs(detail.env, reveal), secretsRevealed: reveal };
+      return {
+        ...detail,
+        env: maskEnvPairs(detail.env, reveal),
+        command: maskWords(detail.command, reveal) ?? [],
+        entrypoint: maskWords(detail.entrypoint, reveal) ?? [],
+        labels: maskLabels(detail.labels, reveal) ?? {},
+        secretsRevealed: reveal,
+      };
     }),
 
   /**

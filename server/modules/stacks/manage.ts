@@ -4,6 +4,7 @@
 // the caller names the manager environment it was allowed on and hands in the actor's judge;
 // errors are the module's typed ones (errors.ts, cluster.ts).
 import path from "node:path";
+import { redactText } from "../../audit/redact";
 import type { SecretBox } from "../../crypto/secret-box";
 import type { Fleet } from "../../docker/index";
 import type { PrismaClient } from "../../generated/prisma/client";
@@ -228,11 +229,17 @@ export async function readStack(deps: StackDeps, environmentId: string, name: st
   };
 }
 
+/**
+ * One kept version. `reveal`: the caller may see the file as written (whoever may deploy edits
+ * it; whoever may see secrets sees it); otherwise values that look secret in the compose file
+ * and config files (by their key, or a credential by its form) are redacted.
+ */
 export async function readVersion(
   deps: StackDeps,
   environmentId: string,
   name: string,
-  version?: number,
+  version: number | undefined,
+  reveal: boolean,
 ): Promise<VersionDetail> {
   const cluster = clusterOfManager(deps.fleet, environmentId);
   const found = await getVersion(deps.prisma, deps.box, cluster.id, name, version);
@@ -240,7 +247,12 @@ export async function readVersion(
     throw new StackNotFoundError(
       version === undefined ? `Stack ${name} has no versions here.` : `Stack ${name} has no version ${version} here.`,
     );
-  return found;
+  if (reveal) return found;
+  return {
+    ...found,
+    composeFile: redactText(found.composeFile),
+    files: found.files.map((f) => (f.text === undefined ? f : { ...f, text: redactText(f.text) })),
+  };
 }
 
 // ---- preview --------------------------------------------------------------------------------

@@ -113,10 +113,19 @@ export const stacksRouter = createTRPCRouter({
     .input(target)
     .query(({ ctx, input }) => mapped(() => readStack(depsOf(ctx), input.environmentId, input.name))),
 
-  /** One kept version: the file as deployed, config files, variables (secret-looking values withheld). */
+  /**
+   * One kept version: the file as deployed, config files, variables (secret-looking values
+   * withheld). The file's own secret-looking values are redacted unless the caller may deploy
+   * (the edit form needs the file as written) or may see secrets.
+   */
   version: permittedProcedure("stack.read")
     .input(target.extend({ version: z.number().int().min(1).optional() }))
-    .query(({ ctx, input }) => mapped(() => readVersion(depsOf(ctx), input.environmentId, input.name, input.version))),
+    .query(({ ctx, input }) => {
+      const reveal =
+        can(ctx.actor.permissions, "stack.deploy", input.environmentId) ||
+        can(ctx.actor.permissions, "container.inspect.secrets", input.environmentId);
+      return mapped(() => readVersion(depsOf(ctx), input.environmentId, input.name, input.version, reveal));
+    }),
 
   /** What a deploy would do: the file's issues with their lines, or warnings and the spec changes. */
   preview: permittedProcedure("stack.deploy")

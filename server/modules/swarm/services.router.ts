@@ -26,6 +26,7 @@ import {
   checkCreate,
   createService,
   findService,
+  maskServiceRow,
   planUpdate,
   presentPlan,
   redeployService,
@@ -104,9 +105,13 @@ export const servicesRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       const clusters = clustersInScope(ctx.services.fleet, ctx.scope, input?.environmentIds);
       const { views, errors } = await clusterViews(ctx.services, clusters, ["services", "tasks"]);
-      const items = views.flatMap((view) =>
-        serviceRows(view).map((row) => ({ ...row, environmentId: view.source.environmentId })),
-      );
+      const items = views.flatMap((view) => {
+        const reveal = canOnCluster(ctx.actor.permissions, "container.inspect.secrets", view.cluster);
+        return serviceRows(view).map((row) => ({
+          ...maskServiceRow(row, reveal),
+          environmentId: view.source.environmentId,
+        }));
+      });
       return { items, errors, paused: [] as string[] };
     }),
 

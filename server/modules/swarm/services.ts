@@ -3,7 +3,7 @@
 // | rm` do. Every spec that is about to run (create, update, a rollback's previous spec) is
 // judged first through the `judge` the caller hands in; a refused spec never reaches the
 // engine. Every action answers with its CLI line.
-import { looksSecret } from "../../audit/redact";
+import { isSecretVariable, looksSecretValue } from "../../audit/redact";
 import type { Fleet, NodeSummary, ServiceSummary, TaskSummary } from "../../docker/index";
 import { trimService } from "../../docker/resources";
 import { environmentOfNode, type Cluster } from "./cluster";
@@ -157,22 +157,64 @@ export async function inspectServiceRaw(fleet: Fleet, cluster: Cluster, id: stri
   return served.value;
 }
 
-function maskSpecEnv(spec: ServiceSpecInput, reveal: boolean): ServiceSpecInput {
-  if (reveal || !spec.env) return spec;
-  return { ...spec, env: spec.env.map((e) => (looksSecret(e.name) ? { ...e, value: MASKED } : e)) };
+/** NAME=value entries with a secret-looking name or a credential in the value, masked. */
+function maskEnvList(entries: unknown[]): unknown[] {
+  return entries.map((entry) => {
+    if (typeof entry !== "string") return entry;
+    const eq = entry.indexOf("=");
+    if (eq < 0) return looksSecretValue(entry) ? MASKED : entry;
+    return isSecretVariable(entry.slice(0, eq), entry.slice(eq + 1)) ? `${entry.slice(0, eq + 1)}${MASKED}` : entry;
+  });
 }
 
-/** A ServiceSpec's env entries with secret-looking values masked (for showing the raw spec). */
+function maskWords(words: string[] | undefined): string[] | undefined {
+  return words?.map((word) => (looksSecretValue(word) ? MASKED : word));
+}
+
+function maskLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, isSecretVariable(k, v) ? MASKED : v]));
+}
+
+/**
+ * The form's spec with every value that looks secret (by its name or by its form: a password in
+ * a URL, a token) masked: env values, command and entrypoint words, labels. An update puts the
+ * masked ones back (unmask).
+ */
+function maskSpec(spec: ServiceSpecInput, reveal: boolean): ServiceSpecInput {
+  if (reveal) return spec;
+  const command = maskWords(spec.command);
+  const entrypoint = maskWords(spec.entrypoint);
+  return {
+    ...spec,
+    ...(command ? { command } : {}),
+    ...(entrypoint ? { entrypoint } : {}),
+    ...(spec.env
+      ? { env: spec.env.map((e) => (isSecretVariable(e.name, e.value) ? { ...e, value: MASKED } : e)) }
+      : {}),
+    ...(spec.labels ? { labels: maskLabels(spec.labels) } : {}),
+    ...(spec.containerLabels ? { containerLabels: maskLabels(spec.containerLabels) } : {}),
+  };
+}
+
+/** A service's row (lists, details) with its labels masked likewise. */
+export function maskServiceRow<T extends { labels: Record<string, string> }>(row: T, reveal: boolean): T {
+  return reveal ? row : { ...row, labels: maskLabels(row.labels) };
+}
+
+/** A ServiceSpec as the engine holds it, masked likewise (for showing the raw spec). */
 function maskRawSpec(spec: Json, reveal: boolean): Json {
   if (reveal) return spec;
   const copy = structuredClone(spec);
+  if (copy.Labels && typeof copy.Labels === "object") copy.Labels = maskLabels(copy.Labels as Record<string, string>);
   const container = (copy.TaskTemplate as Json | undefined)?.ContainerSpec as Json | undefined;
-  if (container && Array.isArray(container.Env)) {
-    container.Env = (container.Env as unknown[]).map((entry) => {
-      if (typeof entry !== "string") return entry;
-      const eq = entry.indexOf("=");
-      return eq > 0 && looksSecret(entry.slice(0, eq)) ? `${entry.slice(0, eq + 1)}${MASKED}` : entry;
-    });
+  if (container) {
+    if (Array.isArray(container.Env)) container.Env = maskEnvList(container.Env as unknown[]);
+    for (const key of ["Args", "Command"] as const) {
+      if (Array.isArray(container[key])) container[key] = maskEnvList(container[key] as unknown[]);
+    }
+    if (container.Labels && typeof container.Labels === "object") {
+      container.Labels = maskLabels(container.Labels as Record<string, string>);
+    }
   }
   return copy;
 }
@@ -205,8 +247,8 @@ export async function serviceDetail(
   const { spec, kept } = serviceSpecOf(raw.Spec, (id) => networks.get(id) ?? id);
   const previous = (raw.PreviousSpec?.TaskTemplate as Json | undefined)?.ContainerSpec as Json | undefined;
   return {
-    service: row,
-    spec: maskSpecEnv(spec, reveal),
+    service: maskServiceRow(row, reveal),
+    spec: maskSpec(spec, reveal),
     kept,
     rawSpec: maskRawSpec(raw.Spec, reveal),
     ...(typeof previous?.Image === "string" ? { previousImage: previous.Image } : {}),
@@ -346,7 +388,21 @@ function unmask(spec: ServiceSpec, current: ServiceSpecInput): ServiceSpec {
   return {
     ...spec,
     env: spec.env.map((e) => (e.value === MASKED && values.has(e.name) ? { ...e, value: values.get(e.name)! } : e)),
+    command: unmaskWords(spec.command, current.command),
+    entrypoint: unmaskWords(spec.entrypoint, current.entrypoint),
+    labels: unmaskLabels(spec.labels, current.labels),
+    containerLabels: unmaskLabels(spec.containerLabels, current.containerLabels),
   };
+}
+
+function unmaskWords(words: string[] | undefined, current: string[] | undefined): string[] | undefined {
+  return words?.map((word, i) => (word === MASKED && current?.[i] !== undefined ? current[i] : word));
+}
+
+function unmaskLabels(labels: Record<string, string>, current: Record<string, string> | undefined) {
+  return Object.fromEntries(
+    Object.entries(labels).map(([k, v]) => [k, v === MASKED && current?.[k] !== undefined ? current[k] : v]),
+  );
 }
 
 export interface SpecChange {
@@ -368,15 +424,15 @@ export function specChanges(before: unknown, after: unknown, path = ""): SpecCha
 }
 
 function maskChange(change: SpecChange, reveal: boolean): SpecChange {
-  if (reveal || !change.path.endsWith("ContainerSpec.Env")) return change;
-  const mask = (v: unknown) =>
-    Array.isArray(v)
-      ? (v as unknown[]).map((e) => {
-          if (typeof e !== "string") return e;
-          const eq = e.indexOf("=");
-          return eq > 0 && looksSecret(e.slice(0, eq)) ? `${e.slice(0, eq + 1)}${MASKED}` : e;
-        })
-      : v;
+  if (reveal) return change;
+  // Paths go down into objects ("Labels.tier"), so a label's key is the path's last part.
+  const labelKey = /(?:^|\.)Labels\.(.+)$/.exec(change.path)?.[1];
+  const mask = (v: unknown): unknown => {
+    if (typeof v === "string") return isSecretVariable(labelKey ?? "", v) ? MASKED : v;
+    if (Array.isArray(v)) return maskEnvList(v);
+    if (v && typeof v === "object") return maskLabels(v as Record<string, string>);
+    return v;
+  };
   return { ...change, before: mask(change.before), after: mask(change.after) };
 }
 

@@ -3,7 +3,7 @@
 // while containers use it, naming them), prune after a preview, sizes where the engine
 // reports them.
 import type { Fleet } from "../../docker/index";
-import { looksSecret } from "../../audit/redact";
+import { isSecretVariable, looksSecretValue } from "../../audit/redact";
 import { DockerConflictError, DockerNotFoundError } from "../../docker/index";
 import { fetchResources } from "../../docker/resources";
 import type { EffectivePermissions } from "../../rbac/permissions";
@@ -21,16 +21,20 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 const strMap = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(rec(v)).filter(([, x]) => typeof x === "string")) as Record<string, string>;
 
-/** Driver options as a page may see them: secret-looking keys, and key=value parts of `o`, masked. */
+/**
+ * Driver options as a page may see them: values under secret-looking keys or holding a credential
+ * (a password in a URL, a token), and such key=value parts of `o`, masked.
+ */
 export function maskOptions(options: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(options).map(([key, value]) => {
-      if (looksSecret(key)) return [key, MASKED];
+      if (isSecretVariable(key, value)) return [key, MASKED];
       const masked = value
         .split(",")
         .map((part) => {
           const eq = part.indexOf("=");
-          return eq > 0 && looksSecret(part.slice(0, eq)) ? `${part.slice(0, eq + 1)}${MASKED}` : part;
+          if (eq < 0) return looksSecretValue(part) ? MASKED : part;
+          return isSecretVariable(part.slice(0, eq), part.slice(eq + 1)) ? `${part.slice(0, eq + 1)}${MASKED}` : part;
         })
         .join(",");
       return [key, masked];

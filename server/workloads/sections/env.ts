@@ -2,7 +2,6 @@
 // server ("keep the source container's value"): the browser gets the name, never the value,
 // and the create reads it from `source` at that moment.
 import { z } from "zod";
-import { isSecretVariable } from "../../audit/redact";
 import { CONTAINER_NAME, formatSize, SPEC_LIMITS, utf8Bytes } from "../fields";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
@@ -106,13 +105,13 @@ export const envSection = defineSection<
   toContainer(spec, draft) {
     if (spec.env.length) draft.body.Env = envList(spec.env, draft.kept);
   },
-  fromContainer({ config, image, reveal, source }, notes) {
+  fromContainer({ config, image, hides, source }, notes) {
     const imageEnv = new Set(image?.Env ?? []);
     const env = (config.Env ?? [])
       .filter((entry) => !imageEnv.has(entry))
       .map((entry) => {
         const { name, value } = splitEntry(entry);
-        if (!reveal && isSecretVariable(name, value)) {
+        if (hides(name, value)) {
           notes.kept.push(name);
           return { name, fromSource: true as const };
         }
