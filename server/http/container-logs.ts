@@ -11,6 +11,7 @@ import { containerLogText, DockerError } from "../docker/index";
 import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
 import type { Services } from "../trpc/context";
+import { containerNames } from "../audit/names";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
 import { ENGINE_REF } from "../routers/schemas";
@@ -43,6 +44,12 @@ const statusOf: Record<string, number> = {
   engine: 400,
   busy: 429,
 };
+
+/** `attachment` with a plain-ASCII file name, and the exact one (RFC 6266 filename*) for browsers that read it. */
+export function attachmentDisposition(name: string): string {
+  const plain = name.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 120);
+  return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
 
 export function answer(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
@@ -168,10 +175,12 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
       }
       throw error;
     }
-    const name = `${input.containerId.slice(0, 32)}-logs.txt`;
+    // Named as people know it: the container's and the environment's names, not ids.
+    const names = containerNames(services.fleet, input.environmentId, input.containerId);
+    const name = `${[names.containerName ?? input.containerId.slice(0, 12), names.environmentName].filter(Boolean).join("-")}-logs.txt`;
     res.writeHead(200, {
       "content-type": "text/plain; charset=utf-8",
-      "content-disposition": `attachment; filename="${name}"`,
+      "content-disposition": attachmentDisposition(name),
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
     });

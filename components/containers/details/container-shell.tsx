@@ -61,7 +61,10 @@ export function ContainerShell({
     ),
   );
   const environments = useQuery(trpc.environments.list.queryOptions());
-  const envName = environments.data?.find((e) => e.id === environmentId)?.name ?? environmentId;
+  // An environment the viewer may not see is not named by its id (the refusal below names it).
+  const envName =
+    environments.data?.find((e) => e.id === environmentId)?.name ??
+    (environments.isPending ? "…" : "an environment you have no access to");
   const [asking, setAsking] = useState<ActionSpec | null>(null);
   const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
 
