@@ -27,7 +27,7 @@ test.afterAll(async ({ browser }) => {
 
 test("an action's command line names the container and says which environment", async ({ page }) => {
   await page.goto(`/containers/${environment.id}/${container.id}`);
-  await expect(page.getByTestId("container-name")).toHaveText(containerName);
+  await expect(page.getByTestId("container-name")).toHaveText(containerName, { timeout: 20_000 });
   await page.getByRole("group", { name: "Container actions" }).getByRole("button", { name: "Restart…" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Restart container" }).click();
   await expect(page.getByTestId("cli")).toHaveText(
@@ -51,9 +51,11 @@ test("someone without access is told which environment, by name", async ({ brows
   const context = await browser.newContext({ storageState: signedOut });
   const fresh = await context.newPage();
   await signIn(fresh, outsider.username, outsider.password);
-  await expect(fresh.getByTestId("signed-in-user")).toHaveText(outsider.displayName);
+  await expect(fresh.getByTestId("signed-in-user")).toHaveText(outsider.displayName, { timeout: 20_000 });
   await fresh.goto(`/containers/${environment.id}/${container.id}`);
-  await expect(fresh.getByRole("heading", { name: "You do not have permission (container.read)" })).toBeVisible();
+  await expect(fresh.getByRole("heading", { name: "You do not have permission (container.read)" })).toBeVisible({
+    timeout: 20_000,
+  });
   await expect(fresh.getByText(`You do not have the container.read permission on ${environmentName}.`)).toBeVisible();
   await expect(fresh.locator("main")).not.toContainText(environment.id);
   await context.close();
