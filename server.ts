@@ -28,7 +28,7 @@ import { applySecurityHeaders } from "./server/http/security-headers";
 import { serveTrpc, TRPC_PREFIX } from "./server/http/trpc";
 import { loopbackOrigin, warmUp } from "./server/http/warm-up";
 import { publishServices } from "./server/services";
-import type { Services } from "./server/trpc/context";
+import type { Services } from "./server/core/context";
 import { findHttpRoute } from "./server/http/routes";
 import { refuseOversizedBody } from "./server/http/body-limit";
 import { InFlightRequests } from "./server/http/in-flight";

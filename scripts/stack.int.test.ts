@@ -226,11 +226,13 @@ describe("Stevedore deployed as a swarm stack", () => {
         n % 2
           ? await fetch(`${stack!.url}/api/trpc/environments.list`, {
               headers: { authorization: `Bearer ${admin.token}` },
+              signal: AbortSignal.timeout(30_000),
             })
           : await fetch(`${stack!.url}/api/trpc/settings.update`, {
               method: "POST",
               headers: { "content-type": "application/json", authorization: `Bearer ${admin.token}` },
               body: JSON.stringify({ auditRetentionDays: 365 + (requests % 100) }),
+              signal: AbortSignal.timeout(30_000),
             });
       await res.arrayBuffer();
       if (!res.ok) failures.push(`${res.status} ${n % 2 ? "environments.list" : "settings.update"}`);
@@ -294,7 +296,9 @@ describe("Stevedore deployed as a swarm stack", () => {
     expect(shell.controls).toContainEqual(
       expect.objectContaining({ type: "exit", message: "Stevedore is shutting down." }),
     );
-  });
+    // A rolling update on a loaded 2-core machine takes minutes (the update itself may take up to
+    // ten, then convergence): the suite's 60 s default would cut it mid-rollout.
+  }, 900_000);
 });
 
 /** The stevedore service's running container on the manager. */

@@ -20,6 +20,10 @@ function wsOpen(url: string): Promise<{ messages: string[]; code: number }> {
   });
 }
 
+// Tests that start a server inside the test get the time a start takes on a loaded 2-core machine
+// (spawnServer waits up to 180 s for it; here the test's own PGlite also serves the migrations).
+const START_TIMEOUT = 240_000;
+
 describe("server on the embedded database", () => {
   let dataDir: string;
   let server: RunningServer;
@@ -58,13 +62,17 @@ describe("server on the embedded database", () => {
     await expect(wsOpen(`ws://127.0.0.1:${server.port}/api/ws/nope`)).rejects.toThrow(/404/);
   });
 
-  it("refuses a second process on the same data folder with a clear message", async () => {
-    const second = await runServerExpectingExit({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
-    expect(second.code).toBe(1);
-    expect(second.output).toContain(`The data folder ${dataDir} is in use by another Stevedore process`);
-    // …and the first one is unharmed.
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-  });
+  it(
+    "refuses a second process on the same data folder with a clear message",
+    async () => {
+      const second = await runServerExpectingExit({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
+      expect(second.code).toBe(1);
+      expect(second.output).toContain(`The data folder ${dataDir} is in use by another Stevedore process`);
+      // …and the first one is unharmed.
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    },
+    START_TIMEOUT,
+  );
 
   it("shuts down on SIGTERM: exits 0 and releases the data folder", async () => {
     const code = await server.stop("SIGTERM");
@@ -73,49 +81,61 @@ describe("server on the embedded database", () => {
     expect(existsSync(path.join(dataDir, "stevedore.lock"))).toBe(false);
   });
 
-  it("says once, when it makes the secret key file, where it is and to back it up", async () => {
-    const keyFile = path.join(dataDir, "secret.key");
-    expect(server.output()).toContain(`Made the key that encrypts the TLS keys, SSH keys and passphrases`);
-    expect(server.output()).toContain(keyFile);
-    expect(server.output()).toMatch(/Back it up with the database/);
-    // The next start finds the key and says nothing about it.
-    const again = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
-    try {
-      expect(again.output()).not.toContain("Made the key");
-      expect(again.output()).not.toContain(keyFile);
-    } finally {
-      await again.stop("SIGTERM");
-    }
-  });
+  it(
+    "says once, when it makes the secret key file, where it is and to back it up",
+    async () => {
+      const keyFile = path.join(dataDir, "secret.key");
+      expect(server.output()).toContain(`Made the key that encrypts the TLS keys, SSH keys and passphrases`);
+      expect(server.output()).toContain(keyFile);
+      expect(server.output()).toMatch(/Back it up with the database/);
+      // The next start finds the key and says nothing about it.
+      const again = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
+      try {
+        expect(again.output()).not.toContain("Made the key");
+        expect(again.output()).not.toContain(keyFile);
+      } finally {
+        await again.stop("SIGTERM");
+      }
+    },
+    START_TIMEOUT,
+  );
 });
 
 describe("server whose database goes away", () => {
-  it("answers /healthz 503 while the database is unreachable", async () => {
-    // A real Postgres wire server that the test owns, so it can take it away.
-    const db = await PGlite.create();
-    const port = await freePort();
-    const pg = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 8 });
-    await pg.start();
-    const server = await spawnServer({
-      DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
-    });
-    try {
-      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-      await pg.stop();
-      const res = await fetch(`${server.url}/healthz`);
-      expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ db: "down" });
-    } finally {
-      await server.stop("SIGKILL");
-      await db.close();
-    }
-  });
+  it(
+    "answers /healthz 503 while the database is unreachable",
+    async () => {
+      // A real Postgres wire server that the test owns, so it can take it away.
+      const db = await PGlite.create();
+      const port = await freePort();
+      const pg = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 8 });
+      await pg.start();
+      const server = await spawnServer({
+        DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+      });
+      try {
+        expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+        await pg.stop();
+        const res = await fetch(`${server.url}/healthz`);
+        expect(res.status).toBe(503);
+        expect(await res.json()).toMatchObject({ db: "down" });
+      } finally {
+        await server.stop("SIGKILL");
+        await db.close();
+      }
+    },
+    START_TIMEOUT,
+  );
 });
 
 describe("configuration errors", () => {
-  it("stops the start with a message naming the bad setting", async () => {
-    const result = await runServerExpectingExit({ PORT: "not-a-port" });
-    expect(result.code).toBe(1);
-    expect(result.output).toContain("PORT: must be a port number");
-  });
+  it(
+    "stops the start with a message naming the bad setting",
+    async () => {
+      const result = await runServerExpectingExit({ PORT: "not-a-port" });
+      expect(result.code).toBe(1);
+      expect(result.output).toContain("PORT: must be a port number");
+    },
+    START_TIMEOUT,
+  );
 });

@@ -1,7 +1,7 @@
 // The running server's services (database, and later the fleet), published on globalThis
 // so Next's server components, which Next bundles separately from server.ts, reach the
 // same instances instead of starting a second database or fleet.
-import type { Services } from "./trpc/context";
+import type { Services } from "./core/context";
 
 const key = Symbol.for("stevedore.services");
 type Holder = { [key]?: Services };

@@ -1,7 +1,7 @@
 // What the tRPC audit middleware needs: an event from a call, and a note a handler can add
 // to (the signed-in user after a sign-in, the id of what it created).
 import { TRPCError } from "@trpc/server";
-import type { Context } from "../trpc/context";
+import type { Context } from "../core/context";
 import type { AuditEntry, AuditOutcome } from "./entry";
 
 export interface AuditNote {

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { recordingStoreFor, SessionRecorder } from "../console/recorder";
 import { openHarness, type Harness } from "../testing/harness";
-import type { Actor } from "../trpc/context";
+import type { Actor } from "../core/context";
 import { formatHead } from "./anchor";
 import { canonicalJson, checkpointMac, completionLinkHash, eventLinkHash, legacyEventHash } from "./chain";
 import { eventFieldsOfRow } from "./chain-store";

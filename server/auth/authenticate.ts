@@ -2,7 +2,7 @@
 // Credentials never travel in a URL.
 import type { IncomingHttpHeaders } from "node:http";
 import { loadEffectivePermissions } from "../rbac/permissions";
-import type { Actor, Services } from "../trpc/context";
+import type { Actor, Services } from "../core/context";
 import { resolveApiToken } from "./api-tokens";
 import { readCookie, resolveSession, SESSION_COOKIE } from "./sessions";
 import { requireTwoFactorForEveryone } from "./settings";

@@ -14,7 +14,7 @@ import { startApiServer, type ApiServer } from "../testing/api-server";
 import { codeOf } from "../testing/calls";
 import { openHarness, TEST_PASSWORD, type Harness } from "../testing/harness";
 import { need } from "../testing/testbed-env";
-import type { Actor } from "../trpc/context";
+import type { Actor } from "../core/context";
 import { SESSION_COOKIE } from "./sessions";
 
 const testbed = inject("testbed");

@@ -1,4 +1,4 @@
-import type { Actor } from "../trpc/context";
+import type { Actor } from "../core/context";
 
 /** The signed-in user and what they may do, as auth.me answers and pages receive it. */
 export function presentActor(actor: Actor) {

@@ -4,7 +4,7 @@
 // up to a cap, and an attempt that comes too early is refused unchecked. A success forgets the
 // count. Counts live in the database, so they survive a restart.
 //
-// What is counted, and so who can be slowed (server/routers/auth.ts decides which keys apply):
+// What is counted, and so who can be slowed (server/modules/identity/auth.router.ts decides which keys apply):
 //   user:<name>      attempts on an account from browsers that never signed in to it;
 //   ip:<address>     attempts from one address (X-Forwarded-For only behind a trusted proxy);
 //   device:<nonce>   attempts from a browser that did sign in to the account before (its

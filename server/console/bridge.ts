@@ -10,7 +10,7 @@ import { containerNames } from "../audit/names";
 import { attachContainer, openExec, type AttachSession, type ExecSession } from "../docker/index";
 import type { Permission } from "../rbac/catalogue";
 import { can, type EffectivePermissions } from "../rbac/permissions";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
+import type { Actor, RequestInfo, Services } from "../core/context";
 import { permissionRechecksFor } from "./rechecks";
 import { recordingStoreFor, SessionRecorder } from "./recorder";
 import { recordConsoleInput } from "./settings";

@@ -11,7 +11,7 @@ import { CONTAINER_FILES_PREFIX } from "../http/container-files-limits";
 import { serveTrpc, TRPC_PREFIX } from "../http/trpc";
 import { openHarness, type Harness } from "../testing/harness";
 import { need } from "../testing/testbed-env";
-import type { Actor } from "../trpc/context";
+import type { Actor } from "../core/context";
 
 const testbed = inject("testbed");
 const socketPath = need(testbed, "TESTBED_STANDALONE_SOCKET");

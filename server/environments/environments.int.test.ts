@@ -5,7 +5,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { need } from "../testing/testbed-env";
 import { openHarness, type Harness } from "../testing/harness";
-import type { Actor } from "../trpc/context";
+import type { Actor } from "../core/context";
 
 const testbed = inject("testbed");
 let h: Harness;

@@ -14,13 +14,13 @@ import { z } from "zod";
 import type { AuditCompletion, AuditEntry } from "../audit/writer";
 import { containerPath, DockerError, fileName, openDownload, uploadFile, type DockerErrorCode } from "../docker/index";
 import type { Permission } from "../rbac/catalogue";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
+import type { Actor, RequestInfo, Services } from "../core/context";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
 import { admitAtDoor, type DoorAdmission } from "./door";
 import { factSources } from "../workloads/facts";
 import { judgeExistingWorkload } from "../workloads/reach";
 import type { HttpRoute } from "./routes";
-import { ENGINE_REF } from "../routers/schemas";
+import { ENGINE_REF } from "../core/refs";
 
 export { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES };
 

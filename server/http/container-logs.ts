@@ -10,11 +10,11 @@ import { z } from "zod";
 import { containerLogText, DockerError } from "../docker/index";
 import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
-import type { Services } from "../trpc/context";
+import type { Services } from "../core/context";
 import { containerNames } from "../audit/names";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
-import { ENGINE_REF } from "../routers/schemas";
+import { ENGINE_REF } from "../core/refs";
 
 export const CONTAINER_LOGS_PREFIX = "/api/containers/logs/";
 

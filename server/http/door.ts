@@ -12,8 +12,8 @@ import type { AuditEntry } from "../audit/writer";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
-import { allowedHostsFor, originProblem } from "../trpc/origin";
+import type { Actor, RequestInfo, Services } from "../core/context";
+import { allowedHostsFor, originProblem } from "../core/origin";
 import { requestInfo } from "./request-info";
 
 export interface Door {

@@ -5,7 +5,7 @@ import type { IncomingMessage } from "node:http";
 import { DEVICE_COOKIE } from "../auth/device";
 import { readCookie } from "../auth/sessions";
 import { env } from "../env";
-import type { RequestInfo } from "../trpc/context";
+import type { RequestInfo } from "../core/context";
 import { clientAddress } from "./client-address";
 
 export function requestInfo(req: IncomingMessage): RequestInfo {

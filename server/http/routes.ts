@@ -2,7 +2,7 @@
 // uploads (logs, container files). Each entry owns a path prefix under /api/; the handler
 // authenticates, checks the permission and records the action itself, like the websockets.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Services } from "../trpc/context";
+import type { Services } from "../core/context";
 import { containerFilesRoute } from "./container-files";
 import { containerLogsRoute } from "./container-logs";
 import { imagesRoute } from "../modules/images/http";

@@ -18,8 +18,8 @@ import {
 import { serviceLogText } from "../modules/swarm/logs";
 import { findService } from "../modules/swarm/services";
 import { watchPermission } from "../rbac/revocation";
-import { ENGINE_REF } from "../routers/schemas";
-import type { Services } from "../trpc/context";
+import { ENGINE_REF } from "../core/refs";
+import type { Services } from "../core/context";
 import { answer, drained } from "./container-logs";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";

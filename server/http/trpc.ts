@@ -6,7 +6,7 @@ import { describeRejectedToken } from "../audit/rejected-credentials";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import { readCookie, SESSION_COOKIE } from "../auth/sessions";
 import { batchProblem } from "../trpc/batching";
-import { createContext, type Services } from "../trpc/context";
+import { createContext, type Services } from "../core/context";
 import { appRouter } from "../trpc/root";
 import { MAX_BODY_BYTES } from "./request-limits";
 import { requestInfo } from "./request-info";

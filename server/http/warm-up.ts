@@ -10,7 +10,7 @@ import { authenticate } from "../auth/authenticate";
 import { SESSION_COOKIE } from "../auth/sessions";
 import { requireTwoFactorForEveryone } from "../auth/settings";
 import { loadEffectivePermissions } from "../rbac/permissions";
-import type { Services } from "../trpc/context";
+import type { Services } from "../core/context";
 
 /**
  * What a signed-in request does before its procedure runs, with credentials that match nobody:

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { ConsoleRegistry } from "../console/bridge";
 import { findHttpRoute } from "../http/routes";
 import { serveTrpc, TRPC_PREFIX } from "../http/trpc";
-import type { Services } from "../trpc/context";
+import type { Services } from "../core/context";
 import { attachSocket } from "../ws/attach";
 import { execSocket } from "../ws/exec";
 import { WsRouter } from "../ws/router";

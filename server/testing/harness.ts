@@ -9,7 +9,7 @@ import { SecretBox } from "../crypto/secret-box";
 import { Fleet } from "../docker/index";
 import { pinHostKeysAtFirstUse } from "../environments/host-keys";
 import { ensureBuiltinRoles, loadEffectivePermissions } from "../rbac/permissions";
-import { createContext, localRequest, type Actor, type RequestInfo, type Services } from "../trpc/context";
+import { createContext, localRequest, type Actor, type RequestInfo, type Services } from "../core/context";
 import { createCaller } from "../trpc/root";
 import { openTestDatabase } from "./database";
 

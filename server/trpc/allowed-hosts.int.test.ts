@@ -10,7 +10,7 @@ import WebSocket from "ws";
 import { startApiServer, type ApiServer } from "../testing/api-server";
 import { openHarness, type Harness } from "../testing/harness";
 import { need } from "../testing/testbed-env";
-import { FIRST_HOST_KEY } from "./origin";
+import { FIRST_HOST_KEY } from "../core/origin";
 
 const testbed = inject("testbed");
 const socketPath = need(testbed, "TESTBED_STANDALONE_SOCKET");

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { callPath } from "../testing/calls";
 import { openHarness, type Harness } from "../testing/harness";
 import { need } from "../testing/testbed-env";
-import type { Actor } from "./context";
+import type { Actor } from "../core/context";
 import { appRouter } from "./root";
 
 const testbed = inject("testbed");

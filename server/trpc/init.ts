@@ -5,7 +5,7 @@ import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { isEnvironmentScoped, type Permission } from "../rbac/catalogue";
 import { can, canSomewhere, environmentsWith } from "../rbac/permissions";
-import type { Actor, Context } from "./context";
+import type { Actor, Context } from "../core/context";
 import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
 import { AuditWriteError } from "../audit/writer";
 import { describeDatabaseError, INTERNAL_MESSAGE } from "../database/errors";
@@ -14,7 +14,7 @@ import { forgetAuthenticatedActors } from "../auth/authenticate";
 import { permissionRechecksFor } from "../rbac/revocation";
 import { DockerError, type DockerErrorCode } from "../docker/index";
 import { AccessRuleError, type AccessRuleCode } from "../modules/access/errors";
-import { allowedHostsFor, originProblem } from "./origin";
+import { allowedHostsFor, originProblem } from "../core/origin";
 
 export type Access =
   | { kind: "public" }

@@ -1,21 +1,21 @@
-import { auditRouter } from "../routers/audit";
-import { authRouter } from "../routers/auth";
-import { bindingsRouter } from "../routers/bindings";
-import { containersRouter } from "../routers/containers";
-import { environmentsRouter } from "../routers/environments";
-import { fleetRouter } from "../routers/fleet";
+import { auditRouter } from "../modules/audit/router";
+import { authRouter } from "../modules/identity/auth.router";
+import { bindingsRouter } from "../modules/access/bindings.router";
+import { containersRouter } from "../modules/containers/router";
+import { environmentsRouter } from "../modules/environments/router";
+import { fleetRouter } from "../modules/fleet/router";
 import { nodesRouter, servicesRouter, swarmRouter, tasksRouter } from "../modules/swarm/index";
 import { networksRouter } from "../modules/networks/index";
 import { volumesRouter } from "../modules/volumes/index";
 import { imagesRouter } from "../modules/images/index";
 import { registriesRouter } from "../modules/registries/index";
-import { rolesRouter } from "../routers/roles";
+import { rolesRouter } from "../modules/access/roles.router";
 import { stacksRouter } from "../modules/stacks/router";
-import { settingsRouter } from "../routers/settings";
-import { systemRouter } from "../routers/system";
-import { teamsRouter } from "../routers/teams";
-import { tokensRouter } from "../routers/tokens";
-import { usersRouter } from "../routers/users";
+import { settingsRouter } from "../modules/settings/router";
+import { systemRouter } from "../modules/system/router";
+import { teamsRouter } from "../modules/identity/teams.router";
+import { tokensRouter } from "../modules/identity/tokens.router";
+import { usersRouter } from "../modules/identity/users.router";
 import { createCallerFactory, createTRPCRouter } from "./init";
 
 export const appRouter = createTRPCRouter({

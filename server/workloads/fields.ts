@@ -1,7 +1,7 @@
 // Input pieces every section's schema is built from, and the bounds on how much a workload
 // spec may carry. Pure: the browser's forms check with the same pieces.
 import { z } from "zod";
-import { ENGINE_REF } from "../routers/schemas";
+import { ENGINE_REF } from "../core/refs";
 
 export const absolutePath = z
   .string()

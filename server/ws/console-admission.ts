@@ -7,7 +7,7 @@ import type { ConsoleRegistry, ConsoleSlot } from "../console/bridge";
 import { admitAtDoor } from "../http/door";
 import type { Permission } from "../rbac/catalogue";
 import { DockerError, type DockerErrorCode } from "../docker/index";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
+import type { Actor, RequestInfo, Services } from "../core/context";
 import { factSources } from "../workloads/facts";
 import type { PolicyPermission } from "../workloads/policy/index";
 import { judgeExistingWorkload, type WorkloadDoor } from "../workloads/reach";

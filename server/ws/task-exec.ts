@@ -14,10 +14,10 @@ import {
 } from "../console/bridge";
 import { bindingScopeOf, canOnCluster, clusterById, clusterOf, SwarmError, viewOf } from "../modules/swarm/index";
 import { taskConsoleTarget } from "../modules/swarm/task-console";
-import type { Actor, RequestInfo, Services } from "../trpc/context";
+import type { Actor, RequestInfo, Services } from "../core/context";
 import { admitConsole, badQuery, judgeConsoleTarget } from "./console-admission";
 import type { Admission, WsEndpoint } from "./router";
-import { ENGINE_REF } from "../routers/schemas";
+import { ENGINE_REF } from "../core/refs";
 
 const query = z.object({
   environmentId: z.string().min(1).max(64),

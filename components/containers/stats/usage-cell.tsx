@@ -1,4 +1,4 @@
-import type { UsageItem } from "@/server/routers/container-inspect";
+import type { UsageItem } from "@/server/modules/containers/inspect.router";
 import { formatBytes, formatPercent } from "../details/format";
 
 function Bar({ percent, className }: { percent: number; className: string }) {

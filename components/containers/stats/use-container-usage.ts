@@ -3,7 +3,7 @@
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { skipToken } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import type { UsageItem } from "@/server/routers/container-inspect";
+import type { UsageItem } from "@/server/modules/containers/inspect.router";
 import { useTRPC } from "../../trpc";
 
 export type { UsageItem };

@@ -5,7 +5,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
-import type { Actor } from "../../trpc/context";
+import type { Actor } from "../../core/context";
 import type { FleetChange } from "./changes";
 
 const testbed = inject("testbed");

@@ -2,7 +2,7 @@
 // the size and command of each (history), and what uses it. Values of secret-looking
 // variables baked into the image are masked as they are for containers.
 import type { Fleet } from "../../docker/index";
-import { maskEnvEntries } from "../../routers/container-inspect";
+import { maskEnvEntries } from "../containers/inspect.router";
 import { usersFrom, workloadsOf, type ImageUsers } from "./users";
 
 export interface ImageLayer {

@@ -15,7 +15,7 @@ import { z } from "zod";
 import type { AuditCompletion } from "../../audit/writer";
 import { admitAtDoor } from "../../http/door";
 import type { HttpRoute } from "../../http/routes";
-import type { Services } from "../../trpc/context";
+import type { Services } from "../../core/context";
 import { environmentName } from "../shared/environments";
 import { RejectedError } from "../shared/errors";
 import {

@@ -2,8 +2,8 @@
 // builder; each mutation is on the record before it runs and answers its `docker` line.
 import { can, canSomewhere } from "../../rbac/permissions";
 import { watchPermission } from "../../rbac/revocation";
-import { revealsSecrets } from "../../routers/container-inspect";
-import { fleetListProcedure, environmentsInScope } from "../../routers/fleet-lists";
+import { revealsSecrets } from "../containers/inspect.router";
+import { fleetListProcedure, environmentsInScope } from "../fleet/lists";
 import { createTRPCRouter } from "../../trpc/init";
 import { environmentName } from "../shared/environments";
 import { BadResourceInputError } from "../shared/errors";

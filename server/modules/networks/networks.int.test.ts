@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codeOf } from "../../testing/calls";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
-import type { Actor } from "../../trpc/context";
+import type { Actor } from "../../core/context";
 import { engine, removeLabelled, TEST_LABEL, until } from "../testing/engines";
 
 const testbed = inject("testbed");

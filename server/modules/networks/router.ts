@@ -1,6 +1,6 @@
 // networks.*: thin wiring of the contract to the domain. Permissions in the builders; what
 // needs host access (macvlan, ipvlan) judged in the domain.
-import { fleetListProcedure } from "../../routers/fleet-lists";
+import { fleetListProcedure } from "../fleet/lists";
 import { createTRPCRouter } from "../../trpc/init";
 import { environmentName } from "../shared/environments";
 import { resourceProcedure } from "../shared/procedure";

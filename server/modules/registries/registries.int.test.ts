@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codeOf } from "../../testing/calls";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
-import type { Actor } from "../../trpc/context";
+import type { Actor } from "../../core/context";
 import { until } from "../testing/engines";
 
 const testbed = inject("testbed");

@@ -7,8 +7,8 @@ import { z } from "zod";
 import { PRIVILEGED, DOCKER_SOCKET } from "../../containers/policy";
 import { can } from "../../rbac/permissions";
 import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
-import type { Context } from "../../trpc/context";
-import { id } from "../../routers/schemas";
+import type { Context } from "../../core/context";
+import { id } from "../../core/refs";
 import { ClusterError } from "./cluster";
 import { StackError } from "./errors";
 import {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codeOf } from "@/server/testing/calls";
 import { openHarness, type Harness } from "@/server/testing/harness";
 import { need } from "@/server/testing/testbed-env";
-import type { Actor } from "@/server/trpc/context";
+import type { Actor } from "@/server/core/context";
 
 const run = promisify(execFile);
 const testbed = inject("testbed");

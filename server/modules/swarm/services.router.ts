@@ -2,7 +2,7 @@
 // about to run is judged by the workload policy with the caller's holds on the cluster.
 import { z } from "zod";
 import { watchPermission } from "../../rbac/revocation";
-import type { Actor, RequestInfo, Services } from "../../trpc/context";
+import type { Actor, RequestInfo, Services } from "../../core/context";
 import { createTRPCRouter } from "../../trpc/init";
 import { describeViolations } from "../../containers/policy";
 import type { Cluster } from "./cluster";

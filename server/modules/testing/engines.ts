@@ -4,7 +4,7 @@ import Docker from "dockerode";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { HttpRoute } from "../../http/routes";
-import type { Services } from "../../trpc/context";
+import type { Services } from "../../core/context";
 
 export const TEST_LABEL = "stevedore.test";
 

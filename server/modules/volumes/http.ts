@@ -14,7 +14,7 @@ import { fileName } from "../../docker/index";
 import { MAX_UPLOAD_BYTES } from "../../http/container-files-limits";
 import { admitAtDoor } from "../../http/door";
 import type { HttpRoute } from "../../http/routes";
-import type { Services } from "../../trpc/context";
+import type { Services } from "../../core/context";
 import { engineSocketPaths } from "../shared/environments";
 import {
   attachment,

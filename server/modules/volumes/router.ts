@@ -1,7 +1,7 @@
 // volumes.*: thin wiring of the contract to the domain. Permissions in the builders; host
 // access (driver options, the files of a volume that reaches the host) judged by the workload
 // policy in the domain.
-import { fleetListProcedure, environmentsInScope } from "../../routers/fleet-lists";
+import { fleetListProcedure, environmentsInScope } from "../fleet/lists";
 import { createTRPCRouter } from "../../trpc/init";
 import { engineSocketPaths, environmentName } from "../shared/environments";
 import { resourceProcedure } from "../shared/procedure";

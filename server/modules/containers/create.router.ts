@@ -2,11 +2,11 @@
 // resources, "duplicate and edit" (an existing container as a spec), and what the form
 // offers. Every door that starts or changes a workload goes through one policy function
 // (server/workloads/judge.ts) on the Engine payload it is about to send.
-import { containerNames } from "../audit/names";
-import { environmentName } from "../modules/shared/environments";
+import { containerNames } from "../../audit/names";
+import { environmentName } from "../shared/environments";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { isSecretVariable } from "../audit/redact";
+import { isSecretVariable } from "../../audit/redact";
 import {
   containerSpec,
   runCli,
@@ -17,15 +17,15 @@ import {
   updateFields,
   checkUpdate,
   type ContainerSpec,
-} from "../workloads/container-spec";
-import { factSources, lookupFacts } from "../workloads/facts";
+} from "../../workloads/container-spec";
+import { factSources, lookupFacts } from "../../workloads/facts";
 import {
   describeViolations,
   holdsOn,
   judgeContainerSpec,
   judgeContainerUpdate,
   type NamedViolation,
-} from "../workloads/judge";
+} from "../../workloads/judge";
 import {
   createContainer,
   createOptions,
@@ -33,11 +33,11 @@ import {
   imageConfig,
   inspectContainerRaw,
   updateContainer,
-} from "../docker/index";
-import { can } from "../rbac/permissions";
-import type { Actor, Services } from "../trpc/context";
-import { permittedProcedure } from "../trpc/init";
-import { containerRef, id } from "./schemas";
+} from "../../docker/index";
+import { can } from "../../rbac/permissions";
+import type { Actor, Services } from "../../core/context";
+import { permittedProcedure } from "../../trpc/init";
+import { containerRef, id } from "../../core/refs";
 
 const containerId = containerRef;
 const createInput = z.object({ environmentId: id, spec: containerSpec }).strict();

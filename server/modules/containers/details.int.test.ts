@@ -3,12 +3,12 @@
 // list's usage feed, folder listings, and the raw inspect with secrets masked.
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { listDirectory } from "../docker/index";
-import { codeOf } from "../testing/calls";
-import { need } from "../testing/testbed-env";
-import { openHarness, type Harness } from "../testing/harness";
-import type { Actor } from "../trpc/context";
-import { MASKED } from "./container-inspect";
+import { listDirectory } from "../../docker/index";
+import { codeOf } from "../../testing/calls";
+import { need } from "../../testing/testbed-env";
+import { openHarness, type Harness } from "../../testing/harness";
+import type { Actor } from "../../core/context";
+import { MASKED } from "./inspect.router";
 
 const testbed = inject("testbed");
 const LABEL = "stevedore.test=details";

@@ -1,12 +1,12 @@
 import { on } from "node:events";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { auditColumns, auditFilter, auditWhere, presentAuditRow, toCsv, toNdjson } from "../audit/query";
-import { parseHead } from "../audit/anchor";
-import { loadRecording } from "../console/recorder";
-import { can } from "../rbac/permissions";
-import { watchPermission } from "../rbac/revocation";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
+import { auditColumns, auditFilter, auditWhere, presentAuditRow, toCsv, toNdjson } from "../../audit/query";
+import { parseHead } from "../../audit/anchor";
+import { loadRecording } from "../../console/recorder";
+import { can } from "../../rbac/permissions";
+import { watchPermission } from "../../rbac/revocation";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
 
 const EXPORT_LIMIT = 100_000;
 /** The events that carry a console recording: a shell (exec) or the main process (attach). */

@@ -2,14 +2,14 @@
 // what failed; keys are sealed at rest and never sent back; status comes from the fleet.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { parseHostKey, testConnection, type ConnectionReport } from "../docker/index";
-import { env } from "../env";
-import { descriptorOf, presentEnvironment } from "../environments/descriptor";
-import { localSocketState } from "../environments/local-socket";
-import { Prisma } from "../generated/prisma/client";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
-import type { Services } from "../trpc/context";
-import { id, name } from "./schemas";
+import { parseHostKey, testConnection, type ConnectionReport } from "../../docker/index";
+import { env } from "../../env";
+import { descriptorOf, presentEnvironment } from "../../environments/descriptor";
+import { localSocketState } from "../../environments/local-socket";
+import { Prisma } from "../../generated/prisma/client";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import type { Services } from "../../core/context";
+import { id, name } from "../../core/refs";
 
 const dockerUrl = z
   .string()

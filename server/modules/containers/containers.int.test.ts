@@ -4,13 +4,13 @@
 import Docker from "dockerode";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { need } from "../testing/testbed-env";
-import { openHarness, type Harness } from "../testing/harness";
-import type { Actor } from "../trpc/context";
-import { reconcileOpenIntents } from "../audit/reconcile";
-import { observeWithFleet } from "../environments/observe";
-import { MASKED } from "./containers";
-import { batchLines } from "../docker/index";
+import { need } from "../../testing/testbed-env";
+import { openHarness, type Harness } from "../../testing/harness";
+import type { Actor } from "../../core/context";
+import { reconcileOpenIntents } from "../../audit/reconcile";
+import { observeWithFleet } from "../../environments/observe";
+import { MASKED } from "./router";
+import { batchLines } from "../../docker/index";
 
 const testbed = inject("testbed");
 let h: Harness;

@@ -5,11 +5,11 @@
 // fields and the permission, nothing reaches the engine, and the refusal is on the record.
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { need } from "../testing/testbed-env";
-import { openHarness, type Harness } from "../testing/harness";
-import { codeOf } from "../testing/calls";
-import type { Actor } from "../trpc/context";
-import type { ContainerSpecInput } from "../containers/spec";
+import { need } from "../../testing/testbed-env";
+import { openHarness, type Harness } from "../../testing/harness";
+import { codeOf } from "../../testing/calls";
+import type { Actor } from "../../core/context";
+import type { ContainerSpecInput } from "../../containers/spec";
 
 const testbed = inject("testbed");
 const IMAGE = need(testbed, "TESTBED_FIXTURE_IMAGE");

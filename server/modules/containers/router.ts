@@ -7,22 +7,22 @@ import {
   inspectContainer,
   runContainerAction,
   type ContainerAction,
-} from "../docker/index";
-import { containerNames } from "../audit/names";
-import { dockerLine } from "../modules/shared/cli";
-import type { Permission } from "../rbac/catalogue";
-import { can } from "../rbac/permissions";
-import { watchPermission } from "../rbac/revocation";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
-import { containerCreateProcedures } from "./container-create";
-import { containerInspectProcedures, leaseOrRefuse, maskEnvPairs, revealsSecrets } from "./container-inspect";
-import { fleetListProcedure } from "./fleet-lists";
+} from "../../docker/index";
+import { containerNames } from "../../audit/names";
+import { dockerLine } from "../shared/cli";
+import type { Permission } from "../../rbac/catalogue";
+import { can } from "../../rbac/permissions";
+import { watchPermission } from "../../rbac/revocation";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { containerCreateProcedures } from "./create.router";
+import { containerInspectProcedures, leaseOrRefuse, maskEnvPairs, revealsSecrets } from "./inspect.router";
+import { fleetListProcedure } from "../fleet/lists";
 import { refuseHostReach } from "./host-reach";
-import type { WorkloadDoor } from "../workloads/reach";
-import { containerRef, ENGINE_REF, id } from "./schemas";
+import type { WorkloadDoor } from "../../workloads/reach";
+import { containerRef, ENGINE_REF, id } from "../../core/refs";
 
 const target = z.object({ environmentId: id, id: containerRef });
-export { MASKED } from "./container-inspect";
+export { MASKED } from "./inspect.router";
 
 function action<S extends z.ZodRawShape>(
   permission: Permission,

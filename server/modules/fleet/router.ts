@@ -2,13 +2,13 @@
 // pages that ask), the live picture's object changes, and resyncs, only for environments and
 // kinds the caller may read. See server/modules/fleet-changes for what each message means.
 import { z } from "zod";
-import type { ResourceKind } from "../docker/index";
-import { ChangeQueue, resyncFor, statusDifference, type FleetChange } from "../modules/fleet-changes/changes";
-import type { Permission } from "../rbac/catalogue";
-import { can, canSomewhere } from "../rbac/permissions";
-import { watchPermission } from "../rbac/revocation";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
-import { environmentsInScope, fleetListInput } from "./fleet-lists";
+import type { ResourceKind } from "../../docker/index";
+import { ChangeQueue, resyncFor, statusDifference, type FleetChange } from "../fleet-changes/changes";
+import type { Permission } from "../../rbac/catalogue";
+import { can, canSomewhere } from "../../rbac/permissions";
+import { watchPermission } from "../../rbac/revocation";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { environmentsInScope, fleetListInput } from "./lists";
 
 export type { FleetChange };
 

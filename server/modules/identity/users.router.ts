@@ -1,15 +1,15 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { hashPassword, passwordProblem } from "../auth/passwords";
-import type { PrismaClient } from "../generated/prisma/client";
-import type { AuditNote } from "../audit/middleware-support";
-import { endCredentialsOf } from "../auth/credentials";
-import { accountKey, THROTTLE } from "../auth/throttle";
-import { AccessRuleError } from "../modules/access/errors";
-import { guardedAccessChange, lossesOfUser, type Tx } from "../modules/access/guarded-change";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
-import type { Actor } from "../trpc/context";
-import { displayName, email, id, password, username } from "./schemas";
+import { hashPassword, passwordProblem } from "../../auth/passwords";
+import type { PrismaClient } from "../../generated/prisma/client";
+import type { AuditNote } from "../../audit/middleware-support";
+import { endCredentialsOf } from "../../auth/credentials";
+import { accountKey, THROTTLE } from "../../auth/throttle";
+import { AccessRuleError } from "../access/errors";
+import { guardedAccessChange, lossesOfUser, type Tx } from "../access/guarded-change";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import type { Actor } from "../../core/context";
+import { displayName, email, id, password, username } from "../../core/refs";
 
 /**
  * Acting on a user as a whole (disable, delete, reset, revoke their tokens, even edit their

@@ -1,12 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { Prisma } from "../generated/prisma/client";
-import { allPermissions, isEnvironmentScoped, isPermission, permissionDescriptions } from "../rbac/catalogue";
-import { AccessRuleError } from "../modules/access/errors";
-import { guardedAccessChange, type Loss, type Tx } from "../modules/access/guarded-change";
-import { missingForGrant } from "../rbac/permissions";
-import { authedProcedure, createTRPCRouter, permittedProcedure } from "../trpc/init";
-import { id, name } from "./schemas";
+import { Prisma } from "../../generated/prisma/client";
+import { allPermissions, isEnvironmentScoped, isPermission, permissionDescriptions } from "../../rbac/catalogue";
+import { AccessRuleError } from "./errors";
+import { guardedAccessChange, type Loss, type Tx } from "./guarded-change";
+import { missingForGrant } from "../../rbac/permissions";
+import { authedProcedure, createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { id, name } from "../../core/refs";
 
 /** The role, when it exists and is not built in (built-in roles follow the code). */
 async function builtinChecked(tx: Tx, id: string, refused: string) {

@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "../auth/passwords";
-import { presentActor } from "../auth/present";
-import { isSetupDone } from "../auth/settings";
-import { deviceCookie, deviceFor } from "../auth/device";
-import { endCredentialsOf } from "../auth/credentials";
-import { clearedSessionCookie, createSession, sessionCookie } from "../auth/sessions";
+import { dummyHash, hashPassword, passwordProblem, verifyPassword } from "../../auth/passwords";
+import { presentActor } from "../../auth/present";
+import { isSetupDone } from "../../auth/settings";
+import { deviceCookie, deviceFor } from "../../auth/device";
+import { endCredentialsOf } from "../../auth/credentials";
+import { clearedSessionCookie, createSession, sessionCookie } from "../../auth/sessions";
 import {
   accountKey,
   addressKey,
@@ -17,7 +17,7 @@ import {
   timeUntil,
   type ThrottleKey,
   type ThrottlePolicy,
-} from "../auth/throttle";
+} from "../../auth/throttle";
 import {
   checkTotp,
   hashRecoveryCode,
@@ -25,11 +25,11 @@ import {
   newRecoveryCodes,
   newTotpSecret,
   totpEnrolment,
-} from "../auth/totp";
-import type { PrismaClient } from "../generated/prisma/client";
-import { createFirstAdministrator, setupCodeMatches } from "../modules/identity/first-start";
-import { authedProcedure, createTRPCRouter, publicProcedure } from "../trpc/init";
-import { password, username } from "./schemas";
+} from "../../auth/totp";
+import type { PrismaClient } from "../../generated/prisma/client";
+import { createFirstAdministrator, setupCodeMatches } from "./first-start";
+import { authedProcedure, createTRPCRouter, publicProcedure } from "../../trpc/init";
+import { password, username } from "../../core/refs";
 
 /** Counts one attempt on `key`, or refuses it unchecked while the key must wait. */
 async function claimOrRefuse(prisma: PrismaClient, key: ThrottleKey, policy: ThrottlePolicy, what: string) {

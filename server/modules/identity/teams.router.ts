@@ -1,13 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import type { PrismaClient } from "../generated/prisma/client";
-import { Prisma } from "../generated/prisma/client";
-import { AccessRuleError } from "../modules/access/errors";
-import { guardedAccessChange, lossesOfTeam } from "../modules/access/guarded-change";
-import { missingForGrant } from "../rbac/permissions";
-import type { Actor } from "../trpc/context";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
-import { id, name } from "./schemas";
+import type { PrismaClient } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
+import { AccessRuleError } from "../access/errors";
+import { guardedAccessChange, lossesOfTeam } from "../access/guarded-change";
+import { missingForGrant } from "../../rbac/permissions";
+import type { Actor } from "../../core/context";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { id, name } from "../../core/refs";
 
 /** Putting someone in a team hands them the team's bindings: only if the actor could grant them. */
 async function assertMayGrantTeam(prisma: PrismaClient, actor: Actor, teamId: string) {

@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { AccessRuleError } from "../modules/access/errors";
-import { guardedAccessChange } from "../modules/access/guarded-change";
-import { missingForGrant } from "../rbac/permissions";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
-import { id } from "./schemas";
+import { AccessRuleError } from "./errors";
+import { guardedAccessChange } from "./guarded-change";
+import { missingForGrant } from "../../rbac/permissions";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { id } from "../../core/refs";
 
 export const bindingsRouter = createTRPCRouter({
   list: permittedProcedure("role.manage")

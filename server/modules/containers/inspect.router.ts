@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { isSecretVariable, looksSecretValue } from "../audit/redact";
+import { isSecretVariable, looksSecretValue } from "../../audit/redact";
 import {
   containerChanges,
   containerPath,
@@ -17,14 +17,14 @@ import {
   inspectContainerRaw,
   listDirectory,
   StatsCalculator,
-} from "../docker/index";
-import type { Permission } from "../rbac/catalogue";
-import { can, canSomewhere, type EffectivePermissions } from "../rbac/permissions";
-import { watchPermission } from "../rbac/revocation";
-import { permittedProcedure } from "../trpc/init";
+} from "../../docker/index";
+import type { Permission } from "../../rbac/catalogue";
+import { can, canSomewhere, type EffectivePermissions } from "../../rbac/permissions";
+import { watchPermission } from "../../rbac/revocation";
+import { permittedProcedure } from "../../trpc/init";
 import { refuseHostReach } from "./host-reach";
-import type { Actor } from "../trpc/context";
-import { containerRef, id } from "./schemas";
+import type { Actor } from "../../core/context";
+import { containerRef, id } from "../../core/refs";
 
 export const MASKED = "••••••";
 

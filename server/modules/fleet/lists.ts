@@ -1,10 +1,10 @@
 // Lists across the fleet: each answered from the live picture where it is warm, else read
 // live within the deadline; one entry per environment the caller may read, data or error.
 import { z } from "zod";
-import type { ResourceKind } from "../docker/index";
-import type { Permission } from "../rbac/catalogue";
-import { permittedProcedure } from "../trpc/init";
-import type { Services } from "../trpc/context";
+import type { ResourceKind } from "../../docker/index";
+import type { Permission } from "../../rbac/catalogue";
+import { permittedProcedure } from "../../trpc/init";
+import type { Services } from "../../core/context";
 
 export const fleetListInput = z
   .object({ environmentIds: z.array(z.string().min(1).max(64)).max(500).optional() })

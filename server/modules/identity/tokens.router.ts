@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createApiToken } from "../auth/api-tokens";
-import { Prisma } from "../generated/prisma/client";
-import { guardedAccessChange, lossesOfUser } from "../modules/access/guarded-change";
-import { AccessRuleError } from "../modules/access/errors";
-import { authedProcedure, createTRPCRouter, enrolledProcedure, permittedProcedure } from "../trpc/init";
-import { id, name } from "./schemas";
+import { createApiToken } from "../../auth/api-tokens";
+import { Prisma } from "../../generated/prisma/client";
+import { guardedAccessChange, lossesOfUser } from "../access/guarded-change";
+import { AccessRuleError } from "../access/errors";
+import { authedProcedure, createTRPCRouter, enrolledProcedure, permittedProcedure } from "../../trpc/init";
+import { id, name } from "../../core/refs";
 
 const listed = {
   id: true,

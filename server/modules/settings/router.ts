@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { RETENTION_KEY, retentionDays } from "../audit/retention";
-import { REQUIRE_2FA_KEY, requireTwoFactorForEveryone } from "../auth/settings";
-import { RECORD_INPUT_KEY, recordConsoleInput } from "../console/settings";
-import type { PrismaClient } from "../generated/prisma/client";
-import { createTRPCRouter, permittedProcedure } from "../trpc/init";
+import { RETENTION_KEY, retentionDays } from "../../audit/retention";
+import { REQUIRE_2FA_KEY, requireTwoFactorForEveryone } from "../../auth/settings";
+import { RECORD_INPUT_KEY, recordConsoleInput } from "../../console/settings";
+import type { PrismaClient } from "../../generated/prisma/client";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
 
 async function current(prisma: PrismaClient) {
   return {

@@ -2,10 +2,10 @@
 // who manages one environment may rename, organise and pause it, but not point it at another
 // engine the server can reach, nor probe addresses with the connection test.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { codeOf } from "../testing/calls";
-import { openHarness, type Harness } from "../testing/harness";
-import { need } from "../testing/testbed-env";
-import type { Actor } from "../trpc/context";
+import { codeOf } from "../../testing/calls";
+import { openHarness, type Harness } from "../../testing/harness";
+import { need } from "../../testing/testbed-env";
+import type { Actor } from "../../core/context";
 
 const testbed = inject("testbed");
 let h: Harness;
