@@ -26,7 +26,7 @@ export function SystemStatus() {
         </p>
       ) : (
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-          <dt className="text-slate-500">Database</dt>
+          <dt className="text-slate-500 dark:text-slate-400">Database</dt>
           <dd
             data-testid="db-status"
             className={
@@ -36,7 +36,7 @@ export function SystemStatus() {
             {health.data.db === "up" ? "up" : "down"} ({health.data.embeddedDatabase ? "embedded" : "external Postgres"}
             )
           </dd>
-          <dt className="text-slate-500">Version</dt>
+          <dt className="text-slate-500 dark:text-slate-400">Version</dt>
           <dd>{health.data.version}</dd>
         </dl>
       )}

@@ -1,4 +1,5 @@
 // Several consoles in tabs on one page, and the recording of a session replayed in the browser.
+import { readFile } from "node:fs/promises";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { authFile } from "./fixtures";
 import { addStandaloneEnvironment, startFixtureContainer } from "./testbed";
@@ -114,10 +115,21 @@ test("a console session is replayed from its audit event", async ({ page }) => {
   }).toPass({ timeout: 20_000 });
   await page.getByRole("button", { name: /Details of console\.exec/ }).click();
   const details = page.getByRole("dialog", { name: "console.exec" });
+  // The recording is named as people know the session: the container's and environment's names.
+  const [cast] = await Promise.all([
+    page.waitForEvent("download"),
+    details.getByRole("button", { name: "Download recording (.cast)" }).click(),
+  ]);
+  expect(cast.suggestedFilename()).toMatch(
+    new RegExp(`^console-${containerName}-replay-console-tabs-${stamp}-.+\\.cast$`),
+  );
+  const header = JSON.parse((await readFile(await cast.path(), "utf8")).split("\n")[0]!) as { title?: string };
+  expect(header.title).toBe(`${containerName}-replay on console-tabs-${stamp}`);
   await details.getByRole("link", { name: "Replay" }).click();
 
   await expect(page).toHaveURL(/\/audit\/replay\/[^/]+$/);
   await expect(page.getByRole("heading", { name: "Session replay" })).toBeVisible();
+  await expect(page.getByText(`on container ${containerName}-replay in console-tabs-${stamp}`)).toBeVisible();
   const screen = page.getByTestId("replay-terminal");
   await expect(page.getByTestId("replay-clock")).toHaveText(/^0:00 \/ \d+:\d\d$/);
   await page.getByRole("group", { name: "Speed" }).getByRole("button", { name: "8×" }).click();

@@ -23,8 +23,15 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** `console-web-1-production-2026-12-06T12-30-00.cast`: named as people know the session. */
+function castFileName(event: AuditEvent): string {
+  const when = new Date(event.time).toISOString().slice(0, 19).replaceAll(":", "-");
+  const who = [event.targetName ?? event.targetId?.slice(0, 12), event.environmentName].filter(Boolean).join("-");
+  return `console-${who.replace(/[^A-Za-z0-9._-]+/g, "-")}-${when}.cast`;
+}
+
 /** A console session's recording as an asciicast v2 file (plays in asciinema). */
-function RecordingDownload({ eventId }: { eventId: string }) {
+function RecordingDownload({ eventId, fileName }: { eventId: string; fileName: string }) {
   const client = useTRPCClient();
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -33,7 +40,7 @@ function RecordingDownload({ eventId }: { eventId: string }) {
     setProblem(null);
     try {
       const { cast } = await client.audit.recording.query({ id: eventId });
-      downloadText(`console-${eventId}.cast`, "application/x-asciicast", cast);
+      downloadText(fileName, "application/x-asciicast", cast);
     } catch (error) {
       setProblem(errorMessage(error));
     } finally {
@@ -125,7 +132,7 @@ export function EventDialog({
             </Row>
           </dl>
           {mayReplay && (event.action === "console.exec" || event.action === "console.attach") ? (
-            <RecordingDownload key={event.id} eventId={event.id} />
+            <RecordingDownload key={event.id} eventId={event.id} fileName={castFileName(event)} />
           ) : null}
           <div>
             <div className="mb-1 flex items-center justify-between">

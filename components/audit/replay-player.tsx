@@ -269,8 +269,8 @@ export function ReplayView({ eventId }: { eventId: string }) {
         <h1 className="text-2xl font-semibold tracking-tight">Session replay</h1>
         {e ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            <code className="font-mono text-xs">{e.action}</code> by {e.actorUsername ?? "—"} on {describeTarget(e)},{" "}
-            {formatEventTime(e.time)}
+            <code className="font-mono text-xs">{e.action}</code> by {e.actorUsername ?? "—"} on {describeTarget(e)}
+            {e.environmentName ? ` in ${e.environmentName}` : ""}, {formatEventTime(e.time)}
             {parsed && "cast" in parsed && parsed.cast.command ? (
               <>
                 {" "}

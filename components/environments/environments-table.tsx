@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Pencil, Trash2 } from "lucide-react";
+import { Pause, Pencil, Play, RefreshCw, Trash2 } from "lucide-react";
+import Link from "next/link";
 import { createContext, useContext, useMemo, useState } from "react";
 import type { RouterOutputs } from "../api-types";
 import { holdsOn } from "../containers/holds-on";
@@ -11,6 +12,7 @@ import { columnHelper, type DataColumn } from "../data-table/features";
 import { useDataTable } from "../data-table/use-data-table";
 import { errorMessage } from "../trpc-errors";
 import { useTRPC } from "../trpc";
+import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { formatDateTime } from "../ui/format";
@@ -23,17 +25,47 @@ type Environment = RouterOutputs["environments"]["list"][number];
 interface RowActions {
   edit: (env: Environment) => void;
   remove: (env: Environment) => void;
+  /** probe the host now instead of waiting for the next retry */
+  check: (env: Environment) => void;
+  setPaused: (env: Environment, paused: boolean) => void;
+  /** the environment a check or pause is under way for */
+  busy: string | null;
 }
-const EnvironmentActions = createContext<RowActions>({ edit: () => undefined, remove: () => undefined });
+const EnvironmentActions = createContext<RowActions>({
+  edit: () => undefined,
+  remove: () => undefined,
+  check: () => undefined,
+  setPaused: () => undefined,
+  busy: null,
+});
 
 function ActionsCell({ env }: { env: Environment }) {
   const viewer = useViewer();
-  const { edit, remove } = useContext(EnvironmentActions);
-  if (!holdsOn(viewer, "environment.manage", env.id)) return null;
+  const { edit, remove, check, setPaused, busy } = useContext(EnvironmentActions);
+  const manages = holdsOn(viewer, "environment.manage", env.id);
+  const paused = env.paused;
   return (
     <div className="flex justify-end gap-1">
-      <IconButton icon={Pencil} label={`Edit ${env.name}`} onClick={() => edit(env)} />
-      <IconButton icon={Trash2} tone="danger" label={`Remove ${env.name}`} onClick={() => remove(env)} />
+      {paused ? null : (
+        <IconButton
+          icon={RefreshCw}
+          label={`Check ${env.name} now`}
+          disabled={busy === env.id}
+          onClick={() => check(env)}
+        />
+      )}
+      {manages ? (
+        <>
+          <IconButton
+            icon={paused ? Play : Pause}
+            label={paused ? `Resume ${env.name}` : `Pause ${env.name}`}
+            disabled={busy === env.id}
+            onClick={() => setPaused(env, !paused)}
+          />
+          <IconButton icon={Pencil} label={`Edit ${env.name}`} onClick={() => edit(env)} />
+          <IconButton icon={Trash2} tone="danger" label={`Remove ${env.name}`} onClick={() => remove(env)} />
+        </>
+      ) : null}
     </div>
   );
 }
@@ -44,7 +76,16 @@ const environmentColumns: DataColumn<Environment>[] = [
     id: "name",
     header: "Name",
     enableHiding: false,
-    cell: ({ row }) => <span className="block truncate font-medium">{row.original.name}</span>,
+    // The row leads to what runs there: the containers list filtered to this environment.
+    cell: ({ row }) => (
+      <Link
+        href={`/containers?env=${encodeURIComponent(row.original.id)}`}
+        className="block truncate font-medium text-primary-fg hover:underline"
+        title={`Containers on ${row.original.name}`}
+      >
+        {row.original.name}
+      </Link>
+    ),
     meta: { minWidth: 140, sticky: "left" },
   }),
   column.accessor((env) => env.status?.state ?? "unknown", {
@@ -97,7 +138,7 @@ const environmentColumns: DataColumn<Environment>[] = [
     id: "actions",
     enableHiding: false,
     cell: ({ row }) => <ActionsCell env={row.original} />,
-    meta: { label: "Actions", width: 96, sticky: "right", align: "end" },
+    meta: { label: "Actions", width: 168, sticky: "right", align: "end" },
   }),
 ];
 
@@ -118,7 +159,19 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
       },
     }),
   );
+  const [problem, setProblem] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.environments.list.queryKey() });
+  const onFailed = (error: unknown) => setProblem(errorMessage(error));
+  const probe = useMutation(trpc.environments.probe.mutationOptions({ onSettled: refresh, onError: onFailed }));
+  const pause = useMutation(trpc.environments.setPaused.mutationOptions({ onSettled: refresh, onError: onFailed }));
   const { reset } = remove;
+  const { mutate: probeNow } = probe;
+  const { mutate: setPausedNow } = pause;
+  const busyId = probe.isPending
+    ? (probe.variables?.environmentId ?? null)
+    : pause.isPending
+      ? (pause.variables?.environmentId ?? null)
+      : null;
   const actions = useMemo<RowActions>(
     () => ({
       edit: setEditing,
@@ -126,13 +179,27 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
         reset();
         setRemoving(env);
       },
+      check: (env) => {
+        setProblem(null);
+        probeNow({ environmentId: env.id });
+      },
+      setPaused: (env, paused) => {
+        setProblem(null);
+        setPausedNow({ environmentId: env.id, paused });
+      },
+      busy: busyId,
     }),
-    [reset],
+    [reset, probeNow, setPausedNow, busyId],
   );
   // In the server's order (by name) until a header asks for another.
   const model = useDataTable({ data: environments, columns: environmentColumns, getRowId: environmentId });
   return (
     <>
+      {problem ? (
+        <div className="mb-3">
+          <Alert title="The action failed">{problem}</Alert>
+        </div>
+      ) : null}
       <EnvironmentActions value={actions}>
         <DataTable model={model} label="Environments" noun={NOUN} />
       </EnvironmentActions>

@@ -6,22 +6,30 @@ import type { AuditEntry } from "./entry";
 
 export type NameLookup = (entry: AuditEntry) => Pick<AuditEntry, "environmentName" | "targetName">;
 
+/** A container's and its environment's names as the fleet knows them now (null where it does not). */
+export function containerNames(
+  fleet: Fleet,
+  environmentId: string,
+  containerRef: string,
+): { environmentName: string | null; containerName: string | null } {
+  const environmentName = fleet.status(environmentId)?.name ?? null;
+  const ref = containerRef.replace(/^\//, "");
+  const found =
+    fleet.picture.get(environmentId, "containers", ref) ??
+    fleet.picture
+      .list(environmentId, "containers")
+      ?.find((c) => c.name === ref || (ref.length >= 12 && c.id.startsWith(ref)));
+  return { environmentName, containerName: found?.name ?? null };
+}
+
 export function fleetNames(fleet: Fleet): NameLookup {
   return (entry) => {
     const environmentId = entry.environmentId;
     if (!environmentId) return {};
-    const environmentName = fleet.status(environmentId)?.name ?? null;
-    let targetName: string | null = null;
     if (entry.targetKind === "container" && entry.targetId) {
-      const ref = entry.targetId.replace(/^\//, "");
-      const exact = fleet.picture.get(environmentId, "containers", ref);
-      const found =
-        exact ??
-        fleet.picture
-          .list(environmentId, "containers")
-          ?.find((c) => c.name === ref || (ref.length >= 12 && c.id.startsWith(ref)));
-      targetName = found?.name ?? null;
+      const names = containerNames(fleet, environmentId, entry.targetId);
+      return { environmentName: names.environmentName, targetName: names.containerName };
     }
-    return { environmentName, targetName };
+    return { environmentName: fleet.status(environmentId)?.name ?? null, targetName: null };
   };
 }

@@ -6,6 +6,7 @@
 // (an exec's processes are ended in the container; an attach only lets go).
 import type { Readable } from "node:stream";
 import type { WebSocket } from "ws";
+import { containerNames } from "../audit/names";
 import { attachContainer, openExec, type AttachSession, type ExecSession } from "../docker/index";
 import { auditEntry } from "../audit/entry";
 import type { Permission } from "../rbac/catalogue";
@@ -147,7 +148,9 @@ async function runSession(
   const started = performance.now();
   const abort = new AbortController();
   const { input } = spec;
-  const title = `${input.containerId.slice(0, 12)} on ${input.environmentId}`;
+  // The recording's title names the container and its environment as people know them.
+  const names = containerNames(services.fleet, input.environmentId, input.containerId);
+  const title = `${names.containerName ?? input.containerId.slice(0, 12)} on ${names.environmentName ?? input.environmentId}`;
 
   // The session is on the record before anything runs in (or joins) the container.
   const beginning = services.audit.begin(

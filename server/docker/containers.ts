@@ -55,20 +55,28 @@ export function runContainerAction(fleet: Fleet, environmentId: string, id: stri
   );
 }
 
-/** The `docker` command line that does the same, shown beside each action. */
-export function cliFor(id: string, action: ContainerAction): string {
+/**
+ * The words after `docker` that do the same, shown beside each action (the caller adds which
+ * environment). `container` is the name people know it by, the id only where it has none.
+ */
+export function cliWordsFor(container: string, action: ContainerAction): string[] {
   switch (action.action) {
     case "stop":
     case "restart":
-      return `docker container ${action.action}${action.timeoutSeconds !== undefined ? ` -t ${action.timeoutSeconds}` : ""} ${id}`;
+      return [
+        "container",
+        action.action,
+        ...(action.timeoutSeconds !== undefined ? ["-t", String(action.timeoutSeconds)] : []),
+        container,
+      ];
     case "kill":
-      return `docker container kill${action.signal ? ` -s ${action.signal}` : ""} ${id}`;
+      return ["container", "kill", ...(action.signal ? ["-s", action.signal] : []), container];
     case "rename":
-      return `docker container rename ${id} ${action.name}`;
+      return ["container", "rename", container, action.name];
     case "remove":
-      return `docker container rm${action.force ? " -f" : ""}${action.volumes ? " -v" : ""} ${id}`;
+      return ["container", "rm", ...(action.force ? ["-f"] : []), ...(action.volumes ? ["-v"] : []), container];
     default:
-      return `docker container ${action.action} ${id}`;
+      return ["container", action.action, container];
   }
 }
 

@@ -112,7 +112,9 @@ describe("the logs download", () => {
   it("returns every line of both streams, in order within each, as a text attachment", async () => {
     const answer = await download(mixed);
     expect(answer.status).toBe(200);
-    expect(answer.headers["content-disposition"]).toMatch(/^attachment; filename=".+-logs\.txt"$/);
+    expect(answer.headers["content-disposition"]).toMatch(
+      /^attachment; filename=".+-logs\.txt"; filename\*=UTF-8''.+-logs\.txt$/,
+    );
     expect(answer.headers["content-type"]).toBe("text/plain; charset=utf-8");
     const all = lines(answer.body);
     expect(all).toHaveLength(STDOUT_LINES + STDERR_LINES);

@@ -12,6 +12,7 @@ import { containerLogText, DockerError } from "../docker/index";
 import { can } from "../rbac/permissions";
 import { watchPermission } from "../rbac/revocation";
 import type { Services } from "../core/context";
+import { containerNames } from "../audit/names";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
 import { containerQuery } from "../core/refs";
@@ -33,6 +34,12 @@ export const logOptionsQuery = {
   tail: z.union([z.literal("all"), z.coerce.number().int().min(0).max(10_000_000)]).default("all"),
 };
 const query = containerQuery.extend(logOptionsQuery);
+
+/** `attachment` with a plain-ASCII file name, and the exact one (RFC 6266 filename*) for browsers that read it. */
+export function attachmentDisposition(name: string): string {
+  const plain = name.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 120);
+  return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
 
 export function answer(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
@@ -158,10 +165,12 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
       }
       throw error;
     }
-    const name = `${input.containerId.slice(0, 32)}-logs.txt`;
+    // Named as people know it: the container's and the environment's names, not ids.
+    const names = containerNames(services.fleet, input.environmentId, input.containerId);
+    const name = `${[names.containerName ?? input.containerId.slice(0, 12), names.environmentName].filter(Boolean).join("-")}-logs.txt`;
     res.writeHead(200, {
       "content-type": "text/plain; charset=utf-8",
-      "content-disposition": `attachment; filename="${name}"`,
+      "content-disposition": attachmentDisposition(name),
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
     });

@@ -88,7 +88,12 @@ export async function admitAtDoor(services: Services, req: IncomingMessage, door
   if (actor.mustEnrollTotp) return refuse(actor, 403, "Set up two-factor sign-in first (Profile).");
   const scope = door.scope ?? [door.environmentId];
   if (!scope.some((id) => can(actor.permissions, door.permission, id))) {
-    return refuse(actor, 403, `You do not have the ${door.permission} permission here.`);
+    const environmentName = door.environmentId ? services.fleet.status(door.environmentId)?.name : undefined;
+    return refuse(
+      actor,
+      403,
+      `You do not have the ${door.permission} permission ${environmentName ? `on ${environmentName}` : "here"}.`,
+    );
   }
   const admitted = actor;
   return {

@@ -310,7 +310,11 @@ export function permittedProcedure(permission: Permission, options: PermittedOpt
         allowed = can(actor.permissions, permission);
       }
       if (!allowed) {
-        throw new TRPCError({ code: "FORBIDDEN", message: `You do not have the ${permission} permission here.` });
+        // Named as people know it, so the refused can say what to ask an administrator for.
+        const environmentId = typeof raw?.environmentId === "string" ? raw.environmentId : null;
+        const environmentName = environmentId ? ctx.services.fleet.status(environmentId)?.name : undefined;
+        const where = environmentName && isEnvironmentScoped(permission) ? ` on ${environmentName}` : " here";
+        throw new TRPCError({ code: "FORBIDDEN", message: `You do not have the ${permission} permission${where}.` });
       }
       return next({ ctx: { actor, scope: environmentsWith(actor.permissions, permission) } });
     });

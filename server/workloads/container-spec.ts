@@ -7,7 +7,7 @@
 // this makes). The create form and the Update dialog check with these same schemas.
 import type Docker from "dockerode";
 import { z } from "zod";
-import { CliWords } from "./cli";
+import { CliWords, shellQuote } from "./cli";
 import type { ContainerDraft, ContainerSource, CreateBody, ImageConfig, SpecOfNotes } from "./section";
 import { specFieldFor } from "./section";
 import { commandSection, commandShape } from "./sections/command";
@@ -153,10 +153,15 @@ export function specFieldOf(enginePath: string, origins: Record<string, string>)
  * Values kept from the source container are written as "$NAME": the command line never
  * carries a value the browser may not see.
  */
-export function runCli(spec: ContainerSpec): string {
+export function runCli(spec: ContainerSpec, environmentName?: string | null): string {
   const cli = new CliWords();
   for (const section of SECTIONS) section.runWords?.(spec, cli);
-  return cli.line(spec.start ? ["docker", "run", "-d"] : ["docker", "create"]);
+  return cli.line([...dockerOn(environmentName), ...(spec.start ? ["run", "-d"] : ["create"])]);
+}
+
+/** `docker --context <environment>`: which environment a line is for, a Docker context named like it. */
+function dockerOn(environmentName: string | null | undefined): string[] {
+  return environmentName ? ["docker", "--context", shellQuote(environmentName)] : ["docker"];
 }
 
 // ---- duplicate and edit ----------------------------------------------------------------------
@@ -233,10 +238,10 @@ export function toUpdateBody(update: UpdateSpec): Record<string, unknown> {
 }
 
 /** `docker container update …` for an update. */
-export function updateCli(id: string, update: UpdateSpec): string {
-  const words = ["docker", "container", "update"];
+export function updateCli(container: string, update: UpdateSpec, environmentName?: string | null): string {
+  const words = [...dockerOn(environmentName), "container", "update"];
   const body = toUpdateBody(update);
   for (const section of UPDATE_SECTIONS) section.updateWords?.(update, body, words);
-  words.push(id);
+  words.push(shellQuote(container));
   return words.join(" ");
 }

@@ -271,7 +271,11 @@ export function CreateContainerForm({
         </div>
 
         <aside className="space-y-4 xl:sticky xl:top-6 xl:self-start">
-          <CliPreview cli={conversion.spec ? runCli(conversion.spec) : null} />
+          <CliPreview
+            cli={
+              conversion.spec ? runCli(conversion.spec, environments.find((e) => e.id === environmentId)?.name) : null
+            }
+          />
           {accessWithoutGrant ? (
             <Alert tone="warning" title="Host access you may not grant here">
               <p>

@@ -20,6 +20,7 @@ import { ACTIONS, callContainerAction, type ActionSpec } from "../container-acti
 import { holdsOn } from "../holds-on";
 import { ContainerStateBadge } from "../state-badge";
 import { DetailsTabs } from "./details-tabs";
+import { RenameDialog } from "./rename-dialog";
 
 const healthOf = (status: string | undefined) =>
   status === "healthy" || status === "unhealthy" || status === "starting" ? status : undefined;
@@ -61,7 +62,10 @@ export function ContainerShell({
     ),
   );
   const environments = useQuery(trpc.environments.list.queryOptions());
-  const envName = environments.data?.find((e) => e.id === environmentId)?.name ?? environmentId;
+  // An environment the viewer may not see is not named by its id (the refusal below names it).
+  const envName =
+    environments.data?.find((e) => e.id === environmentId)?.name ??
+    (environments.isPending ? "…" : "an environment you have no access to");
   const [asking, setAsking] = useState<ActionSpec | null>(null);
   const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
 
@@ -85,6 +89,8 @@ export function ContainerShell({
   const state = container.data?.state.status ?? "";
   const actions =
     container.data && !gone ? ACTIONS.filter((a) => a.when(state) && holdsOn(viewer, a.permission, environmentId)) : [];
+  const [renaming, setRenaming] = useState(false);
+  const mayRename = Boolean(container.data) && !gone && holdsOn(viewer, "container.lifecycle", environmentId);
   const choose = (action: ActionSpec) => {
     act.reset();
     setDone(null);
@@ -128,8 +134,13 @@ export function ContainerShell({
               ) : null}
             </p>
           </div>
-          {actions.length ? (
+          {actions.length || mayRename ? (
             <div className="flex flex-wrap gap-2" role="group" aria-label="Container actions">
+              {mayRename ? (
+                <Button size="sm" onClick={() => setRenaming(true)}>
+                  Rename…
+                </Button>
+              ) : null}
               {actions.map((action) => (
                 <Button
                   key={action.name}
@@ -166,6 +177,21 @@ export function ContainerShell({
       ) : (
         children
       )}
+
+      {renaming ? (
+        <RenameDialog
+          open
+          onClose={() => setRenaming(false)}
+          environmentId={environmentId}
+          containerId={containerId}
+          currentName={name}
+          onRenamed={(result) => {
+            setRenaming(false);
+            setDone({ text: `Renamed ${name} to ${result.name}.`, cli: result.cli });
+            void queryClient.invalidateQueries({ queryKey: trpc.containers.get.queryKey(target) });
+          }}
+        />
+      ) : null}
 
       <ConfirmDialog
         open={asking !== null}

@@ -2,6 +2,8 @@
 // resources, "duplicate and edit" (an existing container as a spec), and what the form
 // offers. Every door that starts or changes a workload goes through one policy function
 // (server/workloads/judge.ts) on the Engine payload it is about to send.
+import { containerNames } from "../../audit/names";
+import { environmentName } from "../shared/environments";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { isSecretVariable, looksSecretValue } from "../../audit/redact";
@@ -158,7 +160,12 @@ export const containerCreateProcedures = {
         throw error;
       });
       ctx.audit.target("container", created.id, created.name);
-      return { id: created.id, name: created.name, warnings: created.warnings, cli: runCli(spec) };
+      return {
+        id: created.id,
+        name: created.name,
+        warnings: created.warnings,
+        cli: runCli(spec, environmentName(ctx.services.fleet, environmentId)),
+      };
     }),
 
   /**
@@ -170,7 +177,7 @@ export const containerCreateProcedures = {
     .query(async ({ ctx, input }) => {
       const { environmentId, spec } = input;
       const { violations, collisions } = await judgeCreate(ctx.services, ctx.actor, environmentId, spec);
-      return { cli: runCli(spec), violations, collisions };
+      return { cli: runCli(spec, environmentName(ctx.services.fleet, environmentId)), violations, collisions };
     }),
 
   /** `docker container update`: restart policy and resources, through the same policy. */
@@ -190,8 +197,13 @@ export const containerCreateProcedures = {
       const facts = await lookupFacts(factSources(ctx.services), environmentId, { kind: "container.update", body });
       const violations = judgeContainerUpdate(changes, holdsOn(ctx.actor.permissions, environmentId), facts);
       if (violations.length) refuse(violations);
+      const names = containerNames(ctx.services.fleet, environmentId, target);
       const { warnings } = await updateContainer(ctx.services.fleet, environmentId, target, body);
-      return { ok: true as const, warnings, cli: updateCli(target, changes) };
+      return {
+        ok: true as const,
+        warnings,
+        cli: updateCli(names.containerName ?? target, changes, names.environmentName),
+      };
     }),
 
   /**

@@ -1,7 +1,15 @@
 // Containers across the fleet: the list (from the live picture), details, and one procedure
 // per action, each with its own permission, its audit event, and the docker CLI equivalent.
 import { z } from "zod";
-import { cliFor, containerLogs, inspectContainer, runContainerAction, type ContainerAction } from "../../docker/index";
+import {
+  cliWordsFor,
+  containerLogs,
+  inspectContainer,
+  runContainerAction,
+  type ContainerAction,
+} from "../../docker/index";
+import { containerNames } from "../../audit/names";
+import { dockerLine } from "../shared/cli";
 import type { Permission } from "../../rbac/catalogue";
 import { can } from "../../rbac/permissions";
 import { whileAllowed } from "../../trpc/streaming";
@@ -38,8 +46,13 @@ function action<S extends z.ZodRawShape>(
       const act = toAction(input);
       ctx.audit.target("container", input.id);
       if (door) await refuseHostReach(ctx, input.environmentId, input.id, door);
+      // Named before the action: a rename or remove leaves the picture without the old name.
+      const names = containerNames(ctx.services.fleet, input.environmentId, input.id);
       await runContainerAction(ctx.services.fleet, input.environmentId, input.id, act);
-      return { ok: true as const, cli: cliFor(input.id, act) };
+      return {
+        ok: true as const,
+        cli: dockerLine(names.environmentName, cliWordsFor(names.containerName ?? input.id, act)),
+      };
     });
 }
 
