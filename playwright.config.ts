@@ -33,6 +33,11 @@ export default defineConfig({
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
+  // A page's data on a 2-core machine that is also running the engines, the database and the
+  // build can take longer than Playwright's 5 s default to arrive: the conditions are the same,
+  // only the patience is a real user's.
+  expect: { timeout: 15_000 },
+  timeout: 90_000,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
     baseURL,

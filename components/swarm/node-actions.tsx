@@ -14,7 +14,7 @@ import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { CheckboxField, TextField } from "../ui/field";
 import { Loading } from "../ui/loading";
-import { shellWord } from "@/server/modules/swarm/cli";
+import { shellQuote as shellWord } from "@/server/workloads/cli";
 
 type NodeRow = RouterOutputs["nodes"]["list"]["items"][number];
 export type NodeAction = "promote" | "demote" | "labels" | "remove";

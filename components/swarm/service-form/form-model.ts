@@ -11,7 +11,7 @@ import type {
   TmpfsRow,
   VolumeRow,
 } from "@/components/workload-form/values";
-import { serviceSpecInput, type ServiceSpec, type ServiceSpecInput } from "@/server/modules/swarm/service-spec";
+import { serviceSpecInput, type ServiceSpec, type ServiceSpecInput } from "@/server/modules/swarm/contract";
 
 const MB = 1024 * 1024;
 

@@ -26,7 +26,7 @@ import { NetworksSection } from "../../workload-form/sections/networks-section";
 import { StorageSection } from "../../workload-form/sections/storage-section";
 import { Section } from "../../workload-form/section";
 import { TextInput } from "../../workload-form/controls";
-import type { ServiceSpec } from "@/server/modules/swarm/service-spec";
+import type { ServiceSpec } from "@/server/modules/swarm/contract";
 import { serviceHref } from "../hrefs";
 import { formPathOfViolation, toServiceSpec, type ServiceFormValues } from "./form-model";
 import {

@@ -55,18 +55,21 @@ export const fleetRouter = createTRPCRouter({
           if (moved.status) push({ type: "status", status });
           else if (moved.counts && input?.counts) push({ type: "counts", environmentId, counts: status.counts });
         });
-        const offPicture = ctx.services.fleet.subscribe((events) => {
-          const perms = watch.current();
-          const visible = events.filter((e) =>
-            "kind" in e
-              ? can(perms, readPermission[e.kind], e.environmentId)
-              : can(perms, "environment.read", e.environmentId),
-          );
-          if (!visible.length) return;
-          push({ type: "picture", events: visible });
-          const reread = resyncFor(visible);
-          if (reread.length) push({ type: "resync", environmentIds: reread });
-        }, asked ? ids : undefined);
+        const offPicture = ctx.services.fleet.subscribe(
+          (events) => {
+            const perms = watch.current();
+            const visible = events.filter((e) =>
+              "kind" in e
+                ? can(perms, readPermission[e.kind], e.environmentId)
+                : can(perms, "environment.read", e.environmentId),
+            );
+            if (!visible.length) return;
+            push({ type: "picture", events: visible });
+            const reread = resyncFor(visible);
+            if (reread.length) push({ type: "resync", environmentIds: reread });
+          },
+          asked ? ids : undefined,
+        );
         const onAbort = () => wake?.();
         live.addEventListener("abort", onAbort, { once: true });
         try {

@@ -1,12 +1,10 @@
 // The `docker` command line each action is equivalent to, run against the environment that
 // served it as a docker context of the same name (`docker context create <name> --docker
 // host=<its endpoint>` makes one).
+import { shellQuote } from "../../workloads/cli";
 
-/** A word as a POSIX shell reads it back unchanged. */
-export function shellWord(word: string): string {
-  if (word !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
+/** Quotes a word for a POSIX shell when it needs it (the one quoting the container lines use). */
+export const shellWord = shellQuote;
 
 /** `docker --context <context> <words…>`, each word quoted as needed. */
 export function dockerLine(context: string, words: readonly string[]): string {
