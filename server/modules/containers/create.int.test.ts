@@ -10,6 +10,7 @@ import { openHarness, type Harness } from "../../testing/harness";
 import { codeOf } from "../../testing/calls";
 import type { Actor } from "../../core/context";
 import type { ContainerSpecInput } from "../../containers/spec";
+import { shellQuote } from "../../workloads/cli";
 
 const testbed = inject("testbed");
 const IMAGE = need(testbed, "TESTBED_FIXTURE_IMAGE");
@@ -94,8 +95,9 @@ describe.each(Object.keys(engines) as Kind[])("on the %s", (kind) => {
     });
     const created = await h.caller(operator).containers.create({ environmentId, spec });
     expect(created.name).toBe(spec.name);
+    // The line names the environment as a docker context, as the page shows it.
     expect(created.cli).toBe(
-      `docker run -d --name ${spec.name} --restart on-failure:2 -p ${hostPort}:8080 -v ${volume}:/data -e MODE=prod ` +
+      `docker --context ${shellQuote(kind)} run -d --name ${spec.name} --restart on-failure:2 -p ${hostPort}:8080 -v ${volume}:/data -e MODE=prod ` +
         `-l stevedore.test=${LABEL} --memory 64m --cpus 0.5 --pids-limit 64 --health-cmd true --health-interval 30s ` +
         `${IMAGE} sleep 600`,
     );
@@ -145,7 +147,8 @@ describe.each(Object.keys(engines) as Kind[])("on the %s", (kind) => {
 
   it("updates the restart policy and memory, answering with the docker command", async () => {
     const environmentId = environmentIds[kind];
-    const { id } = await h.caller(operator).containers.create({ environmentId, spec: plainSpec() });
+    const plain = plainSpec();
+    const { id } = await h.caller(operator).containers.create({ environmentId, spec: plain });
     const result = await h.caller(operator).containers.update({
       environmentId,
       id,
@@ -155,7 +158,7 @@ describe.each(Object.keys(engines) as Kind[])("on the %s", (kind) => {
       pidsLimit: 100,
     });
     expect(result.cli).toBe(
-      `docker container update --restart unless-stopped --memory 96m --memory-swap 192m --cpus 0.25 --pids-limit 100 ${id}`,
+      `docker --context ${shellQuote(kind)} container update --restart unless-stopped --memory 96m --memory-swap 192m --cpus 0.25 --pids-limit 100 ${plain.name}`,
     );
     const info = await dockerOf(kind).getContainer(id).inspect();
     expect(info.HostConfig.RestartPolicy?.Name).toBe("unless-stopped");

@@ -339,13 +339,20 @@ describe("export and import", () => {
       loaded: [fixture],
       cli: "docker --context manager image load -i archive.tar",
     });
-    const events = await h.prisma.auditEvent.findMany({
-      where: { action: { in: ["images.export", "images.import"] } },
-    });
-    expect(events.map((e) => [e.action, e.outcome]).sort()).toEqual([
-      ["images.export", "ok"],
-      ["images.import", "ok"],
-    ]);
+    // Each door completes its event once the answer is sent, through the audit's write queue: the
+    // events are awaited, not expected at the instant the answer arrives.
+    await expect
+      .poll(
+        async () =>
+          (await h.prisma.auditEvent.findMany({ where: { action: { in: ["images.export", "images.import"] } } }))
+            .map((e) => [e.action, e.outcome])
+            .sort(),
+        { timeout: 15_000 },
+      )
+      .toEqual([
+        ["images.export", "ok"],
+        ["images.import", "ok"],
+      ]);
   });
 
   it("import needs image.pull there, export image.export; a missing image is a 404", async () => {
