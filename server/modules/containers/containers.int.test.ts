@@ -11,6 +11,7 @@ import { reconcileOpenIntents } from "../../audit/reconcile";
 import { observeWithFleet } from "../../environments/observe";
 import { MASKED } from "./router";
 import { batchLines } from "../../docker/index";
+import { shellQuote } from "../../workloads/cli";
 
 const testbed = inject("testbed");
 let h: Harness;
@@ -57,8 +58,10 @@ describe.each(Object.keys(engines))("container actions on the %s", (kind) => {
     const api = h.caller(admin);
     const target = { environmentId: environmentIds[kind]!, id: container.id };
 
+    // The line names the environment as a docker context and the container by its name.
+    const name = (await container.inspect()).Name.slice(1);
     expect(await api.containers.stop({ ...target, timeoutSeconds: 1 })).toMatchObject({
-      cli: `docker container stop -t 1 ${container.id}`,
+      cli: `docker --context ${shellQuote(kind)} container stop -t 1 ${name}`,
     });
     expect((await state()).Running).toBe(false);
     await api.containers.start(target);
