@@ -56,7 +56,7 @@ test("create a container from the fixture image with a port and a volume, see it
   await page.getByLabel("Restart policy").selectOption("unless-stopped");
 
   await expect(page.getByTestId("cli-preview")).toHaveText(
-    `docker run -d --name ${containerName} --restart unless-stopped -p ${hostPort}:8080 -v ${volumeName}:/data ` +
+    `docker --context ${envName} run -d --name ${containerName} --restart unless-stopped -p ${hostPort}:8080 -v ${volumeName}:/data ` +
       `${FIXTURE_IMAGE} sleep 600`,
   );
   // An administrator sees the host access section; nothing in it is used here.
@@ -88,7 +88,8 @@ test("update a container's restart policy and memory from the row menu, then dup
   const container = await startFixtureContainer(name);
   try {
     await page.goto(`/containers?q=${name}`);
-    const row = page.getByRole("row").filter({ hasText: name });
+    // The same engine is an environment of other specs too: the row of this spec's environment.
+    const row = page.getByRole("row").filter({ hasText: name }).filter({ hasText: envName });
     await row.getByRole("button", { name: `Actions for ${name}` }).click();
     await page.getByRole("menuitem", { name: "Update…" }).click();
     const dialog = page.getByRole("dialog", { name: `Update ${name}` });
@@ -96,7 +97,7 @@ test("update a container's restart policy and memory from the row menu, then dup
     await dialog.getByLabel("Memory limit (MB)").fill("64");
     await dialog.getByRole("button", { name: "Update container" }).click();
     await expect(dialog.getByTestId("update-cli")).toHaveText(
-      `docker container update --restart always --memory 64m --memory-swap 128m ${container.id}`,
+      `docker --context ${envName} container update --restart always --memory 64m --memory-swap 128m ${name}`,
     );
     await dialog.getByRole("button", { name: "Done" }).click();
     const info = await engine().getContainer(container.id).inspect();

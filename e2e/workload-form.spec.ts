@@ -80,7 +80,7 @@ test("the Update dialog puts its problems on their fields and sends nothing unti
     await memory.fill("32");
     await dialog.getByRole("button", { name: "Update container" }).click();
     await expect(dialog.getByTestId("update-cli")).toHaveText(
-      `docker container update --memory 32m --memory-swap 64m ${container.id}`,
+      `docker --context ${envName} container update --memory 32m --memory-swap 64m ${name}`,
     );
   } finally {
     await container.remove();
