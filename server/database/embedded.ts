@@ -11,7 +11,6 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
@@ -52,31 +51,20 @@ function startParams(): string[] {
 }
 
 /**
- * A new database folder is made, and every migration applied to it, in a short-lived child
- * process (embedded-first-start.ts): initdb's second WebAssembly instance and the memory the
- * migrations' DDL makes PGlite grow would otherwise stay in the server's resident set for good
- * (a WebAssembly memory never shrinks). The child serves the database on a socket in a
- * private temporary folder while the schema engine works.
+ * A new database folder is made in a short-lived child process: PGlite's initdb runs a second
+ * WebAssembly instance whose memory (hundreds of megabytes) would otherwise stay in the
+ * server's resident set until a garbage collection that may never come.
  */
 async function initialiseInChild(pgDir: string): Promise<void> {
-  const child = fileURLToPath(new URL("./embedded-first-start.ts", import.meta.url));
-  const socketDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-init-"));
-  try {
-    await promisify(execFile)(process.execPath, ["--import", import.meta.resolve("tsx"), child, pgDir, socketDir], {
-      // The umask (077) is inherited, so the new files are private from the start.
-      maxBuffer: 4 << 20,
-    });
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim() ?? "";
-    throw new Error(
-      `Making the embedded database failed: ${stderr.split("\n").slice(-3).join(" ") || (error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  } finally {
-    await rm(socketDir, { recursive: true, force: true });
-  }
+  const moduleUrl = import.meta.resolve("@electric-sql/pglite");
+  const script =
+    "const { PGlite } = await import(process.argv[1]);" +
+    "const db = await PGlite.create(process.argv[2]);" +
+    "await db.close();";
+  await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script, moduleUrl, pgDir], {
+    // The umask (077) is inherited, so the new files are private from the start.
+    maxBuffer: 1 << 20,
+  });
 }
 
 /**

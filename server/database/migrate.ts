@@ -5,12 +5,11 @@
 // replicas, or an upgrade with start-first): a Postgres advisory lock, held on a connection
 // of its own while the engine works, lets one apply the migrations while the others wait,
 // then find nothing left to apply.
-import { execFile } from "node:child_process";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { readdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import pg from "pg";
-import { migrationsDir } from "./schema-engine";
+import { migrationsDir, newSchemaEngine, noFilters, readMigrations } from "./schema-engine";
 
 /** The advisory lock's key: any bigint, the same in every version ("Stevedore migrations"). */
 export const MIGRATION_LOCK_KEY = 0x5374_6576_6d69_67n;
@@ -47,33 +46,31 @@ async function nothingPending(connectionString: string): Promise<boolean> {
   }
 }
 
-/**
- * Runs the schema engine in a child process (migrate-engine-child.ts, under tsx as the server
- * is): its WebAssembly memory leaves with the process instead of staying in the server's.
- */
-async function applyInChild(connectionString: string): Promise<string[]> {
-  const child = fileURLToPath(new URL("./migrate-engine-child.ts", import.meta.url));
-  try {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", import.meta.resolve("tsx"), child], {
-      env: { ...process.env, STEVEDORE_MIGRATE_URL: connectionString },
-      maxBuffer: 4 << 20,
-    });
-    const last = stdout.trim().split("\n").at(-1) ?? "";
-    return (JSON.parse(last) as { applied: string[] }).applied;
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    const reason = stderr?.split("\n").find((line) => /error/i.test(line)) ?? (error as Error).message;
-    throw new Error(`Applying the database migrations failed: ${reason}`, { cause: error });
-  }
-}
-
 export async function applyMigrations(connectionString: string, options: MigrateOptions = {}): Promise<string[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const lock = await takeMigrationLock(connectionString, options.waitForDatabaseMs ?? 60_000, log);
   try {
     // Checked under the lock: a replica that waited finds what the first one applied.
     if (await nothingPending(connectionString)) return [];
-    return await applyInChild(connectionString);
+    // The engine takes Prisma's own advisory lock on its connection and never lets go of it:
+    // only ending that connection does. Left open, it made every later start (another
+    // replica's, or a restart's) wait 10 s for that lock and fail.
+    const pool = new pg.Pool({ connectionString, max: 1 });
+    pool.on("error", () => undefined);
+    try {
+      const engine = await newSchemaEngine(bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool)));
+      try {
+        const { appliedMigrationNames } = await engine.applyMigrations({
+          migrationsList: await readMigrations(),
+          filters: noFilters,
+        });
+        return appliedMigrationNames;
+      } finally {
+        engine.free();
+      }
+    } finally {
+      await pool.end();
+    }
   } finally {
     await lock.release();
   }
