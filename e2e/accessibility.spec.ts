@@ -106,7 +106,10 @@ test("after a navigation focus is on the main content, not the page's body", asy
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Containers" }).click();
   await expect(page).toHaveURL(/\/containers$/);
   await expect(page.locator("main")).toBeFocused();
-  // The next Tab goes into the page, not back through the navigation.
+  // The next Tab goes into the page, not back through the navigation: once the page has
+  // something to tab to (while the list loads there may be nothing focusable in it yet).
+  await expect(page.getByRole("table", { name: "Containers" })).toBeVisible();
+  await expect(page.locator("main")).toBeFocused();
   await page.keyboard.press("Tab");
   expect(await page.evaluate(() => document.querySelector("main")?.contains(document.activeElement))).toBe(true);
 });
