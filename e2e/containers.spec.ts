@@ -42,7 +42,7 @@ test("find a container by name across environments and restart it, seeing the do
   // sleep ignores SIGTERM as PID 1, so the engine waits out the 10 s stop timeout first.
   await expect(dialog).toBeHidden({ timeout: 30_000 });
   await expect(page.getByRole("status").filter({ hasText: `Restarted ${containerName}.` })).toBeVisible();
-  await expect(page.getByTestId("cli")).toHaveText(/^docker (container )?restart /);
+  await expect(page.getByTestId("cli")).toHaveText(/^docker (--context \S+ )?(container )?restart /);
   // The live feed brings the restarted container back (a fresh "Up" status).
   await expect(row).toContainText(/Up (Less than a second|\d+ seconds?)/);
 });
