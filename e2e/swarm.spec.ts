@@ -125,7 +125,8 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
   await page.getByRole("link", { name: "Update…" }).click();
   await expect(page.getByRole("heading", { level: 1, name: `Update ${name}` })).toBeVisible();
   await expect(page.getByLabel("Command", { exact: true })).toHaveValue("top -b -d 1");
-  await expect(page.getByLabel("Mode", { exact: true })).toHaveValue("replicated");
+  // (The section is labelled Mode too: the field is the read-only box in it.)
+  await expect(page.getByRole("textbox", { name: "Mode", exact: true })).toHaveValue("replicated");
   await page.getByRole("button", { name: "Add variable" }).click();
   await page.getByLabel("Variable name").fill("MODE");
   await page.getByLabel("Variable value").fill("b");
