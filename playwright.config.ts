@@ -38,7 +38,12 @@ export default defineConfig({
   // only the patience is a real user's.
   expect: { timeout: 15_000 },
   timeout: 90_000,
-  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  // The JSON report (when scripts/test.mjs asks for it) lets the run's summary name each failure.
+  reporter: [
+    ["list"],
+    ...(process.env.CI ? [] : [["html", { open: "never" }] as const]),
+    ...(process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ? [["json"] as const] : []),
+  ],
   use: {
     baseURL,
     trace: "retain-on-failure",

@@ -4,7 +4,7 @@
 // (Playwright in Debian's Chromium). A missing prerequisite fails the run and names
 // itself; nothing is skipped silently.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const isRoot = process.getuid?.() === 0;
@@ -53,23 +53,96 @@ process.on("SIGINT", () => {
   process.exit(130);
 });
 
+// Each suite also writes a JSON report, so the summary at the end (the part of a long CI log
+// that is kept) can name every failed test and the first line of why.
+const reports = ".test-output";
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+function failedVitest() {
+  try {
+    const report = JSON.parse(readFileSync(`${reports}/vitest.json`, "utf8"));
+    const out = [];
+    for (const file of report.testResults ?? []) {
+      const rel = file.name.replace(`${process.cwd()}/`, "");
+      const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+      for (const t of failedTests) out.push(`${rel} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      if (file.status === "failed" && failedTests.length === 0) out.push(`${rel}: ${firstLine(file.message)}`);
+    }
+    return out;
+  } catch {
+    return ["(no Vitest report was written)"];
+  }
+}
+
+function failedPlaywright() {
+  try {
+    const report = JSON.parse(readFileSync(`${reports}/playwright.json`, "utf8"));
+    const out = [];
+    const walk = (suite, trail) => {
+      for (const spec of suite.specs ?? []) {
+        for (const test of spec.tests ?? []) {
+          const last = test.results?.at(-1);
+          if (test.status === "unexpected" || test.status === "flaky")
+            out.push(
+              `${spec.file}:${spec.line} › ${[...trail, spec.title].join(" › ")}: ${firstLine(last?.error?.message)}`,
+            );
+        }
+      }
+      for (const child of suite.suites ?? [])
+        walk(child, child.title && !child.title.endsWith(".ts") ? [...trail, child.title] : trail);
+    };
+    for (const suite of report.suites ?? []) walk(suite, []);
+    for (const error of report.errors ?? []) out.push(`(outside a test) ${firstLine(error.message)}`);
+    return out;
+  } catch {
+    return ["(no Playwright report was written)"];
+  }
+}
+
+function firstLine(text) {
+  // eslint-disable-next-line no-control-regex
+  const plain = String(text ?? "").replace(/\u001b\[[0-9;]*m/g, "");
+  const line = plain.split("\n").find((l) => l.trim()) ?? "";
+  return line.trim().slice(0, 240);
+}
+
 const results = [];
 // Types, lint and format first: a change that does not type-check is not worth 20 minutes of tests.
-results.push(["check (types, lint, format)", run("Check: types, lint, format", "npm", ["run", "--silent", "check"])]);
+results.push([
+  "check (types, lint, format)",
+  run("Check: types, lint, format", "npm", ["run", "--silent", "check"]),
+  () => [],
+]);
 results.push([
   "vitest (unit + integration)",
-  run("Vitest: unit and integration", "npx", ["--no-install", "vitest", "run"]),
+  run("Vitest: unit and integration", "npx", [
+    "--no-install",
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${reports}/vitest.json`,
+  ]),
+  failedVitest,
 ]);
 const haveBrowser = ensureChromium();
 results.push([
   "playwright (e2e)",
-  haveBrowser && run("Playwright: browser journeys", "npx", ["--no-install", "playwright", "test"]),
+  haveBrowser &&
+    run("Playwright: browser journeys", "npx", ["--no-install", "playwright", "test"], {
+      PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json`,
+    }),
+  failedPlaywright,
 ]);
 
 takeTestbedDown();
 
 console.log("\nSummary:");
-for (const [name, ok] of results) console.log(`  ${ok ? "passed" : "FAILED"}  ${name}`);
+for (const [name, ok, failures] of results) {
+  console.log(`  ${ok ? "passed" : "FAILED"}  ${name}`);
+  if (!ok) for (const line of failures()) console.log(`      ✗ ${line}`);
+}
 const failed = results.filter(([, ok]) => !ok).length;
 console.log(`${results.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
