@@ -10,6 +10,7 @@ import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
 import { AuditWriteError } from "../audit/writer";
 import { describeDatabaseError, INTERNAL_MESSAGE, type DatabaseProblem } from "../database/errors";
 import { hostileInputProblem } from "./input-guards";
+import { createdIdOf } from "../docker/create";
 import { forgetAuthenticatedActors } from "../auth/authenticate";
 import { permissionRechecksFor } from "../rbac/revocation";
 import { ANSWERS, isClassified, type ErrorKind } from "../core/errors";
@@ -44,6 +45,9 @@ const t = initTRPC
           ...shape.data,
           stack: undefined,
           zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+          // A create that made its container before a later step (the start) failed says which,
+          // so the caller can start it again or remove it rather than believe nothing was made.
+          createdId: createdIdOf(error.cause) ?? null,
         },
       };
     },
