@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { shellQuote } from "@/server/workloads/cli";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { ListTree } from "lucide-react";
 import Link from "next/link";
@@ -163,6 +164,9 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
   const queryClient = useQueryClient();
   const detail = useQuery({ ...trpc.services.get.queryOptions({ environmentId, id: serviceId }), retry: false });
   const live = useSwarmLive([environmentId]);
+  // The preview lines say which swarm, as the lines after an action do (docker --context <name>).
+  const environments = useQuery(trpc.environments.list.queryOptions());
+  const context = shellQuote(environments.data?.find((env) => env.id === environmentId)?.name ?? environmentId);
   const mayExec = holdsOn(viewer, "service.exec", environmentId);
   const [columns] = useState(() =>
     taskColumns(mayExec ? (t) => taskConsoleHref(environmentId, t.serviceId, t.id) : undefined),
@@ -311,7 +315,7 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
             onChange={(e) => setScaling(e.target.value)}
           />
           <p className="font-mono text-xs text-muted">
-            docker service scale {service.name}={scaling}
+            docker --context {context} service scale {service.name}={scaling}
           </p>
           {scale.error ? <Alert>{errorMessage(scale.error)}</Alert> : null}
           <Button type="submit" variant="primary" disabled={scale.isPending}>
@@ -330,7 +334,9 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
       >
         <p>
           Every task of the service stops and is removed.{" "}
-          <code className="font-mono text-xs">docker service rm {service.name}</code>
+          <code className="font-mono text-xs">
+            docker --context {context} service rm {service.name}
+          </code>
         </p>
       </ConfirmDialog>
     </>
