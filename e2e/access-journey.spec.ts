@@ -3,7 +3,7 @@ import { signIn } from "./fixtures";
 
 const team = "Staging operators";
 const olivia = { username: "olivia", displayName: "Olivia Operator", password: "gantry-reefer-stow-5512" };
-const oliviaOwnPassword = "bollard-lashing-olivia-7730";
+const oliviaOwnPassword = "bollard-lashing-quay-7730";
 
 test("an operator team bound to staging sees staging only, and no administration", async ({ page, browser }) => {
   // Five steps through four pages and two browsers: more than one action's worth of time.

@@ -35,8 +35,8 @@ test("a new user chooses a new password before anything else; the API refuses un
   await user.goto("/containers");
   await expect(user).toHaveURL(/\/change-password$/);
 
-  // The API says the same to this session, for queries, mutations and downloads alike.
-  const list = await user.request.get("/api/trpc/environments.list");
+  // The API says the same to this session, for queries and mutations alike.
+  const list = await user.request.get("/api/trpc/tokens.list");
   expect(list.status()).toBe(403);
   expect(await list.text()).toContain("Choose a new password first");
   const token = await user.request.post("/api/trpc/tokens.create", {
@@ -58,7 +58,8 @@ test("a new user chooses a new password before anything else; the API refuses un
   await user.getByLabel("Current password").fill(newcomer.first);
   await user.getByRole("button", { name: "Change password" }).click();
   await expect(user.getByRole("heading", { level: 1, name: "Home" })).toBeVisible();
-  const after = await user.request.get("/api/trpc/environments.list");
+  // The same call as before (no role yet: answered, with nothing in it), now without the refusal.
+  const after = await user.request.get("/api/trpc/tokens.list");
   expect(after.status()).toBe(200);
   await user.goto("/change-password");
   await expect(user).toHaveURL(/\/$/);
