@@ -204,8 +204,11 @@ backend stevedore
   balance roundrobin
   option httpchk GET /healthz
   http-check expect status 200
-  timeout check 5s
-  default-server inter 1s fall 3 rise 1 resolvers swarm init-addr none check
+  # Patient with a task that answers slowly (a 2-core machine under the load loop and others'
+  # work): marked down only after 10 s of failed checks. A task that has stopped refuses
+  # connections, which are retried on another task at once (retry-on conn-failure) anyway.
+  timeout check 10s
+  default-server inter 1s fall 10 rise 1 resolvers swarm init-addr none check
   server-template task 4 tasks.${stack}_stevedore:3000
 `;
 }
