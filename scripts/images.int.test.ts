@@ -35,9 +35,10 @@ async function load(script: string) {
     maxBuffer: 16 * 1024 * 1024,
     timeout: 600_000,
   });
-  const images = Object.fromEntries([...stdout.matchAll(/^(\w+_IMAGE)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+  const images: Record<string, string> = {};
+  for (const [, name, image] of stdout.matchAll(/^(\w+_IMAGE)=(\S+)$/gm)) images[name!] = image!;
   const ids = await Promise.all(
-    Object.values(images).map((image) => docker(engine, ["image", "inspect", "-f", "{{.Id}}", image!])),
+    Object.values(images).map((image) => docker(engine, ["image", "inspect", "-f", "{{.Id}}", image])),
   );
   return { output: `${stdout}${stderr}`, images, ids };
 }
