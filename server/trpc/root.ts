@@ -1,6 +1,7 @@
 import { auditRouter } from "../modules/audit/router";
 import { authRouter } from "../modules/identity/auth.router";
 import { bindingsRouter } from "../modules/access/bindings.router";
+import { diskRouter } from "../modules/disk/index";
 import { containersRouter } from "../modules/containers/router";
 import { environmentsRouter } from "../modules/environments/router";
 import { fleetRouter } from "../modules/fleet/router";
@@ -32,6 +33,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   fleet: fleetRouter,
   containers: containersRouter,
+  disk: diskRouter,
   images: imagesRouter,
   registries: registriesRouter,
   volumes: volumesRouter,
