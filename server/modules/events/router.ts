@@ -13,46 +13,50 @@ import { feedEventOf, permissionToSee } from "./feed";
 export const eventsRouter = createTRPCRouter({
   live: resourceProcedure("environment.read")
     .input(eventsInput)
-    .subscription(async function* ({ ctx, input, signal }) {
+    .subscription(({ ctx, input, signal }) => {
       const { environmentId } = input;
       const fleet = ctx.services.fleet;
+      // Refused at the call, before any stream opens.
       if (!fleet.status(environmentId)) throw new ResourceNotFoundError("There is no such environment.");
-      const types = input.types ? new Set<string>(input.types) : null;
-      const after = Number(input.lastEventId ?? 0) || 0;
-      yield* whileAllowed(
-        ctx,
-        signal,
-        (p) => can(p, "environment.read", environmentId),
-        async function* (watch) {
-          const wanted = (e: LoggedEngineEvent) =>
-            e.seq > after &&
-            (!types || types.has(e.raw.Type ?? "")) &&
-            can(watch.current(), permissionToSee(e.raw.Type ?? ""), environmentId);
-          const queue: LoggedEngineEvent[] = [...fleet.events.recent(environmentId)];
-          let wake: (() => void) | undefined;
-          const off = fleet.events.listen(environmentId, (event) => {
-            // A page that cannot keep up loses the oldest, never the server's memory.
-            if (queue.length >= 1_000) queue.shift();
-            queue.push(event);
-            wake?.();
-          });
-          const onAbort = () => wake?.();
-          watch.signal.addEventListener("abort", onAbort, { once: true });
-          try {
-            while (!watch.signal.aborted) {
-              const next = queue.shift();
-              if (!next) {
-                await new Promise<void>((resolve) => (wake = resolve));
-                wake = undefined;
-                continue;
+      return feed();
+      async function* feed() {
+        const types = input.types ? new Set<string>(input.types) : null;
+        const after = Number(input.lastEventId ?? 0) || 0;
+        yield* whileAllowed(
+          ctx,
+          signal,
+          (p) => can(p, "environment.read", environmentId),
+          async function* (watch) {
+            const wanted = (e: LoggedEngineEvent) =>
+              e.seq > after &&
+              (!types || types.has(e.raw.Type ?? "")) &&
+              can(watch.current(), permissionToSee(e.raw.Type ?? ""), environmentId);
+            const queue: LoggedEngineEvent[] = [...fleet.events.recent(environmentId)];
+            let wake: (() => void) | undefined;
+            const off = fleet.events.listen(environmentId, (event) => {
+              // A page that cannot keep up loses the oldest, never the server's memory.
+              if (queue.length >= 1_000) queue.shift();
+              queue.push(event);
+              wake?.();
+            });
+            const onAbort = () => wake?.();
+            watch.signal.addEventListener("abort", onAbort, { once: true });
+            try {
+              while (!watch.signal.aborted) {
+                const next = queue.shift();
+                if (!next) {
+                  await new Promise<void>((resolve) => (wake = resolve));
+                  wake = undefined;
+                  continue;
+                }
+                if (wanted(next)) yield tracked(String(next.seq), feedEventOf(fleet, next));
               }
-              if (wanted(next)) yield tracked(String(next.seq), feedEventOf(fleet, next));
+            } finally {
+              off();
+              watch.signal.removeEventListener("abort", onAbort);
             }
-          } finally {
-            off();
-            watch.signal.removeEventListener("abort", onAbort);
-          }
-        },
-      );
+          },
+        );
+      }
     }),
 });
