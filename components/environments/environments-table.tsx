@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Pause, Pencil, Play, RefreshCw, Trash2 } from "lucide-react";
+import { Gauge, Pause, Pencil, Play, RefreshCw, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { createContext, useContext, useMemo, useState } from "react";
 import type { RouterOutputs } from "../api-types";
@@ -46,6 +46,14 @@ function ActionsCell({ env }: { env: Environment }) {
   const paused = env.paused;
   return (
     <div className="flex justify-end gap-1">
+      <Link
+        href={`/environments/${encodeURIComponent(env.id)}`}
+        aria-label={`Disk use and events of ${env.name}`}
+        title={`Disk use and events of ${env.name}`}
+        className="inline-grid size-8 place-items-center rounded-md text-subtle hover:bg-hover hover:text-fg"
+      >
+        <Gauge aria-hidden className="size-4" />
+      </Link>
       {paused ? null : (
         <IconButton
           icon={RefreshCw}
@@ -138,7 +146,7 @@ const environmentColumns: DataColumn<Environment>[] = [
     id: "actions",
     enableHiding: false,
     cell: ({ row }) => <ActionsCell env={row.original} />,
-    meta: { label: "Actions", width: 168, sticky: "right", align: "end" },
+    meta: { label: "Actions", width: 208, sticky: "right", align: "end" },
   }),
 ];
 

@@ -2,6 +2,7 @@
 // with a deadline; fan-outs return one entry per environment and never wait past the deadline;
 // engines that go down are retried with backoff and jitter; lists come from the live picture
 // when it is warm.
+import { EngineEventLog } from "./event-log";
 import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import { EngineClient, redactUrl, type CallOptions, type EngineCall } from "./client";
@@ -101,6 +102,8 @@ interface Member {
 
 export class Fleet {
   readonly picture = new Picture();
+  /** What each engine said on its event stream lately (the events feed). */
+  readonly events = new EngineEventLog();
   private readonly members = new Map<string, Member>();
   /** Streams held, per environment and user (leaseStream). */
   private readonly leases = new Map<string, Map<string, number>>();
@@ -584,6 +587,9 @@ export class Fleet {
       picture: this.picture,
       manager,
       onActivity: () => this.heard(member),
+      onEvent: (event) => {
+        if (this.isCurrent(member)) this.events.record(member.descriptor.id, event);
+      },
       onState: (state) => {
         if (member.watcher !== watcher || state === "stopped") return;
         member.eventsDisconnected = state === "reconnecting";
@@ -729,6 +735,7 @@ export class Fleet {
     this.quiesce(member);
     member.client.close();
     this.picture.drop(member.descriptor.id);
+    this.events.forget(member.descriptor.id);
   }
 
   private isCurrent(member: Member): boolean {

@@ -55,4 +55,5 @@ export type {
   VolumeSummary,
 } from "./resources";
 export type * from "./types";
-export type { WatcherState, WatcherStats } from "./watcher";
+export type { RawEngineEvent, WatcherState, WatcherStats } from "./watcher";
+export { EngineEventLog, type LoggedEngineEvent } from "./event-log";

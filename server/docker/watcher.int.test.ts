@@ -5,7 +5,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { need } from "../testing/testbed-env";
 import { EngineClient } from "./client";
 import { Picture } from "./picture";
-import { Watcher, type WatcherState } from "./watcher";
+import { Watcher, type RawEngineEvent, type WatcherState } from "./watcher";
 
 const testbed = inject("testbed");
 const fixture = need(testbed, "TESTBED_FIXTURE_IMAGE");
@@ -28,6 +28,59 @@ afterAll(async () => {
   await Promise.all(services.map((s) => docker.getService(s.ID).remove()));
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  const images = await docker.listImages({ filters: { label: ["stevedore.test=fleet"] } });
+  await Promise.all(
+    images.map((i) =>
+      docker
+        .getImage(i.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+});
+
+describe("Watcher and docker commit", () => {
+  it("puts a committed image in the picture at once (no resync), and hands each event on as sent", async () => {
+    const client = new EngineClient({ id: "mgr", name: "mgr", url: `unix://${socketPath}` });
+    const picture = new Picture();
+    const heard: RawEngineEvent[] = [];
+    // No periodic resync while the test runs: the image can only come from the commit event.
+    const watcher = new Watcher({
+      client,
+      picture,
+      manager: false,
+      resyncIntervalMs: 3_600_000,
+      onEvent: (event) => heard.push(event),
+    });
+    watcher.start();
+    try {
+      await waitFor(() => picture.isWarm("mgr"), 10_000, "a warm picture");
+      const resyncs = watcher.stats.resyncs;
+      const container = await docker.createContainer({
+        Image: fixture,
+        name: `fleet-commit-${process.pid}`,
+        Cmd: ["true"],
+        Labels: LABEL,
+        HostConfig: { NetworkMode: "none" },
+      });
+      const { Id: image } = (await container.commit({ changes: ["LABEL stevedore.test=fleet"] } as object)) as {
+        Id: string;
+      };
+      await waitFor(() => picture.get("mgr", "images", image) !== undefined, 20_000, "the committed image");
+      expect(watcher.stats.resyncs).toBe(resyncs);
+      expect(
+        heard.some(
+          (e) =>
+            e.Type === "container" &&
+            e.Action === "commit" &&
+            e.Actor?.Attributes?.name === `fleet-commit-${process.pid}`,
+        ),
+      ).toBe(true);
+    } finally {
+      watcher.stop();
+      client.close();
+    }
+  });
 });
 
 describe("Watcher on a swarm manager", () => {

@@ -28,6 +28,8 @@ export interface WatcherOptions {
   onState?: (state: WatcherState, error?: DockerError) => void;
   /** The engine said something on the event stream (a sign of life). */
   onActivity?: () => void;
+  /** Each event as the engine sent it (the events feed). */
+  onEvent?: (event: RawEngineEvent) => void;
 }
 
 export interface WatcherStats {
@@ -48,14 +50,17 @@ interface EngineEvent {
 /** Container actions that change nothing a list shows. */
 const QUIET_CONTAINER_ACTIONS = /^(exec_|attach|detach|resize|top|export|archive-path|copy|commit)/;
 
+/** What the engine said on its event stream, as it said it (a copy for the events feed). */
+export type RawEngineEvent = EngineEvent;
+
 export class Watcher {
   readonly environmentId: string;
   /** Watching a swarm manager (nodes, services, tasks too). */
   readonly manager: boolean;
   readonly stats: WatcherStats = { events: 0, resyncs: 0 };
   private readonly kinds: readonly ResourceKind[];
-  private readonly options: Required<Omit<WatcherOptions, "onState" | "onActivity">> &
-    Pick<WatcherOptions, "onState" | "onActivity">;
+  private readonly options: Required<Omit<WatcherOptions, "onState" | "onActivity" | "onEvent">> &
+    Pick<WatcherOptions, "onState" | "onActivity" | "onEvent">;
   private current: WatcherState = "stopped";
   private lifetime: AbortController | undefined;
   private connection: AbortController | undefined;
@@ -192,12 +197,15 @@ export class Watcher {
       return;
     }
     this.stats.events++;
+    this.options.onEvent?.(event);
     const id = event.Actor?.ID ?? "";
     const attributes = event.Actor?.Attributes ?? {};
     const action = event.Action ?? "";
     const at = event.timeNano ? event.timeNano / 1e6 : Date.now();
     switch (event.Type) {
       case "container":
+        // A commit makes an image, and the engine says so only as this container event.
+        if (action === "commit") return this.queue("images", "all", at);
         if (QUIET_CONTAINER_ACTIONS.test(action)) return;
         this.queue("containers", id, at);
         if (this.options.manager && attributes["com.docker.swarm.task.id"]) this.queue("tasks", "all", at);

@@ -1,7 +1,9 @@
 import { auditRouter } from "../modules/audit/router";
 import { authRouter } from "../modules/identity/auth.router";
 import { bindingsRouter } from "../modules/access/bindings.router";
+import { diskRouter } from "../modules/disk/index";
 import { containersRouter } from "../modules/containers/router";
+import { eventsRouter } from "../modules/events/index";
 import { environmentsRouter } from "../modules/environments/router";
 import { fleetRouter } from "../modules/fleet/router";
 import { nodesRouter, servicesRouter, swarmRouter, tasksRouter } from "../modules/swarm/index";
@@ -32,6 +34,8 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   fleet: fleetRouter,
   containers: containersRouter,
+  disk: diskRouter,
+  events: eventsRouter,
   images: imagesRouter,
   registries: registriesRouter,
   volumes: volumesRouter,

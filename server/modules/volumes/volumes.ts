@@ -199,10 +199,10 @@ export interface VolumePrunePreview {
   bytes: number;
 }
 
-const ANONYMOUS_LABEL = "com.docker.volume.anonymous";
+export const ANONYMOUS_LABEL = "com.docker.volume.anonymous";
 
 /** API versions as numbers: "1.41" → 1.41. */
-function apiAtLeast(version: string | undefined, wanted: number): boolean {
+export function apiAtLeast(version: string | undefined, wanted: number): boolean {
   return Number(version ?? "0") >= wanted;
 }
 

@@ -1,0 +1,1 @@
+export { diskRouter } from "./router";

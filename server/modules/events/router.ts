@@ -1,0 +1,62 @@
+// events.live: one environment's engine events as they happen, after the recent ones kept in
+// memory; each filtered by what the caller may read there now, ending when environment.read goes.
+import { tracked } from "@trpc/server";
+import type { LoggedEngineEvent } from "../../docker/index";
+import { can } from "../../rbac/permissions";
+import { createTRPCRouter } from "../../trpc/init";
+import { whileAllowed } from "../../trpc/streaming";
+import { ResourceNotFoundError } from "../shared/errors";
+import { resourceProcedure } from "../shared/procedure";
+import { eventsInput } from "./contract";
+import { feedEventOf, permissionToSee } from "./feed";
+
+export const eventsRouter = createTRPCRouter({
+  live: resourceProcedure("environment.read")
+    .input(eventsInput)
+    .subscription(({ ctx, input, signal }) => {
+      const { environmentId } = input;
+      const fleet = ctx.services.fleet;
+      // Refused at the call, before any stream opens.
+      if (!fleet.status(environmentId)) throw new ResourceNotFoundError("There is no such environment.");
+      return feed();
+      async function* feed() {
+        const types = input.types ? new Set<string>(input.types) : null;
+        const after = Number(input.lastEventId ?? 0) || 0;
+        yield* whileAllowed(
+          ctx,
+          signal,
+          (p) => can(p, "environment.read", environmentId),
+          async function* (watch) {
+            const wanted = (e: LoggedEngineEvent) =>
+              e.seq > after &&
+              (!types || types.has(e.raw.Type ?? "")) &&
+              can(watch.current(), permissionToSee(e.raw.Type ?? ""), environmentId);
+            const queue: LoggedEngineEvent[] = [...fleet.events.recent(environmentId)];
+            let wake: (() => void) | undefined;
+            const off = fleet.events.listen(environmentId, (event) => {
+              // A page that cannot keep up loses the oldest, never the server's memory.
+              if (queue.length >= 1_000) queue.shift();
+              queue.push(event);
+              wake?.();
+            });
+            const onAbort = () => wake?.();
+            watch.signal.addEventListener("abort", onAbort, { once: true });
+            try {
+              while (!watch.signal.aborted) {
+                const next = queue.shift();
+                if (!next) {
+                  await new Promise<void>((resolve) => (wake = resolve));
+                  wake = undefined;
+                  continue;
+                }
+                if (wanted(next)) yield tracked(String(next.seq), feedEventOf(fleet, next));
+              }
+            } finally {
+              off();
+              watch.signal.removeEventListener("abort", onAbort);
+            }
+          },
+        );
+      }
+    }),
+});
