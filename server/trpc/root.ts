@@ -2,6 +2,7 @@ import { auditRouter } from "../modules/audit/router";
 import { authRouter } from "../modules/identity/auth.router";
 import { bindingsRouter } from "../modules/access/bindings.router";
 import { containersRouter } from "../modules/containers/router";
+import { composeProjectsRouter } from "../modules/compose/router";
 import { environmentsRouter } from "../modules/environments/router";
 import { fleetRouter } from "../modules/fleet/router";
 import { nodesRouter, servicesRouter, swarmRouter, tasksRouter } from "../modules/swarm/index";
@@ -32,6 +33,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   fleet: fleetRouter,
   containers: containersRouter,
+  composeProjects: composeProjectsRouter,
   images: imagesRouter,
   registries: registriesRouter,
   volumes: volumesRouter,
