@@ -88,6 +88,27 @@ test.describe("as an administrator", () => {
     await expect(page.getByTestId("cli")).toHaveText(`docker --context ${envName} compose -p ${project} start`);
     await expect(containers.getByText("running", { exact: true })).toHaveCount(2);
 
+    // E2E_SCREENSHOTS=dir: the list and the project page at both sizes, in both themes, to look at.
+    const shots = process.env.E2E_SCREENSHOTS;
+    if (shots) {
+      for (const [w, h] of [
+        [1440, 900],
+        [390, 844],
+      ] as const) {
+        for (const scheme of ["light", "dark"] as const) {
+          await page.setViewportSize({ width: w, height: h });
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.screenshot({ path: `${shots}/project-${w}-${scheme}.png`, fullPage: true });
+          await page.goto("/projects");
+          await expect(page.getByRole("link", { name: project })).toBeVisible();
+          await page.screenshot({ path: `${shots}/projects-${w}-${scheme}.png`, fullPage: true });
+          await page.goBack();
+          await expect(containers).toContainText(`${project}_web_1`);
+        }
+      }
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+
     await page.getByRole("button", { name: "Remove" }).click();
     const dialog = page.getByRole("dialog", { name: `Remove compose project ${project}?` });
     await expect(dialog.getByLabel(/Also remove its networks/)).toBeChecked();
