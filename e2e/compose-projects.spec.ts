@@ -79,12 +79,12 @@ test.describe("as an administrator", () => {
     await expect(containers.getByRole("row")).toHaveCount(3);
     await expect(containers).toContainText(`${project}_web_1`);
 
-    await page.getByRole("button", { name: "Stop" }).click();
+    await page.getByRole("button", { name: "Stop", exact: true }).click();
     await expect(page.getByTestId("cli")).toHaveText(`docker --context ${envName} compose -p ${project} stop`);
     await expect(containers.getByText("running")).toHaveCount(0);
-    await expect(page.getByRole("button", { name: "Stop" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Stop", exact: true })).toBeDisabled();
 
-    await page.getByRole("button", { name: "Start" }).click();
+    await page.getByRole("button", { name: "Start", exact: true }).click();
     await expect(page.getByTestId("cli")).toHaveText(`docker --context ${envName} compose -p ${project} start`);
     await expect(containers.getByText("running", { exact: true })).toHaveCount(2);
 
@@ -109,7 +109,7 @@ test.describe("as an administrator", () => {
       await page.setViewportSize({ width: 1440, height: 900 });
     }
 
-    await page.getByRole("button", { name: "Remove" }).click();
+    await page.getByRole("button", { name: "Remove", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: `Remove compose project ${project}?` });
     await expect(dialog.getByLabel(/Also remove its networks/)).toBeChecked();
     await dialog.getByRole("button", { name: "Remove project" }).click();
