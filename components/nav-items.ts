@@ -1,4 +1,5 @@
 import {
+  Blocks,
   Boxes,
   FileCog,
   KeyRound,
@@ -28,6 +29,7 @@ export const navItems = [
   { href: "/", label: "Home", icon: Home, needs: [] },
   { href: "/environments", label: "Environments", icon: Server, needs: ["environment.read"] },
   { href: "/containers", label: "Containers", icon: Container, needs: ["container.read"] },
+  { href: "/projects", label: "Compose", icon: Blocks, needs: ["container.read"] },
   { href: "/images", label: "Images", icon: Layers, needs: ["image.read"] },
   { href: "/volumes", label: "Volumes", icon: HardDrive, needs: ["volume.read"] },
   { href: "/networks", label: "Networks", icon: Network, needs: ["network.read"] },

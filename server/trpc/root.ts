@@ -4,6 +4,7 @@ import { bindingsRouter } from "../modules/access/bindings.router";
 import { diskRouter } from "../modules/disk/index";
 import { containersRouter } from "../modules/containers/router";
 import { eventsRouter } from "../modules/events/index";
+import { composeProjectsRouter } from "../modules/compose/router";
 import { environmentsRouter } from "../modules/environments/router";
 import { fleetRouter } from "../modules/fleet/router";
 import { nodesRouter, servicesRouter, swarmRouter, tasksRouter } from "../modules/swarm/index";
@@ -36,6 +37,7 @@ export const appRouter = createTRPCRouter({
   containers: containersRouter,
   disk: diskRouter,
   events: eventsRouter,
+  composeProjects: composeProjectsRouter,
   images: imagesRouter,
   registries: registriesRouter,
   volumes: volumesRouter,

@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { projectHref } from "../../compose/project-href";
 import { columnHelper } from "../../data-table/features";
 import { matchesFilter, projectOf, type ContainerRow } from "../container-list-model";
 
@@ -8,6 +10,17 @@ function Project({ row }: { row: ContainerRow }) {
       ? `${row.compose.project} / ${row.compose.service}`
       : null;
   if (!text) return <span className="text-faint">—</span>;
+  if (!row.stack && row.compose) {
+    return (
+      <Link
+        className="block truncate text-xs text-primary-fg hover:underline"
+        href={projectHref(row.environmentId, row.compose.project)}
+        title={`Compose project: ${text}`}
+      >
+        {text}
+      </Link>
+    );
+  }
   return (
     <span
       className="block truncate text-xs text-muted"

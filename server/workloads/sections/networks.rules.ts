@@ -51,12 +51,13 @@ const NETWORKING_RULES: Rules = {
   },
 };
 
-/** A swarm task's network attachment: a network by name or id; "host" is the host's. */
+/** A swarm task's network attachment: a network by name or id; "host" and "bridge" are the host's. */
 const attachments: Rule = list((entry, field, walk) => {
   walkObject(entry, field, { Target: string, Aliases: plain(isStringList, "a list of names") }, walk);
   const target = isRecord(entry) ? entry.Target : undefined;
-  if (target === "host") needPrivileged(walk, `${field}.Target`, "joins the host's network");
-  else if (isString(target) && !NAME.test(target)) {
+  if (target === "host" || target === "bridge") {
+    needPrivileged(walk, `${field}.Target`, `joins the host's ${target} network`);
+  } else if (isString(target) && !NAME.test(target)) {
     needPrivileged(walk, `${field}.Target`, `unexpected network ${describe(target)}`);
   }
 });

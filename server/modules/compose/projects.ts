@@ -1,0 +1,242 @@
+// Compose projects on standalone engines: the containers `docker compose` made, grouped by their
+// `com.docker.compose.project` label, and what `docker compose -p <project> start|stop|restart|down`
+// does to them, through the Engine API (the compose file lives on someone's disk, not here: the
+// labels are all a project is to the engine). Transport-free: typed domain errors, no tRPC.
+import type Docker from "dockerode";
+import { NotFoundError } from "../../core/errors";
+import type { ContainerSummary } from "../../docker/index";
+import { dockerLine } from "../shared/cli";
+
+export const PROJECT_LABEL = "com.docker.compose.project";
+const SERVICE_LABEL = "com.docker.compose.service";
+const WORKING_DIR_LABEL = "com.docker.compose.project.working_dir";
+const CONFIG_FILES_LABEL = "com.docker.compose.project.config_files";
+/** compose v2 writes `db:service_started:false,cache:service_healthy:true` */
+const DEPENDS_ON_LABEL = "com.docker.compose.depends_on";
+
+/** What compose accepts as a project name (lower-case letters, digits, `-` and `_`, first a letter or digit). */
+export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export type ProjectState = "running" | "partial" | "stopped";
+
+export interface ComposeProject {
+  environmentId: string;
+  name: string;
+  services: string[];
+  running: number;
+  total: number;
+  state: ProjectState;
+  /** where it was brought up from, as its labels say (on the engine's host) */
+  workingDir: string | null;
+  configFiles: string[];
+}
+
+const isRunning = (c: { state: string }) => c.state === "running" || c.state === "restarting";
+
+function stateOf(running: number, total: number): ProjectState {
+  if (running === 0) return "stopped";
+  return running === total ? "running" : "partial";
+}
+
+/** Containers of one project summed up (the containers of one environment, one project). */
+export function summarizeProject(
+  environmentId: string,
+  name: string,
+  containers: { state: string; labels: Record<string, string> }[],
+): ComposeProject {
+  const first = containers[0]?.labels ?? {};
+  const running = containers.filter(isRunning).length;
+  return {
+    environmentId,
+    name,
+    services: [...new Set(containers.map((c) => c.labels[SERVICE_LABEL] ?? ""))].filter(Boolean).sort(),
+    running,
+    total: containers.length,
+    state: stateOf(running, containers.length),
+    workingDir: first[WORKING_DIR_LABEL] || null,
+    configFiles: (first[CONFIG_FILES_LABEL] ?? "").split(",").filter(Boolean),
+  };
+}
+
+/**
+ * The projects among a fleet list of containers, one per environment and project label. Swarm
+ * task containers are a stack's (stacks.*), never a compose project's, whatever their labels say.
+ */
+export function groupProjects(containers: (ContainerSummary & { environmentId: string })[]): ComposeProject[] {
+  const groups = new Map<string, { environmentId: string; name: string; containers: ContainerSummary[] }>();
+  for (const c of containers) {
+    const name = c.labels[PROJECT_LABEL];
+    if (!name || c.stack) continue;
+    const key = `${c.environmentId}\u0000${name}`;
+    const group = groups.get(key) ?? { environmentId: c.environmentId, name, containers: [] };
+    group.containers.push(c);
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .map((g) => summarizeProject(g.environmentId, g.name, g.containers))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.environmentId.localeCompare(b.environmentId));
+}
+
+export interface ProjectContainer {
+  id: string;
+  name: string;
+  service: string;
+  image: string;
+  state: string;
+  status: string;
+  dependsOn: string[];
+  /** read for the summary (service, working dir); never sent on: labels may hold secrets */
+  labels: Record<string, string>;
+}
+
+function dependsOn(labels: Record<string, string>): string[] {
+  return (labels[DEPENDS_ON_LABEL] ?? "")
+    .split(",")
+    .map((entry) => entry.split(":")[0] ?? "")
+    .filter(Boolean);
+}
+
+/** The project's containers as the engine has them now (not the picture: an action needs the truth). */
+export async function readProjectContainers(docker: Docker, project: string): Promise<ProjectContainer[]> {
+  const raw = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+  return raw
+    .filter((c) => !c.Labels["com.docker.stack.namespace"])
+    .map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""),
+      service: c.Labels[SERVICE_LABEL] ?? "",
+      image: c.Image,
+      state: c.State,
+      status: c.Status,
+      dependsOn: dependsOn(c.Labels),
+      labels: c.Labels,
+    }))
+    .sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+}
+
+/** The containers, or a NotFoundError (thrown outside the fleet's call, which reads engine errors). */
+export function requireFound(containers: ProjectContainer[], project: string): ProjectContainer[] {
+  if (!containers.length) throw new NotFoundError(`No compose project named ${project} runs on this engine.`);
+  return containers;
+}
+
+/**
+ * Services in the order compose starts them: dependencies first (compose v2's depends_on label;
+ * v1 writes none, then by name). A cycle cannot be made by compose; if labels say one, the rest
+ * follow by name.
+ */
+export function startOrder(containers: ProjectContainer[]): ProjectContainer[][] {
+  const byService = new Map<string, ProjectContainer[]>();
+  for (const c of containers) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
+  const services = [...byService.keys()].sort();
+  const needs = new Map(services.map((s) => [s, new Set(byService.get(s)!.flatMap((c) => c.dependsOn))]));
+  const done = new Set<string>();
+  const waves: ProjectContainer[][] = [];
+  while (done.size < services.length) {
+    let wave = services.filter(
+      (s) => !done.has(s) && [...needs.get(s)!].every((d) => done.has(d) || !byService.has(d)),
+    );
+    if (!wave.length) wave = services.filter((s) => !done.has(s));
+    for (const s of wave) done.add(s);
+    waves.push(wave.flatMap((s) => byService.get(s)!));
+  }
+  return waves;
+}
+
+export type ProjectAction = "start" | "stop" | "restart" | "remove";
+
+/** What a `remove` did to the networks compose made for the project. */
+export interface ProjectOutcome {
+  containers: number;
+  networksRemoved: string[];
+  /** networks left in place, and why (another container still uses one) */
+  networksKept: { name: string; reason: string }[];
+}
+
+/** The networks compose made for the project (labelled with it). */
+export async function projectNetworks(docker: Docker, project: string): Promise<{ id: string; name: string }[]> {
+  const raw = await docker.listNetworks({ filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+  return raw.map((n) => ({ id: n.Id, name: n.Name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+/** 304: already in the asked state; 404: gone meanwhile. Neither stops a whole-project action. */
+const settled = (error: unknown) => statusOf(error) === 304 || statusOf(error) === 404;
+
+async function each(containers: ProjectContainer[], act: (c: Docker.Container) => Promise<unknown>, docker: Docker) {
+  await Promise.all(
+    containers.map((c) =>
+      act(docker.getContainer(c.id)).catch((error: unknown) => {
+        if (!settled(error)) throw error;
+      }),
+    ),
+  );
+}
+
+/**
+ * The action on every container of the project, as compose does it: start in dependency order,
+ * stop and restart all, remove = stop, remove the containers, then the project's networks
+ * (`down`; a network another container still uses is kept and named).
+ */
+export async function runProjectAction(
+  docker: Docker,
+  containers: ProjectContainer[],
+  project: string,
+  action: ProjectAction,
+  options: { timeoutSeconds?: number; networks?: boolean } = {},
+): Promise<ProjectOutcome> {
+  const t = options.timeoutSeconds === undefined ? {} : { t: options.timeoutSeconds };
+  const outcome: ProjectOutcome = { containers: containers.length, networksRemoved: [], networksKept: [] };
+  switch (action) {
+    case "start":
+      for (const wave of startOrder(containers)) {
+        await each(
+          wave.filter((c) => !isRunning(c)),
+          (c) => c.start(),
+          docker,
+        );
+      }
+      return outcome;
+    case "stop":
+      await each(containers.filter(isRunning), (c) => c.stop(t), docker);
+      return outcome;
+    case "restart":
+      for (const wave of startOrder(containers)) await each(wave, (c) => c.restart(t), docker);
+      return outcome;
+    case "remove": {
+      await each(containers.filter(isRunning), (c) => c.stop(t), docker);
+      await each(containers, (c) => c.remove({ force: true }), docker);
+      if (!options.networks) return outcome;
+      for (const network of await projectNetworks(docker, project)) {
+        try {
+          await docker.getNetwork(network.id).remove();
+          outcome.networksRemoved.push(network.name);
+        } catch (error) {
+          if (statusOf(error) === 404) continue;
+          if (statusOf(error) !== 403 && statusOf(error) !== 409) throw error;
+          outcome.networksKept.push({ name: network.name, reason: (error as Error).message });
+        }
+      }
+      return outcome;
+    }
+  }
+}
+
+/** `docker --context <env> compose -p <project> <verb>`: what a person types for the same action. */
+export function composeLine(
+  environmentName: string,
+  project: string,
+  action: ProjectAction,
+  options: { timeoutSeconds?: number; networks?: boolean } = {},
+): string {
+  const timeout = options.timeoutSeconds === undefined ? [] : ["-t", String(options.timeoutSeconds)];
+  const words =
+    action === "remove"
+      ? options.networks
+        ? ["down", ...timeout]
+        : ["rm", "--stop", "--force"]
+      : action === "start"
+        ? ["start"]
+        : [action, ...timeout];
+  return dockerLine(environmentName, ["compose", "-p", project, ...words]);
+}

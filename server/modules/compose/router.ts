@@ -1,0 +1,151 @@
+// composeProjects.*: compose projects on standalone engines. The list comes from the live
+// picture; each action reads the project's containers from the engine, checks the same doors as
+// the container actions (starting or restarting a container that reaches the host needs its
+// host access, for every container of the project, before anything runs), does it, and answers
+// the `docker compose` line that does the same.
+import { z } from "zod";
+import { ForbiddenError } from "../../core/errors";
+import { id } from "../../core/refs";
+import type { Actor, Services } from "../../core/context";
+import type { Permission } from "../../rbac/catalogue";
+import { can } from "../../rbac/permissions";
+import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import type { WorkloadDoor } from "../../workloads/reach";
+import { refuseHostReach } from "../containers/host-reach";
+import { environmentsInScope, fleetListInput } from "../fleet/lists.procedure";
+import { environmentName } from "../shared/environments";
+import {
+  composeLine,
+  groupProjects,
+  PROJECT_NAME,
+  projectNetworks,
+  readProjectContainers,
+  requireFound,
+  summarizeProject,
+  runProjectAction,
+  type ProjectAction,
+  type ProjectContainer,
+} from "./projects";
+
+const projectName = z
+  .string()
+  .trim()
+  .regex(
+    PROJECT_NAME,
+    "A compose project name is lower-case letters, digits, - and _, starting with a letter or digit.",
+  );
+const target = z.object({ environmentId: id, project: projectName });
+const timeoutSeconds = z.number().int().min(0).max(3600).optional();
+
+/** Long enough for every container's grace period, the waves of a start, and the networks. */
+function deadlineMs(containers: number, timeout: number | undefined): number {
+  return Math.min(15 * 60_000, 30_000 + containers * ((timeout ?? 10) + 10) * 1000);
+}
+
+/** The doors into existing containers an action goes through (server/workloads/reach.ts). */
+async function refuseHostReachOfAny(
+  ctx: { services: Services; actor: Actor },
+  environmentId: string,
+  containers: ProjectContainer[],
+  door: WorkloadDoor | null,
+) {
+  if (!door) return;
+  const judged = door === "start" ? containers.filter((c) => c.state !== "running") : containers;
+  for (const c of judged) await refuseHostReach(ctx, environmentId, c.id, door);
+}
+
+const DOOR: Record<ProjectAction, WorkloadDoor | null> = {
+  start: "start",
+  restart: "restart",
+  stop: null,
+  remove: null,
+};
+
+function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAction, extra: S) {
+  return permittedProcedure(permission)
+    .input(target.extend(extra))
+    .mutation(async ({ ctx, input: raw }) => {
+      const input = raw as unknown as z.infer<typeof target> & { timeoutSeconds?: number; networks?: boolean };
+      const { environmentId, project } = input;
+      ctx.audit.target("compose-project", project, project);
+      const options = { timeoutSeconds: input.timeoutSeconds, networks: input.networks ?? false };
+      const containers = requireFound(
+        await ctx.services.fleet.call(environmentId, "compose project read", (docker) =>
+          readProjectContainers(docker, project),
+        ),
+        project,
+      );
+      await refuseHostReachOfAny(ctx, environmentId, containers, DOOR[kind]);
+      if (kind === "remove" && options.networks && !can(ctx.actor.permissions, "network.delete", environmentId)) {
+        const networks = await ctx.services.fleet.call(environmentId, "compose project networks", (docker) =>
+          projectNetworks(docker, project),
+        );
+        if (networks.length) {
+          throw new ForbiddenError(
+            `Removing ${project}'s networks (${networks.map((n) => n.name).join(", ")}) needs network.delete; ` +
+              "remove only its containers instead.",
+          );
+        }
+      }
+      const outcome = await ctx.services.fleet.call(
+        environmentId,
+        `compose project ${kind}`,
+        (docker) => runProjectAction(docker, containers, project, kind, options),
+        { deadlineMs: deadlineMs(containers.length, input.timeoutSeconds) },
+      );
+      return {
+        ok: true as const,
+        ...outcome,
+        cli: composeLine(environmentName(ctx.services.fleet, environmentId), project, kind, options),
+      };
+    });
+}
+
+export const composeProjectsRouter = createTRPCRouter({
+  /** Every compose project of the environments the caller may read containers on, from the live picture. */
+  list: permittedProcedure("container.read")
+    .input(fleetListInput)
+    .query(async ({ ctx, input }) => {
+      const ids = environmentsInScope(ctx.services, ctx.scope, input?.environmentIds);
+      const { items, errors, paused } = await ctx.services.fleet.list("containers", ids);
+      const named = groupProjects(items).map((p) => ({
+        ...p,
+        environmentName: environmentName(ctx.services.fleet, p.environmentId),
+      }));
+      return { items: named, errors, paused };
+    }),
+
+  /** One project: its containers as the engine has them now. */
+  get: permittedProcedure("container.read")
+    .input(target)
+    .query(async ({ ctx, input }) => {
+      const containers = requireFound(
+        await ctx.services.fleet.call(input.environmentId, "compose project read", (docker) =>
+          readProjectContainers(docker, input.project),
+        ),
+        input.project,
+      );
+      const networks = await ctx.services.fleet.call(input.environmentId, "compose project networks", (docker) =>
+        projectNetworks(docker, input.project),
+      );
+      return {
+        ...summarizeProject(input.environmentId, input.project, containers),
+        environmentName: environmentName(ctx.services.fleet, input.environmentId),
+        containers: containers.map(({ id, name, service, image, state, status }) => ({
+          id,
+          name,
+          service,
+          image,
+          state,
+          status,
+        })),
+        networks: networks.map((n) => n.name),
+      };
+    }),
+
+  start: action("container.lifecycle", "start", {}),
+  stop: action("container.lifecycle", "stop", { timeoutSeconds }),
+  restart: action("container.lifecycle", "restart", { timeoutSeconds }),
+  /** `down`: the containers, and with `networks` the project's networks (that needs network.delete too). */
+  remove: action("container.delete", "remove", { timeoutSeconds, networks: z.boolean().default(true) }),
+});
