@@ -25,7 +25,9 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
   if (!options.databaseUrl) embedded = await startEmbeddedPostgres(options.dataDir);
   const url = options.databaseUrl ?? embedded!.url;
   try {
-    const appliedMigrations = await applyMigrations(url);
+    // A new embedded database comes migrated from its first start (in a child process); what
+    // is pending now is what a newer version brought.
+    const appliedMigrations = [...(embedded?.appliedMigrations ?? []), ...(await applyMigrations(url))];
     // PGlite runs one query at a time; one pooled connection avoids transactions queueing
     // behind each other past Prisma's wait limit.
     const prisma = new PrismaClient({
