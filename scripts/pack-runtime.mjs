@@ -20,11 +20,19 @@ const rel = (file) => path.relative(root, file);
 
 // 1. server.ts and the server/ modules it imports, as one ES module. Packages stay imports
 // (resolved from node_modules at run time); the bundle lives beside package.json as server.ts
-// does, so what it finds relative to itself is where server.ts found it.
-const bundle = path.join(root, ".next", "stevedore-server.mjs");
+// does, so what it finds relative to itself is where server.ts found it. The database's helper
+// programs, which the server runs in child processes (server/database/helper-process.ts: the
+// same names), are bundled the same way and put beside it, where the server looks for them.
+const helpers = ["embedded-first-start", "migrate-engine-child"];
+const bundleDir = path.join(root, ".next", "stevedore-bundle");
+await rm(bundleDir, { recursive: true, force: true });
 await build({
-  entryPoints: [path.join(root, "server.ts")],
-  outfile: bundle,
+  entryPoints: {
+    server: path.join(root, "server.ts"),
+    ...Object.fromEntries(helpers.map((name) => [name, path.join(root, "server", "database", `${name}.ts`)])),
+  },
+  outdir: bundleDir,
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -34,9 +42,10 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+const bundles = ["server", ...helpers].map((name) => path.join(bundleDir, `${name}.mjs`));
 
 // 2. What it loads, and what Next's server and each page load (Next wrote those traces).
-const { fileList, warnings } = await nodeFileTrace([bundle], { base: root, processCwd: root, mixedModules: true });
+const { fileList, warnings } = await nodeFileTrace(bundles, { base: root, processCwd: root, mixedModules: true });
 const files = new Set(fileList);
 async function* nftFiles(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -76,14 +85,13 @@ for (const file of [...files].sort()) {
   await cp(path.join(root, file), path.join(target, file), { dereference: false, verbatimSymlinks: true });
   copied++;
 }
-await cp(bundle, path.join(target, "server.mjs"));
+for (const file of bundles) await cp(file, path.join(target, path.basename(file)));
 for (const item of ["package.json", "next.config.js", "public", "prisma"]) {
   await cp(path.join(root, item), path.join(target, item), { recursive: true });
 }
 await cp(path.join(root, ".next"), path.join(target, ".next"), {
   recursive: true,
-  filter: (src) =>
-    !/[/\\]\.next[/\\](cache|trace|trace-build|types|diagnostics|stevedore-server\.mjs)($|[/\\])/.test(src),
+  filter: (src) => !/[/\\]\.next[/\\](cache|trace|trace-build|types|diagnostics|stevedore-bundle)($|[/\\])/.test(src),
 });
 await writeFile(path.join(target, ".next", "packed-by"), "scripts/pack-runtime.mjs\n");
 // The tracer's warnings are about files it tried to read as code (licences, maps, native

@@ -27,7 +27,12 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
   if (!options.databaseUrl) embedded = await startEmbeddedPostgres(options.dataDir);
   const url = options.databaseUrl ?? embedded!.url;
   try {
-    const appliedMigrations = await applyMigrations(url, { waitForDatabaseMs: options.waitForDatabaseMs });
+    // A new embedded database comes migrated from its first start (in a child process); what
+    // is pending now is what a newer version brought.
+    const appliedMigrations = [
+      ...(embedded?.appliedMigrations ?? []),
+      ...(await applyMigrations(url, { waitForDatabaseMs: options.waitForDatabaseMs })),
+    ];
     // PGlite runs one query at a time; one pooled connection avoids transactions queueing
     // behind each other past Prisma's wait limit.
     const prisma = new PrismaClient({

@@ -101,6 +101,8 @@ export class StevedoreServer {
         ...process.env,
         NODE_ENV: options.mode,
         NEXT_TELEMETRY_DISABLED: "1",
+        // As `npm start` and the image run it (README, "Memory").
+        MALLOC_TRIM_THRESHOLD_: "131072",
         DATABASE_URL: options.databaseUrl ?? "", // empty: the embedded database, in dataDir
         STEVEDORE_DATA_DIR: dataDir,
         STEVEDORE_SECRET_KEY: "", // a key file made in dataDir

@@ -6,15 +6,14 @@
 // folder of mode 0700 (never on a TCP port: PGlite accepts any user and password), and the
 // whole data folder is private (secureDataDir). A tool run as the same user finds the socket
 // through `postgres.url` (mode 0600).
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { secureDataDir } from "./data-dir";
+import { runHelper } from "./helper-process";
 import { acquireDataDirLock, type DataDirLock } from "./lock";
 import { PrivateNodeFS } from "./private-fs";
 
@@ -23,6 +22,8 @@ export interface EmbeddedPostgres {
   dataDir: string;
   /** The unix socket the database is served on. */
   socketPath: string;
+  /** The migrations applied while making a new database (its first start); [] otherwise. */
+  appliedMigrations: string[];
   stop(): Promise<void>;
 }
 
@@ -46,25 +47,27 @@ export const EMBEDDED_SETTINGS = [
   "max_connections=16",
 ];
 
-function startParams(): string[] {
+export function embeddedStartParams(): string[] {
   return [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((setting) => ["-c", setting])];
 }
 
 /**
- * A new database folder is made in a short-lived child process: PGlite's initdb runs a second
- * WebAssembly instance whose memory (hundreds of megabytes) would otherwise stay in the
- * server's resident set until a garbage collection that may never come.
+ * A new database is made, and every migration applied to it, in a short-lived child process
+ * (embedded-first-start.ts): initdb's second WebAssembly instance and the memory the
+ * migrations' DDL makes PGlite grow would otherwise stay in the server's resident set for good
+ * (a WebAssembly memory never shrinks). The child serves the database on a socket in a private
+ * temporary folder while the schema engine works. Returns the applied migrations' names.
  */
-async function initialiseInChild(pgDir: string): Promise<void> {
-  const moduleUrl = import.meta.resolve("@electric-sql/pglite");
-  const script =
-    "const { PGlite } = await import(process.argv[1]);" +
-    "const db = await PGlite.create(process.argv[2]);" +
-    "await db.close();";
-  await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script, moduleUrl, pgDir], {
-    // The umask (077) is inherited, so the new files are private from the start.
-    maxBuffer: 1 << 20,
-  });
+async function firstStartInChild(pgDir: string): Promise<string[]> {
+  const socketDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-init-"));
+  try {
+    const { applied } = await runHelper<{ applied: string[] }>("embedded-first-start", [pgDir, socketDir]);
+    return applied;
+  } catch (error) {
+    throw new Error(`Making the embedded database failed: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await rm(socketDir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -96,12 +99,13 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   let folder: { dir: string; temporary: boolean } | undefined;
   try {
     const pgDir = path.join(dataDir, "pg");
+    let appliedMigrations: string[] = [];
     if (!existsSync(path.join(pgDir, "PG_VERSION"))) {
-      await initialiseInChild(pgDir);
+      appliedMigrations = await firstStartInChild(pgDir);
       // initdb's own files were written through Emscripten's chmod (0644): narrow them too.
       await secureDataDir(dataDir);
     }
-    db = await PGlite.create({ fs: new PrivateNodeFS(pgDir), startParams: startParams() });
+    db = await PGlite.create({ fs: new PrivateNodeFS(pgDir), startParams: embeddedStartParams() });
     folder = await socketFolder(dataDir);
     const socketPath = path.join(folder.dir, SOCKET_NAME);
     // Left by a process that died: the lock says no one else holds this folder now.
@@ -120,6 +124,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       url,
       dataDir,
       socketPath,
+      appliedMigrations,
       async stop() {
         await rm(urlFile, { force: true });
         await opened.server.stop();

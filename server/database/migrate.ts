@@ -5,11 +5,11 @@
 // replicas, or an upgrade with start-first): a Postgres advisory lock, held on a connection
 // of its own while the engine works, lets one apply the migrations while the others wait,
 // then find nothing left to apply.
-import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { readdir } from "node:fs/promises";
 import pg from "pg";
-import { migrationsDir, newSchemaEngine, noFilters, readMigrations } from "./schema-engine";
+import { runHelper } from "./helper-process";
+import { applyWithSchemaEngine } from "./migrate-engine";
+import { migrationsDir } from "./schema-engine";
 
 /** The advisory lock's key: any bigint, the same in every version ("Stevedore migrations"). */
 export const MIGRATION_LOCK_KEY = 0x5374_6576_6d69_67n;
@@ -21,6 +21,11 @@ export interface MigrateOptions {
   /** How long to keep trying while the database cannot be reached yet (it may be starting beside us). */
   waitForDatabaseMs?: number;
   log?: (line: string) => void;
+  /**
+   * Where the schema engine runs: in a child process (the default; its WebAssembly memory then
+   * leaves with it), or in this one (for a process that is itself short-lived).
+   */
+  engine?: "child" | "in-process";
 }
 
 /**
@@ -59,24 +64,14 @@ export async function applyMigrations(connectionString: string, options: Migrate
   try {
     // Checked under the lock: a replica that waited finds what the first one applied.
     if (await nothingPending(connectionString)) return [];
-    // The engine takes Prisma's own advisory lock on its connection and never lets go of it:
-    // only ending that connection does. Left open, it made every later start (another
-    // replica's, or a restart's) wait 10 s for that lock and fail.
-    const pool = new pg.Pool({ connectionString, max: 1 });
-    pool.on("error", () => undefined);
+    if (options.engine === "in-process") return await applyWithSchemaEngine(connectionString);
     try {
-      const engine = await newSchemaEngine(bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool)));
-      try {
-        const { appliedMigrationNames } = await engine.applyMigrations({
-          migrationsList: await readMigrations(),
-          filters: noFilters,
-        });
-        return appliedMigrationNames;
-      } finally {
-        engine.free();
-      }
-    } finally {
-      await pool.end();
+      const { applied } = await runHelper<{ applied: string[] }>("migrate-engine-child", [], {
+        STEVEDORE_MIGRATE_URL: connectionString,
+      });
+      return applied;
+    } catch (error) {
+      throw new Error(`Applying the database migrations failed: ${(error as Error).message}`, { cause: error });
     }
   } finally {
     await lock.release();
