@@ -2,8 +2,8 @@
 // door that shows them: the list over HTTP, a batched request, the live changes pushed to open
 // pages, the live read when the picture is cold, and the list's own search and label filter,
 // which run over what the server sent. For everyone, administrators included: whoever may see
-// secrets reads them in the container's detail. A real engine runs the container; the calls go
-// over real HTTP with API tokens.
+// secrets reads them in the container's detail, as in its processes and an image made from it.
+// A real engine runs the container; the calls go over real HTTP with API tokens.
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { matchesFilter, matchesSearch } from "../../../components/containers/container-list-model";
@@ -75,6 +75,10 @@ async function tokenFor(actor: Actor): Promise<ApiClient> {
 async function cleanUp() {
   const left = await engine.listContainers({ all: true, filters: { label: [`stevedore.test=${TAG}`] } });
   await Promise.all(left.map((c) => engine.getContainer(c.Id).remove({ force: true })));
+  await engine
+    .getImage(`${TAG}-committed:latest`)
+    .remove({ force: true })
+    .catch(() => undefined);
 }
 
 /** The live changes for open pages, as one reader's text so far. */
@@ -192,5 +196,32 @@ describe("the container list never shows a credential in a command or a label", 
     expectMasked("containers.top as reader", top);
     const adminTop = await clients.admin.query<Top>("containers.top", { environmentId, id: containerId });
     expect(JSON.stringify(adminTop)).toContain(PASSWORD);
+  });
+
+  it("an image made from it: its history (build commands), command, labels and the images list", async () => {
+    const imageRef = `${TAG}-committed:latest`;
+    await engine.getContainer(containerId).commit({
+      repo: `${TAG}-committed`,
+      tag: "latest",
+      changes: [`ENV DB_PASSWORD=${PASSWORD}`, `LABEL ci.value=${PAT}`, `CMD ["app", "--password=${PASSWORD}"]`],
+    });
+    const detail = await clients.reader.query<{ history: { createdBy: string }[]; config: { cmd: string[] } }>(
+      "images.get",
+      { environmentId, image: imageRef },
+    );
+    expectMasked("images.get as reader", detail);
+    expect(detail.config.cmd).toEqual(["app", `--password=${MASKED}`]);
+    const full = await clients.admin.query<{ config: { cmd: string[] } }>("images.get", {
+      environmentId,
+      image: imageRef,
+    });
+    expect(full.config.cmd).toEqual(["app", `--password=${PASSWORD}`]);
+    const listed = await waitFor(async () => {
+      const list = await clients.reader.query<{ items: { tags: string[] }[] }>("images.list", {
+        environmentIds: [environmentId],
+      });
+      return list.items.find((i) => i.tags.includes(imageRef));
+    }, "the image in the list");
+    expectMasked("images.list", listed);
   });
 });
