@@ -73,7 +73,12 @@ async function main(): Promise<void> {
 
   let database: DatabaseHandle;
   try {
-    database = await startDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+    database = await startDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.dataDir,
+      waitForDatabaseMs:
+        config.STEVEDORE_DB_WAIT_SECONDS === undefined ? undefined : config.STEVEDORE_DB_WAIT_SECONDS * 1000,
+    });
   } catch (error) {
     if (error instanceof DataDirInUseError) fail(error.message);
     fail(`cannot open the database: ${error instanceof Error ? error.message : String(error)}`);

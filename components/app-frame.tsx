@@ -27,10 +27,18 @@ export function AppFrame({ children }: { children: ReactNode }) {
     main.current?.focus({ preventScroll: true });
   }, [pathname]);
 
+  // Focus goes back to the menu button once the drawer has closed: while it is open the header
+  // is inert, and an inert button cannot take focus.
+  const refocusMenu = useRef(false);
   const closeDrawer = useCallback(() => {
+    refocusMenu.current = true;
     setDrawerOpen(false);
-    menuButton.current?.focus();
   }, []);
+  useEffect(() => {
+    if (drawerOpen || !refocusMenu.current) return;
+    refocusMenu.current = false;
+    menuButton.current?.focus();
+  }, [drawerOpen]);
 
   return (
     <div className="flex min-h-screen flex-col lg:flex-row">

@@ -39,6 +39,11 @@ export function formErrors(
   return { alert: rest.length ? rest.join(" ") : null, fields };
 }
 
+/** What a create made before a later step failed (a container that did not start), if anything. */
+export function createdIdOf(error: unknown): string | null {
+  return asClientError(error)?.data?.createdId ?? null;
+}
+
 export function errorMessage(error: unknown): string {
   const { alert, fields } = formErrors(error);
   return alert ?? Object.values(fields)[0] ?? "Something went wrong.";

@@ -3,6 +3,7 @@ import { signIn } from "./fixtures";
 
 const team = "Staging operators";
 const olivia = { username: "olivia", displayName: "Olivia Operator", password: "gantry-reefer-stow-5512" };
+const oliviaOwnPassword = "bollard-lashing-quay-7730";
 
 test("an operator team bound to staging sees staging only, and no administration", async ({ page, browser }) => {
   // Five steps through four pages and two browsers: more than one action's worth of time.
@@ -74,6 +75,12 @@ test("an operator team bound to staging sees staging only, and no administration
     const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const oliviaPage = await context.newPage();
     await signIn(oliviaPage, olivia.username, olivia.password);
+    // The admin set her first password: she chooses her own before anything else.
+    await expect(oliviaPage.getByRole("heading", { level: 1, name: "Choose a new password" })).toBeVisible();
+    await oliviaPage.getByLabel("Current password").fill(olivia.password);
+    await oliviaPage.getByLabel("New password", { exact: true }).fill(oliviaOwnPassword);
+    await oliviaPage.getByLabel("Confirm new password").fill(oliviaOwnPassword);
+    await oliviaPage.getByRole("button", { name: "Change password" }).click();
     await expect(oliviaPage.getByTestId("signed-in-user")).toHaveText(olivia.displayName);
     const nav = oliviaPage.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Settings" })).toHaveCount(0);

@@ -93,10 +93,7 @@ test.afterAll(async ({ browser }) => {
   await admin.close();
 });
 
-// FIXME(#13): the admin journey over the new service form fails on the merged tree at the Tasks
-// check after an update (line "tasks.getByTestId('task-node')).toHaveCount(3)": the update's
-// replaced tasks are probably listed too). Not yet diagnosed; the read-only journeys below run.
-test.fixme("an operator runs a replicated service across the swarm", async ({ page }) => {
+test("an operator runs a replicated service across the swarm", async ({ page }) => {
   // A whole journey of rollouts (create, scale, drain, back) on three real engines.
   test.setTimeout(180_000);
   await page.goto("/swarm");
@@ -153,6 +150,11 @@ test.fixme("an operator runs a replicated service across the swarm", async ({ pa
   const tasks = page.getByRole("table", { name: "Tasks" });
   await expect(tasks.getByTestId("task-node")).toHaveCount(3);
   await expect.poll(async () => new Set(await tasks.getByTestId("task-node").allInnerTexts()).size).toBe(3);
+  // The three tasks the update replaced are its history, one click away, each shut down.
+  await page.getByRole("button", { name: "Show earlier tasks (3)" }).click();
+  const earlier = page.getByRole("table", { name: "Earlier tasks" });
+  await expect(earlier.getByRole("row").filter({ hasText: "shutdown" })).toHaveCount(3);
+  await expect(earlier.getByRole("link", { name: /^Console in / })).toHaveCount(0);
 
   // Scale to four: the dialog says the command, the page follows the rollout.
   await page.getByRole("button", { name: "Scale…" }).click();
@@ -179,7 +181,14 @@ test.fixme("an operator runs a replicated service across the swarm", async ({ pa
   await page.keyboard.type("echo task-$((40+2))");
   await page.keyboard.press("Enter");
   await expect(page.locator(".xterm-rows > div").filter({ hasText: /^\s*task-42\s*$/ })).toHaveCount(1);
+});
 
+// FIXME(#13): after the journey above (its console open last), /swarm showed the cluster summary
+// but its Nodes and Services lists stayed loading for 15 s and the live status "Connecting…"
+// (seen once, on a heavily loaded machine; not yet diagnosed: a starved connection pool in the
+// browser, or the server). It runs on the service the test above made, so it runs after it.
+test.fixme("an operator drains a worker, labels one and is refused demoting the last manager", async ({ page }) => {
+  test.setTimeout(180_000);
   // Drain a worker: first which tasks will move, then the tasks leave it.
   await page.goto("/swarm");
   const w1 = page.getByRole("table", { name: "Nodes" }).getByRole("row").filter({ hasText: "swarm-w1" });

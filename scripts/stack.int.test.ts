@@ -4,18 +4,21 @@
 // sign-in, the local engine offered and seeing the swarm's three nodes, a console, an
 // upgrade (docker service update --image, start-first) under load that loses no request and
 // ends open consoles with a message, then the stack removed.
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Terminal } from "@xterm/headless";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "../server/testing/api-client";
+import { openStream } from "../server/testing/replicas";
 import {
   buildStevedoreImage,
   cleanCheckout,
+  copyImage,
   deployStack,
   docker,
+  dockerOutput,
   loadBaseImages,
   waitFor,
   type Checkout,
@@ -31,6 +34,7 @@ let checkout: Checkout | undefined;
 let stack: DeployedStack | undefined;
 let admin: ApiClient;
 let upgradeImage: string;
+const ADMIN_PASSWORD = "deployed stack passphrase";
 const timings: string[] = [];
 
 async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -123,6 +127,12 @@ describe("Stevedore deployed as a swarm stack", () => {
       () => docker(manager, ["inspect", "-f", "{{json .State.Health}}", id!]),
     );
     expect(health).toBe("healthy");
+    // On a cold stack Postgres starts beside it: the server waits for the database (saying so)
+    // instead of exiting for swarm to restart it ("cannot open the database: timeout expired").
+    const logs = await dockerOutput(manager, ["service", "logs", "--raw", `${stack!.name}_stevedore`]);
+    expect(logs).not.toContain("cannot open the database");
+    const waited = logs.split("\n").filter((line) => /the database at .* (answered|is not answering)/.test(line));
+    if (waited.length) timings.push(`cold start waited for Postgres: ${waited.at(-1)}`);
     // PID 1 is tini; the server under it is not root, and is in the socket's group.
     const top = await docker(manager, ["top", id!, "-o", "pid,ppid,uid,gid,args"]);
     expect(top).toMatch(/\btini -- stevedore-entrypoint node server\.mjs/);
@@ -137,7 +147,7 @@ describe("Stevedore deployed as a swarm stack", () => {
     const setupCode = await setupCodeFromLogs(stack!);
     await admin.mutate("auth.setup", {
       username: "admin",
-      password: "deployed stack passphrase",
+      password: ADMIN_PASSWORD,
       ...(setupCode ? { setupCode } : {}),
     });
     expect(await admin.query<{ username: string }>("auth.me")).toMatchObject({ username: "admin" });
@@ -299,7 +309,177 @@ describe("Stevedore deployed as a swarm stack", () => {
     // A rolling update on a loaded 2-core machine takes minutes (the update itself may take up to
     // ten, then convergence): the suite's 60 s default would cut it mid-rollout.
   }, 900_000);
+
+  it("serves as two replicas on two managers (host-mode ports) over one Postgres: one sign-in, changes within a second, one audit chain", async () => {
+    // The stack places Stevedore on managers and the test bed's swarm has one: make a worker a
+    // manager for this test, as a user adds a second manager, and give its engine the image.
+    const secondNode = "swarm-w1";
+    const second: Engine = { host: `unix://${need(testbed, "TESTBED_SWARM_WORKER1_SOCKET")}` };
+    const nodeSocket = await socketAtOnePath(["swarm-mgr", secondNode]);
+    await timed("image to the second node", () => copyImage(manager, second, upgradeImage));
+    await docker(manager, ["node", "promote", secondNode]);
+    try {
+      await waitFor(
+        async () =>
+          (await docker(manager, ["node", "inspect", "-f", "{{.ManagerStatus.Reachability}}", secondNode])) ===
+          "reachable"
+            ? true
+            : undefined,
+        60_000,
+        () => docker(manager, ["node", "ls"]),
+      );
+      // As the README says: host-mode ports (this swarm has no routing mesh), then two replicas.
+      // Each task mounts its own node's engine socket, as /var/run/docker.sock is on every node.
+      const addresses = new Map([
+        ["swarm-mgr", need(testbed, "TESTBED_SWARM_MANAGER_ADDR")],
+        [secondNode, await docker(manager, ["node", "inspect", "-f", "{{.Status.Addr}}", secondNode])],
+      ]);
+      const urls = await timed("two replicas up", async () => {
+        await stack!.redeploy({
+          STEVEDORE_IMAGE: upgradeImage,
+          STEVEDORE_PUBLISH_MODE: "host",
+          DOCKER_SOCKET: nodeSocket,
+        });
+        await docker(manager, ["service", "scale", "--detach", `${stack!.name}_stevedore=2`]);
+        return waitFor(
+          async () => {
+            const running = (
+              await docker(manager, [
+                "service",
+                "ps",
+                "--filter",
+                "desired-state=running",
+                "--format",
+                "{{.Node}} {{.CurrentState}}",
+                `${stack!.name}_stevedore`,
+              ])
+            ).split("\n");
+            const nodes = running.filter((line) => /\bRunning\b/.test(line)).map((line) => line.split(" ")[0]!);
+            if (running.length !== 2 || nodes.sort().join() !== ["swarm-mgr", secondNode].sort().join())
+              return undefined;
+            // Each node's own port reaches the task on that node only (host mode).
+            const found = [...addresses.values()].map((address) => `http://${address}:3000`);
+            for (const url of found) {
+              if (!(await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) })).ok) return undefined;
+            }
+            return found as [string, string];
+          },
+          420_000,
+          () => serviceLogs(stack!),
+        );
+      });
+      const published = await docker(manager, [
+        "service",
+        "inspect",
+        "-f",
+        "{{range .Endpoint.Ports}}{{.PublishMode}} {{.PublishedPort}}{{end}}",
+        `${stack!.name}_stevedore`,
+      ]);
+      expect(published).toBe("host 3000");
+      const [onMgr, onSecond] = urls;
+
+      // A sign-in made on either replica works on the other.
+      const a = new ApiClient(onMgr);
+      await a.mutate("auth.login", { username: "admin", password: ADMIN_PASSWORD });
+      const b = new ApiClient(onSecond);
+      await b.mutate("auth.login", { username: "admin", password: ADMIN_PASSWORD });
+      for (const [client, other] of [
+        [a, onSecond],
+        [b, onMgr],
+      ] as const) {
+        const elsewhere = new ApiClient(other);
+        elsewhere.cookie = client.cookie;
+        expect(await elsewhere.query<{ username: string } | null>("auth.me")).toMatchObject({ username: "admin" });
+      }
+      // Each replica watches its own node's engine as "local": both managers of one swarm.
+      const [local] = await b.query<{ id: string; name: string }[]>("environments.list");
+      expect(local?.name).toBe("local");
+
+      // A change made through the replica on the manager reaches a page and an audit tail open
+      // on the other node's replica (Postgres LISTEN/NOTIFY). How long it takes is printed.
+      type Change = { type: string; status?: { environmentId: string; name: string } };
+      const nodeOf = new Map([
+        [a, "the manager"],
+        [b, secondNode],
+      ]);
+      for (const [through, seenOn, name] of [
+        [a, b, "local-two"],
+        [b, a, "local"],
+      ] as const) {
+        const page = await openStream<Change>(seenOn, "fleet.changes", {});
+        const tail = await openStream<{ action: string; environmentId: string | null; targetId: string | null }>(
+          seenOn,
+          "audit.tail",
+        );
+        try {
+          const renamed = page.next((c) => c.type === "status" && c.status?.name === name);
+          const recorded = tail.next(
+            (e) => e.action === "environments.update" && [e.environmentId, e.targetId].includes(local!.id),
+          );
+          const sent = Date.now();
+          await through.mutate("environments.update", { environmentId: local!.id, name });
+          const [status, event] = await within(
+            Promise.all([renamed, recorded]),
+            60_000,
+            `the rename through ${nodeOf.get(through)} on ${nodeOf.get(seenOn)}`,
+          );
+          timings.push(
+            `a change through ${nodeOf.get(through)}'s replica reached a page on ${nodeOf.get(seenOn)}'s in ${status.at - sent} ms, its audit tail in ${event.at - sent} ms`,
+          );
+        } finally {
+          page.close();
+          tail.close();
+        }
+      }
+
+      // Writes through both at once make one audit chain, whichever replica checks it.
+      await Promise.all(
+        [a, b].flatMap((client, r) =>
+          Array.from({ length: 10 }, (_, i) =>
+            client.mutate("tokens.create", { name: `replica-${r}-${i}`, expiresInDays: 1 }),
+          ),
+        ),
+      );
+      for (const client of [a, b]) expect(await client.query("audit.verify")).toMatchObject({ ok: true });
+    } finally {
+      // Back to the test bed's one manager (its other tests count managers), whatever happened.
+      await docker(manager, ["node", "demote", secondNode]);
+      await waitFor(
+        async () => ((await docker(manager, ["info", "-f", "{{.Swarm.Managers}}"])) === "1" ? true : undefined),
+        60_000,
+        () => docker(manager, ["node", "ls"]),
+      );
+    }
+  }, 900_000);
 });
+
+/** `promise`, or a failure naming `what` after `ms` (rather than the whole test's timeout). */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One path at which every named test bed engine finds its own socket, as every real node has
+ * its engine at /var/run/docker.sock: the engines share this machine's files but each has a
+ * private /run/docker (scripts/testbed), where a link to its socket is put.
+ */
+async function socketAtOnePath(nodes: string[]): Promise<string> {
+  const dir = need(testbed, "TESTBED_DIR");
+  for (const node of nodes) {
+    const link = path.join(dir, node, "run-docker", "engine.sock");
+    await rm(link, { force: true });
+    await symlink(path.join(dir, `${node}.sock`), link);
+  }
+  return "/run/docker/engine.sock";
+}
 
 /** The stevedore service's running container on the manager. */
 async function stevedoreContainer(): Promise<string> {

@@ -18,6 +18,8 @@ export interface DatabaseHandle {
 export interface DatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
+  /** How long to wait for a Postgres that cannot be reached yet (one starting beside us). */
+  waitForDatabaseMs?: number;
 }
 
 export async function startDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -25,7 +27,7 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
   if (!options.databaseUrl) embedded = await startEmbeddedPostgres(options.dataDir);
   const url = options.databaseUrl ?? embedded!.url;
   try {
-    const appliedMigrations = await applyMigrations(url);
+    const appliedMigrations = await applyMigrations(url, { waitForDatabaseMs: options.waitForDatabaseMs });
     // PGlite runs one query at a time; one pooled connection avoids transactions queueing
     // behind each other past Prisma's wait limit.
     const prisma = new PrismaClient({

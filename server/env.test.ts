@@ -10,6 +10,12 @@ describe("parseEnv", () => {
     expect(env.dataDir).toBe(path.resolve("data"));
   });
 
+  it("takes how long to wait for the database in whole seconds, unset by default", () => {
+    expect(parseEnv({}).STEVEDORE_DB_WAIT_SECONDS).toBeUndefined();
+    expect(parseEnv({ STEVEDORE_DB_WAIT_SECONDS: "" }).STEVEDORE_DB_WAIT_SECONDS).toBeUndefined();
+    expect(parseEnv({ STEVEDORE_DB_WAIT_SECONDS: "300" }).STEVEDORE_DB_WAIT_SECONDS).toBe(300);
+  });
+
   it("treats an empty DATABASE_URL as unset (embedded database)", () => {
     expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });
@@ -19,6 +25,10 @@ describe("parseEnv", () => {
     ["PORT", { PORT: "70000" }],
     ["DATABASE_URL", { DATABASE_URL: "mysql://localhost/x" }],
     ["STEVEDORE_SECRET_KEY", { STEVEDORE_SECRET_KEY: "too-short" }],
+    ["STEVEDORE_DB_WAIT_SECONDS", { STEVEDORE_DB_WAIT_SECONDS: "soon" }],
+    ["STEVEDORE_DB_WAIT_SECONDS", { STEVEDORE_DB_WAIT_SECONDS: "-1" }],
+    ["STEVEDORE_DB_WAIT_SECONDS", { STEVEDORE_DB_WAIT_SECONDS: "1.5" }],
+    ["STEVEDORE_DB_WAIT_SECONDS", { STEVEDORE_DB_WAIT_SECONDS: "86400" }],
   ])("names %s when its value is bad", (name, source) => {
     expect(() => parseEnv(source)).toThrow(ConfigError);
     expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));

@@ -49,6 +49,16 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** How long a start waits for a Postgres that cannot be reached yet (unset: migrate.ts's default, 120 s). */
+  STEVEDORE_DB_WAIT_SECONDS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce
+      .number({ error: "must be a number of seconds (0-3600)" })
+      .int("must be a whole number of seconds")
+      .min(0, "must be a number of seconds (0-3600)")
+      .max(3600, "must be a number of seconds (0-3600)")
+      .optional(),
+  ),
   STEVEDORE_DATA_DIR: z.string().min(1).default("./data"),
   /** The local engine's socket, offered as the first environment when it is readable. */
   STEVEDORE_LOCAL_SOCKET: z.string().startsWith("/", "must be an absolute path").default("/var/run/docker.sock"),

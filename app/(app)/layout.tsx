@@ -10,6 +10,8 @@ import { SkipLink } from "@/components/skip-link";
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const viewer = await currentViewer();
   if (!viewer) redirect((await needsSetup()) ? "/setup" : "/login");
+  // An administrator asked for a new password: nothing else until it is chosen (the API agrees).
+  if (viewer.mustChangePassword) redirect("/change-password");
   return (
     <ViewerProvider viewer={viewer}>
       <SkipLink />

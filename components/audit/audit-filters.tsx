@@ -5,26 +5,36 @@ import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";
 import { fromLocalInput, outcomes, toLocalInput, type AuditFilter } from "./filters";
 
-type Draft = Record<"actor" | "action" | "target" | "outcome" | "environmentId" | "from" | "to", string>;
+type Draft = Record<"actor" | "action" | "target" | "outcome" | "environment" | "from" | "to", string>;
+type Environment = { id: string; name: string };
 
-function draftOf(filter: AuditFilter): Draft {
+function draftOf(filter: AuditFilter, environments: Environment[]): Draft {
+  const chosen = filter.environmentId
+    ? (environments.find((env) => env.id === filter.environmentId)?.name ?? filter.environmentId)
+    : undefined;
   return {
     actor: filter.actor ?? "",
     action: filter.action ?? "",
     target: filter.target ?? "",
     outcome: filter.outcome ?? "",
-    environmentId: filter.environmentId ?? "",
+    environment: chosen ?? filter.environment ?? "",
     from: toLocalInput(filter.from),
     to: toLocalInput(filter.to),
   };
 }
 
-function filterOf(draft: Draft): AuditFilter {
+function filterOf(draft: Draft, environments: Environment[]): AuditFilter {
   const filter: AuditFilter = {};
-  for (const key of ["actor", "action", "target", "environmentId"] as const) {
+  for (const key of ["actor", "action", "target"] as const) {
     const value = draft[key].trim();
     if (value) filter[key] = value;
   }
+  // An environment there is now, by its exact name: that one. Any other text: the name it had at
+  // the time of the event (or part of it, or an id), so one renamed or removed is still found.
+  const environment = draft.environment.trim();
+  const current = environments.find((env) => env.name === environment);
+  if (current) filter.environmentId = current.id;
+  else if (environment) filter.environment = environment;
   if (draft.outcome) filter.outcome = draft.outcome as AuditFilter["outcome"];
   const from = fromLocalInput(draft.from);
   const to = fromLocalInput(draft.to);
@@ -40,21 +50,21 @@ export function AuditFilters({
   onApply,
 }: {
   filter: AuditFilter;
-  environments: { id: string; name: string }[];
+  environments: Environment[];
   onApply: (filter: AuditFilter) => void;
 }) {
-  const [draft, setDraft] = useState(() => draftOf(filter));
+  const [draft, setDraft] = useState(() => draftOf(filter, environments));
   // A link or the back button changes the applied filter: show what is applied.
   const [applied, setApplied] = useState(filter);
   if (applied !== filter) {
     setApplied(filter);
-    setDraft(draftOf(filter));
+    setDraft(draftOf(filter, environments));
   }
   const set = (key: keyof Draft) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [key]: e.target.value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onApply(filterOf(draft));
+    onApply(filterOf(draft, environments));
   };
   const active = Object.keys(filter).length > 0;
   return (
@@ -80,17 +90,18 @@ export function AuditFilters({
           </option>
         ))}
       </SelectField>
-      <SelectField label="Environment" value={draft.environmentId} onChange={set("environmentId")}>
-        <option value="">Any environment</option>
+      <TextField
+        label="Environment"
+        placeholder="name, also a past one"
+        value={draft.environment}
+        onChange={set("environment")}
+        list="audit-environments"
+      />
+      <datalist id="audit-environments">
         {environments.map((env) => (
-          <option key={env.id} value={env.id}>
-            {env.name}
-          </option>
+          <option key={env.id} value={env.name} />
         ))}
-        {draft.environmentId && !environments.some((env) => env.id === draft.environmentId) ? (
-          <option value={draft.environmentId}>{draft.environmentId}</option>
-        ) : null}
-      </SelectField>
+      </datalist>
       <TextField label="From" type="datetime-local" value={draft.from} onChange={set("from")} />
       <TextField label="To" type="datetime-local" value={draft.to} onChange={set("to")} />
       <div className="flex items-end gap-2">

@@ -10,7 +10,7 @@ export function AuditTable({
   onOpen,
 }: {
   events: AuditEvent[];
-  environmentName: (id: string | null) => string;
+  environmentName: (id: string | null, recorded?: string | null) => string;
   onOpen: (event: AuditEvent) => void;
 }) {
   return (
@@ -46,7 +46,7 @@ export function AuditTable({
             <Td className="max-w-64 truncate" title={describeTarget(event)}>
               {describeTarget(event)}
             </Td>
-            <Td className="whitespace-nowrap">{environmentName(event.environmentId)}</Td>
+            <Td className="whitespace-nowrap">{environmentName(event.environmentId, event.environmentName)}</Td>
             <Td>
               <OutcomeBadge outcome={event.outcome} />
             </Td>

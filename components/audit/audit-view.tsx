@@ -39,7 +39,11 @@ export function AuditView() {
     () => new Map((environments.data ?? []).map((env) => [env.id, env.name] as const)),
     [environments.data],
   );
-  const environmentName = useCallback((id: string | null) => (id ? (envNames.get(id) ?? id) : "—"), [envNames]);
+  // Its name now; for one since removed, the name recorded with the event.
+  const environmentName = useCallback(
+    (id: string | null, recorded?: string | null) => (id ? (envNames.get(id) ?? recorded ?? id) : (recorded ?? "—")),
+    [envNames],
+  );
 
   const events = useInfiniteQuery(
     trpc.audit.list.infiniteQueryOptions(

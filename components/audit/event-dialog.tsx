@@ -72,7 +72,7 @@ export function EventDialog({
   onClose,
 }: {
   event: AuditEvent | null;
-  environmentName: (id: string | null) => string;
+  environmentName: (id: string | null, recorded?: string | null) => string;
   onClose: () => void;
 }) {
   // Recordings have their own permission: they may show secrets printed (or typed) in a console.
@@ -108,7 +108,7 @@ export function EventDialog({
             <Row label="Permission">
               {event.permission ? <code className="font-mono text-xs">{event.permission}</code> : "—"}
             </Row>
-            <Row label="Environment">{event.environmentId ? environmentName(event.environmentId) : "—"}</Row>
+            <Row label="Environment">{environmentName(event.environmentId, event.environmentName)}</Row>
             <Row label="Target">{describeTarget(event)}</Row>
             {event.targetId && event.targetName ? (
               <Row label="Target id">

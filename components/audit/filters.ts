@@ -9,11 +9,13 @@ export interface AuditFilter {
   target?: string;
   outcome?: Outcome;
   environmentId?: string;
+  /** an environment's name at the time (or part of it): finds events of one since renamed or removed */
+  environment?: string;
   from?: string;
   to?: string;
 }
 
-const textKeys = ["actor", "action", "target", "environmentId", "from", "to"] as const;
+const textKeys = ["actor", "action", "target", "environmentId", "environment", "from", "to"] as const;
 
 export function filterFromSearch(params: URLSearchParams): AuditFilter {
   const filter: AuditFilter = {};

@@ -9,6 +9,7 @@ import {
   useEffect,
   useMemo,
   useRef,
+  useState,
   type CSSProperties,
   type KeyboardEvent,
   type ReactNode,
@@ -99,6 +100,15 @@ export function DataTable<T extends RowData>({
   const columns = table.getVisibleLeafColumns() as AnyColumn<T>[];
   const layout = useMemo(() => layoutOf(columns, selectable), [columns, selectable]);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The virtualizer looks for its scroll box in its own layout effect, which runs before this
+  // box's ref is attached: it finds it on the next render. A table mounted again on a model
+  // already measured (a tab shown again) had no next render and drew no rows. Holding the box
+  // in state renders once more as soon as it exists.
+  const [scrollBox, setScrollBox] = useState<HTMLDivElement | null>(null);
+  const attachScrollBox = useCallback((box: HTMLDivElement | null) => {
+    scrollRef.current = box;
+    setScrollBox(box);
+  }, []);
 
   const { setWidth } = model;
   useEffect(() => {
@@ -115,7 +125,7 @@ export function DataTable<T extends RowData>({
   return (
     <div>
       <div
-        ref={scrollRef}
+        ref={attachScrollBox}
         className="overflow-auto overscroll-x-contain rounded-lg border border-border bg-surface"
         // Its own scroll box, about as tall as the window: the header sticks and the rows scroll
         // under it, while the page around keeps its toolbar reachable.
@@ -167,6 +177,7 @@ export function DataTable<T extends RowData>({
             rowSelection={model.rowSelection}
             rowLabel={model.rowLabel}
             scrollRef={scrollRef}
+            scrollBox={scrollBox}
             onRowsDrawn={onRowsDrawn}
             rowClassName={rowClassName}
           />
@@ -230,6 +241,7 @@ function VirtualBody<T extends RowData>({
   rowSelection,
   rowLabel,
   scrollRef,
+  scrollBox,
   onRowsDrawn,
   rowClassName,
 }: {
@@ -240,6 +252,7 @@ function VirtualBody<T extends RowData>({
   rowSelection: Record<string, boolean>;
   rowLabel: ((row: T) => string) | undefined;
   scrollRef: React.RefObject<HTMLDivElement | null>;
+  scrollBox: HTMLDivElement | null;
   onRowsDrawn: ((rows: T[]) => void) | undefined;
   rowClassName: ((row: T) => string | undefined) | undefined;
 }) {
@@ -248,7 +261,7 @@ function VirtualBody<T extends RowData>({
   const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
+    getScrollElement: () => scrollBox,
     estimateSize: estimateRow,
     overscan: OVERSCAN,
     getItemKey,

@@ -24,6 +24,16 @@ describe("choosing columns for a narrow table", () => {
     expect(columnsToDrop(columns, 200)).toEqual(new Set(["ports", "image", "env", "state"]));
   });
 
+  it("chooses at any width where the default columns do not fit (a tablet, a window beside the sidebar)", () => {
+    // Say the defaults need 920: at 850 the least important go until the rest fit.
+    expect(columnsToDrop(columns, 850, 920)).toEqual(new Set());
+    expect(columnsToDrop([...columns, { id: "extra", width: 200, priority: 90 }], 850, 920)).toEqual(
+      new Set(["extra"]),
+    );
+    // Wide enough for the defaults: the user's own extra column stays and the table scrolls.
+    expect(columnsToDrop([...columns, { id: "extra", width: 200, priority: 90 }], 920, 920)).toEqual(new Set());
+  });
+
   it("does nothing before the table has been measured", () => {
     expect(columnsToDrop(columns, 0)).toEqual(new Set());
   });

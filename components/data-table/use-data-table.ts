@@ -12,7 +12,7 @@ import {
 } from "@tanstack/react-table";
 import { useCallback, useMemo, useState } from "react";
 import { dataTableFeatures, type DataColumn, type DataRow, type DataTableFeatures } from "./features";
-import { columnsToDrop } from "./fit-columns";
+import { columnsToDrop, neededWidth } from "./fit-columns";
 import { columnFiltersOf, type ListView } from "./url-view";
 
 /** The selection box's column: always first, never hidden, kept in view. */
@@ -72,7 +72,11 @@ export function useDataTable<T extends RowData, F extends string = never>(option
     });
     const fit = shown.map((c) => ({ id: columnIdOf(c), ...c.meta }));
     if (selectable) fit.unshift({ id: "__select", width: SELECT_COLUMN_WIDTH });
-    return [...columnsToDrop(fit, width)].join(" ");
+    const defaults = options.columns
+      .filter((c) => !c.meta?.filterOnly && !c.meta?.defaultHidden)
+      .map((c) => ({ id: columnIdOf(c), ...c.meta }));
+    const defaultsNeed = neededWidth(defaults) + (selectable ? SELECT_COLUMN_WIDTH : 0);
+    return [...columnsToDrop(fit, width, defaultsNeed)].join(" ");
   }, [options.columns, chosenColumns, selectable, width]);
   const columnVisibility = useMemo<ColumnVisibilityState>(() => {
     const dropped = new Set(droppedKey.split(" "));

@@ -14,7 +14,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
       <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="font-medium tabular-nums">{children}</dd>
+      <dd className="font-medium tabular-nums [overflow-wrap:anywhere]">{children}</dd>
     </div>
   );
 }
@@ -82,7 +82,7 @@ export function EnvironmentCard({ environment }: { environment: FleetEnvironment
         </ul>
       ) : null}
 
-      <dl className="grid grid-cols-3 gap-x-4 gap-y-2 text-sm">
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-3">
         <Fact label="Engine">{engine ? `Docker ${engine.version}` : "—"}</Fact>
         <Fact label="Role">
           {status?.swarm

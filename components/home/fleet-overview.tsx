@@ -136,7 +136,8 @@ export function FleetOverview() {
 
 function CardGrid({ environments }: { environments: FleetEnvironment[] }) {
   return (
-    <div className="grid gap-4 xl:grid-cols-2">
+    // minmax(0, 1fr) columns: a card's long URL is cut short in it, never widens the page.
+    <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
       {environments.map((env) => (
         <EnvironmentCard key={env.id} environment={env} />
       ))}

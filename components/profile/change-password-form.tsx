@@ -9,13 +9,16 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
 
-export function ChangePasswordForm() {
+/** `then="home"`: after the change, open Home (the first sign-in's required change). */
+export function ChangePasswordForm({ then }: { then?: "home" }) {
   const trpc = useTRPC();
   const [currentPassword, setCurrentPassword] = useState("");
   const newPassword = useNewPassword();
   const change = useMutation(
     trpc.auth.changePassword.mutationOptions({
       onSuccess: () => {
+        // A full load: the signed-in pages are rendered for this user from scratch.
+        if (then === "home") return window.location.assign("/");
         setCurrentPassword("");
         newPassword.clear();
       },
@@ -31,7 +34,7 @@ export function ChangePasswordForm() {
   return (
     <form onSubmit={submit} className="max-w-sm space-y-4" noValidate>
       {errors.alert ? <Alert>{errors.alert}</Alert> : null}
-      {change.isSuccess ? (
+      {change.isSuccess && then !== "home" ? (
         <Alert tone="success">Password changed. Your other sessions were signed out and your API tokens revoked.</Alert>
       ) : null}
       <TextField

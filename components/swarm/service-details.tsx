@@ -1,11 +1,12 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { shellQuote } from "@/server/workloads/cli";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { ListTree } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { RouterOutputs } from "../api-types";
 import { useViewer } from "../auth/viewer-context";
 import { CliResult } from "../containers/cli-result";
@@ -29,6 +30,7 @@ import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
 import { ReplicasBadge, TaskStateBadge } from "./badges";
 import { serviceHref } from "./hrefs";
+import { currentAndEarlier } from "./task-history";
 import { taskConsoleHref } from "./task-console";
 import { portsOf } from "./services-table";
 import { LiveStatus, useSwarmLive } from "./use-swarm-live";
@@ -37,6 +39,7 @@ type Detail = RouterOutputs["services"]["get"];
 type TaskRow = Detail["tasks"][number];
 type Rollout = RouterOutputs["services"]["rollout"] extends AsyncIterable<infer P> ? P : never;
 const NOUN = ["task", "tasks"] as const;
+const EARLIER_NOUN = ["earlier task", "earlier tasks"] as const;
 
 const column = columnHelper<TaskRow>();
 /** The tasks' columns; `consoleHref`: where a running task's console opens (absent: no console column). */
@@ -106,11 +109,8 @@ function taskColumns(consoleHref?: (task: TaskRow) => string) {
   ];
 }
 
-/** Current tasks first (desired running), then the earlier ones, newest first: `docker service ps`. */
-function byHistory(a: TaskRow, b: TaskRow): number {
-  const current = (t: TaskRow) => (t.desiredState === "running" || t.desiredState === "ready" ? 0 : 1);
-  return current(a) - current(b) || (a.slot ?? 0) - (b.slot ?? 0) || b.updatedAt.localeCompare(a.updatedAt);
-}
+/** The replaced tasks' columns: the same, without a console (none of them runs). */
+const historyColumns = taskColumns();
 
 function RolloutPanel({ environmentId, serviceId }: { environmentId: string; serviceId: string }) {
   const trpc = useTRPC();
@@ -163,17 +163,19 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
   const queryClient = useQueryClient();
   const detail = useQuery({ ...trpc.services.get.queryOptions({ environmentId, id: serviceId }), retry: false });
   const live = useSwarmLive([environmentId]);
+  // The preview lines say which swarm, as the lines after an action do (docker --context <name>).
+  const environments = useQuery(trpc.environments.list.queryOptions());
+  const context = shellQuote(environments.data?.find((env) => env.id === environmentId)?.name ?? environmentId);
   const mayExec = holdsOn(viewer, "service.exec", environmentId);
   const [columns] = useState(() =>
     taskColumns(mayExec ? (t) => taskConsoleHref(environmentId, t.serviceId, t.id) : undefined),
   );
-  const tasks = useDataTable({
-    data: detail.data?.tasks,
-    columns,
-    getRowId: (t) => t.id,
-  });
-  const sortedRows = [...tasks.rows].sort((a, b) => byHistory(a.original, b.original));
-  const model = { ...tasks, rows: sortedRows };
+  // The tasks it runs now, apart from the ones it replaced (`docker service ps` shows both, the
+  // replaced ones indented): after an update a person looks for the new tasks, not twice as many.
+  const split = useMemo(() => (detail.data ? currentAndEarlier(detail.data.tasks) : undefined), [detail.data]);
+  const [showEarlier, setShowEarlier] = useState(false);
+  const current = useDataTable({ data: split?.current, columns, getRowId: (t) => t.id });
+  const earlier = useDataTable({ data: split?.earlier, columns: historyColumns, getRowId: (t) => t.id });
 
   const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
   const [scaling, setScaling] = useState<string | null>(null);
@@ -275,15 +277,40 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
             ))}
         </div>
         {tab === "tasks" ? (
-          <TableStates
-            query={detail}
-            what="the tasks"
-            total={model.total}
-            shown={model.rows.length}
-            empty={{ icon: ListTree, title: "No tasks", body: "The service has no task yet." }}
-          >
-            <DataTable model={model} label="Tasks" noun={NOUN} />
-          </TableStates>
+          <>
+            <TableStates
+              query={detail}
+              what="the tasks"
+              total={current.total}
+              shown={current.rows.length}
+              empty={{
+                icon: ListTree,
+                title: "No tasks",
+                body: split?.earlier.length
+                  ? "The service runs no task now; its earlier tasks are below."
+                  : "The service has no task yet.",
+              }}
+            >
+              <DataTable model={current} label="Tasks" noun={NOUN} />
+            </TableStates>
+            {split?.earlier.length ? (
+              <section aria-label="Task history" className="space-y-2">
+                <Button
+                  size="sm"
+                  aria-expanded={showEarlier}
+                  aria-controls="earlier-tasks"
+                  onClick={() => setShowEarlier((shown) => !shown)}
+                >
+                  {showEarlier ? "Hide" : "Show"} earlier tasks ({split.earlier.length})
+                </Button>
+                {showEarlier ? (
+                  <div id="earlier-tasks">
+                    <DataTable model={earlier} label="Earlier tasks" noun={EARLIER_NOUN} />
+                  </div>
+                ) : null}
+              </section>
+            ) : null}
+          </>
         ) : tab === "logs" ? (
           <LogsViewer environmentId={environmentId} containerId={service.id} service={{ name: service.name }} />
         ) : (
@@ -311,7 +338,7 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
             onChange={(e) => setScaling(e.target.value)}
           />
           <p className="font-mono text-xs text-muted">
-            docker service scale {service.name}={scaling}
+            docker --context {context} service scale {service.name}={scaling}
           </p>
           {scale.error ? <Alert>{errorMessage(scale.error)}</Alert> : null}
           <Button type="submit" variant="primary" disabled={scale.isPending}>
@@ -330,7 +357,9 @@ export function ServiceDetails({ environmentId, serviceId }: { environmentId: st
       >
         <p>
           Every task of the service stops and is removed.{" "}
-          <code className="font-mono text-xs">docker service rm {service.name}</code>
+          <code className="font-mono text-xs">
+            docker --context {context} service rm {service.name}
+          </code>
         </p>
       </ConfirmDialog>
     </>

@@ -62,7 +62,15 @@ export const userColumns: DataColumn<UserRow>[] = [
     id: "status",
     header: "Status",
     cell: ({ row }) =>
-      row.original.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>,
+      row.original.disabled ? (
+        <Badge tone="red">Disabled</Badge>
+      ) : row.original.mustChangePassword ? (
+        <span title="Signs in, then must choose a new password before anything else">
+          <Badge tone="amber">Password due</Badge>
+        </span>
+      ) : (
+        <Badge tone="green">Active</Badge>
+      ),
     meta: { width: 100, priority: 20 },
   }),
   column.accessor((user) => (user.lastLoginAt ? new Date(user.lastLoginAt).getTime() : 0), {

@@ -8,9 +8,9 @@ import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
 import { Dialog } from "../ui/dialog";
 import { FormActions } from "../ui/form-actions";
-import { TextField } from "../ui/field";
+import { CheckboxField, TextField } from "../ui/field";
 
-const empty = { username: "", displayName: "", email: "", password: "" };
+const empty = { username: "", displayName: "", email: "", password: "", mustChangePassword: true };
 
 export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const trpc = useTRPC();
@@ -26,7 +26,7 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
     }),
   );
   const errors = formErrors(create.error, ["username", "displayName", "email", "password"]);
-  const set = (key: keyof typeof empty) => (e: { target: { value: string } }) =>
+  const set = (key: "username" | "displayName" | "email" | "password") => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [key]: e.target.value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -75,6 +75,12 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
           error={errors.fields.password}
           hint={PASSWORD_RULE}
           required
+        />
+        <CheckboxField
+          label="Ask for a new password at first sign-in"
+          description="They choose their own before they can do anything else; you never know it."
+          checked={form.mustChangePassword}
+          onChange={(e) => setForm((f) => ({ ...f, mustChangePassword: e.target.checked }))}
         />
         <FormActions onCancel={onClose} pending={create.isPending}>
           Create user

@@ -168,6 +168,21 @@ async function shellsInContainer(): Promise<string[]> {
     .filter((line) => /\b(sh|bash)\s*$/.test(line.trim()));
 }
 
+/**
+ * The shells left in the test container once the engine has caught up: a killed process can
+ * stay listed for a moment on a loaded machine, so this waits (bounded) for the list to
+ * empty and answers what is still there at the end.
+ */
+async function shellsGone(): Promise<string[]> {
+  let shells: string[] = [];
+  for (let i = 0; i < 150; i++) {
+    shells = await shellsInContainer();
+    if (!shells.length) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return shells;
+}
+
 describe("console", () => {
   it("runs a shell: typing reaches it, and stty size follows a resize", async () => {
     const con = await openConsole({ cols: "80", rows: "24" }, bearer());
@@ -260,13 +275,7 @@ describe("console", () => {
       for (const c of consoles) c.socket.terminate(); // no close frame: a dropped network
       await Promise.all(consoles.map((c) => c.closed));
     }
-    let shells: string[] = [];
-    for (let i = 0; i < 100; i++) {
-      shells = await shellsInContainer();
-      if (!shells.length) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(shells).toEqual([]);
+    expect(await shellsGone()).toEqual([]);
     let after = await rss();
     for (let i = 0; i < 100 && after > baseline + 40; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -424,10 +433,13 @@ describe("console", () => {
   }, 120_000);
 
   it("ends open consoles' processes when the server shuts down", async () => {
+    // Start from a container with no shells left by the earlier tests' sessions, so the one
+    // counted below is this console's.
+    expect(await shellsGone()).toEqual([]);
     const con = await openConsole({}, bearer());
     await con.waitFor(PROMPT);
     expect((await shellsInContainer()).length).toBeGreaterThan(0);
     expect(await server.stop("SIGTERM")).toBe(0);
-    expect(await shellsInContainer()).toEqual([]);
+    expect(await shellsGone()).toEqual([]);
   });
 });

@@ -38,9 +38,13 @@ export interface Actor {
   totpEnabled: boolean;
   /** set when an admin requires two-factor and this user has not enrolled yet */
   mustEnrollTotp: boolean;
-  /** set after an admin reset the password: the user should choose a new one */
+  /** set by an admin (a new account, a reset): nothing but choosing a new password until it is done */
   mustChangePassword: boolean;
 }
+
+/** Said to a caller whose administrator asked for a new password, at every door, until they chose one. */
+export const PASSWORD_CHANGE_DUE =
+  "Choose a new password first: an administrator asked you to (the change-password page, or auth.changePassword).";
 
 export interface Services {
   prisma: PrismaClient;

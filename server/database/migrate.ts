@@ -14,6 +14,9 @@ import { migrationsDir, newSchemaEngine, noFilters, readMigrations } from "./sch
 /** The advisory lock's key: any bigint, the same in every version ("Stevedore migrations"). */
 export const MIGRATION_LOCK_KEY = 0x5374_6576_6d69_67n;
 
+/** How long a start waits for a database that cannot be reached yet (STEVEDORE_DB_WAIT_SECONDS). */
+export const DEFAULT_DATABASE_WAIT_SECONDS = 120;
+
 export interface MigrateOptions {
   /** How long to keep trying while the database cannot be reached yet (it may be starting beside us). */
   waitForDatabaseMs?: number;
@@ -48,7 +51,11 @@ async function nothingPending(connectionString: string): Promise<boolean> {
 
 export async function applyMigrations(connectionString: string, options: MigrateOptions = {}): Promise<string[]> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const lock = await takeMigrationLock(connectionString, options.waitForDatabaseMs ?? 60_000, log);
+  const lock = await takeMigrationLock(
+    connectionString,
+    options.waitForDatabaseMs ?? DEFAULT_DATABASE_WAIT_SECONDS * 1000,
+    log,
+  );
   try {
     // Checked under the lock: a replica that waited finds what the first one applied.
     if (await nothingPending(connectionString)) return [];
@@ -77,7 +84,8 @@ export async function applyMigrations(connectionString: string, options: Migrate
 }
 
 // Errors that mean "not there yet" (a database container still starting, its name not yet in
-// the swarm's DNS), as opposed to a wrong password or database name, which waiting cannot fix.
+// the swarm's DNS, a port not yet wired or answering), as opposed to a wrong password or
+// database name, which waiting cannot fix.
 const TRANSIENT = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -87,10 +95,17 @@ const TRANSIENT = new Set([
   "EHOSTUNREACH",
   "57P03",
 ]);
+// pg gives these no code: our own connect deadline passing (a SYN into an overlay network
+// whose task is not wired yet, a server not yet answering its startup message) and a
+// server that closed the connection during its own start. Seen on a cold stack, where the
+// first was fatal and swarm had to restart the task.
+const TRANSIENT_MESSAGES = ["timeout expired", "Connection terminated unexpectedly"];
 
 function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && TRANSIENT.has(code);
+  if (typeof code === "string" && TRANSIENT.has(code)) return true;
+  const message = error instanceof Error ? error.message : "";
+  return TRANSIENT_MESSAGES.some((m) => message.startsWith(m));
 }
 
 function where(connectionString: string): string {
@@ -102,8 +117,18 @@ function where(connectionString: string): string {
   }
 }
 
+/** The database did not answer within the wait: says where, for how long, and the last reason. */
+export class DatabaseUnreachableError extends Error {
+  override name = "DatabaseUnreachableError";
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function connectWhenReady(connectionString: string, waitMs: number, log: (line: string) => void) {
-  const deadline = Date.now() + waitMs;
+  const started = Date.now();
+  const deadline = started + waitMs;
   let said = 0;
   for (;;) {
     const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
@@ -111,18 +136,30 @@ async function connectWhenReady(connectionString: string, waitMs: number, log: (
     client.on("error", () => undefined);
     try {
       await client.connect();
+      if (said) log(`the database at ${where(connectionString)} answered after ${seconds(Date.now() - started)} s`);
       return client;
     } catch (error) {
       await client.end().catch(() => undefined);
-      if (!isTransient(error) || Date.now() >= deadline) throw error;
+      if (!isTransient(error)) throw error;
+      if (Date.now() >= deadline) {
+        throw new DatabaseUnreachableError(
+          `the database at ${where(connectionString)} did not answer within ${seconds(waitMs)} s ` +
+            `(last: ${describe(error)}). Is it running, and does DATABASE_URL name it? ` +
+            "STEVEDORE_DB_WAIT_SECONDS sets how long to wait.",
+        );
+      }
       if (Date.now() - said >= 5_000) {
+        if (!said) log(`waiting for the database at ${where(connectionString)} (up to ${seconds(waitMs)} s)`);
         said = Date.now();
-        const why = error instanceof Error ? error.message : String(error);
-        log(`waiting for the database at ${where(connectionString)} (${why})`);
+        log(`the database at ${where(connectionString)} is not answering yet: ${describe(error)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(ms < 10_000 && ms % 1000 ? 1 : 0);
 }
 
 async function takeMigrationLock(connectionString: string, waitMs: number, log: (line: string) => void) {

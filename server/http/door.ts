@@ -12,7 +12,7 @@ import { auditEntry, type AuditEntry } from "../audit/entry";
 import { authenticate, BadCredentialsError } from "../auth/authenticate";
 import type { Permission } from "../rbac/catalogue";
 import { can } from "../rbac/permissions";
-import type { Actor, RequestInfo, Services } from "../core/context";
+import { PASSWORD_CHANGE_DUE, type Actor, type RequestInfo, type Services } from "../core/context";
 import { allowedHostsFor, originProblem } from "../core/origin";
 import { requestInfo } from "./request-info";
 
@@ -85,6 +85,7 @@ export async function admitAtDoor(services: Services, req: IncomingMessage, door
     const problem = (await allowedHostsFor(services.prisma).problem(request.host)) ?? originProblem(request, actor.via);
     if (problem) return refuse(actor, 403, problem);
   }
+  if (actor.mustChangePassword) return refuse(actor, 403, PASSWORD_CHANGE_DUE);
   if (actor.mustEnrollTotp) return refuse(actor, 403, "Set up two-factor sign-in first (Profile).");
   const scope = door.scope ?? [door.environmentId];
   if (!scope.some((id) => can(actor.permissions, door.permission, id))) {

@@ -3,18 +3,9 @@
 // task as `docker service logs` writes them, as a text file, read only as fast as the client
 // takes it. `environmentId` is any environment of the swarm; service.logs is checked on the
 // swarm (a binding on one of its managers), refusals answered and recorded.
-import { answerFor } from "../core/errors";
+import { answerFor, isClassified } from "../core/errors";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { DockerError } from "../docker/index";
-import {
-  bindingScopeOf,
-  canOnCluster,
-  clusterById,
-  clusterOf,
-  SwarmError,
-  viewHolds,
-  viewOf,
-} from "../modules/swarm/index";
+import { bindingScopeOf, canOnCluster, clusterById, clusterOf, viewHolds, viewOf } from "../modules/swarm/index";
 import { serviceLogText } from "../modules/swarm/logs";
 import { findService } from "../modules/swarm/services";
 import { watchPermission } from "../rbac/revocation";
@@ -105,7 +96,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
       // The first chunk (or the engine's refusal) decides the status line.
       first = await chunks.next();
     } catch (error) {
-      if (error instanceof SwarmError || error instanceof DockerError) {
+      if (isClassified(error)) {
         return answer(res, answerFor(error).http, error.message);
       }
       throw error;

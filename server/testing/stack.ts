@@ -35,6 +35,16 @@ export async function docker(engine: Engine, args: string[], env: Record<string,
   return stdout.trim();
 }
 
+/** Both of a command's streams, as a terminal shows them (`docker service logs` sends a task's stderr to stderr). */
+export async function dockerOutput(engine: Engine, args: string[]): Promise<string> {
+  const { stdout, stderr } = await run("docker", ["-H", engine.host, ...args], {
+    env: dockerEnv(),
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120_000,
+  });
+  return `${stdout}${stderr}`;
+}
+
 /** Runs a long command, its output kept in a log file; on failure the error carries the log's tail. */
 function runLogged(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; log: string }) {
   return new Promise<void>((resolve, reject) => {
@@ -153,6 +163,8 @@ export interface DeployedStack {
   name: string;
   /** Where it answers: the load balancer in front of the service. */
   url: string;
+  /** `docker stack deploy` of the same files again, some variables changed (as a user changes the stack). */
+  redeploy(variables: Record<string, string>): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -192,8 +204,11 @@ backend stevedore
   balance roundrobin
   option httpchk GET /healthz
   http-check expect status 200
-  timeout check 5s
-  default-server inter 1s fall 3 rise 1 resolvers swarm init-addr none check
+  # Patient with a task that answers slowly (a 2-core machine under the load loop and others'
+  # work): marked down only after 10 s of failed checks. A task that has stopped refuses
+  # connections, which are retried on another task at once (retry-on conn-failure) anyway.
+  timeout check 10s
+  default-server inter 1s fall 10 rise 1 resolvers swarm init-addr none check
   server-template task 4 tasks.${stack}_stevedore:3000
 `;
 }
@@ -250,17 +265,22 @@ export async function deployStack(
     STEVEDORE_PUBLISH_MODE: "ingress",
     DOCKER_SOCKET: options.socketPath,
   };
-  await run(
-    "docker",
-    [
-      ...["-H", engine.host, "stack", "deploy", "--resolve-image", "never", "--detach=true"],
-      ...["-c", "docker-compose.yml", "-c", path.join(proxyDir, "stack.yml"), name],
-    ],
-    { cwd: checkout.dir, env: dockerEnv(env), timeout: 120_000 },
-  );
+  const deploy = (variables: Record<string, string>) =>
+    run(
+      "docker",
+      [
+        ...["-H", engine.host, "stack", "deploy", "--resolve-image", "never", "--detach=true"],
+        ...["-c", "docker-compose.yml", "-c", path.join(proxyDir, "stack.yml"), name],
+      ],
+      { cwd: checkout.dir, env: dockerEnv(variables), timeout: 120_000 },
+    );
+  await deploy(env);
   return {
     name,
     url: `http://${options.managerAddress}:8080`,
+    async redeploy(variables) {
+      await deploy({ ...env, ...variables });
+    },
     async remove() {
       await docker(engine, ["stack", "rm", name]).catch(() => undefined);
       // The stack's volume can go once its containers have.
@@ -282,6 +302,35 @@ export async function deployStack(
       if (volumes) await docker(engine, ["volume", "rm", "-f", ...volumes.split("\n")]).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Copies an image from one engine to another (`docker save | docker load`), as a node that
+ * cannot pull gets it: the test bed's nodes have no registry holding Stevedore's image.
+ */
+export async function copyImage(from: Engine, to: Engine, image: string): Promise<void> {
+  const wanted = await docker(from, ["image", "inspect", "-f", "{{.Id}}", image]);
+  const there = await docker(to, ["image", "inspect", "-f", "{{.Id}}", image]).catch(() => "");
+  if (there === wanted) return;
+  const save = spawn("docker", ["-H", from.host, "save", image], {
+    env: dockerEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const load = spawn("docker", ["-H", to.host, "load", "-q"], { env: dockerEnv(), stdio: ["pipe", "ignore", "pipe"] });
+  let errors = "";
+  save.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  load.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  save.stdout.pipe(load.stdin);
+  const exited = (child: ReturnType<typeof spawn>) =>
+    new Promise<number | null>((resolve) => {
+      child.once("error", (error) => {
+        errors += String(error);
+        resolve(null);
+      });
+      child.once("exit", resolve);
+    });
+  const [saved, loaded] = await Promise.all([exited(save), exited(load)]);
+  if (saved !== 0 || loaded !== 0) throw new Error(`docker save | docker load of ${image} failed: ${errors}`);
 }
 
 /** Waits until `check` returns a value (not undefined), or fails with what `describe` says after `ms`. */

@@ -5,11 +5,12 @@ import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { isEnvironmentScoped, type Permission } from "../rbac/catalogue";
 import { can, canSomewhere, environmentsWith } from "../rbac/permissions";
-import type { Actor, Context } from "../core/context";
+import { PASSWORD_CHANGE_DUE, type Actor, type Context } from "../core/context";
 import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
 import { AuditWriteError } from "../audit/writer";
 import { describeDatabaseError, INTERNAL_MESSAGE, type DatabaseProblem } from "../database/errors";
 import { hostileInputProblem } from "./input-guards";
+import { createdIdOf } from "../docker/create";
 import { forgetAuthenticatedActors } from "../auth/authenticate";
 import { permissionRechecksFor } from "../rbac/revocation";
 import { ANSWERS, isClassified, type ErrorKind } from "../core/errors";
@@ -44,6 +45,9 @@ const t = initTRPC
           ...shape.data,
           stack: undefined,
           zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+          // A create that made its container before a later step (the start) failed says which,
+          // so the caller can start it again or remove it rather than believe nothing was made.
+          createdId: createdIdOf(error.cause) ?? null,
         },
       };
     },
@@ -228,6 +232,27 @@ function signedIn(actor: Context["actor"]): Actor {
   return actor;
 }
 
+/** Signed in, and no new password is due (passwordDueProcedure is the exception). */
+function signedInReady(actor: Context["actor"]): Actor {
+  const signed = signedIn(actor);
+  if (signed.mustChangePassword) throw new TRPCError({ code: "FORBIDDEN", message: PASSWORD_CHANGE_DUE });
+  return signed;
+}
+
+/**
+ * Signed in, even while an administrator's "choose a new password" is due: only for what that
+ * user must still be able to do then (sign out, change the password).
+ */
+export const passwordDueProcedure = intentBeforeHandler(
+  t.procedure
+    .meta({ access: { kind: "authenticated" } })
+    .use(audited)
+    .use(databaseErrors)
+    .use(typedErrors)
+    .use(sameOrigin)
+    .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } })),
+);
+
 /** Signed in; nothing more. For one's own profile, sessions and tokens. */
 export const authedProcedure = intentBeforeHandler(
   t.procedure
@@ -236,7 +261,7 @@ export const authedProcedure = intentBeforeHandler(
     .use(databaseErrors)
     .use(typedErrors)
     .use(sameOrigin)
-    .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } })),
+    .use(({ ctx, next }) => next({ ctx: { actor: signedInReady(ctx.actor) } })),
 );
 
 export interface PermittedOptions {
@@ -284,7 +309,7 @@ export function permittedProcedure(permission: Permission, options: PermittedOpt
     .use(typedErrors)
     .use(sameOrigin)
     .use(async ({ ctx, getRawInput, next }) => {
-      const actor = signedIn(ctx.actor);
+      const actor = signedInReady(ctx.actor);
       if (actor.mustEnrollTotp) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in first (Profile)." });
       }

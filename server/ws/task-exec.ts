@@ -12,7 +12,8 @@ import {
   type ConsoleRequest,
   type ConsoleSlot,
 } from "../console/bridge";
-import { bindingScopeOf, canOnCluster, clusterById, clusterOf, SwarmError, viewOf } from "../modules/swarm/index";
+import { answerFor, isClassified } from "../core/errors";
+import { bindingScopeOf, canOnCluster, clusterById, clusterOf, viewOf } from "../modules/swarm/index";
 import { taskConsoleTarget } from "../modules/swarm/task-console";
 import type { Actor, RequestInfo, Services } from "../core/context";
 import { admitConsole, badQuery, judgeConsoleTarget } from "./console-admission";
@@ -36,8 +37,6 @@ interface State {
   input: ConsoleRequest;
   access: ConsoleAccess;
 }
-
-const statusOf: Record<string, number> = { "not-found": 404, "not-in-swarm": 404, unavailable: 409, "no-manager": 502 };
 
 export function taskExecSocket(services: Services, registry: ConsoleRegistry): WsEndpoint<State> {
   return {
@@ -110,8 +109,8 @@ export function taskExecSocket(services: Services, registry: ConsoleRegistry): W
         };
       } catch (error) {
         slot.release();
-        if (error instanceof SwarmError)
-          return { ok: false, status: statusOf[error.code] ?? 409, message: error.message };
+        // The swarm's refusals and the engines' errors, answered from the one map like the API's.
+        if (isClassified(error)) return { ok: false, status: answerFor(error).http, message: error.message };
         throw error;
       }
     },

@@ -9,7 +9,7 @@ import { holdsSomewhere, type Viewer } from "../../auth/viewer";
 import { useViewer } from "../../auth/viewer-context";
 import { EmptyState } from "../../empty-state";
 import { PageHeader } from "../../page-header";
-import { errorCode, errorMessage } from "../../trpc-errors";
+import { createdIdOf, errorCode, errorMessage } from "../../trpc-errors";
 import { useTRPC } from "../../trpc";
 import { Alert } from "../../ui/alert";
 import { Button, ButtonLink } from "../../ui/button";
@@ -31,6 +31,7 @@ import { Section } from "../../workload-form/section";
 import { runCli, type ContainerSpec } from "@/server/workloads/container-spec";
 import { holdsOn } from "../holds-on";
 import { CliPreview } from "./cli-preview";
+import { CreatedButNotStarted } from "./created-but-not-started";
 import { emptyAccess, emptyForm, fromSpec, hasAccess, toSpec, type ContainerFormValues } from "./form-model";
 
 /** A value that settles `ms` after it last changed (for the live check against the server). */
@@ -223,7 +224,13 @@ export function CreateContainerForm({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [violations, check.dataUpdatedAt, setError, clearErrors, getFieldState]);
 
-  const submit = form.handleSubmit((spec) => create.mutate({ environmentId, spec }));
+  // A container made but not started, then removed from here: the form is for trying again.
+  const [removedLeftover, setRemovedLeftover] = useState(false);
+  const leftBehind = createdIdOf(create.error);
+  const submit = form.handleSubmit((spec) => {
+    setRemovedLeftover(false);
+    create.mutate({ environmentId, spec });
+  });
   const submitted = form.formState.submitCount > 0;
   const pendingErrors = submitted && !conversion.spec ? conversion.issues : [];
   const accessWithoutGrant = !conversion.mayHostAccess && environmentId !== "" && hasAccess(values.hostAccess);
@@ -317,9 +324,24 @@ export function CreateContainerForm({
               </ul>
             </Alert>
           ) : null}
-          {create.error ? (
+          {create.error && leftBehind ? (
+            <CreatedButNotStarted
+              environmentId={environmentId}
+              id={leftBehind}
+              message={errorMessage(create.error)}
+              onRemoved={() => {
+                create.reset();
+                setRemovedLeftover(true);
+              }}
+            />
+          ) : create.error ? (
             <Alert title={errorCode(create.error) === "FORBIDDEN" ? "Refused" : "The container was not created"}>
               {errorMessage(create.error)}
+            </Alert>
+          ) : null}
+          {removedLeftover ? (
+            <Alert tone="info" title="Removed">
+              The container that did not start is gone. Change what stopped it and create it again.
             </Alert>
           ) : null}
           <div className="flex flex-wrap gap-2">

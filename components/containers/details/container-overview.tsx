@@ -309,7 +309,7 @@ export function ContainerOverview({ environmentId, containerId }: { environmentI
   if (!container.data) return container.isPending ? <Loading label="Loading the container…" /> : null;
   const d = container.data;
   return (
-    <div className="grid gap-4 xl:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
       <StatePanel d={d} />
       <ProcessPanel d={d} />
       <div className="xl:col-span-2">

@@ -111,7 +111,11 @@ export function ContainerShell({
         <div className="flex flex-wrap items-start justify-between gap-3">
           <div className="min-w-0 space-y-1">
             <div className="flex flex-wrap items-center gap-3">
-              <h1 className="truncate text-2xl font-semibold tracking-tight" data-testid="container-name">
+              <h1
+                className="min-w-0 truncate text-2xl font-semibold tracking-tight"
+                data-testid="container-name"
+                title={name}
+              >
                 {name}
               </h1>
               {gone ? (

@@ -101,7 +101,7 @@ export function ContainerStats({ environmentId, containerId }: { environmentId: 
         />
         <Figure label="Processes" value={String(last.pids)} />
       </dl>
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <LineChart
           title="CPU"
           series={[{ label: "CPU", values: pick((s) => s.cpuPercent), ...SKY }]}

@@ -133,6 +133,28 @@ function withholdCredentials(read: SpecOf): SpecOf {
   return { ...read, spec, dropped };
 }
 
+/**
+ * A copy's spec without the source's published host ports: the source holds them, so a copy on
+ * the same host could not start. The engine picks free ones unless the user gives their own, and
+ * the page says so.
+ */
+function withoutHostPorts(read: SpecOf, sourceName: string): SpecOf {
+  const ports = read.spec.ports ?? [];
+  const held = ports.filter((p) => p.hostPort !== undefined);
+  if (!held.length) return read;
+  const spec = { ...read.spec, ports: ports.map(({ hostPort: _held, ...rest }) => rest) };
+  const list = held.map((p) => `${p.hostPort}:${p.containerPort}${p.protocol === "tcp" ? "" : `/${p.protocol}`}`);
+  return {
+    ...read,
+    spec,
+    dropped: [
+      ...read.dropped,
+      `the published host ${held.length > 1 ? "ports" : "port"} ${list.join(", ")} (${sourceName} holds ${held.length > 1 ? "them" : "it"}; ` +
+        "the engine picks a free one for each unless you give your own)",
+    ],
+  };
+}
+
 export const containerCreateProcedures = {
   /**
    * Creates (and by default starts) a container from a closed spec. The Engine payload is
@@ -220,7 +242,7 @@ export const containerCreateProcedures = {
         hides: (name, value) => !reveal && isSecretVariable(name, value),
         source: { environmentId: input.environmentId, containerId: raw.Id },
       });
-      const result = reveal ? read : withholdCredentials(read);
+      const result = withoutHostPorts(reveal ? read : withholdCredentials(read), raw.Name.replace(/^\//, ""));
       // Belt and braces: nothing secret-looking leaves with a value unless it may.
       if (!reveal && result.spec.env?.some((e) => e.value !== undefined && isSecretVariable(e.name, e.value))) {
         throw new TRPCError({

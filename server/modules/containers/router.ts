@@ -48,10 +48,19 @@ function action<S extends z.ZodRawShape>(
       if (door) await refuseHostReach(ctx, input.environmentId, input.id, door);
       // Named before the action: a rename or remove leaves the picture without the old name.
       const names = containerNames(ctx.services.fleet, input.environmentId, input.id);
+      // The live picture may not know it yet (made a moment ago elsewhere, a watcher catching
+      // up): the engine does, so the record can answer "who restarted web-1?" by name.
+      const containerName =
+        names.containerName ??
+        (await inspectContainer(ctx.services.fleet, input.environmentId, input.id).then(
+          (detail) => detail.name,
+          () => null,
+        ));
+      if (containerName) ctx.audit.target("container", input.id, containerName);
       await runContainerAction(ctx.services.fleet, input.environmentId, input.id, act);
       return {
         ok: true as const,
-        cli: dockerLine(names.environmentName, cliWordsFor(names.containerName ?? input.id, act)),
+        cli: dockerLine(names.environmentName, cliWordsFor(containerName ?? input.id, act)),
       };
     });
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { presentActor } from "../../auth/present";
 import { deviceCookie } from "../../auth/device";
 import { clearedSessionCookie, sessionCookie } from "../../auth/sessions";
-import { authedProcedure, createTRPCRouter, publicProcedure } from "../../trpc/init";
+import { authedProcedure, createTRPCRouter, passwordDueProcedure, publicProcedure } from "../../trpc/init";
 import { password, username } from "../../core/refs";
 import {
   changePassword,
@@ -62,14 +62,14 @@ export const authRouter = createTRPCRouter({
       return { status: "ok" as const, user };
     }),
 
-  logout: authedProcedure.mutation(async ({ ctx }) => {
+  logout: passwordDueProcedure.mutation(async ({ ctx }) => {
     await endSession(ctx.services.prisma, ctx.actor.sessionId);
     ctx.response.setCookie(clearedSessionCookie(ctx.request.secure));
     return { ok: true };
   }),
 
   /** Ends every session of the caller, this one included. */
-  logoutEverywhere: authedProcedure.mutation(async ({ ctx }) => {
+  logoutEverywhere: passwordDueProcedure.mutation(async ({ ctx }) => {
     const ended = await endSessionsOf(ctx.services.prisma, ctx.actor.userId);
     ctx.response.setCookie(clearedSessionCookie(ctx.request.secure));
     return { ended };
@@ -87,7 +87,8 @@ export const authRouter = createTRPCRouter({
       return { ok: true };
     }),
 
-  changePassword: authedProcedure
+  /** Allowed while an administrator's "choose a new password" is due: it is how that ends. */
+  changePassword: passwordDueProcedure
     .input(z.object({ currentPassword: password, newPassword: password }))
     .mutation(async ({ ctx, input }) => {
       await changePassword(ctx.services.prisma, ctx.actor, input);

@@ -16,7 +16,8 @@ export const usersRouter = createTRPCRouter({
     }),
 
   create: permittedProcedure("user.manage")
-    .input(z.object({ username, password, displayName, email }))
+    // mustChangePassword: the user chooses a new password at first sign-in before anything else.
+    .input(z.object({ username, password, displayName, email, mustChangePassword: z.boolean().optional() }))
     .mutation(({ ctx, input }) => createUser(ctx.services.prisma, input, ctx.audit)),
 
   update: permittedProcedure("user.manage")
@@ -31,7 +32,8 @@ export const usersRouter = createTRPCRouter({
     }),
 
   resetPassword: permittedProcedure("user.manage")
-    .input(z.object({ id, password }))
+    // Asks for a new password at the next sign-in unless mustChangePassword is false.
+    .input(z.object({ id, password, mustChangePassword: z.boolean().default(true) }))
     .mutation(async ({ ctx, input }) => {
       await resetPassword(ctx.services.prisma, ctx.actor, input, ctx.audit);
       return { ok: true };

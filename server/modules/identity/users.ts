@@ -38,6 +38,7 @@ export const publicUser = {
   email: true,
   disabled: true,
   totpEnabled: true,
+  mustChangePassword: true,
   createdAt: true,
   lastLoginAt: true,
 } as const;
@@ -78,7 +79,7 @@ export async function unlockUser(prisma: PrismaClient, actor: Actor, userId: str
 
 export async function createUser(
   prisma: PrismaClient,
-  input: { username: string; password: string; displayName?: string; email?: string },
+  input: { username: string; password: string; displayName?: string; email?: string; mustChangePassword?: boolean },
   audit: AuditNote,
 ) {
   const problem = passwordProblem(input.password, input.username);
@@ -98,6 +99,7 @@ export async function createUser(
           displayName: input.displayName || null,
           email: input.email ?? null,
           passwordHash,
+          mustChangePassword: input.mustChangePassword ?? false,
         },
         select: publicUser,
       }),
@@ -145,7 +147,7 @@ export async function removeUser(prisma: PrismaClient, actor: Actor, userId: str
 export async function resetPassword(
   prisma: PrismaClient,
   actor: Actor,
-  input: { id: string; password: string },
+  input: { id: string; password: string; mustChangePassword?: boolean },
   audit: AuditNote,
 ) {
   const named = await prisma.user.findUnique({ where: { id: input.id }, select: { username: true } });
@@ -160,7 +162,7 @@ export async function resetPassword(
     async (tx) => {
       await tx.user.update({
         where: { id: input.id },
-        data: { passwordHash, passwordChangedAt: new Date(), mustChangePassword: true },
+        data: { passwordHash, passwordChangedAt: new Date(), mustChangePassword: input.mustChangePassword ?? true },
       });
       // A new password ends every credential the old one could have made.
       await endCredentialsOf(tx, input.id);

@@ -1,8 +1,7 @@
 // The swarm routers' one builder and their shared inputs. A procedure on a cluster names any
 // environment of it (`environmentId`); the permission is checked in the builder on the
 // cluster's managers (a binding on a cluster's manager environment is a binding on the whole
-// cluster), and the module's typed errors become the matching API codes here.
-import { TRPCError } from "@trpc/server";
+// cluster); the module's typed errors are answered by the builder like every domain error.
 import { z } from "zod";
 import type { Fleet } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
@@ -10,27 +9,17 @@ import type { Services } from "../../core/context";
 import { permittedProcedure } from "../../trpc/init";
 import { engineRef, environmentId } from "../../core/refs";
 import { bindingScopeOf, canOnCluster, clusterOf, swarmClusters, type Cluster } from "./cluster";
-import { answerFor } from "../../core/errors";
 import { SwarmError } from "./errors";
 import { swarmRuntime } from "./runtime";
 import { viewHolds, viewOf, type ClusterView, type SwarmKind } from "./view";
 
-/** A swarm error's API code, by the one map (server/core/errors.ts). */
-export function trpcCodeOf(error: SwarmError): TRPCError["code"] {
-  return answerFor(error).trpc;
-}
-
-/** `permission` held on the cluster of the input's environment; swarm errors as API codes. */
+/**
+ * `permission` held on the cluster of the input's environment. The swarm's errors are domain
+ * errors: the builder answers them by their kind from the one map (server/core/errors.ts).
+ */
 export function clusterProcedure(permission: Permission) {
   return permittedProcedure(permission, {
     scopeOf: (services, environmentId) => bindingScopeOf(services.fleet, environmentId),
-  }).use(async ({ next }) => {
-    const result = await next();
-    if (!result.ok && result.error.cause instanceof SwarmError) {
-      const cause = result.error.cause;
-      throw new TRPCError({ code: trpcCodeOf(cause), message: cause.message, cause });
-    }
-    return result;
   });
 }
 

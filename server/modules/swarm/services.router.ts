@@ -1,7 +1,7 @@
 // services.*: thin wiring of services.ts, rollout-watch.ts and logs.ts. Every spec that is
 // about to run is judged by the workload policy with the caller's holds on the cluster.
 import { z } from "zod";
-import { watchPermission } from "../../rbac/revocation";
+import { whileAllowed } from "../../trpc/streaming";
 import type { Actor, RequestInfo, Services } from "../../core/context";
 import { createTRPCRouter } from "../../trpc/init";
 import { describeViolations } from "../../containers/policy";
@@ -247,25 +247,21 @@ export const servicesRouter = createTRPCRouter({
       const view = await clusterView(ctx.services, input.environmentId, ["services"], input.id);
       const service = findService(view, input.id);
       const cluster = view.cluster;
-      const watch = watchPermission(
-        ctx.services.prisma,
-        ctx.actor,
-        ctx.actor.permissions,
-        (p) => canOnCluster(p, "service.read", cluster),
-        signal,
-      );
       const runtime = swarmRuntime(ctx.services);
       const release = runtime.pulse.watch(cluster.id);
       try {
-        yield* watchRollout(ctx.services.fleet, cluster.id, service.id, watch.signal, {
-          untilDone: input.follow,
-          rollbackAsked: (id, startedAt) => runtime.tracker.rollbackAsked(id, startedAt),
-        });
-      } catch (error) {
-        if (!watch.signal.aborted) throw error;
+        yield* whileAllowed(
+          ctx,
+          signal,
+          (p) => canOnCluster(p, "service.read", cluster),
+          (watch) =>
+            watchRollout(ctx.services.fleet, cluster.id, service.id, watch.signal, {
+              untilDone: input.follow,
+              rollbackAsked: (id, startedAt) => runtime.tracker.rollbackAsked(id, startedAt),
+            }),
+        );
       } finally {
         release();
-        watch.stop();
       }
     }),
 
@@ -285,19 +281,11 @@ export const servicesRouter = createTRPCRouter({
       const view = await clusterView(ctx.services, environmentId, undefined, id);
       const service = findService(view, id);
       const cluster = view.cluster;
-      const watch = watchPermission(
-        ctx.services.prisma,
-        ctx.actor,
-        ctx.actor.permissions,
-        (p) => canOnCluster(p, "service.logs", cluster),
+      yield* whileAllowed(
+        ctx,
         signal,
+        (p) => canOnCluster(p, "service.logs", cluster),
+        (watch) => serviceLogs(ctx.services.fleet, view, service.id, options, watch.signal),
       );
-      try {
-        yield* serviceLogs(ctx.services.fleet, view, service.id, options, watch.signal);
-      } catch (error) {
-        if (!watch.signal.aborted) throw error;
-      } finally {
-        watch.stop();
-      }
     }),
 });

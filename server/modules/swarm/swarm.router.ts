@@ -1,7 +1,9 @@
 // swarm.* (clusters at a glance, their live changes) and tasks.*: thin wiring.
 import { z } from "zod";
 import type { Permission } from "../../rbac/catalogue";
-import { watchPermission } from "../../rbac/revocation";
+import type { Fleet } from "../../docker/index";
+import type { PermissionWatch } from "../../rbac/revocation";
+import { whileAllowed } from "../../trpc/streaming";
 import { createTRPCRouter } from "../../trpc/init";
 import { clusterById } from "./cluster";
 import { SwarmNotFoundError } from "./errors";
@@ -58,52 +60,60 @@ export const swarmRouter = createTRPCRouter({
     .subscription(async function* ({ ctx, input, signal }) {
       const view = await clusterView(ctx.services, input.environmentId, ["nodes"]);
       const clusterId = view.cluster.id;
-      const watch = watchPermission(
-        ctx.services.prisma,
-        ctx.actor,
-        ctx.actor.permissions,
-        (p) => {
-          const cluster = clusterById(ctx.services.fleet, clusterId);
-          return Boolean(cluster && canOnCluster(p, "environment.read", cluster));
-        },
-        signal,
-      );
-      const live = watch.signal;
-      const queue: SwarmChange[] = [];
-      let wake: (() => void) | undefined;
       const release = swarmRuntime(ctx.services).pulse.watch(clusterId);
-      const off = followCluster(ctx.services.fleet, clusterId, (change) => {
-        if (change.type === "changes") {
-          const cluster = clusterById(ctx.services.fleet, clusterId);
-          const perms = watch.current();
-          const events = change.events.filter((e) => cluster && canOnCluster(perms, readPermission[e.kind]!, cluster));
-          if (!events.length) return;
-          change = { type: "changes", events };
-        }
-        // A page that stopped reading must not grow the server's memory without bound.
-        if (queue.length > 5000) queue.splice(0, queue.length, { type: "resync", reason: "the page fell behind" });
-        queue.push(change);
-        wake?.();
-      });
-      const onAbort = () => wake?.();
-      live.addEventListener("abort", onAbort, { once: true });
       try {
-        yield { type: "resync", reason: "connected" } satisfies SwarmChange;
-        while (!live.aborted) {
-          if (!queue.length) {
-            await new Promise<void>((resolve) => (wake = resolve));
-            wake = undefined;
-          }
-          while (queue.length) yield queue.shift()!;
-        }
+        yield* whileAllowed(
+          ctx,
+          signal,
+          (p) => {
+            const cluster = clusterById(ctx.services.fleet, clusterId);
+            return Boolean(cluster && canOnCluster(p, "environment.read", cluster));
+          },
+          (watch) => clusterChanges(ctx.services.fleet, clusterId, watch),
+        );
       } finally {
-        live.removeEventListener("abort", onAbort);
-        off();
         release();
-        watch.stop();
       }
     }),
 });
+
+/**
+ * The cluster's changes as they come, each filtered to what the caller may read now (`watch`
+ * says what that is, and ends the stream when the page or the permission goes).
+ */
+async function* clusterChanges(fleet: Fleet, clusterId: string, watch: PermissionWatch): AsyncGenerator<SwarmChange> {
+  const live = watch.signal;
+  const queue: SwarmChange[] = [];
+  let wake: (() => void) | undefined;
+  const off = followCluster(fleet, clusterId, (change) => {
+    if (change.type === "changes") {
+      const cluster = clusterById(fleet, clusterId);
+      const perms = watch.current();
+      const events = change.events.filter((e) => cluster && canOnCluster(perms, readPermission[e.kind]!, cluster));
+      if (!events.length) return;
+      change = { type: "changes", events };
+    }
+    // A page that stopped reading must not grow the server's memory without bound.
+    if (queue.length > 5000) queue.splice(0, queue.length, { type: "resync", reason: "the page fell behind" });
+    queue.push(change);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  live.addEventListener("abort", onAbort, { once: true });
+  try {
+    yield { type: "resync", reason: "connected" };
+    while (!live.aborted) {
+      if (!queue.length) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      while (queue.length) yield queue.shift()!;
+    }
+  } finally {
+    live.removeEventListener("abort", onAbort);
+    off();
+  }
+}
 
 export const tasksRouter = createTRPCRouter({
   /** Tasks of every cluster the caller may read (or one service's), each once, history included. */

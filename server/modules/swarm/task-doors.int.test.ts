@@ -145,7 +145,7 @@ describe("a task's console", () => {
     expect(onW2.environment).toBeUndefined();
     const headers = { authorization: `Bearer ${admin.token}` };
     await expect(open({ environmentId: managerEnv, taskId: onW2.id }, headers).opened).rejects.toThrow(
-      /HTTP 409 .*swarm-w2, whose engine is not an environment/,
+      /HTTP 412 .*swarm-w2, whose engine is not an environment/,
     );
     // A Read-only user may not.
     const reader = await admin.mutate<{ id: string }>("users.create", {
