@@ -42,13 +42,13 @@ export function listedContainerFields(
   labels: Labels,
 ): { command: string; labels: Record<string, string> } {
   const masked = remembered(`container:${id}`, command, labels, () => maskCommandAndLabels(command, labels));
-  return masked as { command: string; labels: Record<string, string> };
+  return masked;
 }
 
 /** An image's, volume's or network's labels as lists show them. */
 export function listedLabels(kind: "image" | "volume" | "network", id: string, labels: Labels): Record<string, string> {
   const masked = remembered(`${kind}:${id}`, "", labels, () => ({ command: "", labels: maskLabelValues(labels) }));
-  return masked.labels as Record<string, string>;
+  return masked.labels;
 }
 
 /** For tests: forget every kept answer. */
