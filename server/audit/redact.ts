@@ -30,6 +30,17 @@ const OWN_VALUE_PATTERNS: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/,
 ];
 
+/** Where in `text` credentials recognisable by their form are: [start, end) each. */
+export function credentialSpans(text: string): (readonly [number, number])[] {
+  const spans: (readonly [number, number])[] = findCredentials(text).map((finding) => finding.range);
+  for (const pattern of OWN_VALUE_PATTERNS) {
+    for (const match of text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))) {
+      spans.push([match.index, match.index + match[0].length]);
+    }
+  }
+  return spans;
+}
+
 /**
  * Answers for short values seen lately: the full rule set costs tens of microseconds a value,
  * and the same labels, commands and variables come back on every view of a container.

@@ -84,6 +84,20 @@ function mostChecked(free: number, elapsedMs: number, baseMs: number): number {
   return free + Math.ceil(Math.log2(elapsedMs / baseMs + 1));
 }
 
+/**
+ * Holds a key's wait open for a minute, so that an attempt "too early" is too early however slow
+ * this machine is (a 1 s delay can pass while one password is hashed under load). Returns the
+ * wait the throttle itself set (windowStart to lockedUntil) and a function that puts it back.
+ */
+async function holdWaitOpen(key: string): Promise<{ delayMs: number; release: () => Promise<unknown> }> {
+  const row = await h.prisma.loginThrottle.findUniqueOrThrow({ where: { key } });
+  await h.prisma.loginThrottle.update({ where: { key }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
+  return {
+    delayMs: row.lockedUntil!.getTime() - row.windowStart.getTime(),
+    release: () => h.prisma.loginThrottle.update({ where: { key }, data: { lockedUntil: row.lockedUntil } }),
+  };
+}
+
 /** Waits (on the clock the row names, not a guess) until the key may be tried again. */
 async function untilAllowed(key: string): Promise<void> {
   const row = await h.prisma.loginThrottle.findUnique({ where: { key } });
@@ -119,12 +133,15 @@ describe("sign-in", () => {
     const guess = (i: number, password = "not the password") =>
       h.caller(null, spread(1000 + i)).auth.login({ username: "carol", password });
     for (let i = 0; i < THROTTLE.account.free; i++) expect(await codeOf(guess(i))).toBe("UNAUTHORIZED");
+    // The last free guess set the first delay.
+    const wait = await holdWaitOpen("user:carol");
+    expect(wait.delayMs).toBe(THROTTLE.account.baseMs);
     // Too early: even the right password is refused, unchecked, with how long to wait.
     await expect(guess(99, TEST_PASSWORD)).rejects.toThrow(/try again in \d+ seconds?/);
     const row = await h.prisma.loginThrottle.findUniqueOrThrow({ where: { key: "user:carol" } });
     expect(row.failures).toBe(THROTTLE.account.free); // the refused attempt was not counted
-    expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
     // After the delay, the next guess is checked; the one after must wait twice as long.
+    await wait.release();
     await untilAllowed("user:carol");
     expect(await codeOf(guess(100))).toBe("UNAUTHORIZED");
     const next = await h.prisma.loginThrottle.findUniqueOrThrow({ where: { key: "user:carol" } });
@@ -236,10 +253,17 @@ describe("sign-in", () => {
       ).toBe("BAD_REQUEST");
     }
     // The right password, too early: refused unchecked, by either door.
+    const wait = await holdWaitOpen(`reauth:${user.id}`);
+    expect(wait.delayMs).toBe(THROTTLE.reauth.baseMs);
     expect(
       await codeOf(me.auth.changePassword({ currentPassword: TEST_PASSWORD, newPassword: "a fresh new passphrase" })),
     ).toBe("TOO_MANY_REQUESTS");
     expect(await codeOf(me.auth.totpDisable({ password: TEST_PASSWORD }))).toBe("TOO_MANY_REQUESTS");
+    const held = await h.prisma.loginThrottle.findUniqueOrThrow({ where: { key: `reauth:${user.id}` } });
+    expect(held.failures).toBe(THROTTLE.reauth.free); // neither was counted
+    // A burst once the wait is over: only a handful are checked.
+    await wait.release();
+    await untilAllowed(`reauth:${user.id}`);
     const started = Date.now();
     const burst = await codes(Array.from({ length: 50 }, () => me.auth.totpDisable({ password: "another wrong one" })));
     expect(50 - burst.TOO_MANY_REQUESTS!).toBeLessThanOrEqual(

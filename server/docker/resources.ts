@@ -1,7 +1,9 @@
 // What Stevedore reads from an engine for its lists, and how each engine object is trimmed to
 // what a list needs. Trimmed objects never carry secrets (no env, no volume driver options, no
-// TLS roots), and they are what the live picture stores and pages receive.
+// TLS roots; credentials in commands and labels masked: listed-masking.ts), and they are what
+// the live picture stores and pages receive.
 import type Docker from "dockerode";
+import { listedContainerFields, listedLabels } from "./listed-masking";
 
 export interface ContainerSummary {
   id: string;
@@ -209,13 +211,15 @@ export function trimContainer(raw: unknown): ContainerSummary {
   const health = /\((healthy|unhealthy|health: starting)\)/.exec(status)?.[1];
   const project = labels["com.docker.compose.project"];
   const namespace = labels["com.docker.stack.namespace"];
+  // Memberships are read from the labels as the engine has them; what is listed is masked.
+  const listed = listedContainerFields(str(c.Id), str(c.Command), labels);
   return {
     id: str(c.Id),
     name: names[0] ?? str(c.Id).slice(0, 12),
     names,
     image: str(c.Image),
     imageId: str(c.ImageID),
-    command: str(c.Command),
+    command: listed.command,
     state: str(c.State),
     status,
     ...(health ? { health: health === "health: starting" ? "starting" : (health as "healthy" | "unhealthy") } : {}),
@@ -229,7 +233,7 @@ export function trimContainer(raw: unknown): ContainerSummary {
         type: str(p.Type),
       };
     }),
-    labels,
+    labels: listed.labels,
     networks,
     volumes: list(c.Mounts)
       .map(record)
@@ -261,7 +265,7 @@ export function trimImage(raw: unknown): ImageSummary {
     created: num(i.Created),
     size: num(i.Size),
     containers: typeof i.Containers === "number" ? i.Containers : -1,
-    labels: stringMap(i.Labels),
+    labels: listedLabels("image", str(i.Id), stringMap(i.Labels)),
   };
 }
 
@@ -275,7 +279,7 @@ export function trimVolume(raw: unknown): VolumeSummary {
     driver: str(v.Driver),
     scope: str(v.Scope),
     ...(v.CreatedAt ? { createdAt: str(v.CreatedAt) } : {}),
-    labels,
+    labels: listedLabels("volume", str(v.Name), labels),
     ...(namespace ? { stack: { namespace } } : {}),
     ...(project ? { compose: { project } } : {}),
   };
@@ -305,7 +309,7 @@ export function trimNetwork(raw: unknown): NetworkSummary {
     ipv6: n.EnableIPv6 === true,
     encrypted: Object.hasOwn(record(n.Options), "encrypted"),
     created: str(n.Created),
-    labels: stringMap(n.Labels),
+    labels: listedLabels("network", str(n.Id), stringMap(n.Labels)),
   };
 }
 

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { maskCommandLine, maskCommandWords, maskLabelValues, MASKED } from "../../audit/mask";
 import { isSecretVariable, looksSecretValue } from "../../audit/redact";
 import {
   containerChanges,
@@ -26,7 +27,7 @@ import { refuseHostReach } from "./host-reach";
 import type { Actor } from "../../core/context";
 import { containerTarget } from "../../core/refs";
 
-export const MASKED = "••••••";
+export { MASKED } from "../../audit/mask";
 
 const target = containerTarget;
 
@@ -55,10 +56,10 @@ export function maskEnvEntries(env: string[], reveal: boolean): string[] {
   });
 }
 
-/** Words of a command line (Cmd, Entrypoint, Args) holding a credential, masked. */
+/** Words of a command line (Cmd, Entrypoint, Args) holding a credential or a secret-named flag's value, masked. */
 export function maskWords(words: string[] | null | undefined, reveal: boolean): string[] | null | undefined {
   if (reveal || !words) return words;
-  return words.map((word) => (looksSecretValue(word) ? MASKED : word));
+  return maskCommandWords(words);
 }
 
 /** Label values holding a credential (or under a secret-looking key), masked. */
@@ -67,7 +68,7 @@ export function maskLabels(
   reveal: boolean,
 ): Record<string, string> | null | undefined {
   if (reveal || !labels) return labels;
-  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, isSecretVariable(k, v) ? MASKED : v]));
+  return maskLabelValues(labels);
 }
 
 /** A stream that ends quietly when the page goes away or the permission does. */
@@ -179,10 +180,24 @@ export const containerInspectProcedures = {
       return { inspect: masked as unknown as Record<string, unknown>, secretsRevealed: reveal };
     }),
 
-  /** `docker top`: the container's processes as the host's ps sees them. */
+  /**
+   * `docker top`: the container's processes as the host's ps sees them; their command lines
+   * masked as the container's own command is, without container.inspect.secrets.
+   */
   top: permittedProcedure("container.read")
     .input(target)
-    .query(({ ctx, input }) => containerTop(ctx.services.fleet, input.environmentId, input.id)),
+    .query(async ({ ctx, input }) => {
+      const top = await containerTop(ctx.services.fleet, input.environmentId, input.id);
+      if (revealsSecrets(ctx.actor.permissions, input.environmentId)) return top;
+      const command = top.titles.findIndex((title) => ["CMD", "COMMAND", "ARGS"].includes(title.toUpperCase()));
+      if (command < 0) return top;
+      return {
+        ...top,
+        processes: top.processes.map((row) =>
+          row.map((cell, column) => (column === command ? maskCommandLine(cell) : cell)),
+        ),
+      };
+    }),
 
   /** `docker diff`: files added (A), changed (C) and deleted (D) against the image. */
   changes: permittedProcedure("container.read")

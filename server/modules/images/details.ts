@@ -1,6 +1,7 @@
 // One image on one environment: what the engine says of it (inspect, trimmed), its layers with
-// the size and command of each (history), and what uses it. Values of secret-looking
-// variables baked into the image are masked as they are for containers.
+// the size and command of each (history), and what uses it. Credentials baked into the image
+// (variables, build commands, its command, labels) are masked as they are for containers.
+import { maskCommandLine, maskCommandWords, maskLabelValues } from "../../audit/mask";
 import type { Fleet } from "../../docker/index";
 import { maskEnvEntries } from "../containers/inspect.router";
 import { usersFrom, workloadsOf, type ImageUsers } from "./users";
@@ -67,6 +68,14 @@ export async function imageDetail(
   const i = rec(inspect);
   const config = rec(i.Config);
   const env = maskEnvEntries(strs(config.Env), revealSecrets);
+  // Build commands, the image's command and its labels can carry credentials too (`ENV TOKEN=…`
+  // and `RUN … --password=…` in the history, a token in a LABEL): masked as a container's are.
+  const words = (value: unknown) => (revealSecrets ? strs(value) : maskCommandWords(strs(value)));
+  const line = (value: unknown) => (revealSecrets ? str(value) : maskCommandLine(str(value)));
+  const stringLabels = Object.fromEntries(
+    Object.entries(rec(config.Labels)).filter(([, v]) => typeof v === "string"),
+  ) as Record<string, string>;
+  const labels = revealSecrets ? stringLabels : maskLabelValues(stringLabels);
   const tags = strs(i.RepoTags).filter((t) => t !== "<none>:<none>");
   const digests = strs(i.RepoDigests).filter((d) => d !== "<none>@<none>");
   const id = str(i.Id);
@@ -84,16 +93,13 @@ export async function imageDetail(
     parent: str(i.Parent),
     config: {
       env,
-      cmd: strs(config.Cmd),
-      entrypoint: strs(config.Entrypoint),
+      cmd: words(config.Cmd),
+      entrypoint: words(config.Entrypoint),
       workingDir: str(config.WorkingDir),
       user: str(config.User),
       exposedPorts: Object.keys(rec(config.ExposedPorts)),
       volumes: Object.keys(rec(config.Volumes)),
-      labels: Object.fromEntries(Object.entries(rec(config.Labels)).filter(([, v]) => typeof v === "string")) as Record<
-        string,
-        string
-      >,
+      labels,
       stopSignal: str(config.StopSignal),
     },
     rootLayers: strs(rec(i.RootFS).Layers),
@@ -103,7 +109,7 @@ export async function imageDetail(
       return {
         id: layerId && layerId !== "<missing>" ? layerId : null,
         created: num(h.Created),
-        createdBy: str(h.CreatedBy),
+        createdBy: line(h.CreatedBy),
         size: num(h.Size),
         comment: str(h.Comment),
         tags: strs(h.Tags).filter((t) => t !== "<none>:<none>"),
@@ -113,12 +119,27 @@ export async function imageDetail(
     secretsRevealed: revealSecrets,
     raw: {
       ...i,
-      Config: { ...config, Env: env },
+      Config: {
+        ...config,
+        Env: env,
+        ...(config.Cmd ? { Cmd: words(config.Cmd) } : {}),
+        ...(config.Entrypoint ? { Entrypoint: words(config.Entrypoint) } : {}),
+        ...(config.Labels ? { Labels: labels } : {}),
+      },
       ...(i.ContainerConfig
         ? {
             ContainerConfig: {
               ...rec(i.ContainerConfig),
               Env: maskEnvEntries(strs(rec(i.ContainerConfig).Env), revealSecrets),
+              Cmd: words(rec(i.ContainerConfig).Cmd),
+              Entrypoint: words(rec(i.ContainerConfig).Entrypoint),
+              Labels: revealSecrets
+                ? rec(i.ContainerConfig).Labels
+                : maskLabelValues(
+                    Object.fromEntries(
+                      Object.entries(rec(rec(i.ContainerConfig).Labels)).filter(([, v]) => typeof v === "string"),
+                    ) as Record<string, string>,
+                  ),
             },
           }
         : {}),
