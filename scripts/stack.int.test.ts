@@ -283,7 +283,9 @@ describe("Stevedore deployed as a swarm stack", () => {
           ]);
           return health === `healthy ${upgradeImage}` ? ids[0] : undefined;
         },
-        180_000,
+        // The new task's health checks run every few seconds and the old one drains first: on a
+        // loaded 2-core machine this took over 3 minutes (a clean-clone run at load ~80).
+        420_000,
         () => serviceLogs(stack!),
       );
       // A few more requests to the new task only.
