@@ -40,6 +40,15 @@ export interface ClusterOverview {
   cli: string;
 }
 
+/**
+ * A task that failed, as opposed to one stopped on purpose: a task an update or a scale-down
+ * replaced ends "shutdown", often with exit code 143 (SIGTERM), and is no failure.
+ */
+export function isFailure(task: Pick<TaskRow, "state" | "exitCode">): boolean {
+  if (task.state === "failed" || task.state === "rejected") return true;
+  return task.state !== "shutdown" && (task.exitCode ?? 0) !== 0;
+}
+
 export function clusterOverview(view: ClusterView, withServices: boolean, now = Date.now()): ClusterOverview {
   const nodes = nodeRows(view);
   const quorum = quorumOf(nodes);
@@ -54,11 +63,7 @@ export function clusterOverview(view: ClusterView, withServices: boolean, now = 
   const services = withServices ? serviceRows(view) : [];
   const recentFailures = withServices
     ? taskRows(view)
-        .filter(
-          (t) =>
-            (["failed", "rejected"].includes(t.state) || (t.exitCode ?? 0) !== 0) &&
-            now - Date.parse(t.since ?? t.updatedAt) < RECENT_FAILURE_MS,
-        )
+        .filter((t) => isFailure(t) && now - Date.parse(t.since ?? t.updatedAt) < RECENT_FAILURE_MS)
         .sort((a, b) => ((b.since ?? b.updatedAt) > (a.since ?? a.updatedAt) ? 1 : -1))
         .slice(0, 20)
         .map((t) => ({
