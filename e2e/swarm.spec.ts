@@ -159,7 +159,7 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
   // Scale to four: the dialog says the command, the page follows the rollout.
   await page.getByRole("button", { name: "Scale…" }).click();
   await page.getByLabel("Replicas").fill("4");
-  await expect(page.getByText(`docker service scale ${name}=4`)).toBeVisible();
+  await expect(page.getByText(`docker --context swarm-manager-${stamp} service scale ${name}=4`)).toBeVisible();
   await page.getByRole("button", { name: "Scale", exact: true }).click();
   await expect(page.getByTestId("cli")).toHaveText(`docker --context swarm-manager-${stamp} service scale ${name}=4`);
   await expect(page.getByTestId("service-replicas")).toContainText("4/4");
