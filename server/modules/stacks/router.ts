@@ -25,6 +25,8 @@ import {
   type StackDeps,
 } from "./manage";
 import { stackJudge } from "./service-policy";
+import type { StackJudge } from "./deploy";
+import { findCluster, serviceFacts } from "../swarm/index";
 
 const STACK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const stackName = z
@@ -225,12 +227,24 @@ export const stacksRouter = createTRPCRouter({
     }),
 });
 
-/** The workload policy for this actor on this environment: host access needs its own permission. */
-function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, environmentId: string) {
-  return stackJudge({
+/**
+ * The workload policy for this actor on this environment: host access needs its own
+ * permission. Judged with what the swarm's engines say, as the services door judges: a named
+ * volume made earlier with `o=bind` (or another driver) is a host mount, not a plain volume.
+ */
+function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, environmentId: string): StackJudge {
+  const grants = {
     privileged: can(ctx.actor.permissions, PRIVILEGED, environmentId),
     dockerSocket: can(ctx.actor.permissions, DOCKER_SOCKET, environmentId),
-  });
+  };
+  const { fleet, prisma } = ctx.services;
+  const endpointOf = async (id: string) =>
+    (await prisma.environment.findUnique({ where: { id }, select: { url: true } }))?.url ?? null;
+  return async (spec, context) => {
+    const cluster = findCluster(fleet, environmentId);
+    const facts = cluster ? await serviceFacts(fleet, cluster, spec, endpointOf) : {};
+    return stackJudge(grants, facts)(spec, context);
+  };
 }
 
 /** The audit event says which version of which stack on which swarm a deploy became. */

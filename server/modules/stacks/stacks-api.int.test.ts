@@ -139,6 +139,54 @@ describe("stacks through the API", () => {
     expect(await h.snapshot()).toEqual(before);
   });
 
+  it("judges a named volume as the engine has it: one made with o=bind is a host mount, refused", async () => {
+    // An external volume that is really /etc of the host: the file names only the volume, so
+    // only the engine's own answer shows it for what it is (the services door asked; a stack
+    // deploy judged it as a plain volume and mounted it).
+    const volume = "h11-bind-etc";
+    await docker
+      .getVolume(volume)
+      .remove()
+      .catch(() => undefined);
+    await docker.createVolume({
+      Name: volume,
+      Driver: "local",
+      DriverOpts: { type: "none", o: "bind", device: "/etc" },
+    });
+    try {
+      const before = await h.snapshot();
+      const file = `
+services:
+  reader:
+    image: ${image}
+    command: sleep 3600
+    volumes:
+      - hostetc:/mnt
+volumes:
+  hostetc:
+    external: true
+    name: ${volume}
+`;
+      const error = await h
+        .caller(operator)
+        .stacks.deploy({ environmentId, name: STACK, composeFile: file })
+        .then(
+          () => new Error("deployed"),
+          (e: unknown) => e as Error,
+        );
+      expect(error).toMatchObject({ code: "FORBIDDEN" });
+      expect(error.message).toContain("container.create.privileged");
+      expect(await stackServices(STACK)).toHaveLength(0);
+      expect(await h.snapshot()).toEqual(before);
+    } finally {
+      await removeEverything(STACK);
+      await docker
+        .getVolume(volume)
+        .remove()
+        .catch(() => undefined);
+    }
+  });
+
   it("deploys, converges, keeps the version; previews and deploys an edit; redeploys v1; removes", async () => {
     const api = h.caller(operator);
     const first = await api.stacks.deploy({ environmentId, name: STACK, composeFile: fileWith(1), files });

@@ -13,6 +13,7 @@ export {
 } from "./cluster";
 export { readFromManager, writeToManager, SWARM_DEADLINE_MS, type ManagerCall, type Served } from "./managers";
 export { viewHolds, viewOf, type ClusterView } from "./view";
+export { serviceFacts } from "./facts";
 export { swarmRuntime, type SwarmRuntime } from "./runtime";
 export * from "./errors";
 export { nodesRouter } from "./nodes.router";
