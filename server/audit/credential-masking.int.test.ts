@@ -59,8 +59,26 @@ const ORDINARY: { name: string; value: string }[] = [
 ];
 const ENV = [...CREDENTIALS, ...ORDINARY].map(({ name, value }) => ({ name, value }));
 /** A token in the command line and in a label, where names say nothing either. */
-const COMMAND = ["sh", "-c", "sleep 3600", "app", `--upstream=${CREDENTIALS[0]!.value}`, CREDENTIALS[3]!.value];
-const LABELS = { "deploy.remote": CREDENTIALS[2]!.value, "deploy.note": "db.internal.example.com" };
+const COMMAND = [
+  "sh",
+  "-c",
+  "sleep 3600",
+  "app",
+  `--upstream=${CREDENTIALS[0]!.value}`,
+  CREDENTIALS[3]!.value,
+  // Secret by the flag's name only: the value says nothing by its form.
+  "--password",
+  "pw-Flag-779",
+  "--api-token=pw-Flag-781",
+];
+const LABELS = {
+  "deploy.remote": CREDENTIALS[2]!.value,
+  "deploy.note": "db.internal.example.com",
+  // Secret by the label's name only.
+  "deploy.token": "pw-LabelName-780",
+};
+/** Values secret only by the name they are given (a flag, a label key). */
+const NAMED_SECRETS = ["pw-Flag-779", "pw-Flag-781", "pw-LabelName-780"];
 
 const dump = (value: unknown) =>
   typeof value === "string"
@@ -193,6 +211,9 @@ describe("credentials found by their value are masked everywhere", () => {
     });
     const detail = await h.caller(reader).services.get({ environmentId: managerId, id: created.id });
     expectNoCredential("services.get", detail);
+    for (const secret of NAMED_SECRETS) expect(dump(detail), `services.get: ${secret}`).not.toContain(secret);
+    const list = await h.caller(reader).services.list({ environmentIds: [managerId] });
+    for (const secret of NAMED_SECRETS) expect(dump(list), `services.list: ${secret}`).not.toContain(secret);
     expectOrdinary("services.get", detail);
     expect(detail.spec.labels?.["deploy.note"]).toBe("db.internal.example.com");
 

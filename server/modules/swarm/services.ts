@@ -3,6 +3,7 @@
 // | rm` do. Every spec that is about to run (create, update, a rollback's previous spec) is
 // judged first through the `judge` the caller hands in; a refused spec never reaches the
 // engine. Every action answers with its CLI line.
+import { maskCommandWords, maskLabelValues } from "../../audit/mask";
 import { isSecretVariable, looksSecretValue } from "../../audit/redact";
 import type { Fleet, NodeSummary, ServiceSummary, TaskSummary } from "../../docker/index";
 import { trimService } from "../../docker/resources";
@@ -167,12 +168,14 @@ function maskEnvList(entries: unknown[]): unknown[] {
   });
 }
 
+// The same rules as a container's command and labels (server/audit/mask.ts): by form and by
+// name, `--password x` and `--api-token=x` included.
 function maskWords(words: string[] | undefined): string[] | undefined {
-  return words?.map((word) => (looksSecretValue(word) ? MASKED : word));
+  return words ? maskCommandWords(words) : undefined;
 }
 
 function maskLabels(labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, isSecretVariable(k, v) ? MASKED : v]));
+  return maskLabelValues(labels);
 }
 
 /**
@@ -210,7 +213,8 @@ function maskRawSpec(spec: Json, reveal: boolean): Json {
   if (container) {
     if (Array.isArray(container.Env)) container.Env = maskEnvList(container.Env as unknown[]);
     for (const key of ["Args", "Command"] as const) {
-      if (Array.isArray(container[key])) container[key] = maskEnvList(container[key] as unknown[]);
+      const words = container[key];
+      if (Array.isArray(words) && words.every((w) => typeof w === "string")) container[key] = maskCommandWords(words);
     }
     if (container.Labels && typeof container.Labels === "object") {
       container.Labels = maskLabels(container.Labels as Record<string, string>);
@@ -395,8 +399,13 @@ function unmask(spec: ServiceSpec, current: ServiceSpecInput): ServiceSpec {
   };
 }
 
+/** A word sent back exactly as it was shown masked (`••••••`, `--password=••••••`) is the current one. */
 function unmaskWords(words: string[] | undefined, current: string[] | undefined): string[] | undefined {
-  return words?.map((word, i) => (word === MASKED && current?.[i] !== undefined ? current[i] : word));
+  if (!words || !current) return words;
+  const shown = maskCommandWords(current);
+  return words.map((word, i) =>
+    word.includes(MASKED) && current[i] !== undefined && word === shown[i] ? current[i] : word,
+  );
 }
 
 function unmaskLabels(labels: Record<string, string>, current: Record<string, string> | undefined) {
