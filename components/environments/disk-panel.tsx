@@ -78,6 +78,7 @@ export function DiskPanel({ environmentId, environmentName }: { environmentId: s
         <SystemPruneDialog
           environmentId={environmentId}
           environmentName={environmentName}
+          mayPruneVolumes={holdsOn(viewer, "volume.delete", environmentId)}
           onClose={() => setPruning(false)}
           onPruned={(result) => {
             setPruning(false);

@@ -18,11 +18,14 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function SystemPruneDialog({
   environmentId,
   environmentName,
+  mayPruneVolumes,
   onClose,
   onPruned,
 }: {
   environmentId: string;
   environmentName: string;
+  /** Pruning volumes too needs volume.delete there: the option is offered only with it. */
+  mayPruneVolumes: boolean;
   onClose: () => void;
   onPruned: (result: { text: string; cli: string }) => void;
 }) {
@@ -62,12 +65,14 @@ export function SystemPruneDialog({
           checked={allImages}
           onChange={(e) => setAllImages(e.target.checked)}
         />
-        <CheckboxField
-          label="Unused anonymous volumes too"
-          description="--volumes: their data goes with them."
-          checked={volumes}
-          onChange={(e) => setVolumes(e.target.checked)}
-        />
+        {mayPruneVolumes ? (
+          <CheckboxField
+            label="Unused anonymous volumes too"
+            description="--volumes: their data goes with them."
+            checked={volumes}
+            onChange={(e) => setVolumes(e.target.checked)}
+          />
+        ) : null}
         <TextField
           label="Only with labels"
           hint="--filter label=…: key or key=value, several separated by commas; the build cache has no labels and stays."

@@ -154,6 +154,24 @@ describe("system prune", () => {
     expect(denied).toBeGreaterThanOrEqual(3);
   });
 
+  it("pruning volumes too needs volume.delete as well as system.prune", async () => {
+    const pruner = await h.actorFor(
+      (await h.makeUser([{ role: (await h.makeRole(["environment.read", "system.prune"])).name }])).id,
+    );
+    const volumeName = `disk-kept-${run}`;
+    await docker.createVolume({ Name: volumeName, Labels: labels });
+    const filter = { environmentId: envId, labels: [`${RUN_LABEL}=${run}`] };
+    const before = await h.snapshot();
+    expect(await codeOf(h.caller(pruner).disk.prune({ ...filter, volumes: true }))).toBe("FORBIDDEN");
+    expect(await codeOf(h.caller(pruner).disk.prunePreview({ ...filter, volumes: true }))).toBe("FORBIDDEN");
+    expect(await h.snapshot()).toEqual(before);
+    expect(await exists(docker.getVolume(volumeName).inspect())).toBe(true);
+    // Without volumes the same role may prune.
+    await h.caller(pruner).disk.prune(filter);
+    expect(await exists(docker.getVolume(volumeName).inspect())).toBe(true);
+    await docker.getVolume(volumeName).remove();
+  });
+
   it("answers bad filters and unknown environments with a 4xx", async () => {
     const api = h.caller(admin);
     expect(await codeOf(api.disk.prune({ environmentId: envId, labels: ["=value"] }))).toBe("BAD_REQUEST");
