@@ -196,6 +196,10 @@ export async function changePassword(
   );
   const problem = passwordProblem(input.newPassword, user.username);
   if (problem) throw new BadInputError(problem);
+  // A change that keeps the same password would clear "must change password" without a change.
+  if (input.newPassword === input.currentPassword) {
+    throw new BadInputError("Choose a password different from the current one.");
+  }
   await prisma.user.update({
     where: { id: user.id },
     data: {

@@ -71,6 +71,11 @@ describe("must change password", () => {
     expect(
       await codeOf(api.auth.changePassword({ currentPassword: "not it at all!!", newPassword: ownPassword })),
     ).toBe("BAD_REQUEST");
+    // Keeping the same password is no change: the requirement stays.
+    await expect(
+      api.auth.changePassword({ currentPassword: firstPassword, newPassword: firstPassword }),
+    ).rejects.toThrow(/different from the current one/);
+    expect((await api.auth.me())?.mustChangePassword).toBe(true);
     await api.auth.changePassword({ currentPassword: firstPassword, newPassword: ownPassword });
     const changed = await h.prisma.auditEvent.findFirst({
       where: { actorUserId: created.id, action: "auth.changePassword", outcome: "ok" },
