@@ -109,6 +109,32 @@ describe("events.live", () => {
     expect(seen.at(-1)).toMatchObject({ type: "image", action: "tag", name: tag });
   });
 
+  it("names the container of a network event only to those who may read containers", async () => {
+    const role = await h.makeRole(["environment.read", "network.read"], "events-networks-only");
+    const networksOnly = await h.actorFor((await h.makeUser([{ role: role.name }], "events-networks")).id);
+    const name = `events-net-c-${run}`;
+    const read = async (actor: Actor) => {
+      const feed = await h.caller(actor).events.live({ environmentId: envId, types: ["network"] });
+      return readUntil(feed, (e) => e.action === "disconnect" && e.name === "bridge");
+    };
+    const [blind, seeing] = [read(networksOnly), read(readOnly)];
+    const container = await docker.createContainer({
+      Image: fixture,
+      name,
+      Cmd: ["sleep", "300"],
+      Labels: { [TEST_LABEL]: LABEL },
+    });
+    await container.start();
+    await container.remove({ force: true });
+    const connect = (events: FeedEvent[]) => events.find((e) => e.action === "connect" && e.name === "bridge");
+    // Named, or by its short id when the event comes before the picture knows the container.
+    expect([name, container.id.slice(0, 12)]).toContain(connect(await seeing)?.details.container);
+    expect(connect(await blind)).toBeDefined();
+    expect(connect(await blind)!.details.container).toBeUndefined();
+    expect(JSON.stringify(await blind)).not.toContain(name);
+    expect(JSON.stringify(await blind)).not.toContain(container.id.slice(0, 12));
+  });
+
   it("filters by kind, and resumes after the last event a page saw", async () => {
     const recent = h.services.fleet.events.recent(envId);
     const last = recent.at(-1)!.seq;

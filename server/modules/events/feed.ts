@@ -38,7 +38,12 @@ const KEPT_ATTRIBUTES = [
   "com.docker.stack.namespace",
 ];
 
-export function feedEventOf(fleet: Fleet, logged: LoggedEngineEvent): FeedEvent {
+export function feedEventOf(
+  fleet: Fleet,
+  logged: LoggedEngineEvent,
+  /** whether the caller may read containers there: only then does a network or volume event name one */
+  mayReadContainers = false,
+): FeedEvent {
   const { raw, environmentId } = logged;
   const type = raw.Type ?? "unknown";
   const id = raw.Actor?.ID ?? "";
@@ -68,7 +73,8 @@ export function feedEventOf(fleet: Fleet, logged: LoggedEngineEvent): FeedEvent 
     if (typeof value === "string" && value) details[key] = value.slice(0, 256);
   }
   // Network and volume events about a container name it by its id: say its name.
-  const about = type === "network" || type === "volume" ? containerName(attributes.container) : undefined;
+  const about =
+    (type === "network" || type === "volume") && mayReadContainers ? containerName(attributes.container) : undefined;
   if (about) details.container = about;
   return {
     environmentId,

@@ -49,7 +49,11 @@ export const eventsRouter = createTRPCRouter({
                   wake = undefined;
                   continue;
                 }
-                if (wanted(next)) yield tracked(String(next.seq), feedEventOf(fleet, next));
+                if (wanted(next))
+                  yield tracked(
+                    String(next.seq),
+                    feedEventOf(fleet, next, can(watch.current(), "container.read", environmentId)),
+                  );
               }
             } finally {
               off();
