@@ -56,7 +56,7 @@ async function readUntil(feed: AsyncIterable<unknown>, done: (e: FeedEvent) => b
   const seen: FeedEvent[] = [];
   for await (const envelope of feed) {
     const [id, event] = envelope as Envelope;
-    expect(id).toBe(String(event.seq));
+    expect(id).toMatch(new RegExp(`^[0-9a-f]{8}\\.${event.seq}$`));
     seen.push(event);
     if (done(event)) break;
   }
@@ -136,13 +136,20 @@ describe("events.live", () => {
   });
 
   it("filters by kind, and resumes after the last event a page saw", async () => {
-    const recent = h.services.fleet.events.recent(envId);
-    const last = recent.at(-1)!.seq;
+    // The id of the last event a page saw, as the feed sent it.
+    const first = await h.caller(readOnly).events.live({ environmentId: envId });
+    let lastId = "";
+    for await (const envelope of first) {
+      lastId = (envelope as unknown as Envelope)[0];
+      break;
+    }
+    const boot = lastId.split(".")[0]!;
+    const last = h.services.fleet.events.recent(envId).at(-1)!.seq;
     const name = `events-resume-${run}`;
     const feed = await h.caller(readOnly).events.live({
       environmentId: envId,
       types: ["container"],
-      lastEventId: String(last),
+      lastEventId: `${boot}.${last}`,
     });
     const heard = readUntil(feed, (e) => e.action === "destroy" && e.name === name);
     const container = await docker.createContainer({
@@ -155,6 +162,20 @@ describe("events.live", () => {
     await container.remove();
     const seen = await heard;
     expect(seen.every((e) => e.seq > last && e.type === "container")).toBe(true);
+  });
+
+  it("an id from before a restart (or from another replica) gets the kept events again, not nothing", async () => {
+    const kept = h.services.fleet.events.recent(envId).length;
+    expect(kept).toBeGreaterThan(0);
+    for (const lastEventId of ["999999", "0badf00d.999999"]) {
+      const feed = await h.caller(readOnly).events.live({ environmentId: envId, lastEventId });
+      let count = 0;
+      for await (const envelope of feed) {
+        void envelope;
+        if (++count >= Math.min(kept, 3)) break;
+      }
+      expect(count).toBe(Math.min(kept, 3));
+    }
   });
 
   it("refuses another environment's admin and answers unknown environments and bad kinds with a 4xx", async () => {

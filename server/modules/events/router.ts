@@ -1,5 +1,6 @@
 // events.live: one environment's engine events as they happen, after the recent ones kept in
 // memory; each filtered by what the caller may read there now, ending when environment.read goes.
+import { randomBytes } from "node:crypto";
 import { tracked } from "@trpc/server";
 import type { LoggedEngineEvent } from "../../docker/index";
 import { can } from "../../rbac/permissions";
@@ -9,6 +10,18 @@ import { ResourceNotFoundError } from "../shared/errors";
 import { resourceProcedure } from "../shared/procedure";
 import { eventsInput } from "./contract";
 import { feedEventOf, permissionToSee } from "./feed";
+
+/**
+ * This process's mark on the ids it sends: the kept events are numbered from 1 at each start
+ * (and each replica numbers its own), so an id from before a restart, or from another replica,
+ * says nothing about what follows: such a page gets the kept events again, not nothing.
+ */
+const BOOT = randomBytes(4).toString("hex");
+
+function afterOf(lastEventId: string | null | undefined): number {
+  const [boot, seq] = (lastEventId ?? "").split(".");
+  return boot === BOOT ? Number(seq) || 0 : 0;
+}
 
 export const eventsRouter = createTRPCRouter({
   live: resourceProcedure("environment.read")
@@ -21,7 +34,7 @@ export const eventsRouter = createTRPCRouter({
       return feed();
       async function* feed() {
         const types = input.types ? new Set<string>(input.types) : null;
-        const after = Number(input.lastEventId ?? 0) || 0;
+        const after = afterOf(input.lastEventId);
         yield* whileAllowed(
           ctx,
           signal,
@@ -51,7 +64,7 @@ export const eventsRouter = createTRPCRouter({
                 }
                 if (wanted(next))
                   yield tracked(
-                    String(next.seq),
+                    `${BOOT}.${next.seq}`,
                     feedEventOf(fleet, next, can(watch.current(), "container.read", environmentId)),
                   );
               }
