@@ -163,14 +163,27 @@ const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCo
 /** 304: already in the asked state; 404: gone meanwhile. Neither stops a whole-project action. */
 const settled = (error: unknown) => statusOf(error) === 304 || statusOf(error) === 404;
 
+/**
+ * The action on each container, all of them tried even when one fails (so the answer and the
+ * audit event come after everything that was going to happen has happened); the first
+ * failure is the answer, its message naming every container that failed.
+ */
 async function each(containers: ProjectContainer[], act: (c: Docker.Container) => Promise<unknown>, docker: Docker) {
-  await Promise.all(
-    containers.map((c) =>
-      act(docker.getContainer(c.id)).catch((error: unknown) => {
-        if (!settled(error)) throw error;
-      }),
-    ),
+  const results = await Promise.allSettled(containers.map((c) => act(docker.getContainer(c.id))));
+  const failed = results.flatMap((r, i) =>
+    r.status === "rejected" && !settled(r.reason) ? [{ name: containers[i]!.name, error: r.reason as unknown }] : [],
   );
+  if (!failed.length) return;
+  const first = failed[0]!.error;
+  if (first instanceof Error) {
+    first.message = `${failed[0]!.name}: ${first.message}`;
+    if (failed.length > 1)
+      first.message += ` (also failed: ${failed
+        .slice(1)
+        .map((f) => f.name)
+        .join(", ")})`;
+  }
+  throw first;
 }
 
 /**
