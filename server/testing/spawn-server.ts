@@ -27,6 +27,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+// Servers still running when the test process ends (a test that timed out never reached its
+// `finally`) are killed with it: one left behind once kept the next files' servers from
+// starting ("Another next dev server is already running").
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** server.ts as a child process on a free port, its output collected. */
 async function startServerProcess(env: Record<string, string | undefined>) {
   const port = await freePort();
@@ -35,6 +43,8 @@ async function startServerProcess(env: Record<string, string | undefined>) {
     env: { ...process.env, NODE_ENV: "development", HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let log = "";
   child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
