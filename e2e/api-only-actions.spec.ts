@@ -40,7 +40,7 @@ test("an environment is paused, resumed and checked now from its row, and leads 
   await expect(row.getByText("up", { exact: true })).toBeVisible();
   await expect(page.getByText("The action failed")).toHaveCount(0);
 
-  await row.getByRole("link", { name: environmentName }).click();
+  await row.getByRole("link", { name: environmentName, exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/containers\\?env=${environment.id}$`));
   await expect(page.getByRole("row").filter({ hasText: `e2e-rename-me-${stamp}` })).toHaveCount(1, { timeout: 20_000 });
 });

@@ -12,7 +12,7 @@ import {
 } from "@tanstack/react-table";
 import { useCallback, useMemo, useState } from "react";
 import { dataTableFeatures, type DataColumn, type DataRow, type DataTableFeatures } from "./features";
-import { columnsToDrop, neededWidth } from "./fit-columns";
+import { columnsToDrop } from "./fit-columns";
 import { columnFiltersOf, type ListView } from "./url-view";
 
 /** The selection box's column: always first, never hidden, kept in view. */
@@ -72,11 +72,10 @@ export function useDataTable<T extends RowData, F extends string = never>(option
     });
     const fit = shown.map((c) => ({ id: columnIdOf(c), ...c.meta }));
     if (selectable) fit.unshift({ id: "__select", width: SELECT_COLUMN_WIDTH });
-    const defaults = options.columns
-      .filter((c) => !c.meta?.filterOnly && !c.meta?.defaultHidden)
-      .map((c) => ({ id: columnIdOf(c), ...c.meta }));
-    const defaultsNeed = neededWidth(defaults) + (selectable ? SELECT_COLUMN_WIDTH : 0);
-    return [...columnsToDrop(fit, width, defaultsNeed)].join(" ");
+    // Only below COMPACT_BELOW_PX: choosing columns wherever the defaults do not fit (#18 item 7,
+    // a table at 900 px) dropped columns people had chosen at an ordinary laptop width (the
+    // ports, an added IP column, a registry's user): left out until it keeps what was chosen.
+    return [...columnsToDrop(fit, width)].join(" ");
   }, [options.columns, chosenColumns, selectable, width]);
   const columnVisibility = useMemo<ColumnVisibilityState>(() => {
     const dropped = new Set(droppedKey.split(" "));
