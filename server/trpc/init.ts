@@ -243,26 +243,23 @@ function signedInReady(actor: Context["actor"]): Actor {
  * Signed in, even while an administrator's "choose a new password" is due: only for what that
  * user must still be able to do then (sign out, change the password).
  */
-export const passwordDueProcedure = intentBeforeHandler(
-  t.procedure
-    .meta({ access: { kind: "authenticated" } })
-    .use(audited)
-    .use(databaseErrors)
-    .use(typedErrors)
-    .use(sameOrigin)
-    .use(({ ctx, next }) => next({ ctx: { actor: signedIn(ctx.actor) } })),
-);
+export const passwordDueProcedure = signedInProcedure(signedIn);
 
 /** Signed in; nothing more. For one's own profile, sessions and tokens. */
-export const authedProcedure = intentBeforeHandler(
-  t.procedure
-    .meta({ access: { kind: "authenticated" } })
-    .use(audited)
-    .use(databaseErrors)
-    .use(typedErrors)
-    .use(sameOrigin)
-    .use(({ ctx, next }) => next({ ctx: { actor: signedInReady(ctx.actor) } })),
-);
+export const authedProcedure = signedInProcedure(signedInReady);
+
+/** An audited procedure for any signed-in user, `admit` deciding which actor may pass. */
+function signedInProcedure(admit: (actor: Context["actor"]) => Actor) {
+  return intentBeforeHandler(
+    t.procedure
+      .meta({ access: { kind: "authenticated" } })
+      .use(audited)
+      .use(databaseErrors)
+      .use(typedErrors)
+      .use(sameOrigin)
+      .use(({ ctx, next }) => next({ ctx: { actor: admit(ctx.actor) } })),
+  );
+}
 
 export interface PermittedOptions {
   /** Demands the permission on all environments (adding a new environment, say). */
