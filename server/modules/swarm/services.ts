@@ -3,7 +3,7 @@
 // | rm` do. Every spec that is about to run (create, update, a rollback's previous spec) is
 // judged first through the `judge` the caller hands in; a refused spec never reaches the
 // engine. Every action answers with its CLI line.
-import { maskCommandWords, maskLabelValues } from "../../audit/mask";
+import { MASKED, maskCommandWords, maskLabelValues } from "../../audit/mask";
 import { isSecretVariable, looksSecretValue } from "../../audit/redact";
 import type { Fleet, NodeSummary, ServiceSummary, TaskSummary } from "../../docker/index";
 import { trimService } from "../../docker/resources";
@@ -29,8 +29,8 @@ import type { ClusterView } from "./view";
 
 type Json = Record<string, unknown>;
 
-/** The same mask containers use for values of secret-looking variables. */
-export const MASKED = "••••••";
+/** The same mask containers use for values of secret-looking variables (the unmasking below relies on it). */
+export { MASKED };
 
 /** Judges an Engine ServiceSpec about to be sent; returns what the caller may not do. */
 export type ServiceJudge = (body: Json, kind: "service.create" | "service.update") => Promise<Violation[]>;

@@ -11,7 +11,9 @@ import { diskUsage } from "../images/prune";
 import { InUseError, ResourceConflictError, ResourceNotFoundError } from "../shared/errors";
 import { checkVolumeCreate } from "./policy";
 
-export const MASKED = "••••••";
+import { MASKED } from "../../audit/mask";
+
+export { MASKED };
 
 const rec = (v: unknown): Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
