@@ -465,8 +465,13 @@ async function phase(engines: number, browser: Browser): Promise<PhaseFigures> {
         );
 
         const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-        const [name, value] = cookie.split(/=(.*)/s);
-        await context.addCookies([{ name: name!, value: value!, url: server.origin }]);
+        // The sign-in sets more than one cookie (the session and the device): each its own.
+        await context.addCookies(
+          cookie.split("; ").map((pair) => {
+            const [name, value] = pair.split(/=(.*)/s);
+            return { name: name!, value: value!, url: server.origin };
+          }),
+        );
         try {
           const firstRow = await measureFirstRow(context, server.origin);
           const page = await context.newPage();
