@@ -13,7 +13,7 @@ export interface Answer {
   ms: number;
 }
 
-export function send(secure: boolean, options: http.RequestOptions, body?: string): Promise<Answer> {
+export function send(secure: boolean, options: http.RequestOptions, body?: string | Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const request = (secure ? https : http).request(options, (response) => {
@@ -89,6 +89,15 @@ export class DockerHttp {
         headers: json ? { "content-type": "application/json" } : {},
       },
       json,
+    );
+  }
+
+  /** A request whose body is bytes of the given type (an image tarball, for one). */
+  upload(method: string, path: string, body: Buffer, contentType: string): Promise<Answer> {
+    return send(
+      this.secure,
+      { ...this.base, method, path: `/v${this.apiVersion}${path}`, headers: { "content-type": contentType } },
+      body,
     );
   }
 
