@@ -157,6 +157,10 @@ interface ListedService {
   desired: number;
 }
 
+interface EnvironmentRow {
+  status: { state: string; pictureWarm: boolean } | null;
+}
+
 interface ServicesList {
   items: ListedService[];
   errors: Array<{ message: string }>;
@@ -275,6 +279,17 @@ async function measureLive(
   const seenTasks = new Set<string>();
   const taskKey = (e: { id: string; item?: Record<string, unknown> }) => `${e.id}:${String(e.item?.desiredState)}`;
   const eventsOf = (data: Change) => (data.type === "changes" ? data.events : []);
+  // What the feed carried about the live service in this round: said when a round times out.
+  let carried: string[] = [];
+  void feed.next((data) => {
+    if (data.type !== "changes") carried.push(data.type);
+    for (const e of eventsOf(data)) {
+      if (e.id === live.ID || e.item?.serviceId === live.ID) {
+        carried.push(`${e.kind} ${e.type} ${e.id.slice(0, 8)} ${JSON.stringify(e.item?.desiredState ?? "")}`);
+      }
+    }
+    return false;
+  });
   // Every task of the live service the feed has shown so far, in each desired state.
   const taskOfLive = (data: Change) =>
     eventsOf(data).filter((e) => e.kind === "tasks" && e.item?.serviceId === live.ID);
@@ -295,9 +310,13 @@ async function measureLive(
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
       replicas = replicas === 1 ? 2 : 1;
       const current = await manager.json<RawService>("GET", `/services/${live.ID}`);
+      carried = [];
       const timeout = (what: string) =>
         sleep(15_000).then((): Arrival<Change> => {
-          throw new Error(`${what} did not reach the page within 15 s`);
+          throw new Error(
+            `${what} did not reach the page within 15 s (round ${i + 1}, scaling to ${replicas}; ` +
+              `the feed carried: ${carried.join("; ") || "nothing about the service"})\n${server.logTail(20)}`,
+          );
         });
       // A new task (scaling up) or a task told to shut down (scaling down) that the feed had not shown.
       const taskChange = feed.next((data) => taskOfLive(data).some((e) => !seenTasks.has(taskKey(e))));
@@ -358,11 +377,15 @@ async function main(): Promise<void> {
         const env = await api.mutate<{ id: string }>("environments.create", { name: engine.name, url: engine.url });
         if (engine === mgrEngine) managerEnvironment = env.id;
       }
-      // Warm: the cluster's picture holds every bench service running all it wants.
+      // Warm: every environment's live picture is (services.list answers from a manager's picture
+      // when one is warm, and reads the manager live before that), and holds every bench service
+      // running all it wants.
       const warmFrom = performance.now();
       for (;;) {
+        const environments = await api.query<EnvironmentRow[]>("environments.list");
+        const warm = environments.every((e) => e.status?.state === "up" && e.status.pictureWarm);
         const list = await api.query<ServicesList>("services.list").catch(() => ({ items: [], errors: [] }));
-        if (convergedIn(list) >= SERVICES + 1) break;
+        if (warm && convergedIn(list) >= SERVICES + 1) break;
         if (performance.now() - warmFrom > 120_000) throw new Error("the cluster's services did not show within 2 min");
         await sleep(500);
       }
