@@ -53,8 +53,11 @@ export class TaskPulse {
     this.running.add(clusterId);
     try {
       const cluster = clusterById(this.fleet, clusterId);
-      const source = cluster && pictureSource(this.fleet, cluster);
-      if (!cluster || !source) return;
+      if (!cluster?.managers.some((m) => this.fleet.picture.isWarm(m.environmentId))) return;
+      // Read even when every manager is suspected (one let a read time out): the answer clears
+      // the suspicion of the manager that gave it. Skipping the read instead left a cluster whose
+      // only manager answered too slowly once with no picture source, so no task change reached
+      // an open page, until the suspicion lapsed 15 s later (a 3 s SIGSTOP of the manager shows it).
       const served = await readFromManager(
         this.fleet,
         cluster,
@@ -66,8 +69,9 @@ export class TaskPulse {
         },
       );
       const picture = this.fleet.picture;
-      // The picture may have gone cold, or moved to another manager, while we read.
-      if (!picture.isWarm(source.environmentId)) return;
+      // The picture that serves the cluster now (it may have gone cold, or moved, while we read).
+      const source = pictureSource(this.fleet, cluster);
+      if (!source || !picture.isWarm(source.environmentId)) return;
       const held = new Map((picture.list(source.environmentId, "tasks") ?? []).map((t) => [t.id, t]));
       const changed: TaskSummary[] = [];
       const ids: string[] = [];

@@ -1,11 +1,18 @@
 // The swarm's live streams hold their permission as every stream does (trpc/streaming.ts
 // whileAllowed): a page following a cluster's changes stops when its binding goes, and a
-// binding on a worker's environment opens no stream on the whole cluster.
+// binding on a worker's environment opens no stream on the whole cluster. The task pulse keeps
+// feeding an open page after its only manager answered too slowly once.
+import { readFileSync } from "node:fs";
+import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codeOf } from "../../testing/calls";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
 import type { Actor } from "../../core/context";
+import { clusterById } from "./cluster";
+import { followCluster, type SwarmChange } from "./live";
+import { swarmRuntime } from "./runtime";
+import { pictureSource } from "./view";
 
 const testbed = inject("testbed");
 let h: Harness;
@@ -71,5 +78,64 @@ describe("swarm streams", () => {
     const target = { environmentId: env.w1, id: "web" };
     expect(await codeOf(workerAdmin.services.rollout(target))).toBe("FORBIDDEN");
     expect(await codeOf(workerAdmin.services.logs(target))).toBe("FORBIDDEN");
+  });
+});
+
+describe("the task pulse", () => {
+  it("feeds task changes again as soon as a lone manager that let a read time out answers", async () => {
+    const fleet = h.services.fleet;
+    const clusterId = fleet.status(env.manager)?.swarm?.clusterId;
+    if (!clusterId) throw new Error("the manager's environment names no cluster");
+    const docker = new Docker({ socketPath: need(testbed, "TESTBED_SWARM_MANAGER_SOCKET"), version: "v1.41" });
+    const created = await docker.createService({
+      Name: `pulse${process.pid % 1000}`,
+      TaskTemplate: {
+        ContainerSpec: { Image: need(testbed, "TESTBED_FIXTURE_IMAGE"), Command: ["sleep", "3600"] },
+        RestartPolicy: { Condition: "none" },
+      },
+      Mode: { Replicated: { Replicas: 1 } },
+    });
+    const service = docker.getService(created.id);
+    const changes: SwarmChange[] = [];
+    const off = followCluster(fleet, clusterId, (change) => changes.push(change));
+    const release = swarmRuntime(h.services).pulse.watch(clusterId);
+    const pid = Number(readFileSync(`${need(testbed, "TESTBED_DIR")}/swarm-mgr/dockerd.pid`, "utf8").trim());
+    try {
+      // Frozen past the pulse's 2 s deadline: its read times out, and the only manager is
+      // suspected, so no picture serves the cluster.
+      process.kill(pid, "SIGSTOP");
+      try {
+        await waitFor(
+          () => {
+            const cluster = clusterById(fleet, clusterId);
+            return Promise.resolve(cluster && !pictureSource(fleet, cluster) ? true : undefined);
+          },
+          20_000,
+          "the cluster without a picture source",
+        );
+      } finally {
+        process.kill(pid, "SIGCONT");
+      }
+      const spec = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+      await service.update({ ...spec.Spec, version: spec.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
+      // The suspicion would lapse 15 s after it began: the change must come well before that.
+      const taskChange = await waitFor(
+        () =>
+          Promise.resolve(
+            changes.find(
+              (c) =>
+                c.type === "changes" &&
+                c.events.some((e) => e.kind === "tasks" && e.type === "upsert" && e.item.serviceId === created.id),
+            ),
+          ),
+        8_000,
+        "a task change of the scaled service",
+      );
+      expect(taskChange.type).toBe("changes");
+    } finally {
+      off();
+      release();
+      await service.remove().catch(() => undefined);
+    }
   });
 });
