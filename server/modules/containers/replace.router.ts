@@ -51,9 +51,9 @@ export const containerReplaceProcedures = {
     .mutation(async ({ ctx, input }) => {
       const { environmentId } = input;
       const { fleet } = ctx.services;
+      const raw = await inspectContainerRaw(fleet, environmentId, input.id);
       requireAlso(ctx.actor, environmentId, "container.delete", "Recreating a container (it removes the old one)");
       if (input.pull) requireAlso(ctx.actor, environmentId, "image.pull", "Pulling the image again");
-      const raw = await inspectContainerRaw(fleet, environmentId, input.id);
       const name = raw.Name.replace(/^\//, "");
       ctx.audit.target("container", raw.Id, name);
       const image = await imageConfig(fleet, environmentId, raw.Image);
@@ -109,8 +109,8 @@ export const containerReplaceProcedures = {
     .mutation(async ({ ctx, input }) => {
       const { environmentId } = input;
       const { fleet } = ctx.services;
-      requireAlso(ctx.actor, environmentId, "container.delete", "Replacing a container (it removes the old one)");
       const raw = await inspectContainerRaw(fleet, environmentId, input.id);
+      requireAlso(ctx.actor, environmentId, "container.delete", "Replacing a container (it removes the old one)");
       const name = raw.Name.replace(/^\//, "");
       ctx.audit.target("container", raw.Id, name);
       if (input.spec.name !== undefined && input.spec.name !== name) {
