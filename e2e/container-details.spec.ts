@@ -181,10 +181,14 @@ test.describe("as a read-only user", () => {
     await page.getByRole("link", { name: "Inspect" }).click();
     await expect(page.getByTestId("inspect-json")).toContainText("DB_PASSWORD=••••••");
     await expect(page.getByTestId("inspect-json")).not.toContainText("e2e-secret-value");
-    // Read-only holds container.files.read but not write: browsing yes, uploading no.
+    // Read-only sees state, not content that may carry secrets: neither files nor logs, alike.
     await page.getByRole("link", { name: "Files" }).click();
-    await expect(page.getByRole("table", { name: "Files in /" })).toBeVisible();
-    await expect(page.getByLabel(/Upload a file into/)).toHaveCount(0);
+    await expect(
+      page.getByRole("heading", { name: "You do not have permission (container.files.read)" }),
+    ).toBeVisible();
+    await expect(page.getByRole("table", { name: "Files in /" })).toHaveCount(0);
+    await page.getByRole("link", { name: "Logs" }).click();
+    await expect(page.getByRole("heading", { name: "You do not have permission (container.logs)" })).toBeVisible();
   });
 });
 

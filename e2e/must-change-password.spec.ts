@@ -19,7 +19,15 @@ test("a new user chooses a new password before anything else; the API refuses un
   const dialog = page.getByRole("dialog", { name: "New user" });
   await dialog.getByLabel("Username").fill(newcomer.username);
   await dialog.getByLabel("Display name").fill(newcomer.displayName);
-  await dialog.getByLabel("Initial password").fill(newcomer.first);
+  // The rule is checked as it is typed once the field was left, under the field.
+  const initial = dialog.getByLabel("Initial password");
+  await initial.fill("too short");
+  await initial.blur();
+  await expect(initial).toHaveAccessibleDescription(/Use at least 12 characters\./);
+  await initial.fill(`${newcomer.username} forever`);
+  await expect(initial).toHaveAccessibleDescription(/must not contain the username/);
+  await initial.fill(newcomer.first);
+  await expect(initial).not.toHaveAccessibleDescription(/Use at least|must not/);
   await expect(dialog.getByLabel("Ask for a new password at first sign-in")).toBeChecked();
   await dialog.getByRole("button", { name: "Create user" }).click();
   await expect(dialog).toBeHidden();

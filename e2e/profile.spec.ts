@@ -68,10 +68,18 @@ test("two-factor: enrol with the QR key, then sign-in asks for a code and takes 
   await page.goto("/profile");
   const password = page.getByRole("region", { name: "Password" });
   await password.getByLabel("Current password").fill(user.password);
-  await password.getByLabel("New password", { exact: true }).fill("short");
+  // The rule is checked in the browser as it is typed, and says what is wrong under the field.
+  const fresh = password.getByLabel("New password", { exact: true });
+  await fresh.fill("short");
   await password.getByLabel("Confirm new password").fill("short");
   await password.getByRole("button", { name: "Change password" }).click();
-  await expect(password.getByRole("alert")).toHaveText("Use at least 12 characters.");
+  await expect(fresh).toHaveAccessibleDescription(/Use at least 12 characters\./);
   await expect(password.getByLabel("Current password")).toHaveValue(user.password);
+  await fresh.fill(`${user.username}-and-more`);
+  await expect(fresh).toHaveAccessibleDescription(/must not contain the username/);
+  await fresh.fill("a long enough phrase");
+  await expect(fresh).not.toHaveAccessibleDescription(/Use at least|must not/);
+  await expect(password.getByText("✓ Meets the rule")).toBeVisible();
+  await expect(password.getByLabel("Confirm new password")).toHaveAccessibleDescription(/The two passwords differ/);
   await context.close();
 });

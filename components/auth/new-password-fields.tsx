@@ -2,28 +2,48 @@
 
 import { useState } from "react";
 import { TextField } from "../ui/field";
-import { PASSWORD_RULE } from "./password-rule";
+import { PASSWORD_RULE, passwordRuleProblem } from "./password-rule";
 
-/** A new password typed twice: the two must agree before anything is sent. */
-export function useNewPassword() {
+/**
+ * A new password typed twice, checked against the rule as it is typed (all of it but the list of
+ * common passwords, which the server checks): a problem shows under the field once the person
+ * has left it or tried to submit, and goes as soon as it is fixed. Nothing is sent while the
+ * rule fails or the two differ.
+ */
+export function useNewPassword(username?: string) {
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const [touched, setTouched] = useState({ password: false, confirm: false });
+  const [sent, setSent] = useState<string | null>(null);
+  const problem = passwordRuleProblem(password, username || undefined);
+  const mismatch = confirm !== "" || touched.confirm ? password !== confirm : false;
   return {
     password,
     confirm,
-    mismatch,
     setPassword,
     setConfirm,
-    /** True when the two agree; otherwise shows the mismatch under the second field. */
+    /** what is wrong with the password now, shown once the field was left or a submit tried */
+    problem: touched.password ? problem : null,
+    /** the rule holds so far (for the live "meets the rule" line) */
+    meetsRule: password !== "" && problem === null,
+    mismatch: touched.confirm && mismatch,
+    /** the password last sent: the server's word on it stands only while it is unchanged */
+    sent,
+    leave(field: "password" | "confirm") {
+      setTouched((t) => ({ ...t, [field]: true }));
+    },
+    /** True when the rule holds and the two agree; otherwise shows what is wrong under the fields. */
     agrees(): boolean {
-      setMismatch(password !== confirm);
-      return password === confirm;
+      setTouched({ password: true, confirm: true });
+      const ok = problem === null && password === confirm;
+      if (ok) setSent(password);
+      return ok;
     },
     clear() {
       setPassword("");
       setConfirm("");
-      setMismatch(false);
+      setTouched({ password: false, confirm: false });
+      setSent(null);
     },
   };
 }
@@ -42,9 +62,10 @@ export function NewPasswordFields({
   confirmLabel?: string;
   /** form field names, for password managers */
   name?: { password: string; confirm: string };
-  /** the server's word on the password */
+  /** the server's word on the password (the list of common passwords, say) */
   error?: string | null;
 }) {
+  const serverWord = state.sent !== null && state.sent === state.password ? error : null;
   return (
     <>
       <TextField
@@ -54,8 +75,18 @@ export function NewPasswordFields({
         autoComplete="new-password"
         value={state.password}
         onChange={(e) => state.setPassword(e.target.value)}
-        error={error}
-        hint={PASSWORD_RULE}
+        onBlur={() => state.password && state.leave("password")}
+        error={state.problem ?? serverWord}
+        hint={
+          <>
+            {PASSWORD_RULE}
+            <span aria-live="polite" className="block">
+              {state.meetsRule && !serverWord
+                ? "✓ Meets the rule (the list of common passwords is checked when you save)."
+                : ""}
+            </span>
+          </>
+        }
         required
       />
       <TextField
@@ -65,6 +96,7 @@ export function NewPasswordFields({
         autoComplete="new-password"
         value={state.confirm}
         onChange={(e) => state.setConfirm(e.target.value)}
+        onBlur={() => state.confirm && state.leave("confirm")}
         error={state.mismatch ? "The two passwords differ." : null}
         required
       />

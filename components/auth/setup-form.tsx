@@ -16,7 +16,7 @@ export function SetupForm() {
   const [setupCode, setSetupCode] = useState("");
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
-  const newPassword = useNewPassword();
+  const newPassword = useNewPassword(username);
   const setup = useMutation(
     trpc.auth.setup.mutationOptions({
       onSuccess: () => window.location.assign("/"),

@@ -59,7 +59,7 @@ export function ContainersView() {
   const envName = useCallback((id: string) => names.get(id) ?? id, [names]);
   const columns = useMemo(() => containerColumns(envName), [envName]);
   const choosable = useMemo(() => columns.map((c) => ({ id: c.id!, defaultHidden: c.meta?.defaultHidden })), [columns]);
-  const [chosenColumns, chooseColumns] = useColumnChoice(COLUMNS_STORAGE_KEY, choosable);
+  const [chosenColumns, chooseColumns, choiceSaved] = useColumnChoice(COLUMNS_STORAGE_KEY, choosable);
 
   const model = useDataTable({
     data: list.data?.items,
@@ -69,6 +69,7 @@ export function ContainersView() {
     onSortChange: (sort) => setView({ sort }),
     search: matchesSearch,
     chosenColumns,
+    choiceSaved,
     selectable: true,
     rowLabel: rowName,
   });

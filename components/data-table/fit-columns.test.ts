@@ -24,14 +24,20 @@ describe("choosing columns for a narrow table", () => {
     expect(columnsToDrop(columns, 200)).toEqual(new Set(["ports", "image", "env", "state"]));
   });
 
-  it("chooses at any width where the default columns do not fit (a tablet, a window beside the sidebar)", () => {
-    // Say the defaults need 920: at 850 the least important go until the rest fit.
-    expect(columnsToDrop(columns, 850, 920)).toEqual(new Set());
-    expect(columnsToDrop([...columns, { id: "extra", width: 200, priority: 90 }], 850, 920)).toEqual(
-      new Set(["extra"]),
-    );
-    // Wide enough for the defaults: the user's own extra column stays and the table scrolls.
-    expect(columnsToDrop([...columns, { id: "extra", width: 200, priority: 90 }], 920, 920)).toEqual(new Set());
+  it("wider than a phone, drops only columns the user did not choose, and keeps every chosen one", () => {
+    const extra = [...columns, { id: "extra", width: 200, priority: 90 }];
+    // Nothing to keep named: every shown column stays and the table scrolls.
+    expect(columnsToDrop(extra, 850)).toEqual(new Set());
+    // The defaults shown and nothing saved (nothing kept): the least important go until the rest fit.
+    expect(columnsToDrop(columns, 850, new Set())).toEqual(new Set());
+    expect(columnsToDrop(columns, 760, new Set())).toEqual(new Set(["ports"]));
+    // A saved choice: its columns all stay at a tablet's width, even though they do not fit.
+    const chosen = new Set(extra.map((c) => c.id));
+    expect(columnsToDrop(extra, 850, chosen)).toEqual(new Set());
+    // A column the user added stays; a default one they kept only by not choosing may go.
+    expect(columnsToDrop(extra, 850, new Set(["extra"]))).toEqual(new Set(["ports", "image"]));
+    // On a phone, the least important go whatever was chosen.
+    expect(columnsToDrop(extra, 420, chosen)).toEqual(new Set(["extra", "ports", "image", "env"]));
   });
 
   it("does nothing before the table has been measured", () => {

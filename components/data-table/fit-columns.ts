@@ -1,8 +1,11 @@
-// Which chosen columns a narrow table leaves out so that nothing scrolls sideways: the least
+// Which shown columns a narrow table leaves out so that nothing scrolls sideways: the least
 // important first (highest priority number), until what is left fits. Columns without a
-// priority (the name, the selection box, the actions) always stay. A table is narrow when it is
-// below COMPACT_BELOW_PX or cannot hold its default columns (a tablet, or a window beside the
-// sidebar); wider than both, it shows every column the user chose and scrolls sideways for them.
+// priority (the name, the selection box, the actions) always stay. Below COMPACT_BELOW_PX (a
+// phone) any column with a priority may go. Wider, only columns not in `keep` may: a table
+// shows its default columns where they fit (a tablet, a window beside the sidebar) and drops
+// the least important of them where they do not, but the columns a user chose themselves (a
+// saved choice) all stay and the table scrolls sideways for them (#18 item 7: dropping chosen
+// columns at a laptop's width broke what people had asked for).
 
 export interface FitColumn {
   id: string;
@@ -21,14 +24,19 @@ export const neededWidth = (columns: readonly FitColumn[]) =>
   columns.reduce((sum, c) => sum + (c.width ?? c.minWidth ?? DEFAULT_MIN_WIDTH_PX), 0);
 
 /**
- * The ids of `shown` columns to leave out at `available` pixels: none when the table is at least
- * `defaultsNeed` (what its default columns need) and COMPACT_BELOW_PX wide.
+ * The ids of `shown` columns to leave out at `available` pixels. Below COMPACT_BELOW_PX, any
+ * with a priority; from there on, only those not in `keep` (everything the user chose; omitted,
+ * every shown column is kept and the table scrolls instead).
  */
-export function columnsToDrop(shown: readonly FitColumn[], available: number, defaultsNeed = 0): Set<string> {
+export function columnsToDrop(shown: readonly FitColumn[], available: number, keep?: ReadonlySet<string>): Set<string> {
   const dropped = new Set<string>();
-  if (available <= 0 || available >= Math.max(COMPACT_BELOW_PX, defaultsNeed)) return dropped;
+  if (available <= 0) return dropped;
+  const compact = available < COMPACT_BELOW_PX;
+  if (!compact && !keep) return dropped;
   let needed = neededWidth(shown);
-  const droppable = shown.filter((c) => c.priority !== undefined).sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
+  const droppable = shown
+    .filter((c) => c.priority !== undefined && (compact || !keep?.has(c.id)))
+    .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
   for (const column of droppable) {
     if (needed <= available) break;
     dropped.add(column.id);

@@ -35,15 +35,25 @@ export function parseColumnChoice(saved: string | null, columns: readonly Choosa
   }
 }
 
+/** Whether a saved value is a choice this version can read (a JSON list), not a fallback. */
+export function isReadableChoice(saved: string | null): boolean {
+  if (!saved) return false;
+  try {
+    return Array.isArray(JSON.parse(saved));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The viewer's choice of optional columns, kept in this browser under `storageKey` (and
- * followed across its tabs). The server renders the default; the saved choice applies once the
+ * followed across its tabs), and whether it is one they saved (not the defaults). The server renders the default; the saved choice applies once the
  * page runs in the browser.
  */
 export function useColumnChoice(
   storageKey: string,
   columns: readonly ChoosableColumn[],
-): [ReadonlySet<string>, (next: ReadonlySet<string>) => void] {
+): [ReadonlySet<string>, (next: ReadonlySet<string>) => void, boolean] {
   const saved = useSyncExternalStore(
     subscribe,
     () => window.localStorage.getItem(storageKey),
@@ -57,5 +67,6 @@ export function useColumnChoice(
     },
     [storageKey],
   );
-  return [chosen, choose];
+  // Saved means the user chose: a table keeps such columns however narrow (useDataTable).
+  return [chosen, choose, useMemo(() => isReadableChoice(saved), [saved])];
 }

@@ -35,6 +35,13 @@ export interface DataTableOptions<T extends RowData, F extends string> {
   search?: (row: T, needle: string) => boolean;
   /** The optional columns shown (`useColumnChoice`); omitted, all that are not `defaultHidden`. */
   chosenColumns?: ReadonlySet<string>;
+  /**
+   * `chosenColumns` is the user's own saved choice: every one stays at any width above a phone's
+   * and the table scrolls for them. Otherwise they are the defaults, which give way (least
+   * important first) where they do not fit: the chooser brings them back. A table without
+   * `chosenColumns` has no chooser, so it keeps its columns above a phone's width.
+   */
+  choiceSaved?: boolean;
   /** Rows get a selection box, and the header one to choose all shown. */
   selectable?: boolean;
   /** What a row is called, for its selection box ("Select web-1"). */
@@ -47,7 +54,7 @@ export interface DataTableOptions<T extends RowData, F extends string> {
  * change of data, view or choice (TanStack memoises each row model), never per frame.
  */
 export function useDataTable<T extends RowData, F extends string = never>(options: DataTableOptions<T, F>) {
-  const { view, onSortChange, search, chosenColumns, selectable = false } = options;
+  const { view, onSortChange, search, chosenColumns, choiceSaved = false, selectable = false } = options;
   const [localSort, setLocalSort] = useState(options.defaultSort ?? null);
   const sort = view?.sort ?? localSort;
   const sorting = useMemo<SortingState>(() => (sort ? [sort] : []), [sort]);
@@ -72,11 +79,9 @@ export function useDataTable<T extends RowData, F extends string = never>(option
     });
     const fit = shown.map((c) => ({ id: columnIdOf(c), ...c.meta }));
     if (selectable) fit.unshift({ id: "__select", width: SELECT_COLUMN_WIDTH });
-    // Only below COMPACT_BELOW_PX: choosing columns wherever the defaults do not fit (#18 item 7,
-    // a table at 900 px) dropped columns people had chosen at an ordinary laptop width (the
-    // ports, an added IP column, a registry's user): left out until it keeps what was chosen.
-    return [...columnsToDrop(fit, width)].join(" ");
-  }, [options.columns, chosenColumns, selectable, width]);
+    const keep = chosenColumns ? (choiceSaved ? new Set(fit.map((c) => c.id)) : new Set<string>()) : undefined;
+    return [...columnsToDrop(fit, width, keep)].join(" ");
+  }, [options.columns, chosenColumns, choiceSaved, selectable, width]);
   const columnVisibility = useMemo<ColumnVisibilityState>(() => {
     const dropped = new Set(droppedKey.split(" "));
     const visibility: ColumnVisibilityState = {};

@@ -9,11 +9,12 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
 
-/** `then="home"`: after the change, open Home (the first sign-in's required change). */
-export function ChangePasswordForm({ then }: { then?: "home" }) {
+/** `then="home"`: after the change, open Home (the first sign-in's required change). `username`:
+ * whose password it is, for the rule's "not containing the username". */
+export function ChangePasswordForm({ then, username }: { then?: "home"; username: string }) {
   const trpc = useTRPC();
   const [currentPassword, setCurrentPassword] = useState("");
-  const newPassword = useNewPassword();
+  const newPassword = useNewPassword(username);
   const change = useMutation(
     trpc.auth.changePassword.mutationOptions({
       onSuccess: () => {

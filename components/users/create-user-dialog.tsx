@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { PASSWORD_RULE } from "../auth/password-rule";
+import { PASSWORD_RULE, passwordRuleProblem } from "../auth/password-rule";
 import { formErrors } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
@@ -16,10 +16,16 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [form, setForm] = useState(empty);
+  // Checked as it is typed once the field was left (or a submit tried); the server adds the
+  // list of common passwords, and its word stands only while the password is unchanged.
+  const [passwordLeft, setPasswordLeft] = useState(false);
+  const [sentPassword, setSentPassword] = useState<string | null>(null);
+  const passwordProblem = passwordRuleProblem(form.password, form.username || undefined);
   const create = useMutation(
     trpc.users.create.mutationOptions({
       onSuccess: async () => {
         setForm(empty);
+        setPasswordLeft(false);
         onClose();
         await queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
       },
@@ -30,6 +36,9 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
     setForm((f) => ({ ...f, [key]: e.target.value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setPasswordLeft(true);
+    if (passwordProblem) return;
+    setSentPassword(form.password);
     create.mutate({ ...form, displayName: form.displayName || undefined, email: form.email || undefined });
   };
   return (
@@ -72,7 +81,10 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
           value={form.password}
           onChange={set("password")}
           autoComplete="new-password"
-          error={errors.fields.password}
+          onBlur={() => form.password && setPasswordLeft(true)}
+          error={
+            (passwordLeft ? passwordProblem : null) ?? (sentPassword === form.password ? errors.fields.password : null)
+          }
           hint={PASSWORD_RULE}
           required
         />

@@ -26,7 +26,7 @@ export function ResetPasswordDialog({ user, open, onClose }: { user: UserRow; op
 
 function ResetPasswordForm({ user, onClose }: { user: UserRow; onClose: () => void }) {
   const trpc = useTRPC();
-  const newPassword = useNewPassword();
+  const newPassword = useNewPassword(user.username);
   const [mustChangePassword, setMustChangePassword] = useState(true);
   const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: onClose }));
   const errors = formErrors(reset.error, ["password"]);

@@ -8,6 +8,14 @@ export interface BuiltinRole {
 
 const reads = environmentPermissions.filter((p) => p.endsWith(".read"));
 
+/**
+ * Reads of content rather than state: what is inside a container's or a volume's files. Like
+ * logs, it may hold whatever a workload wrote (keys, tokens, dumps), so Read-only has neither;
+ * Helpdesk has both (its console reads any file anyway).
+ */
+const contentReads: readonly Permission[] = ["container.files.read", "volume.files.read"];
+const stateReads = reads.filter((p) => !contentReads.includes(p));
+
 export const builtinRoles: readonly BuiltinRole[] = [
   {
     name: "Administrator",
@@ -44,13 +52,14 @@ export const builtinRoles: readonly BuiltinRole[] = [
   },
   {
     name: "Helpdesk",
-    description: "Looks and helps: read everything, logs and the console.",
+    description: "Looks and helps: read everything, file contents and logs included, and the console.",
     permissions: [...reads, "container.logs", "container.exec", "service.logs", "service.exec"],
   },
   {
     name: "Read-only",
-    description: "Sees everything it is bound to and changes nothing.",
-    permissions: reads,
+    description:
+      "Sees the state of everything it is bound to (lists, details, secret-looking values masked) and changes nothing; no logs or file contents, which may carry secrets.",
+    permissions: stateReads,
   },
 ];
 

@@ -20,7 +20,7 @@ export default async function ProfilePage() {
       />
       <div className="max-w-4xl space-y-6">
         <Panel id="password" title="Password" description="Changing it signs out your other sessions.">
-          <ChangePasswordForm />
+          <ChangePasswordForm username={viewer.username} />
         </Panel>
         <Panel id="two-factor" title="Two-factor sign-in" description="A code from your phone after your password.">
           <TwoFactor />

@@ -17,7 +17,7 @@ export default async function ChangePasswordPage() {
         Hello {viewer.displayName || viewer.username}. Your administrator set the password you signed in with; choose
         one only you know before you go on.
       </p>
-      <ChangePasswordForm then="home" />
+      <ChangePasswordForm then="home" username={viewer.username} />
       <div className="mt-5 border-t border-border pt-3">
         <SignOutButton />
       </div>

@@ -13,5 +13,5 @@ export const environmentColumn = (envName: (id: string) => string) =>
         {envName(row.original.environmentId)}
       </span>
     ),
-    meta: { label: "Environment", width: 120, priority: 30 },
+    meta: { label: "Environment", width: 110, priority: 30 },
   });

@@ -11,5 +11,5 @@ export const imageColumn = columnHelper<ContainerRow>().accessor("image", {
       {row.original.image}
     </span>
   ),
-  meta: { label: "Image", width: 150, priority: 40 },
+  meta: { label: "Image", width: 130, priority: 40 },
 });

@@ -17,5 +17,5 @@ export const portsColumn = columnHelper<ContainerRow>().display({
   id: "ports",
   header: "Ports",
   cell: ({ row }) => <Ports row={row.original} />,
-  meta: { label: "Ports", width: 120, priority: 70 },
+  meta: { label: "Ports", width: 110, priority: 70 },
 });

@@ -8,5 +8,5 @@ export const stateColumn = columnHelper<ContainerRow>().accessor("state", {
   sortFn: (a, b) => a.original.state.localeCompare(b.original.state),
   filterFn: (row, _id, value: string) => matchesFilter("state", row.original, value),
   cell: ({ row }) => <ContainerStateBadge state={row.original.state} health={row.original.health} />,
-  meta: { label: "State", width: 130, priority: 20 },
+  meta: { label: "State", width: 100, priority: 20 },
 });

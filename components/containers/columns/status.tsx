@@ -10,5 +10,5 @@ export const statusColumn = columnHelper<ContainerRow>().accessor("status", {
       {row.original.status}
     </span>
   ),
-  meta: { label: "Status", width: 130, priority: 60 },
+  meta: { label: "Status", width: 120, priority: 60 },
 });

@@ -44,7 +44,7 @@ const containerId = containerRef;
 const createInput = z.object({ environmentId: id, spec: containerSpec }).strict();
 
 /** The one check every create makes: the spec's violations the actor's grants do not cover. */
-async function judgeCreate(services: Services, actor: Actor, environmentId: string, spec: ContainerSpec) {
+export async function judgeCreate(services: Services, actor: Actor, environmentId: string, spec: ContainerSpec) {
   const facts = await lookupFacts(factSources(services), environmentId, {
     kind: "container.create",
     body: toCreatePayload(spec).body,
@@ -52,11 +52,11 @@ async function judgeCreate(services: Services, actor: Actor, environmentId: stri
   return judgeContainerSpec(spec, holdsOn(actor.permissions, environmentId), facts);
 }
 
-function refuse(violations: NamedViolation[]): never {
+export function refuse(violations: NamedViolation[]): never {
   throw new TRPCError({ code: "FORBIDDEN", message: describeViolations(violations) });
 }
 
-function refuseCollisions(collisions: string[]) {
+export function refuseCollisions(collisions: string[]) {
   if (collisions.length) {
     throw new TRPCError({
       code: "BAD_REQUEST",
@@ -70,7 +70,7 @@ function refuseCollisions(collisions: string[]) {
  * The caller must still be allowed to read that container, and to learn its values some other
  * way already; the values never go back out.
  */
-async function keptValues(services: Services, actor: Actor, spec: ContainerSpec): Promise<Map<string, string>> {
+export async function keptValues(services: Services, actor: Actor, spec: ContainerSpec): Promise<Map<string, string>> {
   const names = spec.env.filter((e) => e.fromSource).map((e) => e.name);
   if (!names.length || !spec.source) return new Map();
   const { environmentId, containerId: sourceId } = spec.source;

@@ -15,6 +15,7 @@ import { can } from "../../rbac/permissions";
 import { whileAllowed } from "../../trpc/streaming";
 import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
 import { containerCreateProcedures } from "./create.router";
+import { containerReplaceProcedures } from "./replace.router";
 import {
   containerInspectProcedures,
   leaseOrRefuse,
@@ -158,5 +159,6 @@ export const containersRouter = createTRPCRouter({
   })),
 
   ...containerCreateProcedures,
+  ...containerReplaceProcedures,
   ...containerInspectProcedures,
 });

@@ -27,16 +27,23 @@ let h: Harness;
 let admin: Actor;
 let operator: Actor;
 let readOnly: Actor;
+let helpdesk: Actor;
 let envId: string;
 let http: Awaited<ReturnType<typeof serveRoute>>;
-const tokens: Record<"admin" | "operator" | "readOnly", string> = { admin: "", operator: "", readOnly: "" };
+const tokens: Record<"admin" | "operator" | "readOnly" | "helpdesk", string> = {
+  admin: "",
+  operator: "",
+  readOnly: "",
+  helpdesk: "",
+};
 
 beforeAll(async () => {
   h = await openHarness();
   admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "volumes-admin")).id);
   operator = await h.actorFor((await h.makeUser([{ role: "Operator" }], "volumes-operator")).id);
   readOnly = await h.actorFor((await h.makeUser([{ role: "Read-only" }], "volumes-readonly")).id);
-  for (const [who, actor] of Object.entries({ admin, operator, readOnly })) {
+  helpdesk = await h.actorFor((await h.makeUser([{ role: "Helpdesk" }], "volumes-helpdesk")).id);
+  for (const [who, actor] of Object.entries({ admin, operator, readOnly, helpdesk })) {
     tokens[who as keyof typeof tokens] = (
       await h.caller(actor).tokens.create({ name: "volumes", expiresInDays: 1 })
     ).token;
@@ -263,16 +270,21 @@ describe("files", () => {
     expect(put.status).toBe(201);
     expect(JSON.parse(put.body.toString())).toEqual({ path: "/hello.txt", size: content.length });
 
-    const listing = await h.caller(readOnly).volumes.files({ environmentId: envId, name, path: "/" });
+    // File contents may carry secrets: Read-only sees the volume, not what is in it (as with logs).
+    expect(await codeOf(h.caller(readOnly).volumes.files({ environmentId: envId, name, path: "/" }))).toBe("FORBIDDEN");
+    expect(
+      (await call("GET", { environmentId: envId, volume: name, path: "/hello.txt" }, tokens.readOnly)).status,
+    ).toBe(403);
+    const listing = await h.caller(helpdesk).volumes.files({ environmentId: envId, name, path: "/" });
     expect(listing.path).toBe("/");
     expect(listing.entries.map((e) => [e.name, e.type, e.size])).toEqual([["hello.txt", "file", content.length]]);
 
-    const file = await call("GET", { environmentId: envId, volume: name, path: "/hello.txt" }, tokens.readOnly);
+    const file = await call("GET", { environmentId: envId, volume: name, path: "/hello.txt" }, tokens.helpdesk);
     expect(file.status).toBe(200);
     expect(file.headers["content-disposition"]).toContain("hello.txt");
     expect(file.body.equals(content)).toBe(true);
 
-    const folder = await call("GET", { environmentId: envId, volume: name, path: "/" }, tokens.readOnly);
+    const folder = await call("GET", { environmentId: envId, volume: name, path: "/" }, tokens.helpdesk);
     expect(folder.status).toBe(200);
     expect(folder.headers["content-type"]).toBe("application/x-tar");
     expect(tarNames(folder.body).some((n) => n.endsWith("hello.txt"))).toBe(true);

@@ -1,0 +1,211 @@
+// Recreate and replace on the test bed's standalone engine: the new container takes the old
+// one's name, network and volume; the old one goes only once the new one runs. A failed start
+// or create puts the old one back (same id, name, running). The weakest roles are refused and
+// nothing changes; a recreate cannot give a container more than its recreator may create.
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { need } from "../../testing/testbed-env";
+import { openHarness, type Harness } from "../../testing/harness";
+import { codeOf } from "../../testing/calls";
+import type { Actor } from "../../core/context";
+import type { ContainerSpecInput } from "../../containers/spec";
+
+const testbed = inject("testbed");
+const IMAGE = need(testbed, "TESTBED_FIXTURE_IMAGE");
+const SOCKET = need(testbed, "TESTBED_STANDALONE_SOCKET");
+const LABEL = "container-replace";
+const docker = new Docker({ socketPath: SOCKET, version: "v1.41" });
+const stamp = `${Date.now()}-${Math.floor(Math.random() * 1000)}`;
+let serial = 0;
+const unique = (what: string) => `rp-${what}-${stamp}-${++serial}`;
+let h: Harness;
+let admin: Actor;
+let operator: Actor;
+let helpdesk: Actor;
+let createOnly: Actor;
+let environmentId: string;
+const network = unique("net");
+const volume = unique("vol");
+
+beforeAll(async () => {
+  h = await openHarness();
+  admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "replace-admin")).id);
+  operator = await h.actorFor((await h.makeUser([{ role: "Operator" }], "replace-operator")).id);
+  helpdesk = await h.actorFor((await h.makeUser([{ role: "Helpdesk" }], "replace-helpdesk")).id);
+  const role = await h.makeRole(["container.read", "container.create", "container.lifecycle"], unique("create-only"));
+  createOnly = await h.actorFor((await h.makeUser([{ role: role.name }], "replace-create-only")).id);
+  environmentId = (await h.caller(admin).environments.create({ name: "standalone", url: `unix://${SOCKET}` })).id;
+  await docker.createNetwork({ Name: network, Labels: { "stevedore.test": LABEL } });
+});
+
+afterAll(async () => {
+  const left = await docker.listContainers({ all: true, filters: { label: [`stevedore.test=${LABEL}`] } });
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+  await docker
+    .getNetwork(network)
+    .remove()
+    .catch(() => undefined);
+  await docker
+    .getVolume(volume)
+    .remove()
+    .catch(() => undefined);
+  await h?.close();
+});
+
+async function made(extra: Partial<ContainerSpecInput> = {}) {
+  const spec: ContainerSpecInput = {
+    image: IMAGE,
+    name: unique("c"),
+    command: ["sleep", "600"],
+    labels: { "stevedore.test": LABEL },
+    env: [
+      { name: "GREETING", value: "hello" },
+      { name: "DB_PASSWORD", value: "s3cret-value-42" },
+    ],
+    networks: [{ name: network }],
+    volumes: [{ source: volume, target: "/data" }],
+    ...extra,
+  };
+  return h.caller(admin).containers.create({ environmentId, spec });
+}
+
+/** How a call failed: its code and message. */
+async function failure(call: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await call;
+  } catch (error) {
+    return { code: (error as { code?: string }).code ?? "?", message: error instanceof Error ? error.message : "" };
+  }
+  throw new Error("expected the call to fail");
+}
+
+const inspect = (id: string) => docker.getContainer(id).inspect();
+const gone = (id: string) =>
+  inspect(id).then(
+    () => false,
+    () => true,
+  );
+
+describe("recreate", () => {
+  it("makes the same container again under its name, keeps network, volume and secret values, says the pull failed", async () => {
+    const old = await made();
+    const result = await h.caller(operator).containers.recreate({ environmentId, id: old.id, pull: true });
+    expect(result.name).toBe(old.name);
+    expect(result.id).not.toBe(old.id);
+    expect(await gone(old.id)).toBe(true);
+    // No registry is reachable here: it went on with the host's image and says so.
+    expect(result.pull).toMatchObject({ asked: true, ok: false });
+    expect(result.pull.message).toMatch(/Pulling .* failed .*recreated with the image this host has/);
+    const now = await inspect(result.id);
+    expect(now.Name).toBe(`/${old.name}`);
+    expect(now.State.Running).toBe(true);
+    expect(Object.keys(now.NetworkSettings.Networks)).toContain(network);
+    expect(now.Mounts.map((m) => [m.Name, m.Destination])).toContainEqual([volume, "/data"]);
+    expect(now.Config.Env).toEqual(expect.arrayContaining(["GREETING=hello", "DB_PASSWORD=s3cret-value-42"]));
+    // The docker lines it equals, on the record, with the secret as "$NAME", never its value.
+    expect(result.cli[0]).toMatch(/^docker --context standalone pull /);
+    expect(result.cli.some((l) => l.startsWith(`docker --context standalone stop ${old.name}`))).toBe(true);
+    expect(result.cli.some((l) => l.includes("run -d") && l.includes(`--name ${old.name}`))).toBe(true);
+    expect(result.cli.join("\n")).not.toContain("s3cret-value-42");
+    const event = await h.prisma.auditEvent.findFirst({
+      where: { action: "containers.recreate", targetName: old.name },
+      orderBy: { time: "desc" },
+    });
+    expect(event).toMatchObject({ outcome: "ok", targetId: result.id });
+    expect(JSON.stringify(event?.params)).toContain("rename");
+    expect(JSON.stringify(event?.params)).not.toContain("s3cret-value-42");
+  });
+
+  it("is refused to Helpdesk and to a role that may create but not remove; nothing changes", async () => {
+    const old = await made();
+    expect(await codeOf(h.caller(helpdesk).containers.recreate({ environmentId, id: old.id }))).toBe("FORBIDDEN");
+    const refused = await failure(h.caller(createOnly).containers.recreate({ environmentId, id: old.id }));
+    expect(refused.code).toBe("FORBIDDEN");
+    expect(refused.message).toContain("container.delete");
+    const still = await inspect(old.id);
+    expect(still.Name).toBe(`/${old.name}`);
+    expect(still.State.Running).toBe(true);
+  });
+
+  it("cannot give a container more than its recreator may create (an Operator and a bind mount of the host)", async () => {
+    const old = await made({ hostAccess: { binds: ["/etc:/host-etc:ro"] } });
+    const refused = await failure(h.caller(operator).containers.recreate({ environmentId, id: old.id }));
+    expect(refused.code).toBe("FORBIDDEN");
+    expect(refused.message).toContain("container.create.privileged");
+    expect((await inspect(old.id)).State.Running).toBe(true);
+    // An administrator may, and the copy has the host's folder as the old one had.
+    const result = await h.caller(admin).containers.recreate({ environmentId, id: old.id });
+    expect((await inspect(result.id)).Mounts.map((m) => m.Destination)).toContain("/host-etc");
+  });
+});
+
+describe("replace with an edited copy", () => {
+  it("takes the form's spec under the old name, then removes the old one", async () => {
+    const old = await made();
+    const copy = await h.caller(operator).containers.specOf({ environmentId, id: old.id });
+    const env = (copy.spec.env ?? []).map((e) => (e.name === "GREETING" ? { name: "GREETING", value: "bonjour" } : e));
+    const result = await h.caller(operator).containers.replace({
+      environmentId,
+      id: old.id,
+      spec: { ...copy.spec, env, name: undefined },
+    });
+    expect(result.name).toBe(old.name);
+    expect(await gone(old.id)).toBe(true);
+    const now = await inspect(result.id);
+    expect(now.State.Running).toBe(true);
+    // Edited, and the secret the Operator never saw is kept from the old container.
+    expect(now.Config.Env).toEqual(expect.arrayContaining(["GREETING=bonjour", "DB_PASSWORD=s3cret-value-42"]));
+    expect(Object.keys(now.NetworkSettings.Networks)).toContain(network);
+  });
+
+  it("rolls back when the new one will not start: it is removed, the old one is back, running, same id", async () => {
+    const old = await made();
+    const copy = await h.caller(admin).containers.specOf({ environmentId, id: old.id });
+    const failed = await failure(
+      h.caller(admin).containers.replace({
+        environmentId,
+        id: old.id,
+        spec: { ...copy.spec, name: undefined, command: ["/no/such/program"] },
+      }),
+    );
+    expect(failed.code).toBe("CONFLICT");
+    expect(failed.message).toMatch(
+      new RegExp(`${old.name} was not replaced: the new container would not start .*is back as it was \\(running\\)`),
+    );
+    const back = await inspect(old.id);
+    expect(back.Name).toBe(`/${old.name}`);
+    expect(back.State.Running).toBe(true);
+    const named = await docker.listContainers({ all: true, filters: { name: [old.name] } });
+    expect(named.map((c) => c.Id)).toEqual([old.id]);
+    const event = await h.prisma.auditEvent.findFirst({
+      where: { action: "containers.replace", targetName: old.name },
+      orderBy: { time: "desc" },
+    });
+    expect(event?.outcome).toBe("error");
+  });
+
+  it("rolls back when the new one cannot be made (no such image), and refuses a new name", async () => {
+    const old = await made();
+    const copy = await h.caller(admin).containers.specOf({ environmentId, id: old.id });
+    const failed = await failure(
+      h.caller(admin).containers.replace({
+        environmentId,
+        id: old.id,
+        spec: { ...copy.spec, name: undefined, image: "stevedore-fixture/no-such-image:never" },
+      }),
+    );
+    expect(failed.message).toContain("could not be made");
+    expect((await inspect(old.id)).Name).toBe(`/${old.name}`);
+    expect((await inspect(old.id)).State.Running).toBe(true);
+    expect(
+      await codeOf(
+        h
+          .caller(admin)
+          .containers.replace({ environmentId, id: old.id, spec: { ...copy.spec, name: unique("other") } }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(await codeOf(h.caller(helpdesk).containers.replace({ environmentId, id: old.id, spec: copy.spec }))).toBe(
+      "FORBIDDEN",
+    );
+  });
+});
