@@ -1,36 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { composeLine, groupProjects, startOrder, type ProjectContainer } from "./projects";
-
-const container = (service: string, dependsOn: string[] = []): ProjectContainer => ({
-  id: service,
-  name: `p-${service}-1`,
-  service,
-  image: "i",
-  state: "exited",
-  status: "",
-  dependsOn,
-  labels: {},
-});
+import { composeLine, groupProjects } from "./projects";
 
 describe("compose projects", () => {
-  it("starts dependencies first (compose v2's depends_on label), the rest by name", () => {
-    const waves = startOrder([
-      container("web", ["api"]),
-      container("api", ["db", "cache"]),
-      container("db"),
-      container("cache"),
-    ]);
-    expect(waves.map((w) => w.map((c) => c.service))).toEqual([["cache", "db"], ["api"], ["web"]]);
-    // a cycle (not something compose writes) still starts everything once
-    const cyclic = startOrder([container("a", ["b"]), container("b", ["a"])]);
-    expect(
-      cyclic
-        .flat()
-        .map((c) => c.service)
-        .sort(),
-    ).toEqual(["a", "b"]);
-  });
-
   it("groups by environment and project label, never a swarm task's container", () => {
     const base = {
       names: [],
