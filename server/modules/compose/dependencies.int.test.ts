@@ -1,7 +1,7 @@
 // depends_on through the API on the test bed's standalone engine, as `docker compose` v2 does it:
 // a start waits for a dependency to be healthy (service_healthy) or to have exited 0
 // (service_completed_successfully) before starting its dependants, and refuses, naming both
-// services and starting nothing more, when it never will be.
+// services and starting nothing more, when it never will be; stop and down go dependants first.
 // The machine has only compose v1 (which records no depends_on), so the projects are made as
 // compose v2 makes them: containers created through the Engine API with its labels. The order
 // is read from the engine's own event stream.
@@ -93,6 +93,8 @@ const at = (events: string[], event: string) => {
 
 /** A process that sleeps through SIGTERM (PID 1 without a handler): `stop -t N` takes N seconds. */
 const STUBBORN = "sleep 600";
+/** A process that leaves at once on SIGTERM. */
+const PROMPT = "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done";
 const fastHealth = (test: string[]) => ({ Test: test, Interval: 300e6, Timeout: 2e9, Retries: 50 });
 
 beforeAll(async () => {
@@ -179,6 +181,30 @@ describe("compose depends_on on a standalone engine", () => {
       orderBy: { time: "desc" },
     });
     expect(event?.outcome).not.toBe("ok");
+  });
+
+  it("stops and removes dependants before what they depend on", async () => {
+    const api = h.caller(admin);
+    // db leaves at once on SIGTERM, web takes the whole grace period: all at once, db would
+    // die first; dependants first, web dies (and, for down, is removed) before db is stopped.
+    const project = await makeProject("order", [
+      { name: "db", script: PROMPT },
+      { name: "web", script: STUBBORN, dependsOn: "db:service_started:false" },
+    ]);
+    const target = { environmentId, project };
+    await api.composeProjects.start(target);
+    let since = Date.now();
+    await api.composeProjects.stop({ ...target, timeoutSeconds: 2 });
+    let events = await eventsOf(project, since);
+    expect(at(events, "db die")).toBeGreaterThan(at(events, "web die"));
+
+    await api.composeProjects.start(target);
+    since = Date.now();
+    const down = await api.composeProjects.remove({ ...target, timeoutSeconds: 2 });
+    expect(down).toMatchObject({ containers: 2, networksRemoved: [`${project}_default`] });
+    events = await eventsOf(project, since);
+    expect(at(events, "db die")).toBeGreaterThan(at(events, "web destroy"));
+    expect(at(events, "db destroy")).toBeGreaterThan(at(events, "db die"));
   });
 
   it("answers a bound out of range with a 4xx", async () => {

@@ -10,6 +10,7 @@ import {
   ComposeDependencyError,
   parseDependsOn,
   startOrder,
+  stopOrder,
   waitForDependencies,
   type Dependency,
   type WaitBound,
@@ -222,7 +223,8 @@ export interface ProjectActionOptions {
  * The action on every container of the project, as compose does it: start and restart in
  * dependency order, each service once its dependencies are started, healthy or completed as its
  * depends_on says; stop and remove (`down`: stop, remove the containers, then the project's
- * networks; a network another container still uses is kept and named) all at once.
+ * networks; a network another container still uses is kept and named) in the reverse order,
+ * dependants first.
  */
 export async function runProjectAction(
   docker: Docker,
@@ -263,10 +265,10 @@ export async function runProjectAction(
       return outcome;
     }
     case "stop":
-      for (const wave of [containers]) await runWave(docker, wave, containers, isRunning, (c) => c.stop(t));
+      for (const wave of stopOrder(containers)) await runWave(docker, wave, containers, isRunning, (c) => c.stop(t));
       return outcome;
     case "remove": {
-      for (const wave of [containers]) {
+      for (const wave of stopOrder(containers)) {
         await runWave(docker, wave, containers, isRunning, (c) => c.stop(t));
         await runWave(docker, wave, containers, all, (c) => c.remove({ force: true }));
       }
