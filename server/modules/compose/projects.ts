@@ -3,6 +3,7 @@
 // does to them, through the Engine API (the compose file lives on someone's disk, not here: the
 // labels are all a project is to the engine). Transport-free: typed domain errors, no tRPC.
 import type Docker from "dockerode";
+import { maskLabelValues } from "../../audit/mask";
 import { NotFoundError } from "../../core/errors";
 import type { ContainerSummary } from "../../docker/index";
 import { dockerLine } from "../shared/cli";
@@ -45,18 +46,22 @@ function stateOf(running: number, total: number): ProjectState {
   return running === total ? "running" : "partial";
 }
 
-/** Containers of one project summed up (the containers of one environment, one project). */
+/**
+ * Containers of one project summed up (the containers of one environment, one project): each
+ * with its service (as the engine has it) and labels as a list shows them, credentials masked
+ * (the working folder and files are read from those: a masked value stays masked).
+ */
 export function summarizeProject(
   environmentId: string,
   name: string,
-  containers: { state: string; labels: Record<string, string> }[],
+  containers: { state: string; service: string; shownLabels: Readonly<Record<string, string>> }[],
 ): ComposeProject {
-  const first = containers[0]?.labels ?? {};
+  const first = containers[0]?.shownLabels ?? {};
   const running = containers.filter(isRunning).length;
   return {
     environmentId,
     name,
-    services: [...new Set(containers.map((c) => c.labels[SERVICE_LABEL] ?? ""))].filter(Boolean).sort(),
+    services: [...new Set(containers.map((c) => c.service))].filter(Boolean).sort(),
     running,
     total: containers.length,
     state: stateOf(running, containers.length),
@@ -66,22 +71,33 @@ export function summarizeProject(
 }
 
 /**
- * The projects among a fleet list of containers, one per environment and project label. Swarm
- * task containers are a stack's (stacks.*), never a compose project's, whatever their labels say.
+ * The projects among a fleet list of containers, one per environment and project. The project
+ * and service are the picture's own reading of the labels (`compose`), not the listed labels:
+ * those are masked, and a project whose name looks like a credential would be grouped under the
+ * mask. Swarm task containers are a stack's (stacks.*), never a compose project's, whatever
+ * their labels say.
  */
 export function groupProjects(containers: (ContainerSummary & { environmentId: string })[]): ComposeProject[] {
-  const groups = new Map<string, { environmentId: string; name: string; containers: ContainerSummary[] }>();
+  const groups = new Map<
+    string,
+    { environmentId: string; name: string; containers: Parameters<typeof summarizeProject>[2] }
+  >();
   for (const c of containers) {
-    const name = c.labels[PROJECT_LABEL];
+    const name = c.compose?.project;
     if (!name || c.stack) continue;
     const key = `${c.environmentId}\u0000${name}`;
     const group = groups.get(key) ?? { environmentId: c.environmentId, name, containers: [] };
-    group.containers.push(c);
+    group.containers.push({ state: c.state, service: c.compose?.service ?? "", shownLabels: c.labels });
     groups.set(key, group);
   }
   return [...groups.values()]
     .map((g) => summarizeProject(g.environmentId, g.name, g.containers))
     .sort((a, b) => a.name.localeCompare(b.name) || a.environmentId.localeCompare(b.environmentId));
+}
+
+/** The project's containers, as summarizeProject reads them: labels masked as a list shows them. */
+export function shownMembers(containers: ProjectContainer[]): Parameters<typeof summarizeProject>[2] {
+  return containers.map((c) => ({ state: c.state, service: c.service, shownLabels: maskLabelValues(c.labels) }));
 }
 
 export interface ProjectContainer {
@@ -92,7 +108,7 @@ export interface ProjectContainer {
   state: string;
   status: string;
   dependsOn: Dependency[];
-  /** read for the summary (service, working dir); never sent on: labels may hold secrets */
+  /** as the engine has them, unmasked: never sent on (labels may hold secrets; see shownMembers) */
   labels: Record<string, string>;
 }
 

@@ -23,6 +23,7 @@ import {
   projectNetworks,
   readProjectContainers,
   requireFound,
+  shownMembers,
   summarizeProject,
   runProjectAction,
   type ProjectAction,
@@ -152,7 +153,7 @@ export const composeProjectsRouter = createTRPCRouter({
         projectNetworks(docker, input.project),
       );
       return {
-        ...summarizeProject(input.environmentId, input.project, containers),
+        ...summarizeProject(input.environmentId, input.project, shownMembers(containers)),
         environmentName: environmentName(ctx.services.fleet, input.environmentId),
         containers: containers.map(({ id, name, service, image, state, status }) => ({
           id,
