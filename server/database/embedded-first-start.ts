@@ -3,13 +3,14 @@
 // Both grow PGlite's WebAssembly memory (initdb runs a second instance; the migrations' DDL
 // fills catalog caches) and a WebAssembly memory never shrinks: done in the server, a fresh
 // start stayed larger than a restart of the same data for as long as it ran. The server then
-// opens a complete database. Prints {"applied": [names]} as its last line.
+// opens a complete database. Prints {"applied": [names]} on its marked result line (helper-process.ts).
 //
 //   embedded-first-start <pg folder> <private socket folder>
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { embeddedStartParams, socketUrl } from "./embedded";
+import { writeHelperResult } from "./helper-process";
 import { applyMigrations } from "./migrate";
 import { PrivateNodeFS } from "./private-fs";
 
@@ -30,4 +31,4 @@ try {
   await server.stop();
   await db.close();
 }
-process.stdout.write(`${JSON.stringify({ applied })}\n`);
+writeHelperResult({ applied });

@@ -1,9 +1,10 @@
 // The helper programs the server runs in child processes must reach the image: the bundler
 // (scripts/pack-runtime.mjs) names the same ones, and from the sources each runs under tsx.
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { HELPER_PROGRAMS, helperCommand } from "./helper-process";
+import { HELPER_PROGRAMS, helperCommand, HELPER_RESULT_MARK, runNodeProgram } from "./helper-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -21,5 +22,23 @@ describe("the database's helper programs", () => {
       expect(command.at(-1)).toBe(path.join(root, "server/database", `${program}.ts`));
       expect(command[0]).toBe("--import");
     }
+  });
+
+  it("kill a child that hangs past its timeout, with an error naming it, and leave no process behind", async () => {
+    const pidFile = path.join(await mkdtemp(path.join(tmpdir(), "stevedore-helper-")), "pid");
+    const hang = `require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); console.error("opening the data folder"); setInterval(() => {}, 1000);`;
+    await expect(runNodeProgram("embedded-first-start", ["-e", hang], {}, 1_500)).rejects.toThrow(
+      "the database helper embedded-first-start did not finish within 2 s and was killed (its last words: opening the data folder)",
+    );
+    const pid = Number(await readFile(pidFile, "utf8"));
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
+  it("read only the marked result line, whatever else the child prints after it", async () => {
+    const talk = `console.log("starting"); console.log(${JSON.stringify(`${HELPER_RESULT_MARK}{"applied":["a"]}`)}); console.log("{\\"not\\": \\"this\\"}"); console.log("done")`;
+    await expect(runNodeProgram("migrate-engine-child", ["-e", talk], {}, 60_000)).resolves.toEqual({ applied: ["a"] });
+    await expect(runNodeProgram("migrate-engine-child", ["-e", 'console.log("{}")'], {}, 60_000)).rejects.toThrow(
+      "the database helper migrate-engine-child ended without printing its result",
+    );
   });
 });

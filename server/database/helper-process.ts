@@ -19,7 +19,7 @@ export type HelperProgram = (typeof HELPER_PROGRAMS)[number];
 
 export class HelperProcessError extends Error {
   constructor(
-    readonly program: HelperProgram,
+    readonly program: string,
     readonly stderr: string,
     options: { cause: unknown },
   ) {
@@ -45,23 +45,89 @@ export function helperCommand(program: HelperProgram): string[] {
   return ["--import", tsx, source];
 }
 
+/** A helper that did not finish in time: it was killed. */
+export class HelperTimeoutError extends HelperProcessError {
+  constructor(program: string, timeoutMs: number, stderr: string, options: { cause: unknown }) {
+    super(program, "", options);
+    const said = stderr.trim().split("\n").filter(Boolean).at(-1);
+    this.message =
+      `the database helper ${program} did not finish within ${Math.round(timeoutMs / 1000)} s and was killed` +
+      (said ? ` (its last words: ${said.trim()})` : "");
+    this.name = "HelperTimeoutError";
+  }
+}
+
+/** The start of the one line of a helper's output that is its answer (anything else is not). */
+export const HELPER_RESULT_MARK = "stevedore-helper-result: ";
+
+/** What a helper ends with: its answer, on a marked line of its own. */
+export function writeHelperResult(value: unknown): void {
+  process.stdout.write(`\n${HELPER_RESULT_MARK}${JSON.stringify(value)}\n`);
+}
+
+/** How long each helper may take before it is taken for hung and killed. */
+export const HELPER_TIMEOUT_MS: Record<HelperProgram, number> = {
+  "embedded-first-start": 5 * 60_000,
+  "migrate-engine-child": 15 * 60_000,
+};
+
+/** The answer on the marked line (the last, should a helper print more than one); never other output. */
+export function parseHelperResult<T>(stdout: string): T {
+  const marked = stdout
+    .split("\n")
+    .filter((line) => line.startsWith(HELPER_RESULT_MARK))
+    .at(-1);
+  if (marked === undefined) throw new Error("ended without printing its result");
+  try {
+    return JSON.parse(marked.slice(HELPER_RESULT_MARK.length)) as T;
+  } catch {
+    throw new Error("printed a result line that is not JSON");
+  }
+}
+
 /**
- * Runs a helper to its end and returns its last line of output, parsed as JSON (each helper
- * prints its answer so). Secrets go in `env`, never in `args` (`ps` shows arguments).
+ * Runs node with `argv` to its end, within `timeoutMs` (then it is killed, SIGKILL: a hung
+ * WebAssembly loop does not answer SIGTERM), and returns its marked result line, parsed.
+ */
+export async function runNodeProgram<T>(
+  program: string,
+  argv: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<T> {
+  let stdout: string;
+  try {
+    ({ stdout } = await promisify(execFile)(process.execPath, argv, {
+      env: { ...process.env, ...env },
+      maxBuffer: 4 << 20,
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+    }));
+  } catch (error) {
+    const e = error as { stderr?: string; killed?: boolean; signal?: string };
+    if (e.killed && e.signal === "SIGKILL") {
+      throw new HelperTimeoutError(program, timeoutMs, e.stderr ?? "", { cause: error });
+    }
+    throw new HelperProcessError(program, e.stderr ?? "", { cause: error });
+  }
+  try {
+    return parseHelperResult<T>(stdout);
+  } catch (error) {
+    throw new HelperProcessError(program, "", {
+      cause: new Error(`the database helper ${program} ${(error as Error).message}`),
+    });
+  }
+}
+
+/**
+ * Runs a helper to its end and returns its answer (writeHelperResult's marked line, parsed as
+ * JSON), killing it past its timeout. Secrets go in `env`, never in `args` (`ps` shows arguments).
  */
 export async function runHelper<T>(
   program: HelperProgram,
   args: string[] = [],
   env: Record<string, string> = {},
+  timeoutMs = HELPER_TIMEOUT_MS[program],
 ): Promise<T> {
-  try {
-    const { stdout } = await promisify(execFile)(process.execPath, [...helperCommand(program), ...args], {
-      env: { ...process.env, ...env },
-      maxBuffer: 4 << 20,
-    });
-    const last = stdout.trim().split("\n").at(-1) ?? "";
-    return JSON.parse(last) as T;
-  } catch (error) {
-    throw new HelperProcessError(program, (error as { stderr?: string }).stderr ?? "", { cause: error });
-  }
+  return runNodeProgram<T>(program, [...helperCommand(program), ...args], env, timeoutMs);
 }

@@ -3,11 +3,12 @@
 // as a whole, each with its compose line and audit event. Refusals (another environment's role,
 // a read-only role, host access the caller lacks, networks it may not delete) change nothing.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { MASKED } from "../../audit/mask";
 import type { Actor } from "../../core/context";
 import { codeOf } from "../../testing/calls";
 import { openHarness, type Harness } from "../../testing/harness";
@@ -22,6 +23,8 @@ const docker = engine(socket);
 const suffix = `${process.pid}${Date.now() % 100_000}`;
 const SHOP = `shop${suffix}`;
 const ROOTED = `rooted${suffix}`;
+/** A project name of a GitHub token's form: the credential mask hits it in listed labels. */
+const TOKEN_LIKE = `ghp_${`${suffix}a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6`.slice(0, 36)}`;
 
 let h: Harness;
 let admin: Actor;
@@ -29,8 +32,8 @@ let environmentId: string;
 let otherEnvironmentId: string;
 let folder: string;
 
-async function composeUp(project: string, yaml: string) {
-  const file = path.join(folder, `${project}.yml`);
+async function composeUp(project: string, yaml: string, inFolder = folder) {
+  const file = path.join(inFolder, `${project}.yml`);
   await writeFile(file, yaml);
   await run("docker-compose", ["-p", project, "-f", file, "up", "-d"], {
     env: { ...process.env, DOCKER_HOST: `unix://${socket}`, COMPOSE_INTERACTIVE_NO_CLI: "1" },
@@ -67,7 +70,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const project of [SHOP, ROOTED]) {
+  for (const project of [SHOP, ROOTED, TOKEN_LIKE]) {
     const left = await docker.listContainers({
       all: true,
       filters: { label: [`com.docker.compose.project=${project}`] },
@@ -107,6 +110,26 @@ describe("compose projects on a standalone engine", () => {
     ]);
     expect(detail.networks).toEqual([`${SHOP}_default`]);
     expect(JSON.stringify(detail)).not.toContain("com.docker.compose");
+  });
+
+  it("groups a project whose name the credential mask hits by its name, keeping masked what was masked", async () => {
+    // Brought up from a folder named like it: its working_dir label is masked in the list.
+    const named = path.join(folder, TOKEN_LIKE);
+    await mkdir(named);
+    await composeUp(TOKEN_LIKE, `version: "3.8"\nservices:\n  app:${service()}\n`, named);
+    const listed = await h.caller(admin).containers.list();
+    const app = listed.items.find((c) => c.compose?.project === TOKEN_LIKE);
+    expect(app?.labels["com.docker.compose.project"]).toBe(MASKED);
+
+    const { items } = await h.caller(admin).composeProjects.list();
+    expect(items.filter((p) => p.name === MASKED)).toEqual([]);
+    const project = items.find((p) => p.name === TOKEN_LIKE);
+    expect(project).toMatchObject({ environmentId, services: ["app"], running: 1, total: 1, workingDir: MASKED });
+    const detail = await h.caller(admin).composeProjects.get({ environmentId, project: TOKEN_LIKE });
+    expect(detail).toMatchObject({ name: TOKEN_LIKE, services: ["app"], workingDir: MASKED });
+    expect(detail.configFiles.join()).not.toContain(named);
+    await h.caller(admin).composeProjects.stop({ environmentId, project: TOKEN_LIKE, timeoutSeconds: 1 });
+    expect(await states(TOKEN_LIKE)).toEqual({ app: "exited" });
   });
 
   it("stops, starts and restarts the whole project, with the compose line and an audit event", async () => {

@@ -1,67 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { composeLine, groupProjects, startOrder, type ProjectContainer } from "./projects";
-
-const container = (service: string, dependsOn: string[] = []): ProjectContainer => ({
-  id: service,
-  name: `p-${service}-1`,
-  service,
-  image: "i",
-  state: "exited",
-  status: "",
-  dependsOn,
-  labels: {},
-});
+import { MASKED } from "../../audit/mask";
+import { trimContainer } from "../../docker/resources";
+import { composeLine, groupProjects } from "./projects";
 
 describe("compose projects", () => {
-  it("starts dependencies first (compose v2's depends_on label), the rest by name", () => {
-    const waves = startOrder([
-      container("web", ["api"]),
-      container("api", ["db", "cache"]),
-      container("db"),
-      container("cache"),
-    ]);
-    expect(waves.map((w) => w.map((c) => c.service))).toEqual([["cache", "db"], ["api"], ["web"]]);
-    // a cycle (not something compose writes) still starts everything once
-    const cyclic = startOrder([container("a", ["b"]), container("b", ["a"])]);
-    expect(
-      cyclic
-        .flat()
-        .map((c) => c.service)
-        .sort(),
-    ).toEqual(["a", "b"]);
-  });
-
-  it("groups by environment and project label, never a swarm task's container", () => {
-    const base = {
-      names: [],
-      image: "",
-      imageId: "",
-      command: "",
-      status: "",
-      created: 0,
-      ports: [],
-      networks: [],
-      volumes: [],
-    };
+  it("groups by environment and project as the engine has it, never a swarm task's container", () => {
+    // What the live picture holds: the engine's list entry trimmed, its labels masked.
     const c = (environmentId: string, project: string, state: string, stack = false) => ({
-      ...base,
-      id: `${environmentId}${project}${state}`,
-      name: "n",
+      ...trimContainer({
+        Id: `${environmentId}${project}${state}`,
+        Names: ["/n"],
+        State: state,
+        Labels: {
+          "com.docker.compose.project": project,
+          "com.docker.compose.service": state,
+          "com.docker.compose.project.working_dir": `/srv/${project}`,
+          ...(stack ? { "com.docker.stack.namespace": project } : {}),
+        },
+      }),
       environmentId,
-      state,
-      labels: { "com.docker.compose.project": project, "com.docker.compose.service": state },
-      ...(stack ? { stack: { namespace: project } } : {}),
     });
+    // A name the credential mask hits (a GitHub token's form): masked in the listed labels.
+    const tokenLike = `ghp_${"a1b2c3d4e5".repeat(4).slice(0, 36)}`;
+    const masked = c("e1", tokenLike, "running");
+    expect(masked.labels["com.docker.compose.project"]).toBe(MASKED);
     const projects = groupProjects([
       c("e1", "shop", "running"),
       c("e1", "shop", "exited"),
       c("e2", "shop", "running"),
       c("e1", "s", "running", true),
+      masked,
+      c("e1", tokenLike, "exited"),
     ]);
     expect(projects.map((p) => [p.environmentId, p.name, p.state, `${p.running}/${p.total}`])).toEqual([
+      ["e1", tokenLike, "partial", "1/2"],
       ["e1", "shop", "partial", "1/2"],
       ["e2", "shop", "running", "1/1"],
     ]);
+    expect(projects[0]!.services).toEqual(["exited", "running"]);
+    // what the mask hid stays hidden: the folder is named like the token
+    expect(projects[0]!.workingDir).toBe(MASKED);
+    expect(projects[1]!.workingDir).toBe("/srv/shop");
   });
 
   it("says the compose command line, quoting what a shell needs", () => {

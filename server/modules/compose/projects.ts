@@ -3,16 +3,24 @@
 // does to them, through the Engine API (the compose file lives on someone's disk, not here: the
 // labels are all a project is to the engine). Transport-free: typed domain errors, no tRPC.
 import type Docker from "dockerode";
+import { maskLabelValues } from "../../audit/mask";
 import { NotFoundError } from "../../core/errors";
 import type { ContainerSummary } from "../../docker/index";
 import { dockerLine } from "../shared/cli";
+import {
+  ComposeDependencyError,
+  parseDependsOn,
+  startOrder,
+  stopOrder,
+  waitForDependencies,
+  type Dependency,
+  type WaitBound,
+} from "./dependencies";
 
 export const PROJECT_LABEL = "com.docker.compose.project";
 const SERVICE_LABEL = "com.docker.compose.service";
 const WORKING_DIR_LABEL = "com.docker.compose.project.working_dir";
 const CONFIG_FILES_LABEL = "com.docker.compose.project.config_files";
-/** compose v2 writes `db:service_started:false,cache:service_healthy:true` */
-const DEPENDS_ON_LABEL = "com.docker.compose.depends_on";
 
 /** What compose accepts as a project name (lower-case letters, digits, `-` and `_`, first a letter or digit). */
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -38,18 +46,22 @@ function stateOf(running: number, total: number): ProjectState {
   return running === total ? "running" : "partial";
 }
 
-/** Containers of one project summed up (the containers of one environment, one project). */
+/**
+ * Containers of one project summed up (the containers of one environment, one project): each
+ * with its service (as the engine has it) and labels as a list shows them, credentials masked
+ * (the working folder and files are read from those: a masked value stays masked).
+ */
 export function summarizeProject(
   environmentId: string,
   name: string,
-  containers: { state: string; labels: Record<string, string> }[],
+  containers: { state: string; service: string; shownLabels: Readonly<Record<string, string>> }[],
 ): ComposeProject {
-  const first = containers[0]?.labels ?? {};
+  const first = containers[0]?.shownLabels ?? {};
   const running = containers.filter(isRunning).length;
   return {
     environmentId,
     name,
-    services: [...new Set(containers.map((c) => c.labels[SERVICE_LABEL] ?? ""))].filter(Boolean).sort(),
+    services: [...new Set(containers.map((c) => c.service))].filter(Boolean).sort(),
     running,
     total: containers.length,
     state: stateOf(running, containers.length),
@@ -59,22 +71,33 @@ export function summarizeProject(
 }
 
 /**
- * The projects among a fleet list of containers, one per environment and project label. Swarm
- * task containers are a stack's (stacks.*), never a compose project's, whatever their labels say.
+ * The projects among a fleet list of containers, one per environment and project. The project
+ * and service are the picture's own reading of the labels (`compose`), not the listed labels:
+ * those are masked, and a project whose name looks like a credential would be grouped under the
+ * mask. Swarm task containers are a stack's (stacks.*), never a compose project's, whatever
+ * their labels say.
  */
 export function groupProjects(containers: (ContainerSummary & { environmentId: string })[]): ComposeProject[] {
-  const groups = new Map<string, { environmentId: string; name: string; containers: ContainerSummary[] }>();
+  const groups = new Map<
+    string,
+    { environmentId: string; name: string; containers: Parameters<typeof summarizeProject>[2] }
+  >();
   for (const c of containers) {
-    const name = c.labels[PROJECT_LABEL];
+    const name = c.compose?.project;
     if (!name || c.stack) continue;
     const key = `${c.environmentId}\u0000${name}`;
     const group = groups.get(key) ?? { environmentId: c.environmentId, name, containers: [] };
-    group.containers.push(c);
+    group.containers.push({ state: c.state, service: c.compose?.service ?? "", shownLabels: c.labels });
     groups.set(key, group);
   }
   return [...groups.values()]
     .map((g) => summarizeProject(g.environmentId, g.name, g.containers))
     .sort((a, b) => a.name.localeCompare(b.name) || a.environmentId.localeCompare(b.environmentId));
+}
+
+/** The project's containers, as summarizeProject reads them: labels masked as a list shows them. */
+export function shownMembers(containers: ProjectContainer[]): Parameters<typeof summarizeProject>[2] {
+  return containers.map((c) => ({ state: c.state, service: c.service, shownLabels: maskLabelValues(c.labels) }));
 }
 
 export interface ProjectContainer {
@@ -84,16 +107,9 @@ export interface ProjectContainer {
   image: string;
   state: string;
   status: string;
-  dependsOn: string[];
-  /** read for the summary (service, working dir); never sent on: labels may hold secrets */
+  dependsOn: Dependency[];
+  /** as the engine has them, unmasked: never sent on (labels may hold secrets; see shownMembers) */
   labels: Record<string, string>;
-}
-
-function dependsOn(labels: Record<string, string>): string[] {
-  return (labels[DEPENDS_ON_LABEL] ?? "")
-    .split(",")
-    .map((entry) => entry.split(":")[0] ?? "")
-    .filter(Boolean);
 }
 
 /** The project's containers as the engine has them now (not the picture: an action needs the truth). */
@@ -108,7 +124,7 @@ export async function readProjectContainers(docker: Docker, project: string): Pr
       image: c.Image,
       state: c.State,
       status: c.Status,
-      dependsOn: dependsOn(c.Labels),
+      dependsOn: parseDependsOn(c.Labels),
       labels: c.Labels,
     }))
     .sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
@@ -118,29 +134,6 @@ export async function readProjectContainers(docker: Docker, project: string): Pr
 export function requireFound(containers: ProjectContainer[], project: string): ProjectContainer[] {
   if (!containers.length) throw new NotFoundError(`No compose project named ${project} runs on this engine.`);
   return containers;
-}
-
-/**
- * Services in the order compose starts them: dependencies first (compose v2's depends_on label;
- * v1 writes none, then by name). A cycle cannot be made by compose; if labels say one, the rest
- * follow by name.
- */
-export function startOrder(containers: ProjectContainer[]): ProjectContainer[][] {
-  const byService = new Map<string, ProjectContainer[]>();
-  for (const c of containers) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
-  const services = [...byService.keys()].sort();
-  const needs = new Map(services.map((s) => [s, new Set(byService.get(s)!.flatMap((c) => c.dependsOn))]));
-  const done = new Set<string>();
-  const waves: ProjectContainer[][] = [];
-  while (done.size < services.length) {
-    let wave = services.filter(
-      (s) => !done.has(s) && [...needs.get(s)!].every((d) => done.has(d) || !byService.has(d)),
-    );
-    if (!wave.length) wave = services.filter((s) => !done.has(s));
-    for (const s of wave) done.add(s);
-    waves.push(wave.flatMap((s) => byService.get(s)!));
-  }
-  return waves;
 }
 
 export type ProjectAction = "start" | "stop" | "restart" | "remove";
@@ -163,22 +156,32 @@ const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCo
 /** 304: already in the asked state; 404: gone meanwhile. Neither stops a whole-project action. */
 const settled = (error: unknown) => statusOf(error) === 304 || statusOf(error) === 404;
 
-/**
- * The action on each container, all of them tried even when one fails (so the answer and the
- * audit event come after everything that was going to happen has happened); the first
- * failure is the answer, its message naming every container that failed.
- */
-async function each(containers: ProjectContainer[], act: (c: Docker.Container) => Promise<unknown>, docker: Docker) {
+interface Failure {
+  name: string;
+  error: unknown;
+}
+
+/** The action on each container, all of them tried even when one fails; the failures, named. */
+async function each(
+  containers: ProjectContainer[],
+  act: (c: Docker.Container) => Promise<unknown>,
+  docker: Docker,
+): Promise<Failure[]> {
   const results = await Promise.allSettled(containers.map((c) => act(docker.getContainer(c.id))));
-  const failed = results.flatMap((r, i) =>
+  return results.flatMap((r, i) =>
     r.status === "rejected" && !settled(r.reason) ? [{ name: containers[i]!.name, error: r.reason as unknown }] : [],
   );
-  if (!failed.length) return;
-  const first = failed[0]!.error;
+}
+
+/** The first failure is the answer, its message naming every container or service that failed. */
+function throwFailures(failures: Failure[]): void {
+  if (!failures.length) return;
+  const first = failures[0]!.error;
   if (first instanceof Error) {
-    first.message = `${failed[0]!.name}: ${first.message}`;
-    if (failed.length > 1)
-      first.message += ` (also failed: ${failed
+    // A dependency's refusal names its services already.
+    if (!(first instanceof ComposeDependencyError)) first.message = `${failures[0]!.name}: ${first.message}`;
+    if (failures.length > 1)
+      first.message += ` (also failed: ${failures
         .slice(1)
         .map((f) => f.name)
         .join(", ")})`;
@@ -187,38 +190,104 @@ async function each(containers: ProjectContainer[], act: (c: Docker.Container) =
 }
 
 /**
- * The action on every container of the project, as compose does it: start in dependency order,
- * stop and restart all, remove = stop, remove the containers, then the project's networks
- * (`down`; a network another container still uses is kept and named).
+ * One wave of services (see startOrder): each service, in parallel, first waits for its
+ * dependencies when `bound` is given (compose's waitDependencies), then its containers that
+ * `pick` keeps are acted on. Everything of the wave is tried before its failures are thrown; a
+ * failed wave ends the action there (what depends on it is left as it was).
+ */
+async function runWave(
+  docker: Docker,
+  wave: ProjectContainer[],
+  all: ProjectContainer[],
+  pick: (c: ProjectContainer) => boolean,
+  act: (c: Docker.Container) => Promise<unknown>,
+  bound?: WaitBound,
+): Promise<void> {
+  const services = new Map<string, ProjectContainer[]>();
+  for (const c of wave) services.set(c.service, [...(services.get(c.service) ?? []), c]);
+  const failures: Failure[] = [];
+  await Promise.all(
+    [...services].map(async ([service, members]) => {
+      if (bound) {
+        const dependencies = [...new Map(members.flatMap((c) => c.dependsOn).map((d) => [d.service, d])).values()];
+        try {
+          await waitForDependencies(docker, service, dependencies, all, bound);
+        } catch (error) {
+          failures.push({ name: service, error });
+          return;
+        }
+      }
+      failures.push(...(await each(members.filter(pick), act, docker)));
+    }),
+  );
+  throwFailures(failures);
+}
+
+/** How long a start or restart waits, in all, for dependencies to be healthy or complete. */
+export const DEFAULT_WAIT_SECONDS = 120;
+
+export interface ProjectActionOptions {
+  timeoutSeconds?: number;
+  networks?: boolean;
+  /** the bound on waiting for depends_on conditions (start, restart) */
+  waitTimeoutSeconds?: number;
+  /** the engine call's own: aborts a wait when the call's deadline passes */
+  signal?: AbortSignal;
+}
+
+/**
+ * The action on every container of the project, as compose does it: start and restart in
+ * dependency order, each service once its dependencies are started, healthy or completed as its
+ * depends_on says; stop and remove (`down`: stop, remove the containers, then the project's
+ * networks; a network another container still uses is kept and named) in the reverse order,
+ * dependants first.
  */
 export async function runProjectAction(
   docker: Docker,
   containers: ProjectContainer[],
   project: string,
   action: ProjectAction,
-  options: { timeoutSeconds?: number; networks?: boolean } = {},
+  options: ProjectActionOptions = {},
 ): Promise<ProjectOutcome> {
   const t = options.timeoutSeconds === undefined ? {} : { t: options.timeoutSeconds };
   const outcome: ProjectOutcome = { containers: containers.length, networksRemoved: [], networksKept: [] };
+  const seconds = options.waitTimeoutSeconds ?? DEFAULT_WAIT_SECONDS;
+  const bound = (verb: string): WaitBound => ({
+    until: Date.now() + seconds * 1000,
+    seconds,
+    verb,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const all = () => true;
   switch (action) {
-    case "start":
+    case "start": {
+      const waits = bound("started");
       for (const wave of startOrder(containers)) {
-        await each(
-          wave.filter((c) => !isRunning(c)),
-          (c) => c.start(),
+        await runWave(
           docker,
+          wave,
+          containers,
+          (c) => !isRunning(c),
+          (c) => c.start(),
+          waits,
         );
       }
       return outcome;
-    case "stop":
-      await each(containers.filter(isRunning), (c) => c.stop(t), docker);
+    }
+    case "restart": {
+      const waits = bound("restarted");
+      for (const wave of startOrder(containers))
+        await runWave(docker, wave, containers, all, (c) => c.restart(t), waits);
       return outcome;
-    case "restart":
-      for (const wave of startOrder(containers)) await each(wave, (c) => c.restart(t), docker);
+    }
+    case "stop":
+      for (const wave of stopOrder(containers)) await runWave(docker, wave, containers, isRunning, (c) => c.stop(t));
       return outcome;
     case "remove": {
-      await each(containers.filter(isRunning), (c) => c.stop(t), docker);
-      await each(containers, (c) => c.remove({ force: true }), docker);
+      for (const wave of stopOrder(containers)) {
+        await runWave(docker, wave, containers, isRunning, (c) => c.stop(t));
+        await runWave(docker, wave, containers, all, (c) => c.remove({ force: true }));
+      }
       if (!options.networks) return outcome;
       for (const network of await projectNetworks(docker, project)) {
         try {

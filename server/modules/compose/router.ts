@@ -14,13 +14,16 @@ import type { WorkloadDoor } from "../../workloads/reach";
 import { refuseHostReach } from "../containers/host-reach";
 import { environmentsInScope, fleetListInput } from "../fleet/lists.procedure";
 import { environmentName } from "../shared/environments";
+import { ComposeDependencyError } from "./dependencies";
 import {
   composeLine,
+  DEFAULT_WAIT_SECONDS,
   groupProjects,
   PROJECT_NAME,
   projectNetworks,
   readProjectContainers,
   requireFound,
+  shownMembers,
   summarizeProject,
   runProjectAction,
   type ProjectAction,
@@ -36,10 +39,21 @@ const projectName = z
   );
 const target = z.object({ environmentId: id, project: projectName });
 const timeoutSeconds = z.number().int().min(0).max(3600).optional();
+/** The bound on a start's or restart's waiting for depends_on conditions (healthy, completed). */
+const waitTimeoutSeconds = z.number().int().min(1).max(1800).default(DEFAULT_WAIT_SECONDS);
 
-/** Long enough for every container's grace period, the waves of a start, and the networks. */
-function deadlineMs(containers: number, timeout: number | undefined): number {
-  return Math.min(15 * 60_000, 30_000 + containers * ((timeout ?? 10) + 10) * 1000);
+/**
+ * Long enough for every container's grace period, the waves of a start, the networks, and the
+ * waiting for dependencies (which gives up on its own bound first, with its own message).
+ */
+function deadlineMs(containers: number, timeout: number | undefined, wait: number | undefined): number {
+  return Math.min(15 * 60_000, 30_000 + containers * ((timeout ?? 10) + 10) * 1000) + (wait ?? 0) * 1000;
+}
+
+/** The engine call wraps what it throws; a dependency's refusal is the domain's, answered as such. */
+function unwrapDependencyError(error: unknown): never {
+  const cause = (error as { cause?: unknown }).cause;
+  throw cause instanceof ComposeDependencyError ? cause : error;
 }
 
 /** The doors into existing containers an action goes through (server/workloads/reach.ts). */
@@ -65,10 +79,18 @@ function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAc
   return permittedProcedure(permission)
     .input(target.extend(extra))
     .mutation(async ({ ctx, input: raw }) => {
-      const input = raw as unknown as z.infer<typeof target> & { timeoutSeconds?: number; networks?: boolean };
+      const input = raw as unknown as z.infer<typeof target> & {
+        timeoutSeconds?: number;
+        networks?: boolean;
+        waitTimeoutSeconds?: number;
+      };
       const { environmentId, project } = input;
       ctx.audit.target("compose-project", project, project);
-      const options = { timeoutSeconds: input.timeoutSeconds, networks: input.networks ?? false };
+      const options = {
+        timeoutSeconds: input.timeoutSeconds,
+        networks: input.networks ?? false,
+        waitTimeoutSeconds: input.waitTimeoutSeconds,
+      };
       const containers = requireFound(
         await ctx.services.fleet.call(environmentId, "compose project read", (docker) =>
           readProjectContainers(docker, project),
@@ -87,12 +109,14 @@ function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAc
           );
         }
       }
-      const outcome = await ctx.services.fleet.call(
-        environmentId,
-        `compose project ${kind}`,
-        (docker) => runProjectAction(docker, containers, project, kind, options),
-        { deadlineMs: deadlineMs(containers.length, input.timeoutSeconds) },
-      );
+      const outcome = await ctx.services.fleet
+        .call(
+          environmentId,
+          `compose project ${kind}`,
+          (docker, signal) => runProjectAction(docker, containers, project, kind, { ...options, signal }),
+          { deadlineMs: deadlineMs(containers.length, input.timeoutSeconds, input.waitTimeoutSeconds) },
+        )
+        .catch(unwrapDependencyError);
       return {
         ok: true as const,
         ...outcome,
@@ -129,7 +153,7 @@ export const composeProjectsRouter = createTRPCRouter({
         projectNetworks(docker, input.project),
       );
       return {
-        ...summarizeProject(input.environmentId, input.project, containers),
+        ...summarizeProject(input.environmentId, input.project, shownMembers(containers)),
         environmentName: environmentName(ctx.services.fleet, input.environmentId),
         containers: containers.map(({ id, name, service, image, state, status }) => ({
           id,
@@ -143,9 +167,11 @@ export const composeProjectsRouter = createTRPCRouter({
       };
     }),
 
-  start: action("container.lifecycle", "start", {}),
+  /** In dependency order; a service waits (up to waitTimeoutSeconds) for what its depends_on says. */
+  start: action("container.lifecycle", "start", { waitTimeoutSeconds }),
+  /** Dependants first. */
   stop: action("container.lifecycle", "stop", { timeoutSeconds }),
-  restart: action("container.lifecycle", "restart", { timeoutSeconds }),
+  restart: action("container.lifecycle", "restart", { timeoutSeconds, waitTimeoutSeconds }),
   /** `down`: the containers, and with `networks` the project's networks (that needs network.delete too). */
   remove: action("container.delete", "remove", { timeoutSeconds, networks: z.boolean().default(true) }),
 });
