@@ -51,14 +51,37 @@ const NETWORKING_RULES: Rules = {
   },
 };
 
-/** A swarm task's network attachment: a network by name or id; "host" and "bridge" are the host's. */
+/**
+ * The host network `target` names, if any. The engine resolves a service's network by full id,
+ * by name, then by id prefix, on the swarm's networks and then on the manager's own (whose
+ * host and bridge stand for the swarm's): whichever of those spellings would reach one of the
+ * host's networks is that network. Names are compared without case, to be sure.
+ */
+function hostNetworkNamed(target: string, walk: Walk): string | undefined {
+  const lower = target.toLowerCase();
+  if (lower === "host" || lower === "bridge") return lower;
+  for (const network of walk.facts.hostNetworks ?? []) {
+    const id = network.id.toLowerCase();
+    if (lower === network.name.toLowerCase() || lower === id || (lower.length > 0 && id.startsWith(lower))) {
+      return network.name;
+    }
+  }
+  return undefined;
+}
+
+/** A swarm task's network attachment: a network by name, id or id prefix; "host" and "bridge" are the host's. */
 const attachments: Rule = list((entry, field, walk) => {
   walkObject(entry, field, { Target: string, Aliases: plain(isStringList, "a list of names") }, walk);
   const target = isRecord(entry) ? entry.Target : undefined;
-  if (target === "host" || target === "bridge") {
-    needPrivileged(walk, `${field}.Target`, `joins the host's ${target} network`);
-  } else if (isString(target) && !NAME.test(target)) {
+  if (!isString(target)) return;
+  const host = hostNetworkNamed(target, walk);
+  if (host) {
+    const spelt = target === host ? "" : ` (${describe(target)})`;
+    needPrivileged(walk, `${field}.Target`, `joins the host's ${host} network${spelt}`);
+  } else if (!NAME.test(target)) {
     needPrivileged(walk, `${field}.Target`, `unexpected network ${describe(target)}`);
+  } else if (walk.facts.hostNetworks === null) {
+    needPrivileged(walk, `${field}.Target`, `network ${describe(target)} could not be checked: no manager answered`);
   }
 });
 
