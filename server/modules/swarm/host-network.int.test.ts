@@ -147,3 +147,33 @@ networks:
     expect(held.Spec.TaskTemplate.Networks?.map((n) => n.Target)).toEqual([overlayId]);
   });
 });
+
+describe("a container's network, by any spelling", () => {
+  it("refuses an Operator's container on the engine's host network by id or id prefix, and creates nothing", async () => {
+    const standalone = need(testbed, "TESTBED_STANDALONE_SOCKET");
+    const docker = new Docker({ socketPath: standalone, version: "v1.41" });
+    const admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "hostnet-admin2")).id);
+    const environment = (
+      await h.caller(admin).environments.create({ name: "hostnet-one", url: `unix://${standalone}` })
+    ).id;
+    const hostId = ((await docker.getNetwork("host").inspect()) as { Id: string }).Id;
+    for (const [i, spelt] of [hostId, hostId.slice(0, 12), hostId.slice(0, 3)].entries()) {
+      const spec = {
+        image,
+        name: `${PREFIX}-c${i}`,
+        command: ["sleep", "600"],
+        hostAccess: { networkMode: spelt },
+      };
+      const check = await h.caller(operator).containers.check({ environmentId: environment, spec });
+      expect(
+        check.violations.map((v) => [v.field, v.permission]),
+        spelt,
+      ).toEqual([["HostConfig.NetworkMode", "container.create.privileged"]]);
+      const error = await refusal(h.caller(operator).containers.create({ environmentId: environment, spec }));
+      expect(error.code, spelt).toBe("FORBIDDEN");
+      expect(error.message, spelt).toContain("shares the host's network namespace");
+      const made = await docker.listContainers({ all: true, filters: { name: [spec.name] } });
+      expect(made, spelt).toEqual([]);
+    }
+  });
+});
