@@ -37,6 +37,9 @@ test("an administrator adds the TLS engine through the form and watches a CLI-st
     await expect(dialog.getByLabel("Name")).toHaveValue(name);
 
     await dialog.getByLabel("Connect with TLS and a client certificate").check();
+    // Changing the connection makes the banner stale: it goes, and what was typed stays.
+    await expect(dialog.getByRole("alert")).toBeHidden();
+    await expect(dialog.getByLabel("Name")).toHaveValue(name);
     await dialog.getByLabel("CA certificate file").setInputFiles(`${certs}/ca.pem`);
     await expect(dialog.getByLabel("CA certificate", { exact: true })).toHaveValue(/BEGIN CERTIFICATE/);
     await dialog

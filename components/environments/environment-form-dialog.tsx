@@ -308,6 +308,12 @@ export function EnvironmentFormDialog({
       setHostKey(null);
       probe.reset();
     }
+    // "Could not connect" was about the connection as it was; once the user changes it the
+    // banner is stale (a field error on the name, say, stays until the next try).
+    if (connectionFailed) {
+      create.reset();
+      update.reset();
+    }
     setDraft(next);
   };
   const submit = (event: FormEvent) => {

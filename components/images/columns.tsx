@@ -2,9 +2,9 @@
 
 import type { RouterOutputs } from "../api-types";
 import { columnHelper, type DataColumn } from "../data-table/features";
+import { environmentColumn, rowActionsColumn, type FleetRowActions } from "../resources/fleet-columns";
 import { formatSize } from "../resources/list-kit";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
 import { formatRelative } from "../ui/format";
 
 type ListedImage = RouterOutputs["images"]["list"]["items"][number];
@@ -33,11 +33,7 @@ export function imageUse(row: ImageRow): ImageUse | null {
   return row.usedBy > 0 ? "in-use" : "unused";
 }
 
-export interface ImageRowActions {
-  open: (row: ImageRow) => void;
-  remove: (row: ImageRow) => void;
-  mayRemove: (row: ImageRow) => boolean;
-}
+export type ImageRowActions = FleetRowActions<ImageRow>;
 
 const column = columnHelper<ImageRow>();
 
@@ -68,14 +64,7 @@ export function imageColumns(envName: (id: string) => string, actions: ImageRowA
       },
       meta: { label: "Repository:tag", minWidth: 240, sticky: "left" },
     }),
-    column.accessor("environmentId", {
-      id: "env",
-      header: "Environment",
-      sortFn: (a, b) => envName(a.original.environmentId).localeCompare(envName(b.original.environmentId)),
-      filterFn: (row, _id, value: string) => !value || row.original.environmentId === value,
-      cell: ({ row }) => <span className="block truncate text-muted">{envName(row.original.environmentId)}</span>,
-      meta: { label: "Environment", width: 140, priority: 30 },
-    }),
+    environmentColumn(envName),
     column.accessor("id", {
       id: "id",
       header: "ID",
@@ -129,33 +118,6 @@ export function imageColumns(envName: (id: string) => string, actions: ImageRowA
       ),
       meta: { label: "Digest", minWidth: 160, priority: 70, defaultHidden: true },
     }),
-    column.display({
-      id: "actions",
-      header: () => <span className="sr-only">Actions</span>,
-      enableHiding: false,
-      cell: ({ row }) => (
-        <div className="flex justify-end gap-1">
-          <Button
-            size="sm"
-            variant="quiet"
-            onClick={() => actions.open(row.original)}
-            aria-label={`Open ${imageLabel(row.original)}`}
-          >
-            Open
-          </Button>
-          {actions.mayRemove(row.original) ? (
-            <Button
-              size="sm"
-              variant="quiet-danger"
-              onClick={() => actions.remove(row.original)}
-              aria-label={`Remove ${imageLabel(row.original)}`}
-            >
-              Remove…
-            </Button>
-          ) : null}
-        </div>
-      ),
-      meta: { label: "Actions", width: 150, sticky: "right", align: "end" },
-    }),
+    rowActionsColumn(actions, imageLabel),
   ];
 }

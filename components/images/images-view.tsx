@@ -1,34 +1,23 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Download, Layers, Upload } from "lucide-react";
 import { useMemo, useState } from "react";
 import { holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
-import { CliResult } from "../containers/cli-result";
-import { holdsOn } from "../containers/holds-on";
-import { DataTable } from "../data-table/data-table";
-import { TableStates } from "../data-table/table-states";
-import { FilterField, SearchBox, Toolbar } from "../data-table/toolbar";
-import { useDataTable } from "../data-table/use-data-table";
+import { FilterField } from "../data-table/toolbar";
 import { useLiveList } from "../data-table/use-live-list";
-import { useUrlView } from "../data-table/use-url-view";
-import { isFiltered, withoutFilters, type ViewSpec } from "../data-table/url-view";
-import { PageHeader } from "../page-header";
 import {
-  EnvironmentErrors,
-  EnvironmentFilter,
-  LiveStatus,
-  useEnvironmentNames,
-  useStable,
-} from "../resources/list-kit";
-import { errorMessage } from "../trpc-errors";
+  FleetResourceList,
+  PruneAndCreate,
+  useFleetResourceList,
+  type FleetResourceSpec,
+} from "../resources/fleet-resource-list";
 import { useTRPC, useTRPCClient } from "../trpc";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
-import { ConfirmDialog } from "../ui/confirm-dialog";
 import { CheckboxField, controlClass } from "../ui/field";
-import { imageColumns, imageKey, imageLabel, type ImageRow, type ImageRowActions } from "./columns";
+import { imageColumns, imageKey, imageLabel, type ImageRow } from "./columns";
 import { ImageDialog } from "./image-dialog";
 import { ImportDialog } from "./import-dialog";
 import { PruneImagesDialog } from "./prune-images-dialog";
@@ -36,135 +25,92 @@ import { PullDialog } from "./pull-dialog";
 import { TransferProgress } from "./transfer-progress";
 import { useTransfers } from "./use-transfers";
 
-const IMAGES_VIEW: ViewSpec<"env" | "use"> = {
-  filters: ["env", "use"],
-  sortable: ["name", "env", "size", "created", "use"],
-  defaultSort: { id: "name", desc: false },
-};
-const NOUN = ["image", "images"] as const;
 /** Containers are counted per image from the containers list, read again this often. */
 const USERS_REFRESH_MS = 5_000;
 
-const matches = (row: ImageRow, needle: string) =>
-  row.tags.some((t) => t.toLowerCase().includes(needle)) ||
-  row.id.replace(/^sha256:/, "").startsWith(needle) ||
-  row.digests.some((d) => d.toLowerCase().includes(needle));
+const IMAGES: Omit<FleetResourceSpec<ImageRow, "use">, "remove" | "onAskRemove" | "confirmRemove"> = {
+  title: "Images",
+  noun: ["image", "images"],
+  searchLabel: "tag, id or digest",
+  empty: { icon: Layers, none: "None of the environments you may see has an image. Pull one to start." },
+  view: {
+    filters: ["env", "use"],
+    sortable: ["name", "env", "size", "created", "use"],
+    defaultSort: { id: "name", desc: false },
+  },
+  getRowId: imageKey,
+  search: (row, needle) =>
+    row.tags.some((t) => t.toLowerCase().includes(needle)) ||
+    row.id.replace(/^sha256:/, "").startsWith(needle) ||
+    row.digests.some((d) => d.toLowerCase().includes(needle)),
+  columns: imageColumns,
+  removePermission: "image.delete",
+  removed: (row, envName) => `Removed ${imageLabel(row)} from ${envName(row.environmentId)}.`,
+};
 
 export function ImagesView() {
-  const trpc = useTRPC();
   const client = useTRPCClient();
-  const queryClient = useQueryClient();
-  const viewer = useViewer();
-  const { list, environments, liveStatus } = useLiveList("images");
-  const { view, setView, setFilter } = useUrlView(IMAGES_VIEW);
-  const envName = useEnvironmentNames(environments.data);
-  const { transfers } = useTransfers();
-
-  // How many containers each image makes, per environment (the engine's image list does not say).
-  const containers = useQuery({
-    ...trpc.containers.list.queryOptions(),
-    enabled: holdsSomewhere(viewer, "container.read"),
-    refetchInterval: USERS_REFRESH_MS,
-  });
-  const rows = useMemo<ImageRow[] | undefined>(() => {
-    const items = list.data?.items;
-    if (!items) return undefined;
-    const counted = new Map<string, number>();
-    const answered = new Set<string>();
-    for (const c of containers.data?.items ?? []) {
-      const key = `${c.environmentId}/${c.imageId}`;
-      counted.set(key, (counted.get(key) ?? 0) + 1);
-    }
-    for (const env of environments.data ?? []) {
-      if (containers.data && !containers.data.errors.some((e) => e.environmentId === env.id)) answered.add(env.id);
-    }
-    return items.map((image) => ({
-      ...image,
-      usedBy: answered.has(image.environmentId) ? (counted.get(`${image.environmentId}/${image.id}`) ?? 0) : null,
-    }));
-  }, [list.data, containers.data, environments.data]);
-
-  const [opened, setOpened] = useState<ImageRow | null>(null);
-  const [removing, setRemoving] = useState<ImageRow | null>(null);
+  const live = useLiveList("images");
+  const rows = useImageRows(live.list.data, live.environments.data);
   const [force, setForce] = useState(false);
+  const list = useFleetResourceList("images", live, rows, {
+    ...IMAGES,
+    remove: (row) => client.images.remove.mutate({ environmentId: row.environmentId, image: row.id, force }),
+    onAskRemove: () => setForce(false),
+    confirmRemove: (row, envName) => ({
+      title: row ? `Remove ${imageLabel(row)}?` : "",
+      label: force ? "Force removal" : "Remove image",
+      body: (
+        <div className="space-y-3">
+          <p>
+            The image and its tags are deleted from{" "}
+            <span className="font-medium">{row ? envName(row.environmentId) : ""}</span>; layers no other image uses go
+            too. It can only come back by pulling or loading it again.
+          </p>
+          <CheckboxField
+            label="Force"
+            description="Also while containers use it (docker image rm -f): their image loses its name."
+            checked={force}
+            onChange={(e) => setForce(e.target.checked)}
+          />
+        </div>
+      ),
+    }),
+  });
+  const { transfers } = useTransfers();
   const [pulling, setPulling] = useState(false);
   const [pruning, setPruning] = useState(false);
   const [importing, setImporting] = useState(false);
-  const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
 
-  const open = useStable((row: ImageRow) => setOpened(row));
-  const askRemove = useStable((row: ImageRow) => {
-    setForce(false);
-    setRemoving(row);
-  });
-  const mayRemove = useStable((row: ImageRow) => holdsOn(viewer, "image.delete", row.environmentId));
-  const actions = useMemo<ImageRowActions>(
-    () => ({ open, remove: askRemove, mayRemove }),
-    [open, askRemove, mayRemove],
-  );
-  const columns = useMemo(() => imageColumns(envName, actions), [envName, actions]);
-
-  const model = useDataTable({
-    data: rows,
-    columns,
-    getRowId: imageKey,
-    view,
-    onSortChange: (sort) => setView({ sort }),
-    search: matches,
-  });
-
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.images.list.queryKey() });
-  const remove = useMutation({
-    mutationFn: (row: ImageRow) =>
-      client.images.remove.mutate({ environmentId: row.environmentId, image: row.id, force }),
-    onSuccess: (result, row) => {
-      setRemoving(null);
-      setDone({ text: `Removed ${imageLabel(row)} from ${envName(row.environmentId)}.`, cli: result.cli });
-      refresh();
-    },
-  });
-
-  const envs = environments.data ?? [];
-  const pullable = envs.filter((e) => holdsOn(viewer, "image.pull", e.id));
-  const prunable = envs.filter((e) => holdsOn(viewer, "image.delete", e.id));
-  const clearFilters = () => setView((old) => withoutFilters(old));
-  const errors = list.data?.errors ?? [];
+  const pullable = list.environmentsWhere("image.pull");
+  const prunable = list.environmentsWhere("image.delete");
+  const { opened, envName } = list;
   // Running ones first, then the latest finished (the server keeps them for half an hour).
   const recent = [...transfers.values()]
     .sort((a, b) => Number(b.state === "running") - Number(a.state === "running") || b.startedAt - a.startedAt)
     .slice(0, 4);
 
   return (
-    <>
-      <PageHeader title="Images" description="Images across every environment you may see.">
-        <LiveStatus status={liveStatus} />
-        {prunable.length ? <Button onClick={() => setPruning(true)}>Prune…</Button> : null}
-        {pullable.length ? (
-          <Button onClick={() => setImporting(true)}>
-            <Upload aria-hidden className="size-4" />
-            Load…
-          </Button>
-        ) : null}
-        {pullable.length ? (
-          <Button variant="primary" onClick={() => setPulling(true)}>
-            <Download aria-hidden className="size-4" />
-            Pull image
-          </Button>
-        ) : null}
-      </PageHeader>
-
-      <Toolbar>
-        <SearchBox
-          label="Search by tag, id or digest"
-          placeholder="Search tag, id or digest"
-          value={view.q}
-          onChange={(q) => setView({ q })}
-        />
-        <EnvironmentFilter environments={envs} value={view.filters.env} onChange={(id) => setFilter("env", id)} />
+    <FleetResourceList
+      list={list}
+      actions={
+        <PruneAndCreate
+          prune={prunable.length ? () => setPruning(true) : null}
+          create={pullable.length ? { label: "Pull image", icon: Download, onClick: () => setPulling(true) } : null}
+        >
+          {pullable.length ? (
+            <Button onClick={() => setImporting(true)}>
+              <Upload aria-hidden className="size-4" />
+              Load…
+            </Button>
+          ) : null}
+        </PruneAndCreate>
+      }
+      filters={
         <FilterField label="Use">
           <select
-            value={view.filters.use}
-            onChange={(e) => setFilter("use", e.target.value)}
+            value={list.view.filters.use}
+            onChange={(e) => list.setFilter("use", e.target.value)}
             className={cn(controlClass, "w-36")}
           >
             <option value="">All</option>
@@ -173,17 +119,9 @@ export function ImagesView() {
             <option value="dangling">Dangling</option>
           </select>
         </FilterField>
-        {isFiltered(view) ? (
-          <Button variant="quiet" size="sm" onClick={clearFilters}>
-            Clear filters
-          </Button>
-        ) : null}
-      </Toolbar>
-
-      <div className="space-y-3">
-        <EnvironmentErrors errors={errors} envName={envName} />
-        {done ? <CliResult text={done.text} cli={done.cli} onDismiss={() => setDone(null)} /> : null}
-        {recent.length && !pulling ? (
+      }
+      above={
+        recent.length && !pulling ? (
           <section
             aria-label="Pulls and pushes"
             className="space-y-3 rounded-lg border border-border bg-surface p-4"
@@ -193,26 +131,9 @@ export function ImagesView() {
               <TransferProgress key={t.id} transfer={t} showLayers={false} />
             ))}
           </section>
-        ) : null}
-        <TableStates
-          query={list}
-          what="the images"
-          total={model.total}
-          shown={model.rows.length}
-          empty={{
-            icon: Layers,
-            title: "No images",
-            body:
-              envs.length === 0
-                ? "You have no environments yet. Add one under Environments, or ask an administrator for a role on one."
-                : "None of the environments you may see has an image. Pull one to start.",
-          }}
-          onClearFilters={clearFilters}
-        >
-          <DataTable model={model} label="Images" noun={NOUN} />
-        </TableStates>
-      </div>
-
+        ) : null
+      }
+    >
       {opened ? (
         <ImageDialog
           environmentId={opened.environmentId}
@@ -220,10 +141,10 @@ export function ImagesView() {
           image={opened.id}
           label={imageLabel(opened)}
           transfers={transfers}
-          onClose={() => setOpened(null)}
+          onClose={list.close}
           onDone={(result) => {
-            setDone(result);
-            refresh();
+            list.setDone(result);
+            list.refresh();
           }}
         />
       ) : null}
@@ -232,7 +153,7 @@ export function ImagesView() {
           environments={pullable.map((e) => ({ id: e.id, name: e.name, group: e.group ?? null }))}
           transfers={transfers}
           onClose={() => setPulling(false)}
-          onPulled={refresh}
+          onPulled={list.refresh}
         />
       ) : null}
       {pruning ? (
@@ -241,8 +162,8 @@ export function ImagesView() {
           onClose={() => setPruning(false)}
           onPruned={(result) => {
             setPruning(false);
-            setDone(result);
-            refresh();
+            list.setDone(result);
+            list.refresh();
           }}
         />
       ) : null}
@@ -252,37 +173,42 @@ export function ImagesView() {
           onClose={() => setImporting(false)}
           onImported={(result) => {
             setImporting(false);
-            setDone(result);
-            refresh();
+            list.setDone(result);
+            list.refresh();
           }}
         />
       ) : null}
-      <ConfirmDialog
-        open={removing !== null}
-        onClose={() => {
-          setRemoving(null);
-          remove.reset();
-        }}
-        title={removing ? `Remove ${imageLabel(removing)}?` : ""}
-        confirmLabel={force ? "Force removal" : "Remove image"}
-        onConfirm={() => removing && remove.mutate(removing)}
-        pending={remove.isPending}
-        error={remove.error ? errorMessage(remove.error) : null}
-      >
-        <div className="space-y-3">
-          <p>
-            The image and its tags are deleted from{" "}
-            <span className="font-medium">{removing ? envName(removing.environmentId) : ""}</span>; layers no other
-            image uses go too. It can only come back by pulling or loading it again.
-          </p>
-          <CheckboxField
-            label="Force"
-            description="Also while containers use it (docker image rm -f): their image loses its name."
-            checked={force}
-            onChange={(e) => setForce(e.target.checked)}
-          />
-        </div>
-      </ConfirmDialog>
-    </>
+    </FleetResourceList>
   );
+}
+
+type ImageList = ReturnType<typeof useLiveList<"images">>["list"]["data"];
+type Environments = ReturnType<typeof useLiveList<"images">>["environments"]["data"];
+
+/** The images with how many containers each makes, per environment (the engine's image list does not say). */
+function useImageRows(list: ImageList, environments: Environments): ImageRow[] | undefined {
+  const trpc = useTRPC();
+  const viewer = useViewer();
+  const containers = useQuery({
+    ...trpc.containers.list.queryOptions(),
+    enabled: holdsSomewhere(viewer, "container.read"),
+    refetchInterval: USERS_REFRESH_MS,
+  });
+  return useMemo<ImageRow[] | undefined>(() => {
+    const items = list?.items;
+    if (!items) return undefined;
+    const counted = new Map<string, number>();
+    const answered = new Set<string>();
+    for (const c of containers.data?.items ?? []) {
+      const key = `${c.environmentId}/${c.imageId}`;
+      counted.set(key, (counted.get(key) ?? 0) + 1);
+    }
+    for (const env of environments ?? []) {
+      if (containers.data && !containers.data.errors.some((e) => e.environmentId === env.id)) answered.add(env.id);
+    }
+    return items.map((image) => ({
+      ...image,
+      usedBy: answered.has(image.environmentId) ? (counted.get(`${image.environmentId}/${image.id}`) ?? 0) : null,
+    }));
+  }, [list, containers.data, environments]);
 }

@@ -1,9 +1,18 @@
 "use client";
 
+import { Network } from "lucide-react";
 import type { RouterOutputs } from "../api-types";
 import { columnHelper, type DataColumn } from "../data-table/features";
+import { BY_DRIVER_VIEW, removalOfNamed, type FleetResourceSpec } from "../resources/fleet-resource-list";
+import { labelsMatch } from "../resources/list-kit";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
+import {
+  driverAndScopeColumns,
+  environmentColumn,
+  nameColumn,
+  rowActionsColumn,
+  type FleetRowActions,
+} from "../resources/fleet-columns";
 
 export type NetworkRow = RouterOutputs["networks"]["list"]["items"][number];
 
@@ -12,55 +21,15 @@ export const networkKey = (row: Pick<NetworkRow, "environmentId" | "id">) => `${
 /** The engine's own networks: shown, never removed. */
 export const isPredefined = (row: NetworkRow) => ["bridge", "host", "none"].includes(row.name) || row.ingress;
 
-export interface NetworkRowActions {
-  open: (row: NetworkRow) => void;
-  remove: (row: NetworkRow) => void;
-  mayRemove: (row: NetworkRow) => boolean;
-}
+export type NetworkRowActions = FleetRowActions<NetworkRow>;
 
 const column = columnHelper<NetworkRow>();
 
 export function networkColumns(envName: (id: string) => string, actions: NetworkRowActions): DataColumn<NetworkRow>[] {
   return [
-    column.accessor("name", {
-      id: "name",
-      header: "Name",
-      enableHiding: false,
-      sortFn: (a, b) => a.original.name.localeCompare(b.original.name),
-      cell: ({ row }) => (
-        <button
-          type="button"
-          className="block max-w-full truncate text-left font-medium hover:underline"
-          title={`${row.original.name} (${row.original.id.slice(0, 12)})`}
-          onClick={() => actions.open(row.original)}
-        >
-          {row.original.name}
-        </button>
-      ),
-      meta: { label: "Name", minWidth: 200, sticky: "left" },
-    }),
-    column.accessor("environmentId", {
-      id: "env",
-      header: "Environment",
-      sortFn: (a, b) => envName(a.original.environmentId).localeCompare(envName(b.original.environmentId)),
-      filterFn: (row, _id, value: string) => !value || row.original.environmentId === value,
-      cell: ({ row }) => <span className="block truncate text-muted">{envName(row.original.environmentId)}</span>,
-      meta: { label: "Environment", width: 140, priority: 30 },
-    }),
-    column.accessor("driver", {
-      id: "driver",
-      header: "Driver",
-      sortFn: (a, b) => a.original.driver.localeCompare(b.original.driver),
-      filterFn: (row, _id, value: string) => !value || row.original.driver === value,
-      cell: ({ row }) => <span className="font-mono text-xs">{row.original.driver}</span>,
-      meta: { label: "Driver", width: 90, priority: 40 },
-    }),
-    column.accessor("scope", {
-      id: "scope",
-      header: "Scope",
-      cell: ({ row }) => row.original.scope,
-      meta: { label: "Scope", width: 80, priority: 60 },
-    }),
+    nameColumn(actions, { title: (row) => `${row.name} (${row.id.slice(0, 12)})`, minWidth: 200 }),
+    environmentColumn(envName),
+    ...driverAndScopeColumns<NetworkRow>({ driver: 90, scope: 80 }),
     column.display({
       id: "subnets",
       header: "Subnets",
@@ -98,33 +67,29 @@ export function networkColumns(envName: (id: string) => string, actions: Network
       ),
       meta: { label: "Flags", width: 200, priority: 50 },
     }),
-    column.display({
-      id: "actions",
-      header: () => <span className="sr-only">Actions</span>,
-      enableHiding: false,
-      cell: ({ row }) => (
-        <div className="flex justify-end gap-1">
-          <Button
-            size="sm"
-            variant="quiet"
-            onClick={() => actions.open(row.original)}
-            aria-label={`Open ${row.original.name}`}
-          >
-            Open
-          </Button>
-          {!isPredefined(row.original) && actions.mayRemove(row.original) ? (
-            <Button
-              size="sm"
-              variant="quiet-danger"
-              onClick={() => actions.remove(row.original)}
-              aria-label={`Remove ${row.original.name}`}
-            >
-              Remove…
-            </Button>
-          ) : null}
-        </div>
-      ),
-      meta: { label: "Actions", width: 150, sticky: "right", align: "end" },
-    }),
+    rowActionsColumn(
+      actions,
+      (row) => row.name,
+      (row) => !isPredefined(row),
+    ),
   ];
 }
+
+/** The networks list: its view, search, columns and removal. */
+export const networkList: Omit<FleetResourceSpec<NetworkRow, "driver">, "remove"> = {
+  title: "Networks",
+  noun: ["network", "networks"],
+  searchLabel: "name, subnet or label",
+  empty: { icon: Network, none: "None of the environments you may see has a network." },
+  view: BY_DRIVER_VIEW,
+  getRowId: networkKey,
+  search: (row, needle) =>
+    row.name.toLowerCase().includes(needle) ||
+    row.id.startsWith(needle) ||
+    row.subnets.some((s) => s.includes(needle)) ||
+    labelsMatch(row.labels, needle),
+  columns: networkColumns,
+  confirmRemove: removalOfNamed("network", "The network is removed; containers must be disconnected from it first."),
+  removePermission: "network.delete",
+  removed: (row) => `Removed ${row.name}.`,
+};

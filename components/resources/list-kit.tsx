@@ -79,6 +79,11 @@ export function EnvironmentErrors({
   );
 }
 
+/** Whether a label (as `key=value`) holds the search's `needle` (in lower case). */
+export function labelsMatch(labels: Record<string, string>, needle: string): boolean {
+  return Object.entries(labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle));
+}
+
 /** 1536 -> "1.5 KiB". */
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

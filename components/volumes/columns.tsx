@@ -1,8 +1,17 @@
 "use client";
 
+import { HardDrive } from "lucide-react";
 import type { RouterOutputs } from "../api-types";
 import { columnHelper, type DataColumn } from "../data-table/features";
-import { Button } from "../ui/button";
+import { BY_DRIVER_VIEW, removalOfNamed, type FleetResourceSpec } from "../resources/fleet-resource-list";
+import { labelsMatch } from "../resources/list-kit";
+import {
+  driverAndScopeColumns,
+  environmentColumn,
+  nameColumn,
+  rowActionsColumn,
+  type FleetRowActions,
+} from "../resources/fleet-columns";
 import { formatRelative } from "../ui/format";
 
 export type VolumeRow = RouterOutputs["volumes"]["list"]["items"][number];
@@ -11,56 +20,16 @@ export const volumeKey = (row: Pick<VolumeRow, "environmentId" | "name">) => `${
 
 export const projectOfVolume = (row: VolumeRow) => row.stack?.namespace ?? row.compose?.project ?? null;
 
-export interface VolumeRowActions {
-  open: (row: VolumeRow) => void;
-  remove: (row: VolumeRow) => void;
-  mayRemove: (row: VolumeRow) => boolean;
-}
+export type VolumeRowActions = FleetRowActions<VolumeRow>;
 
 const column = columnHelper<VolumeRow>();
 
 /** The volumes list's columns; `actions` must be stable (a new object redraws every row). */
 export function volumeColumns(envName: (id: string) => string, actions: VolumeRowActions): DataColumn<VolumeRow>[] {
   return [
-    column.accessor("name", {
-      id: "name",
-      header: "Name",
-      enableHiding: false,
-      sortFn: (a, b) => a.original.name.localeCompare(b.original.name),
-      cell: ({ row }) => (
-        <button
-          type="button"
-          className="block max-w-full truncate text-left font-medium hover:underline"
-          title={row.original.name}
-          onClick={() => actions.open(row.original)}
-        >
-          {row.original.name}
-        </button>
-      ),
-      meta: { label: "Name", minWidth: 220, sticky: "left" },
-    }),
-    column.accessor("environmentId", {
-      id: "env",
-      header: "Environment",
-      sortFn: (a, b) => envName(a.original.environmentId).localeCompare(envName(b.original.environmentId)),
-      filterFn: (row, _id, value: string) => !value || row.original.environmentId === value,
-      cell: ({ row }) => <span className="block truncate text-muted">{envName(row.original.environmentId)}</span>,
-      meta: { label: "Environment", width: 140, priority: 30 },
-    }),
-    column.accessor("driver", {
-      id: "driver",
-      header: "Driver",
-      sortFn: (a, b) => a.original.driver.localeCompare(b.original.driver),
-      filterFn: (row, _id, value: string) => !value || row.original.driver === value,
-      cell: ({ row }) => <span className="font-mono text-xs">{row.original.driver}</span>,
-      meta: { label: "Driver", width: 100, priority: 40 },
-    }),
-    column.accessor("scope", {
-      id: "scope",
-      header: "Scope",
-      cell: ({ row }) => row.original.scope,
-      meta: { label: "Scope", width: 90, priority: 60 },
-    }),
+    nameColumn(actions, { title: (row) => row.name, minWidth: 220 }),
+    environmentColumn(envName),
+    ...driverAndScopeColumns<VolumeRow>({ driver: 100, scope: 90 }),
     column.display({
       id: "project",
       header: "Stack / project",
@@ -92,33 +61,24 @@ export function volumeColumns(envName: (id: string) => string, actions: VolumeRo
       ),
       meta: { label: "Created", width: 120, priority: 45 },
     }),
-    column.display({
-      id: "actions",
-      header: () => <span className="sr-only">Actions</span>,
-      enableHiding: false,
-      cell: ({ row }) => (
-        <div className="flex justify-end gap-1">
-          <Button
-            size="sm"
-            variant="quiet"
-            onClick={() => actions.open(row.original)}
-            aria-label={`Open ${row.original.name}`}
-          >
-            Open
-          </Button>
-          {actions.mayRemove(row.original) ? (
-            <Button
-              size="sm"
-              variant="quiet-danger"
-              onClick={() => actions.remove(row.original)}
-              aria-label={`Remove ${row.original.name}`}
-            >
-              Remove…
-            </Button>
-          ) : null}
-        </div>
-      ),
-      meta: { label: "Actions", width: 150, sticky: "right", align: "end" },
-    }),
+    rowActionsColumn(actions, (row) => row.name),
   ];
 }
+
+/** The volumes list: its view, search, columns and removal. */
+export const volumeList: Omit<FleetResourceSpec<VolumeRow, "driver">, "remove"> = {
+  title: "Volumes",
+  noun: ["volume", "volumes"],
+  searchLabel: "name, stack or label",
+  empty: { icon: HardDrive, none: "None of the environments you may see has a volume." },
+  view: BY_DRIVER_VIEW,
+  getRowId: volumeKey,
+  search: (row, needle) =>
+    row.name.toLowerCase().includes(needle) ||
+    (projectOfVolume(row)?.toLowerCase().includes(needle) ?? false) ||
+    labelsMatch(row.labels, needle),
+  columns: volumeColumns,
+  confirmRemove: removalOfNamed("volume", "The volume and every file in it are deleted. There is no undo."),
+  removePermission: "volume.delete",
+  removed: (row) => `Removed ${row.name}.`,
+};

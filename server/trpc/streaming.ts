@@ -26,3 +26,45 @@ export async function* whileAllowed<T>(
     watch.stop();
   }
 }
+
+/** What `drained` reads from: an array, or a queue with its own policy for a page that lags. */
+export interface PushQueue<T> {
+  readonly length: number;
+  push(item: T): unknown;
+  shift(): T | undefined;
+}
+
+/**
+ * The one loop that turns a listener's pushes into a stream: `listen` subscribes (it may push
+ * what the page gets first, after subscribing, so nothing falls between) and returns its
+ * unsubscribe; each item pushed is yielded in order until `signal` fires, checked before each
+ * one. The caller owns `queue`, so what a page that reads slowly loses (the oldest, all but the
+ * latest of each, all for a resync) is the caller's rule, applied before it calls `push`.
+ */
+export async function* drained<T>(
+  signal: AbortSignal,
+  queue: PushQueue<T>,
+  listen: (push: (item: T) => void) => () => void,
+): AsyncGenerator<T, void, undefined> {
+  let wake: (() => void) | undefined;
+  const off = listen((item) => {
+    queue.push(item);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    while (!signal.aborted) {
+      const next = queue.shift();
+      if (next === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      yield next;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    off();
+  }
+}

@@ -5,7 +5,7 @@ import { tracked } from "@trpc/server";
 import type { LoggedEngineEvent } from "../../docker/index";
 import { can } from "../../rbac/permissions";
 import { createTRPCRouter } from "../../trpc/init";
-import { whileAllowed } from "../../trpc/streaming";
+import { drained, whileAllowed } from "../../trpc/streaming";
 import { ResourceNotFoundError } from "../shared/errors";
 import { resourceProcedure } from "../shared/procedure";
 import { eventsInput } from "./contract";
@@ -45,32 +45,19 @@ export const eventsRouter = createTRPCRouter({
               (!types || types.has(e.raw.Type ?? "")) &&
               can(watch.current(), permissionToSee(e.raw.Type ?? ""), environmentId);
             const queue: LoggedEngineEvent[] = [...fleet.events.recent(environmentId)];
-            let wake: (() => void) | undefined;
-            const off = fleet.events.listen(environmentId, (event) => {
-              // A page that cannot keep up loses the oldest, never the server's memory.
-              if (queue.length >= 1_000) queue.shift();
-              queue.push(event);
-              wake?.();
-            });
-            const onAbort = () => wake?.();
-            watch.signal.addEventListener("abort", onAbort, { once: true });
-            try {
-              while (!watch.signal.aborted) {
-                const next = queue.shift();
-                if (!next) {
-                  await new Promise<void>((resolve) => (wake = resolve));
-                  wake = undefined;
-                  continue;
-                }
-                if (wanted(next))
-                  yield tracked(
-                    `${BOOT}.${next.seq}`,
-                    feedEventOf(fleet, next, can(watch.current(), "container.read", environmentId)),
-                  );
-              }
-            } finally {
-              off();
-              watch.signal.removeEventListener("abort", onAbort);
+            const events = drained(watch.signal, queue, (push) =>
+              fleet.events.listen(environmentId, (event) => {
+                // A page that cannot keep up loses the oldest, never the server's memory.
+                if (queue.length >= 1_000) queue.shift();
+                push(event);
+              }),
+            );
+            for await (const next of events) {
+              if (wanted(next))
+                yield tracked(
+                  `${BOOT}.${next.seq}`,
+                  feedEventOf(fleet, next, can(watch.current(), "container.read", environmentId)),
+                );
             }
           },
         );

@@ -7,7 +7,7 @@ import { ChangeQueue, resyncFor, statusDifference, type FleetChange } from "../f
 import type { Permission } from "../../rbac/catalogue";
 import { can, canSomewhere } from "../../rbac/permissions";
 import type { PermissionWatch } from "../../rbac/revocation";
-import { whileAllowed } from "../../trpc/streaming";
+import { drained, whileAllowed } from "../../trpc/streaming";
 import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
 import { environmentsInScope, fleetListInput } from "./lists.procedure";
 
@@ -40,51 +40,35 @@ export const fleetRouter = createTRPCRouter({
       const wanted = (environmentId: string) => !asked || ids.has(environmentId);
       // Each change is filtered by the caller's permissions as they are now, not at subscribe time.
       yield* whileAllowed(ctx, signal, (p) => canSomewhere(p, "environment.read"), changes);
-      async function* changes(watch: PermissionWatch) {
-        const live = watch.signal;
-        const queue = new ChangeQueue();
-        let wake: (() => void) | undefined;
-        const push = (change: FleetChange) => {
-          queue.push(change);
-          wake?.();
-        };
-        const offStatus = ctx.services.fleet.onStatus((status, previous) => {
-          const environmentId = status.environmentId;
-          if (!wanted(environmentId) || !can(watch.current(), "environment.read", environmentId)) return;
-          const moved = statusDifference(status, previous);
-          if (moved.status) push({ type: "status", status });
-          else if (moved.counts && input?.counts) push({ type: "counts", environmentId, counts: status.counts });
+      function changes(watch: PermissionWatch) {
+        return drained(watch.signal, new ChangeQueue(), (push) => {
+          const offStatus = ctx.services.fleet.onStatus((status, previous) => {
+            const environmentId = status.environmentId;
+            if (!wanted(environmentId) || !can(watch.current(), "environment.read", environmentId)) return;
+            const moved = statusDifference(status, previous);
+            if (moved.status) push({ type: "status", status });
+            else if (moved.counts && input?.counts) push({ type: "counts", environmentId, counts: status.counts });
+          });
+          const offPicture = ctx.services.fleet.subscribe(
+            (events) => {
+              const perms = watch.current();
+              const visible = events.filter((e) =>
+                "kind" in e
+                  ? can(perms, readPermission[e.kind], e.environmentId)
+                  : can(perms, "environment.read", e.environmentId),
+              );
+              if (!visible.length) return;
+              push({ type: "picture", events: visible });
+              const reread = resyncFor(visible);
+              if (reread.length) push({ type: "resync", environmentIds: reread });
+            },
+            asked ? ids : undefined,
+          );
+          return () => {
+            offStatus();
+            offPicture();
+          };
         });
-        const offPicture = ctx.services.fleet.subscribe(
-          (events) => {
-            const perms = watch.current();
-            const visible = events.filter((e) =>
-              "kind" in e
-                ? can(perms, readPermission[e.kind], e.environmentId)
-                : can(perms, "environment.read", e.environmentId),
-            );
-            if (!visible.length) return;
-            push({ type: "picture", events: visible });
-            const reread = resyncFor(visible);
-            if (reread.length) push({ type: "resync", environmentIds: reread });
-          },
-          asked ? ids : undefined,
-        );
-        const onAbort = () => wake?.();
-        live.addEventListener("abort", onAbort, { once: true });
-        try {
-          while (!live.aborted) {
-            if (!queue.length) {
-              await new Promise<void>((resolve) => (wake = resolve));
-              wake = undefined;
-            }
-            for (let change = queue.shift(); change; change = queue.shift()) yield change;
-          }
-        } finally {
-          live.removeEventListener("abort", onAbort);
-          offStatus();
-          offPicture();
-        }
       }
     }),
 });

@@ -1,7 +1,7 @@
 // images.*: thin wiring of the contract to the domain. Each procedure's permission is in its
 // builder; each mutation is on the record before it runs and answers its `docker` line.
 import { can, canSomewhere } from "../../rbac/permissions";
-import { watchPermission } from "../../rbac/revocation";
+import { drained, whileAllowed } from "../../trpc/streaming";
 import { revealsSecrets } from "../containers/inspect.router";
 import { fleetListProcedure, environmentsInScope } from "../fleet/lists.procedure";
 import { createTRPCRouter } from "../../trpc/init";
@@ -118,41 +118,28 @@ export const imagesRouter = createTRPCRouter({
     .input(transfersInput)
     .subscription(async function* ({ ctx, input, signal }) {
       const wanted = new Set(environmentsInScope(ctx.services, ctx.scope, input?.environmentIds));
-      const watch = watchPermission(
-        ctx.services.prisma,
-        ctx.actor,
-        ctx.actor.permissions,
-        (p) => canSomewhere(p, "image.read"),
+      yield* whileAllowed(
+        ctx,
         signal,
+        (p) => canSomewhere(p, "image.read"),
+        (watch) => {
+          const visible = (view: TransferView) =>
+            wanted.has(view.environmentId) && can(watch.current(), "image.read", view.environmentId);
+          const board = transfersOf(ctx.services.fleet);
+          const queue: TransferMessage[] = [];
+          return drained(watch.signal, queue, (push) => {
+            const off = board.subscribe((view) => {
+              if (!visible(view)) return;
+              // Only the latest state of each matters to a page that reads slowly.
+              const update = { type: "update", transfer: view } satisfies TransferMessage;
+              const at = queue.findIndex((m) => m.type === "update" && m.transfer.id === view.id);
+              if (at === -1) push(update);
+              else queue[at] = update;
+            });
+            push({ type: "snapshot", transfers: board.list().filter(visible) });
+            return off;
+          });
+        },
       );
-      const visible = (view: TransferView) =>
-        wanted.has(view.environmentId) && can(watch.current(), "image.read", view.environmentId);
-      const board = transfersOf(ctx.services.fleet);
-      const queue: TransferView[] = [];
-      let wake: (() => void) | undefined;
-      const off = board.subscribe((view) => {
-        if (!visible(view)) return;
-        // Only the latest state of each matters to a page that reads slowly.
-        const at = queue.findIndex((v) => v.id === view.id);
-        if (at === -1) queue.push(view);
-        else queue[at] = view;
-        wake?.();
-      });
-      const onAbort = () => wake?.();
-      watch.signal.addEventListener("abort", onAbort, { once: true });
-      try {
-        yield { type: "snapshot", transfers: board.list().filter(visible) } satisfies TransferMessage;
-        while (!watch.signal.aborted) {
-          if (!queue.length) {
-            await new Promise<void>((resolve) => (wake = resolve));
-            wake = undefined;
-          }
-          while (queue.length) yield { type: "update", transfer: queue.shift()! } satisfies TransferMessage;
-        }
-      } finally {
-        watch.signal.removeEventListener("abort", onAbort);
-        watch.stop();
-        off();
-      }
     }),
 });

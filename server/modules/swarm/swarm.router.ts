@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Permission } from "../../rbac/catalogue";
 import type { Fleet } from "../../docker/index";
 import type { PermissionWatch } from "../../rbac/revocation";
-import { whileAllowed } from "../../trpc/streaming";
+import { drained, whileAllowed } from "../../trpc/streaming";
 import { createTRPCRouter } from "../../trpc/init";
 import { clusterById } from "./cluster";
 import { SwarmNotFoundError } from "./errors";
@@ -81,38 +81,24 @@ export const swarmRouter = createTRPCRouter({
  * The cluster's changes as they come, each filtered to what the caller may read now (`watch`
  * says what that is, and ends the stream when the page or the permission goes).
  */
-async function* clusterChanges(fleet: Fleet, clusterId: string, watch: PermissionWatch): AsyncGenerator<SwarmChange> {
-  const live = watch.signal;
+function clusterChanges(fleet: Fleet, clusterId: string, watch: PermissionWatch): AsyncGenerator<SwarmChange> {
   const queue: SwarmChange[] = [];
-  let wake: (() => void) | undefined;
-  const off = followCluster(fleet, clusterId, (change) => {
-    if (change.type === "changes") {
-      const cluster = clusterById(fleet, clusterId);
-      const perms = watch.current();
-      const events = change.events.filter((e) => cluster && canOnCluster(perms, readPermission[e.kind]!, cluster));
-      if (!events.length) return;
-      change = { type: "changes", events };
-    }
-    // A page that stopped reading must not grow the server's memory without bound.
-    if (queue.length > 5000) queue.splice(0, queue.length, { type: "resync", reason: "the page fell behind" });
-    queue.push(change);
-    wake?.();
-  });
-  const onAbort = () => wake?.();
-  live.addEventListener("abort", onAbort, { once: true });
-  try {
-    yield { type: "resync", reason: "connected" };
-    while (!live.aborted) {
-      if (!queue.length) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
+  return drained(watch.signal, queue, (push) => {
+    const off = followCluster(fleet, clusterId, (change) => {
+      if (change.type === "changes") {
+        const cluster = clusterById(fleet, clusterId);
+        const perms = watch.current();
+        const events = change.events.filter((e) => cluster && canOnCluster(perms, readPermission[e.kind]!, cluster));
+        if (!events.length) return;
+        change = { type: "changes", events };
       }
-      while (queue.length) yield queue.shift()!;
-    }
-  } finally {
-    live.removeEventListener("abort", onAbort);
-    off();
-  }
+      // A page that stopped reading must not grow the server's memory without bound.
+      if (queue.length > 5000) queue.splice(0, queue.length, { type: "resync", reason: "the page fell behind" });
+      push(change);
+    });
+    push({ type: "resync", reason: "connected" });
+    return off;
+  });
 }
 
 export const tasksRouter = createTRPCRouter({
