@@ -1,8 +1,10 @@
 // The swarm journey on the test bed's real three-node swarm: an operator sees the cluster with
 // its quorum, creates a replicated service with the form with its tasks spread over the nodes,
 // updates it with the same form filled from its spec, scales it, drains a worker (after seeing
-// which tasks will move) and watches the tasks leave it, and reads the service's logs merged
-// across its tasks. A read-only user is refused the forms.
+// which tasks will move) and watches the tasks leave it, reads the service's logs merged across
+// its tasks, opens a console in one, pushes an update whose healthcheck fails and sees it
+// reported as rolled back with the task's error, and the lists keep following a swarm that
+// changes faster than a loaded server answers. A read-only user is refused the forms.
 //
 // The test bed's swarm is shared with the integration suite, whose failover test promotes both
 // workers, freezes the leader and demotes them back: until the swarm has settled again (one
@@ -75,10 +77,12 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async ({ browser }) => {
-  await manager
-    .getService(name)
-    .remove()
-    .catch(() => undefined);
+  for (const service of [name, `${name}-churn`]) {
+    await manager
+      .getService(service)
+      .remove()
+      .catch(() => undefined);
+  }
   // The drained worker is active again whatever happened in the test.
   for (const node of await manager.listNodes()) {
     const spec = (node as { Spec: { Availability: string; Role: string; Labels?: Record<string, string> } }).Spec;
@@ -183,11 +187,7 @@ test("an operator runs a replicated service across the swarm", async ({ page }) 
   await expect(page.locator(".xterm-rows > div").filter({ hasText: /^\s*task-42\s*$/ })).toHaveCount(1);
 });
 
-// FIXME(#13): after the journey above (its console open last), /swarm showed the cluster summary
-// but its Nodes and Services lists stayed loading for 15 s and the live status "Connecting…"
-// (seen once, on a heavily loaded machine; not yet diagnosed: a starved connection pool in the
-// browser, or the server). It runs on the service the test above made, so it runs after it.
-test.fixme("an operator drains a worker, labels one and is refused demoting the last manager", async ({ page }) => {
+test("an operator drains a worker, labels one and is refused demoting the last manager", async ({ page }) => {
   test.setTimeout(180_000);
   // Drain a worker: first which tasks will move, then the tasks leave it.
   await page.goto("/swarm");
@@ -244,6 +244,61 @@ test.fixme("an operator drains a worker, labels one and is refused demoting the 
   await remove.getByLabel("Remove it anyway (force)").check();
   await expect(remove.getByTestId("node-action-preview")).toContainText("docker node rm --force swarm-w2");
   await remove.getByRole("button", { name: "Cancel" }).click();
+});
+
+test("an update whose healthcheck fails is rolled back, and the page says so with the task's error", async ({
+  page,
+}) => {
+  // One failing task, its monitor, then the rollback of what it replaced: on three real engines.
+  test.setTimeout(180_000);
+  const services = (await manager.listServices({ filters: { name: [name] } })) as { ID: string }[];
+  await page.goto(`/swarm/services/${environments[0]}/${services[0]!.ID}`);
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await page.getByRole("link", { name: "Update…" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Update ${name}` })).toBeVisible();
+  // A healthcheck that never passes, and an update that rolls back when a task fails it.
+  await page.getByLabel("A command of my own").check();
+  await page.getByLabel("Health command").fill("exit 1");
+  await page.getByLabel("Interval (s)").fill("1");
+  await page.getByLabel("Timeout (s)").fill("1");
+  await page.getByLabel("Retries").fill("1");
+  await page.getByLabel("Update: tasks at once").fill("1");
+  await page.getByLabel("Update: on failure").selectOption("rollback");
+  await page.getByLabel("Update: monitor (s)").fill("15");
+  await page.getByLabel("Rollback: monitor (s)").fill("1");
+  await expect(page.getByTestId("cli-preview")).toContainText("--update-failure-action rollback");
+  await page.getByRole("button", { name: "Update service" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  // Reported as what it is: rolled back, a failure, with the task that failed and its error.
+  const rollout = page.getByTestId("rollout");
+  await expect(rollout).toContainText("rolled-back", { timeout: 120_000 });
+  await expect(rollout.getByText(/^The rollout failed on task/)).toBeVisible();
+  await expect(rollout).toContainText(/exit code \d+|unhealthy/);
+  await expect(page.getByTestId("service-replicas")).toContainText("4/4");
+});
+
+test("the lists follow the swarm while it changes faster than they answer", async ({ page }) => {
+  // A swarm that never settles (tasks failing and restarting in a loop: changes every moment)
+  // and a server slower than that (its list reads held 1.5 s here; a loaded machine did it for
+  // real): the lists must still follow. Restarting a read at each change left them as they were.
+  await page.goto("/swarm");
+  await expect(page.getByTestId("live-status")).toHaveText("Live");
+  await expect(page.getByRole("table", { name: "Nodes" }).getByText("swarm-w1")).toHaveCount(1);
+  await page.route(/\/api\/trpc\/[^?]*(nodes|services)\.list/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue().catch(() => undefined);
+  });
+  const churn = `${name}-churn`;
+  await manager.createService({
+    Name: churn,
+    TaskTemplate: {
+      ContainerSpec: { Image: image, Command: ["sh", "-c", "sleep 0.2; exit 1"] },
+      RestartPolicy: { Condition: "any", Delay: 0 },
+    },
+    Mode: { Replicated: { Replicas: 2 } },
+  });
+  await page.getByRole("heading", { name: "Services", exact: true }).scrollIntoViewIfNeeded();
+  await expect(page.getByRole("table", { name: "Services" }).getByRole("link", { name: churn })).toBeVisible();
 });
 
 test.describe("as a read-only user", () => {

@@ -4,7 +4,38 @@
 // payload, within the fleet's deadlines.
 import "server-only";
 import { mountSources, volumeFacts, type Fleet } from "../docker/index";
+import { canonicalEngineKeys } from "./engine-fields";
 import { referencesOf, type WorkloadFacts, type WorkloadPayload } from "./policy/index";
+import type { HostNetwork } from "./policy/walk";
+
+type Json = Record<string, unknown>;
+const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The networks a container create names (its mode, the networks it joins), as written. */
+function networkRefsOf(payload: WorkloadPayload): string[] {
+  if (payload.kind !== "create" && payload.kind !== "container.create") return [];
+  const body = canonicalEngineKeys(payload.body) as Json;
+  const mode = isRecord(body.HostConfig) ? body.HostConfig.NetworkMode : undefined;
+  const endpoints = isRecord(body.NetworkingConfig) ? body.NetworkingConfig.EndpointsConfig : undefined;
+  return [
+    ...(typeof mode === "string" && mode ? [mode] : []),
+    ...(isRecord(endpoints) ? Object.keys(endpoints) : []),
+  ].filter((ref) => !["host", "default", "bridge", "none"].includes(ref) && !ref.startsWith("container:"));
+}
+
+/** The engine's host network(s), which it also finds by id and id prefix; null: it did not answer. */
+async function hostNetworksOf(fleet: Fleet, environmentId: string): Promise<HostNetwork[] | null> {
+  try {
+    const networks = (await fleet.call(environmentId, "network list", (docker) => docker.listNetworks())) as {
+      Id: string;
+      Name: string;
+      Driver?: string;
+    }[];
+    return networks.filter((n) => n.Driver === "host" || n.Name === "host").map((n) => ({ id: n.Id, name: "host" }));
+  } catch {
+    return null;
+  }
+}
 
 export interface FactSources {
   fleet: Fleet;
@@ -24,12 +55,13 @@ export async function lookupFacts(
   payload: WorkloadPayload,
 ): Promise<WorkloadFacts> {
   const refs = referencesOf(payload);
-  const [socketPaths, volumes, volumesFrom] = await Promise.all([
+  const [socketPaths, volumes, volumesFrom, hostNetworks] = await Promise.all([
     engineSockets(sources, environmentId),
     volumeFacts(sources.fleet, environmentId, refs.volumes),
     mountSources(sources.fleet, environmentId, refs.volumesFrom),
+    networkRefsOf(payload).length ? hostNetworksOf(sources.fleet, environmentId) : Promise.resolve([]),
   ]);
-  return { socketPaths, volumes, volumesFrom };
+  return { socketPaths, volumes, volumesFrom, hostNetworks };
 }
 
 /** Fact sources from the server's services (the fleet, and environments from the database). */

@@ -2,9 +2,12 @@
 // as they exist on the cluster's engines that are environments (one made earlier with
 // `o=bind` is a bind mount; the worst one found counts), and every such engine's own socket.
 // A node that is no environment cannot be asked; its volumes are judged as plain ones.
+import type Docker from "dockerode";
 import { volumeFacts, type Fleet } from "../../docker/index";
-import type { Cluster } from "./cluster";
-import { volumesOf, type WorkloadFacts } from "./judge";
+import type { HostNetwork } from "../../workloads/policy/walk";
+import type { Cluster, ClusterMember } from "./cluster";
+import { engineRequest } from "./engine";
+import { networkTargetsOf, volumesOf, type WorkloadFacts } from "./judge";
 
 type VolumeFact = { driver: string; options: Record<string, string> } | null;
 
@@ -16,6 +19,46 @@ function worse(a: VolumeFact | undefined, b: VolumeFact): VolumeFact {
   return risky(b) > risky(a) ? b : a;
 }
 
+/** The host's networks, by name: each engine's own, and the swarm's copies of them. */
+const HOST_NETWORKS = ["host", "bridge"] as const;
+
+/**
+ * The host's networks as `manager` resolves a service's network references: its own (listed)
+ * and the swarm's predefined copies (never listed; found by name in the swarm's scope).
+ */
+async function hostNetworksOn(fleet: Fleet, manager: ClusterMember): Promise<HostNetwork[]> {
+  return fleet.call(manager.environmentId, "host networks", async (docker: Docker) => {
+    const local = (await docker.listNetworks()) as { Id: string; Name: string; Driver?: string }[];
+    const found: HostNetwork[] = local
+      .filter((n) => n.Driver === "host" || (HOST_NETWORKS as readonly string[]).includes(n.Name))
+      .map((n) => ({ id: n.Id, name: n.Name }));
+    for (const name of HOST_NETWORKS) {
+      try {
+        const swarm = await engineRequest<{ Id: string; Name: string }>(docker, {
+          method: "GET",
+          path: `/networks/${name}`,
+          query: { scope: "swarm" },
+        });
+        found.push({ id: swarm.Id, name: swarm.Name });
+      } catch (error) {
+        // Not a manager of a swarm (any more): it has no swarm copy to find.
+        if ((error as { statusCode?: unknown }).statusCode !== 404) throw error;
+      }
+    }
+    return found;
+  });
+}
+
+/**
+ * The host's networks on every manager that may be sent the spec (each has ids of its own),
+ * or null when not one of them answered: the references cannot be checked then.
+ */
+async function hostNetworksOf(fleet: Fleet, managers: ClusterMember[]): Promise<HostNetwork[] | null> {
+  const answers = await Promise.all(managers.map((m) => hostNetworksOn(fleet, m).catch(() => null)));
+  const answered = answers.filter((a): a is HostNetwork[] => a !== null);
+  return answered.length ? answered.flat() : null;
+}
+
 export async function serviceFacts(
   fleet: Fleet,
   cluster: Cluster,
@@ -24,13 +67,15 @@ export async function serviceFacts(
 ): Promise<WorkloadFacts> {
   const members = [...cluster.managers, ...cluster.workers].filter((m) => m.state === "up" || m.state === "degraded");
   const names = volumesOf(body);
-  const [sockets, volumes] = await Promise.all([
+  const managers = cluster.managers.filter((m) => m.state === "up" || m.state === "degraded");
+  const [sockets, volumes, hostNetworks] = await Promise.all([
     Promise.all(members.map(async (m) => endpointOf(m.environmentId))),
     Promise.all(
       members.map((m) =>
         names.length ? volumeFacts(fleet, m.environmentId, names).catch(() => ({})) : Promise.resolve({}),
       ),
     ),
+    networkTargetsOf(body).length ? hostNetworksOf(fleet, managers) : Promise.resolve([]),
   ]);
   const merged: Record<string, VolumeFact> = {};
   for (const found of volumes) {
@@ -42,5 +87,6 @@ export async function serviceFacts(
       .filter((url): url is string => Boolean(url?.startsWith("unix://")))
       .map((url) => url.slice("unix://".length)),
     volumes: merged,
+    hostNetworks,
   };
 }

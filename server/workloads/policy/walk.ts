@@ -29,6 +29,20 @@ export interface WorkloadFacts {
   volumes?: Readonly<Record<string, { driver: string; options: Record<string, string> } | null>>;
   /** Host paths mounted into the containers named in VolumesFrom. */
   volumesFrom?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The host's networks (host, bridge) as the engines that will resolve the payload's network
+   * references hold them: each engine's own, and the swarm's copies, which have ids of their
+   * own. A reference is resolved by full id, name or id prefix, so each of these spellings is
+   * the host's network. null: they could not be looked up (every reference is then refused);
+   * absent: not looked up (only the names are judged).
+   */
+  hostNetworks?: readonly HostNetwork[] | null;
+}
+
+/** One of the host's networks on an engine: its id there and its name (host, bridge). */
+export interface HostNetwork {
+  id: string;
+  name: string;
 }
 
 export interface Walk {
