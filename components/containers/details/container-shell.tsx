@@ -5,7 +5,7 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { ArrowLeft, PackageX } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useViewer } from "../../auth/viewer-context";
 import { EmptyState } from "../../empty-state";
 import { errorCode, errorMessage } from "../../trpc-errors";
@@ -20,6 +20,7 @@ import { ACTIONS, callContainerAction, type ActionSpec } from "../container-acti
 import { holdsOn } from "../holds-on";
 import { ContainerStateBadge } from "../state-badge";
 import { DetailsTabs } from "./details-tabs";
+import { carryRecreated, forgetRecreated, RecreateDialog, recreatedSaid } from "./recreate-dialog";
 import { RenameDialog } from "./rename-dialog";
 
 const healthOf = (status: string | undefined) =>
@@ -67,7 +68,9 @@ export function ContainerShell({
     environments.data?.find((e) => e.id === environmentId)?.name ??
     (environments.isPending ? "…" : "an environment you have no access to");
   const [asking, setAsking] = useState<ActionSpec | null>(null);
-  const [done, setDone] = useState<{ text: string; cli: string } | null>(null);
+  // A recreate's outcome is said on the new container's page (it has another id).
+  const [done, setDone] = useState<{ text: string; cli: string } | null>(() => recreatedSaid(containerId));
+  useEffect(() => forgetRecreated(containerId), [containerId]);
 
   const act = useMutation({
     mutationFn: (action: ActionSpec) => callContainerAction(client.containers, target, action),
@@ -91,6 +94,14 @@ export function ContainerShell({
     container.data && !gone ? ACTIONS.filter((a) => a.when(state) && holdsOn(viewer, a.permission, environmentId)) : [];
   const [renaming, setRenaming] = useState(false);
   const mayRename = Boolean(container.data) && !gone && holdsOn(viewer, "container.lifecycle", environmentId);
+  const [recreating, setRecreating] = useState(false);
+  // Recreate is a create and a remove (containers.recreate asks for both).
+  const mayRecreate =
+    Boolean(container.data) &&
+    !gone &&
+    state !== "removing" &&
+    holdsOn(viewer, "container.create", environmentId) &&
+    holdsOn(viewer, "container.delete", environmentId);
   const choose = (action: ActionSpec) => {
     act.reset();
     setDone(null);
@@ -138,11 +149,23 @@ export function ContainerShell({
               ) : null}
             </p>
           </div>
-          {actions.length || mayRename ? (
+          {actions.length || mayRename || mayRecreate ? (
             <div className="flex flex-wrap gap-2" role="group" aria-label="Container actions">
               {mayRename ? (
                 <Button size="sm" onClick={() => setRenaming(true)}>
                   Rename…
+                </Button>
+              ) : null}
+              {mayRecreate ? (
+                <Button
+                  size="sm"
+                  onClick={() => {
+                    act.reset();
+                    setDone(null);
+                    setRecreating(true);
+                  }}
+                >
+                  Recreate…
                 </Button>
               ) : null}
               {actions.map((action) => (
@@ -193,6 +216,22 @@ export function ContainerShell({
             setRenaming(false);
             setDone({ text: `Renamed ${name} to ${result.name}.`, cli: result.cli });
             void queryClient.invalidateQueries({ queryKey: trpc.containers.get.queryKey(target) });
+          }}
+        />
+      ) : null}
+
+      {recreating ? (
+        <RecreateDialog
+          environmentId={environmentId}
+          containerId={containerId}
+          name={name}
+          envName={envName}
+          mayPull={holdsOn(viewer, "image.pull", environmentId)}
+          onClose={() => setRecreating(false)}
+          onRecreated={(result) => {
+            setRecreating(false);
+            carryRecreated(result);
+            router.replace(`/containers/${encodeURIComponent(environmentId)}/${encodeURIComponent(result.id)}`);
           }}
         />
       ) : null}

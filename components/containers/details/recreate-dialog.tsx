@@ -1,0 +1,107 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorMessage } from "../../trpc-errors";
+import { useTRPC } from "../../trpc";
+import { CheckboxField } from "../../ui/field";
+import { ConfirmDialog } from "../../ui/confirm-dialog";
+
+export interface Recreated {
+  id: string;
+  name: string;
+  cli: string[];
+  /** a pull that was asked for and failed: the container was recreated from the host's image */
+  pullFailed: string | null;
+}
+
+/** What a recreate said, kept for the new container's page (client-side navigation keeps it). */
+const carried = new Map<string, { text: string; cli: string }>();
+
+export function carryRecreated(result: Recreated) {
+  const text = [`Recreated ${result.name}.`, result.pullFailed ?? ""].join(" ").trim();
+  carried.set(result.id, { text, cli: result.cli.join(" && ") });
+}
+
+/** The page of the container a recreate made says what was done (read while rendering)… */
+export function recreatedSaid(containerId: string) {
+  return carried.get(containerId) ?? null;
+}
+
+/** …and forgets it once shown (in an effect: rendering may run twice). */
+export function forgetRecreated(containerId: string) {
+  carried.delete(containerId);
+}
+
+/**
+ * Recreate (containers.recreate): the same container made again under its name, the image
+ * pulled first when asked. The old one goes only once the new one runs; the server says why
+ * when it cannot (settings it would lose, a policy it would break, a start that failed and
+ * was rolled back).
+ */
+export function RecreateDialog({
+  environmentId,
+  containerId,
+  name,
+  envName,
+  mayPull,
+  onClose,
+  onRecreated,
+}: {
+  environmentId: string;
+  containerId: string;
+  name: string;
+  envName: string;
+  mayPull: boolean;
+  onClose: () => void;
+  onRecreated: (result: Recreated) => void;
+}) {
+  const trpc = useTRPC();
+  const [pull, setPull] = useState(mayPull);
+  const recreate = useMutation(trpc.containers.recreate.mutationOptions());
+  return (
+    <ConfirmDialog
+      open
+      onClose={onClose}
+      title={`Recreate ${name}?`}
+      confirmLabel="Recreate container"
+      tone="primary"
+      pending={recreate.isPending}
+      error={recreate.error ? errorMessage(recreate.error) : null}
+      onConfirm={() =>
+        recreate.mutate(
+          { environmentId, id: containerId, pull: mayPull && pull },
+          {
+            onSuccess: (result) =>
+              onRecreated({
+                id: result.id,
+                name: result.name,
+                cli: result.cli,
+                pullFailed: result.pull.asked && !result.pull.ok ? result.pull.message : null,
+              }),
+          },
+        )
+      }
+    >
+      <div className="space-y-3">
+        <p>
+          A new container with the same configuration replaces {name} on <span className="font-medium">{envName}</span>,
+          under the same name. The old one is stopped and set aside, and removed only once the new one runs; if the new
+          one fails, the old one comes back.
+        </p>
+        <p className="text-muted">
+          Its named volumes, bind mounts and networks stay. Files that lived only inside the old container, outside
+          those, start fresh (the image's anonymous volumes too).
+        </p>
+        {mayPull ? (
+          <CheckboxField
+            label="Pull the image again first"
+            description="If the pull fails, it is recreated from the image this host has, and you are told."
+            checked={pull}
+            onChange={(e) => setPull(e.target.checked)}
+          />
+        ) : null}
+      </div>
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,90 @@
+// Recreate (issue #18 item 7): from a container's page, the same container made again under its
+// name, its named volume kept, the image pulled first when asked (the test bed is offline, so
+// the pull fails and the page says it went on with the host's image); the page moves to the new
+// container and says what was done with the docker lines. A read-only user is not offered it.
+import { expect, test } from "@playwright/test";
+import Docker from "dockerode";
+import { authFile, mutate } from "./fixtures";
+import { addStandaloneEnvironment, STANDALONE_SOCKET } from "./testbed";
+
+const FIXTURE_IMAGE = process.env.TESTBED_FIXTURE_IMAGE ?? "stevedore-fixture/busybox:latest";
+const stamp = Date.now();
+const envName = `recreate-${stamp}`;
+const name = `e2e-recreate-${stamp}`;
+const volume = `e2e-recreate-data-${stamp}`;
+const engine = () => new Docker({ socketPath: STANDALONE_SOCKET, version: "v1.41" });
+let environment: Awaited<ReturnType<typeof addStandaloneEnvironment>>;
+let firstId = "";
+
+test.beforeAll(async ({ browser }) => {
+  const admin = await browser.newContext({ storageState: authFile("admin") });
+  environment = await addStandaloneEnvironment(admin.request, envName);
+  const created = await mutate<{ id: string }>(admin.request, "containers.create", {
+    environmentId: environment.id,
+    spec: {
+      image: FIXTURE_IMAGE,
+      name,
+      command: ["sleep", "3600"],
+      env: [{ name: "GREETING", value: "ahoy" }],
+      volumes: [{ source: volume, target: "/data" }],
+      labels: { "stevedore.test": "e2e" },
+    },
+  });
+  firstId = created.id;
+  await admin.close();
+});
+
+test.afterAll(async ({ browser }) => {
+  const admin = await browser.newContext({ storageState: authFile("admin") });
+  await environment?.remove(admin.request);
+  await admin.close();
+  const all = await engine().listContainers({ all: true, filters: { name: [name] } });
+  for (const c of all) await engine().getContainer(c.Id).remove({ force: true });
+  await engine()
+    .getVolume(volume)
+    .remove()
+    .catch(() => undefined);
+});
+
+test("an administrator recreates a container: same name, same volume, a new container, the old one gone", async ({
+  page,
+}) => {
+  await page.goto(`/containers/${environment.id}/${firstId}`);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await page.getByRole("group", { name: "Container actions" }).getByRole("button", { name: "Recreate…" }).click();
+  const dialog = page.getByRole("dialog", { name: `Recreate ${name}?` });
+  await expect(dialog).toContainText(envName);
+  const pull = dialog.getByLabel("Pull the image again first");
+  await expect(pull).toBeChecked();
+  await dialog.getByRole("button", { name: "Recreate container" }).click();
+
+  // The page follows the new container and says what happened, the failed pull included.
+  await expect(page).not.toHaveURL(new RegExp(firstId));
+  await expect(page).toHaveURL(/\/containers\/[^/]+\/[0-9a-f]{64}$/);
+  const said = page.getByRole("status").filter({ hasText: `Recreated ${name}.` });
+  await expect(said).toContainText(`Pulling ${FIXTURE_IMAGE} failed`);
+  await expect(said.getByTestId("cli")).toContainText(`rename ${name}`);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+
+  const newId = page.url().split("/").pop() ?? "";
+  expect(newId).not.toBe(firstId);
+  const fresh = await engine().getContainer(newId).inspect();
+  expect(fresh.Name).toBe(`/${name}`);
+  expect(fresh.State.Running).toBe(true);
+  expect(fresh.Config.Env).toContain("GREETING=ahoy");
+  expect(fresh.Mounts.find((m) => m.Destination === "/data")?.Name).toBe(volume);
+  await expect(engine().getContainer(firstId).inspect()).rejects.toThrow(/no such container/i);
+  // One container holds the name: the one set aside was removed.
+  expect(await engine().listContainers({ all: true, filters: { name: [name] } })).toHaveLength(1);
+});
+
+test.describe("as a read-only user", () => {
+  test.use({ storageState: authFile("viewer") });
+
+  test("Recreate is not offered", async ({ page }) => {
+    const [current] = await engine().listContainers({ all: true, filters: { name: [name] } });
+    await page.goto(`/containers/${environment.id}/${current?.Id ?? firstId}`);
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Recreate…" })).toHaveCount(0);
+  });
+});
