@@ -1,7 +1,8 @@
-// Recreate (issue #18 item 7): from a container's page, the same container made again under its
-// name, its named volume kept, the image pulled first when asked (the test bed is offline, so
-// the pull fails and the page says it went on with the host's image); the page moves to the new
-// container and says what was done with the docker lines. A read-only user is not offered it.
+// Recreate and replace (issue #18 item 7): from a container's page, the same container made
+// again under its name, its named volume kept, the image pulled first when asked (the test bed
+// is offline, so the pull fails and the page says it went on with the host's image); then an
+// edited copy in its place, a failing copy first (the old one comes back). The page moves to the
+// new container and says what was done with the docker lines. A read-only user gets neither.
 import { expect, test } from "@playwright/test";
 import Docker from "dockerode";
 import { authFile, mutate } from "./fixtures";
@@ -78,13 +79,54 @@ test("an administrator recreates a container: same name, same volume, a new cont
   expect(await engine().listContainers({ all: true, filters: { name: [name] } })).toHaveLength(1);
 });
 
+test("an administrator replaces it with an edited copy; a copy that cannot start brings the old one back", async ({
+  page,
+}) => {
+  const [current] = await engine().listContainers({ all: true, filters: { name: [name] } });
+  const oldId = current?.Id ?? firstId;
+  await page.goto(`/containers/${environment.id}/${oldId}`);
+  await page.getByRole("link", { name: "Edit and replace…" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Replace with an edited copy" })).toBeVisible();
+  const nameField = page.getByRole("textbox", { name: "Name", exact: true });
+  await expect(nameField).toHaveValue(name);
+  await expect(nameField).not.toBeEditable();
+  const command = page.getByRole("textbox", { name: "Command", exact: true });
+  await expect(command).toHaveValue("sleep 3600");
+
+  // A copy whose command does not exist: made, fails to start, removed; the old one is back.
+  await command.fill("no-such-command-here");
+  await page.getByRole("button", { name: `Replace ${name}` }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "It was not replaced" })).toBeVisible({ timeout: 30_000 });
+  const back = await engine().getContainer(oldId).inspect();
+  expect(back.Name).toBe(`/${name}`);
+  expect(back.State.Running).toBe(true);
+
+  // The edit that works: the new container under the name, the old one gone, the rest kept.
+  await command.fill("sleep 1200");
+  await page.getByRole("button", { name: `Replace ${name}` }).click();
+  await expect(page).toHaveURL(/\/containers\/[^/]+\/[0-9a-f]{64}$/);
+  await expect(page.getByRole("status").filter({ hasText: `Replaced ${name} with the edited copy.` })).toBeVisible();
+  const newId = page.url().split("/").pop() ?? "";
+  expect(newId).not.toBe(oldId);
+  const fresh = await engine().getContainer(newId).inspect();
+  expect(fresh.Name).toBe(`/${name}`);
+  expect(fresh.Config.Cmd).toEqual(["sleep", "1200"]);
+  expect(fresh.Config.Env).toContain("GREETING=ahoy");
+  expect(fresh.Mounts.find((m) => m.Destination === "/data")?.Name).toBe(volume);
+  await expect(engine().getContainer(oldId).inspect()).rejects.toThrow(/no such container/i);
+  expect(await engine().listContainers({ all: true, filters: { name: [name] } })).toHaveLength(1);
+});
+
 test.describe("as a read-only user", () => {
   test.use({ storageState: authFile("viewer") });
 
-  test("Recreate is not offered", async ({ page }) => {
+  test("Recreate and replace are not offered, and the replace form refuses", async ({ page }) => {
     const [current] = await engine().listContainers({ all: true, filters: { name: [name] } });
     await page.goto(`/containers/${environment.id}/${current?.Id ?? firstId}`);
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
     await expect(page.getByRole("button", { name: "Recreate…" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Edit and replace…" })).toHaveCount(0);
+    await page.goto(`/containers/new?replace=${environment.id}/${current?.Id ?? firstId}`);
+    await expect(page.getByText("You do not have permission (container.create)")).toBeVisible();
   });
 });

@@ -31,6 +31,7 @@ import { Section } from "../../workload-form/section";
 import { runCli, type ContainerSpec } from "@/server/workloads/container-spec";
 import { holdsOn } from "../holds-on";
 import { CliPreview } from "./cli-preview";
+import { carrySaid } from "../carried-result";
 import { CreatedButNotStarted } from "./created-but-not-started";
 import { emptyAccess, emptyForm, fromSpec, hasAccess, toSpec, type ContainerFormValues } from "./form-model";
 
@@ -51,15 +52,21 @@ function parseFrom(from: string | undefined): { environmentId: string; container
   return match ? { environmentId: match[1]!, containerId: match[2]! } : null;
 }
 
-/** /containers/new: the create form, empty or (?from=env/container) filled from an existing container. */
-export function CreateContainerPage({ from }: { from?: string }) {
+/**
+ * /containers/new: the create form, empty, or filled from an existing container: a duplicate
+ * (?from=env/container) or a replacement of it (?replace=env/container, containers.replace).
+ */
+export function CreateContainerPage({ from, replace }: { from?: string; replace?: string }) {
   const trpc = useTRPC();
   const viewer = useViewer();
-  const source = parseFrom(from);
+  const replacing = parseFrom(replace);
+  const source = replacing ?? parseFrom(from);
   const environments = useQuery(trpc.environments.list.queryOptions());
   const copy = useQuery({
     ...trpc.containers.specOf.queryOptions(
-      source ? { environmentId: source.environmentId, id: source.containerId } : { environmentId: "", id: "" },
+      source
+        ? { environmentId: source.environmentId, id: source.containerId, purpose: replacing ? "replace" : "duplicate" }
+        : { environmentId: "", id: "" },
     ),
     enabled: source !== null,
     staleTime: Infinity,
@@ -67,13 +74,18 @@ export function CreateContainerPage({ from }: { from?: string }) {
   });
 
   if (!holdsSomewhere(viewer, "container.create")) return <NoPermission permission="container.create" />;
+  // A replacement is a create and a remove there (containers.replace asks for both).
+  if (replacing && !holdsOn(viewer, "container.delete", replacing.environmentId))
+    return <NoPermission permission="container.delete" />;
   const header = (
     <PageHeader
-      title={source ? "Duplicate and edit" : "Create container"}
+      title={replacing ? "Replace with an edited copy" : source ? "Duplicate and edit" : "Create container"}
       description={
-        source && copy.data
-          ? `A new container like ${copy.data.sourceName}. Change what you need; the original stays as it is.`
-          : "Run a container on one of your environments."
+        replacing && copy.data
+          ? `A new ${copy.data.sourceName} made from what you change here. The old one is stopped and set aside, and removed only once the new one runs; if the new one fails, the old one comes back.`
+          : source && copy.data
+            ? `A new container like ${copy.data.sourceName}. Change what you need; the original stays as it is.`
+            : "Run a container on one of your environments."
       }
     />
   );
@@ -97,11 +109,17 @@ export function CreateContainerPage({ from }: { from?: string }) {
     return (
       <>
         {header}
-        <QueryError error={copy.error} what="the container to duplicate" onRetry={() => void copy.refetch()} />
+        <QueryError
+          error={copy.error}
+          what={replacing ? "the container to replace" : "the container to duplicate"}
+          onRetry={() => void copy.refetch()}
+        />
       </>
     );
   }
-  const allowed = environments.data.filter((e) => holdsOn(viewer, "container.create", e.id));
+  const allowed = environments.data.filter(
+    (e) => holdsOn(viewer, "container.create", e.id) && (!replacing || e.id === replacing.environmentId),
+  );
   if (!allowed.length) {
     return (
       <>
@@ -115,6 +133,7 @@ export function CreateContainerPage({ from }: { from?: string }) {
   const initialEnv =
     allowed.find((e) => e.id === source?.environmentId)?.id ?? (allowed.length === 1 ? allowed[0]!.id : "");
   const initial = copy.data ? fromSpec(copy.data.spec, initialEnv) : emptyForm(initialEnv);
+  if (replacing && copy.data) initial.name = copy.data.sourceName;
   return (
     <>
       {header}
@@ -141,6 +160,7 @@ export function CreateContainerPage({ from }: { from?: string }) {
         key={copy.data?.sourceId ?? "new"}
         initial={initial}
         environments={allowed.map((e) => ({ id: e.id, name: e.name }))}
+        replacing={replacing && copy.data ? { id: copy.data.sourceId, name: copy.data.sourceName } : undefined}
       />
     </>
   );
@@ -160,9 +180,12 @@ function convert(values: ContainerFormValues, viewer: Viewer) {
 export function CreateContainerForm({
   initial,
   environments,
+  replacing,
 }: {
   initial: ContainerFormValues;
   environments: { id: string; name: string }[];
+  /** the container this form's result replaces (containers.replace), kept under its name */
+  replacing?: { id: string; name: string };
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -201,6 +224,16 @@ export function CreateContainerForm({
       onError: () => void check.refetch(),
     }),
   );
+  const replace = useMutation(
+    trpc.containers.replace.mutationOptions({
+      onSuccess: async (result) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.containers.list.queryKey() });
+        carrySaid(result.id, { text: `Replaced ${result.name} with the edited copy.`, cli: result.cli.join(" && ") });
+        router.push(`/containers/${encodeURIComponent(environmentId)}/${encodeURIComponent(result.id)}`);
+      },
+      onError: () => void check.refetch(),
+    }),
+  );
 
   // The server's policy violations, set on the field each names (and cleared when it no longer does).
   const violations = useMemo(() => (check.data && settled ? check.data.violations : []), [check.data, settled]);
@@ -229,7 +262,8 @@ export function CreateContainerForm({
   const leftBehind = createdIdOf(create.error);
   const submit = form.handleSubmit((spec) => {
     setRemovedLeftover(false);
-    create.mutate({ environmentId, spec });
+    if (replacing) replace.mutate({ environmentId, id: replacing.id, spec });
+    else create.mutate({ environmentId, spec });
   });
   const submitted = form.formState.submitCount > 0;
   const pendingErrors = submitted && !conversion.spec ? conversion.issues : [];
@@ -248,6 +282,7 @@ export function CreateContainerForm({
             environments={environments}
             images={images}
             listId="create-images-options"
+            fixedName={replacing?.name}
             imagesHint={
               options.isError
                 ? `Could not list the images: ${errorMessage(options.error)}`
@@ -334,6 +369,10 @@ export function CreateContainerForm({
                 setRemovedLeftover(true);
               }}
             />
+          ) : replace.error ? (
+            <Alert title={errorCode(replace.error) === "FORBIDDEN" ? "Refused" : "It was not replaced"}>
+              {errorMessage(replace.error)}
+            </Alert>
           ) : create.error ? (
             <Alert title={errorCode(create.error) === "FORBIDDEN" ? "Refused" : "The container was not created"}>
               {errorMessage(create.error)}
@@ -345,12 +384,26 @@ export function CreateContainerForm({
             </Alert>
           ) : null}
           <div className="flex flex-wrap gap-2">
-            <Button type="submit" variant="primary" pending={create.isPending}>
-              {create.isPending ? "Creating…" : values.start ? "Create and start" : "Create container"}
-            </Button>
-            <ButtonLink href="/containers">Cancel</ButtonLink>
+            {replacing ? (
+              <Button type="submit" variant="primary" pending={replace.isPending}>
+                {replace.isPending ? "Replacing…" : `Replace ${replacing.name}`}
+              </Button>
+            ) : (
+              <Button type="submit" variant="primary" pending={create.isPending}>
+                {create.isPending ? "Creating…" : values.start ? "Create and start" : "Create container"}
+              </Button>
+            )}
+            <ButtonLink
+              href={
+                replacing
+                  ? `/containers/${encodeURIComponent(environmentId)}/${encodeURIComponent(replacing.id)}`
+                  : "/containers"
+              }
+            >
+              Cancel
+            </ButtonLink>
           </div>
-          {values.source ? (
+          {replacing ? null : values.source ? (
             <p className="flex items-center gap-1.5 text-xs text-subtle">
               <Copy aria-hidden className="size-3.5" />
               Duplicated from another container; the original is not changed.

@@ -12,15 +12,16 @@ import { errorCode, errorMessage } from "../../trpc-errors";
 import { useTRPC, useTRPCClient } from "../../trpc";
 import { Alert } from "../../ui/alert";
 import { Badge } from "../../ui/badge";
-import { Button } from "../../ui/button";
+import { Button, ButtonLink } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { forgetSaid, saidFor } from "../carried-result";
 import { CliResult } from "../cli-result";
 import { QueryError } from "../../ui/query-error";
 import { ACTIONS, callContainerAction, type ActionSpec } from "../container-actions";
 import { holdsOn } from "../holds-on";
 import { ContainerStateBadge } from "../state-badge";
 import { DetailsTabs } from "./details-tabs";
-import { carryRecreated, forgetRecreated, RecreateDialog, recreatedSaid } from "./recreate-dialog";
+import { carryRecreated, RecreateDialog } from "./recreate-dialog";
 import { RenameDialog } from "./rename-dialog";
 
 const healthOf = (status: string | undefined) =>
@@ -68,9 +69,9 @@ export function ContainerShell({
     environments.data?.find((e) => e.id === environmentId)?.name ??
     (environments.isPending ? "…" : "an environment you have no access to");
   const [asking, setAsking] = useState<ActionSpec | null>(null);
-  // A recreate's outcome is said on the new container's page (it has another id).
-  const [done, setDone] = useState<{ text: string; cli: string } | null>(() => recreatedSaid(containerId));
-  useEffect(() => forgetRecreated(containerId), [containerId]);
+  // A recreate's or replacement's outcome is said on the new container's page (another id).
+  const [done, setDone] = useState<{ text: string; cli: string } | null>(() => saidFor(containerId));
+  useEffect(() => forgetSaid(containerId), [containerId]);
 
   const act = useMutation({
     mutationFn: (action: ActionSpec) => callContainerAction(client.containers, target, action),
@@ -167,6 +168,14 @@ export function ContainerShell({
                 >
                   Recreate…
                 </Button>
+              ) : null}
+              {mayRecreate ? (
+                <ButtonLink
+                  size="sm"
+                  href={`/containers/new?replace=${encodeURIComponent(environmentId)}/${encodeURIComponent(container.data?.id ?? containerId)}`}
+                >
+                  Edit and replace…
+                </ButtonLink>
               ) : null}
               {actions.map((action) => (
                 <Button

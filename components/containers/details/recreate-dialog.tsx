@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../trpc-errors";
+import { carrySaid } from "../carried-result";
 import { useTRPC } from "../../trpc";
 import { CheckboxField } from "../../ui/field";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
@@ -15,22 +16,10 @@ export interface Recreated {
   pullFailed: string | null;
 }
 
-/** What a recreate said, kept for the new container's page (client-side navigation keeps it). */
-const carried = new Map<string, { text: string; cli: string }>();
-
+/** What a recreate said, for the new container's page. */
 export function carryRecreated(result: Recreated) {
   const text = [`Recreated ${result.name}.`, result.pullFailed ?? ""].join(" ").trim();
-  carried.set(result.id, { text, cli: result.cli.join(" && ") });
-}
-
-/** The page of the container a recreate made says what was done (read while rendering)… */
-export function recreatedSaid(containerId: string) {
-  return carried.get(containerId) ?? null;
-}
-
-/** …and forgets it once shown (in an effect: rendering may run twice). */
-export function forgetRecreated(containerId: string) {
-  carried.delete(containerId);
+  carrySaid(result.id, { text, cli: result.cli.join(" && ") });
 }
 
 /**

@@ -9,6 +9,7 @@ export function ImageSection({
   images,
   imagesHint,
   listId,
+  fixedName,
 }: {
   environments: { id: string; name: string }[];
   /** the chosen host's image tags, offered as you type */
@@ -16,11 +17,21 @@ export function ImageSection({
   imagesHint: string;
   /** the id of the images' datalist */
   listId: string;
+  /** a replacement keeps its container's name (and host): both are shown, not edited */
+  fixedName?: string;
 }) {
   return (
     <Section title="Image and name">
       <div className="grid gap-4 sm:grid-cols-2">
-        <SelectInput name="environmentId" label="Environment" hint="Only environments where you may create containers.">
+        <SelectInput
+          name="environmentId"
+          label="Environment"
+          hint={
+            fixedName
+              ? "A replacement runs where the old one does."
+              : "Only environments where you may create containers."
+          }
+        >
           <option value="">Choose…</option>
           {environments.map((e) => (
             <option key={e.id} value={e.id}>
@@ -44,7 +55,11 @@ export function ImageSection({
             ))}
           </datalist>
         </div>
-        <TextInput name="name" label="Name" placeholder="Left empty: Docker picks one" spellCheck={false} />
+        {fixedName !== undefined ? (
+          <TextInput name="name" label="Name" readOnly hint={`The new container takes the name ${fixedName}.`} />
+        ) : (
+          <TextInput name="name" label="Name" placeholder="Left empty: Docker picks one" spellCheck={false} />
+        )}
         <div className="self-end pb-1">
           <CheckboxInput
             name="start"

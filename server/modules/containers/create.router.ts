@@ -231,9 +231,15 @@ export const containerCreateProcedures = {
   /**
    * "Duplicate and edit": an existing container as a create spec. Secret-looking variables
    * come back as "keep the source's value" (no value) unless the caller may see secrets.
+   * For a replacement (purpose "replace": the old container is stopped before the new one
+   * starts) the published host ports stay; a duplicate runs beside its source, so they go.
    */
   specOf: permittedProcedure("container.read")
-    .input(z.object({ environmentId: id, id: containerId }).strict())
+    .input(
+      z
+        .object({ environmentId: id, id: containerId, purpose: z.enum(["duplicate", "replace"]).default("duplicate") })
+        .strict(),
+    )
     .query(async ({ ctx, input }) => {
       const raw = await inspectContainerRaw(ctx.services.fleet, input.environmentId, input.id);
       const image = await imageConfig(ctx.services.fleet, input.environmentId, raw.Image);
@@ -242,7 +248,8 @@ export const containerCreateProcedures = {
         hides: (name, value) => !reveal && isSecretVariable(name, value),
         source: { environmentId: input.environmentId, containerId: raw.Id },
       });
-      const result = withoutHostPorts(reveal ? read : withholdCredentials(read), raw.Name.replace(/^\//, ""));
+      const shown = reveal ? read : withholdCredentials(read);
+      const result = input.purpose === "replace" ? shown : withoutHostPorts(shown, raw.Name.replace(/^\//, ""));
       // Belt and braces: nothing secret-looking leaves with a value unless it may.
       if (!reveal && result.spec.env?.some((e) => e.value !== undefined && isSecretVariable(e.name, e.value))) {
         throw new TRPCError({

@@ -158,6 +158,25 @@ describe("replace with an edited copy", () => {
     expect(Object.keys(now.NetworkSettings.Networks)).toContain(network);
   });
 
+  it("keeps the published host ports a duplicate leaves out: the old one lets go of them first", async () => {
+    const hostPort = 21_000 + (Date.now() % 8_000);
+    const old = await made({ ports: [{ containerPort: 80, hostPort }] });
+    const duplicate = await h.caller(admin).containers.specOf({ environmentId, id: old.id });
+    expect(duplicate.spec.ports?.[0]?.hostPort).toBeUndefined();
+    const copy = await h.caller(admin).containers.specOf({ environmentId, id: old.id, purpose: "replace" });
+    expect(copy.spec.ports).toEqual([expect.objectContaining({ containerPort: 80, hostPort })]);
+    const result = await h.caller(admin).containers.replace({
+      environmentId,
+      id: old.id,
+      spec: { ...copy.spec, name: undefined },
+    });
+    const now = await inspect(result.id);
+    expect(now.State.Running).toBe(true);
+    const bindings = now.HostConfig.PortBindings as Record<string, { HostPort: string }[]> | undefined;
+    expect(bindings?.["80/tcp"]?.[0]?.HostPort).toBe(String(hostPort));
+    expect(await gone(old.id)).toBe(true);
+  });
+
   it("rolls back when the new one will not start: it is removed, the old one is back, running, same id", async () => {
     const old = await made();
     const copy = await h.caller(admin).containers.specOf({ environmentId, id: old.id });

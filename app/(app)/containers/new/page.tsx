@@ -2,12 +2,20 @@ import { CreateContainerPage } from "@/components/containers/create/create-conta
 
 export const metadata = { title: "Create container" };
 
-/** /containers/new, or /containers/new?from=<environmentId>/<containerId> to duplicate one. */
+/**
+ * /containers/new, or /containers/new?from=<environmentId>/<containerId> to duplicate one, or
+ * ?replace=<environmentId>/<containerId> to replace one with an edited copy.
+ */
 export default async function NewContainerPage({
   searchParams,
 }: {
-  searchParams: Promise<{ from?: string | string[] }>;
+  searchParams: Promise<{ from?: string | string[]; replace?: string | string[] }>;
 }) {
-  const { from } = await searchParams;
-  return <CreateContainerPage from={typeof from === "string" ? from : undefined} />;
+  const { from, replace } = await searchParams;
+  return (
+    <CreateContainerPage
+      from={typeof from === "string" ? from : undefined}
+      replace={typeof replace === "string" ? replace : undefined}
+    />
+  );
 }
