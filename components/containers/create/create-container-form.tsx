@@ -83,9 +83,11 @@ export function CreateContainerPage({ from, replace }: { from?: string; replace?
       description={
         replacing && copy.data
           ? `A new ${copy.data.sourceName} made from what you change here. The old one is stopped and set aside, and removed only once the new one runs; if the new one fails, the old one comes back.`
-          : source && copy.data
-            ? `A new container like ${copy.data.sourceName}. Change what you need; the original stays as it is.`
-            : "Run a container on one of your environments."
+          : replacing
+            ? "An edited copy takes the container's place, under its name."
+            : source && copy.data
+              ? `A new container like ${copy.data.sourceName}. Change what you need; the original stays as it is.`
+              : "Run a container on one of your environments."
       }
     />
   );
