@@ -116,6 +116,34 @@ describe("recreate", () => {
     expect(JSON.stringify(event?.params)).not.toContain("s3cret-value-42");
   });
 
+  it("never shows or records a credential: not a label's, not a command word's, not a typed variable's", async () => {
+    // Review finding: the line came from the unmasked spec, so an Operator read what the lists
+    // mask, and the record kept a typed DB_PASSWORD (a line is not split into KEY=VALUE pairs).
+    const secrets = ["hunter2hunter2", "S3cretPw", "s3cret-value-42", "typed-secret-99"];
+    const old = await made({
+      command: ["sleep", "600", "--db", "postgres://app:S3cretPw@db/app"],
+      labels: { "stevedore.test": LABEL, "traefik.http.middlewares.a.basicauth.users": "admin:hunter2hunter2" },
+    });
+    const recreated = await h.caller(operator).containers.recreate({ environmentId, id: old.id });
+    const copy = await h.caller(admin).containers.specOf({ environmentId, id: recreated.id, purpose: "replace" });
+    const env = (copy.spec.env ?? []).map((e) =>
+      e.name === "DB_PASSWORD" ? { name: "DB_PASSWORD", value: "typed-secret-99" } : e,
+    );
+    const replaced = await h.caller(admin).containers.replace({
+      environmentId,
+      id: recreated.id,
+      spec: { ...copy.spec, env, name: undefined },
+    });
+    expect((await inspect(replaced.id)).Config.Env).toContain("DB_PASSWORD=typed-secret-99");
+    const events = await h.prisma.auditEvent.findMany({
+      where: { action: { in: ["containers.recreate", "containers.replace"] }, targetName: old.name },
+    });
+    expect(events).toHaveLength(2);
+    const shown = [...recreated.cli, ...replaced.cli, JSON.stringify(events.map((e) => e.params))].join("\n");
+    expect(shown).toContain("run -d");
+    for (const secret of secrets) expect(shown).not.toContain(secret);
+  });
+
   it("is refused to Helpdesk and to a role that may create but not remove; nothing changes", async () => {
     const old = await made();
     expect(await codeOf(h.caller(helpdesk).containers.recreate({ environmentId, id: old.id }))).toBe("FORBIDDEN");

@@ -6,6 +6,7 @@
 // container more than its recreator may create). Audited with the docker lines it equals.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { maskCommandWords, maskLabelValues } from "../../audit/mask";
 import { isSecretVariable } from "../../audit/redact";
 import type { Actor } from "../../core/context";
 import { containerRef, id } from "../../core/refs";
@@ -28,6 +29,25 @@ function requireAlso(actor: Actor, environmentId: string, permission: Permission
       message: `${why} needs the ${permission} permission on this environment.`,
     });
   }
+}
+
+/**
+ * The `docker run` line a swap equals, as the page shows it and the record keeps it: no
+ * credential in it, whoever asks. Secret-looking variables are written "$NAME" (typed or kept),
+ * and command words and labels that hold a credential are masked, as the lists mask them (the
+ * record is read by audit.read, the page by people who may not see the container's secrets).
+ */
+function shownRunLine(spec: ContainerSpec, env: string | null): string {
+  const shown: ContainerSpec = {
+    ...spec,
+    command: spec.command && maskCommandWords(spec.command),
+    entrypoint: spec.entrypoint && maskCommandWords(spec.entrypoint),
+    labels: spec.labels && maskLabelValues(spec.labels),
+    env: spec.env.map((e) =>
+      e.value !== undefined && isSecretVariable(e.name, e.value) ? { name: e.name, fromSource: true as const } : e,
+    ),
+  };
+  return runCli(shown, env);
 }
 
 /** The lines a swap equals, for the record and the page. */
@@ -93,7 +113,7 @@ export const containerReplaceProcedures = {
       const outcome = await swapContainer(fleet, environmentId, { id: raw.Id, body: payload.body, start: wasRunning });
       const cli = [
         ...(input.pull ? [dockerLine(env, ["pull", spec.image])] : []),
-        ...swapLines(env, name, outcome.aside, runCli(spec, env), wasRunning),
+        ...swapLines(env, name, outcome.aside, shownRunLine(spec, env), wasRunning),
       ];
       ctx.audit.target("container", outcome.id, name);
       ctx.audit.patch.params = { ...input, oldId: raw.Id, pulled: pulled.ok, cli };
@@ -128,7 +148,7 @@ export const containerReplaceProcedures = {
       const wasRunning = Boolean(raw.State?.Running || raw.State?.Paused);
       const outcome = await swapContainer(fleet, environmentId, { id: raw.Id, body: payload.body, start: spec.start });
       const env = environmentName(fleet, environmentId);
-      const cli = swapLines(env, name, outcome.aside, runCli(spec, env), wasRunning);
+      const cli = swapLines(env, name, outcome.aside, shownRunLine(spec, env), wasRunning);
       ctx.audit.target("container", outcome.id, name);
       ctx.audit.patch.params = { environmentId, id: input.id, oldId: raw.Id, cli };
       return { id: outcome.id, name, oldId: raw.Id, warnings: outcome.warnings, cli };
