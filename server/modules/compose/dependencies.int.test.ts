@@ -183,6 +183,40 @@ describe("compose depends_on on a standalone engine", () => {
     expect(event?.outcome).not.toBe("ok");
   });
 
+  it("lets only two starts wait on one environment at a time, so waiting cannot take every engine slot", async () => {
+    // Review finding: each waiting start holds one of the engine's 8 call slots; eight of them
+    // starved every other call on the environment. A third waiting start is now refused (429).
+    const api = h.caller(admin);
+    const never = (name: string) =>
+      makeProject(name, [
+        { name: "db", script: STUBBORN, healthcheck: { Test: ["CMD", "true"], Interval: 3600e9 } },
+        { name: "web", script: STUBBORN, dependsOn: "db:service_healthy:false" },
+      ]);
+    const [a, b, c] = [await never("holda"), await never("holdb"), await never("holdc")];
+    const first = api.composeProjects.start({ environmentId, project: a, waitTimeoutSeconds: 30 });
+    const second = api.composeProjects.start({ environmentId, project: b, waitTimeoutSeconds: 30 });
+    first.catch(() => undefined);
+    second.catch(() => undefined);
+    // Both are waiting once their db runs (health "starting" for an hour).
+    for (const project of [a, b]) {
+      await expect.poll(async () => (await stateOf(project, "db")).Status, { timeout: 60_000 }).toBe("running");
+    }
+    const third = await codeOf(api.composeProjects.start({ environmentId, project: c, waitTimeoutSeconds: 60 }));
+    expect(third).toBe("TOO_MANY_REQUESTS");
+    expect((await stateOf(c, "db")).Status).toBe("created");
+    // The environment still answers everyone else meanwhile.
+    const listed = await api.composeProjects.get({ environmentId, project: c });
+    expect(listed.name).toBe(c);
+    await expect(first).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(second).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    // Their places are free again: the next start waits (and is refused by its bound, not by 429).
+    await expect(api.composeProjects.start({ environmentId, project: c, waitTimeoutSeconds: 1 })).rejects.toMatchObject(
+      {
+        code: "PRECONDITION_FAILED",
+      },
+    );
+  }, 180_000);
+
   it("stops and removes dependants before what they depend on", async () => {
     const api = h.caller(admin);
     // db leaves at once on SIGTERM, web takes the whole grace period: all at once, db would

@@ -4,7 +4,7 @@
 // host access, for every container of the project, before anything runs), does it, and answers
 // the `docker compose` line that does the same.
 import { z } from "zod";
-import { ForbiddenError } from "../../core/errors";
+import { ForbiddenError, TooManyRequestsError } from "../../core/errors";
 import { id } from "../../core/refs";
 import type { Actor, Services } from "../../core/context";
 import type { Permission } from "../../rbac/catalogue";
@@ -75,10 +75,37 @@ const DOOR: Record<ProjectAction, WorkloadDoor | null> = {
   remove: null,
 };
 
+/**
+ * Starts and restarts that wait on dependencies hold one of the engine's call slots while they
+ * wait (up to waitTimeoutSeconds): a few at a time per environment, so waiting starts can never
+ * take every slot and starve everyone else's calls there (the engine client has 8).
+ */
+const MAX_WAITING_ACTIONS_PER_ENVIRONMENT = 2;
+const waitingActions = new Map<string, number>();
+
+function holdWaitingSlot(environmentId: string): () => void {
+  const held = waitingActions.get(environmentId) ?? 0;
+  if (held >= MAX_WAITING_ACTIONS_PER_ENVIRONMENT) {
+    throw new TooManyRequestsError(
+      `${held} compose starts or restarts are already waiting on their dependencies on this environment; ` +
+        "try again when one has finished.",
+    );
+  }
+  waitingActions.set(environmentId, held + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const now = (waitingActions.get(environmentId) ?? 1) - 1;
+    if (now > 0) waitingActions.set(environmentId, now);
+    else waitingActions.delete(environmentId);
+  };
+}
+
 function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAction, extra: S) {
   return permittedProcedure(permission)
     .input(target.extend(extra))
-    .mutation(async ({ ctx, input: raw }) => {
+    .mutation(async ({ ctx, input: raw, signal }) => {
       const input = raw as unknown as z.infer<typeof target> & {
         timeoutSeconds?: number;
         networks?: boolean;
@@ -109,14 +136,22 @@ function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAc
           );
         }
       }
+      const waits = (kind === "start" || kind === "restart") && containers.some((c) => c.dependsOn.length > 0);
+      const release = waits ? holdWaitingSlot(environmentId) : () => undefined;
+      // The request's signal too: a client that goes away ends the wait (and frees the slot).
       const outcome = await ctx.services.fleet
         .call(
           environmentId,
           `compose project ${kind}`,
-          (docker, signal) => runProjectAction(docker, containers, project, kind, { ...options, signal }),
-          { deadlineMs: deadlineMs(containers.length, input.timeoutSeconds, input.waitTimeoutSeconds) },
+          (docker, callSignal) =>
+            runProjectAction(docker, containers, project, kind, { ...options, signal: callSignal }),
+          {
+            deadlineMs: deadlineMs(containers.length, input.timeoutSeconds, input.waitTimeoutSeconds),
+            ...(signal ? { signal } : {}),
+          },
         )
-        .catch(unwrapDependencyError);
+        .catch(unwrapDependencyError)
+        .finally(release);
       return {
         ok: true as const,
         ...outcome,
