@@ -155,6 +155,39 @@ describe("recreate", () => {
     expect(still.State.Running).toBe(true);
   });
 
+  it("does not move secret values into another image for a role that may not read them", async () => {
+    // Review finding: with image.pull one can tag another image under the container's
+    // reference; a recreate then ran the container's secrets in it.
+    const role = await h.makeRole(
+      ["container.read", "container.create", "container.delete", "container.lifecycle", "image.pull"],
+      unique("swapper"),
+    );
+    const swapper = await h.actorFor((await h.makeUser([{ role: role.name }], unique("replace-swapper"))).id);
+    const repo = unique("replace-retag");
+    await docker.getImage(IMAGE).tag({ repo, tag: "v1" });
+    const old = await made({ image: `${repo}:v1` });
+    try {
+      // The same image under the reference: allowed, the values stay on the server.
+      const same = await h.caller(swapper).containers.recreate({ environmentId, id: old.id });
+      // Another image now under the reference: refused, nothing changed.
+      await docker.getContainer(same.id).commit({ repo, tag: "v1" });
+      const refused = await failure(h.caller(swapper).containers.recreate({ environmentId, id: same.id }));
+      expect(refused.code).toBe("FORBIDDEN");
+      expect(refused.message).toContain("DB_PASSWORD");
+      expect(refused.message).toContain("container.inspect.secrets");
+      expect((await inspect(same.id)).State.Running).toBe(true);
+      // Whoever may read the values may recreate it there.
+      const byAdmin = await h.caller(admin).containers.recreate({ environmentId, id: same.id });
+      expect((await inspect(byAdmin.id)).Config.Env).toContain("DB_PASSWORD=s3cret-value-42");
+      await docker.getContainer(byAdmin.id).remove({ force: true });
+    } finally {
+      await docker
+        .getImage(`${repo}:v1`)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  });
+
   it("cannot give a container more than its recreator may create (an Operator and a bind mount of the host)", async () => {
     const old = await made({ hostAccess: { binds: ["/etc:/host-etc:ro"] } });
     const refused = await failure(h.caller(operator).containers.recreate({ environmentId, id: old.id }));

@@ -8,7 +8,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { maskCommandWords, maskLabelValues } from "../../audit/mask";
 import { isSecretVariable } from "../../audit/redact";
-import type { Actor } from "../../core/context";
+import type { Actor, Services } from "../../core/context";
 import { containerRef, id } from "../../core/refs";
 import { imageConfig, inspectContainerRaw } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
@@ -20,6 +20,35 @@ import { dockerLine } from "../shared/cli";
 import { environmentName } from "../shared/environments";
 import { judgeCreate, keptValues, refuse, refuseCollisions } from "./create.router";
 import { swapContainer } from "./replace";
+
+/**
+ * A recreate carries the container's secret-looking values into whatever image its reference
+ * names now. Moving them into another image is a way to read them (an image that prints its
+ * environment, tagged under the reference by someone with image.pull), so it needs what reading
+ * them needs, as keptValues asks for a duplicate: container.inspect.secrets or container.exec.
+ */
+async function refuseMovedSecrets(
+  services: Services,
+  actor: Actor,
+  environmentId: string,
+  runningImageId: string,
+  reference: string,
+  secretNames: readonly string[],
+) {
+  if (!secretNames.length) return;
+  if (can(actor.permissions, "container.inspect.secrets", environmentId)) return;
+  if (can(actor.permissions, "container.exec", environmentId)) return;
+  const now = await services.fleet.call(environmentId, "image inspect", (docker) =>
+    docker.getImage(reference).inspect(),
+  );
+  if (now.Id === runningImageId) return;
+  throw new TRPCError({
+    code: "FORBIDDEN",
+    message:
+      `${reference} now names another image than the container runs; recreating it there would move ` +
+      `${secretNames.join(", ")} into that image, which needs container.inspect.secrets (or container.exec) on this environment.`,
+  });
+}
 
 /** Besides the procedure's own container.create: what else a swap does needs its permission too. */
 function requireAlso(actor: Actor, environmentId: string, permission: Permission, why: string) {
@@ -110,6 +139,7 @@ export const containerReplaceProcedures = {
           pulled.message = `Pulling ${spec.image} failed (${error instanceof Error ? error.message : String(error)}); recreated with the image this host has.`;
         }
       }
+      await refuseMovedSecrets(ctx.services, ctx.actor, environmentId, raw.Image, spec.image, read.kept);
       const outcome = await swapContainer(fleet, environmentId, { id: raw.Id, body: payload.body, start: wasRunning });
       const cli = [
         ...(input.pull ? [dockerLine(env, ["pull", spec.image])] : []),
