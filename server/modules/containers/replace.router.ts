@@ -118,7 +118,16 @@ export const containerReplaceProcedures = {
         });
       }
       const wasRunning = Boolean(raw.State?.Running || raw.State?.Paused);
-      const spec: ContainerSpec = containerSpec.parse({ ...read.spec, name, start: wasRunning });
+      // A container made elsewhere may hold more than the form allows (more variables, say).
+      const parsed = containerSpec.safeParse({ ...read.spec, name, start: wasRunning });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: `${name} cannot be recreated as it is: ${issue ? `${issue.path.join(".") || "its settings"}: ${issue.message}` : "its settings are out of bounds"}.`,
+        });
+      }
+      const spec: ContainerSpec = parsed.data;
       const { violations, collisions } = await judgeCreate(ctx.services, ctx.actor, environmentId, spec);
       refuseCollisions(collisions);
       if (violations.length) refuse(violations);
