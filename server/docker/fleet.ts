@@ -15,7 +15,7 @@ import {
   UnknownEnvironmentError,
   classifyDockerError,
 } from "./errors";
-import { DeadlineExceeded, backoffDelay, raceDeadline } from "./limits";
+import { DeadlineExceeded, KeyedLimit, backoffDelay, raceDeadline } from "./limits";
 import { Picture, type PictureListener } from "./picture";
 import { fetchResources, SWARM_KINDS, type ResourceKind, type ResourceKinds } from "./resources";
 import { countsFromInfo, countsFromPicture, degradedReasons, engineFacts, swarmFacts } from "./status";
@@ -106,7 +106,7 @@ export class Fleet {
   readonly events = new EngineEventLog();
   private readonly members = new Map<string, Member>();
   /** Streams held, per environment and user (leaseStream). */
-  private readonly leases = new Map<string, Map<string, number>>();
+  private readonly leases: KeyedLimit;
   private readonly statusListeners = new Set<StatusListener>();
   private readonly options: Required<Omit<FleetOptions, "watcher" | "onHostKey">> &
     Pick<FleetOptions, "watcher" | "onHostKey">;
@@ -127,6 +127,7 @@ export class Fleet {
       livenessDeadlineMs: 2_000,
       ...options,
     };
+    this.leases = new KeyedLimit(this.options.maxStreamsPerUser);
     // Counts follow the picture, so a card's numbers move with the events.
     this.unsubscribePicture = this.picture.subscribe((events) => {
       for (const id of new Set(events.map((e) => e.environmentId))) {
@@ -329,29 +330,15 @@ export class Fleet {
    */
   leaseStream(environmentId: string, userId: string): { release(): void } {
     if (!this.members.has(environmentId)) throw new UnknownEnvironmentError(environmentId);
-    const perUser = this.leases.get(environmentId) ?? new Map<string, number>();
-    const held = perUser.get(userId) ?? 0;
-    const limit = this.options.maxStreamsPerUser;
-    if (held >= limit) {
+    const release = this.leases.tryTake(`${environmentId}\u0000${userId}`);
+    if (!release) {
       throw new DockerBusyError(
         environmentId,
-        `You have ${limit} live streams open on this environment already (followed logs, stats, ` +
+        `You have ${this.leases.limit} live streams open on this environment already (followed logs, stats, ` +
           `downloads, uploads); close one first.`,
       );
     }
-    perUser.set(userId, held + 1);
-    this.leases.set(environmentId, perUser);
-    let released = false;
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        const count = (perUser.get(userId) ?? 1) - 1;
-        if (count > 0) perUser.set(userId, count);
-        else perUser.delete(userId);
-        if (!perUser.size && this.leases.get(environmentId) === perUser) this.leases.delete(environmentId);
-      },
-    };
+    return { release };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Coalescer, DeadlineExceeded, Semaphore, backoffDelay, withDeadline } from "./limits";
+import { Coalescer, DeadlineExceeded, Semaphore, backoffDelay, withDeadline, KeyedLimit } from "./limits";
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,6 +58,21 @@ describe("Semaphore", () => {
     release();
     release();
     expect(semaphore.inFlight).toBe(0);
+  });
+});
+
+describe("KeyedLimit", () => {
+  it("refuses past the limit per key, and a release (once, however often called) frees a place", () => {
+    const limit = new KeyedLimit(2);
+    const a1 = limit.tryTake("a");
+    const a2 = limit.tryTake("a");
+    expect(a1 && a2).toBeTruthy();
+    expect(limit.tryTake("a")).toBeNull();
+    expect(limit.tryTake("b")).not.toBeNull();
+    a1!();
+    a1!();
+    expect(limit.tryTake("a")).not.toBeNull();
+    expect(limit.tryTake("a")).toBeNull();
   });
 });
 

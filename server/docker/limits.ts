@@ -106,6 +106,30 @@ export class Semaphore {
   }
 }
 
+/**
+ * At most `limit` held per key, refused rather than queued past it (a user's streams on an
+ * engine, the compose starts waiting on one): `tryTake` gives a release, or null when full.
+ */
+export class KeyedLimit {
+  private readonly held = new Map<string, number>();
+
+  constructor(readonly limit: number) {}
+
+  tryTake(key: string): (() => void) | null {
+    const now = this.held.get(key) ?? 0;
+    if (now >= this.limit) return null;
+    this.held.set(key, now + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.held.get(key) ?? 1) - 1;
+      if (left > 0) this.held.set(key, left);
+      else this.held.delete(key);
+    };
+  }
+}
+
 /** Identical reads in flight share one promise: same key, same answer. */
 export class Coalescer {
   private readonly inFlight = new Map<string, Promise<unknown>>();

@@ -5,6 +5,7 @@
 // the `docker compose` line that does the same.
 import { z } from "zod";
 import { ForbiddenError, TooManyRequestsError } from "../../core/errors";
+import { KeyedLimit } from "../../docker/limits";
 import { id } from "../../core/refs";
 import type { Actor, Services } from "../../core/context";
 import type { Permission } from "../../rbac/catalogue";
@@ -80,26 +81,17 @@ const DOOR: Record<ProjectAction, WorkloadDoor | null> = {
  * wait (up to waitTimeoutSeconds): a few at a time per environment, so waiting starts can never
  * take every slot and starve everyone else's calls there (the engine client has 8).
  */
-const MAX_WAITING_ACTIONS_PER_ENVIRONMENT = 2;
-const waitingActions = new Map<string, number>();
+const waitingActions = new KeyedLimit(2);
 
 function holdWaitingSlot(environmentId: string): () => void {
-  const held = waitingActions.get(environmentId) ?? 0;
-  if (held >= MAX_WAITING_ACTIONS_PER_ENVIRONMENT) {
+  const release = waitingActions.tryTake(environmentId);
+  if (!release) {
     throw new TooManyRequestsError(
-      `${held} compose starts or restarts are already waiting on their dependencies on this environment; ` +
+      `${waitingActions.limit} compose starts or restarts are already waiting on their dependencies on this environment; ` +
         "try again when one has finished.",
     );
   }
-  waitingActions.set(environmentId, held + 1);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    const now = (waitingActions.get(environmentId) ?? 1) - 1;
-    if (now > 0) waitingActions.set(environmentId, now);
-    else waitingActions.delete(environmentId);
-  };
+  return release;
 }
 
 function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAction, extra: S) {
