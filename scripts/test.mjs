@@ -54,7 +54,7 @@ process.on("SIGINT", () => {
 });
 
 // Each suite also writes a JSON report, so the summary at the end (the part of a long CI log
-// that is kept) can name every failed test and the first line of why.
+// that is kept) can name every failed test and the first lines of why.
 const reports = ".test-output";
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
@@ -66,8 +66,8 @@ function failedVitest() {
     for (const file of report.testResults ?? []) {
       const rel = file.name.replace(`${process.cwd()}/`, "");
       const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
-      for (const t of failedTests) out.push(`${rel} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
-      if (file.status === "failed" && failedTests.length === 0) out.push(`${rel}: ${firstLine(file.message)}`);
+      for (const t of failedTests) out.push(`${rel} › ${t.fullName}: ${whyFailed(t.failureMessages?.[0])}`);
+      if (file.status === "failed" && failedTests.length === 0) out.push(`${rel}: ${whyFailed(file.message)}`);
     }
     return out;
   } catch {
@@ -85,7 +85,7 @@ function failedPlaywright() {
           const last = test.results?.at(-1);
           if (test.status === "unexpected" || test.status === "flaky")
             out.push(
-              `${spec.file}:${spec.line} › ${[...trail, spec.title].join(" › ")}: ${firstLine(last?.error?.message)}`,
+              `${spec.file}:${spec.line} › ${[...trail, spec.title].join(" › ")}: ${whyFailed(last?.error?.message)}`,
             );
         }
       }
@@ -93,18 +93,26 @@ function failedPlaywright() {
         walk(child, child.title && !child.title.endsWith(".ts") ? [...trail, child.title] : trail);
     };
     for (const suite of report.suites ?? []) walk(suite, []);
-    for (const error of report.errors ?? []) out.push(`(outside a test) ${firstLine(error.message)}`);
+    for (const error of report.errors ?? []) out.push(`(outside a test) ${whyFailed(error.message)}`);
     return out;
   } catch {
     return ["(no Playwright report was written)"];
   }
 }
 
-function firstLine(text) {
+/**
+ * The first lines of why a test failed: only the end of a long CI log is kept, so the summary
+ * carries enough to act on (the assertion, the locator and what was received), not one line.
+ */
+function whyFailed(text) {
   // eslint-disable-next-line no-control-regex
   const plain = String(text ?? "").replace(/\u001b\[[0-9;]*m/g, "");
-  const line = plain.split("\n").find((l) => l.trim()) ?? "";
-  return line.trim().slice(0, 240);
+  const lines = plain
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("at "))
+    .slice(0, 6);
+  return lines.join("\n          ").slice(0, 900);
 }
 
 const results = [];
