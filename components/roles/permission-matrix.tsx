@@ -29,7 +29,7 @@ export function PermissionMatrix({
     onChange(next);
   };
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
       <table aria-label="Permissions" className="w-full text-left text-sm">
         <thead className="sr-only">
           <tr>

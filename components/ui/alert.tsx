@@ -38,7 +38,9 @@ export function Alert({
       className={cn("flex gap-2 rounded-md border px-3 py-2 text-sm", className)}
     >
       <Icon aria-hidden className="mt-0.5 size-4 shrink-0" />
-      <div className="min-w-0 space-y-1">
+      {/* Engine messages carry ids and paths with no space to break at: they wrap anywhere
+          rather than push a phone's page sideways. */}
+      <div className="min-w-0 space-y-1 wrap-anywhere">
         {title ? <p className="font-medium">{title}</p> : null}
         {children ? <div>{children}</div> : null}
       </div>

@@ -7,7 +7,9 @@ import { cn } from "./cn";
  */
 export function Table({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-border bg-surface">
+    // relative: what is positioned inside (a screen-reader-only header) is clipped with the
+    // rest, instead of being placed against the page and widening it on a phone.
+    <div className="relative overflow-x-auto rounded-lg border border-border bg-surface">
       <table aria-label={label} className="w-full text-left text-sm">
         {children}
       </table>
