@@ -8,12 +8,14 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
 import { UsernameField } from "./username-field";
+import { useHydrated } from "../ui/use-hydrated";
 
 export function LoginForm() {
   const trpc = useTRPC();
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
-  const [totp, setTotp] = useState("");
+  const hydrated = useHydrated();
+  // The fields are the browser's own (uncontrolled, read at submit): what someone types before
+  // the page's scripts have run is still there when they have.
+  const [credentials, setCredentials] = useState<{ username: string; password: string } | null>(null);
   const [needsCode, setNeedsCode] = useState(false);
   const login = useMutation(
     trpc.auth.login.mutationOptions({
@@ -26,15 +28,25 @@ export function LoginForm() {
   );
   const errors = formErrors(login.error, ["username", "password", "totp"]);
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    login.mutate({ username, password, totp: needsCode ? totp : undefined });
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => {
+      const value = form.get(name);
+      return typeof value === "string" ? value : "";
+    };
+    if (needsCode && credentials) {
+      login.mutate({ ...credentials, totp: text("totp") });
+      return;
+    }
+    const typed = { username: text("username"), password: text("password") };
+    setCredentials(typed);
+    login.mutate(typed);
   };
 
   const startOver = () => {
     setNeedsCode(false);
-    setTotp("");
-    setPassword("");
+    setCredentials((typed) => (typed ? { username: typed.username, password: "" } : null));
     login.reset();
   };
 
@@ -44,13 +56,11 @@ export function LoginForm() {
       {needsCode ? (
         <>
           <p className="text-sm text-slate-700 dark:text-slate-300">
-            Signing in as <span className="font-medium">{username}</span>.
+            Signing in as <span className="font-medium">{credentials?.username}</span>.
           </p>
           <TextField
             label="Two-factor code"
             name="totp"
-            value={totp}
-            onChange={(e) => setTotp(e.target.value)}
             autoComplete="one-time-code"
             autoFocus
             required
@@ -61,20 +71,24 @@ export function LoginForm() {
         </>
       ) : (
         <>
-          <UsernameField value={username} onChange={setUsername} error={errors.fields.username} />
+          <UsernameField defaultValue={credentials?.username ?? ""} error={errors.fields.username} />
           <TextField
             label="Password"
             name="password"
             type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
             autoComplete="current-password"
             required
             error={errors.fields.password}
           />
         </>
       )}
-      <Button type="submit" variant="primary" pending={login.isPending} className="w-full justify-center">
+      <Button
+        type="submit"
+        variant="primary"
+        pending={login.isPending}
+        disabled={!hydrated}
+        className="w-full justify-center"
+      >
         {login.isPending ? "Signing in…" : needsCode ? "Verify" : "Sign in"}
       </Button>
       {needsCode ? (

@@ -10,9 +10,11 @@ import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
 import { UsernameField } from "./username-field";
 import { NewPasswordFields, useNewPassword } from "./new-password-fields";
+import { useHydrated } from "../ui/use-hydrated";
 
 export function SetupForm() {
   const trpc = useTRPC();
+  const hydrated = useHydrated();
   const [setupCode, setSetupCode] = useState("");
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
@@ -75,7 +77,13 @@ export function SetupForm() {
         name={{ password: "password", confirm: "confirm" }}
         error={errors.fields.password}
       />
-      <Button type="submit" variant="primary" pending={setup.isPending} className="w-full justify-center">
+      <Button
+        type="submit"
+        variant="primary"
+        pending={setup.isPending}
+        disabled={!hydrated}
+        className="w-full justify-center"
+      >
         {setup.isPending ? "Creating…" : "Create administrator"}
       </Button>
     </form>

@@ -5,11 +5,14 @@ import { TextField } from "../ui/field";
 export function UsernameField({
   value,
   onChange,
+  defaultValue,
   error,
   hint,
 }: {
-  value: string;
-  onChange: (value: string) => void;
+  /** Given, the field is controlled; without it, the browser's own (read from the form). */
+  value?: string;
+  onChange?: (value: string) => void;
+  defaultValue?: string;
   error?: string;
   hint?: ReactNode;
 }) {
@@ -18,7 +21,8 @@ export function UsernameField({
       label="Username"
       name="username"
       value={value}
-      onChange={(e) => onChange(e.target.value)}
+      defaultValue={defaultValue}
+      onChange={onChange ? (e) => onChange(e.target.value) : undefined}
       autoComplete="username"
       autoCapitalize="none"
       spellCheck={false}

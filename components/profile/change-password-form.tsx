@@ -8,11 +8,13 @@ import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
+import { useHydrated } from "../ui/use-hydrated";
 
 /** `then="home"`: after the change, open Home (the first sign-in's required change). `username`:
  * whose password it is, for the rule's "not containing the username". */
 export function ChangePasswordForm({ then, username }: { then?: "home"; username: string }) {
   const trpc = useTRPC();
+  const hydrated = useHydrated();
   const [currentPassword, setCurrentPassword] = useState("");
   const newPassword = useNewPassword(username);
   const change = useMutation(
@@ -48,7 +50,7 @@ export function ChangePasswordForm({ then, username }: { then?: "home"; username
         required
       />
       <NewPasswordFields state={newPassword} error={errors.fields.newPassword} />
-      <Button type="submit" variant="primary" pending={change.isPending}>
+      <Button type="submit" variant="primary" pending={change.isPending} disabled={!hydrated}>
         {change.isPending ? "Changing…" : "Change password"}
       </Button>
     </form>

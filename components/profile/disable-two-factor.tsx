@@ -9,9 +9,11 @@ import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
+import { useHydrated } from "../ui/use-hydrated";
 
 export function DisableTwoFactor() {
   const trpc = useTRPC();
+  const hydrated = useHydrated();
   const router = useRouter();
   const [password, setPassword] = useState("");
   const disable = useMutation(
@@ -46,7 +48,7 @@ export function DisableTwoFactor() {
           error={errors.fields.password}
           required
         />
-        <Button type="submit" variant="danger" pending={disable.isPending}>
+        <Button type="submit" variant="danger" pending={disable.isPending} disabled={!hydrated}>
           Turn off two-factor sign-in
         </Button>
       </form>
