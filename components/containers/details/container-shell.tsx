@@ -14,6 +14,7 @@ import { Alert } from "../../ui/alert";
 import { Badge } from "../../ui/badge";
 import { Button, ButtonLink } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { Loading } from "../../ui/loading";
 import { forgetSaid, saidFor } from "../carried-result";
 import { CliResult } from "../cli-result";
 import { QueryError } from "../../ui/query-error";
@@ -87,8 +88,11 @@ export function ContainerShell({
   });
 
   const code = container.isError ? errorCode(container.error) : undefined;
+  // This page's own recreate renames the container aside and removes it before the page
+  // moves to the new one: that is not a removal by someone else.
+  const [recreateWorking, setRecreateWorking] = useState(false);
   // Removed elsewhere (the feed said so, or the engine no longer knows it): no state, no actions.
-  const gone = removed || code === "NOT_FOUND";
+  const gone = !recreateWorking && (removed || code === "NOT_FOUND");
   const name = container.data?.name ?? containerId.slice(0, 12);
   const state = container.data?.state.status ?? "";
   const actions =
@@ -198,7 +202,9 @@ export function ContainerShell({
 
       <DetailsTabs environmentId={environmentId} containerId={containerId} />
 
-      {gone ? (
+      {recreateWorking && (removed || container.isError) ? (
+        <Loading label={`Recreating ${name}…`} />
+      ) : gone ? (
         <EmptyState icon={PackageX} title={container.data ? "This container was removed" : "No such container"}>
           {container.data
             ? `${name} no longer exists on ${envName}: someone removed it, here or elsewhere.`
@@ -237,6 +243,7 @@ export function ContainerShell({
           envName={envName}
           mayPull={holdsOn(viewer, "image.pull", environmentId)}
           onClose={() => setRecreating(false)}
+          onWorking={setRecreateWorking}
           onRecreated={(result) => {
             setRecreating(false);
             carryRecreated(result);

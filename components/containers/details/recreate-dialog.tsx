@@ -36,6 +36,7 @@ export function RecreateDialog({
   mayPull,
   onClose,
   onRecreated,
+  onWorking,
 }: {
   environmentId: string;
   containerId: string;
@@ -44,6 +45,11 @@ export function RecreateDialog({
   mayPull: boolean;
   onClose: () => void;
   onRecreated: (result: Recreated) => void;
+  /**
+   * True from the moment it is asked until it fails: meanwhile the old container is renamed
+   * and removed, which the page must not take for a removal by someone else.
+   */
+  onWorking?: (working: boolean) => void;
 }) {
   const trpc = useTRPC();
   const [pull, setPull] = useState(mayPull);
@@ -57,10 +63,12 @@ export function RecreateDialog({
       tone="primary"
       pending={recreate.isPending}
       error={recreate.error ? errorMessage(recreate.error) : null}
-      onConfirm={() =>
+      onConfirm={() => {
+        onWorking?.(true);
         recreate.mutate(
           { environmentId, id: containerId, pull: mayPull && pull },
           {
+            onError: () => onWorking?.(false),
             onSuccess: (result) =>
               onRecreated({
                 id: result.id,
@@ -69,8 +77,8 @@ export function RecreateDialog({
                 pullFailed: result.pull.asked && !result.pull.ok ? result.pull.message : null,
               }),
           },
-        )
-      }
+        );
+      }}
     >
       <div className="space-y-3">
         <p>
