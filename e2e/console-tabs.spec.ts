@@ -109,10 +109,12 @@ test("a console session is replayed from its audit event", async ({ page }) => {
   // The session's event, once the session has ended and its record is complete.
   await expect(async () => {
     await page.goto(`/audit?action=console.exec&target=${replayed.id}&outcome=ok`);
+    // Each try loads the page afresh (the event appears once the session's record is
+    // complete): give a load on a busy machine its time, and the whole wait more.
     await expect(page.getByRole("table", { name: "Audit events" }).getByRole("row")).toHaveCount(2, {
-      timeout: 1000,
+      timeout: 5000,
     });
-  }).toPass({ timeout: 20_000 });
+  }).toPass({ timeout: 60_000 });
   await page.getByRole("button", { name: /Details of console\.exec/ }).click();
   const details = page.getByRole("dialog", { name: "console.exec" });
   // The recording is named as people know the session: the container's and environment's names.
