@@ -67,7 +67,12 @@ export async function viewOf(
       );
       return lists;
     },
-    { key: `swarm-view:${[...kinds].sort().join(",")}`, ...call },
+    // Fresh: asked right after a change (a create), so a read begun before it cannot answer.
+    {
+      key: `swarm-view:${[...kinds].sort().join(",")}`,
+      ...(fresh ? { startedAfter: performance.now() } : {}),
+      ...call,
+    },
   );
   return {
     cluster,
