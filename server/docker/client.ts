@@ -119,6 +119,11 @@ export interface CallOptions {
   deadlineMs: number;
   /** Reads with the same key while one is in flight share its answer. Never set it on writes. */
   key?: string;
+  /**
+   * With `key`: join only a read that began at or after this moment (performance.now()); a read
+   * that must see what an event announced starts after the event, never joins an older one.
+   */
+  startedAfter?: number;
   /** Aborts the call early (a closed page). */
   signal?: AbortSignal;
 }
@@ -238,7 +243,7 @@ export class EngineClient {
     // and signal (a joiner cannot extend the first caller's deadline).
     const promise = options.key
       ? raceDeadline(
-          this.reads.run(options.key, () => run()),
+          this.reads.run(options.key, () => run(), options.startedAfter),
           options.deadlineMs,
           options.signal,
         )

@@ -90,6 +90,29 @@ describe("Coalescer", () => {
     expect(await coalescer.run("k", start)).toBe(2);
     expect(coalescer.size).toBe(0);
   });
+
+  it("starts a read of its own for a caller that needs one begun after a moment, which later callers join", async () => {
+    const coalescer = new Coalescer();
+    const release: Array<() => void> = [];
+    let starts = 0;
+    const start = () => {
+      const n = ++starts;
+      return new Promise<number>((resolve) => release.push(() => resolve(n)));
+    };
+    const older = coalescer.run("k", start);
+    await tick(2);
+    const moment = performance.now();
+    const fresh = coalescer.run("k", start, moment);
+    const joiner = coalescer.run("k", start, moment);
+    expect(starts).toBe(2);
+    // The older read ending first leaves the fresh one for the callers that come after it.
+    release[0]!();
+    expect(await older).toBe(1);
+    const later = coalescer.run("k", start);
+    release[1]!();
+    expect([await fresh, await joiner, await later, starts]).toEqual([2, 2, 2, 2]);
+    expect(coalescer.size).toBe(0);
+  });
 });
 
 describe("backoffDelay", () => {

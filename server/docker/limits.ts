@@ -130,16 +130,25 @@ export class KeyedLimit {
   }
 }
 
-/** Identical reads in flight share one promise: same key, same answer. */
+/**
+ * Identical reads in flight share one promise: same key, same answer. A caller that must see
+ * what happened at some moment (an event it heard) says so with `startedAfter`: it joins only a
+ * read that began then or later, and otherwise starts its own (which later callers join).
+ */
 export class Coalescer {
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Map<string, { promise: Promise<unknown>; startedAt: number }>();
 
-  run<T>(key: string, start: () => Promise<T>): Promise<T> {
-    const existing = this.inFlight.get(key) as Promise<T> | undefined;
-    if (existing) return existing;
-    const promise = start().finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, promise);
-    return promise;
+  run<T>(key: string, start: () => Promise<T>, startedAfter?: number): Promise<T> {
+    const existing = this.inFlight.get(key);
+    if (existing && (startedAfter === undefined || existing.startedAt >= startedAfter))
+      return existing.promise as Promise<T>;
+    const entry = { promise: undefined as unknown as Promise<T>, startedAt: performance.now() };
+    entry.promise = start().finally(() => {
+      // An older read that ends after a newer one took its place leaves the newer one there.
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, entry);
+    return entry.promise;
   }
 
   get size(): number {

@@ -30,6 +30,28 @@ describe("Picture", () => {
     expect(picture.list("e", "services")).toEqual([]);
   });
 
+  it("stamps each kind with a new version on every change, and keeps it when nothing changed", () => {
+    const picture = new Picture();
+    expect(picture.version("e", "containers")).toBe(0);
+    picture.replace("e", "containers", [container("a")]);
+    const first = picture.version("e", "containers");
+    expect(first).toBeGreaterThan(0);
+    picture.replace("e", "containers", [container("a")]);
+    picture.apply("e", "containers", ["zz"], []);
+    expect(picture.version("e", "containers")).toBe(first);
+    picture.apply("e", "containers", ["a"], [container("a", "exited")]);
+    const second = picture.version("e", "containers");
+    expect(second).toBeGreaterThan(first);
+    picture.apply("e", "containers", ["a"], []);
+    expect(picture.version("e", "containers")).toBeGreaterThan(second);
+    expect(picture.version("e", "images")).toBe(0);
+    // Forgotten and made again: never a version seen before.
+    const last = picture.version("e", "containers");
+    picture.drop("e");
+    picture.replace("e", "containers", [container("a")]);
+    expect(picture.version("e", "containers")).toBeGreaterThan(last);
+  });
+
   it("reports only differences on a resync", () => {
     const picture = new Picture();
     picture.replace("e", "containers", [container("a"), container("b")]);

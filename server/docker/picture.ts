@@ -35,7 +35,12 @@ interface EnvironmentPicture {
   store: Store;
   warm: boolean;
   syncedAt?: number;
+  /** Per kind: the stamp of its last change (see `version`). */
+  versions: { [K in ResourceKind]?: number };
 }
+
+/** Stamps of change, unique across every environment and kind for the life of the process. */
+let lastVersion = 0;
 
 export class Picture {
   private readonly environments = new Map<string, EnvironmentPicture>();
@@ -87,6 +92,14 @@ export class Picture {
     return map?.get(id)?.item;
   }
 
+  /**
+   * A stamp that changes whenever the objects of a kind change (never repeats, also across a
+   * forgotten and re-added environment): what is made from a list can be kept while it holds.
+   */
+  version(environmentId: string, kind: ResourceKind): number {
+    return this.environments.get(environmentId)?.versions[kind] ?? 0;
+  }
+
   /** How many objects of a kind, whether warm or not (undefined when never loaded). */
   count(environmentId: string, kind: ResourceKind): number | undefined {
     return this.environments.get(environmentId)?.store[kind]?.size;
@@ -113,6 +126,7 @@ export class Picture {
       map.delete(id);
       changes.push({ environmentId, kind, type: "remove", id });
     }
+    if (changes.length) this.changed(environmentId, kind);
     return changes;
   }
 
@@ -139,6 +153,7 @@ export class Picture {
       if (found.has(id) || !map.delete(id)) continue;
       changes.push({ environmentId, kind, type: "remove", id });
     }
+    if (changes.length) this.changed(environmentId, kind);
     return changes;
   }
 
@@ -148,6 +163,7 @@ export class Picture {
     if (!env?.store[kind]) return [];
     const changes = this.replace(environmentId, kind, []);
     delete env.store[kind];
+    this.changed(environmentId, kind);
     return changes;
   }
 
@@ -204,10 +220,14 @@ export class Picture {
   private environment(environmentId: string): EnvironmentPicture {
     let env = this.environments.get(environmentId);
     if (!env) {
-      env = { store: {}, warm: false };
+      env = { store: {}, warm: false, versions: {} };
       this.environments.set(environmentId, env);
     }
     return env;
+  }
+
+  private changed(environmentId: string, kind: ResourceKind): void {
+    this.environment(environmentId).versions[kind] = ++lastVersion;
   }
 
   private mapFor<K extends ResourceKind>(environmentId: string, kind: K) {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { need } from "../testing/testbed-env";
 import { EngineClient } from "./client";
 import { Picture } from "./picture";
+import { fetchResources } from "./resources";
 import { Watcher, type RawEngineEvent, type WatcherState } from "./watcher";
 
 const testbed = inject("testbed");
@@ -115,6 +116,63 @@ describe("Watcher on a swarm manager", () => {
       client.close();
     }
     expect(picture.isWarm("mgr")).toBe(false);
+  });
+
+  it("reads the tasks a change's events ask for after the events, never joining a read begun before them", async () => {
+    const client = new EngineClient({ id: "mgr", name: "mgr", url: `unix://${socketPath}` });
+    const picture = new Picture();
+    // No beat and no resync while the test runs: the task can only come from the reads events ask for.
+    const watcher = new Watcher({
+      client,
+      picture,
+      manager: true,
+      deadlineMs: 30_000,
+      tasksIntervalMs: 3_600_000,
+      resyncIntervalMs: 3_600_000,
+    });
+    watcher.start();
+    let open = () => {};
+    let serviceId: string | undefined;
+    try {
+      await waitFor(() => picture.isWarm("mgr"), 10_000, "a warm picture");
+      // A read of every task (the task pulse's, a list's) begun before the change and still in
+      // flight when the change's events come: it cannot hold the change's task.
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const earlier = client.call(
+        "tasks, begun before the change",
+        async (d) => {
+          const tasks = await fetchResources(d, "tasks");
+          await gate;
+          return tasks;
+        },
+        { deadlineMs: 60_000, key: "tasks:all" },
+      );
+      // On the manager's node: its container's events reach this watcher too.
+      const service = (await docker.createService({
+        Name: `fleet-fresh-${process.pid}`,
+        Labels: LABEL,
+        TaskTemplate: {
+          ContainerSpec: { Image: fixture, Command: ["sleep", "300"], Labels: LABEL },
+          Placement: { Constraints: ["node.role==manager"] },
+        },
+        Mode: { Replicated: { Replicas: 1 } },
+      })) as { id?: string; ID?: string };
+      const id = (serviceId = service.id ?? service.ID ?? "");
+      await waitFor(
+        () => (picture.list("mgr", "tasks") ?? []).some((t) => t.serviceId === id),
+        20_000,
+        "the new service's task, while the older read is still in flight",
+      );
+      open();
+      await earlier;
+      // Once the older read ends, nothing puts the picture back to before the change.
+      expect((picture.list("mgr", "tasks") ?? []).some((t) => t.serviceId === id)).toBe(true);
+    } finally {
+      open();
+      if (serviceId) await docker.getService(serviceId).remove();
+      watcher.stop();
+      client.close();
+    }
   });
 
   it("reconnects after the connection drops (simulated: the client's sockets destroyed) and resyncs what it missed", async () => {

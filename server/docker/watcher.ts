@@ -67,6 +67,8 @@ export class Watcher {
   /** Per kind: the ids to refetch, or "all". */
   private pending = new Map<ResourceKind, Set<string> | "all">();
   private oldestPendingEvent: number | undefined;
+  /** When the last of the queued refetches was asked for (performance.now()): their reads start after it. */
+  private pendingSince: number | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private resyncing: Promise<void> | undefined;
@@ -242,6 +244,7 @@ export class Watcher {
     else if (ids === undefined) this.pending.set(kind, new Set([id]));
     else if (ids !== "all") ids.add(id);
     this.oldestPendingEvent = Math.min(this.oldestPendingEvent ?? at, at);
+    this.pendingSince = performance.now();
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush();
@@ -260,15 +263,20 @@ export class Watcher {
     if (!this.pending.size || !this.lifetime) return;
     const batch = this.pending;
     const since = this.oldestPendingEvent;
+    const askedAt = this.pendingSince ?? performance.now();
     this.pending = new Map();
     this.oldestPendingEvent = undefined;
-    this.flushing = this.refetch(batch, since, this.lifetime.signal).finally(() => (this.flushing = undefined));
+    this.pendingSince = undefined;
+    this.flushing = this.refetch(batch, since, askedAt, this.lifetime.signal).finally(
+      () => (this.flushing = undefined),
+    );
     await this.flushing;
   }
 
   private async refetch(
     batch: Map<ResourceKind, Set<string> | "all">,
     since: number | undefined,
+    askedAt: number,
     signal: AbortSignal,
   ): Promise<void> {
     const { client, picture } = this.options;
@@ -277,10 +285,13 @@ export class Watcher {
       const fetched = await Promise.all(
         [...batch].map(async ([kind, ids]) => {
           const list = ids === "all" ? undefined : [...ids];
+          // A whole-kind read may share one in flight (the task pulse's, a list's), but only one
+          // that began after the events that asked for it: an older one may not hold their change
+          // (a scale's new task), and would put the picture back to before it.
           const items = await client.call(
             `${kind} refresh`,
             (docker) => fetchResources(docker, kind, list),
-            list ? { deadlineMs, signal } : { deadlineMs, signal, key: `${kind}:all` },
+            list ? { deadlineMs, signal } : { deadlineMs, signal, key: `${kind}:all`, startedAfter: askedAt },
           );
           return { kind, list, items };
         }),
@@ -307,10 +318,12 @@ export class Watcher {
     const lists = await Promise.all(
       this.kinds.map(async (kind) => ({
         kind,
+        // Begun after the stream opened (or the daemon event): what it missed must be in the answer.
         items: await client.call(`${kind} list`, (docker) => fetchResources(docker, kind), {
           deadlineMs: this.options.deadlineMs,
           signal,
           key: `${kind}:all`,
+          startedAfter: started,
         }),
       })),
     );

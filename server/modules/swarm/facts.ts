@@ -41,12 +41,23 @@ async function hostNetworksOn(fleet: Fleet, manager: ClusterMember): Promise<Hos
         });
         found.push({ id: swarm.Id, name: swarm.Name });
       } catch (error) {
-        // Not a manager of a swarm (any more): it has no swarm copy to find.
-        if ((error as { statusCode?: unknown }).statusCode !== 404) throw error;
+        // A 404 here: this engine is no swarm manager (any more: demoted since its last probe). What
+        // it listed is its own networks only, without the swarm's copies that the manager the spec
+        // goes to resolves: a partial answer, so no answer at all (another manager's counts).
+        if ((error as { statusCode?: unknown }).statusCode === 404) throw new PartialFactsError(manager, name);
+        throw error;
       }
     }
     return found;
   });
+}
+
+/** A manager answered only part of what the facts need: counted as no answer. */
+class PartialFactsError extends Error {
+  constructor(manager: ClusterMember, network: string) {
+    super(`${manager.name} has no swarm copy of the ${network} network: it is no swarm manager now.`);
+    this.name = "PartialFactsError";
+  }
 }
 
 /**

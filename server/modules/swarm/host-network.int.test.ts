@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
 import type { Actor } from "../../core/context";
+import { clusterOf, type Cluster } from "./cluster";
 import { engineRequest } from "./engine";
+import { serviceFacts } from "./facts";
 
 const testbed = inject("testbed");
 const image = need(testbed, "TESTBED_FIXTURE_IMAGE");
@@ -145,6 +147,32 @@ networks:
     };
     const overlayId = ((await manager.getNetwork(OVERLAY).inspect()) as { Id: string }).Id;
     expect(held.Spec.TaskTemplate.Networks?.map((n) => n.Target)).toEqual([overlayId]);
+  });
+});
+
+describe("the facts a service is judged on", () => {
+  it("take a manager's partial answer (an engine demoted since its last probe) as no answer", async () => {
+    // A worker's engine in the managers' place: what a manager demoted since the last probe
+    // answers. It lists its own networks but has no swarm copy of host or bridge, so taking its
+    // answer as complete would leave the swarm's host network by id unrefused.
+    const admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "hostnet-admin3")).id);
+    const workerId = (
+      await h
+        .caller(admin)
+        .environments.create({ name: "hostnet-w1", url: `unix://${need(testbed, "TESTBED_SWARM_WORKER1_SOCKET")}` })
+    ).id;
+    const fleet = h.services.fleet;
+    const real = clusterOf(fleet, environmentId);
+    const stale = { environmentId: workerId, name: "hostnet-w1", role: "manager", state: "up" } as const;
+    const body = { Name: `${PREFIX}-facts`, TaskTemplate: { Networks: [{ Target: swarmNet.host }] } };
+    const endpointOf = () => Promise.resolve(null);
+    const alone: Cluster = { ...real, managers: [stale], workers: [] };
+    expect((await serviceFacts(fleet, alone, body, endpointOf)).hostNetworks).toBeNull();
+    // Beside a manager that answers in full, that one's answer serves.
+    const beside: Cluster = { ...real, managers: [stale, ...real.managers], workers: [] };
+    const ids = (await serviceFacts(fleet, beside, body, endpointOf)).hostNetworks?.map((n) => n.id);
+    expect(ids).toContain(swarmNet.host);
+    expect(ids).toContain(localHostId);
   });
 });
 

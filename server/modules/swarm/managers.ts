@@ -32,6 +32,8 @@ export interface ManagerCallOptions {
   write?: boolean;
   /** Identical reads in flight on one engine share one request. */
   key?: string;
+  /** With `key`: share only a read begun at or after this moment (performance.now()). */
+  startedAfter?: number;
 }
 
 export interface Served<T> {
@@ -224,6 +226,7 @@ export async function readFromManager<T>(
         deadlineMs: remaining,
         signal,
         ...(options.key ? { key: options.key } : {}),
+        ...(options.startedAfter !== undefined ? { startedAfter: options.startedAfter } : {}),
       }),
     deadlineMs,
     options.signal,

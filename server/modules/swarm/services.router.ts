@@ -26,7 +26,7 @@ import {
   checkCreate,
   createService,
   findService,
-  maskServiceRow,
+  listedServiceRows,
   planUpdate,
   presentPlan,
   redeployService,
@@ -34,7 +34,6 @@ import {
   rollbackService,
   scaleService,
   serviceDetail,
-  serviceRows,
   updateService,
   type BeforeSend,
   type ServiceJudge,
@@ -105,13 +104,9 @@ export const servicesRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       const clusters = clustersInScope(ctx.services.fleet, ctx.scope, input?.environmentIds);
       const { views, errors } = await clusterViews(ctx.services, clusters, ["services", "tasks"]);
-      const items = views.flatMap((view) => {
-        const reveal = canOnCluster(ctx.actor.permissions, "container.inspect.secrets", view.cluster);
-        return serviceRows(view).map((row) => ({
-          ...maskServiceRow(row, reveal),
-          environmentId: view.source.environmentId,
-        }));
-      });
+      const items = views.flatMap((view) =>
+        listedServiceRows(view, canOnCluster(ctx.actor.permissions, "container.inspect.secrets", view.cluster)),
+      );
       return { items, errors, paused: [] as string[] };
     }),
 

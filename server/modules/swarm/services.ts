@@ -100,6 +100,30 @@ export function serviceRows(view: ClusterView): ServiceRow[] {
   });
 }
 
+/** A row of the services list: the row, masked for the caller, and the environment that served it. */
+export type ListedServiceRow = ServiceRow & { environmentId: string };
+
+/**
+ * The last list made per cluster and masking, with the stamp of the picture it was made from.
+ * A list costs a copy per service and a pass over every task; while the picture stands still
+ * (most reads of a warm list) the same rows answer again. Any change to the services or tasks
+ * changes the stamp, so a row is never older than the picture it is served from.
+ */
+const listed = new Map<string, { stamp: string; rows: ListedServiceRow[] }>();
+
+/** The services list's rows for `view`; shared between callers while the picture holds: never change them. */
+export function listedServiceRows(view: ClusterView, reveal: boolean): ListedServiceRow[] {
+  const make = () =>
+    serviceRows(view).map((row) => ({ ...maskServiceRow(row, reveal), environmentId: view.source.environmentId }));
+  if (!view.stamp) return make();
+  const key = `${view.cluster.id}|${reveal ? "revealed" : "masked"}`;
+  const held = listed.get(key);
+  if (held?.stamp === view.stamp) return held.rows;
+  const rows = make();
+  listed.set(key, { stamp: view.stamp, rows });
+  return rows;
+}
+
 function nodeMap(view: ClusterView): Map<string, NodeSummary> {
   return new Map(view.nodes.map((n) => [n.id, n]));
 }

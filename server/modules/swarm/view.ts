@@ -12,6 +12,11 @@ export interface ClusterView {
   cluster: Cluster;
   /** where the lists came from: a manager's live picture, or its engine just now */
   source: { environmentId: string; name: string; from: "picture" | "engine" };
+  /**
+   * Read from a picture: where that picture stood (its source and each kind's version). Two
+   * views with the same stamp hold the same lists, so what is made from one serves the other.
+   */
+  stamp?: string;
   nodes: NodeSummary[];
   services: ServiceSummary[];
   tasks: TaskSummary[];
@@ -48,11 +53,18 @@ export async function viewOf(
   const source = fresh ? undefined : pictureSource(fleet, cluster);
   if (source) {
     const lists = { ...empty };
+    const versions: string[] = [];
     for (const kind of kinds) {
       const items = fleet.picture.list(source.environmentId, kind);
       if (items) (lists as Record<SwarmKind, unknown[]>)[kind] = items;
+      versions.push(`${kind}@${fleet.picture.version(source.environmentId, kind)}`);
     }
-    return { cluster, source: { environmentId: source.environmentId, name: source.name, from: "picture" }, ...lists };
+    return {
+      cluster,
+      source: { environmentId: source.environmentId, name: source.name, from: "picture" },
+      stamp: `${source.environmentId}:${versions.join(",")}`,
+      ...lists,
+    };
   }
   const served = await readFromManager(
     fleet,
@@ -67,7 +79,12 @@ export async function viewOf(
       );
       return lists;
     },
-    { key: `swarm-view:${[...kinds].sort().join(",")}`, ...call },
+    // Fresh: asked right after a change (a create), so a read begun before it cannot answer.
+    {
+      key: `swarm-view:${[...kinds].sort().join(",")}`,
+      ...(fresh ? { startedAfter: performance.now() } : {}),
+      ...call,
+    },
   );
   return {
     cluster,
