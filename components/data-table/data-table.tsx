@@ -22,7 +22,9 @@ import { SELECT_COLUMN_WIDTH, type DataTableModel } from "./use-data-table";
 
 /** Rows drawn beyond the visible ones, so a quick scroll or a keyboard jump shows no blanks. */
 const OVERSCAN = 10;
-const ESTIMATED_ROW_PX = 45;
+// A row as tall as most are drawn (the name's quick links and the actions button): a row measured
+// at its estimate changes nothing, where each one measured otherwise moved every row after it.
+const ESTIMATED_ROW_PX = 49;
 const estimateRow = () => ESTIMATED_ROW_PX;
 
 type AnyColumn<T extends RowData> = Column<DataTableFeatures, T, unknown>;
@@ -78,7 +80,11 @@ const headBase =
  * columns kept in view while it scrolls sideways, a selection box per row, and the keyboard:
  * arrow keys (and Page Up / Down, Ctrl+Home / End) move between rows, in the same column.
  */
-export function DataTable<T extends RowData>({
+export const DataTable = memo(DataTableView) as typeof DataTableView;
+
+// Memoised: a parent that re-renders for its own reasons (the set of rows drawn, which it is
+// told of while the list scrolls) does not draw the table again when the model is the same.
+function DataTableView<T extends RowData>({
   model,
   label,
   noun,
@@ -271,16 +277,17 @@ function VirtualBody<T extends RowData>({
   const after = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
   const width = columns.length + (selectable ? 1 : 0);
 
-  const drawn = items.map((item) => rows[item.index]?.id ?? "").join("\n");
-  const drawnRef = useRef(onRowsDrawn);
+  // The rows drawn, told only when that set changes (not on every scroll frame), and found
+  // through the drawn items, not by a pass over every row.
+  const drawnRows = items.flatMap((item) => rows[item.index] ?? []);
+  const drawn = drawnRows.map((row) => row.id).join("\n");
+  const drawnRef = useRef({ onRowsDrawn, drawnRows });
   useEffect(() => {
-    drawnRef.current = onRowsDrawn;
+    drawnRef.current = { onRowsDrawn, drawnRows };
   });
   useEffect(() => {
-    const keys = new Set(drawn.split("\n"));
-    drawnRef.current?.(rows.filter((row) => keys.has(row.id)).map((row) => row.original));
-    // Only when the set of drawn rows changes, not on every scroll frame.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    const { onRowsDrawn, drawnRows } = drawnRef.current;
+    onRowsDrawn?.(drawnRows.map((row) => row.original));
   }, [drawn]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {

@@ -4,8 +4,6 @@ import {
   columnFilteringFeature,
   columnVisibilityFeature,
   createColumnHelper,
-  createFilteredRowModel,
-  createSortedRowModel,
   globalFilteringFeature,
   metaHelper,
   rowSelectionFeature,
@@ -17,6 +15,7 @@ import {
   type Row,
   type RowData,
 } from "@tanstack/react-table";
+import { createKeptCoreRowModel, createLeanFilteredRowModel, createSortFirstRowModel } from "./row-models";
 
 export interface DataColumnMeta {
   /** The column's name in the column chooser and for screen readers when the header is an icon. */
@@ -44,12 +43,14 @@ export interface DataColumnMeta {
 
 export const dataTableFeatures = tableFeatures({
   columnMeta: metaHelper<DataColumnMeta>(),
+  // Row models whose work follows what changed, not the list's length (see ./row-models).
+  coreRowModel: createKeptCoreRowModel(),
   columnVisibilityFeature,
   columnFilteringFeature,
   globalFilteringFeature,
-  filteredRowModel: createFilteredRowModel(),
+  filteredRowModel: createLeanFilteredRowModel(),
   rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
+  sortedRowModel: createSortFirstRowModel(),
   sortFns: { text: sortFn_text, basic: sortFn_basic },
   rowSelectionFeature,
 });

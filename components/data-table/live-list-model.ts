@@ -55,12 +55,14 @@ export function applyPictureEvents<T extends Located, D extends LiveListData<T>>
   const upserts = new Map<string, T>();
   const removes = new Set<string>();
   const dropped = new Set<string>();
+  const touched = new Set<string>();
   for (const event of events) {
     if (!("kind" in event)) {
       if (event.type === "dropped") dropped.add(event.environmentId);
       continue;
     }
     if (event.kind !== kind) continue;
+    touched.add(event.environmentId);
     const key = rowKeyOf(event.environmentId, event.id);
     if (event.type === "upsert") {
       upserts.set(key, { ...(event.item as object), environmentId: event.environmentId } as T);
@@ -71,9 +73,16 @@ export function applyPictureEvents<T extends Located, D extends LiveListData<T>>
     }
   }
   if (!upserts.size && !removes.size && !dropped.size) return data;
+  // Only rows of the environments the batch touched need their key made (one batch is usually
+  // one environment of fifty).
+  for (const id of dropped) touched.add(id);
   let changed = false;
   const items: T[] = [];
   for (const row of data.items) {
+    if (!touched.has(row.environmentId)) {
+      items.push(row);
+      continue;
+    }
     const key = rowKeyOf(row.environmentId, itemKey(kind, row));
     if (dropped.has(row.environmentId) || removes.has(key)) {
       changed = true;
