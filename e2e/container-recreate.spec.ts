@@ -2,7 +2,8 @@
 // again under its name, its named volume kept, the image pulled first when asked (the test bed
 // is offline, so the pull fails and the page says it went on with the host's image); then an
 // edited copy in its place, a failing copy first (the old one comes back). The page moves to the
-// new container and says what was done with the docker lines. A read-only user gets neither.
+// new container and says what was done with the docker lines. The list's row menu offers both
+// too (Recreate… in place, the list saying what was done). A read-only user gets neither.
 import { expect, test } from "@playwright/test";
 import Docker from "dockerode";
 import { authFile, mutate } from "./fixtures";
@@ -117,6 +118,32 @@ test("an administrator replaces it with an edited copy; a copy that cannot start
   expect(await engine().listContainers({ all: true, filters: { name: [name] } })).toHaveLength(1);
 });
 
+test("the list's row menu offers both: Recreate… in place, Edit and replace… to the same form", async ({ page }) => {
+  const [current] = await engine().listContainers({ all: true, filters: { name: [name] } });
+  const oldId = current?.Id ?? firstId;
+  await page.goto(`/containers?q=${name}`);
+  // The same engine is an environment of other specs too: the row of this spec's environment.
+  const row = page.getByRole("row").filter({ hasText: name }).filter({ hasText: envName });
+  await row.getByRole("button", { name: `Actions for ${name}` }).click();
+  await expect(page.getByRole("menuitem", { name: "Edit and replace…" })).toHaveAttribute(
+    "href",
+    `/containers/new?replace=${encodeURIComponent(environment.id)}/${oldId}`,
+  );
+  await page.getByRole("menuitem", { name: "Recreate…" }).click();
+  const dialog = page.getByRole("dialog", { name: `Recreate ${name}?` });
+  await expect(dialog).toContainText(envName);
+  await dialog.getByLabel("Pull the image again first").uncheck();
+  await dialog.getByRole("button", { name: "Recreate container" }).click();
+  // The list stays, says what was done, and the row is the new container's.
+  const said = page.getByRole("status").filter({ hasText: `Recreated ${name}.` });
+  await expect(said.getByTestId("cli")).toContainText(`rename ${name}`);
+  await expect(dialog).toHaveCount(0);
+  const [fresh] = await engine().listContainers({ all: true, filters: { name: [name] } });
+  expect(fresh?.Id).not.toBe(oldId);
+  expect(fresh?.State).toBe("running");
+  await expect(engine().getContainer(oldId).inspect()).rejects.toThrow(/no such container/i);
+});
+
 test.describe("as a read-only user", () => {
   test.use({ storageState: authFile("viewer") });
 
@@ -126,6 +153,11 @@ test.describe("as a read-only user", () => {
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
     await expect(page.getByRole("button", { name: "Recreate…" })).toHaveCount(0);
     await expect(page.getByRole("link", { name: "Edit and replace…" })).toHaveCount(0);
+    // Nor in the list: the row has no menu at all for them.
+    await page.goto(`/containers?q=${name}`);
+    const row = page.getByRole("row").filter({ hasText: name }).filter({ hasText: envName });
+    await expect(row).toHaveCount(1);
+    await expect(row.getByRole("button", { name: `Actions for ${name}` })).toHaveCount(0);
     await page.goto(`/containers/new?replace=${environment.id}/${current?.Id ?? firstId}`);
     await expect(page.getByText("You do not have permission (container.create)")).toBeVisible();
   });

@@ -170,6 +170,18 @@ test("the reader sees secrets but changes nothing, through the page, the API or 
   expect(await listed.text()).not.toContain(ROTATED_VALUE);
   expect(docker("secret", "ls", "--format", "{{.Name}}")).not.toContain("e2e-sneaky");
   expect(docker("config", "ls", "--format", "{{.Name}}")).toContain(config);
+  // A config's data needs config.data.read, which the reader lacks: the page opens the config
+  // (its dates and users) without the data, and the API refuses it.
+  await page.goto("/configs");
+  await page.getByRole("button", { name: config, exact: true }).click({ timeout: 30_000 });
+  const opened = page.getByRole("dialog", { name: `Config ${config}` });
+  await expect(opened).toContainText("needs the config.data.read permission");
+  await expect(opened.getByLabel(`Content of ${config}`)).toHaveCount(0);
+  const data = await reader.request.get(
+    `/api/trpc/configs.get?input=${encodeURIComponent(JSON.stringify({ environmentId, name: config }))}`,
+  );
+  expect(data.status()).toBe(403);
+  expect(await data.text()).not.toContain("listen 8080");
   await reader.close();
 });
 

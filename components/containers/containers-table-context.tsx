@@ -12,11 +12,14 @@ export interface ContainerRowActions {
   choose: (row: ContainerRow, action: ActionSpec) => void;
   /** Open the Update dialog for a row. */
   update: (row: ContainerRow) => void;
+  /** Open the Recreate dialog for a row. */
+  recreate: (row: ContainerRow) => void;
 }
 
 export const ContainerRowActionsContext = createContext<ContainerRowActions>({
   choose: () => undefined,
   update: () => undefined,
+  recreate: () => undefined,
 });
 export const useContainerRowActions = () => useContext(ContainerRowActionsContext);
 

@@ -32,6 +32,7 @@ import { CONTAINERS_VIEW, matchesSearch, projectOf, rowKey, STATES, type Contain
 import { ContainersTable } from "./containers-table";
 import type { ContainerRowActions } from "./containers-table-context";
 import { UpdateContainerDialog } from "./create/update-dialog";
+import { RecreateDialog } from "./details/recreate-dialog";
 import { holdsOn } from "./holds-on";
 
 const rowName = (row: ContainerRow) => row.name;
@@ -127,7 +128,12 @@ export function ContainersView() {
     else act.mutate({ row, action });
   });
   const update = useStableCallback((row: ContainerRow) => setUpdating(row));
-  const rowActions = useMemo<ContainerRowActions>(() => ({ choose, update }), [choose, update]);
+  const [recreating, setRecreating] = useState<ContainerRow | null>(null);
+  const recreate = useStableCallback((row: ContainerRow) => {
+    setDone(null);
+    setRecreating(row);
+  });
+  const rowActions = useMemo<ContainerRowActions>(() => ({ choose, update, recreate }), [choose, update, recreate]);
 
   const stacks = useMemo(
     () => [...new Set((list.data?.items ?? []).map(projectOf).filter((p): p is string => p !== null))].sort(),
@@ -351,6 +357,25 @@ export function ContainersView() {
               environmentId={updating.environmentId}
               containerId={updating.id}
               name={updating.name}
+            />,
+            document.body,
+          )
+        : null}
+      {recreating
+        ? createPortal(
+            <RecreateDialog
+              environmentId={recreating.environmentId}
+              containerId={recreating.id}
+              name={recreating.name}
+              envName={envName(recreating.environmentId)}
+              mayPull={holdsOn(viewer, "image.pull", recreating.environmentId)}
+              onClose={() => setRecreating(null)}
+              onRecreated={(result) => {
+                setRecreating(null);
+                // The list stays; the new container takes the old one's row (same name).
+                const text = [`Recreated ${result.name}.`, result.pullFailed ?? ""].join(" ").trim();
+                setDone({ text, cli: result.cli.join(" && ") });
+              }}
             />,
             document.body,
           )

@@ -1,6 +1,6 @@
 "use client";
 
-import { CopyPlus, EllipsisVertical, SlidersHorizontal, SquareTerminal } from "lucide-react";
+import { CopyPlus, EllipsisVertical, FilePen, RefreshCcw, SlidersHorizontal, SquareTerminal } from "lucide-react";
 import { holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
 import { Menu, MenuContent, MenuItem, MenuLinkItem, MenuSeparator, MenuTrigger } from "../ui/menu";
@@ -12,12 +12,13 @@ import { holdsOn } from "./holds-on";
 /**
  * A row's "⋮" menu (Radix UI's menu: arrow keys, type-ahead, Escape, focus back to the button):
  * the console, the lifecycle actions that apply to its state and that the viewer may take, then
- * Update… and Duplicate and edit. What a choice does is the list's (context): the dialogs live
+ * Update…, Recreate…, Edit and replace… and Duplicate and edit (as on the container's page, with
+ * the same permission checks). What a choice does is the list's (context): the dialogs live
  * there, not in a row that scrolling may unmount.
  */
 export function RowActionsMenu({ row }: { row: ContainerRow }) {
   const viewer = useViewer();
-  const { choose, update } = useContainerRowActions();
+  const { choose, update, recreate } = useContainerRowActions();
   const actions = ACTIONS.filter((a) => a.when(row.state) && holdsOn(viewer, a.permission, row.environmentId));
   const consoleHref =
     row.state === "running" && holdsOn(viewer, "container.exec", row.environmentId)
@@ -26,7 +27,13 @@ export function RowActionsMenu({ row }: { row: ContainerRow }) {
   const canUpdate = row.state !== "removing" && holdsOn(viewer, "container.lifecycle", row.environmentId);
   const canDuplicate = holdsSomewhere(viewer, "container.create");
   const duplicateHref = `/containers/new?from=${encodeURIComponent(row.environmentId)}/${encodeURIComponent(row.id)}`;
-  const changes = canUpdate || canDuplicate;
+  // Recreate and replace are a create and a remove (the procedures ask for both).
+  const canRecreate =
+    row.state !== "removing" &&
+    holdsOn(viewer, "container.create", row.environmentId) &&
+    holdsOn(viewer, "container.delete", row.environmentId);
+  const replaceHref = `/containers/new?replace=${encodeURIComponent(row.environmentId)}/${encodeURIComponent(row.id)}`;
+  const changes = canUpdate || canRecreate || canDuplicate;
 
   if (!actions.length && !consoleHref && !changes) return null;
   return (
@@ -62,6 +69,18 @@ export function RowActionsMenu({ row }: { row: ContainerRow }) {
             <SlidersHorizontal aria-hidden className="size-4 text-subtle" />
             Update…
           </MenuItem>
+        ) : null}
+        {canRecreate ? (
+          <MenuItem onSelect={() => recreate(row)}>
+            <RefreshCcw aria-hidden className="size-4 text-subtle" />
+            Recreate…
+          </MenuItem>
+        ) : null}
+        {canRecreate ? (
+          <MenuLinkItem href={replaceHref}>
+            <FilePen aria-hidden className="size-4 text-subtle" />
+            Edit and replace…
+          </MenuLinkItem>
         ) : null}
         {canDuplicate ? (
           <MenuLinkItem href={duplicateHref}>

@@ -34,6 +34,25 @@ describe("the database's helper programs", () => {
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 
+  it("say a child that printed past the output limit did so, not that it timed out", async () => {
+    // On either stream: a flood on its log is not taken for the helper's last words either.
+    const flood = (stream: string) => `process.${stream}.write("x".repeat(5 << 20)); setInterval(() => {}, 1000);`;
+    const [out, err] = await Promise.all(
+      ["stdout", "stderr"].map((stream) =>
+        runNodeProgram("migrate-engine-child", ["-e", flood(stream)], {}, 60_000).then(
+          () => new Error("it did not fail"),
+          (e: unknown) => e as Error,
+        ),
+      ),
+    );
+    expect(out?.message).toBe(
+      "the database helper migrate-engine-child printed more than 4 MiB on its standard output and was stopped",
+    );
+    expect(err?.message).toBe(
+      "the database helper migrate-engine-child printed more than 4 MiB on its standard error and was stopped",
+    );
+  });
+
   it("read only the marked result line, whatever else the child prints after it", async () => {
     const talk = `console.log("starting"); console.log(${JSON.stringify(`${HELPER_RESULT_MARK}{"applied":["a"]}`)}); console.log("{\\"not\\": \\"this\\"}"); console.log("done")`;
     await expect(runNodeProgram("migrate-engine-child", ["-e", talk], {}, 60_000)).resolves.toEqual({ applied: ["a"] });

@@ -57,6 +57,20 @@ export class HelperTimeoutError extends HelperProcessError {
   }
 }
 
+/** A helper that printed more than its output may hold: it was stopped, whatever it was doing. */
+export class HelperOutputTooLargeError extends HelperProcessError {
+  constructor(program: string, stream: "stdout" | "stderr", limitBytes: number, options: { cause: unknown }) {
+    super(program, "", options);
+    this.message =
+      `the database helper ${program} printed more than ${limitBytes / (1 << 20)} MiB on its ` +
+      `${stream === "stdout" ? "standard output" : "standard error"} and was stopped`;
+    this.name = "HelperOutputTooLargeError";
+  }
+}
+
+/** How much a helper may print on each stream (its answer is one line; the rest is its log). */
+const HELPER_OUTPUT_LIMIT_BYTES = 4 << 20;
+
 /** The start of the one line of a helper's output that is its answer (anything else is not). */
 export const HELPER_RESULT_MARK = "stevedore-helper-result: ";
 
@@ -99,12 +113,17 @@ export async function runNodeProgram<T>(
   try {
     ({ stdout } = await promisify(execFile)(process.execPath, argv, {
       env: { ...process.env, ...env },
-      maxBuffer: 4 << 20,
+      maxBuffer: HELPER_OUTPUT_LIMIT_BYTES,
       timeout: timeoutMs,
       killSignal: "SIGKILL",
     }));
   } catch (error) {
-    const e = error as { stderr?: string; killed?: boolean; signal?: string };
+    const e = error as { stderr?: string; killed?: boolean; signal?: string; code?: unknown; message?: string };
+    // Checked first: node kills a child past maxBuffer with killSignal too, which is not a hang.
+    if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
+      const stream = /^stderr/.test(e.message ?? "") ? "stderr" : "stdout";
+      throw new HelperOutputTooLargeError(program, stream, HELPER_OUTPUT_LIMIT_BYTES, { cause: error });
+    }
     if (e.killed && e.signal === "SIGKILL") {
       throw new HelperTimeoutError(program, timeoutMs, e.stderr ?? "", { cause: error });
     }

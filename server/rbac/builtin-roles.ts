@@ -9,11 +9,12 @@ export interface BuiltinRole {
 const reads = environmentPermissions.filter((p) => p.endsWith(".read"));
 
 /**
- * Reads of content rather than state: what is inside a container's or a volume's files. Like
- * logs, it may hold whatever a workload wrote (keys, tokens, dumps), so Read-only has neither;
- * Helpdesk has both (its console reads any file anyway).
+ * Reads of content rather than state: what is inside a container's or a volume's files, and a
+ * swarm config's data. Like logs, it may hold whatever a workload wrote or an operator put
+ * there (keys, tokens, dumps, a connection string), so Read-only has none of them; Helpdesk
+ * has them (its console reads any file anyway).
  */
-const contentReads: readonly Permission[] = ["container.files.read", "volume.files.read"];
+const contentReads: readonly Permission[] = ["container.files.read", "volume.files.read", "config.data.read"];
 const stateReads = reads.filter((p) => !contentReads.includes(p));
 
 export const builtinRoles: readonly BuiltinRole[] = [

@@ -45,6 +45,7 @@ export const environmentPermissions = [
   "secret.read",
   "secret.write",
   "config.read",
+  "config.data.read",
   "config.write",
 ] as const;
 
@@ -120,7 +121,8 @@ export const permissionDescriptions: Record<Permission, string> = {
   "stack.delete": "Remove stacks",
   "secret.read": "List secrets (never their data)",
   "secret.write": "Create and remove secrets",
-  "config.read": "List and read configs",
+  "config.read": "List configs: names, labels, dates and the services using them (not their data)",
+  "config.data.read": "Read configs' data (it may carry settings and credentials not meant for everyone)",
   "config.write": "Create and remove configs",
   "registry.manage": "Add, change, test and remove saved registries and their credentials",
   "user.manage": "Manage users and teams",

@@ -29,7 +29,7 @@ export type { CreateBody, ImageConfig } from "./section";
 export { shellQuote, formatBytesFlag } from "./cli";
 export { MIN_MEMORY_BYTES, resourcesSpec } from "./sections/resources";
 export { restartPolicySpec, type RestartName } from "./sections/restart";
-export { envEntry, envList, type EnvEntry } from "./sections/env";
+export { envEntry, envList, envValues, type EnvEntry } from "./sections/env";
 export { portSpec } from "./sections/ports";
 export { volumeSpec, tmpfsSpec, bindMountSpec } from "./sections/mounts";
 export { networkSpec } from "./sections/networks";

@@ -23,17 +23,30 @@ function networkRefsOf(payload: WorkloadPayload): string[] {
   ].filter((ref) => !["host", "default", "bridge", "none"].includes(ref) && !ref.startsWith("container:"));
 }
 
-/** The engine's host network(s), which it also finds by id and id prefix; null: it did not answer. */
-async function hostNetworksOf(fleet: Fleet, environmentId: string): Promise<HostNetwork[] | null> {
+/**
+ * The engine's host network(s), which it also finds by id and id prefix, and which of `refs` are
+ * exactly another network's name (the engine finds a name before an id prefix); null: it did
+ * not answer.
+ */
+async function networkFactsOf(
+  fleet: Fleet,
+  environmentId: string,
+  refs: readonly string[],
+): Promise<{ hostNetworks: HostNetwork[] | null; networkNames: string[] }> {
   try {
     const networks = (await fleet.call(environmentId, "network list", (docker) => docker.listNetworks())) as {
       Id: string;
       Name: string;
       Driver?: string;
     }[];
-    return networks.filter((n) => n.Driver === "host" || n.Name === "host").map((n) => ({ id: n.Id, name: "host" }));
+    const isHost = (n: { Name: string; Driver?: string }) => n.Driver === "host" || n.Name === "host";
+    const others = new Set(networks.filter((n) => !isHost(n)).map((n) => n.Name));
+    return {
+      hostNetworks: networks.filter(isHost).map((n) => ({ id: n.Id, name: "host" })),
+      networkNames: refs.filter((ref) => others.has(ref)),
+    };
   } catch {
-    return null;
+    return { hostNetworks: null, networkNames: [] };
   }
 }
 
@@ -55,13 +68,16 @@ export async function lookupFacts(
   payload: WorkloadPayload,
 ): Promise<WorkloadFacts> {
   const refs = referencesOf(payload);
-  const [socketPaths, volumes, volumesFrom, hostNetworks] = await Promise.all([
+  const networkRefs = networkRefsOf(payload);
+  const [socketPaths, volumes, volumesFrom, networks] = await Promise.all([
     engineSockets(sources, environmentId),
     volumeFacts(sources.fleet, environmentId, refs.volumes),
     mountSources(sources.fleet, environmentId, refs.volumesFrom),
-    networkRefsOf(payload).length ? hostNetworksOf(sources.fleet, environmentId) : Promise.resolve([]),
+    networkRefs.length
+      ? networkFactsOf(sources.fleet, environmentId, networkRefs)
+      : Promise.resolve({ hostNetworks: [], networkNames: [] }),
   ]);
-  return { socketPaths, volumes, volumesFrom, hostNetworks };
+  return { socketPaths, volumes, volumesFrom, ...networks };
 }
 
 /** Fact sources from the server's services (the fleet, and environments from the database). */

@@ -61,6 +61,16 @@ describe("a container's network", () => {
     ]);
   });
 
+  it("is another network when a network of that exact name exists: the engine finds names before id prefixes", () => {
+    const named = { ...engine, networkNames: ["765ac1"] };
+    expect(judged({ Image: "x", HostConfig: { NetworkMode: "765ac1" } }, named)).toEqual([]);
+    expect(judged({ Image: "x", NetworkingConfig: { EndpointsConfig: { "765ac1": {} } } }, named)).toEqual([]);
+    // Another prefix, the full id and the name host stay the host's.
+    for (const mode of ["765ac13", engine.hostNetworks[0]!.id, "host"]) {
+      expect(judged({ Image: "x", HostConfig: { NetworkMode: mode } }, named), mode).toHaveLength(1);
+    }
+  });
+
   it("is plain on the default bridge, none or a network of its own", () => {
     for (const mode of ["bridge", "default", "none", "app_net"]) {
       expect(judged({ Image: "x", HostConfig: { NetworkMode: mode } }), mode).toEqual([]);

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { isSecretVariable, looksSecretValue } from "../../audit/redact";
 import {
   containerSpec,
+  envValues,
   runCli,
   specOf,
   toCreatePayload,
@@ -95,11 +96,7 @@ export async function keptValues(services: Services, actor: Actor, spec: Contain
     });
   }
   const source = await inspectContainerRaw(services.fleet, environmentId, sourceId);
-  const values = new Map<string, string>();
-  for (const entry of source.Config.Env ?? []) {
-    const eq = entry.indexOf("=");
-    if (eq > 0) values.set(entry.slice(0, eq), entry.slice(eq + 1));
-  }
+  const values = envValues(source.Config.Env);
   const missing = names.filter((n) => !values.has(n));
   if (missing.length) {
     throw new TRPCError({

@@ -9,6 +9,8 @@ import { openHarness, type Harness } from "../../testing/harness";
 import { codeOf } from "../../testing/calls";
 import type { Actor } from "../../core/context";
 import type { ContainerSpecInput } from "../../containers/spec";
+import type { Fleet } from "../../docker/fleet";
+import { swapContainer, SwapFailedError } from "./replace";
 
 const testbed = inject("testbed");
 const IMAGE = need(testbed, "TESTBED_FIXTURE_IMAGE");
@@ -264,6 +266,33 @@ describe("replace with an edited copy", () => {
     expect(event?.outcome).toBe("error");
   });
 
+  it("keeps a bare secret-named variable (no '=') as the form read it, in a replacement as in a recreate", async () => {
+    // Review finding: the recreate router and keptValues each parsed Config.Env their own way;
+    // a bare DB_PASSWORD read by the form as kept was "no longer there" for keptValues.
+    const old = await docker.createContainer({
+      Image: IMAGE,
+      name: unique("bare"),
+      Cmd: ["sleep", "600"],
+      Env: ["DB_PASSWORD", "GREETING=hi=there"],
+      Labels: { "stevedore.test": LABEL },
+    });
+    await old.start();
+    const copy = await h.caller(operator).containers.specOf({ environmentId, id: old.id, purpose: "replace" });
+    expect(copy.spec.env).toContainEqual({ name: "DB_PASSWORD", fromSource: true });
+    const replaced = await h.caller(operator).containers.replace({
+      environmentId,
+      id: old.id,
+      spec: { ...copy.spec, name: undefined },
+    });
+    expect((await inspect(replaced.id)).Config.Env).toEqual(
+      expect.arrayContaining(["DB_PASSWORD=", "GREETING=hi=there"]),
+    );
+    const recreated = await h.caller(admin).containers.recreate({ environmentId, id: replaced.id });
+    expect((await inspect(recreated.id)).Config.Env).toEqual(
+      expect.arrayContaining(["DB_PASSWORD=", "GREETING=hi=there"]),
+    );
+  });
+
   it("rolls back when the new one cannot be made (no such image), and refuses a new name", async () => {
     const old = await made();
     const copy = await h.caller(admin).containers.specOf({ environmentId, id: old.id });
@@ -287,5 +316,84 @@ describe("replace with an edited copy", () => {
     expect(await codeOf(h.caller(helpdesk).containers.replace({ environmentId, id: old.id, spec: copy.spec }))).toBe(
       "FORBIDDEN",
     );
+  });
+});
+
+/**
+ * The real fleet, but the engine calls `refuse` picks (by name and how many of that name were
+ * made so far, from 1) are refused: a real engine will not refuse a rename or a start on demand.
+ */
+function refusing(fleet: Fleet, refuse: (name: string, nth: number) => boolean): Fleet {
+  const counts = new Map<string, number>();
+  return new Proxy(fleet, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key !== "call") return typeof value === "function" ? (value as () => unknown).bind(target) : value;
+      return (environment: string, name: string, ...rest: unknown[]) => {
+        const nth = (counts.get(name) ?? 0) + 1;
+        counts.set(name, nth);
+        if (refuse(name, nth)) return Promise.reject(new Error(`injected: the engine refused the ${name}`));
+        return (target.call as (...args: unknown[]) => Promise<unknown>).call(target, environment, name, ...rest);
+      };
+    },
+  });
+}
+
+async function swapFailure(call: Promise<unknown>): Promise<SwapFailedError> {
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SwapFailedError);
+  return error as SwapFailedError;
+}
+
+describe("a swap whose steps fail (engine refusals injected)", () => {
+  it("starts the old one again when setting it aside fails, and says so; a failed start in the rollback is said too", async () => {
+    // Review finding: a failed rename left the old container stopped, and nobody was told.
+    const old = await made();
+    const body = { Image: IMAGE, Cmd: ["sleep", "600"], Labels: { "stevedore.test": LABEL } };
+    const fleet = refusing(h.services.fleet, (name, nth) => name === "container rename" && nth === 1);
+    const failed = await swapFailure(swapContainer(fleet, environmentId, { id: old.id, body, start: true }));
+    expect(failed.restored).toBe(true);
+    expect(failed.message).toMatch(
+      new RegExp(
+        `^${old.name} was not replaced: setting it aside as ${old.name}-old-[0-9a-f]{6} failed \\(injected: the engine refused the container rename\\)\\. Rolled back: ${old.name} is back as it was \\(running\\)\\.$`,
+      ),
+    );
+    const back = await inspect(old.id);
+    expect([back.Name, back.State.Running]).toEqual([`/${old.name}`, true]);
+    const named = await docker.listContainers({ all: true, filters: { name: [old.name] } });
+    expect(named.map((c) => c.Id)).toEqual([old.id]);
+
+    // The start of the rollback refused too: said, with what to do, and not called restored.
+    const worse = refusing(h.services.fleet, (name, nth) => nth === 1 && /^container (rename|start)$/.test(name));
+    const half = await swapFailure(swapContainer(worse, environmentId, { id: old.id, body, start: true }));
+    expect(half.restored).toBe(false);
+    expect(half.message).toContain(
+      "Rolling back failed in part: starting the old container again failed (injected: the engine refused the container start): start it by hand.",
+    );
+    expect((await inspect(old.id)).State.Running).toBe(false);
+    await docker.getContainer(old.id).start();
+  });
+
+  it("when the new one cannot start and the old one cannot get its name back, it still runs the old one, and says where", async () => {
+    const old = await made();
+    const body = { Image: IMAGE, Cmd: ["/no/such/program"], Labels: { "stevedore.test": LABEL } };
+    // The first rename (aside) goes through; the second (its name back) is refused.
+    const secondRenameRefused = refusing(h.services.fleet, (name, nth) => name === "container rename" && nth === 2);
+    const failed = await swapFailure(
+      swapContainer(secondRenameRefused, environmentId, { id: old.id, body, start: true }),
+    );
+    expect(failed.restored).toBe(false);
+    const aside = /giving (\S+) its name back failed/.exec(failed.message)?.[1];
+    expect(aside).toMatch(new RegExp(`^${old.name}-old-[0-9a-f]{6}$`));
+    expect(failed.message).toContain(`rename it to ${old.name} by hand`);
+    expect(failed.message).toContain(
+      `Otherwise the new container was removed, the old container runs again as ${aside}.`,
+    );
+    const back = await inspect(old.id);
+    expect([back.Name, back.State.Running]).toEqual([`/${aside}`, true]);
+    expect(await docker.listContainers({ all: true, filters: { name: [`^/${old.name}$`] } })).toEqual([]);
   });
 });

@@ -14,7 +14,14 @@ import { imageConfig, inspectContainerRaw } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
 import { can } from "../../rbac/permissions";
 import { permittedProcedure } from "../../trpc/init";
-import { containerSpec, runCli, specOf, toCreatePayload, type ContainerSpec } from "../../workloads/container-spec";
+import {
+  containerSpec,
+  envValues,
+  runCli,
+  specOf,
+  toCreatePayload,
+  type ContainerSpec,
+} from "../../workloads/container-spec";
 import { runTransfer } from "../images/transfer";
 import { dockerLine } from "../shared/cli";
 import { environmentName } from "../shared/environments";
@@ -131,12 +138,7 @@ export const containerReplaceProcedures = {
       const { violations, collisions } = await judgeCreate(ctx.services, ctx.actor, environmentId, spec);
       refuseCollisions(collisions);
       if (violations.length) refuse(violations);
-      const values = new Map(
-        (raw.Config.Env ?? []).map((entry) => [
-          entry.slice(0, entry.indexOf("=")),
-          entry.slice(entry.indexOf("=") + 1),
-        ]),
-      );
+      const values = envValues(raw.Config.Env);
       const payload = toCreatePayload(spec, (n) => values.get(n) ?? "");
       const env = environmentName(fleet, environmentId);
       const pulled = { asked: input.pull, ok: false, message: null as string | null };

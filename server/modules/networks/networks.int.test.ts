@@ -219,6 +219,47 @@ describe("create, connect, remove", () => {
   });
 });
 
+describe("a network named like the host network's id", () => {
+  it("is that network, not the host's: an Operator's container joins it, while the bare prefix stays refused", async () => {
+    // Review finding: a network whose name is a prefix of the host network's id was refused as
+    // the host's, though the engine finds a network by name before it tries id prefixes.
+    const hostId = ((await docker.standalone.getNetwork("host").inspect()) as { Id: string }).Id;
+    const name = hostId.slice(0, 6);
+    const spec = {
+      image: fixture,
+      name: named("prefix-named"),
+      command: ["sleep", "600"],
+      labels: { [TEST_LABEL]: LABEL },
+      hostAccess: { networkMode: name },
+    };
+    const api = h.caller(operator);
+    // No network of that name: the engine would resolve it to the host's, so it is refused.
+    const unnamed = await api.containers.check({ environmentId: env.standalone, spec });
+    expect(unnamed.violations.map((v) => [v.field, v.permission])).toEqual([
+      ["HostConfig.NetworkMode", "container.create.privileged"],
+    ]);
+    await docker.standalone.createNetwork({ Name: name, Labels: { [TEST_LABEL]: LABEL } });
+    try {
+      expect((await api.containers.check({ environmentId: env.standalone, spec })).violations).toEqual([]);
+      const made = await api.containers.create({ environmentId: env.standalone, spec });
+      const info = await docker.standalone.getContainer(made.id).inspect();
+      expect(Object.keys(info.NetworkSettings.Networks)).toEqual([name]);
+      expect(info.NetworkSettings.Networks[name]?.NetworkID).not.toBe(hostId);
+      // Joined as a further network, too; the host network's full id still is the host's.
+      const joins = { ...spec, name: named("prefix-joins"), hostAccess: undefined, networks: [{ name }] };
+      expect((await api.containers.check({ environmentId: env.standalone, spec: joins })).violations).toEqual([]);
+      const full = { ...spec, hostAccess: { networkMode: hostId } };
+      expect((await api.containers.check({ environmentId: env.standalone, spec: full })).violations).toHaveLength(1);
+      await docker.standalone.getContainer(made.id).remove({ force: true });
+    } finally {
+      await docker.standalone
+        .getNetwork(name)
+        .remove()
+        .catch(() => undefined);
+    }
+  });
+});
+
 describe("prune", () => {
   it("shows first which unused networks go, then removes exactly those", async () => {
     const api = h.caller(admin);

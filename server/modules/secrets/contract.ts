@@ -1,7 +1,7 @@
 // The secrets' and configs' contract, shared by the server and the pages: inputs (zod), the
 // `docker` line of each action, and the action table. Secrets and configs are the same kind of
 // swarm object (a name, labels, data mounted into tasks as a file); they differ in who may read
-// the data: a config's by those with config.read, a secret's by nobody, ever.
+// the data: a config's by those with config.data.read, a secret's by nobody, ever.
 import { z } from "zod";
 import type { Permission } from "../../rbac/catalogue";
 import { dockerLine, repeated } from "../shared/cli";
@@ -113,6 +113,8 @@ export const objectActions = {
   },
   config: {
     read: { permission: "config.read" },
+    /** the data itself, which may carry settings not meant for every reader of the list */
+    readData: { permission: "config.data.read" },
     create: { permission: "config.write" },
     rotate: {
       permission: "config.write",

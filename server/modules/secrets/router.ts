@@ -1,8 +1,8 @@
 // secrets.* and configs.*: thin wiring of the contract to the domain. The permission is checked
 // by the builder on the manager environment the input names; the audit event names the object;
-// the module's typed errors become API codes here. No procedure returns a secret's data, and
-// its data is recorded nowhere (the audit redactor withholds any `data` field, and the events
-// below record its size only).
+// the module's typed errors become API codes here. A config's data needs config.data.read
+// (configs.get). No procedure returns a secret's data, and its data is recorded nowhere (the
+// audit redactor withholds any `data` field, and the events below record its size only).
 import { TRPCError } from "@trpc/server";
 import type { Permission } from "../../rbac/catalogue";
 import { can } from "../../rbac/permissions";
@@ -147,8 +147,11 @@ export const secretsRouter = createTRPCRouter(routerFor("secret"));
 
 export const configsRouter = createTRPCRouter({
   ...routerFor("config"),
-  /** A config with its data (as text when it is UTF-8). */
-  get: objectProcedure(objectActions.config.read.permission)
+  /**
+   * A config with its data (as text when it is UTF-8). The data needs config.data.read: a
+   * reader of the list (config.read) sees its name, labels, dates and users there, not this.
+   */
+  get: objectProcedure(objectActions.config.readData.permission)
     .input(objectTarget)
     .query(({ ctx, input }) => readConfig(ctx.services.fleet, input.environmentId, input.name)),
 });

@@ -53,6 +53,16 @@ async function cleanUp() {
   for (const c of await docker.listConfigs()) if (c.Spec?.Name?.startsWith(PREFIX)) await docker.getConfig(c.ID).remove();
 }
 
+/** How a call failed: its code and message. */
+async function failure(call: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e as { code?: string; message?: string },
+  );
+  if (!error) throw new Error("expected the call to fail");
+  return { code: error.code ?? "?", message: error.message ?? "" };
+}
+
 beforeAll(async () => {
   h = await openHarness();
   admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "secrets-admin")).id);
@@ -118,8 +128,17 @@ describe("secrets and configs through the API", () => {
       data: conf.toString("base64"),
       encoding: "base64",
     });
-    const read = await h.caller(readOnly).configs.get({ environmentId, name: `${PREFIX}_site` });
+    // Its data needs config.data.read (Operator and Helpdesk hold it); Read-only sees the
+    // config in the list (name, labels, dates, users), never its data (review finding).
+    const read = await h.caller(operator).configs.get({ environmentId, name: `${PREFIX}_site` });
     expect(read).toMatchObject({ text: "listen 8080\n", bytes: conf.length });
+    const noData = await failure(h.caller(readOnly).configs.get({ environmentId, name: `${PREFIX}_site` }));
+    expect(noData.code).toBe("FORBIDDEN");
+    expect(noData.message).toContain("config.data.read");
+    const listedConfig = (await h.caller(readOnly).configs.list()).items.find((c) => c.name === `${PREFIX}_site`);
+    expect(listedConfig).toMatchObject({ name: `${PREFIX}_site`, labels: {}, usedBy: [] });
+    expect(listedConfig?.createdAt).toMatch(/^\d{4}-/);
+    expect(JSON.stringify(listedConfig)).not.toContain("listen 8080");
     expect(await codeOf(h.caller(operator).configs.remove({ environmentId, name: `${PREFIX}_site` }))).toBe(
       "FORBIDDEN",
     );

@@ -37,6 +37,13 @@ export interface WorkloadFacts {
    * absent: not looked up (only the names are judged).
    */
   hostNetworks?: readonly HostNetwork[] | null;
+  /**
+   * The payload's network references that are, exactly, the name of one of the engine's other
+   * networks. The engine finds a network by its full id, then by name, and only then by id
+   * prefix: a network named `abc` is that network, even when the host network's id starts with
+   * `abc`. Absent: not looked up (a reference that is a prefix of a host network's id is it).
+   */
+  networkNames?: readonly string[];
 }
 
 /** One of the host's networks on an engine: its id there and its name (host, bridge). */

@@ -82,6 +82,20 @@ function splitEntry(entry: string): { name: string; value: string } {
   return eq < 0 ? { name: entry, value: "" } : { name: entry.slice(0, eq), value: entry.slice(eq + 1) };
 }
 
+/**
+ * A container's variables (its Config.Env) by name, read as the create form reads them: a
+ * bare `NAME` is NAME with an empty value, and the later of two entries of one name wins, as
+ * in the process's environment. The values a recreate or a copy keeps come from here.
+ */
+export function envValues(entries: readonly string[] | null | undefined): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const entry of entries ?? []) {
+    const { name, value } = splitEntry(entry);
+    if (name) values.set(name, value);
+  }
+  return values;
+}
+
 export const envSection = defineSection<
   Container,
   Service,

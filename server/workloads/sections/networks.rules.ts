@@ -77,19 +77,18 @@ const NETWORKING_RULES: Rules = {
  * The host network `target` names, if any. The engine resolves a service's network by full id,
  * by name, then by id prefix, on the swarm's networks and then on the manager's own (whose
  * host and bridge stand for the swarm's): whichever of those spellings would reach one of the
- * host's networks is that network. Names are compared without case, to be sure.
+ * host's networks is that network. Names are compared without case, to be sure; a reference
+ * that is exactly another network's name (facts.networkNames) is that network, not a prefix.
  */
 function hostNetworkNamed(target: string, walk: Walk, which: "host" | "host-and-bridge"): string | undefined {
   const lower = target.toLowerCase();
   if (lower === "host" || (which === "host-and-bridge" && lower === "bridge")) return lower;
-  for (const network of walk.facts.hostNetworks ?? []) {
-    if (which === "host" && network.name !== "host") continue;
-    const id = network.id.toLowerCase();
-    if (lower === network.name.toLowerCase() || lower === id || (lower.length > 0 && id.startsWith(lower))) {
-      return network.name;
-    }
-  }
-  return undefined;
+  const hosts = (walk.facts.hostNetworks ?? []).filter((n) => which === "host-and-bridge" || n.name === "host");
+  // In the engine's order: a full id, then a name, then an id prefix.
+  const byIdOrName = hosts.find((n) => lower === n.id.toLowerCase() || lower === n.name.toLowerCase());
+  if (byIdOrName) return byIdOrName.name;
+  if (walk.facts.networkNames?.includes(target)) return undefined;
+  return hosts.find((n) => lower.length > 0 && n.id.toLowerCase().startsWith(lower))?.name;
 }
 
 /** A swarm task's network attachment: a network by name, id or id prefix; "host" and "bridge" are the host's. */
