@@ -173,9 +173,6 @@ function RolloutPanel({ rollout }: { rollout: NonNullable<StackPage["rollout"]> 
           <li key={service.serviceId} className="flex flex-wrap items-center gap-2">
             <span className="font-mono">{service.name}</span>
             <Badge tone={PHASE_TONE[service.phase] ?? "neutral"}>{service.phase}</Badge>
-            <span className="text-xs text-muted">
-              {service.running}/{service.desired} on the new spec
-            </span>
             <span className="text-muted">{service.message}</span>
           </li>
         ))}
