@@ -1,15 +1,24 @@
 // The stack journey on the test bed's real swarm: write a compose file in the editor (a mistake
 // is marked with its line and nothing typed is lost), add the secret and config files it names,
-// see what the deploy creates, deploy, watch the services converge, remove the stack.
+// see what the deploy creates, deploy, watch the services converge; then edit the deployed file
+// (replicas of one service, image of another), see the file's diff and the specs' before
+// applying, redeploy, watch the rollout per service until it converges; remove the stack.
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { authFile, mutate, query } from "./fixtures";
 
 const MANAGER_SOCKET = process.env.TESTBED_SWARM_MANAGER_SOCKET ?? "/tmp/stevedore-testbed/swarm-mgr.sock";
+const NODE_SOCKETS = [
+  MANAGER_SOCKET,
+  process.env.TESTBED_SWARM_WORKER1_SOCKET ?? "/tmp/stevedore-testbed/swarm-w1.sock",
+  process.env.TESTBED_SWARM_WORKER2_SOCKET ?? "/tmp/stevedore-testbed/swarm-w2.sock",
+];
 const FIXTURE_IMAGE = process.env.TESTBED_FIXTURE_IMAGE ?? "stevedore-fixture/busybox:latest";
 const stamp = Date.now();
 const stack = `e2estk${stamp % 100000}`;
 const envName = `swarm-${stamp}`;
+// The edit's new image: the fixture under another tag on every node (nothing can be pulled here).
+const NEXT_IMAGE = `${FIXTURE_IMAGE.replace(/:[^:/]+$/, "")}:e2e${stamp % 100000}`;
 let environmentId: string;
 
 const goodFile = `services:
@@ -35,6 +44,20 @@ configs:
 `;
 // deploy.replicas must be a number: the schema refuses it on line 14
 const badFile = goodFile.replace("replicas: 2", "replicas: two");
+// The edit: web on the new image (its first image line), api scaled from 2 to 3.
+const editedFile = goodFile
+  .replace(`image: ${FIXTURE_IMAGE}`, `image: ${NEXT_IMAGE}`)
+  .replace("replicas: 2", "replicas: 3");
+
+function onEveryNode(args: string[]) {
+  for (const socket of NODE_SOCKETS) {
+    try {
+      execFileSync("docker", ["-H", `unix://${socket}`, ...args], { stdio: "ignore" });
+    } catch {
+      // already so
+    }
+  }
+}
 
 function removeWithCli() {
   try {
@@ -45,6 +68,7 @@ function removeWithCli() {
 }
 
 test.beforeAll(async ({ browser }) => {
+  onEveryNode(["tag", FIXTURE_IMAGE, NEXT_IMAGE]);
   const admin = await browser.newContext({ storageState: authFile("admin") });
   const env = await mutate<{ id: string }>(admin.request, "environments.create", {
     name: envName,
@@ -63,15 +87,16 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async ({ browser }) => {
   removeWithCli();
+  onEveryNode(["rmi", NEXT_IMAGE]);
   const admin = await browser.newContext({ storageState: authFile("admin") });
   if (environmentId) await mutate(admin.request, "environments.remove", { environmentId });
   await admin.close();
 });
 
-test("deploy a stack with a secret and a config from the editor, see its services converge, remove it", async ({
+test("deploy a stack with a secret and a config from the editor, see it converge, edit and redeploy it, remove it", async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   await page.goto("/stacks");
   await page.getByRole("link", { name: "Deploy a stack" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Deploy a stack" })).toBeVisible();
@@ -122,6 +147,50 @@ test("deploy a stack with a secret and a config from the editor, see its service
   await expect(page.getByRole("table", { name: "Stacks" })).toBeVisible();
   await expect(page.getByRole("row").filter({ hasText: stack })).toContainText("converged");
   await page.getByRole("link", { name: stack, exact: true }).click();
+
+  // Edit the deployed file: web's image, api's replicas. Before applying: the file's diff and
+  // what changes in each service's spec; the secret and config files are not given again.
+  const edit = page.getByRole("region", { name: "Edit and redeploy" });
+  const deployedEditor = edit.getByRole("textbox", { name: "Compose file" });
+  await expect(deployedEditor).toContainText("replicas: 2");
+  await deployedEditor.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(editedFile);
+  const fileDiff = edit.getByRole("region", { name: "Changes to the file since the deployed version" });
+  await expect(fileDiff).toContainText(`- ${" ".repeat(4)}image: ${FIXTURE_IMAGE}`);
+  await expect(fileDiff).toContainText(`+ ${" ".repeat(4)}image: ${NEXT_IMAGE}`);
+  await expect(fileDiff).toContainText(`+ ${" ".repeat(6)}replicas: 3`);
+  const changes = edit.getByRole("region", { name: "What the deploy changes" });
+  const webChange = changes
+    .getByRole("listitem")
+    .filter({ hasText: `${stack}_web` })
+    .first();
+  await expect(webChange).toContainText("update");
+  await expect(webChange).toContainText(`TaskTemplate.ContainerSpec.Image: "${FIXTURE_IMAGE}"`);
+  await expect(webChange).toContainText(NEXT_IMAGE);
+  const apiChange = changes
+    .getByRole("listitem")
+    .filter({ hasText: `${stack}_api` })
+    .first();
+  await expect(apiChange).toContainText("Mode.Replicated.Replicas: 2 → 3");
+  await expect(apiChange).not.toContainText("Image");
+
+  await edit.getByRole("button", { name: "Redeploy", exact: true }).click();
+  // The rollout of version 2, service by service, until each has converged.
+  const rolloutPanel = page.getByRole("region", { name: "Rollout of version 2" });
+  const perService = rolloutPanel.getByRole("list", { name: "Rollout per service" });
+  for (const service of ["web", "api"]) {
+    await expect(perService.getByRole("listitem").filter({ hasText: `${stack}_${service}` })).toContainText(
+      "converged",
+      { timeout: 120_000 },
+    );
+  }
+  await expect(perService.getByRole("listitem").filter({ hasText: `${stack}_api` })).toContainText("3/3");
+  await expect(rolloutPanel).toContainText("Ended");
+  await expect(services.getByRole("row").filter({ hasText: `${stack}_web` })).toContainText(NEXT_IMAGE);
+  await expect(page.getByRole("table", { name: "Versions" }).getByRole("row").filter({ hasText: "v2" })).toContainText(
+    "converged",
+  );
 
   await page.getByRole("button", { name: "Remove stack" }).click();
   await page

@@ -7,6 +7,7 @@ import { yaml } from "@codemirror/lang-yaml";
 import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { EditorView } from "@codemirror/view";
 import CodeMirror from "@uiw/react-codemirror";
+import { useTheme } from "next-themes";
 import { useEffect, useMemo, useState } from "react";
 
 export interface EditorIssue {
@@ -40,6 +41,9 @@ export default function ComposeEditor({
   readOnly?: boolean;
 }) {
   const [view, setView] = useState<EditorView | null>(null);
+  // CodeMirror paints its own colours: without the page's theme, the dark page got a white
+  // editor whose values were light text on white.
+  const { resolvedTheme } = useTheme();
   const extensions = useMemo(
     () => [yaml(), lintGutter(), EditorView.contentAttributes.of({ "aria-label": label }), EditorView.lineWrapping],
     [label],
@@ -56,6 +60,7 @@ export default function ComposeEditor({
         editable={!readOnly}
         extensions={extensions}
         onCreateEditor={setView}
+        theme={resolvedTheme === "dark" ? "dark" : "light"}
         minHeight="18rem"
         maxHeight="36rem"
         basicSetup={{ foldGutter: false, autocompletion: false, searchKeymap: true }}

@@ -160,7 +160,14 @@ const PHASE_TONE: Record<string, "green" | "amber" | "red" | "neutral"> = {
 
 function RolloutPanel({ rollout }: { rollout: NonNullable<StackPage["rollout"]> }) {
   return (
-    <Panel title={`Rollout of version ${rollout.version}`}>
+    <Panel
+      title={`Rollout of version ${rollout.version}`}
+      description={
+        rollout.settled
+          ? "Ended: each service as the rollout left it."
+          : "Under way: each service until it converges, pauses or rolls back."
+      }
+    >
       <ul className="space-y-1 text-sm" aria-label="Rollout per service">
         {rollout.services.map((service) => (
           <li key={service.serviceId} className="flex flex-wrap items-center gap-2">

@@ -68,11 +68,15 @@ export async function openHarness() {
     };
   }
 
-  /** A caller as `actor` (null: anonymous); cookies the procedures set land in `cookies`. */
-  function caller(actor: Actor | null, request: Partial<RequestInfo> = {}) {
+  /**
+   * A caller as `actor` (null: anonymous); cookies the procedures set land in `cookies`. `signal`
+   * is the request's (aborting it is a client that goes away).
+   */
+  function caller(actor: Actor | null, request: Partial<RequestInfo> = {}, signal?: AbortSignal) {
     const cookies: string[] = [];
     const api = createCaller(
       createContext(services, actor, localRequest(request), { setCookie: (c) => cookies.push(c) }),
+      signal ? { signal } : {},
     );
     // The caller is itself a proxy of procedure paths; answer `cookies` before it does.
     return new Proxy(api, {

@@ -183,17 +183,22 @@ describe("compose depends_on on a standalone engine", () => {
     expect(event?.outcome).not.toBe("ok");
   });
 
-  it("lets only two starts wait on one environment at a time, so waiting cannot take every engine slot", async () => {
-    // Review finding: each waiting start holds one of the engine's 8 call slots; eight of them
-    // starved every other call on the environment. A third waiting start is now refused (429).
+  it("waits outside the engine's call slots, two starts at a time per environment, and ends a wait whose client left", async () => {
+    // Review finding: each waiting start held one of the engine's 8 call slots for its whole
+    // wait; eight of them starved every other call on the environment. The wait now happens
+    // between engine calls (a look at the dependency every 500 ms), and a third waiting start
+    // is still refused (429) so that a burst cannot poll the engine without end.
     const api = h.caller(admin);
+    const leaving = new AbortController();
     const never = (name: string) =>
       makeProject(name, [
         { name: "db", script: STUBBORN, healthcheck: { Test: ["CMD", "true"], Interval: 3600e9 } },
         { name: "web", script: STUBBORN, dependsOn: "db:service_healthy:false" },
       ]);
     const [a, b, c] = [await never("holda"), await never("holdb"), await never("holdc")];
-    const first = api.composeProjects.start({ environmentId, project: a, waitTimeoutSeconds: 30 });
+    const first = h
+      .caller(admin, {}, leaving.signal)
+      .composeProjects.start({ environmentId, project: a, waitTimeoutSeconds: 60 });
     const second = api.composeProjects.start({ environmentId, project: b, waitTimeoutSeconds: 30 });
     first.catch(() => undefined);
     second.catch(() => undefined);
@@ -201,20 +206,25 @@ describe("compose depends_on on a standalone engine", () => {
     for (const project of [a, b]) {
       await expect.poll(async () => (await stateOf(project, "db")).Status, { timeout: 60_000 }).toBe("running");
     }
+    // Waiting holds no call slot: between looks, nothing is in flight on the engine.
+    await expect.poll(() => h.services.fleet.diagnostics(environmentId)?.inFlight, { timeout: 30_000 }).toBe(0);
     const third = await codeOf(api.composeProjects.start({ environmentId, project: c, waitTimeoutSeconds: 60 }));
     expect(third).toBe("TOO_MANY_REQUESTS");
     expect((await stateOf(c, "db")).Status).toBe("created");
     // The environment still answers everyone else meanwhile.
     const listed = await api.composeProjects.get({ environmentId, project: c });
     expect(listed.name).toBe(c);
-    await expect(first).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
-    await expect(second).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
-    // Their places are free again: the next start waits (and is refused by its bound, not by 429).
+    // The first one's client leaves: its wait ends (long before its 60 s bound), web never starts,
+    // and its place is free while the second still waits: the next start waits (and is refused by
+    // its own bound, not by 429).
+    leaving.abort();
+    await expect(first).rejects.toThrow();
+    expect((await stateOf(a, "web")).Status).toBe("created");
     await expect(api.composeProjects.start({ environmentId, project: c, waitTimeoutSeconds: 1 })).rejects.toMatchObject(
-      {
-        code: "PRECONDITION_FAILED",
-      },
+      { code: "PRECONDITION_FAILED" },
     );
+    await expect(second).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    expect((await stateOf(b, "web")).Status).toBe("created");
   }, 180_000);
 
   it("stops and removes dependants before what they depend on", async () => {

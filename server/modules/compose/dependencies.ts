@@ -98,8 +98,11 @@ const WHAT: Record<string, string> = {
   running_or_healthy: "running (healthy, if it has a healthcheck)",
 };
 
-/** One look at a dependency: met, or not yet (and why not); throws when it never will be. */
-type Look = { met: true } | { met: false; why: string };
+/**
+ * One look at a dependency: met, not yet (and why not), or never (why). Answered, not thrown: the
+ * look runs inside an engine call, which would wrap a thrown domain error as an engine failure.
+ */
+type Look = { met: true } | { met: false; why: string } | { met: false; never: string };
 
 async function look(
   docker: Docker,
@@ -107,7 +110,7 @@ async function look(
   dependency: Dependency,
   of: DependentContainer[],
 ): Promise<Look> {
-  const refuse = (message: string) => new ComposeDependencyError(dependant, dependency.service, message);
+  const refuse = (message: string): Look => ({ met: false, never: message });
   const needs = `${dependant} needs ${dependency.service} ${WHAT[dependency.condition]}`;
   for (const c of of) {
     const inspected = await docker.getContainer(c.id).inspect();
@@ -116,10 +119,10 @@ async function look(
       // compose: the first exited container of the dependency decides.
       if (state.Status !== "exited") continue;
       if (state.ExitCode === 0) return { met: true };
-      throw refuse(`${needs}, but its container ${c.name} exited with code ${state.ExitCode}.`);
+      return refuse(`${needs}, but its container ${c.name} exited with code ${state.ExitCode}.`);
     }
     if (state.Status === "exited" || state.Status === "dead") {
-      throw refuse(`${needs}, but its container ${c.name} exited (code ${state.ExitCode}).`);
+      return refuse(`${needs}, but its container ${c.name} exited (code ${state.ExitCode}).`);
     }
     const hasHealthcheck = Boolean(state.Health);
     if (dependency.condition === "running_or_healthy" && !inspected.Config.Healthcheck) {
@@ -127,12 +130,12 @@ async function look(
       continue;
     }
     if (!hasHealthcheck) {
-      throw refuse(
+      return refuse(
         `${needs} (depends_on condition ${dependency.condition}), but its container ${c.name} has no healthcheck configured.`,
       );
     }
     const health = state.Health!.Status;
-    if (health === "unhealthy") throw refuse(`${needs}, but its container ${c.name} is unhealthy.`);
+    if (health === "unhealthy") return refuse(`${needs}, but its container ${c.name} is unhealthy.`);
     if (health !== "healthy") return { met: false, why: `${c.name} is ${health || "starting"}` };
   }
   if (dependency.condition === "service_completed_successfully") {
@@ -140,6 +143,12 @@ async function look(
   }
   return { met: true };
 }
+
+/**
+ * One engine call (the fleet's: a call slot and a deadline). The waiting between looks holds
+ * none: a long wait must not keep a slot that everyone else's calls on the engine need.
+ */
+export type CallEngine = <T>(name: string, fn: (docker: Docker, signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 export interface WaitBound {
   /** when waiting gives up (Date.now() milliseconds), for the whole action */
@@ -162,7 +171,7 @@ export interface WaitBound {
  * naming both services.
  */
 export async function waitForDependencies(
-  docker: Docker,
+  call: CallEngine,
   dependant: string,
   dependencies: Dependency[],
   containers: DependentContainer[],
@@ -182,8 +191,9 @@ export async function waitForDependencies(
       );
     }
     for (;;) {
-      const now = await look(docker, dependant, dependency, of);
+      const now = await call("compose dependency look", (docker) => look(docker, dependant, dependency, of));
       if (now.met) return;
+      if ("never" in now) throw new ComposeDependencyError(dependant, dependency.service, now.never);
       if (Date.now() >= bound.until) {
         throw new ComposeDependencyError(
           dependant,

@@ -13,6 +13,7 @@ import {
   startOrder,
   stopOrder,
   waitForDependencies,
+  type CallEngine,
   type Dependency,
   type WaitBound,
 } from "./dependencies";
@@ -159,6 +160,8 @@ const settled = (error: unknown) => statusOf(error) === 304 || statusOf(error) =
 interface Failure {
   name: string;
   error: unknown;
+  /** its message names what failed already (a dependency's refusal, a service's containers) */
+  named?: boolean;
 }
 
 /** The action on each container, all of them tried even when one fails; the failures, named. */
@@ -179,7 +182,8 @@ function throwFailures(failures: Failure[]): void {
   const first = failures[0]!.error;
   if (first instanceof Error) {
     // A dependency's refusal names its services already.
-    if (!(first instanceof ComposeDependencyError)) first.message = `${failures[0]!.name}: ${first.message}`;
+    if (!(first instanceof ComposeDependencyError) && !failures[0]!.named)
+      first.message = `${failures[0]!.name}: ${first.message}`;
     if (failures.length > 1)
       first.message += ` (also failed: ${failures
         .slice(1)
@@ -192,11 +196,13 @@ function throwFailures(failures: Failure[]): void {
 /**
  * One wave of services (see startOrder): each service, in parallel, first waits for its
  * dependencies when `bound` is given (compose's waitDependencies), then its containers that
- * `pick` keeps are acted on. Everything of the wave is tried before its failures are thrown; a
- * failed wave ends the action there (what depends on it is left as it was).
+ * `pick` keeps are acted on, in one engine call per service. Everything of the wave is tried
+ * before its failures are thrown; a failed wave ends the action there (what depends on it is
+ * left as it was).
  */
 async function runWave(
-  docker: Docker,
+  call: CallEngine,
+  verb: string,
   wave: ProjectContainer[],
   all: ProjectContainer[],
   pick: (c: ProjectContainer) => boolean,
@@ -208,16 +214,18 @@ async function runWave(
   const failures: Failure[] = [];
   await Promise.all(
     [...services].map(async ([service, members]) => {
-      if (bound) {
-        const dependencies = [...new Map(members.flatMap((c) => c.dependsOn).map((d) => [d.service, d])).values()];
-        try {
-          await waitForDependencies(docker, service, dependencies, all, bound);
-        } catch (error) {
-          failures.push({ name: service, error });
-          return;
+      try {
+        if (bound) {
+          const dependencies = [...new Map(members.flatMap((c) => c.dependsOn).map((d) => [d.service, d])).values()];
+          await waitForDependencies(call, service, dependencies, all, bound);
         }
+        const acted = members.filter(pick);
+        // Thrown inside the call: the engine's error is read (classified) with the container named.
+        if (acted.length)
+          await call(`compose project ${verb}`, async (docker) => throwFailures(await each(acted, act, docker)));
+      } catch (error) {
+        failures.push({ name: service, error, named: true });
       }
-      failures.push(...(await each(members.filter(pick), act, docker)));
     }),
   );
   throwFailures(failures);
@@ -231,7 +239,7 @@ export interface ProjectActionOptions {
   networks?: boolean;
   /** the bound on waiting for depends_on conditions (start, restart) */
   waitTimeoutSeconds?: number;
-  /** the engine call's own: aborts a wait when the call's deadline passes */
+  /** the caller's (a client that leaves): ends a wait between engine calls */
   signal?: AbortSignal;
 }
 
@@ -240,10 +248,11 @@ export interface ProjectActionOptions {
  * dependency order, each service once its dependencies are started, healthy or completed as its
  * depends_on says; stop and remove (`down`: stop, remove the containers, then the project's
  * networks; a network another container still uses is kept and named) in the reverse order,
- * dependants first.
+ * dependants first. Each step is its own engine call through `call`; waiting for dependencies
+ * happens between calls, holding no call slot.
  */
 export async function runProjectAction(
-  docker: Docker,
+  call: CallEngine,
   containers: ProjectContainer[],
   project: string,
   action: ProjectAction,
@@ -262,43 +271,46 @@ export async function runProjectAction(
   switch (action) {
     case "start": {
       const waits = bound("started");
-      for (const wave of startOrder(containers)) {
+      for (const wave of startOrder(containers))
         await runWave(
-          docker,
+          call,
+          "start",
           wave,
           containers,
           (c) => !isRunning(c),
           (c) => c.start(),
           waits,
         );
-      }
       return outcome;
     }
     case "restart": {
       const waits = bound("restarted");
       for (const wave of startOrder(containers))
-        await runWave(docker, wave, containers, all, (c) => c.restart(t), waits);
+        await runWave(call, "restart", wave, containers, all, (c) => c.restart(t), waits);
       return outcome;
     }
     case "stop":
-      for (const wave of stopOrder(containers)) await runWave(docker, wave, containers, isRunning, (c) => c.stop(t));
+      for (const wave of stopOrder(containers))
+        await runWave(call, "stop", wave, containers, isRunning, (c) => c.stop(t));
       return outcome;
     case "remove": {
       for (const wave of stopOrder(containers)) {
-        await runWave(docker, wave, containers, isRunning, (c) => c.stop(t));
-        await runWave(docker, wave, containers, all, (c) => c.remove({ force: true }));
+        await runWave(call, "stop", wave, containers, isRunning, (c) => c.stop(t));
+        await runWave(call, "remove", wave, containers, all, (c) => c.remove({ force: true }));
       }
       if (!options.networks) return outcome;
-      for (const network of await projectNetworks(docker, project)) {
-        try {
-          await docker.getNetwork(network.id).remove();
-          outcome.networksRemoved.push(network.name);
-        } catch (error) {
-          if (statusOf(error) === 404) continue;
-          if (statusOf(error) !== 403 && statusOf(error) !== 409) throw error;
-          outcome.networksKept.push({ name: network.name, reason: (error as Error).message });
+      await call("compose project networks remove", async (docker) => {
+        for (const network of await projectNetworks(docker, project)) {
+          try {
+            await docker.getNetwork(network.id).remove();
+            outcome.networksRemoved.push(network.name);
+          } catch (error) {
+            if (statusOf(error) === 404) continue;
+            if (statusOf(error) !== 403 && statusOf(error) !== 409) throw error;
+            outcome.networksKept.push({ name: network.name, reason: (error as Error).message });
+          }
         }
-      }
+      });
       return outcome;
     }
   }

@@ -15,7 +15,7 @@ import type { WorkloadDoor } from "../../workloads/reach";
 import { refuseHostReach } from "../containers/host-reach";
 import { environmentsInScope, fleetListInput } from "../fleet/lists.procedure";
 import { environmentName } from "../shared/environments";
-import { ComposeDependencyError } from "./dependencies";
+import type { CallEngine } from "./dependencies";
 import {
   composeLine,
   DEFAULT_WAIT_SECONDS,
@@ -43,18 +43,9 @@ const timeoutSeconds = z.number().int().min(0).max(3600).optional();
 /** The bound on a start's or restart's waiting for depends_on conditions (healthy, completed). */
 const waitTimeoutSeconds = z.number().int().min(1).max(1800).default(DEFAULT_WAIT_SECONDS);
 
-/**
- * Long enough for every container's grace period, the waves of a start, the networks, and the
- * waiting for dependencies (which gives up on its own bound first, with its own message).
- */
-function deadlineMs(containers: number, timeout: number | undefined, wait: number | undefined): number {
-  return Math.min(15 * 60_000, 30_000 + containers * ((timeout ?? 10) + 10) * 1000) + (wait ?? 0) * 1000;
-}
-
-/** The engine call wraps what it throws; a dependency's refusal is the domain's, answered as such. */
-function unwrapDependencyError(error: unknown): never {
-  const cause = (error as { cause?: unknown }).cause;
-  throw cause instanceof ComposeDependencyError ? cause : error;
+/** One step's engine call: long enough for the grace period of every container it acts on. */
+function deadlineMs(containers: number, timeout: number | undefined): number {
+  return Math.min(15 * 60_000, 30_000 + containers * ((timeout ?? 10) + 10) * 1000);
 }
 
 /** The doors into existing containers an action goes through (server/workloads/reach.ts). */
@@ -77,9 +68,9 @@ const DOOR: Record<ProjectAction, WorkloadDoor | null> = {
 };
 
 /**
- * Starts and restarts that wait on dependencies hold one of the engine's call slots while they
- * wait (up to waitTimeoutSeconds): a few at a time per environment, so waiting starts can never
- * take every slot and starve everyone else's calls there (the engine client has 8).
+ * Starts and restarts that wait on dependencies (up to waitTimeoutSeconds): a few at a time per
+ * environment. The wait itself holds no engine call slot (only its looks, briefly); the cap keeps
+ * a burst of waiting starts from polling the engine without end all the same.
  */
 const waitingActions = new KeyedLimit(2);
 
@@ -130,20 +121,16 @@ function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAc
       }
       const waits = (kind === "start" || kind === "restart") && containers.some((c) => c.dependsOn.length > 0);
       const release = waits ? holdWaitingSlot(environmentId) : () => undefined;
-      // The request's signal too: a client that goes away ends the wait (and frees the slot).
-      const outcome = await ctx.services.fleet
-        .call(
-          environmentId,
-          `compose project ${kind}`,
-          (docker, callSignal) =>
-            runProjectAction(docker, containers, project, kind, { ...options, signal: callSignal }),
-          {
-            deadlineMs: deadlineMs(containers.length, input.timeoutSeconds, input.waitTimeoutSeconds),
-            ...(signal ? { signal } : {}),
-          },
-        )
-        .catch(unwrapDependencyError)
-        .finally(release);
+      // Each step is its own engine call, bounded by the grace periods of its containers; the
+      // waiting for dependencies between them holds no call slot and has its own bound. The
+      // request's signal ends both: a client that goes away ends the wait (and frees its place).
+      const stepMs = deadlineMs(containers.length, input.timeoutSeconds);
+      const call: CallEngine = (name, fn) =>
+        ctx.services.fleet.call(environmentId, name, fn, { deadlineMs: stepMs, ...(signal ? { signal } : {}) });
+      const outcome = await runProjectAction(call, containers, project, kind, {
+        ...options,
+        ...(signal ? { signal } : {}),
+      }).finally(release);
       return {
         ok: true as const,
         ...outcome,

@@ -117,10 +117,17 @@ export async function assertSwarmManager(docker: Docker, signal?: AbortSignal): 
 /** The judge's verdict on every service; a refusal throws and nothing is touched. */
 export async function judgeStack(plan: StackPlan, judge: StackJudge | undefined): Promise<void> {
   if (!judge) return;
+  // Each service judged at once (the judge may ask the engines about volumes and networks); the
+  // violations listed in the file's order.
+  const verdicts = await Promise.all(
+    plan.services.map(async (service) => ({
+      service: service.name,
+      found: await judge(service.spec, { stack: plan.stack, service: service.name }),
+    })),
+  );
   const violations: StackViolation[] = [];
-  for (const service of plan.services) {
-    const found = await judge(service.spec, { stack: plan.stack, service: service.name });
-    for (const v of found) violations.push({ ...v, service: service.name, field: v.field, message: v.message });
+  for (const { service, found } of verdicts) {
+    for (const v of found) violations.push({ ...v, service, field: v.field, message: v.message });
   }
   if (violations.length) throw new StackPolicyError(violations);
 }
@@ -273,15 +280,16 @@ function digestWarning(image: string): string {
   return `image ${image} could not be accessed on a registry to record\nits digest. Each node will access ${image} independently,\npossibly leading to different nodes running different\nversions of the image.\n`;
 }
 
-/** The Go client's resolveContainerSpecImage: image@digest and the image's platforms. */
-async function resolveImageDigest(
+/** What the registry says of an image: its digest and platforms, or the CLI's warning when it cannot be asked. */
+type ImageResolution = { digest: string; platforms: { Architecture: string; OS: string }[] } | { warning: string };
+
+/** The Go client's resolveContainerSpecImage, its look-up half: the distribution inspect of `image`. */
+async function lookUpImage(
   docker: Docker,
-  taskTemplate: EngineSpec,
+  image: string,
   auth: string | undefined,
   signal?: AbortSignal,
-): Promise<string | undefined> {
-  const containerSpec = taskTemplate.ContainerSpec as EngineSpec;
-  const image = String(containerSpec.Image);
+): Promise<ImageResolution> {
   try {
     const inspect = await engineCall<{
       Descriptor: { digest: string };
@@ -296,21 +304,32 @@ async function resolveImageDigest(
       },
       `distribution ${image}`,
     );
-    containerSpec.Image = imageWithDigest(image, inspect.Descriptor.digest);
-    const platforms = (inspect.Platforms ?? []).map((p) => ({
-      Architecture: (p.architecture ?? "").toLowerCase() === "arm" ? "" : (p.architecture ?? ""),
-      OS: p.os ?? "",
-    }));
-    if (platforms.length > 0) {
-      const placement = (taskTemplate.Placement as EngineSpec | undefined) ?? {};
-      placement.Platforms = platforms.map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== "")));
-      taskTemplate.Placement = placement;
-    }
-    return undefined;
+    return {
+      digest: inspect.Descriptor.digest,
+      platforms: (inspect.Platforms ?? []).map((p) => ({
+        Architecture: (p.architecture ?? "").toLowerCase() === "arm" ? "" : (p.architecture ?? ""),
+        OS: p.os ?? "",
+      })),
+    };
   } catch (error) {
     if (signal?.aborted) throw error;
-    return digestWarning(image);
+    return { warning: digestWarning(image) };
   }
+}
+
+/** Its other half: image@digest and the image's platforms into the task template; the warning, if any. */
+function applyResolution(taskTemplate: EngineSpec, resolution: ImageResolution): string | undefined {
+  if ("warning" in resolution) return resolution.warning;
+  const containerSpec = taskTemplate.ContainerSpec as EngineSpec;
+  containerSpec.Image = imageWithDigest(String(containerSpec.Image), resolution.digest);
+  if (resolution.platforms.length > 0) {
+    const placement = (taskTemplate.Placement as EngineSpec | undefined) ?? {};
+    placement.Platforms = resolution.platforms.map((p) =>
+      Object.fromEntries(Object.entries(p).filter(([, v]) => v !== "")),
+    );
+    taskTemplate.Placement = placement;
+  }
+  return undefined;
 }
 
 function fillReferenceIds(spec: EngineSpec, kind: "Secrets" | "Configs", ids: Map<string, Named>): void {
@@ -325,10 +344,84 @@ function fillReferenceIds(spec: EngineSpec, kind: "Secrets" | "Configs", ids: Ma
   }
 }
 
-/** docker stack deploy, with the checks first. */
+interface PreparedService {
+  planned: StackPlan["services"][number];
+  spec: EngineSpec;
+  existing: EngineService | undefined;
+  /** the image to look up on its registry (as the CLI would), or none */
+  lookUp: string | undefined;
+  auth: string | undefined;
+}
+
+/**
+ * The service specs as they are sent, but for the ids of secrets, configs and networks: the image
+ * with its tag, the digest an unchanged image had, ForceUpdate kept; and what to look up.
+ */
+function prepareServices(
+  plan: StackPlan,
+  existingServices: EngineService[],
+  options: Pick<DeployOptions, "resolveImage" | "registryAuth">,
+): PreparedService[] {
+  const resolveImage = options.resolveImage ?? "always";
+  const byName = new Map(existingServices.map((s) => [s.Spec.Name, s]));
+  return plan.services.map((planned) => {
+    const spec = structuredClone(planned.spec);
+    const taskTemplate = spec.TaskTemplate as EngineSpec;
+    const containerSpec = taskTemplate.ContainerSpec as EngineSpec;
+    const image = String(containerSpec.Image);
+    const auth = options.registryAuth?.(image);
+    const existing = byName.get(String(spec.Name));
+    let query = resolveImage !== "never";
+    if (existing) {
+      query = false;
+      if (resolveImage === "always") query = true;
+      else if (resolveImage === "changed" && image !== existing.Spec.Labels?.[LABEL_IMAGE]) query = true;
+      else if (image === existing.Spec.Labels?.[LABEL_IMAGE]) {
+        // unchanged image: keep the digest the last deploy recorded, or the update restarts tasks
+        containerSpec.Image = (existing.Spec.TaskTemplate.ContainerSpec as EngineSpec).Image;
+      }
+      // no --force in stack deploy: keep ForceUpdate so tasks are not redeployed for it
+      const force = existing.Spec.TaskTemplate.ForceUpdate;
+      if (force !== undefined) taskTemplate.ForceUpdate = force;
+    }
+    containerSpec.Image = imageWithTag(String(containerSpec.Image));
+    return { planned, spec, existing, lookUp: query ? String(containerSpec.Image) : undefined, auth };
+  });
+}
+
+/**
+ * Each distinct image (with its credentials) looked up once, all at once: the CLI asks the
+ * registry once per service, one after the other, for the same answer.
+ */
+function lookUpImages(
+  docker: Docker,
+  services: PreparedService[],
+  signal?: AbortSignal,
+): Map<PreparedService, Promise<ImageResolution>> {
+  const asked = new Map<string, Promise<ImageResolution>>();
+  const answers = new Map<PreparedService, Promise<ImageResolution>>();
+  for (const service of services) {
+    if (service.lookUp === undefined) continue;
+    const key = `${service.lookUp}\u0000${service.auth ?? ""}`;
+    let answer = asked.get(key);
+    if (!answer) {
+      answer = lookUpImage(docker, service.lookUp, service.auth, signal);
+      // read when its service is sent; a failure before then must not go unhandled
+      answer.catch(() => undefined);
+      asked.set(key, answer);
+    }
+    answers.set(service, answer);
+  }
+  return answers;
+}
+
+/**
+ * docker stack deploy, with the checks first. The same calls as the CLI makes, with the same
+ * result, but what does not depend on another goes at once: the checks and reads together, the
+ * registry look-ups while networks, secrets and configs are made, the services all at once.
+ */
 export async function deployStack(docker: Docker, plan: StackPlan, options: DeployOptions = {}): Promise<DeployResult> {
   const { signal } = options;
-  const resolveImage = options.resolveImage ?? "always";
   const done: string[] = [];
   const events: StackProgress[] = [];
   const emit = (event: StackProgress) => {
@@ -337,14 +430,33 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
     options.onProgress?.(event);
   };
 
-  await judgeStack(plan, options.judge);
+  // The judge, the engine's role, the preflight checks and what the stack has now: all reads.
+  const reads = Promise.all([
+    listStackServices(docker, plan.stack, signal),
+    engineCall<Named[]>(
+      docker,
+      { method: "GET", path: "/networks", query: filters({ label: [`${LABEL_NAMESPACE}=${plan.stack}`] }), signal },
+      "list networks",
+    ),
+  ]);
+  reads.catch(() => undefined);
+  const checks = await Promise.allSettled([
+    judgeStack(plan, options.judge),
+    assertSwarmManager(docker, signal),
+    preflight(docker, plan, signal, options.keepSecrets),
+  ]);
+  // The answer is what it was when they ran one after the other: the judge's refusal, then a
+  // stop on request, then the engine's checks in order.
+  const [judged, ...engineChecks] = checks;
+  if (judged.status === "rejected") throw judged.reason;
   checkAborted(signal, done);
-  await assertSwarmManager(docker, signal);
-  await preflight(docker, plan, signal, options.keepSecrets);
-  checkAborted(signal, done);
+  for (const check of engineChecks) if (check.status === "rejected") throw check.reason;
 
   try {
-    const existingServices = await listStackServices(docker, plan.stack, signal);
+    const [existingServices, existingNetworks] = await reads;
+    const services = prepareServices(plan, existingServices, options);
+    const lookUps = lookUpImages(docker, services, signal);
+
     if (options.prune) {
       const keep = new Set(plan.services.map((s) => scope(plan.stack, s.name)));
       const stale = existingServices
@@ -361,11 +473,9 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
       }
     }
 
-    const existingNetworks = await engineCall<Named[]>(
-      docker,
-      { method: "GET", path: "/networks", query: filters({ label: [`${LABEL_NAMESPACE}=${plan.stack}`] }), signal },
-      "list networks",
-    );
+    // Services name their networks by id: a network created a moment ago may not be found by
+    // name yet on every engine (seen on 20.10); the engine stores the id either way.
+    const networkIds = new Map<string, string>();
     const networkNames = new Set(existingNetworks.map((n) => n.Name));
     for (const network of plan.networks) {
       if (networkNames.has(network.name)) continue;
@@ -380,6 +490,7 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
         },
         `failed to create network ${network.name}`,
       );
+      networkIds.set(network.name, created.Id);
       emit({ kind: "network", action: "create", name: network.name, id: created.Id });
     }
 
@@ -404,75 +515,51 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
       for (const ref of (containerSpec.Configs as EngineSpec[] | undefined) ?? [])
         configNames.add(String(ref.ConfigName));
     }
-    const secretIds = await namesThatExist(docker, "secrets", [...secretNames], signal);
-    const configIds = await namesThatExist(docker, "configs", [...configNames], signal);
-
-    // Services name their networks by id: a network created a moment ago may not be found by
-    // name yet on every engine (seen on 20.10); the engine stores the id either way.
-    const swarmNetworks = await engineCall<Named[]>(
-      docker,
-      { method: "GET", path: "/networks", signal },
-      "list networks",
-    );
-    const networkIds = new Map(
-      swarmNetworks.filter((n) => (n as { Scope?: string }).Scope === "swarm").map((n) => [n.Name ?? "", n.Id ?? n.ID]),
-    );
-
-    const byName = new Map(existingServices.map((s) => [s.Spec.Name, s]));
-    const serviceIds: Record<string, string> = {};
-    for (const planned of plan.services) {
-      checkAborted(signal, done);
-      const spec = structuredClone(planned.spec);
-      fillReferenceIds(spec, "Secrets", secretIds);
-      fillReferenceIds(spec, "Configs", configIds);
-      const taskTemplate = spec.TaskTemplate as EngineSpec;
-      for (const attachment of (taskTemplate.Networks as EngineSpec[] | undefined) ?? []) {
-        const id = networkIds.get(String(attachment.Target));
-        if (id) attachment.Target = id;
+    const [secretIds, configIds, swarmNetworks] = await Promise.all([
+      namesThatExist(docker, "secrets", [...secretNames], signal),
+      namesThatExist(docker, "configs", [...configNames], signal),
+      engineCall<Named[]>(docker, { method: "GET", path: "/networks", signal }, "list networks"),
+    ]);
+    for (const n of swarmNetworks) {
+      if ((n as { Scope?: string }).Scope === "swarm" && !networkIds.has(n.Name ?? "")) {
+        networkIds.set(n.Name ?? "", n.Id ?? n.ID);
       }
-      const containerSpec = taskTemplate.ContainerSpec as EngineSpec;
-      const image = String(containerSpec.Image);
-      const name = String(spec.Name);
-      const auth = options.registryAuth?.(image);
-      const headers = auth ? { "X-Registry-Auth": auth } : undefined;
-      const existing = byName.get(name);
-      const warnings: string[] = [];
-      if (existing) {
-        let query = false;
-        if (resolveImage === "always") query = true;
-        else if (resolveImage === "changed" && image !== existing.Spec.Labels?.[LABEL_IMAGE]) query = true;
-        else if (image === existing.Spec.Labels?.[LABEL_IMAGE]) {
-          // unchanged image: keep the digest the last deploy recorded, or the update restarts tasks
-          containerSpec.Image = (existing.Spec.TaskTemplate.ContainerSpec as EngineSpec).Image;
+    }
+
+    checkAborted(signal, done);
+    const sent = await Promise.allSettled(
+      services.map(async (service) => {
+        const { spec, existing } = service;
+        fillReferenceIds(spec, "Secrets", secretIds);
+        fillReferenceIds(spec, "Configs", configIds);
+        const taskTemplate = spec.TaskTemplate as EngineSpec;
+        for (const attachment of (taskTemplate.Networks as EngineSpec[] | undefined) ?? []) {
+          const id = networkIds.get(String(attachment.Target));
+          if (id) attachment.Target = id;
         }
-        containerSpec.Image = imageWithTag(String(containerSpec.Image));
-        if (query) {
-          const warning = await resolveImageDigest(docker, taskTemplate, auth, signal);
+        const name = String(spec.Name);
+        const headers = service.auth ? { "X-Registry-Auth": service.auth } : undefined;
+        const warnings: string[] = [];
+        const lookUp = lookUps.get(service);
+        if (lookUp) {
+          const warning = applyResolution(taskTemplate, await lookUp);
           if (warning) warnings.push(warning);
         }
-        // no --force in stack deploy: keep ForceUpdate so tasks are not redeployed for it
-        const force = existing.Spec.TaskTemplate.ForceUpdate;
-        if (force !== undefined) taskTemplate.ForceUpdate = force;
-        const answer = await engineCall<{ Warnings?: string[] | null }>(
-          docker,
-          {
-            method: "POST",
-            path: `/services/${existing.ID}/update`,
-            query: { version: String(existing.Version.Index) },
-            body: spec,
-            ...(headers ? { headers } : {}),
-            signal,
-          },
-          `failed to update service ${name}`,
-        );
-        warnings.push(...(answer?.Warnings ?? []));
-        serviceIds[planned.name] = existing.ID;
-        emit({ kind: "service", action: "update", name, id: existing.ID, ...(warnings.length ? { warnings } : {}) });
-      } else {
-        containerSpec.Image = imageWithTag(image);
-        if (resolveImage !== "never") {
-          const warning = await resolveImageDigest(docker, taskTemplate, auth, signal);
-          if (warning) warnings.push(warning);
+        if (existing) {
+          const answer = await engineCall<{ Warnings?: string[] | null }>(
+            docker,
+            {
+              method: "POST",
+              path: `/services/${existing.ID}/update`,
+              query: { version: String(existing.Version.Index) },
+              body: spec,
+              ...(headers ? { headers } : {}),
+              signal,
+            },
+            `failed to update service ${name}`,
+          );
+          warnings.push(...(answer?.Warnings ?? []));
+          return { action: "update" as const, name, id: existing.ID, warnings };
         }
         const answer = await engineCall<{ ID: string; Warnings?: string[] | null }>(
           docker,
@@ -480,10 +567,19 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
           `failed to create service ${name}`,
         );
         warnings.push(...(answer.Warnings ?? []));
-        serviceIds[planned.name] = answer.ID;
-        emit({ kind: "service", action: "create", name, id: answer.ID, ...(warnings.length ? { warnings } : {}) });
-      }
-    }
+        return { action: "create" as const, name, id: answer.ID, warnings };
+      }),
+    );
+    // What was done is on the record, in the file's order, whatever failed beside it.
+    const serviceIds: Record<string, string> = {};
+    sent.forEach((outcome, i) => {
+      if (outcome.status !== "fulfilled") return;
+      const { action, name, id, warnings } = outcome.value;
+      serviceIds[services[i]!.planned.name] = id;
+      emit({ kind: "service", action, name, id, ...(warnings.length ? { warnings } : {}) });
+    });
+    const failed = sent.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
     return { stack: plan.stack, events, serviceIds };
   } catch (error) {
     if (signal?.aborted) throw new StackAbortedError(done);

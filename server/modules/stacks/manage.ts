@@ -206,8 +206,11 @@ export interface StackPage {
   /** null: nothing of it runs (never deployed, or removed) */
   live: StackDetail | null;
   versions: VersionSummary[];
-  /** the rollout being followed, when one is */
-  rollout: { version: number; services: ServiceRollout[] } | null;
+  /**
+   * The rollout of the latest deploy through this server: as it goes, and once settled (every
+   * service converged, paused, rolled back or failing) as it ended, until the next deploy.
+   */
+  rollout: { version: number; services: ServiceRollout[]; settled: boolean } | null;
 }
 
 export async function readStack(deps: StackDeps, environmentId: string, name: string): Promise<StackPage> {
@@ -225,7 +228,10 @@ export async function readStack(deps: StackDeps, environmentId: string, name: st
     name,
     live,
     versions,
-    rollout: following ? { version: following.version, services: following.last } : null,
+    rollout:
+      following && (live || !following.settled)
+        ? { version: following.version, services: following.last, settled: following.settled }
+        : null,
   };
 }
 
@@ -338,8 +344,14 @@ export interface DeployAnswer {
 const keyOf = (clusterId: string, name: string) => `${clusterId}/${name}`;
 /** Stacks whose engine calls are under way in this process: one deploy or remove at a time. */
 const applying = new Set<string>();
-/** The rollout followed for each stack (a newer deploy or a remove stops it). */
-const followers = new Map<string, { version: number; last: ServiceRollout[]; stop: AbortController }>();
+/**
+ * The rollout followed for each stack (a newer deploy or a remove stops it and takes its place);
+ * a settled one stays, so the page shows how the last deploy ended.
+ */
+const followers = new Map<
+  string,
+  { version: number; last: ServiceRollout[]; stop: AbortController; settled: boolean }
+>();
 
 function claim(key: string, name: string): () => void {
   if (applying.has(key)) {
@@ -424,7 +436,7 @@ function followRollout(
 ): void {
   const key = keyOf(cluster.id, name);
   const stop = new AbortController();
-  const entry = { version: version.version, last: [] as ServiceRollout[], stop };
+  const entry = { version: version.version, last: [] as ServiceRollout[], stop, settled: false };
   followers.set(key, entry);
   const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(ROLLOUT_FOLLOW_MS)]);
   const run = async () => {
@@ -441,7 +453,7 @@ function followRollout(
     return entry.last.some((r) => r.failed) ? ("failed" as const) : ("converged" as const);
   };
   const finish = async (outcome: "converged" | "failed" | "timeout" | "error", message: string | null) => {
-    if (followers.get(key) === entry) followers.delete(key);
+    entry.settled = true;
     await finishVersion(deps.prisma, version.id, outcome, message);
   };
   void run()

@@ -27,6 +27,8 @@ import {
 import { stackJudge } from "./service-policy";
 import type { StackJudge } from "./deploy";
 import { findCluster, serviceFacts } from "../swarm/index";
+import { networkTargetsOf, volumesOf } from "../swarm/judge";
+import type { WorkloadFacts } from "./service-policy";
 
 const STACK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const stackName = z
@@ -238,12 +240,29 @@ function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, envir
     dockerSocket: can(ctx.actor.permissions, DOCKER_SOCKET, environmentId),
   };
   const { fleet, prisma } = ctx.services;
-  const endpointOf = async (id: string) =>
-    (await prisma.environment.findUnique({ where: { id }, select: { url: true } }))?.url ?? null;
+  // One judge per deploy: what the engines and the database say is asked once for the whole
+  // stack, not again for each service (the facts depend only on the volumes a spec names and
+  // whether it names networks).
+  const endpoints = new Map<string, Promise<string | null>>();
+  const endpointOf = (id: string) => {
+    let url = endpoints.get(id);
+    if (!url) {
+      url = prisma.environment.findUnique({ where: { id }, select: { url: true } }).then((e) => e?.url ?? null);
+      endpoints.set(id, url);
+    }
+    return url;
+  };
+  const known = new Map<string, Promise<WorkloadFacts>>();
   return async (spec, context) => {
     const cluster = findCluster(fleet, environmentId);
-    const facts = cluster ? await serviceFacts(fleet, cluster, spec, endpointOf) : {};
-    return stackJudge(grants, facts)(spec, context);
+    if (!cluster) return stackJudge(grants, {})(spec, context);
+    const key = JSON.stringify([[...new Set(volumesOf(spec))].sort(), networkTargetsOf(spec).length > 0]);
+    let facts = known.get(key);
+    if (!facts) {
+      facts = serviceFacts(fleet, cluster, spec, endpointOf);
+      known.set(key, facts);
+    }
+    return stackJudge(grants, await facts)(spec, context);
   };
 }
 
