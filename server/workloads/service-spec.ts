@@ -48,15 +48,8 @@ export const serviceHostAccessSpec = z
   .object({ ...serviceMountsHostAccessShape, ...serviceHostAccessFieldsShape })
   .strict();
 
-/** In the order `docker service create` writes their flags (the entrypoint, image and args last). */
-const SECTIONS = [
-  imageSection,
-  serviceModeSection,
-  portsSection,
-  mountsSection,
-  networksSection,
-  envSection,
-  labelsSection,
+/** The settings after what runs, where and with what: both command lines write them in this order. */
+const SETTINGS = [
   placementSection,
   resourcesSection,
   restartSection,
@@ -67,6 +60,18 @@ const SECTIONS = [
   stopSection,
   endpointSection,
   hostAccessSection,
+] as const;
+
+/** In the order `docker service create` writes their flags (the entrypoint, image and args last). */
+const SECTIONS = [
+  imageSection,
+  serviceModeSection,
+  portsSection,
+  mountsSection,
+  networksSection,
+  envSection,
+  labelsSection,
+  ...SETTINGS,
   commandSection,
 ] as const;
 
@@ -80,16 +85,7 @@ const UPDATE_ORDER = [
   portsSection,
   mountsSection,
   networksSection,
-  placementSection,
-  resourcesSection,
-  restartSection,
-  rolloutSection,
-  healthcheckSection,
-  filesSection,
-  identitySection,
-  stopSection,
-  endpointSection,
-  hostAccessSection,
+  ...SETTINGS,
 ] as const;
 
 const FIELDS: Readonly<Record<string, string>> = Object.fromEntries(
