@@ -3,8 +3,8 @@
 // integration suite brings the Docker testbed up itself), then the browser suite
 // (Playwright in Debian's Chromium). A missing prerequisite fails the run and names
 // itself; nothing is skipped silently.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const isRoot = process.getuid?.() === 0;
@@ -54,7 +54,7 @@ process.on("SIGINT", () => {
 });
 
 // Each suite also writes a JSON report, so the summary at the end (the part of a long CI log
-// that is kept) can name every failed test and the first line of why.
+// that is kept) can name every failed test and the first lines of why.
 const reports = ".test-output";
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
@@ -66,8 +66,8 @@ function failedVitest() {
     for (const file of report.testResults ?? []) {
       const rel = file.name.replace(`${process.cwd()}/`, "");
       const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
-      for (const t of failedTests) out.push(`${rel} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
-      if (file.status === "failed" && failedTests.length === 0) out.push(`${rel}: ${firstLine(file.message)}`);
+      for (const t of failedTests) out.push(`${rel} › ${t.fullName}: ${whyFailed(t.failureMessages?.[0])}`);
+      if (file.status === "failed" && failedTests.length === 0) out.push(`${rel}: ${whyFailed(file.message)}`);
     }
     return out;
   } catch {
@@ -85,7 +85,7 @@ function failedPlaywright() {
           const last = test.results?.at(-1);
           if (test.status === "unexpected" || test.status === "flaky")
             out.push(
-              `${spec.file}:${spec.line} › ${[...trail, spec.title].join(" › ")}: ${firstLine(last?.error?.message)}`,
+              `${spec.file}:${spec.line} › ${[...trail, spec.title].join(" › ")}: ${whyFailed(last?.error?.message)}`,
             );
         }
       }
@@ -93,19 +93,45 @@ function failedPlaywright() {
         walk(child, child.title && !child.title.endsWith(".ts") ? [...trail, child.title] : trail);
     };
     for (const suite of report.suites ?? []) walk(suite, []);
-    for (const error of report.errors ?? []) out.push(`(outside a test) ${firstLine(error.message)}`);
+    for (const error of report.errors ?? []) out.push(`(outside a test) ${whyFailed(error.message)}`);
     return out;
   } catch {
     return ["(no Playwright report was written)"];
   }
 }
 
-function firstLine(text) {
+/**
+ * The first lines of why a test failed: only the end of a long CI log is kept, so the summary
+ * carries enough to act on (the assertion, the locator and what was received), not one line.
+ */
+function whyFailed(text) {
   // eslint-disable-next-line no-control-regex
   const plain = String(text ?? "").replace(/\u001b\[[0-9;]*m/g, "");
-  const line = plain.split("\n").find((l) => l.trim()) ?? "";
-  return line.trim().slice(0, 240);
+  const lines = plain
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("at "))
+    .slice(0, 6);
+  return lines.join("\n          ").slice(0, 900);
 }
+
+// The image the stack test deploys (scripts/stack.int.test.ts) takes minutes to build, and
+// the type check below keeps only one of two cores busy: build it now, beside the check, from
+// a clean checkout as the test would. The test waits for it and checks the result itself.
+const stackImageStatus = `${reports}/stack-image.status`;
+const stackImageBuild = spawn(process.execPath, ["--import", "tsx", "scripts/stack-image.ts", stackImageStatus], {
+  stdio: ["ignore", openSync(`${reports}/stack-image.log`, "w"), openSync(`${reports}/stack-image.log`, "a")],
+  env: { ...process.env, STEVEDORE_SKIP_BUILD_TYPECHECK: "1" },
+});
+stackImageBuild.unref();
+const takeStackImageBuildDown = () => {
+  if (stackImageBuild.exitCode === null && stackImageBuild.signalCode === null) stackImageBuild.kill("SIGTERM");
+};
+process.env.STEVEDORE_STACK_IMAGE_STATUS = stackImageStatus;
+process.env.STEVEDORE_STACK_IMAGE_PID = String(stackImageBuild.pid ?? "");
+// The check below is this run's type check: the builds after it (the image above, the browser
+// suite's `next build`) do not repeat it (next.config.js).
+process.env.STEVEDORE_SKIP_BUILD_TYPECHECK = "1";
 
 const results = [];
 // Types, lint and format first: a change that does not type-check is not worth 20 minutes of tests.
@@ -136,6 +162,7 @@ results.push([
   failedPlaywright,
 ]);
 
+takeStackImageBuildDown();
 takeTestbedDown();
 
 console.log("\nSummary:");

@@ -4,7 +4,7 @@
 // an npm cache in the build context lets `npm ci --offline` work without the registry.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -148,6 +148,10 @@ export async function buildStevedoreImage(checkout: Checkout, engine: Engine, ba
       "build",
       "--build-arg",
       `NODE_IMAGE=${base.nodeImage}`,
+      // `npm test` checks the types itself as its first step: its builds do not check them again.
+      ...(process.env.STEVEDORE_SKIP_BUILD_TYPECHECK === "1"
+        ? ["--build-arg", "STEVEDORE_SKIP_BUILD_TYPECHECK=1"]
+        : []),
       "--label",
       `org.stevedore.test-base=${baseId}`,
       "-t",
@@ -157,6 +161,35 @@ export async function buildStevedoreImage(checkout: Checkout, engine: Engine, ba
     { cwd: checkout.dir, env: dockerEnv({ DOCKER_BUILDKIT: "0" }), log: path.join(checkout.dir, "..", "build.log") },
   );
   return tag;
+}
+
+/**
+ * When `npm test` started the image build early (scripts/stack-image.ts, beside the type
+ * check), waits until it has ended, so the build that follows finds the image instead of
+ * starting a second one. Its success is not taken on trust: the caller's own build step
+ * checks the tag (and builds, reporting why, when the early build failed).
+ */
+export async function awaitEarlyImageBuild(timeoutMs = 1_500_000): Promise<string | undefined> {
+  const statusFile = process.env.STEVEDORE_STACK_IMAGE_STATUS;
+  const pid = Number(process.env.STEVEDORE_STACK_IMAGE_PID);
+  if (!statusFile) return undefined;
+  const alive = () => {
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await readFile(statusFile, "utf8").catch(() => undefined);
+    if (status !== undefined) return status;
+    if (!alive()) return "the early build ended without a word";
+    if (Date.now() > deadline) return "the early build did not end in time";
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 export interface DeployedStack {
