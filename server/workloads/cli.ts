@@ -60,3 +60,70 @@ export class CliWords {
     return line;
   }
 }
+
+/** 1.5 -> "1.5", 2 -> "2": CPUs given in nano-CPUs, as `docker service` flags take them. */
+export function nanoCpusFlag(nanoCpus: number): string {
+  return String(Number((nanoCpus / 1e9).toFixed(9)));
+}
+
+/** Nanoseconds as a Go duration the `docker service` flags take (1m30s, 500ms, 10s). */
+export function goDurationFlag(nanoseconds: number): string {
+  const ms = Math.round(nanoseconds / 1e6);
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  let s = ms / 1000;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s || (!h && !m) ? `${s}s` : ""}`;
+}
+
+/**
+ * The words after `docker service create`, unquoted (the caller quotes them for the line it
+ * writes): flags in the order sections add them, then the image and its arguments.
+ */
+export class ServiceWords {
+  readonly flags: string[] = [];
+  image = "";
+  readonly args: string[] = [];
+
+  flag(name: string, value?: string): void {
+    this.flags.push(name, ...(value === undefined ? [] : [value]));
+  }
+
+  list(command: readonly string[]): string[] {
+    return [...command, ...this.flags, ...(this.image ? [this.image] : []), ...this.args];
+  }
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** `--<flag>-rm old --<flag>-add new` for the entries of a list that changed (docker service update). */
+export function listChangeWords<T>(
+  before: readonly T[],
+  after: readonly T[],
+  flag: string,
+  word: { key: (t: T) => string; rm: (t: T) => string; add: (t: T) => string },
+): string[] {
+  const words: string[] = [];
+  const afterKeys = new Map(after.map((t) => [word.key(t), t]));
+  const beforeKeys = new Map(before.map((t) => [word.key(t), t]));
+  for (const [k, t] of beforeKeys) {
+    if (!afterKeys.has(k) || !same(afterKeys.get(k), t)) words.push(`--${flag}-rm`, word.rm(t));
+  }
+  for (const [k, t] of afterKeys) {
+    if (!beforeKeys.has(k) || !same(beforeKeys.get(k), t)) words.push(`--${flag}-add`, word.add(t));
+  }
+  return words;
+}
+
+/** `--<flag>-rm key --<flag>-add key=value` for the entries of a map that changed. */
+export function mapChangeWords(before: Record<string, string>, after: Record<string, string>, flag: string): string[] {
+  const words: string[] = [];
+  for (const k of Object.keys(before)) if (!(k in after)) words.push(`--${flag}-rm`, k);
+  for (const [k, v] of Object.entries(after)) if (before[k] !== v) words.push(`--${flag}-add`, `${k}=${v}`);
+  return words;
+}
+
+/** Whether two parts of a spec say the same (for `docker service update`: only what changed is written). */
+export const sameSpec = same;

@@ -23,8 +23,8 @@ import {
   type Violation,
   type WorkloadFacts,
 } from "./policy/index";
-import { serviceSpecFieldOf, toServiceSpec, toServiceUpdate, type ServiceSpec } from "./service-spec";
-import type { ServiceSpecView } from "./section";
+import { serviceSpecFieldOf, toServicePayload, toServiceUpdate, type ServiceSpec } from "./service-spec";
+import type { ServiceSpecJson } from "./section";
 
 export type { Grants, Violation, WorkloadFacts } from "./policy/index";
 export { describeViolations, referencesOf } from "./policy/index";
@@ -76,12 +76,12 @@ export function judgeServiceSpec(
   spec: ServiceSpec,
   holds: Grants,
   facts: WorkloadFacts = {},
-  current?: ServiceSpecView,
+  current?: ServiceSpecJson,
 ): NamedViolation[] {
-  const payload = current ? toServiceUpdate(current, spec) : toServiceSpec(spec);
+  const { body, origins } = toServicePayload(spec);
   const kind = current ? "service.update" : "service.create";
-  return named(checkWorkload({ kind, body: payload.body }, holds, facts), (path) =>
-    serviceSpecFieldOf(path, payload.origins),
+  return named(checkWorkload({ kind, body: current ? toServiceUpdate(current, spec) : body }, holds, facts), (path) =>
+    serviceSpecFieldOf(path, origins),
   );
 }
 

@@ -10,7 +10,7 @@
 // the composed spec (and the composed spec satisfies every slice).
 import type Docker from "dockerode";
 import type { z } from "zod";
-import type { CliWords } from "./cli";
+import type { CliWords, ServiceWords } from "./cli";
 
 /** POST /containers/create: the Config fields, HostConfig and NetworkingConfig. */
 export type CreateBody = Record<string, unknown> & {
@@ -118,9 +118,19 @@ export interface SpecOfNotes {
   dropped: string[];
 }
 
+/** IDs for the names a service spec refers to; the caller looks them up on the cluster. */
+export interface SpecRefs {
+  secret(name: string): string;
+  config(name: string): string;
+  network(name: string): string;
+}
+
+/** Names standing for themselves (the engine takes a network's name as its Target). */
+export const NAMES_AS_REFS: SpecRefs = { secret: (n) => n, config: (n) => n, network: (n) => n };
+
 /** A swarm ServiceSpec being written by the sections. */
 export interface ServiceDraft {
-  /** the ServiceSpec (Name, Labels, Mode, TaskTemplate, EndpointSpec) */
+  /** the ServiceSpec (Name, Labels, Mode, TaskTemplate, EndpointSpec, ...) */
   spec: Record<string, unknown>;
   /** TaskTemplate */
   task: Record<string, unknown>;
@@ -128,35 +138,18 @@ export interface ServiceDraft {
   container: Record<string, unknown>;
   /** Engine path -> spec field, for refusals */
   origins: Record<string, string>;
+  refs: SpecRefs;
 }
 
-/** The parts of a ServiceSpec (as `docker service inspect` gives .Spec) sections read back. */
-export interface ServiceSpecView {
-  Name?: string;
-  Labels?: Record<string, string> | null;
-  Mode?: { Replicated?: { Replicas?: number }; Global?: Record<string, never> };
-  TaskTemplate?: {
-    ContainerSpec?: Record<string, unknown> & {
-      Image?: string;
-      Labels?: Record<string, string> | null;
-      Command?: string[] | null;
-      Args?: string[] | null;
-      Env?: string[] | null;
-      Dir?: string;
-      User?: string;
-      Hostname?: string;
-      Mounts?: Record<string, unknown>[] | null;
-      Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
-      CapabilityAdd?: string[] | null;
-      Sysctls?: Record<string, string> | null;
-    };
-    Resources?: { Limits?: { NanoCPUs?: number; MemoryBytes?: number; Pids?: number } };
-    RestartPolicy?: { Condition?: string; MaxAttempts?: number };
-    Networks?: { Target?: string; Aliases?: string[] | null }[] | null;
-  };
-  EndpointSpec?: {
-    Ports?: { Protocol?: string; TargetPort?: number; PublishedPort?: number; PublishMode?: string }[] | null;
-  };
+/** A ServiceSpec as `docker service inspect` gives .Spec (read field by field: see engine-read.ts). */
+export type ServiceSpecJson = Record<string, unknown>;
+
+/** What reading a ServiceSpec back collects beside the spec, and what it needs. */
+export interface ServiceRead {
+  /** what the service has that the spec does not say (an update keeps it as it is) */
+  kept: string[];
+  /** the name of a network the engine names by its ID */
+  networkName(id: string): string;
 }
 
 /**
@@ -191,10 +184,12 @@ export interface Section<C = never, S = never, CI = unknown, SI = unknown, U = n
   checkService?(spec: S, ctx: z.RefinementCtx): void;
   /** spec -> ServiceSpec */
   toService?(spec: S, draft: ServiceDraft): void;
-  /** ServiceSpec -> spec; `dropped` collects what the spec cannot say */
-  fromService?(payload: ServiceSpecView, dropped: string[]): SI;
+  /** ServiceSpec -> spec */
+  fromService?(payload: ServiceSpecJson, read: ServiceRead): SI;
   /** `docker service create` words */
-  serviceWords?(spec: S, cli: CliWords): void;
+  serviceWords?(spec: S, words: ServiceWords): void;
+  /** `docker service update` words that turn `before` into `after` */
+  serviceUpdateWords?(before: S, after: S, words: string[]): void;
   /** fixed ServiceSpec paths and the spec field they come from */
   serviceFields?: Readonly<Record<string, string>>;
   /** ServiceSpec paths the section writes (all of them, set or not): an update replaces these */

@@ -5,15 +5,19 @@ import { describe, expect, it } from "vitest";
 import { judgeServicePayload, judgeServiceSpec } from "./judge";
 import { DOCKER_SOCKET, PRIVILEGED } from "./policy/index";
 import {
+  createWords,
   serviceCreateCli,
   serviceSpec,
   serviceSpecOf,
+  toServicePayload,
   toServiceSpec,
   toServiceUpdate,
+  updateWords,
   type ServiceSpecInput,
 } from "./service-spec";
 
-const parse = (input: Partial<ServiceSpecInput>) => serviceSpec.parse({ image: "busybox:1.36", ...input });
+const parse = (input: Partial<ServiceSpecInput>) => serviceSpec.parse({ name: "s", image: "busybox:1.36", ...input });
+type Json = Record<string, unknown>;
 const none = { privileged: false, dockerSocket: false };
 const privileged = { privileged: true, dockerSocket: false };
 
@@ -26,7 +30,7 @@ const full: ServiceSpecInput = {
   env: [{ name: "MODE", value: "prod" }],
   labels: { team: "ops" },
   containerLabels: { tier: "front" },
-  restartPolicy: { name: "on-failure", maximumRetryCount: 5 },
+  restartPolicy: { condition: "on-failure", maxAttempts: 5 },
   ports: [
     { containerPort: 80, hostPort: 8080 },
     { containerPort: 53, protocol: "udp", publishMode: "host" },
@@ -34,7 +38,7 @@ const full: ServiceSpecInput = {
   volumes: [{ source: "data", target: "/data", readOnly: true }],
   tmpfs: [{ target: "/run", sizeBytes: 64 * 1024 * 1024 }],
   networks: [{ name: "backend", aliases: ["api"] }],
-  resources: { memoryBytes: 512 * 1024 * 1024, cpus: 1.5, pidsLimit: 100 },
+  resources: { limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1.5, pids: 100 } },
   user: "1000",
   workingDir: "/srv",
   hostname: "web",
@@ -43,7 +47,7 @@ const full: ServiceSpecInput = {
 
 describe("spec -> ServiceSpec", () => {
   it("maps every section to its place in the ServiceSpec", () => {
-    const { body, origins } = toServiceSpec(parse(full));
+    const { body, origins } = toServicePayload(parse(full));
     expect(body).toEqual({
       Name: "web",
       Labels: { team: "ops" },
@@ -72,7 +76,7 @@ describe("spec -> ServiceSpec", () => {
         },
         RestartPolicy: { Condition: "on-failure", MaxAttempts: 5 },
         Networks: [{ Target: "backend", Aliases: ["api"] }],
-        Resources: { Limits: { MemoryBytes: 512 * 1024 * 1024, NanoCPUs: 1_500_000_000, Pids: 100 } },
+        Resources: { Limits: { MemoryBytes: 512 * 1024 * 1024, NanoCPUs: 1_500_000_000, Pids: 100 }, Reservations: {} },
       },
     });
     expect(origins).toMatchObject({
@@ -83,10 +87,10 @@ describe("spec -> ServiceSpec", () => {
   });
 
   it("a global service, and the swarm's default restart when none is given", () => {
-    const { body } = toServiceSpec(parse({ mode: { kind: "global" } }));
+    const body = toServiceSpec(parse({ mode: { kind: "global" } }));
     expect(body.Mode).toEqual({ Global: {} });
     expect(body.TaskTemplate).not.toHaveProperty("RestartPolicy");
-    expect(serviceSpec.safeParse({ image: "b", mode: { kind: "global", replicas: 2 } }).success).toBe(false);
+    expect(serviceSpec.safeParse({ name: "s", image: "b", mode: { kind: "global", replicas: 2 } }).success).toBe(false);
   });
 
   it("a service has no privileged mode, devices, namespaces or host addresses in its schema", () => {
@@ -97,59 +101,135 @@ describe("spec -> ServiceSpec", () => {
       { networks: [{ name: "n", ipv4Address: "10.0.0.2" }] },
       { env: [{ name: "X", fromSource: true }] },
     ]) {
-      expect(serviceSpec.safeParse({ image: "b", ...bad }).success, JSON.stringify(bad)).toBe(false);
+      expect(serviceSpec.safeParse({ name: "s", image: "b", ...bad }).success, JSON.stringify(bad)).toBe(false);
     }
   });
 });
 
-describe("docker service create", () => {
+describe("docker service create | update", () => {
   it("writes the same service as a command line", () => {
     expect(serviceCreateCli(parse(full))).toBe(
-      "docker service create --name web --replicas 3 --restart-condition on-failure --restart-max-attempts 5 " +
+      "docker service create --name web --replicas 3 " +
         "--publish published=8080,target=80 --publish target=53,protocol=udp,mode=host " +
-        "--mount type=volume,src=data,dst=/data,readonly --mount type=tmpfs,dst=/run,tmpfs-size=64m " +
+        "--mount type=volume,source=data,target=/data,readonly --mount type=tmpfs,target=/run,tmpfs-size=67108864 " +
         "--network name=backend,alias=api --env MODE=prod --label team=ops --container-label tier=front " +
-        "--user 1000 --workdir /srv --hostname web --limit-memory 512m --limit-cpu 1.5 --limit-pids 100 " +
-        "--health-cmd true --health-interval 10s --health-retries 3 --entrypoint '/bin/sh -c' busybox:1.36 " +
-        "'echo '\\''hi'\\'' && sleep 9'",
+        "--limit-cpu 1.5 --limit-memory 512m --limit-pids 100 --restart-condition on-failure --restart-max-attempts 5 " +
+        "--health-cmd true --health-interval 10s --health-retries 3 --user 1000 --workdir /srv --hostname web " +
+        "--entrypoint '/bin/sh -c' busybox:1.36 'echo '\\''hi'\\'' && sleep 9'",
     );
     expect(serviceCreateCli(parse({ mode: { kind: "global" }, hostAccess: { capAdd: ["NET_ADMIN"] } }))).toBe(
-      "docker service create --mode global --cap-add NET_ADMIN busybox:1.36",
+      "docker service create --name s --mode global --cap-add NET_ADMIN busybox:1.36",
     );
+  });
+
+  it("the service-only sections write their flags", () => {
+    const spec = parse({
+      mode: { kind: "replicated-job", totalCompletions: 4, maxConcurrent: 2 },
+      placement: { constraints: ["node.role==worker"], preferences: ["node.labels.zone"], maxReplicas: 1 },
+      updateConfig: { parallelism: 2, delaySeconds: 90, order: "start-first" },
+      secrets: [{ name: "db", target: "pw", mode: 0o400 }],
+      configs: [{ name: "site" }],
+      stopGracePeriodSeconds: 30,
+      endpointMode: "dnsrr",
+    });
+    expect(createWords(spec)).toEqual([
+      ...["service", "create", "--name", "s", "--mode", "replicated-job", "--replicas", "4", "--max-concurrent", "2"],
+      ...["--constraint", "node.role==worker", "--placement-pref", "spread=node.labels.zone"],
+      ...["--replicas-max-per-node", "1", "--update-parallelism", "2", "--update-delay", "1m30s"],
+      ...["--update-order", "start-first", "--secret", "source=db,target=pw,mode=0400", "--config", "site"],
+      ...["--stop-grace-period", "30s", "--endpoint-mode", "dnsrr", "busybox:1.36"],
+    ]);
+  });
+
+  it("an update writes only what changed, the service last", () => {
+    const before = parse(full);
+    const after = parse({
+      ...full,
+      image: "busybox:1.37",
+      mode: { kind: "replicated", replicas: 5 },
+      env: [{ name: "MODE", value: "dev" }],
+      labels: {},
+      resources: { limits: { cpus: 2 } },
+      healthcheck: undefined,
+      hostAccess: { capAdd: ["NET_ADMIN"] },
+    });
+    expect(updateWords(before, after, "web")).toEqual([
+      ...["service", "update", "--image", "busybox:1.37", "--replicas", "5", "--env-rm", "MODE"],
+      ...["--env-add", "MODE=dev", "--label-rm", "team", "--limit-cpu", "2", "--limit-memory", "0"],
+      ...["--limit-pids", "0", "--no-healthcheck", "--cap-add", "NET_ADMIN", "web"],
+    ]);
+    expect(updateWords(before, before, "web")).toEqual(["service", "update", "web"]);
   });
 });
 
 describe("ServiceSpec -> spec, and updates", () => {
-  it("reads a ServiceSpec back into the same spec", () => {
-    const spec = parse(full);
-    const back = serviceSpecOf(toServiceSpec(spec).body);
-    expect(back.dropped).toEqual([]);
+  it("reads a ServiceSpec back into the same spec, names resolved back from IDs", () => {
+    const spec = parse({
+      ...full,
+      placement: { constraints: ["node.role==worker"], preferences: ["node.labels.zone"] },
+      rollbackConfig: { parallelism: 1, failureAction: "pause" },
+      secrets: [{ name: "db", uid: "1000" }],
+      stopGracePeriodSeconds: 5,
+      mode: { kind: "global-job" },
+    });
+    const refs = { secret: (n: string) => `secret-${n}`, config: (n: string) => n, network: (n: string) => `net-${n}` };
+    const body = toServiceSpec(spec, refs);
+    expect((body.TaskTemplate as Json).Networks).toEqual([{ Target: "net-backend", Aliases: ["api"] }]);
+    const back = serviceSpecOf(body, (id) => id.replace(/^net-/, ""));
+    expect(back.kept).toEqual([]);
     expect(serviceSpec.parse(back.spec)).toEqual(spec);
   });
 
-  it("says what it cannot carry", () => {
-    const body = toServiceSpec(parse({})).body as Record<string, Record<string, unknown>>;
-    body.TaskTemplate!.Placement = { Constraints: ["node.role==manager"] };
-    (body.TaskTemplate!.ContainerSpec as Record<string, unknown>).Secrets = [{ SecretName: "db" }];
-    expect(serviceSpecOf(body).dropped).toEqual(["placement constraints and preferences", "secrets"]);
+  it("says what it does not model", () => {
+    const body = toServiceSpec(parse({})) as Record<string, Record<string, unknown>>;
+    body.TaskTemplate!.Placement = { Platforms: [{ OS: "linux" }] };
+    body.TaskTemplate!.LogDriver = { Name: "json-file" };
+    (body.TaskTemplate!.ContainerSpec as Json).Privileges = { NoNewPrivileges: true };
+    (body.TaskTemplate!.ContainerSpec as Json).DNSConfig = {};
+    expect(serviceSpecOf(body).kept).toEqual([
+      "privileges (SELinux, seccomp, AppArmor, credential spec)",
+      "a log driver",
+      "platforms",
+    ]);
   });
 
   it("an update replaces what the spec models and keeps the rest", () => {
-    const current = toServiceSpec(parse(full)).body as Record<string, Record<string, unknown>>;
-    current.TaskTemplate!.Placement = { Constraints: ["node.role==manager"] };
+    const current = toServiceSpec(parse(full)) as Record<string, Record<string, unknown>>;
+    current.TaskTemplate!.LogDriver = { Name: "json-file" };
+    const container = current.TaskTemplate!.ContainerSpec as Json;
+    container.Ulimits = [{ Name: "nofile", Soft: 1, Hard: 2 }];
+    // The Engine API's other spelling of the healthcheck is replaced too.
+    container.HealthCheck = { Test: ["NONE"] };
     current.TaskTemplate!.RestartPolicy = { Condition: "on-failure", MaxAttempts: 5, Delay: 5e9 };
-    (current.TaskTemplate!.ContainerSpec as Record<string, unknown>).Secrets = [{ SecretName: "db" }];
-    current.UpdateConfig = { Parallelism: 2 };
-    const next = parse({ ...full, env: [], resources: { memoryBytes: 256 * 1024 * 1024 }, restartPolicy: undefined });
-    const { body } = toServiceUpdate(current, next);
+    const next = parse({
+      ...full,
+      env: [],
+      resources: { limits: { memoryBytes: 256 * 1024 * 1024 } },
+      restartPolicy: undefined,
+      placement: { constraints: ["node.role==manager"] },
+    });
+    const body = toServiceUpdate(current, next);
     const task = body.TaskTemplate as Record<string, Record<string, unknown>>;
     expect(task.ContainerSpec).not.toHaveProperty("Env");
-    expect(task.ContainerSpec!.Secrets).toEqual([{ SecretName: "db" }]);
+    expect(task.ContainerSpec).not.toHaveProperty("HealthCheck");
+    expect(task.ContainerSpec!.Healthcheck).toEqual({ Test: ["CMD-SHELL", "true"], Interval: 10e9, Retries: 3 });
+    expect(task.ContainerSpec!.Ulimits).toEqual([{ Name: "nofile", Soft: 1, Hard: 2 }]);
+    expect(task.LogDriver).toEqual({ Name: "json-file" });
     expect(task.Placement).toEqual({ Constraints: ["node.role==manager"] });
-    expect(task.Resources).toEqual({ Limits: { MemoryBytes: 256 * 1024 * 1024 } });
-    // The spec models the condition and its attempts; the delay it does not model stays.
-    expect(task.RestartPolicy).toEqual({ Delay: 5e9 });
-    expect(body.UpdateConfig).toEqual({ Parallelism: 2 });
+    expect(task.Resources).toEqual({ Limits: { MemoryBytes: 256 * 1024 * 1024 }, Reservations: {} });
+    expect(task).not.toHaveProperty("RestartPolicy");
+  });
+
+  it("checks across sections: DNS round robin has no routing mesh", () => {
+    const result = serviceSpec.safeParse({
+      name: "s",
+      image: "b",
+      endpointMode: "dnsrr",
+      ports: [{ containerPort: 80 }],
+    });
+    expect(result.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["endpointMode", "DNS round robin has no routing mesh: publish in host mode."],
+    ]);
   });
 });
 

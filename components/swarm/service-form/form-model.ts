@@ -1,5 +1,5 @@
 // The service form's values (text as typed, one row object per list entry) and the way to the
-// API's service spec (server/modules/swarm/service-spec.ts) and back. Every problem lands on the
+// API's service spec (server/workloads/service-spec.ts) and back. Every problem lands on the
 // form field it belongs to; what the form does not edit (secrets, configs, capabilities,
 // sysctls, endpoint mode...) is carried through an update unchanged.
 import { splitWords, joinWords, listOf } from "@/components/workload-form/words";

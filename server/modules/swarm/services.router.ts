@@ -21,7 +21,7 @@ import {
 } from "./procedures";
 import { watchRollout } from "./rollout-watch";
 import { swarmRuntime } from "./runtime";
-import { serviceSpecInput } from "./service-spec";
+import { serviceSpecInput } from "./contract";
 import {
   checkCreate,
   createService,

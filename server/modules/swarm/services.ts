@@ -20,11 +20,11 @@ import {
   toServiceSpec,
   toServiceUpdate,
   updateWords,
-  serviceSpecInput,
+  serviceSpec as serviceSpecInput,
   type ServiceSpec,
   type ServiceSpecInput,
   type SpecRefs,
-} from "./service-spec";
+} from "../../workloads/service-spec";
 import type { ClusterView } from "./view";
 
 type Json = Record<string, unknown>;

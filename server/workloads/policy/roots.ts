@@ -5,6 +5,7 @@
 import "server-only";
 import { commandRules } from "../sections/command.rules";
 import { envRules } from "../sections/env.rules";
+import { filesRules } from "../sections/files.rules";
 import { healthcheckRules } from "../sections/healthcheck.rules";
 import { hostAccessRules } from "../sections/host-access.rules";
 import { identityRules } from "../sections/identity.rules";
@@ -12,10 +13,13 @@ import { imageRules } from "../sections/image.rules";
 import { labelsRules } from "../sections/labels.rules";
 import { mountsRules } from "../sections/mounts.rules";
 import { networksRules } from "../sections/networks.rules";
+import { placementRules } from "../sections/placement.rules";
 import { portsRules } from "../sections/ports.rules";
 import { resourcesRules } from "../sections/resources.rules";
 import { restartRules } from "../sections/restart.rules";
-import { serviceRules } from "./service.rules";
+import { rolloutRules } from "../sections/rollout.rules";
+import { serviceRules } from "../sections/service.rules";
+import { stopRules } from "../sections/stop.rules";
 import { object, type Rules } from "./walk";
 
 type Struct = "Config" | "HostConfig" | "Update" | "ServiceSpec" | "TaskTemplate" | "ContainerSpec";
@@ -35,6 +39,10 @@ const SECTION_RULES: Record<string, SectionRules> = {
   healthcheck: healthcheckRules,
   "host access": hostAccessRules,
   service: serviceRules,
+  placement: placementRules,
+  rollout: rolloutRules,
+  files: filesRules,
+  stop: stopRules,
 };
 
 function merge(struct: Struct, extra: Rules = {}): Rules {

@@ -22,7 +22,6 @@ export const commandRules = {
     TTY: bool,
     OpenStdin: bool,
     StopSignal: string,
-    StopGracePeriod: nonNegativeInt,
     Init: bool,
   },
 } satisfies Record<string, Rules>;

@@ -3,6 +3,7 @@
 import { argv } from "../fields";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 import { shellQuote } from "../cli";
+import { rec, strings } from "../engine-read";
 
 export const commandShape = {
   command: argv.optional(),
@@ -55,15 +56,21 @@ export const commandSection = defineSection<Slice, Slice, SliceInput, SliceInput
     if (spec.command?.length) draft.container.Args = spec.command;
   },
   fromService(payload) {
-    const c = payload.TaskTemplate?.ContainerSpec;
+    const c = rec(rec(payload.TaskTemplate).ContainerSpec);
     return {
-      ...(c?.Command?.length ? { entrypoint: c.Command } : {}),
-      ...(c?.Args?.length ? { command: c.Args } : {}),
+      ...(strings(c.Command).length ? { entrypoint: strings(c.Command) } : {}),
+      ...(strings(c.Args).length ? { command: strings(c.Args) } : {}),
     };
   },
-  serviceWords(spec, cli) {
+  serviceWords(spec, words) {
     // docker service create --entrypoint takes the whole entrypoint as one shell string.
-    if (spec.entrypoint?.length) cli.flag("--entrypoint", spec.entrypoint.map(shellQuote).join(" "));
-    cli.args.push(...(spec.command ?? []));
+    if (spec.entrypoint?.length) words.flag("--entrypoint", spec.entrypoint.map(shellQuote).join(" "));
+    words.args.push(...(spec.command ?? []));
+  },
+  serviceUpdateWords(before, after, words) {
+    if (!same(before.command, after.command)) words.push("--args", (after.command ?? []).map(shellQuote).join(" "));
+    if (!same(before.entrypoint, after.entrypoint)) {
+      words.push("--entrypoint", (after.entrypoint ?? []).map(shellQuote).join(" "));
+    }
   },
 });

@@ -3,6 +3,8 @@
 // and the create reads it from `source` at that moment.
 import { z } from "zod";
 import { CONTAINER_NAME, formatSize, SPEC_LIMITS, utf8Bytes } from "../fields";
+import { listChangeWords } from "../cli";
+import { rec, strings } from "../engine-read";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
 const envName = z
@@ -145,10 +147,18 @@ export const envSection = defineSection<
     if (spec.env.length) draft.container.Env = envList(spec.env, () => "");
   },
   fromService(payload) {
-    const env = payload.TaskTemplate?.ContainerSpec?.Env ?? [];
-    return env.length ? { env: env.map(splitEntry) } : {};
+    return { env: strings(rec(rec(payload.TaskTemplate).ContainerSpec).Env).map(splitEntry) };
   },
-  serviceWords(spec, cli) {
-    for (const e of spec.env) cli.flag("--env", `${e.name}=${e.value ?? ""}`);
+  serviceWords(spec, words) {
+    for (const e of spec.env) words.flag("--env", `${e.name}=${e.value}`);
+  },
+  serviceUpdateWords(before, after, words) {
+    words.push(
+      ...listChangeWords(before.env, after.env, "env", {
+        key: (e) => e.name,
+        rm: (e) => e.name,
+        add: (e) => `${e.name}=${e.value}`,
+      }),
+    );
   },
 });

@@ -1,9 +1,11 @@
 // Healthcheck: a command the engine runs to tell healthy from not. Containers and services
 // both call the field Healthcheck (the Engine API's reference spells the service's
 // HealthCheck, and the engine takes that too, but `docker service inspect` answers with
-// Healthcheck); the shape inside is the same (durations in nanoseconds).
+// Healthcheck, so both spellings are read back and replaced by an update); the shape inside
+// is the same (durations in nanoseconds).
 import { z } from "zod";
-import { durationFlag, shellQuote, type CliWords } from "../cli";
+import { durationFlag, goDurationFlag, sameSpec, shellQuote, type CliWords } from "../cli";
+import { defined, num, rec, secondsOf, strings } from "../engine-read";
 import { seconds } from "../fields";
 import { defineSection, NS, type SpecSlice, type SpecSliceInput } from "../section";
 
@@ -61,45 +63,67 @@ function fromEngine(health: EngineHealthcheck | undefined): SliceInput {
   };
 }
 
-/** The same flags for docker run and docker service create. */
-function words(h: HealthcheckSpec | undefined, cli: CliWords) {
+/** The same flags for docker run and docker service create (which write durations their own way). */
+function words(h: HealthcheckSpec | undefined, cli: Pick<CliWords, "flag">, duration: (seconds: number) => string) {
   if (!h) return;
   if (h.test[0] === "NONE") return cli.flag("--no-healthcheck");
   // --health-cmd is always a shell command (CMD-SHELL).
   const command = h.test[0] === "CMD-SHELL" ? (h.test[1] ?? "") : h.test.slice(1).map(shellQuote).join(" ");
   cli.flag("--health-cmd", command);
-  if (h.intervalSeconds !== undefined) cli.flag("--health-interval", durationFlag(h.intervalSeconds));
-  if (h.timeoutSeconds !== undefined) cli.flag("--health-timeout", durationFlag(h.timeoutSeconds));
+  if (h.intervalSeconds !== undefined) cli.flag("--health-interval", duration(h.intervalSeconds));
+  if (h.timeoutSeconds !== undefined) cli.flag("--health-timeout", duration(h.timeoutSeconds));
   if (h.retries !== undefined) cli.flag("--health-retries", String(h.retries));
-  if (h.startPeriodSeconds !== undefined) cli.flag("--health-start-period", durationFlag(h.startPeriodSeconds));
+  if (h.startPeriodSeconds !== undefined) cli.flag("--health-start-period", duration(h.startPeriodSeconds));
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const serviceDuration = (seconds: number) => goDurationFlag(seconds * NS);
 
 export const healthcheckSection = defineSection<Slice, Slice, SliceInput, SliceInput>({
   name: "healthcheck",
   modelled: { Config: ["Healthcheck"] },
   fields: { Healthcheck: "healthcheck" },
   serviceFields: { "TaskTemplate.ContainerSpec.Healthcheck": "healthcheck" },
+  serviceModelled: ["TaskTemplate.ContainerSpec.HealthCheck"],
 
   toContainer(spec, draft) {
     if (spec.healthcheck) draft.body.Healthcheck = toEngine(spec.healthcheck);
   },
   fromContainer({ config, image }) {
     // What the image says is left to the image.
-    return same(config.Healthcheck, image?.Healthcheck) ? {} : fromEngine(config.Healthcheck);
+    return sameSpec(config.Healthcheck, image?.Healthcheck) ? {} : fromEngine(config.Healthcheck);
   },
   runWords(spec, cli) {
-    words(spec.healthcheck, cli);
+    words(spec.healthcheck, cli, durationFlag);
   },
 
   toService(spec, draft) {
     if (spec.healthcheck) draft.container.Healthcheck = toEngine(spec.healthcheck);
   },
   fromService(payload) {
-    return fromEngine(payload.TaskTemplate?.ContainerSpec?.Healthcheck);
+    const c = rec(rec(payload.TaskTemplate).ContainerSpec);
+    const health = rec(c.Healthcheck ?? c.HealthCheck);
+    if (!strings(health.Test).length) return {};
+    return {
+      healthcheck: defined({
+        test: strings(health.Test),
+        intervalSeconds: secondsOf(health.Interval),
+        timeoutSeconds: secondsOf(health.Timeout),
+        retries: num(health.Retries),
+        startPeriodSeconds: secondsOf(health.StartPeriod),
+      }),
+    };
   },
   serviceWords(spec, cli) {
-    words(spec.healthcheck, cli);
+    words(spec.healthcheck, cli, serviceDuration);
+  },
+  serviceUpdateWords(before, after, list) {
+    if (sameSpec(before.healthcheck, after.healthcheck)) return;
+    if (!after.healthcheck) list.push("--no-healthcheck");
+    else
+      words(
+        after.healthcheck,
+        { flag: (name, value) => list.push(name, ...(value === undefined ? [] : [value])) },
+        serviceDuration,
+      );
   },
 });

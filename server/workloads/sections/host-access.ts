@@ -4,6 +4,8 @@
 // workload policy on the payload it becomes. A swarm service can ask for capabilities and
 // kernel parameters only.
 import { z } from "zod";
+import { mapChangeWords } from "../cli";
+import { defined, rec, strings } from "../engine-read";
 import { absolutePath } from "../fields";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
@@ -51,8 +53,24 @@ export const hostAccessFieldsShape = {
   volumesFrom: z.array(z.string().trim().min(1).max(256)).max(16).optional(),
 };
 export const serviceHostAccessFieldsShape = {
-  capAdd: capabilities.optional(),
-  sysctls: sysctls.optional(),
+  capAdd: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^(CAP_)?[A-Z_]{2,32}$|^ALL$/, "A capability like NET_ADMIN."),
+    )
+    .max(64)
+    .optional(),
+  sysctls: z
+    .record(
+      z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9_.]+$/, "A kernel parameter like net.ipv4.ip_forward."),
+      z.string().max(256),
+    )
+    .optional(),
 };
 
 type Access = SpecSlice<typeof hostAccessFieldsShape>;
@@ -198,16 +216,23 @@ export const hostAccessSection = defineSection<Container, Service, ContainerInpu
     if (access.sysctls && Object.keys(access.sysctls).length) draft.container.Sysctls = access.sysctls;
   },
   fromService(payload) {
-    const c = payload.TaskTemplate?.ContainerSpec;
-    const access = {
-      ...(c?.CapabilityAdd?.length ? { capAdd: c.CapabilityAdd } : {}),
-      ...(c?.Sysctls && Object.keys(c.Sysctls).length ? { sysctls: c.Sysctls } : {}),
-    };
+    const c = rec(rec(payload.TaskTemplate).ContainerSpec);
+    const access = defined({
+      capAdd: strings(c.CapabilityAdd).length ? strings(c.CapabilityAdd) : undefined,
+      sysctls: Object.keys(rec(c.Sysctls)).length ? (rec(c.Sysctls) as Record<string, string>) : undefined,
+    });
     return Object.keys(access).length ? { hostAccess: access } : {};
   },
-  serviceWords(spec, cli) {
+  serviceWords(spec, words) {
     const access = spec.hostAccess ?? {};
-    for (const c of access.capAdd ?? []) cli.flag("--cap-add", c);
-    for (const [k, v] of Object.entries(access.sysctls ?? {})) cli.flag("--sysctl", `${k}=${v}`);
+    for (const c of access.capAdd ?? []) words.flag("--cap-add", c);
+    for (const [k, v] of Object.entries(access.sysctls ?? {})) words.flag("--sysctl", `${k}=${v}`);
+  },
+  serviceUpdateWords(before, after, words) {
+    const capsBefore = before.hostAccess?.capAdd ?? [];
+    const capsAfter = after.hostAccess?.capAdd ?? [];
+    for (const cap of capsAfter) if (!capsBefore.includes(cap)) words.push("--cap-add", cap);
+    for (const cap of capsBefore) if (!capsAfter.includes(cap)) words.push("--cap-drop", cap);
+    words.push(...mapChangeWords(before.hostAccess?.sysctls ?? {}, after.hostAccess?.sysctls ?? {}, "sysctl"));
   },
 });

@@ -1,6 +1,7 @@
 // Who and where the process runs: user, working directory, host name.
 import { z } from "zod";
 import { absolutePath, HOST_NAME } from "../fields";
+import { defined, rec, str } from "../engine-read";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
 export const identityShape = {
@@ -9,8 +10,26 @@ export const identityShape = {
   hostname: z.string().trim().regex(HOST_NAME, "A host name: letters, digits, . and -.").optional(),
 };
 
+/** A service's host name may be a template (`{{.Task.Slot}}`): each task gets its own. */
+export const serviceIdentityShape = {
+  ...identityShape,
+  hostname: z
+    .string()
+    .trim()
+    .max(255)
+    .regex(/^[a-zA-Z0-9{][a-zA-Z0-9.{}_ -]*$/, "A host name (templates like {{.Task.Slot}} allowed).")
+    .optional(),
+};
+
 type Slice = SpecSlice<typeof identityShape>;
 type SliceInput = SpecSliceInput<typeof identityShape>;
+
+/** [spec key, ContainerSpec key, flag], for services */
+const SERVICE_IDENTITY = [
+  ["user", "User", "--user"],
+  ["workingDir", "Dir", "--workdir"],
+  ["hostname", "Hostname", "--hostname"],
+] as const;
 
 export const identitySection = defineSection<Slice, Slice, SliceInput, SliceInput>({
   name: "identity",
@@ -47,21 +66,22 @@ export const identitySection = defineSection<Slice, Slice, SliceInput, SliceInpu
   },
 
   toService(spec, draft) {
-    if (spec.user) draft.container.User = spec.user;
-    if (spec.workingDir) draft.container.Dir = spec.workingDir;
-    if (spec.hostname) draft.container.Hostname = spec.hostname;
+    for (const [key, engineKey] of SERVICE_IDENTITY) if (spec[key]) draft.container[engineKey] = spec[key];
   },
   fromService(payload) {
-    const c = payload.TaskTemplate?.ContainerSpec;
-    return {
-      ...(c?.User ? { user: c.User } : {}),
-      ...(c?.Dir ? { workingDir: c.Dir } : {}),
-      ...(c?.Hostname && HOST_NAME.test(c.Hostname) ? { hostname: c.Hostname } : {}),
-    };
+    const c = rec(rec(payload.TaskTemplate).ContainerSpec);
+    return defined({
+      user: str(c.User) || undefined,
+      workingDir: str(c.Dir) || undefined,
+      hostname: str(c.Hostname) || undefined,
+    });
   },
-  serviceWords(spec, cli) {
-    if (spec.user) cli.flag("--user", spec.user);
-    if (spec.workingDir) cli.flag("--workdir", spec.workingDir);
-    if (spec.hostname) cli.flag("--hostname", spec.hostname);
+  serviceWords(spec, words) {
+    for (const [key, , flag] of SERVICE_IDENTITY) if (spec[key]) words.flag(flag, spec[key]);
+  },
+  serviceUpdateWords(before, after, words) {
+    for (const [key, , flag] of SERVICE_IDENTITY) {
+      if ((before[key] ?? "") !== (after[key] ?? "")) words.push(flag, after[key] ?? "");
+    }
   },
 });

@@ -2,6 +2,7 @@
 // starting it (docker create).
 import { z } from "zod";
 import { containerName } from "../fields";
+import { str, rec } from "../engine-read";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
 export const imageReference = z
@@ -16,6 +17,7 @@ export const SERVICE_NAME = /^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$/;
 export const serviceName = z
   .string()
   .trim()
+  .min(1, "A service needs a name.")
   .max(63, "A service name has at most 63 characters.")
   .regex(SERVICE_NAME, "Use letters, digits, - and _, starting and ending with a letter or digit.");
 
@@ -26,8 +28,8 @@ export const imageShape = {
   start: z.boolean().default(true),
 };
 export const serviceImageShape = {
+  name: serviceName,
   image: imageReference,
-  name: serviceName.optional(),
 };
 
 type Container = SpecSlice<typeof imageShape>;
@@ -57,17 +59,17 @@ export const imageSection = defineSection<
   },
 
   toService(spec, draft) {
-    if (spec.name) draft.spec.Name = spec.name;
+    draft.spec.Name = spec.name;
     draft.container.Image = spec.image;
   },
   fromService(payload) {
-    return {
-      image: payload.TaskTemplate?.ContainerSpec?.Image ?? "",
-      ...(payload.Name ? { name: payload.Name } : {}),
-    };
+    return { name: str(payload.Name) ?? "", image: str(rec(rec(payload.TaskTemplate).ContainerSpec).Image) ?? "" };
   },
-  serviceWords(spec, cli) {
-    if (spec.name) cli.flag("--name", spec.name);
-    cli.image = spec.image;
+  serviceWords(spec, words) {
+    words.flag("--name", spec.name);
+    words.image = spec.image;
+  },
+  serviceUpdateWords(before, after, words) {
+    if (before.image !== after.image) words.push("--image", after.image);
   },
 });

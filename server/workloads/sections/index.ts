@@ -1,6 +1,7 @@
-// The sections a container and a service are both made of (after the image, and for a
-// service its mode), in the order `docker run` and `docker service create` write their flags:
-// the command section writes --entrypoint and the arguments after the image, so it is last.
+// The sections a container is made of after its image, in the order `docker run` writes their
+// flags: the command section writes --entrypoint and the arguments after the image, so it is
+// last. A service is made of these too (and of its own: mode, placement, rollout, files, stop,
+// endpoint), in the order service-spec.ts gives.
 import { commandSection } from "./command";
 import { envSection } from "./env";
 import { healthcheckSection } from "./healthcheck";

@@ -2,6 +2,8 @@
 // workload. A service has its own labels and its containers' (`--label`, `--container-label`).
 import { z } from "zod";
 import { formatSize, SPEC_LIMITS, utf8Bytes } from "../fields";
+import { mapChangeWords } from "../cli";
+import { rec } from "../engine-read";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
 const labelKey = z
@@ -75,24 +77,22 @@ export const labelsSection = defineSection<
     if (Object.keys(spec.labels).length) draft.spec.Labels = spec.labels;
     if (Object.keys(spec.containerLabels).length) draft.container.Labels = spec.containerLabels;
   },
-  fromService(payload, dropped) {
-    const strip = (labels: Record<string, string> | null | undefined) => {
-      const out: Record<string, string> = {};
-      for (const [key, value] of Object.entries(labels ?? {})) {
-        if (ORCHESTRATOR_LABEL.test(key)) dropped.push(`the stack label ${key}`);
-        else out[key] = value;
-      }
-      return out;
-    };
-    const labels = strip(payload.Labels);
-    const containerLabels = strip(payload.TaskTemplate?.ContainerSpec?.Labels);
+  // A service's labels come back as they are, the stack's included: an update writes them
+  // back, and a service that lost com.docker.stack.namespace would leave its stack.
+  fromService(payload) {
     return {
-      ...(Object.keys(labels).length ? { labels } : {}),
-      ...(Object.keys(containerLabels).length ? { containerLabels } : {}),
+      labels: { ...(rec(payload.Labels) as Record<string, string>) },
+      containerLabels: { ...(rec(rec(rec(payload.TaskTemplate).ContainerSpec).Labels) as Record<string, string>) },
     };
   },
-  serviceWords(spec, cli) {
-    for (const [k, v] of Object.entries(spec.labels)) cli.flag("--label", `${k}=${v}`);
-    for (const [k, v] of Object.entries(spec.containerLabels)) cli.flag("--container-label", `${k}=${v}`);
+  serviceWords(spec, words) {
+    for (const [k, v] of Object.entries(spec.labels)) words.flag("--label", `${k}=${v}`);
+    for (const [k, v] of Object.entries(spec.containerLabels)) words.flag("--container-label", `${k}=${v}`);
+  },
+  serviceUpdateWords(before, after, words) {
+    words.push(
+      ...mapChangeWords(before.labels, after.labels, "label"),
+      ...mapChangeWords(before.containerLabels, after.containerLabels, "container-label"),
+    );
   },
 });

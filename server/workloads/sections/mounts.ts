@@ -1,7 +1,8 @@
 // Storage: named volumes (created when missing), sized memory file systems (tmpfs), and, as
 // host access, host folders (`-v /host:/path` as Binds, `--mount type=bind` as Mounts).
 import { z } from "zod";
-import { formatBytesFlag } from "../cli";
+import { listChangeWords } from "../cli";
+import { defined, list, num, rec, str } from "../engine-read";
 import { absolutePath, volumeName } from "../fields";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
@@ -50,20 +51,29 @@ export const mountsHostAccessShape = {
   /** `--mount type=bind,…`, as HostConfig.Mounts */
   bindMounts: z.array(bindMountSpec).max(64).optional(),
 };
+/** A service's volumes have no driver options (the spec leaves a service's volume driver to the volume). */
+export const serviceMountsShape = {
+  volumes: z
+    .array(volumeSpec.omit({ driver: true, driverOptions: true }))
+    .max(64)
+    .default([]),
+  tmpfs: mountsShape.tmpfs,
+};
 export const serviceMountsHostAccessShape = { bindMounts: mountsHostAccessShape.bindMounts };
 
 type Access = SpecSlice<typeof mountsHostAccessShape>;
 type Container = SpecSlice<typeof mountsShape> & { hostAccess?: Access };
-type Service = SpecSlice<typeof mountsShape> & { hostAccess?: Pick<Access, "bindMounts"> };
+type Service = SpecSlice<typeof serviceMountsShape> & { hostAccess?: Pick<Access, "bindMounts"> };
+type Mounted = SpecSlice<typeof mountsShape> & { hostAccess?: Pick<Access, "bindMounts"> };
 type ContainerInput = SpecSliceInput<typeof mountsShape> & {
   hostAccess?: SpecSliceInput<typeof mountsHostAccessShape>;
 };
-type ServiceInput = SpecSliceInput<typeof mountsShape> & {
+type ServiceInput = SpecSliceInput<typeof serviceMountsShape> & {
   hostAccess?: SpecSliceInput<typeof serviceMountsHostAccessShape>;
 };
 
 /** Every mount target once: two mounts on one path is a mistake, whichever kind they are. */
-function checkTargets(spec: Service, ctx: z.RefinementCtx) {
+function checkTargets(spec: Service | Mounted, ctx: z.RefinementCtx) {
   const targets = new Set<string>();
   const claim = (target: string, path: (string | number)[]) => {
     const clean = target.replace(/\/+$/, "") || "/";
@@ -77,7 +87,7 @@ function checkTargets(spec: Service, ctx: z.RefinementCtx) {
 
 /** The Mounts entries of a spec (the Engine's mount type, shared by containers and services). */
 function engineMounts(
-  spec: Service,
+  spec: Mounted,
   origin: (index: number, field: string, within?: string) => void,
 ): Record<string, unknown>[] {
   const mounts: Record<string, unknown>[] = [];
@@ -109,44 +119,6 @@ function engineMounts(
     mounts.push({ Type: "bind", Source: b.source, Target: b.target, ReadOnly: b.readOnly });
   });
   return mounts;
-}
-
-type EngineMount = {
-  Type?: string;
-  Source?: string;
-  Target?: string;
-  ReadOnly?: boolean;
-  VolumeOptions?: { DriverConfig?: { Name?: string; Options?: Record<string, string> | null } };
-  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
-};
-
-/** Mounts entries back into the spec's lists. */
-function fromEngineMounts(list: EngineMount[], dropped: string[]) {
-  const volumes: z.input<typeof volumeSpec>[] = [];
-  const tmpfs: z.input<typeof tmpfsSpec>[] = [];
-  const bindMounts: z.input<typeof bindMountSpec>[] = [];
-  for (const m of list) {
-    if (!m.Target) continue;
-    if (m.Type === "volume" && m.Source) {
-      const driver = m.VolumeOptions?.DriverConfig;
-      volumes.push({
-        source: m.Source,
-        target: m.Target,
-        readOnly: Boolean(m.ReadOnly),
-        ...(driver?.Name && driver.Name !== "local" ? { driver: driver.Name } : {}),
-        ...(driver?.Options && Object.keys(driver.Options).length ? { driverOptions: driver.Options } : {}),
-      });
-    } else if (m.Type === "tmpfs") {
-      tmpfs.push({
-        target: m.Target,
-        ...(m.TmpfsOptions?.SizeBytes ? { sizeBytes: m.TmpfsOptions.SizeBytes } : {}),
-        ...(m.TmpfsOptions?.Mode ? { mode: m.TmpfsOptions.Mode } : {}),
-      });
-    } else if (m.Type === "bind" && m.Source) {
-      bindMounts.push({ source: m.Source, target: m.Target, readOnly: Boolean(m.ReadOnly) });
-    } else dropped.push(`the ${m.Type ?? "unknown"} mount at ${m.Target}`);
-  }
-  return { volumes, tmpfs, bindMounts };
 }
 
 /** "64m", "1g", "1024": a tmpfs size option as the engine reads it. */
@@ -264,25 +236,58 @@ export const mountsSection = defineSection<Container, Service, ContainerInput, S
     );
     if (mounts.length) draft.container.Mounts = mounts;
   },
-  fromService(payload, dropped) {
-    const { volumes, tmpfs, bindMounts } = fromEngineMounts(payload.TaskTemplate?.ContainerSpec?.Mounts ?? [], dropped);
+  // What the spec cannot say (other kinds, driver or bind options) is kept, and noted.
+  fromService(payload, read) {
+    const mounts = list(rec(rec(payload.TaskTemplate).ContainerSpec).Mounts).map(rec);
+    if (
+      mounts.some((m) => !["volume", "tmpfs", "bind"].includes(str(m.Type) ?? "") || m.VolumeOptions || m.BindOptions)
+    ) {
+      read.kept.push("mounts of other kinds or with driver options");
+    }
+    const binds = mounts
+      .filter((m) => m.Type === "bind" && !m.BindOptions)
+      .map((m) => ({ source: str(m.Source) ?? "", target: str(m.Target) ?? "", readOnly: m.ReadOnly === true }));
     return {
-      ...(volumes.length ? { volumes } : {}),
-      ...(tmpfs.length ? { tmpfs } : {}),
-      ...(bindMounts.length ? { hostAccess: { bindMounts } } : {}),
+      volumes: mounts
+        .filter((m) => m.Type === "volume" && !m.VolumeOptions && str(m.Source))
+        .map((m) => ({ source: str(m.Source)!, target: str(m.Target) ?? "", readOnly: m.ReadOnly === true })),
+      tmpfs: mounts
+        .filter((m) => m.Type === "tmpfs")
+        .map((m) =>
+          defined({
+            target: str(m.Target) ?? "",
+            sizeBytes: num(rec(m.TmpfsOptions).SizeBytes),
+            mode: num(rec(m.TmpfsOptions).Mode),
+          }),
+        ),
+      ...(binds.length ? { hostAccess: { bindMounts: binds } } : {}),
     };
   },
-  serviceWords(spec, cli) {
-    for (const v of spec.volumes) cli.flag("--mount", volumeMountWords(v));
-    for (const t of spec.tmpfs) {
-      const opts = [
-        ...(t.sizeBytes !== undefined ? [`tmpfs-size=${formatBytesFlag(t.sizeBytes)}`] : []),
-        ...(t.mode !== undefined ? [`tmpfs-mode=${t.mode.toString(8)}`] : []),
-      ];
-      cli.flag("--mount", [`type=tmpfs`, `dst=${t.target}`, ...opts].join(","));
-    }
-    for (const b of spec.hostAccess?.bindMounts ?? []) {
-      cli.flag("--mount", `type=bind,src=${b.source},dst=${b.target}${b.readOnly ? ",readonly" : ""}`);
-    }
+  serviceWords(spec, words) {
+    for (const m of serviceMountWords(spec)) words.flag("--mount", m);
+  },
+  serviceUpdateWords(before, after, words) {
+    const target = (m: string) => /target=([^,]+)/.exec(m)?.[1] ?? m;
+    words.push(
+      ...listChangeWords(serviceMountWords(before), serviceMountWords(after), "mount", {
+        key: (m) => m,
+        rm: target,
+        add: (m) => m,
+      }),
+    );
   },
 });
+
+/** `docker service create --mount` values, volumes then memory file systems then host folders. */
+function serviceMountWords(spec: Service): string[] {
+  return [
+    ...spec.volumes.map((v) => `type=volume,source=${v.source},target=${v.target}${v.readOnly ? ",readonly" : ""}`),
+    ...spec.tmpfs.map(
+      (t) =>
+        `type=tmpfs,target=${t.target}${t.sizeBytes !== undefined ? `,tmpfs-size=${t.sizeBytes}` : ""}${t.mode !== undefined ? `,tmpfs-mode=0${t.mode.toString(8)}` : ""}`,
+    ),
+    ...(spec.hostAccess?.bindMounts ?? []).map(
+      (b) => `type=bind,source=${b.source},target=${b.target}${b.readOnly ? ",readonly" : ""}`,
+    ),
+  ];
+}

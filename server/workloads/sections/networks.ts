@@ -1,7 +1,8 @@
 // Networks: the ones the workload joins (with aliases, and a fixed address for a container),
 // and, as host access, a network mode that shares another namespace (host, container:<id>).
 import { z } from "zod";
-import { shellQuote } from "../cli";
+import { listChangeWords, shellQuote } from "../cli";
+import { list, rec, str, strings } from "../engine-read";
 import { ip, networkName } from "../fields";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
@@ -134,22 +135,34 @@ export const networksSection = defineSection<
     if (!spec.networks.length) return;
     spec.networks.forEach((_, i) => (draft.origins[`TaskTemplate.Networks[${i}]`] = `networks.${i}`));
     draft.task.Networks = spec.networks.map((n) => ({
-      Target: n.name,
+      Target: draft.refs.network(n.name),
       ...(n.aliases.length ? { Aliases: n.aliases } : {}),
     }));
   },
-  fromService(payload) {
-    const networks = (payload.TaskTemplate?.Networks ?? [])
-      .filter((n) => n.Target)
-      .map((n) => ({ name: n.Target!, ...(n.Aliases?.length ? { aliases: n.Aliases } : {}) }));
-    return networks.length ? { networks } : {};
+  // The engine names each network by its ID; older specs list them at the top (Networks).
+  fromService(payload, read) {
+    const task = rec(payload.TaskTemplate);
+    return {
+      networks: list(list(task.Networks).length ? task.Networks : payload.Networks)
+        .map(rec)
+        .map((n) => ({ name: read.networkName(str(n.Target) ?? ""), aliases: strings(n.Aliases) })),
+    };
   },
-  serviceWords(spec, cli) {
-    for (const n of spec.networks) {
-      cli.flag(
-        "--network",
-        n.aliases.length ? [`name=${n.name}`, ...n.aliases.map((a) => `alias=${a}`)].join(",") : n.name,
-      );
-    }
+  serviceWords(spec, words) {
+    for (const n of spec.networks) words.flag("--network", networkWord(n));
+  },
+  serviceUpdateWords(before, after, words) {
+    words.push(
+      ...listChangeWords(before.networks, after.networks, "network", {
+        key: (n) => JSON.stringify(n),
+        rm: (n) => n.name,
+        add: networkWord,
+      }),
+    );
   },
 });
+
+/** `name=backend,alias=api` or just the name (--network) */
+function networkWord(n: Service["networks"][number]): string {
+  return n.aliases.length ? [`name=${n.name}`, ...n.aliases.map((a) => `alias=${a}`)].join(",") : n.name;
+}

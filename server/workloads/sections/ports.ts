@@ -2,7 +2,14 @@
 // publishes through the swarm's routing mesh (ingress) or straight on the node (host).
 import { z } from "zod";
 import { ip, port } from "../fields";
-import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
+import { listChangeWords } from "../cli";
+import { defined, list, num, rec, str } from "../engine-read";
+import { defineSection, type ServiceDraft, type SpecSlice, type SpecSliceInput } from "../section";
+
+/** EndpointSpec, shared by the published ports and the endpoint mode. */
+export function endpointSpec(draft: ServiceDraft): Record<string, unknown> {
+  return (draft.spec.EndpointSpec ??= {}) as Record<string, unknown>;
+}
 
 const protocol = z.enum(["tcp", "udp", "sctp"]).default("tcp");
 
@@ -37,6 +44,7 @@ function checkTwice(
   ports: { hostPort?: number; protocol: string; hostIp?: string }[],
   ctx: z.RefinementCtx,
   key: (p: { hostPort: number; protocol: string; hostIp?: string }) => string,
+  message: (p: { hostPort: number; protocol: string }) => string = (p) => `Host port ${p.hostPort} is used twice.`,
 ) {
   const published = new Set<string>();
   ports.forEach((p, i) => {
@@ -46,7 +54,7 @@ function checkTwice(
       ctx.addIssue({
         code: "custom",
         path: ["ports", i, "hostPort"],
-        message: `Host port ${p.hostPort} is used twice.`,
+        message: message({ ...p, hostPort: p.hostPort }),
       });
     }
     published.add(k);
@@ -113,38 +121,57 @@ export const portsSection = defineSection<
   },
 
   checkService(spec, ctx) {
-    checkTwice(spec.ports, ctx, (p) => `${p.hostPort}/${p.protocol}`);
+    checkTwice(
+      spec.ports,
+      ctx,
+      (p) => `${p.hostPort}/${p.protocol}`,
+      (p) => `Port ${p.hostPort}/${p.protocol} is published twice.`,
+    );
   },
   toService(spec, draft) {
     if (!spec.ports.length) return;
     spec.ports.forEach((_, i) => (draft.origins[`EndpointSpec.Ports[${i}]`] = `ports.${i}`));
-    draft.spec.EndpointSpec = {
-      Ports: spec.ports.map((p) => ({
-        Protocol: p.protocol,
-        TargetPort: p.containerPort,
-        ...(p.hostPort !== undefined ? { PublishedPort: p.hostPort } : {}),
-        PublishMode: p.publishMode,
-      })),
-    };
+    endpointSpec(draft).Ports = spec.ports.map((p) => ({
+      Protocol: p.protocol,
+      TargetPort: p.containerPort,
+      ...(p.hostPort !== undefined ? { PublishedPort: p.hostPort } : {}),
+      PublishMode: p.publishMode,
+    }));
   },
   fromService(payload) {
-    const ports = (payload.EndpointSpec?.Ports ?? []).map((p): z.input<typeof servicePortSpec> => ({
-      containerPort: p.TargetPort ?? 0,
-      protocol: (p.Protocol ?? "tcp") as "tcp" | "udp" | "sctp",
-      ...(p.PublishedPort ? { hostPort: p.PublishedPort } : {}),
-      publishMode: p.PublishMode === "host" ? "host" : "ingress",
-    }));
-    return ports.length ? { ports } : {};
+    return {
+      ports: list(rec(payload.EndpointSpec).Ports)
+        .map(rec)
+        .map((p) =>
+          defined({
+            containerPort: num(p.TargetPort) ?? 0,
+            protocol: (str(p.Protocol) ?? "tcp") as "tcp" | "udp" | "sctp",
+            hostPort: num(p.PublishedPort) || undefined,
+            publishMode: (str(p.PublishMode) ?? "ingress") as "ingress" | "host",
+          }),
+        ),
+    };
   },
-  serviceWords(spec, cli) {
-    for (const p of spec.ports) {
-      const parts = [
-        ...(p.hostPort !== undefined ? [`published=${p.hostPort}`] : []),
-        `target=${p.containerPort}`,
-        ...(p.protocol !== "tcp" ? [`protocol=${p.protocol}`] : []),
-        ...(p.publishMode !== "ingress" ? [`mode=${p.publishMode}`] : []),
-      ];
-      cli.flag("--publish", parts.join(","));
-    }
+  serviceWords(spec, words) {
+    for (const p of spec.ports) words.flag("--publish", publishWord(p));
+  },
+  serviceUpdateWords(before, after, words) {
+    words.push(
+      ...listChangeWords(before.ports, after.ports, "publish", {
+        key: publishWord,
+        rm: (p) => `${p.containerPort}/${p.protocol}`,
+        add: publishWord,
+      }),
+    );
   },
 });
+
+/** `published=8080,target=80[,protocol=udp][,mode=host]` (--publish) */
+function publishWord(p: Service["ports"][number]): string {
+  return [
+    ...(p.hostPort !== undefined ? [`published=${p.hostPort}`] : []),
+    `target=${p.containerPort}`,
+    ...(p.protocol !== "tcp" ? [`protocol=${p.protocol}`] : []),
+    ...(p.publishMode === "host" ? ["mode=host"] : []),
+  ].join(",");
+}

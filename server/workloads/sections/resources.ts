@@ -1,7 +1,8 @@
 // Resource limits: memory, CPUs, processes. The same limits bound a container, a running
 // container's update, and a swarm task (TaskTemplate.Resources.Limits).
 import { z } from "zod";
-import { cpusFlag, formatBytesFlag } from "../cli";
+import { cpusFlag, formatBytesFlag, nanoCpusFlag } from "../cli";
+import { defined, list, num, rec } from "../engine-read";
 import { defineSection, NS, type SpecSlice, type SpecSliceInput } from "../section";
 
 export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -22,6 +23,30 @@ export const resourcesSpec = z
   .strict();
 
 export const resourcesShape = { resources: resourcesSpec.default({}) };
+/** A swarm task's limits, and what the scheduler reserves for it on a node. */
+export const serviceResourcesShape = {
+  resources: z
+    .object({
+      limits: z
+        .object({ cpus: cpus.optional(), memoryBytes: memoryBytes.optional(), pids: resourcesSpec.shape.pidsLimit })
+        .strict()
+        .default({}),
+      reservations: z
+        .object({
+          cpus: cpus.optional(),
+          memoryBytes: z
+            .number()
+            .int()
+            .min(1)
+            .max(2 ** 50)
+            .optional(),
+        })
+        .strict()
+        .default({}),
+    })
+    .strict()
+    .optional(),
+};
 export const resourcesUpdateShape = {
   memoryBytes: memoryBytes.optional(),
   /** memory + swap; -1: unlimited swap. Absent with memoryBytes: twice the memory, as at create. */
@@ -37,6 +62,7 @@ export const resourcesUpdateShape = {
 };
 
 type Slice = SpecSlice<typeof resourcesShape>;
+type Service = SpecSlice<typeof serviceResourcesShape>;
 type Update = SpecSlice<typeof resourcesUpdateShape>;
 
 export function checkResourcesUpdate(u: Update, ctx: z.RefinementCtx): void {
@@ -52,9 +78,9 @@ export function checkResourcesUpdate(u: Update, ctx: z.RefinementCtx): void {
 
 export const resourcesSection = defineSection<
   Slice,
-  Slice,
+  Service,
   SpecSliceInput<typeof resourcesShape>,
-  SpecSliceInput<typeof resourcesShape>,
+  SpecSliceInput<typeof serviceResourcesShape>,
   Update
 >({
   name: "resources",
@@ -69,10 +95,13 @@ export const resourcesSection = defineSection<
     PidsLimit: "pidsLimit",
   },
   serviceFields: {
-    "TaskTemplate.Resources.Limits.MemoryBytes": "resources.memoryBytes",
-    "TaskTemplate.Resources.Limits.NanoCPUs": "resources.cpus",
-    "TaskTemplate.Resources.Limits.Pids": "resources.pidsLimit",
+    "TaskTemplate.Resources.Limits.MemoryBytes": "resources.limits.memoryBytes",
+    "TaskTemplate.Resources.Limits.NanoCPUs": "resources.limits.cpus",
+    "TaskTemplate.Resources.Reservations.MemoryBytes": "resources.reservations.memoryBytes",
+    "TaskTemplate.Resources.Reservations.NanoCPUs": "resources.reservations.cpus",
+    "TaskTemplate.Resources.Limits.Pids": "resources.limits.pids",
   },
+  serviceModelled: ["TaskTemplate.Resources"],
 
   toContainer(spec, draft) {
     const r = spec.resources;
@@ -128,27 +157,65 @@ export const resourcesSection = defineSection<
   },
 
   toService(spec, draft) {
-    const r = spec.resources;
-    const limits = {
-      ...(r.memoryBytes !== undefined ? { MemoryBytes: r.memoryBytes } : {}),
-      ...(r.cpus !== undefined ? { NanoCPUs: Math.round(r.cpus * NS) } : {}),
-      ...(r.pidsLimit !== undefined ? { Pids: r.pidsLimit } : {}),
+    if (!spec.resources) return;
+    const { limits, reservations } = spec.resources;
+    draft.task.Resources = {
+      Limits: {
+        ...(limits.cpus !== undefined ? { NanoCPUs: Math.round(limits.cpus * NS) } : {}),
+        ...(limits.memoryBytes !== undefined ? { MemoryBytes: limits.memoryBytes } : {}),
+        ...(limits.pids !== undefined ? { Pids: limits.pids } : {}),
+      },
+      Reservations: {
+        ...(reservations.cpus !== undefined ? { NanoCPUs: Math.round(reservations.cpus * NS) } : {}),
+        ...(reservations.memoryBytes !== undefined ? { MemoryBytes: reservations.memoryBytes } : {}),
+      },
     };
-    if (Object.keys(limits).length) draft.task.Resources = { Limits: limits };
   },
-  fromService(payload) {
-    const limits = payload.TaskTemplate?.Resources?.Limits;
-    const resources = {
-      ...(limits?.MemoryBytes ? { memoryBytes: limits.MemoryBytes } : {}),
-      ...(limits?.NanoCPUs ? { cpus: limits.NanoCPUs / NS } : {}),
-      ...(limits?.Pids ? { pidsLimit: limits.Pids } : {}),
+  fromService(payload, read) {
+    const limits = rec(rec(rec(payload.TaskTemplate).Resources).Limits);
+    const reservations = rec(rec(rec(payload.TaskTemplate).Resources).Reservations);
+    if (list(limits.GenericResources).length || list(reservations.GenericResources).length) {
+      read.kept.push("generic resources");
+    }
+    if (!Object.keys(limits).length && !Object.keys(reservations).length) return {};
+    const cpusOf = (nano: unknown) => (num(nano) ? num(nano)! / NS : undefined);
+    return {
+      resources: {
+        limits: defined({
+          cpus: cpusOf(limits.NanoCPUs),
+          memoryBytes: num(limits.MemoryBytes) || undefined,
+          pids: num(limits.Pids) || undefined,
+        }),
+        reservations: defined({
+          cpus: cpusOf(reservations.NanoCPUs),
+          memoryBytes: num(reservations.MemoryBytes) || undefined,
+        }),
+      },
     };
-    return Object.keys(resources).length ? { resources } : {};
   },
-  serviceWords(spec, cli) {
-    const r = spec.resources;
-    if (r.memoryBytes !== undefined) cli.flag("--limit-memory", formatBytesFlag(r.memoryBytes));
-    if (r.cpus !== undefined) cli.flag("--limit-cpu", cpusFlag(r.cpus));
-    if (r.pidsLimit !== undefined) cli.flag("--limit-pids", String(r.pidsLimit));
+  serviceWords(spec, words) {
+    const limits = spec.resources?.limits;
+    if (limits?.cpus !== undefined) words.flag("--limit-cpu", nanoCpusFlag(limits.cpus * NS));
+    if (limits?.memoryBytes !== undefined) words.flag("--limit-memory", formatBytesFlag(limits.memoryBytes));
+    if (limits?.pids !== undefined) words.flag("--limit-pids", String(limits.pids));
+    const reservations = spec.resources?.reservations;
+    if (reservations?.cpus !== undefined) words.flag("--reserve-cpu", nanoCpusFlag(reservations.cpus * NS));
+    if (reservations?.memoryBytes !== undefined) {
+      words.flag("--reserve-memory", formatBytesFlag(reservations.memoryBytes));
+    }
+  },
+  // The CLI clears a limit or reservation with 0.
+  serviceUpdateWords(before, after, words) {
+    const cpusWord = (cpus: number | undefined) => (cpus !== undefined ? nanoCpusFlag(cpus * NS) : "0");
+    const bytesWord = (bytes: number | undefined) => (bytes !== undefined ? formatBytesFlag(bytes) : "0");
+    const lb = before.resources?.limits ?? {};
+    const la = after.resources?.limits ?? {};
+    if (lb.cpus !== la.cpus) words.push("--limit-cpu", cpusWord(la.cpus));
+    if (lb.memoryBytes !== la.memoryBytes) words.push("--limit-memory", bytesWord(la.memoryBytes));
+    if (lb.pids !== la.pids) words.push("--limit-pids", String(la.pids ?? 0));
+    const rb = before.resources?.reservations ?? {};
+    const ra = after.resources?.reservations ?? {};
+    if (rb.cpus !== ra.cpus) words.push("--reserve-cpu", cpusWord(ra.cpus));
+    if (rb.memoryBytes !== ra.memoryBytes) words.push("--reserve-memory", bytesWord(ra.memoryBytes));
   },
 });

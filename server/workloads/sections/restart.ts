@@ -1,8 +1,11 @@
 // Restart policy. A container names it (no, always, unless-stopped, on-failure[:n]); a swarm
-// task has a condition (none, on-failure, any) and the swarm restarts it somewhere: the same
-// choice, spelt differently.
+// task has a condition (none, on-failure, any), a delay, attempts within a window, and the
+// swarm restarts it somewhere.
 import { z } from "zod";
-import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
+import { goDurationFlag, sameSpec } from "../cli";
+import { defined, num, rec, secondsOf, str } from "../engine-read";
+import { seconds } from "../fields";
+import { defineSection, NS, type SpecSlice, type SpecSliceInput } from "../section";
 
 export const restartPolicySpec = z
   .object({
@@ -16,7 +19,17 @@ export type RestartName = RestartPolicySpec["name"];
 
 export const restartShape = { restartPolicy: restartPolicySpec.default({ name: "no" }) };
 /** Absent: the swarm's default (restart on any exit). */
-export const serviceRestartShape = { restartPolicy: restartPolicySpec.optional() };
+export const serviceRestartShape = {
+  restartPolicy: z
+    .object({
+      condition: z.enum(["none", "on-failure", "any"]).default("any"),
+      delaySeconds: seconds.optional(),
+      maxAttempts: z.number().int().min(0).max(10_000).optional(),
+      windowSeconds: seconds.optional(),
+    })
+    .strict()
+    .optional(),
+};
 export const restartUpdateShape = { restartPolicy: restartPolicySpec.optional() };
 
 type Container = SpecSlice<typeof restartShape>;
@@ -46,14 +59,6 @@ function enginePolicy(policy: RestartPolicySpec) {
   };
 }
 
-const CONDITION: Record<RestartName, "none" | "on-failure" | "any"> = {
-  no: "none",
-  "on-failure": "on-failure",
-  always: "any",
-  "unless-stopped": "any",
-};
-const FROM_CONDITION: Record<string, RestartName> = { none: "no", "on-failure": "on-failure", any: "always" };
-
 export const restartSection = defineSection<
   Container,
   Service,
@@ -65,9 +70,10 @@ export const restartSection = defineSection<
   modelled: { HostConfig: ["RestartPolicy"] },
   fields: { "HostConfig.RestartPolicy": "restartPolicy", RestartPolicy: "restartPolicy" },
   serviceFields: {
-    "TaskTemplate.RestartPolicy.Condition": "restartPolicy",
-    "TaskTemplate.RestartPolicy.MaxAttempts": "restartPolicy.maximumRetryCount",
+    "TaskTemplate.RestartPolicy.Condition": "restartPolicy.condition",
+    "TaskTemplate.RestartPolicy.MaxAttempts": "restartPolicy.maxAttempts",
   },
+  serviceModelled: ["TaskTemplate.RestartPolicy"],
 
   check(spec, ctx) {
     checkRetries(spec.restartPolicy, ctx);
@@ -100,38 +106,43 @@ export const restartSection = defineSection<
     if (update.restartPolicy) words.push("--restart", restartFlag(update.restartPolicy));
   },
 
-  checkService(spec, ctx) {
-    checkRetries(spec.restartPolicy, ctx);
-  },
   toService(spec, draft) {
-    const policy = spec.restartPolicy;
-    if (!policy) return;
+    const r = spec.restartPolicy;
+    if (!r) return;
     draft.task.RestartPolicy = {
-      Condition: CONDITION[policy.name],
-      ...(policy.name === "on-failure" && policy.maximumRetryCount ? { MaxAttempts: policy.maximumRetryCount } : {}),
+      Condition: r.condition,
+      ...(r.delaySeconds !== undefined ? { Delay: Math.round(r.delaySeconds * NS) } : {}),
+      ...(r.maxAttempts !== undefined ? { MaxAttempts: r.maxAttempts } : {}),
+      ...(r.windowSeconds !== undefined ? { Window: Math.round(r.windowSeconds * NS) } : {}),
     };
   },
-  fromService(payload, dropped) {
-    const policy = payload.TaskTemplate?.RestartPolicy;
-    if (!policy?.Condition) return {};
-    const name = FROM_CONDITION[policy.Condition];
-    if (!name) {
-      dropped.push(`the restart condition ${policy.Condition}`);
-      return {};
-    }
+  fromService(payload) {
+    const restart = rec(rec(payload.TaskTemplate).RestartPolicy);
+    if (!Object.keys(restart).length) return {};
     return {
-      restartPolicy: {
-        name,
-        ...(name === "on-failure" && policy.MaxAttempts ? { maximumRetryCount: policy.MaxAttempts } : {}),
-      },
+      restartPolicy: defined({
+        condition: (str(restart.Condition) ?? "any") as "none" | "on-failure" | "any",
+        delaySeconds: secondsOf(restart.Delay),
+        maxAttempts: num(restart.MaxAttempts),
+        windowSeconds: secondsOf(restart.Window),
+      }),
     };
   },
-  serviceWords(spec, cli) {
-    const policy = spec.restartPolicy;
-    if (!policy) return;
-    cli.flag("--restart-condition", CONDITION[policy.name]);
-    if (policy.name === "on-failure" && policy.maximumRetryCount) {
-      cli.flag("--restart-max-attempts", String(policy.maximumRetryCount));
-    }
+  serviceWords(spec, words) {
+    words.flags.push(...restartWords(spec.restartPolicy));
+  },
+  serviceUpdateWords(before, after, words) {
+    if (!sameSpec(before.restartPolicy, after.restartPolicy)) words.push(...restartWords(after.restartPolicy));
   },
 });
+
+function restartWords(r: Service["restartPolicy"]): string[] {
+  if (!r) return [];
+  return [
+    "--restart-condition",
+    r.condition,
+    ...(r.delaySeconds !== undefined ? ["--restart-delay", goDurationFlag(r.delaySeconds * NS)] : []),
+    ...(r.maxAttempts !== undefined ? ["--restart-max-attempts", String(r.maxAttempts)] : []),
+    ...(r.windowSeconds !== undefined ? ["--restart-window", goDurationFlag(r.windowSeconds * NS)] : []),
+  ];
+}

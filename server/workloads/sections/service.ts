@@ -1,77 +1,128 @@
-// What only a swarm service has: how many tasks run (replicated, or one per node). Reading a
-// ServiceSpec back also says what the spec cannot carry (placement, rollout settings,
-// secrets and configs, ...): an update keeps those as they are.
+// What only a swarm service has: how many tasks run (replicated, one per node, or as a job
+// that runs to completion). Reading a ServiceSpec back also says what the spec does not
+// model (privileges, a read-only root, ulimits, a log driver, ...): an update keeps those as
+// they are.
 import { z } from "zod";
+import { sameSpec } from "../cli";
+import { list, num, rec } from "../engine-read";
 import { defineSection, type SpecSlice, type SpecSliceInput } from "../section";
 
-export const serviceModeSpec = z
-  .object({
-    /** replicated: `replicas` tasks anywhere; global: one task on every node */
-    kind: z.enum(["replicated", "global"]),
-    replicas: z.number().int().min(0).max(10_000).optional(),
-  })
-  .strict()
-  .refine((m) => m.kind === "replicated" || m.replicas === undefined, {
-    message: "A global service runs one task per node; it has no replica count.",
-    path: ["replicas"],
-  });
+const count = z.number().int().min(1).max(10_000).default(1);
+
+export const serviceModeSpec = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("replicated"), replicas: z.number().int().min(0).max(10_000).default(1) }).strict(),
+  z.object({ kind: z.literal("global") }).strict(),
+  z
+    .object({
+      kind: z.literal("replicated-job"),
+      /** how many tasks must complete */
+      totalCompletions: count,
+      /** how many run at once */
+      maxConcurrent: count,
+    })
+    .strict(),
+  z.object({ kind: z.literal("global-job") }).strict(),
+]);
 
 export const serviceModeShape = { mode: serviceModeSpec.default({ kind: "replicated", replicas: 1 }) };
 
 type Slice = SpecSlice<typeof serviceModeShape>;
+type Mode = Slice["mode"];
+type Json = Record<string, unknown>;
 
-/** Set to something: `docker service create` writes empty objects (Placement: {}, DNSConfig: {}). */
+/** Set to something: `docker service create` writes empty objects (Privileges: {}, DNSConfig: {}). */
 function holds(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(holds);
   if (typeof value === "object" && value !== null) return Object.values(value).some(holds);
   return value !== undefined && value !== null && value !== false && value !== "" && value !== 0;
 }
 
-const NOT_CARRIED: [
-  string,
-  (c: Record<string, unknown>, t: Record<string, unknown>, s: Record<string, unknown>) => unknown,
-][] = [
-  ["placement constraints and preferences", (_c, t) => t.Placement],
-  ["update and rollback settings", (_c, _t, s) => s.UpdateConfig ?? s.RollbackConfig],
-  ["secrets", (c) => (c.Secrets as unknown[] | undefined)?.length],
-  ["configs", (c) => (c.Configs as unknown[] | undefined)?.length],
-  ["log driver settings", (_c, t) => t.LogDriver],
-  ["hosts and DNS settings", (c) => (c.Hosts as unknown[] | undefined)?.length || c.DNSConfig],
+/** What the ContainerSpec and TaskTemplate may hold that no section models. */
+const NOT_MODELLED: [string, (c: Json, t: Json) => unknown][] = [
   ["privileges (SELinux, seccomp, AppArmor, credential spec)", (c) => c.Privileges],
-  ["read-only root filesystem", (c) => c.ReadOnly],
-  ["stop signal and grace period", (c) => c.StopSignal || c.StopGracePeriod],
+  ["a read-only root filesystem", (c) => c.ReadOnly],
+  ["a stop signal", (c) => c.StopSignal],
   ["a terminal (tty) and open stdin", (c) => c.TTY || c.OpenStdin],
-  ["init process", (c) => c.Init],
-  ["extra groups", (c) => (c.Groups as unknown[] | undefined)?.length],
-  ["dropped capabilities", (c) => (c.CapabilityDrop as unknown[] | undefined)?.length],
-  ["ulimits", (c) => (c.Ulimits as unknown[] | undefined)?.length],
-  ["resource reservations", (_c, t) => (t.Resources as { Reservations?: unknown } | undefined)?.Reservations],
-  ["the endpoint mode", (_c, _t, s) => (s.EndpointSpec as { Mode?: string } | undefined)?.Mode === "dnsrr"],
+  ["an init process", (c) => c.Init],
+  ["extra groups", (c) => list(c.Groups).length],
+  ["hosts and DNS settings", (c) => list(c.Hosts).length || c.DNSConfig],
+  ["dropped capabilities", (c) => list(c.CapabilityDrop).length],
+  ["ulimits", (c) => list(c.Ulimits).length],
+  ["a log driver", (_c, t) => t.LogDriver],
 ];
+
+function modeToEngine(mode: Mode): Json {
+  switch (mode.kind) {
+    case "replicated":
+      return { Replicated: { Replicas: mode.replicas } };
+    case "global":
+      return { Global: {} };
+    case "replicated-job":
+      return { ReplicatedJob: { MaxConcurrent: mode.maxConcurrent, TotalCompletions: mode.totalCompletions } };
+    case "global-job":
+      return { GlobalJob: {} };
+  }
+}
+
+function modeOf(mode: Json): z.input<typeof serviceModeSpec> {
+  if ("Global" in mode) return { kind: "global" };
+  if ("ReplicatedJob" in mode) {
+    const job = rec(mode.ReplicatedJob);
+    return {
+      kind: "replicated-job",
+      totalCompletions: num(job.TotalCompletions) ?? 1,
+      maxConcurrent: num(job.MaxConcurrent) ?? 1,
+    };
+  }
+  if ("GlobalJob" in mode) return { kind: "global-job" };
+  return { kind: "replicated", replicas: num(rec(mode.Replicated).Replicas) ?? 1 };
+}
+
+function modeWords(mode: Mode): string[] {
+  switch (mode.kind) {
+    case "replicated":
+      return mode.replicas !== 1 ? ["--replicas", String(mode.replicas)] : [];
+    case "global":
+      return ["--mode", "global"];
+    case "replicated-job":
+      return [
+        "--mode",
+        "replicated-job",
+        ...(mode.totalCompletions !== 1 ? ["--replicas", String(mode.totalCompletions)] : []),
+        ...(mode.maxConcurrent !== 1 ? ["--max-concurrent", String(mode.maxConcurrent)] : []),
+      ];
+    case "global-job":
+      return ["--mode", "global-job"];
+  }
+}
 
 export const serviceModeSection = defineSection<never, Slice, unknown, SpecSliceInput<typeof serviceModeShape>>({
   name: "service",
   serviceFields: { Mode: "mode" },
 
   toService(spec, draft) {
-    draft.spec.Mode =
-      spec.mode.kind === "global" ? { Global: {} } : { Replicated: { Replicas: spec.mode.replicas ?? 1 } };
+    draft.spec.Mode = modeToEngine(spec.mode);
   },
-  fromService(payload, dropped) {
-    const task = (payload.TaskTemplate ?? {}) as Record<string, unknown>;
-    const container = (payload.TaskTemplate?.ContainerSpec ?? {}) as Record<string, unknown>;
-    for (const [what, present] of NOT_CARRIED) {
-      if (holds(present(container, task, payload as Record<string, unknown>))) dropped.push(what);
+  fromService(payload, read) {
+    const task = rec(payload.TaskTemplate);
+    const container = rec(task.ContainerSpec);
+    for (const [what, present] of NOT_MODELLED) if (holds(present(container, task))) read.kept.push(what);
+    return { mode: modeOf(rec(payload.Mode)) };
+  },
+  serviceWords(spec, words) {
+    words.flags.push(...modeWords(spec.mode));
+  },
+  // The kind of a service cannot change (the caller refuses it); its count can.
+  serviceUpdateWords(before, after, words) {
+    if (sameSpec(before.mode, after.mode)) return;
+    if (after.mode.kind === "replicated") words.push("--replicas", String(after.mode.replicas));
+    else if (after.mode.kind === "replicated-job") {
+      words.push(
+        "--replicas",
+        String(after.mode.totalCompletions),
+        "--max-concurrent",
+        String(after.mode.maxConcurrent),
+      );
     }
-    const mode = payload.Mode;
-    if (mode?.Global) return { mode: { kind: "global" as const } };
-    if (mode?.Replicated) return { mode: { kind: "replicated" as const, replicas: mode.Replicated.Replicas ?? 1 } };
-    if (mode) dropped.push("the job mode (the spec makes a replicated service)");
-    return {};
-  },
-  serviceWords(spec, cli) {
-    if (spec.mode.kind === "global") cli.flag("--mode", "global");
-    else if (spec.mode.replicas !== undefined && spec.mode.replicas !== 1)
-      cli.flag("--replicas", String(spec.mode.replicas));
   },
 });
