@@ -52,8 +52,11 @@ export interface VersionSummary {
 
 export interface VersionDetail extends VersionSummary {
   composeFile: string;
-  /** config (and other) files with their text; secret and env files by name only */
-  files: Array<{ path: string; kind: StackFileKind; text?: string; binary?: boolean }>;
+  /**
+   * config (and other) files with their text; secret and env files by name only. A config
+   * file's text is withheld from a caller without config.data.read, as the config's own data is.
+   */
+  files: Array<{ path: string; kind: StackFileKind; text?: string; binary?: boolean; withheld?: "config.data.read" }>;
   /** the variables; a secret-looking value is not given back (`kept`: redeploying reuses it) */
   environment: Array<{ name: string; value?: string; kept: boolean }>;
 }

@@ -246,6 +246,7 @@ export async function readVersion(
   name: string,
   version: number | undefined,
   reveal: boolean,
+  mayReadConfigData: boolean,
 ): Promise<VersionDetail> {
   const cluster = clusterOfManager(deps.fleet, environmentId);
   const found = await getVersion(deps.prisma, deps.box, cluster.id, name, version);
@@ -253,11 +254,19 @@ export async function readVersion(
     throw new StackNotFoundError(
       version === undefined ? `Stack ${name} has no versions here.` : `Stack ${name} has no version ${version} here.`,
     );
-  if (reveal) return found;
+  // A config file kept with the version is the config's data (configs.get asks config.data.read).
+  const files = mayReadConfigData
+    ? found.files
+    : found.files.map((f) =>
+        f.kind === "config" && (f.text !== undefined || f.binary)
+          ? { path: f.path, kind: f.kind, withheld: "config.data.read" as const }
+          : f,
+      );
+  if (reveal) return { ...found, files };
   return {
     ...found,
     composeFile: redactText(found.composeFile),
-    files: found.files.map((f) => (f.text === undefined ? f : { ...f, text: redactText(f.text) })),
+    files: files.map((f) => (f.text === undefined ? f : { ...f, text: redactText(f.text) })),
   };
 }
 

@@ -118,8 +118,8 @@ export const stacksRouter = createTRPCRouter({
     .query(({ ctx, input }) => mapped(() => readStack(depsOf(ctx), input.environmentId, input.name))),
 
   /**
-   * One kept version: the file as deployed, config files, variables (secret-looking values
-   * withheld). The file's own secret-looking values are redacted unless the caller may deploy
+   * One kept version: the file as deployed, config files (their text only with
+   * config.data.read, as configs.get), variables (secret-looking values withheld). The file's own secret-looking values are redacted unless the caller may deploy
    * (the edit form needs the file as written) or may see secrets.
    */
   version: permittedProcedure("stack.read")
@@ -128,7 +128,10 @@ export const stacksRouter = createTRPCRouter({
       const reveal =
         can(ctx.actor.permissions, "stack.deploy", input.environmentId) ||
         can(ctx.actor.permissions, "container.inspect.secrets", input.environmentId);
-      return mapped(() => readVersion(depsOf(ctx), input.environmentId, input.name, input.version, reveal));
+      const mayReadConfigData = can(ctx.actor.permissions, "config.data.read", input.environmentId);
+      return mapped(() =>
+        readVersion(depsOf(ctx), input.environmentId, input.name, input.version, reveal, mayReadConfigData),
+      );
     }),
 
   /** What a deploy would do: the file's issues with their lines, or warnings and the spec changes. */

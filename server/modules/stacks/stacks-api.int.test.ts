@@ -207,11 +207,17 @@ volumes:
     expect(listed.items.find((s) => s.name === STACK)).toMatchObject({ environmentId, latest: { version: 1 } });
     const v1 = await h.caller(readOnly).stacks.version({ environmentId, name: STACK, version: 1 });
     expect(v1.composeFile).toBe(fileWith(1));
+    // A config file's text is the config's data: withheld without config.data.read, as configs.get does.
     expect(v1.files).toEqual(
       expect.arrayContaining([
-        { path: "site.conf", kind: "config", text: "listen 80\n" },
+        { path: "site.conf", kind: "config", withheld: "config.data.read" },
         { path: "db_password.txt", kind: "secret" },
       ]),
+    );
+    expect(JSON.stringify(v1)).not.toContain("listen 80");
+    const v1AsOperator = await h.caller(operator).stacks.version({ environmentId, name: STACK, version: 1 });
+    expect(v1AsOperator.files).toEqual(
+      expect.arrayContaining([{ path: "site.conf", kind: "config", text: "listen 80\n" }]),
     );
 
     // Secret data is in neither the history nor the audit trail.
