@@ -26,12 +26,18 @@ const HOST_NETWORKS = ["host", "bridge"] as const;
  * The host's networks as `manager` resolves a service's network references: its own (listed)
  * and the swarm's predefined copies (never listed; found by name in the swarm's scope).
  */
-async function hostNetworksOn(fleet: Fleet, manager: ClusterMember): Promise<HostNetwork[]> {
+async function hostNetworksOn(
+  fleet: Fleet,
+  manager: ClusterMember,
+): Promise<{ hosts: HostNetwork[]; otherNames: Set<string> }> {
   return fleet.call(manager.environmentId, "host networks", async (docker: Docker) => {
     const local = (await docker.listNetworks()) as { Id: string; Name: string; Driver?: string }[];
-    const found: HostNetwork[] = local
-      .filter((n) => n.Driver === "host" || (HOST_NETWORKS as readonly string[]).includes(n.Name))
-      .map((n) => ({ id: n.Id, name: n.Name }));
+    const isHost = (n: { Name: string; Driver?: string }) =>
+      n.Driver === "host" || (HOST_NETWORKS as readonly string[]).includes(n.Name);
+    const found: HostNetwork[] = local.filter(isHost).map((n) => ({ id: n.Id, name: n.Name }));
+    // The other networks by name (the swarm's overlays among them): a reference that is exactly
+    // one of these names is that network, not a prefix of a host network's id.
+    const otherNames = new Set(local.filter((n) => !isHost(n)).map((n) => n.Name));
     for (const name of HOST_NETWORKS) {
       try {
         const swarm = await engineRequest<{ Id: string; Name: string }>(docker, {
@@ -48,7 +54,7 @@ async function hostNetworksOn(fleet: Fleet, manager: ClusterMember): Promise<Hos
         throw error;
       }
     }
-    return found;
+    return { hosts: found, otherNames };
   });
 }
 
@@ -62,12 +68,21 @@ class PartialFactsError extends Error {
 
 /**
  * The host's networks on every manager that may be sent the spec (each has ids of its own),
- * or null when not one of them answered: the references cannot be checked then.
+ * or null when not one of them answered: the references cannot be checked then. And which of
+ * `refs` are, on every manager that answered, exactly the name of another network.
  */
-async function hostNetworksOf(fleet: Fleet, managers: ClusterMember[]): Promise<HostNetwork[] | null> {
+async function hostNetworksOf(
+  fleet: Fleet,
+  managers: ClusterMember[],
+  refs: readonly string[],
+): Promise<{ hostNetworks: HostNetwork[] | null; networkNames: string[] }> {
   const answers = await Promise.all(managers.map((m) => hostNetworksOn(fleet, m).catch(() => null)));
-  const answered = answers.filter((a): a is HostNetwork[] => a !== null);
-  return answered.length ? answered.flat() : null;
+  const answered = answers.filter((a) => a !== null);
+  if (!answered.length) return { hostNetworks: null, networkNames: [] };
+  return {
+    hostNetworks: answered.flatMap((a) => a.hosts),
+    networkNames: refs.filter((ref) => answered.every((a) => a.otherNames.has(ref))),
+  };
 }
 
 export async function serviceFacts(
@@ -79,14 +94,15 @@ export async function serviceFacts(
   const members = [...cluster.managers, ...cluster.workers].filter((m) => m.state === "up" || m.state === "degraded");
   const names = volumesOf(body);
   const managers = cluster.managers.filter((m) => m.state === "up" || m.state === "degraded");
-  const [sockets, volumes, hostNetworks] = await Promise.all([
+  const refs = networkTargetsOf(body);
+  const [sockets, volumes, networks] = await Promise.all([
     Promise.all(members.map(async (m) => endpointOf(m.environmentId))),
     Promise.all(
       members.map((m) =>
         names.length ? volumeFacts(fleet, m.environmentId, names).catch(() => ({})) : Promise.resolve({}),
       ),
     ),
-    networkTargetsOf(body).length ? hostNetworksOf(fleet, managers) : Promise.resolve([]),
+    refs.length ? hostNetworksOf(fleet, managers, refs) : Promise.resolve({ hostNetworks: [], networkNames: [] }),
   ]);
   const merged: Record<string, VolumeFact> = {};
   for (const found of volumes) {
@@ -98,6 +114,7 @@ export async function serviceFacts(
       .filter((url): url is string => Boolean(url?.startsWith("unix://")))
       .map((url) => url.slice("unix://".length)),
     volumes: merged,
-    hostNetworks,
+    hostNetworks: networks.hostNetworks,
+    networkNames: networks.networkNames,
   };
 }

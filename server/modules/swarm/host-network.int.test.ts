@@ -12,6 +12,7 @@ import type { Actor } from "../../core/context";
 import { clusterOf, type Cluster } from "./cluster";
 import { engineRequest } from "./engine";
 import { serviceFacts } from "./facts";
+import { judgeServiceSpec } from "./judge";
 
 const testbed = inject("testbed");
 const image = need(testbed, "TESTBED_FIXTURE_IMAGE");
@@ -173,6 +174,38 @@ describe("the facts a service is judged on", () => {
     const ids = (await serviceFacts(fleet, beside, body, endpointOf)).hostNetworks?.map((n) => n.id);
     expect(ids).toContain(swarmNet.host);
     expect(ids).toContain(localHostId);
+  });
+});
+
+describe("a network named like a prefix of the host network's id", () => {
+  it("is that network for a service (the engine finds a name before an id prefix); the bare prefix is still the host's", async () => {
+    // A hex name that is a prefix of the swarm's host network id, as a network of the swarm.
+    const named = swarmNet.host.slice(0, 5);
+    const unnamed = swarmNet.host.slice(0, 6);
+    const created = await manager.createNetwork({ Name: named, Driver: "overlay", Attachable: true });
+    try {
+      const fleet = h.services.fleet;
+      const cluster = clusterOf(fleet, environmentId);
+      const endpointOf = () => Promise.resolve(null);
+      const grants = { privileged: false, dockerSocket: false };
+      const body = (target: string) => ({
+        Name: `${PREFIX}-named`,
+        TaskTemplate: { ContainerSpec: { Image: image }, Networks: [{ Target: target }] },
+      });
+      const factsNamed = await serviceFacts(fleet, cluster, body(named), endpointOf);
+      expect(factsNamed.networkNames).toEqual([named]);
+      expect(judgeServiceSpec(body(named), grants, factsNamed)).toEqual([]);
+      const factsBare = await serviceFacts(fleet, cluster, body(unnamed), endpointOf);
+      expect(factsBare.networkNames).toEqual([]);
+      expect(judgeServiceSpec(body(unnamed), grants, factsBare).map((v) => v.field)).toEqual([
+        "TaskTemplate.Networks[0].Target",
+      ]);
+    } finally {
+      await manager
+        .getNetwork(created.id)
+        .remove()
+        .catch(() => undefined);
+    }
   });
 });
 
