@@ -84,9 +84,12 @@ interface Named {
   ID: string;
   Id?: string;
   Name?: string;
-  Spec?: { Name: string };
+  Spec?: { Name: string; Labels?: Record<string, string> };
   Version?: { Index: number };
 }
+
+/** The label `docker stack deploy` puts on everything a stack makes. */
+const NAMESPACE_LABEL = "com.docker.stack.namespace";
 
 function checkAborted(signal: AbortSignal | undefined, done: string[]): void {
   if (signal?.aborted) throw new StackAbortedError(done);
@@ -154,14 +157,38 @@ async function preflight(
   signal?: AbortSignal,
   keepSecrets?: ReadonlySet<string>,
 ): Promise<void> {
-  // A config's data cannot change (the engine allows label updates only): say so before
-  // anything is touched, where the CLI fails half-way.
+  // A secret or config the file makes (not `external`) whose name is taken by one this stack
+  // did not make is refused, whoever deploys: updating it would relabel it as the stack's (its
+  // removal would then delete it) and its answer would tell a right guess of its data from a
+  // wrong one. The CLI, run on a manager by its owner, does update it; here the deployer may
+  // hold no secret.write. To use such an object, the file declares it external.
   const existingConfigs = await namesThatExist(
     docker,
     "configs",
     plan.configs.map((c) => c.spec.Name),
     signal,
   );
+  const existingSecrets = await namesThatExist(
+    docker,
+    "secrets",
+    [...new Set([...plan.secrets.map((c) => c.spec.Name), ...(keepSecrets ?? [])])],
+    signal,
+  );
+  for (const [singular, existing] of [
+    ["secret", existingSecrets],
+    ["config", existingConfigs],
+  ] as const) {
+    for (const [name, object] of existing) {
+      const owner = object.Spec?.Labels?.[NAMESPACE_LABEL];
+      if (owner !== plan.stack) {
+        throw new StackConflictError(
+          `${singular} ${name} exists and was not made by stack ${plan.stack}${owner ? ` (it belongs to stack ${owner})` : ""}: declare it external in the file to use it, or give the stack's own ${singular} another name`,
+        );
+      }
+    }
+  }
+  // A config's data cannot change (the engine allows label updates only): say so before
+  // anything is touched, where the CLI fails half-way.
   for (const config of plan.configs) {
     const existing = existingConfigs.get(config.spec.Name);
     if (!existing) continue;
