@@ -5,7 +5,15 @@
 // a refused or broken stack changes nothing.
 import type Docker from "dockerode";
 import { imageWithDigest, imageWithTag } from "./compose/go-values";
-import { LABEL_IMAGE, LABEL_NAMESPACE, scope, type EngineSpec, type FileObjectSpec, type StackPlan } from "./convert";
+import {
+  LABEL_IMAGE,
+  LABEL_NAMESPACE,
+  scope,
+  type EngineSpec,
+  type FileObjectSpec,
+  type NetworkCreate,
+  type StackPlan,
+} from "./convert";
 import { engineCall, engineMessage, filters } from "./engine-api";
 import {
   StackAbortedError,
@@ -18,13 +26,18 @@ import {
 
 export type ResolveImage = "always" | "changed" | "never";
 
-/** Any policy function: gets each service spec before anything is created, returns what it refuses. */
-export type StackJudge = (
+type Verdict = readonly { field: string; message: string; [extra: string]: unknown }[];
+
+/**
+ * Any policy function: gets each service spec before anything is created, returns what it
+ * refuses; with `network`, also each network the stack makes (its driver may link the host).
+ */
+export type StackJudge = ((
   spec: EngineSpec,
   context: { stack: string; service: string },
-) =>
-  | readonly { field: string; message: string; [extra: string]: unknown }[]
-  | Promise<readonly { field: string; message: string; [extra: string]: unknown }[]>;
+) => Verdict | Promise<Verdict>) & {
+  network?: (network: NetworkCreate) => Verdict;
+};
 
 export type StackObjectKind = "service" | "network" | "secret" | "config";
 
@@ -88,9 +101,6 @@ interface Named {
   Version?: { Index: number };
 }
 
-/** The label `docker stack deploy` puts on everything a stack makes. */
-const NAMESPACE_LABEL = "com.docker.stack.namespace";
-
 function checkAborted(signal: AbortSignal | undefined, done: string[]): void {
   if (signal?.aborted) throw new StackAbortedError(done);
 }
@@ -131,6 +141,10 @@ export async function judgeStack(plan: StackPlan, judge: StackJudge | undefined)
   const violations: StackViolation[] = [];
   for (const { service, found } of verdicts) {
     for (const v of found) violations.push({ ...v, service, field: v.field, message: v.message });
+  }
+  for (const network of plan.networks) {
+    for (const v of judge.network?.(network) ?? [])
+      violations.push({ ...v, service: network.name, network: true, field: v.field, message: v.message });
   }
   if (violations.length) throw new StackPolicyError(violations);
 }
@@ -179,7 +193,7 @@ async function preflight(
     ["config", existingConfigs],
   ] as const) {
     for (const [name, object] of existing) {
-      const owner = object.Spec?.Labels?.[NAMESPACE_LABEL];
+      const owner = object.Spec?.Labels?.[LABEL_NAMESPACE];
       if (owner !== plan.stack) {
         throw new StackConflictError(
           `${singular} ${name} exists and was not made by stack ${plan.stack}${owner ? ` (it belongs to stack ${owner})` : ""}: declare it external in the file to use it, or give the stack's own ${singular} another name`,

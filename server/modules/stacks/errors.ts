@@ -65,8 +65,10 @@ export function formatIssue(issue: FileIssue): string {
 }
 
 export interface StackViolation {
-  /** the service as the file names it ("web", not "mystack_web") */
+  /** the service as the file names it ("web", not "mystack_web"); for a network, its engine name */
   service: string;
+  /** the refusal is of a network the stack would make, not of a service */
+  network?: boolean;
   /** the Engine spec path the judge objected to */
   field: string;
   message: string;
@@ -79,7 +81,7 @@ export class StackPolicyError extends StackError {
   constructor(readonly violations: readonly StackViolation[]) {
     super(
       "The stack was refused; nothing was created or changed:\n" +
-        violations.map((v) => `service ${v.service}: ${v.field}: ${v.message}`).join("\n"),
+        violations.map((v) => `${v.network ? "network" : "service"} ${v.service}: ${v.field}: ${v.message}`).join("\n"),
     );
   }
 }

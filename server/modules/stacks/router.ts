@@ -24,7 +24,8 @@ import {
   type ListedStack,
   type StackDeps,
 } from "./manage";
-import { stackJudge } from "./service-policy";
+import { judgeStackNetwork, stackJudge } from "./service-policy";
+import type { NetworkCreate } from "./convert";
 import type { StackJudge } from "./deploy";
 import { findCluster, serviceFacts } from "../swarm/index";
 import { networkTargetsOf, volumesOf } from "../swarm/judge";
@@ -256,7 +257,7 @@ function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, envir
     return url;
   };
   const known = new Map<string, Promise<WorkloadFacts>>();
-  return async (spec, context) => {
+  const judgeService: StackJudge = async (spec, context) => {
     const cluster = findCluster(fleet, environmentId);
     if (!cluster) return stackJudge(grants, {})(spec, context);
     const key = JSON.stringify([[...new Set(volumesOf(spec))].sort(), networkTargetsOf(spec).length > 0]);
@@ -267,6 +268,8 @@ function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, envir
     }
     return stackJudge(grants, await facts)(spec, context);
   };
+  // The networks the stack makes, judged as networks.create judges them.
+  return Object.assign(judgeService, { network: (network: NetworkCreate) => judgeStackNetwork(network, grants) });
 }
 
 /** The audit event says which version of which stack on which swarm a deploy became. */
