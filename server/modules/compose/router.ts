@@ -9,7 +9,8 @@ import { KeyedLimit } from "../../docker/limits";
 import { id } from "../../core/refs";
 import type { Actor, Services } from "../../core/context";
 import type { Permission } from "../../rbac/catalogue";
-import { can } from "../../rbac/permissions";
+import { can, loadEffectivePermissions } from "../../rbac/permissions";
+import { watchPermission } from "../../rbac/revocation";
 import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
 import type { WorkloadDoor } from "../../workloads/reach";
 import { refuseHostReach } from "../containers/host-reach";
@@ -121,16 +122,55 @@ function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAc
       }
       const waits = (kind === "start" || kind === "restart") && containers.some((c) => c.dependsOn.length > 0);
       const release = waits ? holdWaitingSlot(environmentId) : () => undefined;
+      // A wait can last up to waitTimeoutSeconds: what comes after it acts for a caller who may
+      // have lost the permission or signed out meanwhile. Such an action is watched like a
+      // stream (credential end, permission rechecks) and, before each step, the caller's
+      // permissions are read again: a revocation stops it before the next container is touched.
+      const watch = waits
+        ? watchPermission(
+            ctx.services.prisma,
+            ctx.actor,
+            ctx.actor.permissions,
+            (now) => can(now, permission, environmentId),
+            signal,
+          )
+        : undefined;
+      const stepSignal = watch?.signal ?? signal;
+      const stillAllowed = async () => {
+        const now = await loadEffectivePermissions(ctx.services.prisma, ctx.actor.userId);
+        if (!can(now, permission, environmentId)) {
+          throw new ForbiddenError(
+            `You no longer hold ${permission} on this environment: ${project}'s ${kind} stopped before its next step.`,
+          );
+        }
+      };
       // Each step is its own engine call, bounded by the grace periods of its containers; the
       // waiting for dependencies between them holds no call slot and has its own bound. The
       // request's signal ends both: a client that goes away ends the wait (and frees its place).
       const stepMs = deadlineMs(containers.length, input.timeoutSeconds);
-      const call: CallEngine = (name, fn) =>
-        ctx.services.fleet.call(environmentId, name, fn, { deadlineMs: stepMs, ...(signal ? { signal } : {}) });
+      const call: CallEngine = async (name, fn) => {
+        if (waits) await stillAllowed();
+        return ctx.services.fleet.call(environmentId, name, fn, {
+          deadlineMs: stepMs,
+          ...(stepSignal ? { signal: stepSignal } : {}),
+        });
+      };
       const outcome = await runProjectAction(call, containers, project, kind, {
         ...options,
-        ...(signal ? { signal } : {}),
-      }).finally(release);
+        ...(stepSignal ? { signal: stepSignal } : {}),
+      })
+        .catch((error: unknown) => {
+          if (watch?.signal.aborted && !signal?.aborted) {
+            throw new ForbiddenError(
+              `Your sign-in ended or you lost ${permission} on this environment while ${project}'s ${kind} waited: it stopped there.`,
+            );
+          }
+          throw error;
+        })
+        .finally(() => {
+          watch?.stop();
+          release();
+        });
       return {
         ok: true as const,
         ...outcome,
