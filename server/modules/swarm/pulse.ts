@@ -58,6 +58,9 @@ export class TaskPulse {
       // the suspicion of the manager that gave it. Skipping the read instead left a cluster whose
       // only manager answered too slowly once with no picture source, so no task change reached
       // an open page, until the suspicion lapsed 15 s later (a 3 s SIGSTOP of the manager shows it).
+      // Where the tasks stood when this read began: an answer is a picture of that moment.
+      const sourceBefore = pictureSource(this.fleet, cluster);
+      const versionBefore = sourceBefore ? this.fleet.picture.version(sourceBefore.environmentId, "tasks") : -1;
       const served = await readFromManager(
         this.fleet,
         cluster,
@@ -83,7 +86,13 @@ export class TaskPulse {
         changed.push(task);
         ids.push(task.id);
       }
-      ids.push(...held.keys());
+      // A task the answer lacks is gone, unless the picture took newer news while this read was
+      // out (the watcher reads after each event): a task made meanwhile is missing from this
+      // older answer, not gone. The next tick, or the task's own events, settle those.
+      const newerMeanwhile =
+        source.environmentId !== sourceBefore?.environmentId ||
+        picture.version(source.environmentId, "tasks") !== versionBefore;
+      if (!newerMeanwhile) ids.push(...held.keys());
       if (!ids.length) return;
       const changes: PictureChange[] = picture.apply(source.environmentId, "tasks", ids, changed);
       picture.emit(changes);
