@@ -24,8 +24,7 @@ import {
   type ListedStack,
   type StackDeps,
 } from "./manage";
-import { judgeStackNetwork, stackJudge } from "./service-policy";
-import type { NetworkCreate } from "./convert";
+import { stackJudge } from "./service-policy";
 import type { StackJudge } from "./deploy";
 import { findCluster, serviceFacts } from "../swarm/index";
 import { networkTargetsOf, volumesOf } from "../swarm/judge";
@@ -120,8 +119,9 @@ export const stacksRouter = createTRPCRouter({
 
   /**
    * One kept version: the file as deployed, config files (their text only with
-   * config.data.read, as configs.get), variables (secret-looking values withheld). The file's own secret-looking values are redacted unless the caller may deploy
-   * (the edit form needs the file as written) or may see secrets.
+   * config.data.read, as configs.get), variables (secret-looking values withheld). The file's
+   * own secret-looking values are redacted unless the caller may deploy (the edit form needs the
+   * file as written) or may see secrets.
    */
   version: permittedProcedure("stack.read")
     .input(target.extend({ version: z.number().int().min(1).optional() }))
@@ -245,8 +245,7 @@ function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, envir
   };
   const { fleet, prisma } = ctx.services;
   // One judge per deploy: what the engines and the database say is asked once for the whole
-  // stack, not again for each service (the facts depend only on the volumes a spec names and
-  // whether it names networks).
+  // stack, not again for each service that names the same volumes and networks.
   const endpoints = new Map<string, Promise<string | null>>();
   const endpointOf = (id: string) => {
     let url = endpoints.get(id);
@@ -260,7 +259,9 @@ function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, envir
   const judgeService: StackJudge = async (spec, context) => {
     const cluster = findCluster(fleet, environmentId);
     if (!cluster) return stackJudge(grants, {})(spec, context);
-    const key = JSON.stringify([[...new Set(volumesOf(spec))].sort(), networkTargetsOf(spec).length > 0]);
+    // The facts depend on the volumes a spec names and the networks it names (which of them
+    // are exactly a network's name): services naming the same ones share one look-up.
+    const key = JSON.stringify([[...new Set(volumesOf(spec))].sort(), [...new Set(networkTargetsOf(spec))].sort()]);
     let facts = known.get(key);
     if (!facts) {
       facts = serviceFacts(fleet, cluster, spec, endpointOf);
@@ -268,8 +269,8 @@ function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, envir
     }
     return stackJudge(grants, await facts)(spec, context);
   };
-  // The networks the stack makes, judged as networks.create judges them.
-  return Object.assign(judgeService, { network: (network: NetworkCreate) => judgeStackNetwork(network, grants) });
+  // The networks the stack makes, judged as networks.create judges them (the facts play no part).
+  return Object.assign(judgeService, { network: stackJudge(grants).network });
 }
 
 /** The audit event says which version of which stack on which swarm a deploy became. */
