@@ -176,18 +176,17 @@ async function preflight(
   // removal would then delete it) and its answer would tell a right guess of its data from a
   // wrong one. The CLI, run on a manager by its owner, does update it; here the deployer may
   // hold no secret.write. To use such an object, the file declares it external.
-  const existingConfigs = await namesThatExist(
-    docker,
-    "configs",
-    plan.configs.map((c) => c.spec.Name),
-    signal,
-  );
-  const existingSecrets = await namesThatExist(
-    docker,
-    "secrets",
-    [...new Set([...plan.secrets.map((c) => c.spec.Name), ...(keepSecrets ?? [])])],
-    signal,
-  );
+  const kept = [...(keepSecrets ?? [])];
+  const [existingConfigs, existingSecrets] = await Promise.all([
+    namesThatExist(
+      docker,
+      "configs",
+      plan.configs.map((c) => c.spec.Name),
+      signal,
+    ),
+    // The secrets kept from the deployed version among them: one read answers both checks.
+    namesThatExist(docker, "secrets", [...new Set([...plan.secrets.map((c) => c.spec.Name), ...kept])], signal),
+  ]);
   for (const [singular, existing] of [
     ["secret", existingSecrets],
     ["config", existingConfigs],
@@ -217,10 +216,8 @@ async function preflight(
       );
     }
   }
-  const kept = [...(keepSecrets ?? [])];
-  const existingKept = await namesThatExist(docker, "secrets", kept, signal);
   for (const name of kept) {
-    if (!existingKept.has(name)) {
+    if (!existingSecrets.has(name)) {
       throw new StackNotFoundError(
         `secret ${name} does not exist and its file is not at hand (secret data is never kept): give the file again`,
       );
