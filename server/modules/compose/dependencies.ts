@@ -148,7 +148,12 @@ async function look(
  * One engine call (the fleet's: a call slot and a deadline). The waiting between looks holds
  * none: a long wait must not keep a slot that everyone else's calls on the engine need.
  */
-export type CallEngine = <T>(name: string, fn: (docker: Docker, signal: AbortSignal) => Promise<T>) => Promise<T>;
+export type CallEngine = <T>(
+  name: string,
+  fn: (docker: Docker, signal: AbortSignal) => Promise<T>,
+  /** `looks`: the call only reads (a look at a dependency), it acts on nothing */
+  kind?: "looks",
+) => Promise<T>;
 
 export interface WaitBound {
   /** when waiting gives up (Date.now() milliseconds), for the whole action */
@@ -191,7 +196,7 @@ export async function waitForDependencies(
       );
     }
     for (;;) {
-      const now = await call("compose dependency look", (docker) => look(docker, dependant, dependency, of));
+      const now = await call("compose dependency look", (docker) => look(docker, dependant, dependency, of), "looks");
       if (now.met) return;
       if ("never" in now) throw new ComposeDependencyError(dependant, dependency.service, now.never);
       if (Date.now() >= bound.until) {

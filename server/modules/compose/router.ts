@@ -124,8 +124,10 @@ function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAc
       const release = waits ? holdWaitingSlot(environmentId) : () => undefined;
       // A wait can last up to waitTimeoutSeconds: what comes after it acts for a caller who may
       // have lost the permission or signed out meanwhile. Such an action is watched like a
-      // stream (credential end, permission rechecks) and, before each step, the caller's
-      // permissions are read again: a revocation stops it before the next container is touched.
+      // stream (credential end, permission rechecks) and, before each step that acts, the
+      // caller's permissions are read again: a revocation stops it before the next container is
+      // touched. The looks at a dependency (every 500 ms) only read the engine: they cost no
+      // database read.
       const watch = waits
         ? watchPermission(
             ctx.services.prisma,
@@ -148,8 +150,8 @@ function action<S extends z.ZodRawShape>(permission: Permission, kind: ProjectAc
       // waiting for dependencies between them holds no call slot and has its own bound. The
       // request's signal ends both: a client that goes away ends the wait (and frees its place).
       const stepMs = deadlineMs(containers.length, input.timeoutSeconds);
-      const call: CallEngine = async (name, fn) => {
-        if (waits) await stillAllowed();
+      const call: CallEngine = async (name, fn, kind) => {
+        if (waits && kind !== "looks") await stillAllowed();
         return ctx.services.fleet.call(environmentId, name, fn, {
           deadlineMs: stepMs,
           ...(stepSignal ? { signal: stepSignal } : {}),
