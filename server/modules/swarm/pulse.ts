@@ -54,13 +54,15 @@ export class TaskPulse {
     try {
       const cluster = clusterById(this.fleet, clusterId);
       if (!cluster?.managers.some((m) => this.fleet.picture.isWarm(m.environmentId))) return;
+      // Where the tasks stood when this read began: its answer is a picture of that moment (it
+      // joins no read begun earlier), and may remove only what nothing newer has touched since.
+      const sourceBefore = pictureSource(this.fleet, cluster);
+      const versionBefore = sourceBefore ? this.fleet.picture.version(sourceBefore.environmentId, "tasks") : -1;
+      const readFrom = performance.now();
       // Read even when every manager is suspected (one let a read time out): the answer clears
       // the suspicion of the manager that gave it. Skipping the read instead left a cluster whose
       // only manager answered too slowly once with no picture source, so no task change reached
       // an open page, until the suspicion lapsed 15 s later (a 3 s SIGSTOP of the manager shows it).
-      // Where the tasks stood when this read began: an answer is a picture of that moment.
-      const sourceBefore = pictureSource(this.fleet, cluster);
-      const versionBefore = sourceBefore ? this.fleet.picture.version(sourceBefore.environmentId, "tasks") : -1;
       const served = await readFromManager(
         this.fleet,
         cluster,
@@ -69,6 +71,7 @@ export class TaskPulse {
         {
           deadlineMs: 2_000,
           key: "tasks:all",
+          startedAfter: readFrom,
         },
       );
       const picture = this.fleet.picture;
