@@ -29,9 +29,6 @@ RUN if [ -d /tmp/npm-cache/_cacache ]; then offline=--offline; else offline=; fi
 
 # -------------------------------------------------------------------- build --
 FROM deps AS build
-# 1 skips the type check inside `next build` (next.config.js): for builds whose types were
-# checked already (`npm test` checks them first). Left empty, the build checks them.
-ARG STEVEDORE_SKIP_BUILD_TYPECHECK=
 COPY . .
 # The pages, then the runtime: the server bundled into server.mjs, and of node_modules only
 # the files it and Next's server load (traced; see scripts/pack-runtime.mjs).

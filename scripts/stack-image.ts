@@ -6,9 +6,9 @@
 //
 //   tsx scripts/stack-image.ts <status file>
 //
-// The status file is written last: "built <tag> in N s", or "failed: <why>". The stack test
-// waits for it (STEVEDORE_STACK_IMAGE_STATUS) and builds itself after a failure, so the
-// failure is reported by the test that needs the image.
+// The status file is written last: "built <tag> in N s", or "failed: <why>". Every test that
+// builds the image waits for it (STEVEDORE_STACK_IMAGE_STATUS, in loadBaseImages) and builds
+// itself after a failure, so the failure is reported by the test that needs the image.
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { buildStevedoreImage, cleanCheckout, loadBaseImages } from "../server/testing/stack";
@@ -19,6 +19,9 @@ if (!statusFile) {
   console.error("usage: tsx scripts/stack-image.ts <status file>");
   process.exit(2);
 }
+
+// This is the early build: it waits for no other (npm test names it only after starting it).
+delete process.env.STEVEDORE_STACK_IMAGE_STATUS;
 
 const started = Date.now();
 let status: string;

@@ -13,7 +13,6 @@ import WebSocket from "ws";
 import { ApiClient } from "../server/testing/api-client";
 import { openStream } from "../server/testing/replicas";
 import {
-  awaitEarlyImageBuild,
   buildStevedoreImage,
   cleanCheckout,
   copyImage,
@@ -86,8 +85,6 @@ async function serviceLogs(deployed: DeployedStack): Promise<string> {
 
 beforeAll(async () => {
   checkout = await timed("checkout", cleanCheckout);
-  const early = await timed("waiting for the early image build", awaitEarlyImageBuild);
-  if (early) timings.push(`early build: ${early.split("\n")[0]}`);
   const base = await timed("base images", () => loadBaseImages(checkout!, manager));
   const image = await timed("image build", () => buildStevedoreImage(checkout!, manager, base));
   stack = await timed("deploy", () =>

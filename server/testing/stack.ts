@@ -94,8 +94,13 @@ export interface BaseImages {
   haproxyImage: string;
 }
 
-/** scripts/images load: the offline Node.js and Postgres images, imported once per engine. */
+/**
+ * scripts/images load: the offline Node.js and Postgres images, imported once per engine. The
+ * first step toward the image of every test that builds it: it waits for `npm test`'s early
+ * build first (which loads these too), so no test loads or builds beside it.
+ */
 export async function loadBaseImages(checkout: Checkout, engine: Engine): Promise<BaseImages> {
+  await awaitEarlyImageBuild();
   const { stdout } = await run("bash", [path.join(checkout.dir, "scripts/images"), "load", "-H", engine.host], {
     env: dockerEnv(),
     maxBuffer: 16 * 1024 * 1024,
@@ -148,10 +153,6 @@ export async function buildStevedoreImage(checkout: Checkout, engine: Engine, ba
       "build",
       "--build-arg",
       `NODE_IMAGE=${base.nodeImage}`,
-      // `npm test` checks the types itself as its first step: its builds do not check them again.
-      ...(process.env.STEVEDORE_SKIP_BUILD_TYPECHECK === "1"
-        ? ["--build-arg", "STEVEDORE_SKIP_BUILD_TYPECHECK=1"]
-        : []),
       "--label",
       `org.stevedore.test-base=${baseId}`,
       "-t",
@@ -163,33 +164,44 @@ export async function buildStevedoreImage(checkout: Checkout, engine: Engine, ba
   return tag;
 }
 
+/** What the early build said, once it has ended (each test file's process asks once). */
+let earlyBuild: Promise<void> | undefined;
+
 /**
  * When `npm test` started the image build early (scripts/stack-image.ts, beside the type
- * check), waits until it has ended, so the build that follows finds the image instead of
- * starting a second one. Its success is not taken on trust: the caller's own build step
- * checks the tag (and builds, reporting why, when the early build failed).
+ * check), waits until it has ended, and says how it ended. Its success is not taken on trust:
+ * the build step after it checks the tag (and builds, reporting why, when the early build
+ * failed).
  */
-export async function awaitEarlyImageBuild(timeoutMs = 1_500_000): Promise<string | undefined> {
-  const statusFile = process.env.STEVEDORE_STACK_IMAGE_STATUS;
-  const pid = Number(process.env.STEVEDORE_STACK_IMAGE_PID);
-  if (!statusFile) return undefined;
-  const alive = () => {
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
+function awaitEarlyImageBuild(timeoutMs = 1_500_000): Promise<void> {
+  earlyBuild ??= (async () => {
+    const statusFile = process.env.STEVEDORE_STACK_IMAGE_STATUS;
+    const pid = Number(process.env.STEVEDORE_STACK_IMAGE_PID);
+    if (!statusFile) return;
+    const alive = () => {
+      if (!Number.isInteger(pid) || pid <= 0) return false;
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const started = Date.now();
+    const deadline = started + timeoutMs;
+    let status: string | undefined;
+    for (;;) {
+      status = await readFile(statusFile, "utf8").catch(() => undefined);
+      if (status !== undefined) break;
+      if (!alive()) status = "the early build ended without a word";
+      else if (Date.now() > deadline) status = "the early build did not end in time";
+      if (status !== undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-  };
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await readFile(statusFile, "utf8").catch(() => undefined);
-    if (status !== undefined) return status;
-    if (!alive()) return "the early build ended without a word";
-    if (Date.now() > deadline) return "the early build did not end in time";
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+    const waited = Math.round((Date.now() - started) / 1000);
+    console.log(`early image build (waited ${waited} s): ${status.split("\n")[0]}`);
+  })();
+  return earlyBuild;
 }
 
 export interface DeployedStack {
