@@ -32,7 +32,7 @@ import { CONTAINERS_VIEW, matchesSearch, projectOf, rowKey, STATES, type Contain
 import { ContainersTable } from "./containers-table";
 import type { ContainerRowActions } from "./containers-table-context";
 import { UpdateContainerDialog } from "./create/update-dialog";
-import { RecreateDialog } from "./details/recreate-dialog";
+import { RecreateDialog, recreatedSaid } from "./details/recreate-dialog";
 import { holdsOn } from "./holds-on";
 
 const rowName = (row: ContainerRow) => row.name;
@@ -373,8 +373,7 @@ export function ContainersView() {
               onRecreated={(result) => {
                 setRecreating(null);
                 // The list stays; the new container takes the old one's row (same name).
-                const text = [`Recreated ${result.name}.`, result.pullFailed ?? ""].join(" ").trim();
-                setDone({ text, cli: result.cli.join(" && ") });
+                setDone(recreatedSaid(result));
               }}
             />,
             document.body,

@@ -7,6 +7,7 @@ import { Menu, MenuContent, MenuItem, MenuLinkItem, MenuSeparator, MenuTrigger }
 import { ACTIONS } from "./container-actions";
 import type { ContainerRow } from "./container-list-model";
 import { useContainerRowActions } from "./containers-table-context";
+import { mayRecreate, replaceHref } from "./details/recreate-dialog";
 import { holdsOn } from "./holds-on";
 
 /**
@@ -27,12 +28,7 @@ export function RowActionsMenu({ row }: { row: ContainerRow }) {
   const canUpdate = row.state !== "removing" && holdsOn(viewer, "container.lifecycle", row.environmentId);
   const canDuplicate = holdsSomewhere(viewer, "container.create");
   const duplicateHref = `/containers/new?from=${encodeURIComponent(row.environmentId)}/${encodeURIComponent(row.id)}`;
-  // Recreate and replace are a create and a remove (the procedures ask for both).
-  const canRecreate =
-    row.state !== "removing" &&
-    holdsOn(viewer, "container.create", row.environmentId) &&
-    holdsOn(viewer, "container.delete", row.environmentId);
-  const replaceHref = `/containers/new?replace=${encodeURIComponent(row.environmentId)}/${encodeURIComponent(row.id)}`;
+  const canRecreate = mayRecreate(viewer, row.environmentId, row.state);
   const changes = canUpdate || canRecreate || canDuplicate;
 
   if (!actions.length && !consoleHref && !changes) return null;
@@ -77,7 +73,7 @@ export function RowActionsMenu({ row }: { row: ContainerRow }) {
           </MenuItem>
         ) : null}
         {canRecreate ? (
-          <MenuLinkItem href={replaceHref}>
+          <MenuLinkItem href={replaceHref(row.environmentId, row.id)}>
             <FilePen aria-hidden className="size-4 text-subtle" />
             Edit and replace…
           </MenuLinkItem>

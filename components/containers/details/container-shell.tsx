@@ -22,7 +22,7 @@ import { ACTIONS, callContainerAction, type ActionSpec } from "../container-acti
 import { holdsOn } from "../holds-on";
 import { ContainerStateBadge } from "../state-badge";
 import { DetailsTabs } from "./details-tabs";
-import { carryRecreated, RecreateDialog } from "./recreate-dialog";
+import { carryRecreated, mayRecreate, RecreateDialog, replaceHref } from "./recreate-dialog";
 import { RenameDialog } from "./rename-dialog";
 
 const healthOf = (status: string | undefined) =>
@@ -100,13 +100,7 @@ export function ContainerShell({
   const [renaming, setRenaming] = useState(false);
   const mayRename = Boolean(container.data) && !gone && holdsOn(viewer, "container.lifecycle", environmentId);
   const [recreating, setRecreating] = useState(false);
-  // Recreate is a create and a remove (containers.recreate asks for both).
-  const mayRecreate =
-    Boolean(container.data) &&
-    !gone &&
-    state !== "removing" &&
-    holdsOn(viewer, "container.create", environmentId) &&
-    holdsOn(viewer, "container.delete", environmentId);
+  const recreatable = Boolean(container.data) && !gone && mayRecreate(viewer, environmentId, state);
   const choose = (action: ActionSpec) => {
     act.reset();
     setDone(null);
@@ -154,14 +148,14 @@ export function ContainerShell({
               ) : null}
             </p>
           </div>
-          {actions.length || mayRename || mayRecreate ? (
+          {actions.length || mayRename || recreatable ? (
             <div className="flex flex-wrap gap-2" role="group" aria-label="Container actions">
               {mayRename ? (
                 <Button size="sm" onClick={() => setRenaming(true)}>
                   Rename…
                 </Button>
               ) : null}
-              {mayRecreate ? (
+              {recreatable ? (
                 <Button
                   size="sm"
                   onClick={() => {
@@ -173,11 +167,8 @@ export function ContainerShell({
                   Recreate…
                 </Button>
               ) : null}
-              {mayRecreate ? (
-                <ButtonLink
-                  size="sm"
-                  href={`/containers/new?replace=${encodeURIComponent(environmentId)}/${encodeURIComponent(container.data?.id ?? containerId)}`}
-                >
+              {recreatable ? (
+                <ButtonLink size="sm" href={replaceHref(environmentId, container.data?.id ?? containerId)}>
                   Edit and replace…
                 </ButtonLink>
               ) : null}

@@ -3,7 +3,9 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../trpc-errors";
+import type { Viewer } from "../../auth/viewer";
 import { carrySaid } from "../carried-result";
+import { holdsOn } from "../holds-on";
 import { useTRPC } from "../../trpc";
 import { CheckboxField } from "../../ui/field";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
@@ -16,10 +18,32 @@ export interface Recreated {
   pullFailed: string | null;
 }
 
+/** What a recreate says: what was done (a failed pull included) and its docker lines. */
+export function recreatedSaid(result: Recreated): { text: string; cli: string } {
+  const text = [`Recreated ${result.name}.`, result.pullFailed ?? ""].join(" ").trim();
+  return { text, cli: result.cli.join(" && ") };
+}
+
 /** What a recreate said, for the new container's page. */
 export function carryRecreated(result: Recreated) {
-  const text = [`Recreated ${result.name}.`, result.pullFailed ?? ""].join(" ").trim();
-  carrySaid(result.id, { text, cli: result.cli.join(" && ") });
+  carrySaid(result.id, recreatedSaid(result));
+}
+
+/**
+ * Recreate and Edit and replace are a create and a remove (containers.recreate and
+ * containers.replace ask for both), for a container that is not being removed.
+ */
+export function mayRecreate(viewer: Viewer, environmentId: string, state: string): boolean {
+  return (
+    state !== "removing" &&
+    holdsOn(viewer, "container.create", environmentId) &&
+    holdsOn(viewer, "container.delete", environmentId)
+  );
+}
+
+/** The create form filled from the container, to replace it with an edited copy. */
+export function replaceHref(environmentId: string, containerId: string): string {
+  return `/containers/new?replace=${encodeURIComponent(environmentId)}/${encodeURIComponent(containerId)}`;
 }
 
 /**
