@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, type Harness } from "../testing/harness";
 import { need } from "../testing/testbed-env";
 import type { Actor } from "../core/context";
+import { waitUntil } from "../testing/wait-until";
 
 const testbed = inject("testbed");
 const image = need(testbed, "TESTBED_FIXTURE_IMAGE");
@@ -101,19 +102,9 @@ let reader: Actor;
 let standaloneId: string;
 let managerId: string;
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** The events of these actions once written with their outcome (the trail is written in order, off the call). */
 async function eventsOf(actions: string[], count: number) {
-  return waitFor(async () => {
+  return waitUntil(async () => {
     const events = await h.prisma.auditEvent.findMany({ where: { action: { in: actions } } });
     return events.length >= count && events.every((e) => e.outcome === "ok") ? events : undefined;
   });
@@ -136,7 +127,7 @@ beforeAll(async () => {
   const api = h.caller(admin);
   standaloneId = (await api.environments.create({ name: `${TAG}-standalone`, url: `unix://${standaloneSocket}` })).id;
   managerId = (await api.environments.create({ name: `${TAG}-manager`, url: `unix://${managerSocket}` })).id;
-  await waitFor(() =>
+  await waitUntil(() =>
     Promise.resolve(h.services.fleet.status(managerId)?.swarm?.role === "manager" ? true : undefined),
   );
 }, 180_000);
@@ -288,7 +279,7 @@ describe("credentials found by their value are masked everywhere", () => {
       // Whoever may deploy edits the file as written.
       expect((await api.stacks.version({ environmentId: managerId, name: stack })).composeFile).toBe(composeFile);
 
-      const service = await waitFor(async () => {
+      const service = await waitUntil(async () => {
         const found = await manager.listServices({ filters: { name: [`${stack}_app`] } });
         return found[0];
       });

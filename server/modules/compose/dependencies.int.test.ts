@@ -4,7 +4,7 @@
 // services and starting nothing more, when it never will be; stop and down go dependants first.
 // The machine has only compose v1 (which records no depends_on), so the projects are made as
 // compose v2 makes them: containers created through the Engine API with its labels. The order
-// is read from the engine's own event stream.
+// is read from the engine's own event stream. A wait stops for a caller whose permission goes.
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "../../core/context";
@@ -250,6 +250,40 @@ describe("compose depends_on on a standalone engine", () => {
     expect(at(events, "db die")).toBeGreaterThan(at(events, "web destroy"));
     expect(at(events, "db destroy")).toBeGreaterThan(at(events, "db die"));
   });
+
+  // The permission is checked when the start begins; a wait can last up to 30 minutes, and what
+  // comes after it must not act for a caller whose permission was taken away meanwhile.
+  it("starts no dependant for a caller whose permission was revoked while it waited", async () => {
+    const user = await h.makeUser([{ role: "Operator" }], "revoke-operator");
+    const operator = await h.actorFor(user.id);
+    const project = await makeProject("revoked", [
+      // healthy only once the test says so
+      {
+        name: "db",
+        script: "exec sleep 600",
+        healthcheck: { ...fastHealth(["CMD", "test", "-f", "/tmp/ready"]), Retries: 1000 },
+      },
+      { name: "web", script: "exec sleep 600", dependsOn: "db:service_healthy:false" },
+    ]);
+    const start = h.caller(operator).composeProjects.start({ environmentId, project, waitTimeoutSeconds: 120 });
+    start.catch(() => undefined);
+    // The start is waiting: db runs, its health is "starting", web is still only created.
+    await expect.poll(async () => (await stateOf(project, "db")).Status, { timeout: 60_000 }).toBe("running");
+    expect((await stateOf(project, "web")).Status).toBe("created");
+
+    // An admin takes the operator's role away; then the dependency becomes healthy.
+    await h.prisma.roleBinding.deleteMany({ where: { userId: user.id } });
+    const exec = await docker.getContainer(`${project}-db-1`).exec({ Cmd: ["touch", "/tmp/ready"] });
+    await exec.start({ hijack: false, stdin: false });
+    await expect.poll(async () => (await stateOf(project, "db")).Health?.Status, { timeout: 60_000 }).toBe("healthy");
+
+    // The wait must not go on to act for someone who may no longer start containers here.
+    await start.then(
+      () => undefined,
+      () => undefined,
+    );
+    expect((await stateOf(project, "web")).Status).toBe("created");
+  }, 180_000);
 
   it("answers a bound out of range with a 4xx", async () => {
     const api = h.caller(admin);

@@ -9,6 +9,7 @@ import { codeOf } from "@/server/testing/calls";
 import { openHarness, type Harness } from "@/server/testing/harness";
 import { need } from "@/server/testing/testbed-env";
 import type { Actor } from "@/server/core/context";
+import { waitUntil } from "../../testing/wait-until";
 
 const testbed = inject("testbed");
 const socket = need(testbed, "TESTBED_SWARM_MANAGER_SOCKET");
@@ -28,23 +29,13 @@ let readOnly: Actor;
 let keeper: Actor;
 let environmentId: string;
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 const asText = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v));
 
 async function cleanUp() {
   for (const s of await docker.listServices()) {
     if (s.Spec?.Name?.startsWith(PREFIX)) await docker.getService(s.ID).remove();
   }
-  await waitFor(async () => {
+  await waitUntil(async () => {
     const tasks = (await docker.listTasks()) as { Spec?: { ContainerSpec?: { Secrets?: { SecretName?: string }[] } } }[];
     const holding = tasks.some((t) => t.Spec?.ContainerSpec?.Secrets?.some((r) => r.SecretName?.startsWith(PREFIX)));
     return holding ? undefined : true;
@@ -72,7 +63,7 @@ beforeAll(async () => {
   keeper = await h.actorFor((await h.makeUser([{ role: role.name }], "secrets-keeper")).id);
   await cleanUp();
   environmentId = (await h.caller(admin).environments.create({ name: "swarm manager", url: `unix://${socket}` })).id;
-  await waitFor(() =>
+  await waitUntil(() =>
     Promise.resolve(h.services.fleet.status(environmentId)?.swarm?.role === "manager" ? true : undefined),
   );
 }, 180_000);

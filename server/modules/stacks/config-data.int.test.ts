@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, type Harness } from "@/server/testing/harness";
 import { need } from "@/server/testing/testbed-env";
 import type { Actor } from "@/server/core/context";
+import { waitUntil } from "../../testing/wait-until";
 
 const run = promisify(execFile);
 const testbed = inject("testbed");
@@ -39,19 +40,9 @@ let readOnly: Actor;
 let deployer: Actor;
 let environmentId: string;
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function removeStack() {
   await run("docker", ["-H", `unix://${socket}`, "stack", "rm", STACK]).catch(() => undefined);
-  await waitFor(async () =>
+  await waitUntil(async () =>
     (await docker.listConfigs({ filters: { label: [`com.docker.stack.namespace=${STACK}`] } })).length ||
     (await docker.listNetworks({ filters: { label: [`com.docker.stack.namespace=${STACK}`] } })).length
       ? undefined
@@ -68,7 +59,7 @@ beforeAll(async () => {
   deployer = await h.actorFor((await h.makeUser([{ role: role.name }], "cfgdata-deployer")).id);
   await removeStack();
   environmentId = (await h.caller(admin).environments.create({ name: "swarm manager", url: `unix://${socket}` })).id;
-  await waitFor(() =>
+  await waitUntil(() =>
     Promise.resolve(h.services.fleet.status(environmentId)?.swarm?.role === "manager" ? true : undefined),
   );
   await h.caller(operator).stacks.deploy({

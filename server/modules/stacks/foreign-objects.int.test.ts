@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, type Harness } from "@/server/testing/harness";
 import { need } from "@/server/testing/testbed-env";
 import type { Actor } from "@/server/core/context";
+import { waitUntil } from "../../testing/wait-until";
 
 const run = promisify(execFile);
 const testbed = inject("testbed");
@@ -38,20 +39,10 @@ let h: Harness;
 let operator: Actor;
 let environmentId: string;
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function cleanUp() {
   await run("docker", ["-H", `unix://${socket}`, "stack", "rm", STACK]).catch(() => undefined);
-  await waitFor(async () => ((await docker.listServices({ filters: { name: [STACK] } })).length ? undefined : true));
-  await waitFor(async () => {
+  await waitUntil(async () => ((await docker.listServices({ filters: { name: [STACK] } })).length ? undefined : true));
+  await waitUntil(async () => {
     const left = (await docker.listSecrets()).filter((s) => s.Spec?.Name === SECRET);
     for (const s of left)
       await docker
@@ -68,7 +59,7 @@ beforeAll(async () => {
   operator = await h.actorFor((await h.makeUser([{ role: "Operator" }], "grab-operator")).id);
   await cleanUp();
   environmentId = (await h.caller(admin).environments.create({ name: "swarm manager", url: `unix://${socket}` })).id;
-  await waitFor(() =>
+  await waitUntil(() =>
     Promise.resolve(h.services.fleet.status(environmentId)?.swarm?.role === "manager" ? true : undefined),
   );
   // The team's own secret, made by an admin, used by no stack.

@@ -10,6 +10,7 @@ import { codeOf } from "@/server/testing/calls";
 import { openHarness, type Harness } from "@/server/testing/harness";
 import { need } from "@/server/testing/testbed-env";
 import type { Actor } from "@/server/core/context";
+import { waitUntil } from "../../testing/wait-until";
 
 const run = promisify(execFile);
 const testbed = inject("testbed");
@@ -35,16 +36,6 @@ let h: Harness;
 let operator: Actor;
 let environmentId: string;
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 const hostLinkNetworks = async () =>
   (await docker.listNetworks()).filter(
     (n) => (n.Driver === "macvlan" || n.Driver === "ipvlan") && n.Name.startsWith(STACK),
@@ -65,7 +56,7 @@ beforeAll(async () => {
   operator = await h.actorFor((await h.makeUser([{ role: "Operator" }], "macv-operator")).id);
   await cleanUp();
   environmentId = (await h.caller(admin).environments.create({ name: "swarm manager", url: `unix://${socket}` })).id;
-  await waitFor(() =>
+  await waitUntil(() =>
     Promise.resolve(h.services.fleet.status(environmentId)?.swarm?.role === "manager" ? true : undefined),
   );
 }, 180_000);

@@ -11,6 +11,7 @@ import { codeOf } from "@/server/testing/calls";
 import { openHarness, type Harness } from "@/server/testing/harness";
 import { need } from "@/server/testing/testbed-env";
 import type { Actor } from "@/server/core/context";
+import { waitUntil } from "../../testing/wait-until";
 
 const run = promisify(execFile);
 const testbed = inject("testbed");
@@ -55,23 +56,13 @@ let operator: Actor;
 let readOnly: Actor;
 let environmentId: string;
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function stackServices(stack: string) {
   return docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } });
 }
 
 async function removeEverything(stack: string) {
   await run("docker", ["-H", `unix://${socket}`, "stack", "rm", stack]).catch(() => undefined);
-  await waitFor(async () =>
+  await waitUntil(async () =>
     (await docker.listNetworks({ filters: { label: [`com.docker.stack.namespace=${stack}`] } })).length
       ? undefined
       : true,
@@ -85,7 +76,7 @@ beforeAll(async () => {
   readOnly = await h.actorFor((await h.makeUser([{ role: "Read-only" }], "stacks-reader")).id);
   await Promise.all([removeEverything(STACK), removeEverything(CLI_STACK)]);
   environmentId = (await h.caller(admin).environments.create({ name: "swarm manager", url: `unix://${socket}` })).id;
-  await waitFor(() =>
+  await waitUntil(() =>
     Promise.resolve(h.services.fleet.status(environmentId)?.swarm?.role === "manager" ? true : undefined),
   );
 }, 180_000);
@@ -193,7 +184,7 @@ volumes:
     expect(first.version).toBe(1);
     expect((await stackServices(STACK)).map((s) => s.Spec?.Name).sort()).toEqual([`${STACK}_web`, `${STACK}_worker`]);
 
-    const converged = await waitFor(async () => {
+    const converged = await waitUntil(async () => {
       const page = await api.stacks.get({ environmentId, name: STACK });
       return page.live?.state === "converged" && page.versions[0]?.outcome === "converged" ? page : undefined;
     });
@@ -264,7 +255,7 @@ volumes:
         { path: "db_password.txt", kind: "secret" },
       ]),
     );
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const page = await api.stacks.get({ environmentId, name: STACK });
       const web = page.live?.services.find((s) => s.service === "web");
       return page.live?.state === "converged" && web?.replicas === 2 && web.health.running === 2 ? true : undefined;
@@ -273,7 +264,7 @@ volumes:
     // Redeploy version 1: its file, its config file, the secret as it exists.
     const third = await api.stacks.redeploy({ environmentId, name: STACK, version: 1 });
     expect(third.version).toBe(3);
-    const page = await waitFor(async () => {
+    const page = await waitUntil(async () => {
       const p = await api.stacks.get({ environmentId, name: STACK });
       return p.live?.services.find((s) => s.service === "web")?.replicas === 1 && p.live.state === "converged"
         ? p
@@ -293,7 +284,7 @@ volumes:
     expect((await docker.listSecrets()).some((s) => s.Spec?.Name === `${STACK}_db_password`)).toBe(false);
     expect((await docker.listConfigs()).some((c) => c.Spec?.Name === `${STACK}_site`)).toBe(false);
     // the swarm lets a removed overlay network go a moment after it said yes
-    const after = await waitFor(async () => {
+    const after = await waitUntil(async () => {
       const p = await api.stacks.get({ environmentId, name: STACK });
       return p.live === null ? p : undefined;
     });
@@ -310,7 +301,7 @@ volumes:
         env: { ...process.env, FILE: file },
       },
     );
-    const listed = await waitFor(async () => {
+    const listed = await waitUntil(async () => {
       const { items } = await h.caller(readOnly).stacks.list();
       const found = items.find((s) => s.name === CLI_STACK);
       return found?.state === "converged" ? found : undefined;
