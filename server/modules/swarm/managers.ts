@@ -23,7 +23,7 @@ export const HEDGE_MS = 750;
 /** A manager that answered this recently is taken to be alive without a ping. */
 const ALIVE_FOR_MS = 1_000;
 /** A manager that let another one answer first is tried last for this long. */
-const SUSPECT_FOR_MS = 15_000;
+export const SUSPECT_FOR_MS = 15_000;
 
 export interface ManagerCallOptions {
   deadlineMs?: number;
@@ -48,6 +48,7 @@ export type ManagerCall<T> = (docker: Docker, signal: AbortSignal, manager: Clus
 class Liveness {
   private readonly aliveAt = new Map<string, number>();
   private readonly suspectUntil = new Map<string, number>();
+  suspectForMs = SUSPECT_FOR_MS;
 
   alive(environmentId: string): void {
     this.aliveAt.set(environmentId, Date.now());
@@ -55,7 +56,7 @@ class Liveness {
   }
 
   suspect(environmentId: string): void {
-    this.suspectUntil.set(environmentId, Date.now() + SUSPECT_FOR_MS);
+    this.suspectUntil.set(environmentId, Date.now() + this.suspectForMs);
     this.aliveAt.delete(environmentId);
   }
 
@@ -73,6 +74,14 @@ function livenessOf(fleet: Fleet): Liveness {
   let l = liveness.get(fleet);
   if (!l) liveness.set(fleet, (l = new Liveness()));
   return l;
+}
+
+/**
+ * How long a suspicion lasts on this fleet. For tests: one held for minutes proves that an
+ * answer clears it, whatever the machine's speed, where the 15 s lapse would race the proof.
+ */
+export function setSuspicionSpan(fleet: Fleet, ms: number): void {
+  livenessOf(fleet).suspectForMs = ms;
 }
 
 /** The managers to try, best first: paused ones left out, suspected ones last. */
