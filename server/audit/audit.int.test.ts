@@ -289,6 +289,8 @@ describe("revocation", () => {
     await h.caller(admin).teams.create({ name: `tail-${Date.now()}` }); // the tail is live
     const revokedAt = performance.now();
     await h.prisma.roleBinding.deleteMany({ where: { userId: user.id } });
-    expect((await ended) - revokedAt).toBeLessThan(7000);
-  }, 20_000);
+    // The re-check runs every 2 s; the bound is loose for a loaded machine, and finite (an
+    // unchecked tail would stay open).
+    expect((await ended) - revokedAt).toBeLessThan(20_000);
+  }, 40_000);
 });
