@@ -135,10 +135,16 @@ describe("connecting to each kind of environment", () => {
       /not signed by the CA/,
     ],
     ["no certificates for a TLS port", () => ({ ...tls, tls: undefined }), "tls", /expects TLS/],
-    ["a closed port", () => ({ ...standalone, url: "tcp://10.201.0.10:2399" }), "refused", /refused the connection/],
+    [
+      "a closed port",
+      // the standalone engine's own address (this test bed instance's), on a port nothing serves
+      () => ({ ...standalone, url: `tcp://${need(testbed, "TESTBED_SSH_HOST")}:2399` }),
+      "refused",
+      /refused the connection/,
+    ],
     [
       "a unix socket that does not exist",
-      () => ({ ...standalone, url: "unix:///tmp/stevedore-testbed/no-such.sock" }),
+      () => ({ ...standalone, url: `unix://${need(testbed, "TESTBED_DIR")}/no-such.sock` }),
       "refused",
       /No Docker socket exists/,
     ],
