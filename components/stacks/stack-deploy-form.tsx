@@ -226,7 +226,18 @@ export function StackDeployForm({
   );
 }
 
-const CHANGE_TONE = { create: "green", update: "amber", remove: "red", unchanged: "neutral", left: "neutral" } as const;
+const CHANGE_TONE = {
+  create: "green",
+  update: "amber",
+  remove: "red",
+  unchanged: "neutral",
+  left: "neutral",
+  unchecked: "amber",
+} as const;
+const CHANGE_LABEL: Record<string, string> = {
+  left: "left running (not in the file; prune removes it)",
+  unchecked: "exists; its data is not compared without config.data.read (the deploy refuses it)",
+};
 
 function ChangesPreview({ preview }: { preview: Extract<Preview, { ok: true }> }) {
   const { services, objects } = preview.diff;
@@ -238,9 +249,7 @@ function ChangesPreview({ preview }: { preview: Extract<Preview, { ok: true }> }
         {services.map((service) => (
           <li key={service.name}>
             <span className="font-mono">{service.name}</span>{" "}
-            <Badge tone={CHANGE_TONE[service.change]}>
-              {service.change === "left" ? "left running (not in the file; prune removes it)" : service.change}
-            </Badge>
+            <Badge tone={CHANGE_TONE[service.change]}>{CHANGE_LABEL[service.change] ?? service.change}</Badge>
             {service.fields.length > 0 ? (
               <ul className="mt-1 ml-4 space-y-0.5 font-mono text-xs">
                 {service.fields.map((field) => (
@@ -258,7 +267,7 @@ function ChangesPreview({ preview }: { preview: Extract<Preview, { ok: true }> }
           .map((object) => (
             <li key={`${object.kind}/${object.name}`}>
               {object.kind} <span className="font-mono">{object.name}</span>{" "}
-              <Badge tone={CHANGE_TONE[object.change]}>{object.change}</Badge>
+              <Badge tone={CHANGE_TONE[object.change]}>{CHANGE_LABEL[object.change] ?? object.change}</Badge>
             </li>
           ))}
       </ul>

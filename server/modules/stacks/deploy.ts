@@ -70,6 +70,12 @@ export interface DeployOptions {
    * does not is an error before anything is created.
    */
   keepSecrets?: ReadonlySet<string>;
+  /**
+   * false: the caller may not read configs' data, so a config of the file that exists is
+   * refused without comparing its data with the file's (either answer would tell a right guess
+   * of the data from a wrong one). Default true.
+   */
+  compareConfigData?: boolean;
 }
 
 export interface DeployResult {
@@ -170,6 +176,7 @@ async function preflight(
   plan: StackPlan,
   signal?: AbortSignal,
   keepSecrets?: ReadonlySet<string>,
+  compareConfigData = true,
 ): Promise<void> {
   // A secret or config the file makes (not `external`) whose name is taken by one this stack
   // did not make is refused, whoever deploys: updating it would relabel it as the stack's (its
@@ -205,6 +212,11 @@ async function preflight(
   for (const config of plan.configs) {
     const existing = existingConfigs.get(config.spec.Name);
     if (!existing) continue;
+    if (!compareConfigData) {
+      throw new StackConflictError(
+        `config ${config.spec.Name} exists, and comparing its data with the file's needs config.data.read: deploy without it, give the config a new name in the file (configs.${config.key}.name), or ask someone who holds config.data.read`,
+      );
+    }
     const current = await engineCall<{ Spec?: { Data?: string } }>(
       docker,
       { method: "GET", path: `/configs/${existing.ID}`, signal },
@@ -481,7 +493,7 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
   const checks = await Promise.allSettled([
     judgeStack(plan, options.judge),
     assertSwarmManager(docker, signal),
-    preflight(docker, plan, signal, options.keepSecrets),
+    preflight(docker, plan, signal, options.keepSecrets, options.compareConfigData),
   ]);
   // The answer is what it was when they ran one after the other: the judge's refusal, then a
   // stop on request, then the engine's checks in order.

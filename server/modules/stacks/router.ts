@@ -145,7 +145,10 @@ export const stacksRouter = createTRPCRouter({
           input.environmentId,
           input.name,
           { composeFile: input.composeFile, environment: input.environment, files: filesOf(input.files) },
-          { prune: input.prune },
+          {
+            prune: input.prune,
+            mayReadConfigData: can(ctx.actor.permissions, "config.data.read", input.environmentId),
+          },
         ),
       ),
     ),
@@ -162,6 +165,7 @@ export const stacksRouter = createTRPCRouter({
           source: { composeFile: input.composeFile, environment: input.environment, files: filesOf(input.files) },
           prune: input.prune,
           judge: judgeFor(ctx, input.environmentId),
+          mayReadConfigData: can(ctx.actor.permissions, "config.data.read", input.environmentId),
           actor: { userId: ctx.actor.userId, username: ctx.actor.username },
         }),
       );
@@ -181,6 +185,7 @@ export const stacksRouter = createTRPCRouter({
           source: { composeFile: "", environment: {}, files: [] },
           prune: input.prune,
           judge: judgeFor(ctx, input.environmentId),
+          mayReadConfigData: can(ctx.actor.permissions, "config.data.read", input.environmentId),
           actor: { userId: ctx.actor.userId, username: ctx.actor.username },
           from: { version: input.version },
         }),
@@ -216,6 +221,7 @@ export const stacksRouter = createTRPCRouter({
                 },
               }
             : {}),
+          mayReadConfigData: can(ctx.actor.permissions, "config.data.read", input.environmentId),
           actor: { userId: ctx.actor.userId, username: ctx.actor.username },
         }),
       );
@@ -242,6 +248,7 @@ function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, envir
   const grants = {
     privileged: can(ctx.actor.permissions, PRIVILEGED, environmentId),
     dockerSocket: can(ctx.actor.permissions, DOCKER_SOCKET, environmentId),
+    configData: can(ctx.actor.permissions, "config.data.read", environmentId),
   };
   const { fleet, prisma } = ctx.services;
   // One judge per deploy: what the engines and the database say is asked once for the whole
