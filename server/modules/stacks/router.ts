@@ -24,6 +24,7 @@ import {
   type ListedStack,
   type StackDeps,
 } from "./manage";
+import { STACK_FILE_MAX_CHARS } from "./contract";
 import { stackJudge } from "./service-policy";
 import type { StackJudge } from "./deploy";
 import { findCluster, serviceFacts } from "../swarm/index";
@@ -35,7 +36,7 @@ const stackName = z
   .string()
   .trim()
   .regex(STACK_NAME, "Use letters, digits, _ . and -, starting with a letter or digit, at most 63 characters.");
-const MAX_FILE = 512 * 1024;
+const MAX_FILE = STACK_FILE_MAX_CHARS;
 
 const source = {
   composeFile: z.string().min(1, "The compose file is empty.").max(MAX_FILE, "The compose file is over 512 KiB."),
