@@ -206,7 +206,9 @@ configs:
           spec: { ...spec, name: `${name}-plain`, mode: { kind: "replicated", replicas: 0 } },
         }),
       ).rejects.toMatchObject({ code: "FORBIDDEN" });
-      const inspected = await docker.getService(plain.id).inspect();
+      const inspected = (await docker.getService(plain.id).inspect()) as {
+        Spec: { TaskTemplate: { ContainerSpec: { Configs?: unknown[] } } };
+      };
       expect(inspected.Spec.TaskTemplate.ContainerSpec.Configs ?? []).toEqual([]);
     } finally {
       await docker.getService(plain.id).remove();
