@@ -10,7 +10,7 @@ import { FilePlus, Trash2, Upload } from "lucide-react";
 import dynamic from "next/dynamic";
 import { useEffect, useMemo, useState, type ChangeEvent } from "react";
 import type { RouterOutputs } from "../api-types";
-import { errorMessage } from "../trpc-errors";
+import { errorCode, errorMessage } from "../trpc-errors";
 import { useTRPC } from "../trpc";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
@@ -18,7 +18,7 @@ import { Button } from "../ui/button";
 import { CheckboxField, TextAreaField } from "../ui/field";
 import { IconButton } from "../ui/icon-button";
 import { Loading } from "../ui/loading";
-import { editorIssues, fileDiff, parseVariables, shortValue } from "./stack-form-model";
+import { editorIssues, fileDiff, parseVariables, shortValue, sizeProblem, tooLargeMessage } from "./stack-form-model";
 
 const ComposeEditor = dynamic(() => import("./compose-editor"), {
   ssr: false,
@@ -70,13 +70,16 @@ export function StackDeployForm({
   const [loadProblem, setLoadProblem] = useState<string | null>(null);
   const { variables, problems } = useMemo(() => parseVariables(variablesText), [variablesText]);
 
-  const input = useMemo(
+  const wanted = useMemo(
     () =>
       environmentId && name && composeFile.trim()
         ? { environmentId, name, composeFile, environment: variables, files, prune }
         : null,
     [environmentId, name, composeFile, variables, files, prune],
   );
+  // Over the API's limits: said here, and nothing is sent (the transport would refuse it unread).
+  const tooLarge = useMemo(() => (wanted ? sizeProblem(wanted) : null), [wanted]);
+  const input = tooLarge ? null : wanted;
   const previewInput = useDebounced(input, PREVIEW_DELAY_MS);
   const preview = useQuery({
     ...trpc.stacks.preview.queryOptions(previewInput ?? { environmentId: "", name: "x", composeFile: "x" }),
@@ -137,6 +140,7 @@ export function StackDeployForm({
         </label>
       </div>
       {loadProblem ? <Alert>{loadProblem}</Alert> : null}
+      {tooLarge ? <Alert title="Too large to deploy">{tooLarge}</Alert> : null}
 
       <ComposeEditor value={composeFile} onChange={setComposeFile} issues={marks} label="Compose file" />
 
@@ -204,10 +208,14 @@ export function StackDeployForm({
       {deployedFile !== undefined && deployedFile !== composeFile ? (
         <FileDiff before={deployedFile} after={composeFile} />
       ) : null}
-      {preview.isError ? <Alert>{errorMessage(preview.error)}</Alert> : null}
+      {preview.isError ? (
+        <Alert>{tooLargeMessage(errorCode(preview.error)) ?? errorMessage(preview.error)}</Alert>
+      ) : null}
       {deploy.isError ? (
         <Alert title="Not deployed">
-          <p className="whitespace-pre-wrap">{errorMessage(deploy.error)}</p>
+          <p className="whitespace-pre-wrap">
+            {tooLargeMessage(errorCode(deploy.error)) ?? errorMessage(deploy.error)}
+          </p>
         </Alert>
       ) : null}
 
@@ -226,7 +234,18 @@ export function StackDeployForm({
   );
 }
 
-const CHANGE_TONE = { create: "green", update: "amber", remove: "red", unchanged: "neutral", left: "neutral" } as const;
+const CHANGE_TONE = {
+  create: "green",
+  update: "amber",
+  remove: "red",
+  unchanged: "neutral",
+  left: "neutral",
+  unchecked: "amber",
+} as const;
+const CHANGE_LABEL: Record<string, string> = {
+  left: "left running (not in the file; prune removes it)",
+  unchecked: "exists; its data is not compared without config.data.read (the deploy refuses it)",
+};
 
 function ChangesPreview({ preview }: { preview: Extract<Preview, { ok: true }> }) {
   const { services, objects } = preview.diff;
@@ -238,9 +257,7 @@ function ChangesPreview({ preview }: { preview: Extract<Preview, { ok: true }> }
         {services.map((service) => (
           <li key={service.name}>
             <span className="font-mono">{service.name}</span>{" "}
-            <Badge tone={CHANGE_TONE[service.change]}>
-              {service.change === "left" ? "left running (not in the file; prune removes it)" : service.change}
-            </Badge>
+            <Badge tone={CHANGE_TONE[service.change]}>{CHANGE_LABEL[service.change] ?? service.change}</Badge>
             {service.fields.length > 0 ? (
               <ul className="mt-1 ml-4 space-y-0.5 font-mono text-xs">
                 {service.fields.map((field) => (
@@ -258,7 +275,7 @@ function ChangesPreview({ preview }: { preview: Extract<Preview, { ok: true }> }
           .map((object) => (
             <li key={`${object.kind}/${object.name}`}>
               {object.kind} <span className="font-mono">{object.name}</span>{" "}
-              <Badge tone={CHANGE_TONE[object.change]}>{object.change}</Badge>
+              <Badge tone={CHANGE_TONE[object.change]}>{CHANGE_LABEL[object.change] ?? object.change}</Badge>
             </li>
           ))}
       </ul>

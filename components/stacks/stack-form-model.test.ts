@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editorIssues, fileDiff, parseVariables } from "./stack-form-model";
+import { editorIssues, fileDiff, parseVariables, sizeProblem, tooLargeMessage } from "./stack-form-model";
 
 describe("the deploy form's pure parts", () => {
   it("reads NAME=value lines, skipping blanks and comments, and names a bad line", () => {
@@ -37,5 +37,44 @@ describe("the deploy form's pure parts", () => {
       { kind: "removed", text: "replicas: 1" },
       { kind: "added", text: "replicas: 2" },
     ]);
+  });
+
+  // Review finding: a file over the API's 1 MiB was refused by the transport (413) instead of
+  // the form saying so; the form now says it before sending anything.
+  it("says, before sending, when the compose file, a file or the whole call is over the API's limits", () => {
+    const base = { environmentId: "e", name: "shop", environment: {}, prune: false };
+    expect(sizeProblem({ ...base, composeFile: "services: {}\n", files: [] })).toBeNull();
+    expect(sizeProblem({ ...base, composeFile: "x".repeat(600 * 1024), files: [] })).toBe(
+      "The compose file is 600 KiB; the limit is 512 KiB.",
+    );
+    expect(
+      sizeProblem({
+        ...base,
+        composeFile: "services: {}\n",
+        files: [{ path: "big.conf", data: "y".repeat(513 * 1024) }],
+      }),
+    ).toBe("big.conf is 513 KiB; the limit for a file is 512 KiB.");
+    // each part within its limit, the whole over 1 MiB as it goes on the wire
+    const whole = sizeProblem({
+      ...base,
+      composeFile: "a".repeat(400 * 1024),
+      files: [
+        { path: "one.conf", data: "b".repeat(400 * 1024) },
+        { path: "two.conf", data: "c".repeat(400 * 1024) },
+      ],
+    });
+    expect(whole).toMatch(
+      /^The compose file with its files and variables comes to 1,201 KiB to send; at most 1,024 KiB/,
+    );
+    // JSON escapes count: 300 K quotes are 600 KiB on the wire
+    expect(
+      sizeProblem({
+        ...base,
+        composeFile: '"'.repeat(300 * 1024),
+        files: [{ path: "q", data: '"'.repeat(300 * 1024) }],
+      }),
+    ).toMatch(/comes to 1,201 KiB/);
+    expect(tooLargeMessage("PAYLOAD_TOO_LARGE")).toMatch(/too large to send: at most 1 MiB/);
+    expect(tooLargeMessage("BAD_REQUEST")).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 // Pure pieces of the deploy form: the variables box as KEY=VALUE lines, the server's issues and
-// warnings as editor marks, and the file diff between the deployed version and the editor.
+// warnings as editor marks, the file diff between the deployed version and the editor, and
+// whether what would be sent is larger than the API takes.
 import { diffLines } from "diff";
+import { jsonBytes, stackRequestTooLarge, STACK_REQUEST_MAX_BYTES } from "@/server/modules/stacks/contract";
 import type { EditorIssue } from "./compose-editor";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -71,4 +73,23 @@ export function shortValue(value: unknown): string {
   if (value === undefined) return "—";
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+/**
+ * Why the form's call cannot be sent (the compose file, a file, or the whole body as JSON over
+ * the API's limits), said before it is sent; null when it can be.
+ */
+export function sizeProblem(input: {
+  composeFile: string;
+  files?: readonly { path: string; data: string }[];
+  [more: string]: unknown;
+}): string | null {
+  return stackRequestTooLarge(input, jsonBytes(input));
+}
+
+/** The transport's refusal of a body over the API's limit (413), in the form's words. */
+export function tooLargeMessage(code: string | undefined): string | null {
+  return code === "PAYLOAD_TOO_LARGE"
+    ? `The compose file with its files and variables is too large to send: at most ${STACK_REQUEST_MAX_BYTES / 1024 / 1024} MiB is taken in one deploy.`
+    : null;
 }

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openHarness, TEST_PASSWORD, type Harness } from "../testing/harness";
 import type { Actor } from "../core/context";
 import { MAX_BATCH_CALLS } from "../trpc/batching";
+import { STACK_FILE_MAX_CHARS, STACK_REQUEST_MAX_BYTES } from "@/server/modules/stacks/contract";
 import { refuseOversizedBody } from "./body-limit";
+import { MAX_BODY_BYTES } from "./request-limits";
 import { serveTrpc, TRPC_PREFIX } from "./trpc";
 
 let h: Harness;
@@ -207,6 +209,45 @@ describe("hostile input over the wire", () => {
       where: { action: "auth.login", params: { path: ["bodyBytes"], equals: 5 * 1024 * 1024 } },
     });
     expect(event.outcome).toBe("denied");
+  });
+});
+
+// Review finding: a stack file over the API's 1 MiB came back as a bare 413 from the transport.
+// The deploy form checks the sizes before sending (components/stacks/stack-form-model.ts, with
+// the limits of the stacks contract); what the API answers is the same limits, said plainly.
+describe("a stack too large for the API", () => {
+  const auth = () => ({ authorization: `Bearer ${adminToken}` });
+  const deploy = (composeFile: string, files: { path: string; data: string }[] = []) =>
+    JSON.stringify({ environmentId: "no-such-environment", name: "big", composeFile, files });
+
+  it("the limits the form checks are the API's", () => {
+    expect(STACK_REQUEST_MAX_BYTES).toBe(MAX_BODY_BYTES);
+  });
+
+  it("over 1 MiB in one call: 413 PAYLOAD_TOO_LARGE, naming the size and the limit, before anything is read", async () => {
+    const body = deploy("a".repeat(400 * 1024), [
+      { path: "one.conf", data: "b".repeat(400 * 1024) },
+      { path: "two.conf", data: "c".repeat(400 * 1024) },
+    ]);
+    for (const path of ["stacks.deploy", "stacks.preview"]) {
+      const answer = await call("POST", `${TRPC_PREFIX}${path}`, body, auth());
+      expect(answer.status).toBe(413);
+      expect(answer.json).toMatchObject({ error: { data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } } });
+      expect(messagesOf(answer.json)[0]).toBe(
+        `The request body is ${Buffer.byteLength(body).toLocaleString("en")} bytes; at most 1,048,576 are accepted here.`,
+      );
+    }
+  });
+
+  it("a compose file over the contract's limit in a call under 1 MiB: the contract's own message", async () => {
+    const answer = await call(
+      "POST",
+      `${TRPC_PREFIX}stacks.deploy`,
+      deploy("a".repeat(STACK_FILE_MAX_CHARS + 1)),
+      auth(),
+    );
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.json)).toContain("The compose file is over 512 KiB.");
   });
 });
 

@@ -122,7 +122,8 @@ export const permissionDescriptions: Record<Permission, string> = {
   "secret.read": "List secrets (never their data)",
   "secret.write": "Create and remove secrets",
   "config.read": "List configs: names, labels, dates and the services using them (not their data)",
-  "config.data.read": "Read configs' data (it may carry settings and credentials not meant for everyone)",
+  "config.data.read":
+    "Read configs' data (it may carry settings and credentials not meant for everyone), and give configs to services and stacks (their tasks can print it)",
   "config.write": "Create and remove configs",
   "registry.manage": "Add, change, test and remove saved registries and their credentials",
   "user.manage": "Manage users and teams",

@@ -17,6 +17,7 @@ import {
 } from "./container-spec";
 import {
   checkWorkload,
+  CONFIG_DATA,
   DOCKER_SOCKET,
   PRIVILEGED,
   type Grants,
@@ -39,6 +40,7 @@ export function holdsOn(permissions: EffectivePermissions, environmentId: string
   return {
     privileged: can(permissions, PRIVILEGED, environmentId),
     dockerSocket: can(permissions, DOCKER_SOCKET, environmentId),
+    configData: can(permissions, CONFIG_DATA, environmentId),
   };
 }
 

@@ -188,8 +188,11 @@ export interface Section<C = never, S = never, CI = unknown, SI = unknown, U = n
   fromService?(payload: ServiceSpecJson, read: ServiceRead): SI;
   /** `docker service create` words */
   serviceWords?(spec: S, words: ServiceWords): void;
-  /** `docker service update` words that turn `before` into `after` */
-  serviceUpdateWords?(before: S, after: S, words: string[]): void;
+  /**
+   * `docker service update` words that turn `before` into `after`; `current`: the service's
+   * ServiceSpec as the engine holds it (what the form does not model is kept from it)
+   */
+  serviceUpdateWords?(before: S, after: S, words: string[], current?: ServiceSpecJson): void;
   /** fixed ServiceSpec paths and the spec field they come from */
   serviceFields?: Readonly<Record<string, string>>;
   /** ServiceSpec paths the section writes (all of them, set or not): an update replaces these */

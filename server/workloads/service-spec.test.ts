@@ -160,6 +160,32 @@ describe("docker service create | update", () => {
     ]);
     expect(updateWords(before, before, "web")).toEqual(["service", "update", "web"]);
   });
+
+  // Review finding: the line's capability flags must make the spec the update sends. The CLI
+  // (cli/command/service/update.go, updateCapabilities) reads both flags as a tri-state.
+  it("capabilities: the flags the CLI needs to make the same added (and dropped) lists", () => {
+    const caps = (capAdd: string[]) => parse({ ...full, hostAccess: capAdd.length ? { capAdd } : {} });
+    const words = (before: string[], after: string[], dropped?: string[]) =>
+      updateWords(
+        caps(before),
+        caps(after),
+        "web",
+        dropped ? { TaskTemplate: { ContainerSpec: { CapabilityDrop: dropped } } } : undefined,
+      ).slice(2, -1);
+    // taken off the added list: --cap-drop of an added capability only removes it from that list
+    expect(words(["NET_ADMIN", "SYS_TIME"], ["NET_ADMIN"])).toEqual(["--cap-drop", "SYS_TIME"]);
+    expect(words(["NET_ADMIN"], [])).toEqual(["--cap-drop", "NET_ADMIN"]);
+    // spelt another way, the same capability: nothing to do
+    expect(words(["NET_ADMIN"], ["CAP_NET_ADMIN"])).toEqual([]);
+    expect(words([], ["NET_ADMIN", "CAP_NET_ADMIN"])).toEqual(["--cap-add", "NET_ADMIN"]);
+    // added while the service drops it: --cap-add alone would only take it off the dropped
+    // list, so that list is reset and the others dropped again
+    expect(words([], ["NET_ADMIN"], ["CAP_NET_ADMIN", "CAP_MKNOD"])).toEqual([
+      ...["--cap-drop", "RESET", "--cap-drop", "CAP_MKNOD", "--cap-add", "NET_ADMIN"],
+    ]);
+    // dropped ones that are not added again need nothing
+    expect(words([], ["NET_ADMIN"], ["CAP_MKNOD"])).toEqual(["--cap-add", "NET_ADMIN"]);
+  });
 });
 
 describe("ServiceSpec -> spec, and updates", () => {

@@ -231,11 +231,17 @@ export function serviceCreateCli(spec: ServiceSpec): string {
 
 /**
  * The words after `docker` that turn `before` into `after` (`service update … <service>`).
- * Where the CLI has no flag to clear a setting, the line says as much as it can.
+ * Where the CLI has no flag to clear a setting, the line says as much as it can. `current`:
+ * the service's ServiceSpec as the engine holds it (what the CLI's flags act on besides).
  */
-export function updateWords(before: ServiceSpec, after: ServiceSpec, serviceWord: string): string[] {
+export function updateWords(
+  before: ServiceSpec,
+  after: ServiceSpec,
+  serviceWord: string,
+  current?: ServiceSpecJson,
+): string[] {
   const words = ["service", "update"];
-  for (const section of UPDATE_ORDER) section.serviceUpdateWords?.(before, after, words);
+  for (const section of UPDATE_ORDER) section.serviceUpdateWords?.(before, after, words, current);
   words.push(serviceWord);
   return words;
 }

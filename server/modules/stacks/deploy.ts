@@ -26,6 +26,9 @@ import {
 
 export type ResolveImage = "always" | "changed" | "never";
 
+/** Networks every engine has, by these names (none can be made with them). */
+const PREDEFINED_NETWORKS: readonly string[] = ["default", "bridge", "host", "none"];
+
 type Verdict = readonly { field: string; message: string; [extra: string]: unknown }[];
 
 /**
@@ -70,6 +73,12 @@ export interface DeployOptions {
    * does not is an error before anything is created.
    */
   keepSecrets?: ReadonlySet<string>;
+  /**
+   * false: the caller may not read configs' data, so a config of the file that exists is
+   * refused without comparing its data with the file's (either answer would tell a right guess
+   * of the data from a wrong one). Default true.
+   */
+  compareConfigData?: boolean;
 }
 
 export interface DeployResult {
@@ -170,7 +179,8 @@ async function preflight(
   plan: StackPlan,
   signal?: AbortSignal,
   keepSecrets?: ReadonlySet<string>,
-): Promise<void> {
+  compareConfigData = true,
+): Promise<Map<string, string>> {
   // A secret or config the file makes (not `external`) whose name is taken by one this stack
   // did not make is refused, whoever deploys: updating it would relabel it as the stack's (its
   // removal would then delete it) and its answer would tell a right guess of its data from a
@@ -205,6 +215,11 @@ async function preflight(
   for (const config of plan.configs) {
     const existing = existingConfigs.get(config.spec.Name);
     if (!existing) continue;
+    if (!compareConfigData) {
+      throw new StackConflictError(
+        `config ${config.spec.Name} exists, and comparing its data with the file's needs config.data.read: deploy without it, give the config a new name in the file (configs.${config.key}.name), or ask someone who holds config.data.read`,
+      );
+    }
     const current = await engineCall<{ Spec?: { Data?: string } }>(
       docker,
       { method: "GET", path: `/configs/${existing.ID}`, signal },
@@ -223,9 +238,11 @@ async function preflight(
       );
     }
   }
+  // The external networks' ids, as they are now: services are sent these ids, never the names.
+  const externalIds = new Map<string, string>();
   for (const name of plan.externalNetworks) {
-    if (["default", "bridge", "host", "none"].includes(name) || name.startsWith("container:")) continue;
-    let network: { Scope?: string };
+    if (PREDEFINED_NETWORKS.includes(name) || name.startsWith("container:")) continue;
+    let network: { Id?: string; Name?: string; Scope?: string };
     try {
       network = await engineCall(
         docker,
@@ -245,6 +262,16 @@ async function preflight(
         `network "${name}" is declared as external, but it is not in the right scope: "${network.Scope}" instead of "swarm"`,
       );
     }
+    // The engine finds a network by its id, its name, then a prefix of its id. The judge took
+    // this reference for the network named so (the swarm's facts, read a moment ago); one found
+    // only by a prefix now is another network (the one so named is gone): refused, and the
+    // services get the id found here, so nothing resolves the name again later.
+    if (!network.Id || (network.Name !== name && network.Id !== name)) {
+      throw new StackNotFoundError(
+        `network "${name}" is declared as external, but no network has that name or id (name it in full, not by an id prefix)`,
+      );
+    }
+    externalIds.set(name, network.Id);
   }
   for (const [kind, names] of [
     ["secrets", plan.externalSecrets],
@@ -269,6 +296,7 @@ async function preflight(
         throw new StackNotFoundError(`${kind === "secrets" ? "secret" : "config"} not found: ${name}`);
     }
   }
+  return externalIds;
 }
 
 async function upsertFileObjects(
@@ -481,7 +509,7 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
   const checks = await Promise.allSettled([
     judgeStack(plan, options.judge),
     assertSwarmManager(docker, signal),
-    preflight(docker, plan, signal, options.keepSecrets),
+    preflight(docker, plan, signal, options.keepSecrets, options.compareConfigData),
   ]);
   // The answer is what it was when they ran one after the other: the judge's refusal, then a
   // stop on request, then the engine's checks in order.
@@ -489,6 +517,7 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
   if (judged.status === "rejected") throw judged.reason;
   checkAborted(signal, done);
   for (const check of engineChecks) if (check.status === "rejected") throw check.reason;
+  const externalIds = checks[2].status === "fulfilled" ? checks[2].value : new Map<string, string>();
 
   try {
     const [existingServices, existingNetworks] = await reads;
@@ -563,6 +592,10 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
         networkIds.set(n.Name ?? "", n.Id ?? n.ID);
       }
     }
+    // The stack's own networks that exist, whatever their scope, by their exact name.
+    for (const n of existingNetworks) if (n.Name && !networkIds.has(n.Name)) networkIds.set(n.Name, n.Id ?? n.ID);
+    // External networks by the ids the checks found (the judge's reading of the reference).
+    for (const [name, id] of externalIds) networkIds.set(name, id);
 
     checkAborted(signal, done);
     const sent = await Promise.allSettled(
@@ -571,9 +604,14 @@ export async function deployStack(docker: Docker, plan: StackPlan, options: Depl
         fillReferenceIds(spec, "Secrets", secretIds);
         fillReferenceIds(spec, "Configs", configIds);
         const taskTemplate = spec.TaskTemplate as EngineSpec;
+        // Every attachment by an id found here: a name left for the engine would be resolved
+        // again at create time, perhaps as a prefix of another network's id (the host's).
         for (const attachment of (taskTemplate.Networks as EngineSpec[] | undefined) ?? []) {
-          const id = networkIds.get(String(attachment.Target));
+          const target = String(attachment.Target);
+          const id = networkIds.get(target);
           if (id) attachment.Target = id;
+          // the predefined ones (the judge reads these names as what they are) stay by name
+          else if (!PREDEFINED_NETWORKS.includes(target)) throw new StackNotFoundError(`network ${target} not found`);
         }
         const name = String(spec.Name);
         const headers = service.auth ? { "X-Registry-Auth": service.auth } : undefined;

@@ -276,13 +276,17 @@ export type Preview =
   | { ok: false; issues: FileIssue[] }
   | { ok: true; warnings: StackWarning[]; diff: SpecDiff; exists: boolean; note: string | null };
 
-/** What a deploy of `source` would do, without doing it; a file that cannot be deployed lists its issues. */
+/**
+ * What a deploy of `source` would do, without doing it; a file that cannot be deployed lists its
+ * issues. `mayReadConfigData`: whether a config that exists is compared with the file's data
+ * (without config.data.read it is not: the answer would be an oracle on the data).
+ */
 export async function previewStack(
   deps: StackDeps,
   environmentId: string,
   name: string,
   source: StackSource,
-  options: { prune: boolean },
+  options: { prune: boolean; mayReadConfigData: boolean },
 ): Promise<Preview> {
   const cluster = clusterOfManager(deps.fleet, environmentId);
   let loaded: Loaded;
@@ -296,7 +300,7 @@ export async function previewStack(
   return {
     ok: true,
     warnings: loaded.warnings,
-    diff: diffPlans(current, loaded.plan, options),
+    diff: diffPlans(current, loaded.plan, { prune: options.prune, compareConfigData: options.mayReadConfigData }),
     exists: current !== null,
     note,
   };
@@ -338,6 +342,8 @@ export interface DeployRequest {
   source: StackSource;
   prune: boolean;
   judge: StackJudge;
+  /** the caller holds config.data.read: an existing config may be compared with the file's data */
+  mayReadConfigData: boolean;
   actor: StackActor;
   /** a redeploy of a kept version */
   from?: { version: number };
@@ -413,6 +419,7 @@ export async function deployVersion(deps: StackDeps, request: DeployRequest): Pr
           prune: request.prune,
           judge: request.judge,
           keepSecrets,
+          compareConfigData: request.mayReadConfigData,
           onProgress: (step) => steps.push(step),
         }),
       { write: true, deadlineMs: DEPLOY_DEADLINE_MS },
@@ -485,6 +492,8 @@ export interface AdoptRequest {
   name: string;
   /** the compose file the stack was deployed from; without it, one is reconstructed from the live specs */
   source?: StackSource;
+  /** the caller holds config.data.read: a supplied file's configs are compared with the live ones */
+  mayReadConfigData: boolean;
   actor: StackActor;
 }
 
@@ -524,7 +533,7 @@ export async function adoptVersion(deps: StackDeps, request: AdoptRequest): Prom
     kinds = loaded.kinds;
     warnings = loaded.warnings;
     const { current } = await livePlan(deps.fleet, cluster, name);
-    diff = diffPlans(current, loaded.plan, { prune: false });
+    diff = diffPlans(current, loaded.plan, { prune: false, compareConfigData: request.mayReadConfigData });
   } else {
     source = {
       composeFile: adopted.composeFile,

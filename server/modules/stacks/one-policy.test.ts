@@ -112,4 +112,20 @@ describe("one policy for the stacks door and the services door", () => {
       );
     }
   });
+
+  // Review finding: a role with service.create (or stack.deploy) and service.logs read a
+  // config's data without config.data.read by mounting it into a service that prints it.
+  it("a config given to a service needs config.data.read at both doors; a secret needs nothing more", async () => {
+    const file = { Name: "/etc/site.conf", UID: "0", GID: "0", Mode: 0o444 };
+    const withConfig = service({ Configs: [{ File: file, ConfigID: "cid", ConfigName: "shop_site" }] });
+    const expected = ["TaskTemplate.ContainerSpec.Configs[0] config.data.read"];
+    expect(fields(await stackJudge(all)(withConfig, { stack: "shop", service: "web" }))).toEqual(expected);
+    expect(fields(servicesDoor(withConfig, all))).toEqual(expected);
+    const reader = { ...none, configData: true };
+    expect(await stackJudge(reader)(withConfig, { stack: "shop", service: "web" })).toEqual([]);
+    expect(servicesDoor(withConfig, reader)).toEqual([]);
+    const withSecret = service({ Secrets: [{ File: file, SecretID: "sid", SecretName: "shop_db" }] });
+    expect(await stackJudge(none)(withSecret, { stack: "shop", service: "web" })).toEqual([]);
+    expect(servicesDoor(withSecret, none)).toEqual([]);
+  });
 });

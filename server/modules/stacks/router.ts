@@ -24,6 +24,7 @@ import {
   type ListedStack,
   type StackDeps,
 } from "./manage";
+import { STACK_FILE_MAX_CHARS } from "./contract";
 import { stackJudge } from "./service-policy";
 import type { StackJudge } from "./deploy";
 import { findCluster, serviceFacts } from "../swarm/index";
@@ -35,7 +36,7 @@ const stackName = z
   .string()
   .trim()
   .regex(STACK_NAME, "Use letters, digits, _ . and -, starting with a letter or digit, at most 63 characters.");
-const MAX_FILE = 512 * 1024;
+const MAX_FILE = STACK_FILE_MAX_CHARS;
 
 const source = {
   composeFile: z.string().min(1, "The compose file is empty.").max(MAX_FILE, "The compose file is over 512 KiB."),
@@ -145,7 +146,10 @@ export const stacksRouter = createTRPCRouter({
           input.environmentId,
           input.name,
           { composeFile: input.composeFile, environment: input.environment, files: filesOf(input.files) },
-          { prune: input.prune },
+          {
+            prune: input.prune,
+            mayReadConfigData: can(ctx.actor.permissions, "config.data.read", input.environmentId),
+          },
         ),
       ),
     ),
@@ -162,6 +166,7 @@ export const stacksRouter = createTRPCRouter({
           source: { composeFile: input.composeFile, environment: input.environment, files: filesOf(input.files) },
           prune: input.prune,
           judge: judgeFor(ctx, input.environmentId),
+          mayReadConfigData: can(ctx.actor.permissions, "config.data.read", input.environmentId),
           actor: { userId: ctx.actor.userId, username: ctx.actor.username },
         }),
       );
@@ -181,6 +186,7 @@ export const stacksRouter = createTRPCRouter({
           source: { composeFile: "", environment: {}, files: [] },
           prune: input.prune,
           judge: judgeFor(ctx, input.environmentId),
+          mayReadConfigData: can(ctx.actor.permissions, "config.data.read", input.environmentId),
           actor: { userId: ctx.actor.userId, username: ctx.actor.username },
           from: { version: input.version },
         }),
@@ -216,6 +222,7 @@ export const stacksRouter = createTRPCRouter({
                 },
               }
             : {}),
+          mayReadConfigData: can(ctx.actor.permissions, "config.data.read", input.environmentId),
           actor: { userId: ctx.actor.userId, username: ctx.actor.username },
         }),
       );
@@ -242,6 +249,7 @@ function judgeFor(ctx: Context & { actor: NonNullable<Context["actor"]> }, envir
   const grants = {
     privileged: can(ctx.actor.permissions, PRIVILEGED, environmentId),
     dockerSocket: can(ctx.actor.permissions, DOCKER_SOCKET, environmentId),
+    configData: can(ctx.actor.permissions, "config.data.read", environmentId),
   };
   const { fleet, prisma } = ctx.services;
   // One judge per deploy: what the engines and the database say is asked once for the whole

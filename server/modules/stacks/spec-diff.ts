@@ -25,7 +25,11 @@ export interface ServiceChange {
 export interface ObjectChange {
   kind: "network" | "secret" | "config";
   name: string;
-  change: "create" | "update" | "unchanged";
+  /**
+   * unchecked: it exists and its data was not compared (a config, for a caller without
+   * config.data.read: the answer would tell a right guess of its data from a wrong one)
+   */
+  change: "create" | "update" | "unchanged" | "unchecked";
 }
 
 export interface SpecDiff {
@@ -51,8 +55,15 @@ export function diffValues(before: unknown, after: unknown, path = ""): FieldCha
   return [change];
 }
 
-/** What `next` (the file) would change of `current` (the live stack as a plan). */
-export function diffPlans(current: StackPlan | null, next: StackPlan, options: { prune: boolean }): SpecDiff {
+/**
+ * What `next` (the file) would change of `current` (the live stack as a plan). `compareConfigData`
+ * false: a config that exists is `unchecked`, whatever its data (the caller may not read it).
+ */
+export function diffPlans(
+  current: StackPlan | null,
+  next: StackPlan,
+  options: { prune: boolean; compareConfigData?: boolean },
+): SpecDiff {
   const services: ServiceChange[] = [];
   const live = new Map((current?.services ?? []).map((s) => [String(s.spec.Name), s]));
   for (const planned of next.services) {
@@ -88,6 +99,10 @@ export function diffPlans(current: StackPlan | null, next: StackPlan, options: {
       const before = theirs.get(object.spec.Name);
       const exists = before !== undefined || external.has(object.spec.Name);
       // a secret's data is never read back: the same name is all that can be compared
+      if (kind === "config" && exists && options.compareConfigData === false) {
+        objects.push({ kind, name: object.spec.Name, change: "unchecked" });
+        continue;
+      }
       const same = kind === "secret" || !before || before.spec.Data === object.spec.Data;
       objects.push({ kind, name: object.spec.Name, change: !exists ? "create" : same ? "unchanged" : "update" });
     }

@@ -43,12 +43,14 @@ import { serviceOptions } from "./options";
 
 const PRIVILEGED = "container.create.privileged" as const;
 const DOCKER_SOCKET = "container.create.docker-socket" as const;
+const CONFIG_DATA = "config.data.read" as const;
 
 /** The workload policy with what `actor` holds on `cluster`, and what the engines say. */
 function judgeFor(services: Services, actor: Actor, cluster: Cluster): ServiceJudge {
   const grants = {
     privileged: canOnCluster(actor.permissions, PRIVILEGED, cluster),
     dockerSocket: canOnCluster(actor.permissions, DOCKER_SOCKET, cluster),
+    configData: canOnCluster(actor.permissions, CONFIG_DATA, cluster),
   };
   return async (body) => {
     const facts = await serviceFacts(services.fleet, cluster, body, async (environmentId) => {

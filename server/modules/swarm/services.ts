@@ -505,7 +505,7 @@ export async function planUpdate(
     raw,
     body,
     changes: specChanges(raw.Spec, body),
-    cliWords: updateWords(before, spec, service.name),
+    cliWords: updateWords(before, spec, service.name, raw.Spec),
   };
 }
 

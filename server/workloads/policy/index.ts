@@ -16,6 +16,7 @@ import {
   isString,
   isStringList,
   walkObject,
+  CONFIG_DATA,
   PRIVILEGED,
   type Violation,
   type WorkloadFacts,
@@ -23,7 +24,14 @@ import {
   type PolicyPermission,
 } from "./walk";
 
-export { PRIVILEGED, DOCKER_SOCKET, type PolicyPermission, type Violation, type WorkloadFacts } from "./walk";
+export {
+  PRIVILEGED,
+  DOCKER_SOCKET,
+  CONFIG_DATA,
+  type PolicyPermission,
+  type Violation,
+  type WorkloadFacts,
+} from "./walk";
 export { ENGINE_SOCKETS, exposesEngineSocket, normalizeHostPath } from "./sockets";
 export { canonicalEngineKeys } from "../engine-fields";
 export type { PayloadKind } from "./roots";
@@ -38,6 +46,8 @@ export interface WorkloadPayload {
 export interface Grants {
   privileged: boolean;
   dockerSocket: boolean;
+  /** config.data.read: a service may be given swarm configs (absent: not held) */
+  configData?: boolean;
 }
 
 function rootOf(kind: WorkloadPayload["kind"]): PayloadKind {
@@ -55,7 +65,13 @@ export function workloadViolations(payload: WorkloadPayload, facts: WorkloadFact
 
 /** The violations `grants` do not cover. */
 export function uncovered(violations: readonly Violation[], grants: Grants): Violation[] {
-  return violations.filter((v) => (v.permission === PRIVILEGED ? !grants.privileged : !grants.dockerSocket));
+  return violations.filter((v) =>
+    v.permission === PRIVILEGED
+      ? !grants.privileged
+      : v.permission === CONFIG_DATA
+        ? grants.configData !== true
+        : !grants.dockerSocket,
+  );
 }
 
 /**

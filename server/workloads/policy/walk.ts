@@ -8,7 +8,12 @@ import { foldEngineKey } from "../engine-fields";
 
 export const PRIVILEGED = "container.create.privileged" satisfies Permission;
 export const DOCKER_SOCKET = "container.create.docker-socket" satisfies Permission;
-export type PolicyPermission = typeof PRIVILEGED | typeof DOCKER_SOCKET;
+/**
+ * A swarm config given to a service: its processes read the data, and whoever runs them can
+ * have them print it (logs, console), so it needs what reading the data needs.
+ */
+export const CONFIG_DATA = "config.data.read" satisfies Permission;
+export type PolicyPermission = typeof PRIVILEGED | typeof DOCKER_SOCKET | typeof CONFIG_DATA;
 
 export interface Violation {
   /** the Engine payload path: "HostConfig.Mounts[1].Source" */

@@ -228,11 +228,49 @@ export const hostAccessSection = defineSection<Container, Service, ContainerInpu
     for (const c of access.capAdd ?? []) words.flag("--cap-add", c);
     for (const [k, v] of Object.entries(access.sysctls ?? {})) words.flag("--sysctl", `${k}=${v}`);
   },
-  serviceUpdateWords(before, after, words) {
-    const capsBefore = before.hostAccess?.capAdd ?? [];
-    const capsAfter = after.hostAccess?.capAdd ?? [];
-    for (const cap of capsAfter) if (!capsBefore.includes(cap)) words.push("--cap-add", cap);
-    for (const cap of capsBefore) if (!capsAfter.includes(cap)) words.push("--cap-drop", cap);
+  serviceUpdateWords(before, after, words, current) {
+    const dropped = strings(rec(rec(current?.TaskTemplate).ContainerSpec).CapabilityDrop);
+    words.push(...capabilityUpdateWords(before.hostAccess?.capAdd ?? [], after.hostAccess?.capAdd ?? [], dropped));
     words.push(...mapChangeWords(before.hostAccess?.sysctls ?? {}, after.hostAccess?.sysctls ?? {}, "sysctl"));
   },
 });
+
+/** A capability as the CLI compares them (opts.NormalizeCapability): upper case, with CAP_. */
+const normalCapability = (cap: string) => {
+  const upper = cap.trim().toUpperCase();
+  return upper === "ALL" || upper === "RESET" || upper.startsWith("CAP_") ? upper : `CAP_${upper}`;
+};
+
+/**
+ * The `docker service update` flags that turn the added capabilities `before` into `after`,
+ * with the service's dropped ones (`dropped`, which the form keeps as they are) in view. The
+ * CLI (cli/command/service/update.go, updateCapabilities) treats both flags as a tri-state:
+ * `--cap-drop X` of an added X only takes it off the added list (right for a removal), and
+ * `--cap-add X` of a dropped X only takes it off the dropped list, without adding it. So a
+ * capability added while the service drops it needs the dropped list reset first
+ * (`--cap-drop RESET`), then the others dropped again. Compared as the CLI compares them, so a
+ * change of spelling alone (NET_ADMIN, CAP_NET_ADMIN) asks for nothing.
+ */
+export function capabilityUpdateWords(
+  before: readonly string[],
+  after: readonly string[],
+  dropped: readonly string[] = [],
+): string[] {
+  const had = new Set(before.map(normalCapability));
+  const has = new Set(after.map(normalCapability));
+  const drops = new Set(dropped.map(normalCapability));
+  const added = after.filter(
+    (cap, i) =>
+      !had.has(normalCapability(cap)) && after.findIndex((c) => normalCapability(c) === normalCapability(cap)) === i,
+  );
+  const removed = before.filter((cap) => !has.has(normalCapability(cap)));
+  const words: string[] = [];
+  if (added.some((cap) => drops.has(normalCapability(cap)))) {
+    words.push("--cap-drop", "RESET");
+    // dropped again, but not one that is also added (added wins in the engine either way)
+    for (const cap of dropped) if (!has.has(normalCapability(cap))) words.push("--cap-drop", cap);
+  }
+  for (const cap of added) words.push("--cap-add", cap);
+  for (const cap of removed) words.push("--cap-drop", cap);
+  return words;
+}
