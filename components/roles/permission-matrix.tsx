@@ -45,7 +45,7 @@ export function PermissionMatrix({
           const scopes = new Set(group.entries.map((e) => e.scope));
           return (
             <tbody key={group.resource}>
-              <tr className="bg-hover/60">
+              <tr className="bg-row-hover">
                 <th scope="colgroup" colSpan={3} className="px-3 py-2 text-left">
                   <label className="flex items-center gap-3 font-medium">
                     <input
