@@ -6,10 +6,10 @@ export default function NotFound() {
   return (
     <main id="main" className="grid min-h-screen place-items-center px-4">
       <div className="max-w-sm text-center">
-        <FileQuestion aria-hidden className="mx-auto mb-3 size-10 text-slate-400" />
+        <FileQuestion aria-hidden className="mx-auto mb-3 size-10 text-faint" />
         <h1 className="text-2xl font-semibold tracking-tight">Page not found</h1>
-        <p className="mt-1 mb-4 text-sm text-slate-600 dark:text-slate-400">There is nothing at this address.</p>
-        <Link href="/" className="text-sm font-medium text-sky-700 underline dark:text-sky-400">
+        <p className="mt-1 mb-4 text-sm text-muted">There is nothing at this address.</p>
+        <Link href="/" className="text-sm font-medium text-primary-fg underline">
           Back to Home
         </Link>
       </div>

@@ -44,7 +44,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
     <div className="flex min-h-screen flex-col lg:flex-row">
       <header
         inert={drawerOpen}
-        className="sticky top-0 z-30 flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 lg:hidden dark:border-slate-800 dark:bg-slate-900"
+        className="sticky top-0 z-30 flex items-center gap-2 border-b border-border bg-surface px-3 py-2 lg:hidden"
       >
         <button
           ref={menuButton}
@@ -53,7 +53,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
           aria-expanded={drawerOpen}
           aria-controls="main-navigation"
           onClick={() => setDrawerOpen(true)}
-          className="inline-grid size-10 place-items-center rounded-md text-slate-700 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:text-slate-200 dark:hover:bg-slate-800"
+          className="inline-grid size-10 place-items-center rounded-md text-fg hover:bg-hover focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
         >
           <Menu aria-hidden className="size-5" />
         </button>
@@ -62,9 +62,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
           Stevedore
         </Link>
       </header>
-      {drawerOpen ? (
-        <div aria-hidden className="fixed inset-0 z-40 bg-slate-950/50 lg:hidden" onClick={closeDrawer} />
-      ) : null}
+      {drawerOpen ? <div aria-hidden className="fixed inset-0 z-40 bg-scrim lg:hidden" onClick={closeDrawer} /> : null}
       <Sidebar id="main-navigation" drawerOpen={drawerOpen} onCloseDrawer={closeDrawer} />
       <main
         id="main"

@@ -47,7 +47,7 @@ export function Sidebar({
       id={id}
       ref={ref}
       aria-label="Main"
-      className={`${drawerOpen ? "flex" : "hidden"} fixed inset-y-0 left-0 z-50 w-64 max-w-[85vw] shrink-0 flex-col border-r border-slate-200 bg-white shadow-xl lg:sticky lg:top-0 lg:z-auto lg:flex lg:h-screen lg:w-60 lg:shadow-none dark:border-slate-800 dark:bg-slate-900`}
+      className={`${drawerOpen ? "flex" : "hidden"} fixed inset-y-0 left-0 z-50 w-64 max-w-[85vw] shrink-0 flex-col border-r border-border bg-surface shadow-xl lg:sticky lg:top-0 lg:z-auto lg:flex lg:h-screen lg:w-60 lg:shadow-none`}
     >
       <div className="flex items-center justify-between">
         <Link href="/" className="flex items-center gap-2 px-5 py-4 text-lg font-semibold tracking-tight">
@@ -58,7 +58,7 @@ export function Sidebar({
           type="button"
           aria-label="Close navigation"
           onClick={onCloseDrawer}
-          className="mr-2 inline-grid size-10 place-items-center rounded-md text-slate-700 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none lg:hidden dark:text-slate-200 dark:hover:bg-slate-800"
+          className="mr-2 inline-grid size-10 place-items-center rounded-md text-fg hover:bg-hover focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none lg:hidden"
         >
           <X aria-hidden className="size-5" />
         </button>
@@ -75,7 +75,7 @@ export function Sidebar({
           </li>
         ))}
       </ul>
-      <div className="space-y-3 border-t border-slate-200 p-3 dark:border-slate-800">
+      <div className="space-y-3 border-t border-border p-3">
         <UserBox active={pathname.startsWith("/profile")} />
         <ThemeToggle />
       </div>

@@ -8,35 +8,24 @@ export function SystemStatus() {
   const trpc = useTRPC();
   const health = useQuery({ ...trpc.system.health.queryOptions(), refetchInterval: 15_000 });
   return (
-    <section
-      aria-labelledby="system-status"
-      className="self-start rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
-    >
-      <h2
-        id="system-status"
-        className="mb-3 flex items-center gap-2 text-sm font-medium text-slate-600 dark:text-slate-400"
-      >
+    <section aria-labelledby="system-status" className="self-start rounded-lg border border-border bg-surface p-4">
+      <h2 id="system-status" className="mb-3 flex items-center gap-2 text-sm font-medium text-muted">
         <Database aria-hidden className="size-4" /> Stevedore
       </h2>
       {health.isPending ? (
-        <p className="animate-pulse text-sm text-slate-500">Checking the database…</p>
+        <p className="animate-pulse text-sm text-subtle">Checking the database…</p>
       ) : health.isError ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        <p role="alert" className="text-sm text-danger-fg">
           Cannot reach Stevedore&apos;s API: {health.error.message}
         </p>
       ) : (
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-          <dt className="text-slate-500 dark:text-slate-400">Database</dt>
-          <dd
-            data-testid="db-status"
-            className={
-              health.data.db === "up" ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"
-            }
-          >
+          <dt className="text-subtle">Database</dt>
+          <dd data-testid="db-status" className={health.data.db === "up" ? "text-success-fg" : "text-danger-fg"}>
             {health.data.db === "up" ? "up" : "down"} ({health.data.embeddedDatabase ? "embedded" : "external Postgres"}
             )
           </dd>
-          <dt className="text-slate-500 dark:text-slate-400">Version</dt>
+          <dt className="text-subtle">Version</dt>
           <dd>{health.data.version}</dd>
         </dl>
       )}

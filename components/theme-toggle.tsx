@@ -33,12 +33,7 @@ export function ThemeToggle() {
     buttons.current[next]?.focus();
   };
   return (
-    <div
-      role="radiogroup"
-      aria-label="Theme"
-      onKeyDown={onKeyDown}
-      className="flex gap-1 rounded-md bg-slate-100 p-1 dark:bg-slate-800"
-    >
+    <div role="radiogroup" aria-label="Theme" onKeyDown={onKeyDown} className="flex gap-1 rounded-md bg-hover p-1">
       {choices.map(({ value, label, icon: Icon }, index) => {
         const checked = mounted && theme === value;
         return (
@@ -53,10 +48,8 @@ export function ThemeToggle() {
             tabIndex={index === current ? 0 : -1}
             title={label}
             onClick={() => setTheme(value)}
-            className={`flex min-w-0 flex-1 items-center justify-center gap-1 rounded px-1.5 py-1 text-xs focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${
-              checked
-                ? "bg-white text-slate-900 shadow-sm dark:bg-slate-950 dark:text-slate-100"
-                : "text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+            className={`flex min-w-0 flex-1 items-center justify-center gap-1 rounded px-1.5 py-1 text-xs focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none ${
+              checked ? "bg-surface text-fg shadow-sm" : "text-muted hover:text-fg"
             }`}
           >
             <Icon aria-hidden className="size-3.5 shrink-0" />

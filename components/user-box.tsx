@@ -14,7 +14,7 @@ export function UserBox({ active }: { active: boolean }) {
       <div className="flex items-center gap-2 px-1">
         <span
           aria-hidden
-          className="grid size-8 shrink-0 place-items-center rounded-full bg-slate-200 text-sm font-semibold text-slate-700 uppercase dark:bg-slate-700 dark:text-slate-100"
+          className="grid size-8 shrink-0 place-items-center rounded-full bg-neutral-soft text-sm font-semibold text-neutral-strong uppercase"
         >
           {name.slice(0, 1)}
         </span>
@@ -22,7 +22,7 @@ export function UserBox({ active }: { active: boolean }) {
           <p data-testid="signed-in-user" className="truncate font-medium">
             {name}
           </p>
-          <p className="truncate text-xs text-slate-500 dark:text-slate-400">@{viewer.username}</p>
+          <p className="truncate text-xs text-subtle">@{viewer.username}</p>
         </div>
       </div>
       <NavLink href="/profile" label="Profile" icon={UserRound} active={active} />

@@ -1,6 +1,6 @@
 export default function Loading() {
   return (
-    <div role="status" aria-live="polite" className="animate-pulse text-sm text-slate-500">
+    <div role="status" aria-live="polite" className="animate-pulse text-sm text-subtle">
       Loading…
     </div>
   );

@@ -11,9 +11,7 @@ export default function SignedOutLayout({ children }: { children: ReactNode }) {
           <Logo className="size-8" />
           Stevedore
         </p>
-        <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-          {children}
-        </div>
+        <div className="rounded-lg border border-border bg-surface p-6 shadow-sm">{children}</div>
         <div className="mx-auto mt-6 w-56">
           <ThemeToggle />
         </div>

@@ -72,7 +72,7 @@ export function AddBindingForm() {
           ))}
         </SelectField>
         <fieldset className="space-y-1">
-          <legend className="mb-1 text-sm font-medium text-slate-800 dark:text-slate-200">Give it to</legend>
+          <legend className="mb-1 text-sm font-medium text-fg">Give it to</legend>
           <div className="flex gap-4 pt-1.5 text-sm">
             {(["team", "user"] as const).map((kind) => (
               <label key={kind} className="flex items-center gap-1.5">
@@ -82,7 +82,7 @@ export function AddBindingForm() {
                   value={kind}
                   checked={grantee === kind}
                   onChange={() => setGrantee(kind)}
-                  className="accent-sky-600"
+                  className="accent-primary"
                 />
                 {kind === "team" ? "A team" : "A user"}
               </label>

@@ -72,7 +72,7 @@ export function AuditFilters({
       role="search"
       aria-label="Filter events"
       onSubmit={submit}
-      className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-slate-800 dark:bg-slate-900"
+      className="mb-4 grid gap-3 rounded-lg border border-border bg-surface p-4 sm:grid-cols-2 lg:grid-cols-4"
     >
       <TextField label="Actor" placeholder="username" value={draft.actor} onChange={set("actor")} />
       <TextField

@@ -28,18 +28,18 @@ export function AuditTable({
       </thead>
       <tbody>
         {events.map((event) => (
-          <tr key={event.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
+          <tr key={event.id} className="hover:bg-row-hover">
             <Td className="whitespace-nowrap">
               <button
                 type="button"
                 onClick={() => onOpen(event)}
-                className="text-sky-700 hover:underline dark:text-sky-400"
+                className="text-primary-fg hover:underline"
                 aria-label={`Details of ${event.action} at ${formatEventTime(event.time)}`}
               >
                 {formatEventTime(event.time)}
               </button>
             </Td>
-            <Td className="whitespace-nowrap">{event.actorUsername ?? <span className="text-slate-400">—</span>}</Td>
+            <Td className="whitespace-nowrap">{event.actorUsername ?? <span className="text-faint">—</span>}</Td>
             <Td>
               <code className="font-mono text-xs">{event.action}</code>
             </Td>

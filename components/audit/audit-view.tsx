@@ -146,7 +146,7 @@ export function AuditView() {
           </Alert>
         </div>
       ) : live ? (
-        <p role="status" className="mb-2 text-xs text-slate-500 dark:text-slate-400">
+        <p role="status" className="mb-2 text-xs text-subtle">
           {tail.status === "pending" ? "Live: new events appear at the top as they are written." : "Connecting…"}
         </p>
       ) : null}
@@ -164,7 +164,7 @@ export function AuditView() {
       ) : (
         <>
           <AuditTable events={rows} environmentName={environmentName} onOpen={setSelected} />
-          <div className="mt-3 flex items-center justify-between text-sm text-slate-500 dark:text-slate-400">
+          <div className="mt-3 flex items-center justify-between text-sm text-subtle">
             <span>
               {rows.length.toLocaleString()} event{rows.length === 1 ? "" : "s"} shown
             </span>

@@ -17,7 +17,7 @@ import { OutcomeBadge } from "./outcome-badge";
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
-      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className="text-subtle">{label}</dt>
       <dd className="min-w-0 break-words">{children ?? "—"}</dd>
     </>
   );
@@ -51,7 +51,7 @@ function RecordingDownload({ eventId, fileName }: { eventId: string; fileName: s
     <div className="flex flex-wrap items-center gap-2">
       <Link
         href={`/audit/replay/${encodeURIComponent(eventId)}`}
-        className="inline-flex items-center gap-1.5 rounded-md bg-sky-600 px-2 py-1 text-xs font-medium text-white hover:bg-sky-700 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-2 focus-visible:outline-none dark:bg-sky-600 dark:hover:bg-sky-500"
+        className="inline-flex items-center gap-1.5 rounded-md bg-primary px-2 py-1 text-xs font-medium text-on-primary hover:bg-primary-hover focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 focus-visible:outline-none"
       >
         <Play aria-hidden className="size-3.5" />
         Replay
@@ -60,7 +60,7 @@ function RecordingDownload({ eventId, fileName }: { eventId: string; fileName: s
         <Download aria-hidden className="size-3.5" />
         Download recording (.cast)
       </Button>
-      {problem ? <span className="text-xs text-red-700 dark:text-red-400">{problem}</span> : null}
+      {problem ? <span className="text-xs text-danger-fg">{problem}</span> : null}
     </div>
   );
 }
@@ -89,18 +89,16 @@ export function EventDialog({
             </Row>
             {event.error ? (
               <Row label="Error">
-                <span className="text-red-700 dark:text-red-400">{event.error}</span>
+                <span className="text-danger-fg">{event.error}</span>
               </Row>
             ) : null}
             <Row label="Actor">
               {event.actorUsername ?? "—"}
-              {event.actorTokenId ? (
-                <span className="text-slate-500 dark:text-slate-400"> (API token {event.actorTokenId})</span>
-              ) : null}
+              {event.actorTokenId ? <span className="text-subtle"> (API token {event.actorTokenId})</span> : null}
             </Row>
             <Row label="From">{event.ip ?? "—"}</Row>
             <Row label="User agent">
-              <span className="text-xs text-slate-600 dark:text-slate-400">{event.userAgent ?? "—"}</span>
+              <span className="text-xs text-muted">{event.userAgent ?? "—"}</span>
             </Row>
             <Row label="Action">
               <code className="font-mono text-xs">{event.action}</code>
@@ -119,9 +117,9 @@ export function EventDialog({
             <Row label="Chain position">
               {event.chainSeq ? `#${event.chainSeq}` : "—"}
               {event.completionSeq ? (
-                <span className="text-slate-500 dark:text-slate-400"> (outcome at #{event.completionSeq})</span>
+                <span className="text-subtle"> (outcome at #{event.completionSeq})</span>
               ) : event.outcome === "pending" ? (
-                <span className="text-slate-500 dark:text-slate-400"> (outcome not yet known)</span>
+                <span className="text-subtle"> (outcome not yet known)</span>
               ) : null}
             </Row>
             <Row label="Hash">
@@ -142,12 +140,12 @@ export function EventDialog({
             {params ? (
               <pre
                 aria-label="Parameters as JSON"
-                className="max-h-72 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs dark:border-slate-800 dark:bg-slate-950"
+                className="max-h-72 overflow-auto rounded-md border border-border bg-canvas p-3 font-mono text-xs"
               >
                 {params}
               </pre>
             ) : (
-              <p className="text-slate-500 dark:text-slate-400">None.</p>
+              <p className="text-subtle">None.</p>
             )}
           </div>
         </div>

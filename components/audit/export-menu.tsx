@@ -66,7 +66,7 @@ export function ExportMenu({
         <div
           role="menu"
           aria-label="Export format"
-          className="absolute right-0 z-10 mt-1 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+          className="absolute right-0 z-10 mt-1 w-64 rounded-md border border-border-strong bg-surface py-1 shadow-lg"
         >
           {formats.map(({ format, label }) => (
             <button
@@ -74,7 +74,7 @@ export function ExportMenu({
               type="button"
               role="menuitem"
               onClick={() => void run(format)}
-              className="block w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 focus:bg-slate-100 dark:hover:bg-slate-800 dark:focus:bg-slate-800"
+              className="block w-full px-3 py-1.5 text-left text-sm hover:bg-hover focus:bg-hover"
             >
               {label}
             </button>

@@ -31,7 +31,7 @@ import type { ReplayScreen } from "./replay-terminal";
 // xterm.js touches `window` when it loads: browser only.
 const ReplayTerminal = dynamic(() => import("./replay-terminal"), {
   ssr: false,
-  loading: () => <p className="p-3 font-mono text-xs text-slate-400">Loading the player…</p>,
+  loading: () => <p className="p-3 font-mono text-xs text-faint">Loading the player…</p>,
 });
 
 /** The wall clock the replay runs on (milliseconds). */
@@ -145,7 +145,7 @@ function Player({ cast }: { cast: Cast }) {
       <div
         tabIndex={0}
         aria-label="Replayed terminal (space plays or pauses)"
-        className="min-h-64 flex-1 overflow-hidden rounded-lg border border-slate-300 bg-slate-950 p-2 focus:ring-2 focus:ring-sky-500 focus:outline-none dark:border-slate-700"
+        className="min-h-64 flex-1 overflow-hidden rounded-lg border border-border-strong bg-terminal p-2 focus:ring-2 focus:ring-ring focus:outline-none"
       >
         <ReplayTerminal onReady={onReady} />
       </div>
@@ -155,21 +155,15 @@ function Player({ cast }: { cast: Cast }) {
           {playing ? <Pause aria-hidden className="size-4" /> : <Play aria-hidden className="size-4" />}
           {playing ? "Pause" : "Play"}
         </Button>
-        <div
-          role="group"
-          aria-label="Speed"
-          className="flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700"
-        >
+        <div role="group" aria-label="Speed" className="flex overflow-hidden rounded-md border border-border-strong">
           {SPEEDS.map((s) => (
             <button
               key={s}
               type="button"
               aria-pressed={speed === s}
               onClick={() => chooseSpeed(s)}
-              className={`px-2.5 py-1 text-xs font-medium focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${
-                speed === s
-                  ? "bg-sky-600 text-white"
-                  : "bg-white text-slate-700 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-300 dark:hover:bg-slate-800"
+              className={`px-2.5 py-1 text-xs font-medium focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none ${
+                speed === s ? "bg-primary text-on-primary" : "bg-surface text-fg hover:bg-hover"
               }`}
             >
               {s}×
@@ -189,19 +183,19 @@ function Player({ cast }: { cast: Cast }) {
             const t = Number(e.target.value);
             if (Math.abs(t - position) > 0.0005) seekTo(t);
           }}
-          className="min-w-40 flex-1 accent-sky-600"
+          className="min-w-40 flex-1 accent-primary"
         />
-        <span data-testid="replay-clock" className="font-mono text-sm text-slate-700 tabular-nums dark:text-slate-300">
+        <span data-testid="replay-clock" className="font-mono text-sm text-fg tabular-nums">
           {formatClock(position)} / {formatClock(cast.duration)}
         </span>
       </div>
 
-      <div className="flex flex-wrap items-start justify-between gap-2 text-xs text-slate-600 dark:text-slate-400">
+      <div className="flex flex-wrap items-start justify-between gap-2 text-xs text-muted">
         {cast.hasInput ? (
           <p className="flex min-w-0 items-center gap-1.5" data-testid="replay-keys">
             <Keyboard aria-hidden className="size-3.5 shrink-0" />
             <span>Keystrokes:</span>
-            <code className="truncate rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-800 dark:bg-slate-800 dark:text-slate-200">
+            <code className="truncate rounded bg-hover px-1.5 py-0.5 font-mono text-fg">
               {keys ? visibleKeys(keys) : "—"}
             </code>
           </p>
@@ -259,16 +253,13 @@ export function ReplayView({ eventId }: { eventId: string }) {
   return (
     <div className="flex h-[calc(100vh-3rem)] min-h-[32rem] flex-col">
       <header className="mb-4 space-y-2">
-        <Link
-          href="/audit"
-          className="inline-flex items-center gap-1 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
-        >
+        <Link href="/audit" className="inline-flex items-center gap-1 text-sm text-muted hover:text-fg">
           <ArrowLeft aria-hidden className="size-4" />
           Audit
         </Link>
         <h1 className="text-2xl font-semibold tracking-tight">Session replay</h1>
         {e ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">
+          <p className="text-sm text-muted">
             <code className="font-mono text-xs">{e.action}</code> by {e.actorUsername ?? "—"} on {describeTarget(e)}
             {e.environmentName ? ` in ${e.environmentName}` : ""}, {formatEventTime(e.time)}
             {parsed && "cast" in parsed && parsed.cast.command ? (
@@ -279,7 +270,7 @@ export function ReplayView({ eventId }: { eventId: string }) {
             ) : null}
           </p>
         ) : event.isError ? (
-          <p className="text-sm text-red-700 dark:text-red-400">{event.error.message}</p>
+          <p className="text-sm text-danger-fg">{event.error.message}</p>
         ) : null}
       </header>
       {body}

@@ -55,7 +55,7 @@ export function LoginForm() {
       {errors.alert ? <Alert>{errors.alert}</Alert> : null}
       {needsCode ? (
         <>
-          <p className="text-sm text-slate-700 dark:text-slate-300">
+          <p className="text-sm text-fg">
             Signing in as <span className="font-medium">{credentials?.username}</span>.
           </p>
           <TextField

@@ -17,7 +17,7 @@ export function SignOutButton() {
       type="button"
       onClick={() => logout.mutate()}
       disabled={logout.isPending}
-      className="flex w-full items-center gap-3 rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 disabled:opacity-60 dark:text-slate-300 dark:hover:bg-slate-800"
+      className="flex w-full items-center gap-3 rounded-md px-3 py-2 text-sm text-fg hover:bg-hover disabled:opacity-60"
     >
       <LogOut aria-hidden className="size-4" />
       {logout.isPending ? "Signing out…" : "Sign out"}

@@ -11,22 +11,22 @@ import type { TerminalHandle } from "./terminal";
 // xterm.js touches `window` when it loads: browser only.
 const ConsoleTerminal = dynamic(() => import("./terminal"), {
   ssr: false,
-  loading: () => <p className="p-3 font-mono text-xs text-slate-400">Loading the terminal…</p>,
+  loading: () => <p className="p-3 font-mono text-xs text-faint">Loading the terminal…</p>,
 });
 
 function StatusLine({ status, size }: { status: ConsoleStatus; size: { cols: number; rows: number } | null }) {
   const dot =
     status.phase === "connected"
-      ? "bg-emerald-500"
+      ? "bg-signal-ok"
       : status.phase === "connecting"
-        ? "animate-pulse bg-amber-400"
+        ? "animate-pulse bg-signal-busy"
         : status.failed
-          ? "bg-red-500"
-          : "bg-slate-400";
+          ? "bg-signal-fail"
+          : "bg-signal-idle";
   return (
     <div className="flex min-w-0 flex-1 items-center gap-2 text-sm">
       <span aria-hidden className={`size-2 shrink-0 rounded-full ${dot}`} />
-      <p role="status" data-testid="console-status" className="min-w-0 text-slate-700 dark:text-slate-300">
+      <p role="status" data-testid="console-status" className="min-w-0 text-fg">
         {status.phase === "connecting" ? "Connecting…" : null}
         {status.phase === "connected" ? (
           <>
@@ -34,14 +34,11 @@ function StatusLine({ status, size }: { status: ConsoleStatus; size: { cols: num
           </>
         ) : null}
         {status.phase === "ended" ? (
-          <span className={status.failed ? "text-red-700 dark:text-red-400" : undefined}>Ended. {status.message}</span>
+          <span className={status.failed ? "text-danger-fg" : undefined}>Ended. {status.message}</span>
         ) : null}
       </p>
       {size ? (
-        <span
-          data-testid="console-size"
-          className="ml-auto shrink-0 font-mono text-xs text-slate-500 dark:text-slate-400"
-        >
+        <span data-testid="console-size" className="ml-auto shrink-0 font-mono text-xs text-subtle">
           {size.cols}×{size.rows}
         </span>
       ) : null}
@@ -113,13 +110,13 @@ export function ConsoleTab({
       {readOnly ? (
         <p
           data-testid="console-read-only"
-          className="mb-2 flex items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+          className="mb-2 flex items-center gap-2 rounded-md border border-warning-border bg-warning-soft px-3 py-1.5 text-sm text-warning-strong"
         >
           <Eye aria-hidden className="size-4 shrink-0" />
           {/^read-only/i.test(readOnly) ? readOnly : `read-only: ${readOnly}`}
         </p>
       ) : null}
-      <div className="min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-300 bg-slate-950 p-2 dark:border-slate-700">
+      <div className="min-h-0 flex-1 overflow-hidden rounded-lg border border-border-strong bg-terminal p-2">
         <ConsoleTerminal
           key={attempt}
           handle={terminal}

@@ -40,9 +40,9 @@ function stateWords(status: ConsoleStatus): string {
 }
 
 function dotClass(status: ConsoleStatus): string {
-  if (status.phase === "connected") return status.readOnly ? "bg-sky-400" : "bg-emerald-500";
-  if (status.phase === "connecting") return "animate-pulse bg-amber-400";
-  return status.failed ? "bg-red-500" : "bg-slate-400";
+  if (status.phase === "connected") return status.readOnly ? "bg-signal-info" : "bg-signal-ok";
+  if (status.phase === "connecting") return "animate-pulse bg-signal-busy";
+  return status.failed ? "bg-signal-fail" : "bg-signal-idle";
 }
 
 /** The last choice made in the console form, kept in this browser for the next container. */
@@ -184,7 +184,7 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
         </NoPermission>
       ) : (
         <>
-          <div className="mb-3 flex items-end gap-1 border-b border-slate-200 dark:border-slate-800">
+          <div className="mb-3 flex items-end gap-1 border-b border-border">
             <div role="tablist" aria-label="Consoles" className="flex min-w-0 overflow-x-auto">
               {tabs.map((tab, index) => {
                 const selected = tab.id === active;
@@ -192,9 +192,7 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                   <div
                     key={tab.id}
                     className={`-mb-px flex shrink-0 items-center rounded-t-md border border-b-0 ${
-                      selected
-                        ? "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
-                        : "border-transparent hover:bg-slate-100 dark:hover:bg-slate-800/60"
+                      selected ? "border-border bg-surface" : "border-transparent hover:bg-hover"
                     }`}
                   >
                     <button
@@ -213,19 +211,14 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                       data-state={tab.status.phase}
                       onClick={() => setActive(tab.id)}
                       onKeyDown={(e) => onTabKey(e, index)}
-                      className={`flex items-center gap-2 py-1.5 pr-1 pl-3 text-sm focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${
-                        selected
-                          ? "font-medium text-slate-900 dark:text-slate-100"
-                          : "text-slate-600 dark:text-slate-400"
+                      className={`flex items-center gap-2 py-1.5 pr-1 pl-3 text-sm focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none ${
+                        selected ? "font-medium text-fg" : "text-muted"
                       }`}
                     >
                       <span aria-hidden className={`size-2 shrink-0 rounded-full ${dotClass(tab.status)}`} />
                       <span className="font-mono text-xs">{tab.label}</span>
                       {tab.status.phase === "ended" ? (
-                        <span
-                          aria-hidden
-                          className={`text-xs ${tab.status.failed ? "text-red-700 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}
-                        >
+                        <span aria-hidden className={`text-xs ${tab.status.failed ? "text-danger-fg" : "text-subtle"}`}>
                           ended
                         </span>
                       ) : null}
@@ -239,7 +232,7 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                       tabIndex={-1}
                       title="Close (ends this session)"
                       onClick={() => close(tab.id)}
-                      className="mr-1 rounded p-0.5 text-slate-500 hover:bg-slate-200 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:text-slate-400 dark:hover:bg-slate-700 dark:hover:text-slate-100"
+                      className="mr-1 rounded p-0.5 text-subtle hover:bg-border hover:text-fg focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
                     >
                       <X aria-hidden className="size-3.5" />
                     </button>
@@ -290,7 +283,7 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                 <h3 id="console-connect" className="text-base font-medium">
                   No console open
                 </h3>
-                <p className="text-sm text-slate-600 dark:text-slate-400">
+                <p className="text-sm text-muted">
                   Nothing runs in the container until you connect. The session is recorded in the audit trail.
                 </p>
               </div>
@@ -312,9 +305,7 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
                       {state === "paused" ? "Resume container" : "Start container"}
                     </Button>
                   ) : null}
-                  {start.error ? (
-                    <p className="mt-2 text-red-700 dark:text-red-400">{errorMessage(start.error)}</p>
-                  ) : null}
+                  {start.error ? <p className="mt-2 text-danger-fg">{errorMessage(start.error)}</p> : null}
                 </Alert>
               ) : remembered !== undefined ? (
                 <NewConsoleForm
@@ -349,7 +340,7 @@ export function ConsoleView({ environmentId, containerId }: { environmentId: str
             </div>
           ))}
           {tabs.length ? (
-            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+            <p className="mt-2 text-xs text-subtle">
               Selecting text copies it; paste with Ctrl+Shift+V (⌘V on a Mac). Closing a tab ends its session. Sessions
               are recorded in the audit trail.
             </p>

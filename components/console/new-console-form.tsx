@@ -45,9 +45,7 @@ export function NewConsoleForm({
   const choice = (value: "exec" | "attach", label: string, hint: string, allowed: boolean) => (
     <label
       className={`flex flex-1 cursor-pointer items-start gap-2 rounded-md border px-3 py-2 text-sm ${
-        kind === value
-          ? "border-sky-500 bg-sky-50 dark:border-sky-600 dark:bg-sky-950"
-          : "border-slate-300 dark:border-slate-700"
+        kind === value ? "border-primary-fg bg-primary-soft" : "border-border-strong"
       } ${allowed ? "" : "cursor-not-allowed opacity-60"}`}
     >
       <input
@@ -57,11 +55,11 @@ export function NewConsoleForm({
         checked={kind === value}
         disabled={!allowed}
         onChange={() => setKind(value)}
-        className="mt-0.5 accent-sky-600"
+        className="mt-0.5 accent-primary"
       />
       <span>
         <span className="block font-medium">{label}</span>
-        <span className="block text-xs text-slate-600 dark:text-slate-400">{hint}</span>
+        <span className="block text-xs text-muted">{hint}</span>
       </span>
     </label>
   );
@@ -71,7 +69,7 @@ export function NewConsoleForm({
       aria-label="New console"
       onSubmit={submit}
       onKeyDown={(e) => e.key === "Escape" && onCancel?.()}
-      className="mb-3 space-y-3 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+      className="mb-3 space-y-3 rounded-lg border border-border bg-surface p-3"
     >
       <fieldset className="flex flex-wrap gap-2">
         <legend className="sr-only">What to open</legend>

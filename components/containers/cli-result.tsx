@@ -8,7 +8,7 @@ export function CliResult({ text, cli, onDismiss }: { text: string; cli: string;
     <Alert tone="success" title={text}>
       <div className="flex flex-wrap items-center gap-2">
         <span>Equivalent command:</span>
-        <code className="rounded bg-white/70 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-900/70" data-testid="cli">
+        <code className="rounded bg-surface/70 px-1.5 py-0.5 font-mono text-xs" data-testid="cli">
           {cli}
         </code>
         <CopyButton text={cli} />

@@ -67,13 +67,13 @@ function HostKeyCheck({ hostKey }: { hostKey: HostKey }) {
     <div
       role="group"
       aria-label="Host key"
-      className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950/40"
+      className="space-y-1 rounded-md border border-warning-border bg-warning-soft p-3 text-sm"
     >
       <p className="font-medium">This host's SSH key is {hostKey.type}</p>
       <p className="font-mono text-xs break-all" data-testid="host-key-fingerprint">
         {hostKey.fingerprint}
       </p>
-      <p className="text-slate-700 dark:text-slate-300">
+      <p className="text-fg">
         Compare it with what the host says (
         <code>ssh-keygen -lf /etc/ssh/ssh_host_{hostKey.type.toLowerCase()}_key.pub</code>). Stevedore pins this key and
         refuses the host if its key ever changes.
@@ -167,8 +167,8 @@ function ConnectionFields({
         required
       />
       {url.startsWith("tcp://") ? (
-        <fieldset className="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-700">
-          <legend className="px-1 text-sm font-medium text-slate-800 dark:text-slate-200">TLS</legend>
+        <fieldset className="space-y-3 rounded-md border border-border-strong p-3">
+          <legend className="px-1 text-sm font-medium text-fg">TLS</legend>
           <CheckboxField
             label="Connect with TLS and a client certificate"
             description="As dockerd --tlsverify expects: the CA that signed the engine's certificate, and your client certificate and key."
@@ -205,8 +205,8 @@ function ConnectionFields({
         </fieldset>
       ) : null}
       {url.startsWith("ssh://") ? (
-        <fieldset className="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-700">
-          <legend className="px-1 text-sm font-medium text-slate-800 dark:text-slate-200">SSH</legend>
+        <fieldset className="space-y-3 rounded-md border border-border-strong p-3">
+          <legend className="px-1 text-sm font-medium text-fg">SSH</legend>
           <PemField
             label="Private key"
             value={draft.sshKey}

@@ -32,12 +32,12 @@ export function LocalSocketOffer({ first = false }: { first?: boolean }) {
   return (
     <section
       aria-label="Local Docker engine"
-      className="flex flex-wrap items-center gap-3 rounded-lg border border-sky-200 bg-sky-50 p-4 dark:border-sky-900 dark:bg-sky-950/40"
+      className="flex flex-wrap items-center gap-3 rounded-lg border border-primary-border bg-primary-soft p-4"
     >
-      <PlugZap aria-hidden className="size-6 shrink-0 text-sky-700 dark:text-sky-400" />
+      <PlugZap aria-hidden className="size-6 shrink-0 text-primary-fg" />
       <div className="min-w-0 flex-1 text-sm">
-        <p className="font-medium text-slate-900 dark:text-slate-100">This server can reach a local Docker engine</p>
-        <p className="text-slate-600 dark:text-slate-300">
+        <p className="font-medium text-fg">This server can reach a local Docker engine</p>
+        <p className="text-muted">
           Its socket is at <code className="font-mono text-xs">{url}</code>.{" "}
           {first ? "Add it as your first environment?" : "Add it as an environment?"}
         </p>

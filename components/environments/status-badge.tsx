@@ -12,9 +12,7 @@ export function StatusBadge({ status }: { status: Status }) {
   return (
     <span title={why || undefined} className="inline-flex items-center gap-2">
       <Badge tone={tones[status.state]}>{status.state}</Badge>
-      {status.engine ? (
-        <span className="text-xs text-slate-500 dark:text-slate-400">Docker {status.engine.version}</span>
-      ) : null}
+      {status.engine ? <span className="text-xs text-subtle">Docker {status.engine.version}</span> : null}
     </span>
   );
 }

@@ -13,7 +13,7 @@ const tones = { up: "green", degraded: "amber", down: "red", paused: "neutral", 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
-      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className="text-xs text-subtle">{label}</dt>
       <dd className="font-medium tabular-nums [overflow-wrap:anywhere]">{children}</dd>
     </div>
   );
@@ -30,7 +30,7 @@ export function EnvironmentCard({ environment }: { environment: FleetEnvironment
     <article
       aria-labelledby={headingId}
       data-testid="environment-card"
-      className="flex flex-col rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+      className="flex flex-col rounded-lg border border-border bg-surface p-4"
     >
       <header className="mb-3 flex items-start justify-between gap-3">
         <div className="min-w-0">
@@ -39,7 +39,7 @@ export function EnvironmentCard({ environment }: { environment: FleetEnvironment
               {environment.name}
             </Link>
           </h3>
-          <p className="truncate font-mono text-xs text-slate-500 dark:text-slate-400" title={environment.url}>
+          <p className="truncate font-mono text-xs text-subtle" title={environment.url}>
             {environment.url}
           </p>
           {environment.tags.length ? (
@@ -58,7 +58,7 @@ export function EnvironmentCard({ environment }: { environment: FleetEnvironment
       {status?.lastError && (state === "down" || state === "degraded" || state === "unknown") ? (
         <div
           role="note"
-          className="mb-3 flex gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/60 dark:text-red-200"
+          className="mb-3 flex gap-2 rounded-md border border-danger-border bg-danger-soft px-3 py-2 text-sm text-danger-strong"
         >
           <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
           <div className="min-w-0">
@@ -75,7 +75,7 @@ export function EnvironmentCard({ environment }: { environment: FleetEnvironment
         </div>
       ) : null}
       {status && status.degradedReasons.length > 0 ? (
-        <ul className="mb-3 list-disc pl-5 text-sm text-amber-800 dark:text-amber-200">
+        <ul className="mb-3 list-disc pl-5 text-sm text-warning-fg">
           {status.degradedReasons.map((reason) => (
             <li key={reason}>{reason}</li>
           ))}
@@ -93,9 +93,7 @@ export function EnvironmentCard({ environment }: { environment: FleetEnvironment
         </Fact>
         <Fact label="CPUs / memory">{engine ? `${engine.cpus} / ${formatBytes(engine.memoryBytes)}` : "—"}</Fact>
         <Fact label="Running">
-          <span className={counts?.running ? "text-emerald-700 dark:text-emerald-400" : undefined}>
-            {counts?.running ?? "—"}
-          </span>
+          <span className={counts?.running ? "text-success-fg" : undefined}>{counts?.running ?? "—"}</span>
         </Fact>
         <Fact label="Stopped">{counts?.stopped ?? "—"}</Fact>
         <Fact label="Images">{counts?.images ?? "—"}</Fact>

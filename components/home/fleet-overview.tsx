@@ -23,7 +23,7 @@ function NoEnvironments({ mayAdd }: { mayAdd: boolean }) {
     <EmptyState icon={Server} title="No environments yet">
       Environments are the Docker hosts and swarm managers Stevedore manages. Each will show here as a card with its
       status, engine and counts.{" "}
-      <Link href="/environments" className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+      <Link href="/environments" className="font-medium text-primary-fg hover:underline">
         Add one on the Environments page
       </Link>
     </EmptyState>
@@ -122,9 +122,9 @@ export function FleetOverview() {
       ) : (
         groups.map((group) => (
           <section key={group.name ?? ""} aria-label={group.name ?? "Not in a group"} className="space-y-2">
-            <h2 className="text-sm font-semibold text-slate-600 dark:text-slate-300">
+            <h2 className="text-sm font-semibold text-muted">
               {group.name ?? "Not in a group"}{" "}
-              <span className="font-normal text-slate-500 dark:text-slate-400">({group.environments.length})</span>
+              <span className="font-normal text-subtle">({group.environments.length})</span>
             </h2>
             <CardGrid environments={group.environments} />
           </section>

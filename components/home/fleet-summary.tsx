@@ -3,15 +3,15 @@ import type { FleetEnvironment } from "./environment-card";
 function Stat({ label, value, tone }: { label: string; value: number; tone?: "green" | "red" | "amber" }) {
   const color =
     tone === "green" && value
-      ? "text-emerald-700 dark:text-emerald-400"
+      ? "text-success-fg"
       : tone === "red" && value
-        ? "text-red-700 dark:text-red-400"
+        ? "text-danger-fg"
         : tone === "amber" && value
-          ? "text-amber-700 dark:text-amber-300"
+          ? "text-warning-fg"
           : "";
   return (
     <div>
-      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className="text-xs text-subtle">{label}</dt>
       <dd className={`text-xl font-semibold tabular-nums ${color}`}>{value.toLocaleString()}</dd>
     </div>
   );
@@ -23,11 +23,8 @@ export function FleetSummary({ environments }: { environments: FleetEnvironment[
   const sum = (pick: (env: FleetEnvironment) => number | undefined) =>
     environments.reduce((total, env) => total + (pick(env) ?? 0), 0);
   return (
-    <section
-      aria-labelledby="fleet-summary"
-      className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
-    >
-      <h2 id="fleet-summary" className="mb-2 text-sm font-medium text-slate-600 dark:text-slate-400">
+    <section aria-labelledby="fleet-summary" className="rounded-lg border border-border bg-surface p-4">
+      <h2 id="fleet-summary" className="mb-2 text-sm font-medium text-muted">
         All environments
       </h2>
       <dl className="grid grid-cols-3 gap-4 sm:grid-cols-6">

@@ -20,7 +20,7 @@ function Bar({ fraction, tone, label }: { fraction: number; tone: "sky" | "green
       <div
         className={cn(
           "h-full rounded transition-[width]",
-          tone === "green" ? "bg-emerald-500" : tone === "red" ? "bg-red-500" : "bg-sky-500",
+          tone === "green" ? "bg-signal-ok" : tone === "red" ? "bg-signal-fail" : "bg-signal-info",
         )}
         style={{ width: percent(fraction) }}
       />

@@ -31,11 +31,11 @@ export function DisableTwoFactor() {
   };
   return (
     <div className="space-y-4">
-      <p className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+      <p className="flex items-center gap-2 text-sm text-fg">
         Two-factor sign-in is <Badge tone="green">on</Badge>
       </p>
       <form onSubmit={submit} className="max-w-sm space-y-3" noValidate>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
+        <p className="text-sm text-muted">
           To turn it off, confirm with your password. Your recovery codes stop working.
         </p>
         {errors.alert ? <Alert>{errors.alert}</Alert> : null}

@@ -29,7 +29,7 @@ export function EnrolTwoFactor({ onEnrolled }: { onEnrolled: (recoveryCodes: str
   if (!start.data) {
     return (
       <div className="space-y-3">
-        <p className="text-sm text-slate-700 dark:text-slate-300">
+        <p className="text-sm text-fg">
           Two-factor sign-in is <strong>off</strong>. Turn it on to ask for a code from an authenticator app (such as
           Aegis, Google Authenticator or 1Password) after your password.
         </p>
@@ -48,7 +48,7 @@ export function EnrolTwoFactor({ onEnrolled }: { onEnrolled: (recoveryCodes: str
   const { qrDataUrl, secret } = start.data;
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
-      <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300">
+      <ol className="list-decimal space-y-1 pl-5 text-sm text-fg">
         <li>Scan the QR code with your authenticator app, or type the key into it.</li>
         <li>Enter the 6-digit code the app shows to confirm.</li>
       </ol>
@@ -59,7 +59,7 @@ export function EnrolTwoFactor({ onEnrolled }: { onEnrolled: (recoveryCodes: str
           alt="QR code to add Stevedore to your authenticator app"
           width={180}
           height={180}
-          className="rounded-md border border-slate-200 bg-white p-1 dark:border-slate-700"
+          className="rounded-md border border-border-strong bg-white p-1"
         />
         <div className="min-w-0 space-y-2">
           <p className="text-sm font-medium">Key</p>

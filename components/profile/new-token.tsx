@@ -12,17 +12,14 @@ export function NewToken({ name, token, onDone }: { name: string; token: string;
         Copy it now: it is shown only this once. It acts with your permissions until it expires or you revoke it.
       </Alert>
       <div className="flex flex-wrap items-center gap-2">
-        <code
-          data-testid="new-token"
-          className="min-w-0 rounded-md bg-slate-100 px-3 py-1.5 font-mono text-sm break-all dark:bg-slate-800"
-        >
+        <code data-testid="new-token" className="min-w-0 rounded-md bg-hover px-3 py-1.5 font-mono text-sm break-all">
           {token}
         </code>
         <CopyButton text={token} label="Copy token" />
       </div>
       <div className="space-y-1">
-        <p className="text-sm text-slate-600 dark:text-slate-400">Try it:</p>
-        <pre className="rounded-md whitespace-pre-wrap break-all bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100 dark:bg-slate-950">
+        <p className="text-sm text-muted">Try it:</p>
+        <pre className="rounded-md whitespace-pre-wrap break-all bg-terminal px-3 py-2 font-mono text-xs text-terminal-fg">
           {example}
         </pre>
         <CopyButton text={example} label="Copy command" />

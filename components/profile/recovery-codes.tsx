@@ -14,7 +14,7 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () =
       </Alert>
       <ul
         aria-label="Recovery codes"
-        className="grid max-w-md grid-cols-2 gap-x-6 gap-y-1 rounded-md bg-slate-100 p-4 font-mono text-sm dark:bg-slate-800"
+        className="grid max-w-md grid-cols-2 gap-x-6 gap-y-1 rounded-md bg-hover p-4 font-mono text-sm"
       >
         {codes.map((code) => (
           <li key={code}>{code}</li>

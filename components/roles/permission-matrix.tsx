@@ -29,7 +29,7 @@ export function PermissionMatrix({
     onChange(next);
   };
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+    <div className="relative overflow-x-auto rounded-lg border border-border">
       <table aria-label="Permissions" className="w-full text-left text-sm">
         <thead className="sr-only">
           <tr>
@@ -45,12 +45,12 @@ export function PermissionMatrix({
           const scopes = new Set(group.entries.map((e) => e.scope));
           return (
             <tbody key={group.resource}>
-              <tr className="bg-slate-50 dark:bg-slate-800/60">
+              <tr className="bg-row-hover">
                 <th scope="colgroup" colSpan={3} className="px-3 py-2 text-left">
                   <label className="flex items-center gap-3 font-medium">
                     <input
                       type="checkbox"
-                      className="size-4 accent-sky-600"
+                      className="size-4 accent-primary"
                       checked={all}
                       ref={(el) => {
                         if (el) el.indeterminate = count > 0 && !all;
@@ -60,7 +60,7 @@ export function PermissionMatrix({
                       aria-label={`All of ${group.label}`}
                     />
                     {group.label}
-                    <span className="text-xs font-normal text-slate-500 dark:text-slate-400">
+                    <span className="text-xs font-normal text-subtle">
                       {count} of {group.entries.length}
                     </span>
                     {scopes.size === 1 && scopes.has("global") ? <Badge tone="amber">Global</Badge> : null}
@@ -71,12 +71,12 @@ export function PermissionMatrix({
                 const id = `perm-${entry.permission}`;
                 const canGrant = grantable(entry.permission);
                 return (
-                  <tr key={entry.permission} className="border-t border-slate-100 dark:border-slate-800">
+                  <tr key={entry.permission} className="border-t border-border/60">
                     <td className="w-10 px-3 py-1.5">
                       <input
                         id={id}
                         type="checkbox"
-                        className="size-4 accent-sky-600"
+                        className="size-4 accent-primary"
                         checked={selected.has(entry.permission)}
                         disabled={readOnly || !canGrant}
                         title={canGrant ? undefined : "You do not hold this everywhere, so you cannot grant it."}
@@ -88,7 +88,7 @@ export function PermissionMatrix({
                         {entry.permission}
                       </label>
                     </td>
-                    <td className="px-3 py-1.5 text-slate-600 dark:text-slate-400">
+                    <td className="px-3 py-1.5 text-muted">
                       {entry.description}
                       {entry.scope === "global" && scopes.size > 1 ? (
                         <>

@@ -77,7 +77,7 @@ export function RoleEditor({ role }: { role?: RoleRow }) {
         />
       </div>
       <div className="space-y-2">
-        <p className="text-sm text-slate-600 dark:text-slate-400">
+        <p className="text-sm text-muted">
           {selected.size} of {catalogue.data.length} permissions. Most apply on the environments the role is bound to;
           Global ones count only when it is bound to all environments.
           {lacking && !readOnly

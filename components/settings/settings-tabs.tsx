@@ -20,7 +20,7 @@ export function SettingsTabs() {
   const visible = tabs.filter((tab) => holdsEverywhere(viewer, tab.needs));
   if (visible.length === 0) return null;
   return (
-    <nav aria-label="Settings" className="mb-6 border-b border-slate-200 dark:border-slate-800">
+    <nav aria-label="Settings" className="mb-6 border-b border-border">
       <ul className="-mb-px flex flex-wrap gap-1">
         {visible.map(({ href, label }) => {
           const active = href === "/settings" ? pathname === href : pathname.startsWith(href);
@@ -31,8 +31,8 @@ export function SettingsTabs() {
                 aria-current={active ? "page" : undefined}
                 className={`block border-b-2 px-3 py-2 text-sm ${
                   active
-                    ? "border-sky-600 font-medium text-sky-800 dark:border-sky-400 dark:text-sky-200"
-                    : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:border-slate-600 dark:hover:text-slate-100"
+                    ? "border-primary-fg font-medium text-primary-strong"
+                    : "border-transparent text-muted hover:border-border-strong hover:text-fg"
                 }`}
               >
                 {label}

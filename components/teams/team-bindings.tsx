@@ -5,24 +5,22 @@ import type { TeamRow } from "./types";
 export function TeamBindings({ team }: { team: TeamRow }) {
   return (
     <div className="space-y-2">
-      <h3 className="text-sm font-medium text-slate-700 dark:text-slate-300">Roles</h3>
+      <h3 className="text-sm font-medium text-fg">Roles</h3>
       {team.bindings.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">
-          This team has no role yet, so its members get nothing from it.
-        </p>
+        <p className="text-sm text-subtle">This team has no role yet, so its members get nothing from it.</p>
       ) : (
         <ul aria-label={`Roles of ${team.name}`} className="space-y-1 text-sm">
           {team.bindings.map((binding) => (
             <li key={binding.id}>
               <span className="font-medium">{binding.role.name}</span>{" "}
-              <span className="text-slate-500 dark:text-slate-400">
+              <span className="text-subtle">
                 on {binding.environment ? binding.environment.name : "all environments"}
               </span>
             </li>
           ))}
         </ul>
       )}
-      <Link href="/settings/access" className="inline-block text-sm text-sky-700 underline dark:text-sky-400">
+      <Link href="/settings/access" className="inline-block text-sm text-primary-fg underline">
         Manage access
       </Link>
     </div>

@@ -22,17 +22,17 @@ export function TeamMembers({ team }: { team: TeamRow }) {
   );
   return (
     <div className="space-y-2">
-      <h3 className="text-sm font-medium text-slate-700 dark:text-slate-300">Members</h3>
+      <h3 className="text-sm font-medium text-fg">Members</h3>
       {removeMember.error ? <Alert>{errorMessage(removeMember.error)}</Alert> : null}
       {team.members.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">No members yet.</p>
+        <p className="text-sm text-subtle">No members yet.</p>
       ) : (
-        <ul aria-label={`Members of ${team.name}`} className="divide-y divide-slate-100 dark:divide-slate-800">
+        <ul aria-label={`Members of ${team.name}`} className="divide-y divide-border">
           {team.members.map((member) => (
             <li key={member.id} className="flex items-center justify-between gap-3 py-1.5 text-sm">
               <span>
                 <span className="font-medium">{member.displayName || member.username}</span>{" "}
-                <span className="text-slate-500 dark:text-slate-400">@{member.username}</span>{" "}
+                <span className="text-subtle">@{member.username}</span>{" "}
                 {member.leader ? <Badge tone="sky">Leader</Badge> : null}
               </span>
               <IconButton

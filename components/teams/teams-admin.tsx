@@ -22,7 +22,7 @@ export function TeamsAdmin() {
           <h2 id="teams-heading" className="text-lg font-semibold">
             Teams
           </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
+          <p className="text-sm text-muted">
             A team&apos;s roles apply to all its members. Leaders are marked for people to know whom to ask.
           </p>
         </div>

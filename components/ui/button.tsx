@@ -5,7 +5,7 @@ import { cn } from "./cn";
 const variants = {
   primary: "bg-primary text-on-primary hover:bg-primary-hover",
   secondary: "border border-border-strong bg-surface text-fg hover:bg-hover",
-  danger: "bg-danger text-white hover:bg-danger-hover",
+  danger: "bg-danger text-on-primary hover:bg-danger-hover",
   "outline-danger": "border border-danger-border bg-surface text-danger-fg hover:bg-danger-soft",
   quiet: "text-fg hover:bg-hover",
   "quiet-danger": "text-danger-fg hover:bg-danger-soft",

@@ -37,7 +37,7 @@ export function Dialog({
       onClose={onClose}
       aria-labelledby={titleId}
       className={cn(
-        "m-auto w-[calc(100%-2rem)] rounded-lg border border-border-strong bg-surface p-0 text-fg shadow-xl backdrop:bg-slate-950/50",
+        "m-auto w-[calc(100%-2rem)] rounded-lg border border-border-strong bg-surface p-0 text-fg shadow-xl backdrop:bg-scrim",
         wide ? "max-w-2xl" : "max-w-md",
       )}
     >

@@ -38,7 +38,7 @@ export function UserTokensDialog({ user, open, onClose }: { user: UserRow; open:
       ) : tokens.isError ? (
         <QueryError error={tokens.error} what="their tokens" onRetry={() => void tokens.refetch()} />
       ) : tokens.data.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">{user.username} has no API tokens.</p>
+        <p className="text-sm text-muted">{user.username} has no API tokens.</p>
       ) : (
         <div className="space-y-3">
           {revoke.error ? <Alert>{errorMessage(revoke.error)}</Alert> : null}

@@ -10,7 +10,7 @@ export default async function LoginPage() {
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold tracking-tight">Sign in</h1>
-      <p className="mb-5 text-sm text-slate-600 dark:text-slate-400">Use the account your administrator gave you.</p>
+      <p className="mb-5 text-sm text-muted">Use the account your administrator gave you.</p>
       <LoginForm />
     </>
   );

@@ -10,7 +10,7 @@ export default async function SetupPage() {
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold tracking-tight">Welcome to Stevedore</h1>
-      <p className="mb-5 text-sm text-slate-600 dark:text-slate-400">
+      <p className="mb-5 text-sm text-muted">
         Create the first administrator. There is no default account: this one can do everything, including adding
         everyone else. To prove this install is yours, enter the one-time setup code the server printed when it started.
       </p>

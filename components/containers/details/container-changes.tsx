@@ -44,7 +44,7 @@ export function ContainerChanges({ environmentId, containerId }: { environmentId
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h2 className="text-base font-semibold">Filesystem changes</h2>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
+          <p className="text-sm text-muted">
             What differs from the image (<code className="font-mono text-xs">docker diff</code>): {counts.A} added,{" "}
             {counts.C} changed, {counts.D} deleted. Volumes and bind mounts are not included.
           </p>
@@ -52,7 +52,7 @@ export function ContainerChanges({ environmentId, containerId }: { environmentId
         <div className="flex flex-wrap items-center gap-2">
           <label className="relative block w-64">
             <span className="sr-only">Filter paths</span>
-            <Search aria-hidden className="pointer-events-none absolute top-2 left-2.5 size-4 text-slate-400" />
+            <Search aria-hidden className="pointer-events-none absolute top-2 left-2.5 size-4 text-faint" />
             <input
               type="search"
               value={needle}
@@ -61,7 +61,7 @@ export function ContainerChanges({ environmentId, containerId }: { environmentId
               className={`${controlClass} pl-8`}
             />
           </label>
-          <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+          <label className="flex items-center gap-2 text-sm text-fg">
             Kind
             <select
               value={kind}

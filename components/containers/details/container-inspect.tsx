@@ -26,7 +26,7 @@ export function ContainerInspect({ environmentId, containerId }: { environmentId
           <h2 id="inspect-heading" className="text-base font-semibold">
             Raw inspect
           </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
+          <p className="text-sm text-muted">
             {inspect.data.secretsRevealed
               ? "As the engine returns it."
               : "As the engine returns it, with values of secret-looking variables in Config.Env masked."}
@@ -43,7 +43,7 @@ export function ContainerInspect({ environmentId, containerId }: { environmentId
         data-testid="inspect-json"
         tabIndex={0}
         aria-label="Inspect JSON"
-        className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-slate-50 p-4 font-mono text-xs leading-relaxed text-slate-800 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-200"
+        className="max-h-[70vh] overflow-auto rounded-lg border border-border bg-canvas p-4 font-mono text-xs leading-relaxed text-fg"
       >
         {text}
       </pre>

@@ -20,15 +20,15 @@ function Facts({ items }: { items: [string, ReactNode][] }) {
     <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
       {items.map(([label, value]) => (
         <div key={label} className="contents">
-          <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
-          <dd className="min-w-0 break-words text-slate-900 dark:text-slate-100">{value}</dd>
+          <dt className="text-subtle">{label}</dt>
+          <dd className="min-w-0 break-words text-fg">{value}</dd>
         </div>
       ))}
     </dl>
   );
 }
 
-const none = <span className="text-slate-400 dark:text-slate-500">—</span>;
+const none = <span className="text-faint">—</span>;
 const mono = (text: string) => (text ? <code className="font-mono text-xs">{text}</code> : none);
 /** An argument list as a shell would take it back: single quotes where needed. */
 const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
@@ -39,7 +39,7 @@ const when = (value: string | undefined) => {
 };
 
 function Empty({ children }: { children: ReactNode }) {
-  return <p className="text-sm text-slate-500 dark:text-slate-400">{children}</p>;
+  return <p className="text-sm text-subtle">{children}</p>;
 }
 
 function StatePanel({ d }: { d: Detail }) {
@@ -242,7 +242,7 @@ function MountsPanel({ d }: { d: Detail }) {
 
 function ResourcesPanel({ d }: { d: Detail }) {
   const r = d.resources;
-  const unlimited = <span className="text-slate-500 dark:text-slate-400">unlimited</span>;
+  const unlimited = <span className="text-subtle">unlimited</span>;
   const cpus = r.nanoCpus
     ? `${r.nanoCpus / 1e9} CPUs`
     : r.cpuQuota > 0 && r.cpuPeriod > 0

@@ -19,7 +19,7 @@ export function ContainerProcesses({ environmentId, containerId }: { environment
     <div className="flex flex-wrap items-center justify-between gap-3">
       <div>
         <h2 className="text-base font-semibold">Processes</h2>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
+        <p className="text-sm text-muted">
           As <code className="font-mono text-xs">docker top</code> shows them: the host&apos;s view, so user names and
           ids are the host&apos;s.
         </p>
@@ -81,7 +81,7 @@ export function ContainerProcesses({ environmentId, containerId }: { environment
           </tbody>
         </Table>
       )}
-      <p className="text-xs text-slate-500 dark:text-slate-400" role="status">
+      <p className="text-xs text-subtle" role="status">
         {processes.length} process{processes.length === 1 ? "" : "es"}, read{" "}
         {new Date(top.dataUpdatedAt).toLocaleTimeString()}.
       </p>

@@ -111,10 +111,7 @@ export function ContainerShell({
   return (
     <div className="space-y-4">
       <header className="space-y-2">
-        <Link
-          href="/containers"
-          className="inline-flex items-center gap-1 text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
-        >
+        <Link href="/containers" className="inline-flex items-center gap-1 text-sm text-muted hover:text-fg">
           <ArrowLeft aria-hidden className="size-4" />
           Containers
         </Link>
@@ -134,8 +131,8 @@ export function ContainerShell({
                 <ContainerStateBadge state={state} health={healthOf(container.data.state.health?.status)} />
               ) : null}
             </div>
-            <p className="text-sm text-slate-600 dark:text-slate-400">
-              on <span className="font-medium text-slate-800 dark:text-slate-200">{envName}</span>
+            <p className="text-sm text-muted">
+              on <span className="font-medium text-fg">{envName}</span>
               {container.data ? (
                 <>
                   {" · "}

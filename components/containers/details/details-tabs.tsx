@@ -53,7 +53,7 @@ export function DetailsTabs({ environmentId, containerId }: { environmentId: str
       ref={strip}
       aria-label="Container details"
       onKeyDown={onKeyDown}
-      className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800"
+      className="flex gap-1 overflow-x-auto border-b border-border"
     >
       {DETAIL_TABS.map((tab) => {
         const current = tab.segment === active;
@@ -62,10 +62,10 @@ export function DetailsTabs({ environmentId, containerId }: { environmentId: str
             key={tab.segment || "overview"}
             href={detailsHref(environmentId, containerId, tab.segment)}
             aria-current={current ? "page" : undefined}
-            className={`border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap focus-visible:rounded-t focus-visible:outline-2 focus-visible:outline-sky-500 ${
+            className={`border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap focus-visible:rounded-t focus-visible:outline-2 focus-visible:outline-ring ${
               current
-                ? "border-sky-600 text-sky-700 dark:border-sky-400 dark:text-sky-300"
-                : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:border-slate-600 dark:hover:text-slate-100"
+                ? "border-primary-fg text-primary-fg"
+                : "border-transparent text-muted hover:border-border-strong hover:text-fg"
             }`}
           >
             {tab.label}

@@ -30,7 +30,7 @@ function Breadcrumbs({ path, hrefFor }: { path: string; hrefFor: (p: string) => 
     <nav aria-label="Folder path" className="min-w-0">
       <ol className="flex flex-wrap items-center gap-1 font-mono text-sm">
         <li>
-          <Link href={hrefFor("/")} className="rounded px-1 text-sky-700 hover:underline dark:text-sky-300">
+          <Link href={hrefFor("/")} className="rounded px-1 text-primary-fg hover:underline">
             /
           </Link>
         </li>
@@ -39,13 +39,13 @@ function Breadcrumbs({ path, hrefFor }: { path: string; hrefFor: (p: string) => 
           const last = i === parts.length - 1;
           return (
             <li key={to} className="flex items-center gap-1">
-              {i > 0 ? <span className="text-slate-400">/</span> : null}
+              {i > 0 ? <span className="text-faint">/</span> : null}
               {last ? (
                 <span aria-current="page" className="px-1 font-semibold">
                   {part}
                 </span>
               ) : (
-                <Link href={hrefFor(to)} className="rounded px-1 text-sky-700 hover:underline dark:text-sky-300">
+                <Link href={hrefFor(to)} className="rounded px-1 text-primary-fg hover:underline">
                   {part}
                 </Link>
               )}
@@ -117,7 +117,7 @@ function UploadForm({
 
   return (
     <form
-      className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+      className="space-y-2 rounded-lg border border-border bg-surface p-4"
       onSubmit={(e) => {
         e.preventDefault();
         void upload();
@@ -136,14 +136,14 @@ function UploadForm({
             setFile(e.target.files?.[0] ?? null);
           }}
           aria-describedby="upload-hint"
-          className="text-sm file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1 file:text-sm file:font-medium dark:file:border-slate-700 dark:file:bg-slate-900 dark:file:text-slate-100"
+          className="text-sm file:mr-3 file:rounded-md file:border file:border-border-strong file:bg-surface file:px-3 file:py-1 file:text-sm file:font-medium file:text-fg"
         />
         <Button type="submit" size="sm" variant="primary" disabled={!file || tooBig} pending={progress !== null}>
           <Upload aria-hidden className="size-3.5" />
           {progress !== null ? `Uploading… ${Math.round(progress * 100)} %` : "Upload"}
         </Button>
       </div>
-      <p id="upload-hint" className="text-xs text-slate-500 dark:text-slate-400">
+      <p id="upload-hint" className="text-xs text-subtle">
         At most {formatBytes(MAX_UPLOAD_BYTES)}. A file of the same name is replaced. The upload is recorded in the
         audit trail.
       </p>
@@ -197,7 +197,7 @@ export function ContainerFiles({ environmentId, containerId }: { environmentId: 
           <a
             href={downloadHref(current)}
             download
-            className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
+            className="inline-flex items-center gap-1.5 rounded-md border border-border-strong bg-surface px-2 py-1 text-xs font-medium text-fg hover:bg-hover"
           >
             <Download aria-hidden className="size-3.5" />
             Download folder (tar)
@@ -265,7 +265,7 @@ export function ContainerFiles({ environmentId, containerId }: { environmentId: 
                     <Cell colSpan={5}>
                       <Link
                         href={hrefFor(parentOf(current))}
-                        className="inline-flex items-center gap-2 text-sm text-sky-700 hover:underline dark:text-sky-300"
+                        className="inline-flex items-center gap-2 text-sm text-primary-fg hover:underline"
                       >
                         <ArrowUp aria-hidden className="size-4" />
                         Parent folder
@@ -275,7 +275,7 @@ export function ContainerFiles({ environmentId, containerId }: { environmentId: 
                 ) : null}
                 {listing.data.entries.length === 0 ? (
                   <tr>
-                    <Cell colSpan={5} className="text-sm text-slate-500 dark:text-slate-400">
+                    <Cell colSpan={5} className="text-sm text-subtle">
                       This folder is empty.
                     </Cell>
                   </tr>
@@ -285,32 +285,25 @@ export function ContainerFiles({ environmentId, containerId }: { environmentId: 
                   const full = join(current, entry.name);
                   const browsable = entry.type === "directory" || entry.type === "symlink";
                   return (
-                    <tr key={entry.name} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                    <tr key={entry.name} className="hover:bg-row-hover">
                       <Cell>
                         <span className="flex min-w-0 items-center gap-2">
                           <Icon
                             aria-hidden
-                            className={`size-4 shrink-0 ${entry.type === "directory" ? "text-sky-600 dark:text-sky-400" : "text-slate-400"}`}
+                            className={`size-4 shrink-0 ${entry.type === "directory" ? "text-primary-fg" : "text-faint"}`}
                           />
                           {browsable ? (
-                            <Link
-                              href={hrefFor(full)}
-                              className="truncate font-medium text-sky-700 hover:underline dark:text-sky-300"
-                            >
+                            <Link href={hrefFor(full)} className="truncate font-medium text-primary-fg hover:underline">
                               {entry.name}
                             </Link>
                           ) : (
                             <span className="truncate">{entry.name}</span>
                           )}
                           {entry.type === "symlink" ? (
-                            <span className="truncate font-mono text-xs text-slate-500 dark:text-slate-400">
-                              → {entry.linkTarget}
-                            </span>
+                            <span className="truncate font-mono text-xs text-subtle">→ {entry.linkTarget}</span>
                           ) : null}
                           {entry.type === "hardlink" ? (
-                            <span className="truncate font-mono text-xs text-slate-500 dark:text-slate-400">
-                              = /{entry.linkTarget}
-                            </span>
+                            <span className="truncate font-mono text-xs text-subtle">= /{entry.linkTarget}</span>
                           ) : null}
                         </span>
                       </Cell>
@@ -318,7 +311,7 @@ export function ContainerFiles({ environmentId, containerId }: { environmentId: 
                         {entry.type === "file" ? formatBytes(entry.size) : "—"}
                       </Cell>
                       <Cell className="font-mono text-xs whitespace-nowrap">{modeString(entry.type, entry.mode)}</Cell>
-                      <Cell className="whitespace-nowrap text-slate-600 dark:text-slate-400">
+                      <Cell className="whitespace-nowrap text-muted">
                         {entry.mtime.startsWith("1970-01-01") ? "—" : formatDateTime(entry.mtime)}
                       </Cell>
                       <Cell className="text-right">
@@ -328,7 +321,7 @@ export function ContainerFiles({ environmentId, containerId }: { environmentId: 
                             download
                             aria-label={`Download ${entry.name}`}
                             title={entry.type === "directory" ? "Download as tar" : "Download"}
-                            className="inline-grid size-8 place-items-center rounded-md text-slate-500 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100"
+                            className="inline-grid size-8 place-items-center rounded-md text-subtle hover:bg-hover hover:text-fg"
                           >
                             <Download aria-hidden className="size-4" />
                           </a>
@@ -340,7 +333,7 @@ export function ContainerFiles({ environmentId, containerId }: { environmentId: 
               </tbody>
             </Table>
           )}
-          <p className="text-xs text-slate-500 dark:text-slate-400" role="status">
+          <p className="text-xs text-subtle" role="status">
             {listing.data.entries.length} entr{listing.data.entries.length === 1 ? "y" : "ies"} in {current}. Read
             through the engine&apos;s archive API: no shell is needed in the container.
           </p>

@@ -39,7 +39,7 @@ function marked(text: string, needle: string, key: number): ReactNode {
   for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, at + needle.length)) {
     if (at > from) parts.push(text.slice(from, at));
     parts.push(
-      <mark key={`${key}-${at}`} className="rounded-sm bg-amber-300 text-slate-950 dark:bg-amber-400">
+      <mark key={`${key}-${at}`} className="rounded-sm bg-highlight text-on-highlight">
         {text.slice(at, at + needle.length)}
       </mark>,
     );

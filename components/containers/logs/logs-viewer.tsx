@@ -202,9 +202,7 @@ export function LogsViewer({
   }
 
   const toggle = (on: boolean) =>
-    on
-      ? "bg-sky-100 text-sky-900 ring-1 ring-sky-300 dark:bg-sky-950 dark:text-sky-100 dark:ring-sky-800"
-      : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800";
+    on ? "bg-primary-soft text-primary-strong ring-1 ring-primary-border" : "text-fg hover:bg-hover";
   const streamLabel = { all: "All", stdout: "stdout", stderr: "stderr" } as const;
 
   return (
@@ -216,7 +214,7 @@ export function LogsViewer({
             type="checkbox"
             checked={follow}
             onChange={(e) => setFollow(e.target.checked)}
-            className="size-4 accent-sky-600"
+            className="size-4 accent-primary"
           />
           Follow
         </label>
@@ -258,7 +256,7 @@ export function LogsViewer({
             type="checkbox"
             checked={timestamps}
             onChange={(e) => setTimestamps(e.target.checked)}
-            className="size-4 accent-sky-600"
+            className="size-4 accent-primary"
           />
           Timestamps
         </label>
@@ -267,14 +265,14 @@ export function LogsViewer({
             type="checkbox"
             checked={wrap}
             onChange={(e) => setWrap(e.target.checked)}
-            className="size-4 accent-sky-600"
+            className="size-4 accent-primary"
           />
           Wrap lines
         </label>
         <div
           role="group"
           aria-label="Streams"
-          className="flex items-center gap-0.5 rounded-md border border-slate-300 p-0.5 dark:border-slate-700"
+          className="flex items-center gap-0.5 rounded-md border border-border-strong p-0.5"
         >
           {(["all", "stdout", "stderr"] as const).map((f) => (
             <button
@@ -285,7 +283,7 @@ export function LogsViewer({
               className={`rounded px-2 py-0.5 text-xs font-medium ${toggle(filter === f)}`}
             >
               {f === "stderr" ? (
-                <span aria-hidden className="mr-1 inline-block size-2 rounded-full bg-red-500" />
+                <span aria-hidden className="mr-1 inline-block size-2 rounded-full bg-signal-fail" />
               ) : null}
               {streamLabel[f]}
             </button>
@@ -318,7 +316,7 @@ export function LogsViewer({
             className={`${controlClass} w-44 py-1 text-xs`}
           />
           <span
-            className="w-24 text-xs whitespace-nowrap text-slate-600 tabular-nums dark:text-slate-400"
+            className="w-24 text-xs whitespace-nowrap text-muted tabular-nums"
             aria-live="polite"
             data-testid="logs-hits"
           >
@@ -346,7 +344,7 @@ export function LogsViewer({
         <a
           href={downloadHref}
           download
-          className="ml-auto inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
+          className="ml-auto inline-flex items-center gap-1.5 rounded-md border border-border-strong bg-surface px-2 py-1 text-xs font-medium text-fg hover:bg-hover"
           title="Every line in the chosen range and streams, as a text file"
         >
           <Download aria-hidden className="size-3.5" />
@@ -363,7 +361,7 @@ export function LogsViewer({
         )
       ) : null}
 
-      <div className="relative min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-950">
+      <div className="relative min-h-0 flex-1 overflow-hidden rounded-lg border border-border-strong bg-surface">
         {status.phase === "connecting" ? (
           <div className="p-3">
             <Loading label="Loading the logs" />
@@ -388,7 +386,7 @@ export function LogsViewer({
           aria-label={`Log lines of ${name}`}
           aria-live="off"
           data-testid="logs-scroller"
-          className={`h-full overflow-auto font-mono text-xs leading-[18px] text-slate-800 outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-slate-200 ${rows === 0 ? "invisible" : ""}`}
+          className={`h-full overflow-auto font-mono text-xs leading-[18px] text-fg outline-none focus-visible:ring-2 focus-visible:ring-ring ${rows === 0 ? "invisible" : ""}`}
         >
           <div style={{ height: virtualizer.getTotalSize(), position: "relative", minWidth: "100%" }}>
             {virtualizer.getVirtualItems().map((item) => {
@@ -403,14 +401,12 @@ export function LogsViewer({
                   ref={wrap ? virtualizer.measureElement : undefined}
                   data-stream={line.stderr ? "stderr" : "stdout"}
                   className={`absolute left-0 flex min-w-full border-l-2 pr-3 pl-2 ${wrap ? "w-full break-all whitespace-pre-wrap" : "w-max whitespace-pre"} ${
-                    line.stderr
-                      ? "border-red-500 bg-red-50/70 text-red-900 dark:bg-red-950/40 dark:text-red-200"
-                      : "border-transparent"
-                  } ${seq === activeSeq ? "ring-1 ring-amber-500 ring-inset" : ""}`}
+                    line.stderr ? "border-danger-fg bg-danger-soft/70 text-danger-strong" : "border-transparent"
+                  } ${seq === activeSeq ? "ring-1 ring-highlight-strong ring-inset" : ""}`}
                   style={{ transform: `translateY(${item.start}px)`, minHeight: ROW_HEIGHT }}
                 >
                   {time ? (
-                    <span className="mr-3 shrink-0 text-slate-500 select-none dark:text-slate-400">
+                    <span className="mr-3 shrink-0 text-subtle select-none">
                       {time.replace("T", " ").replace(/\.(\d{3})\d*Z$/, ".$1Z")}
                     </span>
                   ) : null}
@@ -430,7 +426,7 @@ export function LogsViewer({
         ) : null}
       </div>
 
-      <p className="flex flex-wrap gap-x-3 text-xs text-slate-600 dark:text-slate-400" data-testid="logs-status">
+      <p className="flex flex-wrap gap-x-3 text-xs text-muted" data-testid="logs-status">
         <span role="status">
           {status.phase === "connecting"
             ? "Connecting…"
@@ -448,7 +444,7 @@ export function LogsViewer({
           <button
             type="button"
             onClick={() => setAttempt((n) => n + 1)}
-            className="font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
+            className="font-medium text-primary-fg underline-offset-2 hover:underline"
           >
             Read again
           </button>

@@ -16,17 +16,18 @@ import { LineChart } from "./line-chart";
 /** A minute of samples, one a second. */
 const KEEP = 60;
 
-const SKY = { stroke: "stroke-sky-600 dark:stroke-sky-400", swatch: "bg-sky-600 dark:bg-sky-400" };
-const VIOLET = { stroke: "stroke-violet-600 dark:stroke-violet-400", swatch: "bg-violet-600 dark:bg-violet-400" };
-const EMERALD = { stroke: "stroke-emerald-600 dark:stroke-emerald-400", swatch: "bg-emerald-600 dark:bg-emerald-400" };
-const AMBER = { stroke: "stroke-amber-600 dark:stroke-amber-400", swatch: "bg-amber-600 dark:bg-amber-400" };
+// The chart's series colours: tokens chart-1..4 in app/globals.css (sky, violet, emerald, amber).
+const SKY = { stroke: "stroke-chart-1", swatch: "bg-chart-1" };
+const VIOLET = { stroke: "stroke-chart-2", swatch: "bg-chart-2" };
+const EMERALD = { stroke: "stroke-chart-3", swatch: "bg-chart-3" };
+const AMBER = { stroke: "stroke-chart-4", swatch: "bg-chart-4" };
 
 function Figure({ label, value, detail }: { label: string; value: string; detail?: string }) {
   return (
-    <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
-      <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">{label}</dt>
+    <div className="rounded-lg border border-border bg-surface px-4 py-3">
+      <dt className="text-xs font-medium tracking-wide text-subtle uppercase">{label}</dt>
       <dd className="mt-1 text-xl font-semibold tabular-nums">{value}</dd>
-      {detail ? <dd className="text-xs text-slate-500 dark:text-slate-400">{detail}</dd> : null}
+      {detail ? <dd className="text-xs text-subtle">{detail}</dd> : null}
     </div>
   );
 }
@@ -67,7 +68,7 @@ export function ContainerStats({ environmentId, containerId }: { environmentId: 
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-base font-semibold">Live usage</h2>
-        <p className="text-xs text-slate-500 dark:text-slate-400" data-testid="stats-status" role="status">
+        <p className="text-xs text-subtle" data-testid="stats-status" role="status">
           {live.status === "pending"
             ? `Live · ${samples.length} sample${samples.length === 1 ? "" : "s"}`
             : live.status === "error"
@@ -133,7 +134,7 @@ export function ContainerStats({ environmentId, containerId }: { environmentId: 
           minMax={1024}
         />
       </div>
-      <p className="text-xs text-slate-500 dark:text-slate-400">
+      <p className="text-xs text-subtle">
         Computed as <code className="font-mono">docker stats</code> does: CPU is the container&apos;s share of the
         host&apos;s CPU time times the number of CPUs; memory leaves out reclaimable page cache. The last minute is kept
         while this page is open.

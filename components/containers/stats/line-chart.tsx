@@ -65,10 +65,10 @@ export function LineChart({
   });
   const points = Math.max(0, ...series.map((s) => s.values.length));
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <figure className="rounded-lg border border-border bg-surface p-4">
       <figcaption className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
         <span className="text-sm font-semibold">{title}</span>
-        <span className="flex flex-wrap gap-3 text-xs text-slate-600 dark:text-slate-400">
+        <span className="flex flex-wrap gap-3 text-xs text-muted">
           {series.map((s, i) => (
             <span key={s.label} className="inline-flex items-center gap-1">
               <span aria-hidden className={`inline-block h-0.5 w-3 ${s.swatch}`} />
@@ -78,7 +78,7 @@ export function LineChart({
         </span>
       </figcaption>
       <div className="flex gap-2">
-        <div className="flex w-16 shrink-0 flex-col justify-between text-right font-mono text-[10px] text-slate-500 dark:text-slate-400">
+        <div className="flex w-16 shrink-0 flex-col justify-between text-right font-mono text-[10px] text-subtle">
           <span>{format(max)}</span>
           <span>{format(max / 2)}</span>
           <span>{format(0)}</span>
@@ -99,7 +99,7 @@ export function LineChart({
               y1={f * HEIGHT}
               y2={f * HEIGHT}
               vectorEffect="non-scaling-stroke"
-              className="stroke-slate-200 dark:stroke-slate-800"
+              className="stroke-border"
               strokeWidth={1}
             />
           ))}

@@ -4,7 +4,7 @@ import { formatBytes, formatPercent } from "../details/format";
 
 function Bar({ percent, className }: { percent: number; className: string }) {
   return (
-    <span aria-hidden className="block h-1 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800">
+    <span aria-hidden className="block h-1 w-full overflow-hidden rounded bg-hover">
       <span className={`block h-full ${className}`} style={{ width: `${Math.min(100, Math.max(0, percent))}%` }} />
     </span>
   );
@@ -29,7 +29,7 @@ export function UsageCell({ usage, running = false }: { usage: UsageItem | undef
   if (!usage) {
     if (running) return <Measuring label="Measuring usage" />;
     return (
-      <span className="text-slate-400 dark:text-slate-500" aria-label="No usage figures">
+      <span className="text-faint" aria-label="No usage figures">
         —
       </span>
     );
@@ -43,9 +43,9 @@ export function UsageCell({ usage, running = false }: { usage: UsageItem | undef
       data-testid="usage-cell"
     >
       {usage.cpuPercent === null ? <Measuring label="Measuring CPU (needs a second sample)" /> : <span>{cpu}</span>}
-      <Bar percent={usage.cpuPercent ?? 0} className="bg-sky-500" />
+      <Bar percent={usage.cpuPercent ?? 0} className="bg-chart-1" />
       <span>{memory}</span>
-      <Bar percent={usage.memoryPercent} className="bg-violet-500" />
+      <Bar percent={usage.memoryPercent} className="bg-chart-2" />
     </span>
   );
 }
