@@ -57,8 +57,7 @@ function useFleetFeed(kind: LiveKind | null) {
   const [sync] = useState(
     () =>
       new LiveListSync<AnyList>(kind ?? "containers", {
-        read: (environmentIds, signal) =>
-          calls.query(environmentIds ? { environmentIds } : undefined, { signal }) as Promise<AnyList>,
+        read: (environmentIds, signal) => calls.query(environmentIds ? { environmentIds } : undefined, { signal }),
         get: () => queryClient.getQueryData<AnyList>(listKey),
         update: (change) => queryClient.setQueryData<AnyList>(listKey, (old) => (old ? change(old) : old)),
         rereadAll: () => void queryClient.invalidateQueries({ queryKey: listKey }),

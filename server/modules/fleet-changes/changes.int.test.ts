@@ -100,7 +100,7 @@ describe("a list read before its feed starts", () => {
     const sync: LiveListSync<List> = new LiveListSync<List>("containers", {
       read: async (environmentIds) => {
         reads.push(environmentIds);
-        return (await api.containers.list(environmentIds ? { environmentIds } : undefined)) as List;
+        return api.containers.list(environmentIds ? { environmentIds } : undefined);
       },
       get: () => held,
       update: (change) => {
@@ -120,10 +120,12 @@ describe("a list read before its feed starts", () => {
       Cmd: ["sleep", "300"],
       Labels: { "stevedore.test": "changes" },
     });
-    await waitUntil(async () =>
-      [...(h.services.fleet.picture.values(environmentId, "containers") ?? [])].some((c) => c.name === name)
-        ? true
-        : undefined,
+    await waitUntil(() =>
+      Promise.resolve(
+        [...(h.services.fleet.picture.values(environmentId, "containers") ?? [])].some((c) => c.name === name)
+          ? true
+          : undefined,
+      ),
     );
 
     const feed = await api.fleet.changes({ list: "containers" });
@@ -134,7 +136,7 @@ describe("a list read before its feed starts", () => {
     expect(start.stamps[environmentId]!.version).toBeGreaterThan(held.stamps![environmentId]!.version);
     sync.started(start.stamps);
     // Only the environment that moved is read again, and the page then holds the container.
-    await waitUntil(async () => (held!.items.some((c) => c.name === name) ? true : undefined), 30_000);
+    await waitUntil(() => Promise.resolve(held!.items.some((c) => c.name === name) ? true : undefined), 30_000);
     expect(reads).toEqual([undefined, [environmentId]]);
 
     // A read after the start misses nothing, so its stamps are never older than the start's.
