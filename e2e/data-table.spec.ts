@@ -1,8 +1,8 @@
 // The shared data table on the containers list, checked for what can be checked without a
 // clock: a keystroke in the search filters in the browser (no server render, no list read),
 // scrolling renders only the rows that come into view, a container event changes its row in
-// place (the list is not read again, the other rows are not drawn again), and the table keeps
-// its name and actions in view.
+// place (the list is not read again, the other rows are not drawn again), a row's menu is made
+// only when pressed, and the table keeps its name and actions in view.
 import { expect, test, type Page, type Request } from "@playwright/test";
 import Docker from "dockerode";
 import { authFile } from "./fixtures";
@@ -115,6 +115,44 @@ test("scrolling renders only the rows that come into view", async ({ page }) => 
   expect(entered).toBeGreaterThan(0);
   const renders = await page.evaluate(() => window.__stevedoreRenderProbe!["data-table-row"] ?? 0);
   expect(renders).toBeLessThanOrEqual(entered);
+  // An entering row draws a plain button for its menu: no menu is made until one is pressed.
+  const menus = await page.evaluate(() => window.__stevedoreRenderProbe!["RowMenu"] ?? 0);
+  expect(menus).toBe(0);
+});
+
+test("a row's menu is made when its button is pressed, and opens from the keyboard at its first item", async ({
+  page,
+}) => {
+  await openList(page, `?q=${prefix}`);
+  const name = `${prefix}-01`;
+  const button = page
+    .getByRole("row")
+    .filter({ hasText: name })
+    .getByRole("button", { name: `Actions for ${name}` });
+  await button.focus();
+  await page.keyboard.press("Enter");
+  const menu = page.getByRole("menu", { name: `Actions for ${name}` });
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole("menuitem").first()).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(menu).toBeHidden();
+  await expect(button).toBeFocused();
+  // From then on it is the menu's own trigger: ArrowDown opens it again, a click too.
+  await page.keyboard.press("ArrowDown");
+  await expect(menu.getByRole("menuitem").first()).toBeFocused();
+  await page.keyboard.press("Escape");
+  await button.click();
+  await expect(menu).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(menu).toBeHidden();
+  // Another row's, opened by pointer the first time.
+  const other = `${prefix}-02`;
+  await page
+    .getByRole("row")
+    .filter({ hasText: other })
+    .getByRole("button", { name: `Actions for ${other}` })
+    .click();
+  await expect(page.getByRole("menu", { name: `Actions for ${other}` })).toBeVisible();
 });
 
 test("a container event changes its row in place; the list is not read again", async ({ page }) => {

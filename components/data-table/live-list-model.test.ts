@@ -54,6 +54,15 @@ describe("applying the picture's changes to a live list", () => {
     expect(after.errors).toEqual([]);
   });
 
+  it("keeps what one batch says of an environment after dropping it (added back)", () => {
+    const after = applyPictureEvents(list(), "containers", [
+      upsert("a", "old", "running"),
+      { environmentId: "a", type: "dropped" },
+      upsert("a", "fresh", "created"),
+    ]);
+    expect(after.items.map((r) => `${r.environmentId}/${r.id}`)).toEqual(["b/api", "a/fresh"]);
+  });
+
   it("takes the last word when one batch upserts and removes the same row", () => {
     const removedLast = applyPictureEvents(list(), "containers", [
       upsert("a", "web", "exited"),

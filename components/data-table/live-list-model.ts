@@ -43,7 +43,8 @@ export const rowKeyOf = (environmentId: string, id: string) => `${environmentId}
 
 /**
  * The list after a batch of picture events: upserts replace the row in place (or are added at
- * the end), removes drop it, an environment dropped from the fleet loses its rows. Rows nothing
+ * the end), removes drop it, an environment dropped from the fleet loses its rows (those the batch
+ * upserts after the drop are its rows again: it was added back). Rows nothing
  * touched keep their identity, so what was drawn for them stays valid. Answers the same object
  * when the batch changed nothing of this kind.
  */
@@ -58,7 +59,13 @@ export function applyPictureEvents<T extends Located, D extends LiveListData<T>>
   const touched = new Set<string>();
   for (const event of events) {
     if (!("kind" in event)) {
-      if (event.type === "dropped") dropped.add(event.environmentId);
+      if (event.type !== "dropped") continue;
+      // Everything the environment held goes, also what this batch said of it before; what the
+      // batch says after (the environment added again) stays.
+      dropped.add(event.environmentId);
+      const prefix = rowKeyOf(event.environmentId, "");
+      for (const key of upserts.keys()) if (key.startsWith(prefix)) upserts.delete(key);
+      for (const key of removes) if (key.startsWith(prefix)) removes.delete(key);
       continue;
     }
     if (event.kind !== kind) continue;
@@ -98,7 +105,6 @@ export function applyPictureEvents<T extends Located, D extends LiveListData<T>>
     }
   }
   for (const fresh of upserts.values()) {
-    if (dropped.has(fresh.environmentId)) continue;
     items.push(fresh);
     changed = true;
   }

@@ -5,28 +5,15 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef, useState } from "react";
 import type { RouterOutputs } from "../api-types";
 import { useTRPC, useTRPCClient } from "../trpc";
-import {
-  applyPictureEvents,
-  errorsAfterStatus,
-  mergeEnvironments,
-  withStatus,
-  type LiveKind,
-  type LiveListData,
-  type PictureEvent,
-} from "./live-list-model";
+import { errorsAfterStatus, withStatus, type LiveKind } from "./live-list-model";
+import { LiveListSync, type StampedList } from "./live-list-sync";
 
 type ListOutput<K extends LiveKind> = RouterOutputs[K]["list"];
 type Environments = RouterOutputs["environments"]["list"];
-type AnyList = LiveListData<{ environmentId: string }>;
+type AnyList = StampedList;
 
 /** Events that land together (a stack coming up) are applied in one go, within a frame. */
 const BATCH_MS = 16;
-
-/**
- * The first read waits this long at most for the feed to connect; past that the rows come
- * first, and the feed connecting reads them again (the changes in between could be missed).
- */
-const FEED_WAIT_MS = 1000;
 
 // Every list is the same procedure shape (`fleetListProcedure`): one typed view of any of them.
 type ListProcedures = Pick<ReturnType<typeof useTRPC>, "containers">["containers"]["list"];
@@ -35,11 +22,13 @@ type ListCalls = Pick<ReturnType<typeof useTRPCClient>, "containers">["container
 /**
  * A fleet-wide list kept current by the fleet's live feed (`fleet.changes`), for any kind of the
  * live picture, with the environments beside it (names, status):
+ * - the list is read at once, beside the feed connecting (the first rows wait for neither the
+ *   feed nor each other); the feed's `start` and the read's stamps tell which environments
+ *   changed between the two, and only those are read again (./live-list-sync.ts);
  * - picture events are applied to the rows in place;
  * - a status message changes that environment's status (and its error banner) and nothing else;
  * - the list is read again only for what the feed says it may have missed: the environments a
- *   `resync` names, or everything when the feed (re)connects.
- * The first read waits for the feed to be connected, so no change falls between the two.
+ *   `resync` names, or everything when the feed reconnects.
  */
 export function useLiveList<K extends LiveKind>(kind: K) {
   return useFleetFeed(kind) as {
@@ -64,17 +53,20 @@ function useFleetFeed(kind: LiveKind | null) {
   const listKey: QueryKey = procedures.queryKey();
   const environmentsKey: QueryKey = trpc.environments.list.queryKey();
 
-  // Connected at least once: from then on a reconnect rereads. The first read waits for it (so
-  // no change falls between the two), but not for long.
-  const [connected, setConnected] = useState(false);
-  const [waited, setWaited] = useState(false);
-  useEffect(() => {
-    const timer = setTimeout(() => setWaited(true), FEED_WAIT_MS);
-    return () => clearTimeout(timer);
-  }, []);
+  // The list's reads and the feed's changes, joined (one per mounted page).
+  const [sync] = useState(
+    () =>
+      new LiveListSync<AnyList>(kind ?? "containers", {
+        read: (environmentIds, signal) => calls.query(environmentIds ? { environmentIds } : undefined, { signal }),
+        get: () => queryClient.getQueryData<AnyList>(listKey),
+        update: (change) => queryClient.setQueryData<AnyList>(listKey, (old) => (old ? change(old) : old)),
+        rereadAll: () => void queryClient.invalidateQueries({ queryKey: listKey }),
+      }),
+  );
   const list = useQuery({
     ...procedures.queryOptions(),
-    enabled: kind !== null && (connected || waited),
+    queryFn: ({ signal }) => sync.readAll(signal) as Promise<ListOutput<"containers">>,
+    enabled: kind !== null,
     // The feed keeps it current; reading it again on focus or on a timer would only cost.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -82,12 +74,10 @@ function useFleetFeed(kind: LiveKind | null) {
   });
   const environments = useQuery({
     ...trpc.environments.list.queryOptions(),
-    enabled: connected || waited,
     staleTime: Infinity,
     refetchOnWindowFocus: false,
   });
 
-  const pending = useRef<PictureEvent[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(
     () => () => {
@@ -95,41 +85,36 @@ function useFleetFeed(kind: LiveKind | null) {
     },
     [],
   );
-
   const flush = () => {
     timer.current = null;
-    const events = pending.current;
-    pending.current = [];
-    if (!kind || !events.length) return;
-    queryClient.setQueryData<AnyList>(listKey, (old) => (old ? applyPictureEvents(old, kind, events) : old));
+    sync.flush();
   };
 
-  const resync = async (environmentIds: string[] | "all") => {
+  const resync = (environmentIds: string[] | "all") => {
     if (environmentIds === "all") {
-      await Promise.all([
-        kind ? queryClient.invalidateQueries({ queryKey: listKey }) : null,
-        queryClient.invalidateQueries({ queryKey: environmentsKey }),
-      ]);
+      if (kind) void queryClient.invalidateQueries({ queryKey: listKey });
+      void queryClient.invalidateQueries({ queryKey: environmentsKey });
       return;
     }
-    if (!kind || !environmentIds.length) return;
-    // Picture events that arrive while the fresh read is on its way are applied over it after.
-    const fresh = (await calls.query({ environmentIds })) as AnyList;
-    queryClient.setQueryData<AnyList>(listKey, (old) => (old ? mergeEnvironments(old, fresh, environmentIds) : old));
+    // A partial read that fails falls back to reading everything.
+    if (kind) sync.readSome(environmentIds).catch(() => resync("all"));
   };
 
   const live = useSubscription(
-    trpc.fleet.changes.subscriptionOptions(undefined, {
+    trpc.fleet.changes.subscriptionOptions(kind ? { list: kind } : undefined, {
       onStarted: () => {
-        // A reconnect may have missed anything, and so may a read made before the feed was
-        // there: read again what was read before.
-        const read = queryClient.getQueryState(kind ? listKey : environmentsKey);
-        if (read && (read.dataUpdatedAt > 0 || read.fetchStatus === "fetching")) resync("all").catch(() => undefined);
-        setConnected(true);
+        // The environments (names and status) are small: read again when they were read before
+        // the feed was there, so no status change falls between the two. (The list's own start
+        // comes as the feed's first message.)
+        const read = queryClient.getQueryState(environmentsKey);
+        if (read && (read.dataUpdatedAt > 0 || read.fetchStatus === "fetching"))
+          void queryClient.invalidateQueries({ queryKey: environmentsKey });
       },
       onData: (data) => {
         const change = data;
-        if (change.type === "status") {
+        if (change.type === "start") {
+          if (kind) sync.started(change.stamps);
+        } else if (change.type === "status") {
           const { status } = change;
           queryClient.setQueryData<Environments>(environmentsKey, (old) => (old ? withStatus(old, status) : old));
           if (kind) {
@@ -140,17 +125,13 @@ function useFleetFeed(kind: LiveKind | null) {
             });
           }
         } else if (change.type === "resync") {
-          // A partial read that fails falls back to reading everything.
-          resync(change.environmentIds).catch(() => resync("all").catch(() => undefined));
+          resync(change.environmentIds);
         } else if (change.type === "picture") {
           // ("counts" come only to pages that ask for them; a list holds the objects themselves.)
-          pending.current.push(...change.events);
+          if (!kind) return;
+          sync.heard(change.events);
           timer.current ??= setTimeout(flush, BATCH_MS);
         }
-      },
-      onError: () => {
-        // Without the feed the page still shows what it can (read once, not kept live).
-        setConnected(true);
       },
     }),
   );

@@ -398,13 +398,19 @@ export class Fleet {
     options: Omit<FanOutOptions, "key" | "name"> = {},
   ): Promise<FleetList<ResourceKinds[K]>> {
     const ids = [...new Set(environmentIds ?? this.members.keys())];
-    const out: FleetList<ResourceKinds[K]> = { items: [], errors: [], paused: [], sources: [] };
+    const out: FleetList<ResourceKinds[K]> = { items: [], errors: [], paused: [], sources: [], stamps: {} };
     const cold: string[] = [];
+    // No await in this loop: what is read from the picture and its stamps are one moment's.
     for (const environmentId of ids) {
       const started = performance.now();
       const member = this.members.get(environmentId);
       const fromPicture = member && this.picture.listed(environmentId, kind);
-      if (member?.status.state === "paused") out.paused.push(environmentId);
+      const paused = member?.status.state === "paused";
+      out.stamps[environmentId] = {
+        warm: !!fromPicture && !paused,
+        version: this.picture.version(environmentId, kind),
+      };
+      if (paused) out.paused.push(environmentId);
       else if (fromPicture) {
         for (const item of fromPicture) out.items.push(item);
         // The picture is as current as the last word from its engine (events arrive in order).

@@ -41,8 +41,9 @@ export {
   type DockerErrorCode,
   type UnreachableCause,
 } from "./errors";
-export { Picture, type PictureChange, type PictureEvent, type PictureListener } from "./picture";
+export { Picture, type PictureChange, type PictureEvent, type PictureListener, type PictureStamp } from "./picture";
 export { parseHostKey, type SshHostKey } from "./ssh";
+export { LOCAL_KINDS, SWARM_KINDS } from "./resources";
 export type {
   ContainerSummary,
   ImageSummary,

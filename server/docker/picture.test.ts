@@ -44,10 +44,14 @@ describe("Picture", () => {
     expect(second).toBeGreaterThan(first);
     picture.apply("e", "containers", ["a"], []);
     expect(picture.version("e", "containers")).toBeGreaterThan(second);
-    expect(picture.version("e", "images")).toBe(0);
-    // Forgotten and made again: never a version seen before.
+    // A kind never changed carries the stamp of the environment's arrival (older than any change).
+    expect(picture.version("e", "images")).toBeGreaterThan(0);
+    expect(picture.version("e", "images")).toBeLessThan(first);
+    // Forgotten and made again: never a version seen before, even for a kind that stays empty.
     const last = picture.version("e", "containers");
     picture.drop("e");
+    picture.setWarm("e", true);
+    expect(picture.version("e", "containers")).toBeGreaterThan(last);
     picture.replace("e", "containers", [container("a")]);
     expect(picture.version("e", "containers")).toBeGreaterThan(last);
   });

@@ -18,6 +18,17 @@ export type PictureEvent =
 
 export type PictureListener = (events: PictureEvent[]) => void;
 
+/**
+ * Where one environment's picture of a kind stood at a moment: its version (see
+ * `Picture.version`) and whether it was warm. A list read carries one per environment, and so
+ * does the start of the fleet's live feed: a read whose stamp is older than the feed's start
+ * missed the changes between the two.
+ */
+export interface PictureStamp {
+  warm: boolean;
+  version: number;
+}
+
 /** An object as a fleet-wide list answers it: the summary and the environment it is on. */
 export type Listed<K extends ResourceKind> = ResourceKinds[K] & { environmentId: string };
 
@@ -37,6 +48,8 @@ interface EnvironmentPicture {
   syncedAt?: number;
   /** Per kind: the stamp of its last change (see `version`). */
   versions: { [K in ResourceKind]?: number };
+  /** The stamp taken when the picture began holding this environment: the version of a kind never changed since. */
+  born: number;
 }
 
 /** Stamps of change, unique across every environment and kind for the life of the process. */
@@ -97,7 +110,13 @@ export class Picture {
    * forgotten and re-added environment): what is made from a list can be kept while it holds.
    */
   version(environmentId: string, kind: ResourceKind): number {
-    return this.environments.get(environmentId)?.versions[kind] ?? 0;
+    const env = this.environments.get(environmentId);
+    return env ? (env.versions[kind] ?? env.born) : 0;
+  }
+
+  /** The version of a kind and whether the environment is warm, as of now. */
+  stamp(environmentId: string, kind: ResourceKind): PictureStamp {
+    return { warm: this.isWarm(environmentId), version: this.version(environmentId, kind) };
   }
 
   /** How many objects of a kind, whether warm or not (undefined when never loaded). */
@@ -220,7 +239,7 @@ export class Picture {
   private environment(environmentId: string): EnvironmentPicture {
     let env = this.environments.get(environmentId);
     if (!env) {
-      env = { store: {}, warm: false, versions: {} };
+      env = { store: {}, warm: false, versions: {}, born: ++lastVersion };
       this.environments.set(environmentId, env);
     }
     return env;

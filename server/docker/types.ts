@@ -1,5 +1,6 @@
 // Plain data in and out of server/docker: what the rest of Stevedore hands the fleet and what it
 // gets back. No engine payloads, no secrets.
+import type { PictureStamp } from "./picture";
 
 /** An environment as the fleet needs it; the caller decrypts TLS material before handing it over. */
 export interface EnvironmentDescriptor {
@@ -131,4 +132,10 @@ export interface FleetList<T> {
     /** The data is the engine's state as of this moment (ms since epoch). */
     asOf: number;
   }>;
+  /**
+   * Per environment asked for, where the picture of this kind stood when the list was read
+   * (taken in the same step as the items read from it; `warm: false` when the items were read
+   * from the engine or not at all). A live feed that started later tells what moved since.
+   */
+  stamps: Record<string, PictureStamp>;
 }

@@ -1,18 +1,18 @@
 "use client";
 
 import { Activity, ScrollText, SquareTerminal } from "lucide-react";
-import Link from "next/link";
 import { useViewer } from "../../auth/viewer-context";
 import { columnHelper } from "../../data-table/features";
 import type { ContainerRow } from "../container-list-model";
 import { detailsHref } from "../details/format";
 import { holdsOn } from "../holds-on";
+import { RowLink } from "../../ui/row-link";
 
 const quickClass = "inline-grid size-7 shrink-0 place-items-center rounded-md text-subtle hover:bg-hover hover:text-fg";
 
 /**
  * The name (to the details page) and, beside it, the pages opened most: logs, console, stats.
- * No prefetching: rows scroll past by the hundred, and each would fetch four pages.
+ * Plain links (RowLink): rows scroll past by the hundred; none prefetches.
  */
 function NameCell({ row }: { row: ContainerRow }) {
   const viewer = useViewer();
@@ -22,46 +22,27 @@ function NameCell({ row }: { row: ContainerRow }) {
   const console = running && holdsOn(viewer, "container.exec", row.environmentId);
   return (
     <div className="flex items-center gap-1">
-      <Link
+      <RowLink
         href={base}
-        prefetch={false}
         className="min-w-0 flex-1 truncate font-medium hover:underline"
         title={`${row.name} (${row.id.slice(0, 12)})`}
       >
         {row.name}
-      </Link>
+      </RowLink>
       {logs ? (
-        <Link
-          href={`${base}/logs`}
-          prefetch={false}
-          className={quickClass}
-          aria-label={`Logs of ${row.name}`}
-          title="Logs"
-        >
+        <RowLink href={`${base}/logs`} className={quickClass} aria-label={`Logs of ${row.name}`} title="Logs">
           <ScrollText aria-hidden className="size-4" />
-        </Link>
+        </RowLink>
       ) : null}
       {console ? (
-        <Link
-          href={`${base}/console`}
-          prefetch={false}
-          className={quickClass}
-          aria-label={`Console of ${row.name}`}
-          title="Console"
-        >
+        <RowLink href={`${base}/console`} className={quickClass} aria-label={`Console of ${row.name}`} title="Console">
           <SquareTerminal aria-hidden className="size-4" />
-        </Link>
+        </RowLink>
       ) : null}
       {running ? (
-        <Link
-          href={`${base}/stats`}
-          prefetch={false}
-          className={quickClass}
-          aria-label={`Stats of ${row.name}`}
-          title="Stats"
-        >
+        <RowLink href={`${base}/stats`} className={quickClass} aria-label={`Stats of ${row.name}`} title="Stats">
           <Activity aria-hidden className="size-4" />
-        </Link>
+        </RowLink>
       ) : null}
     </div>
   );

@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { projectHref } from "../../compose/project-href";
 import { columnHelper } from "../../data-table/features";
 import { matchesFilter, projectOf, type ContainerRow } from "../container-list-model";
+import { RowLink } from "../../ui/row-link";
 
 function Project({ row }: { row: ContainerRow }) {
   const text = row.stack
@@ -12,13 +12,13 @@ function Project({ row }: { row: ContainerRow }) {
   if (!text) return <span className="text-faint">—</span>;
   if (!row.stack && row.compose) {
     return (
-      <Link
+      <RowLink
         className="block truncate text-xs text-primary-fg hover:underline"
         href={projectHref(row.environmentId, row.compose.project)}
         title={`Compose project: ${text}`}
       >
         {text}
-      </Link>
+      </RowLink>
     );
   }
   return (

@@ -1,12 +1,15 @@
 // fleet.changes against a real engine: a container starting moves the environment's counts,
 // which is not a status change (lists hear the object, Home hears the counts); an environment
-// whose picture is rebuilt (paused and resumed, as after a reconnect) is announced as a resync.
+// whose picture is rebuilt (paused and resumed, as after a reconnect) is announced as a resync;
+// a list read before the feed starts, as a page reads it, loses no change made in between.
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
 import type { Actor } from "../../core/context";
 import type { FleetChange } from "./changes";
+import { LiveListSync, type StampedList } from "../../../components/data-table/live-list-sync";
+import { waitUntil } from "../../testing/wait-until";
 
 const testbed = inject("testbed");
 const engine = new Docker({ socketPath: need(testbed, "TESTBED_STANDALONE_SOCKET"), version: "v1.41" });
@@ -84,6 +87,63 @@ describe("fleet.changes", () => {
     expect(seen.at(-1)).toEqual({ type: "resync", environmentIds: [environmentId] });
     // The page was told the status (paused, then back) along the way.
     expect(seen.some((c) => c.type === "status" && c.status.state === "paused")).toBe(true);
+  });
+});
+
+describe("a list read before its feed starts", () => {
+  it("gets the change made in between: the feed's start names the environment, read again", async () => {
+    const api = h.caller(admin);
+    type List = StampedList<{ environmentId: string; name: string }>;
+    let held: List | undefined;
+    const reads: Array<string[] | undefined> = [];
+    // The page's own join (components/data-table/live-list-sync.ts) over the real API.
+    const sync: LiveListSync<List> = new LiveListSync<List>("containers", {
+      read: async (environmentIds) => {
+        reads.push(environmentIds);
+        return api.containers.list(environmentIds ? { environmentIds } : undefined);
+      },
+      get: () => held,
+      update: (change) => {
+        if (held) held = change(held);
+      },
+      rereadAll: () => void sync.readAll().then((list) => (held = list)),
+    });
+    // The page reads the list at once; the feed is not there yet.
+    held = await sync.readAll();
+    const name = `changes-gap-${Date.now()}`;
+    expect(held.items.some((c) => c.name === name)).toBe(false);
+
+    // A container is made between the read and the feed's start, and the picture has it.
+    const container = await engine.createContainer({
+      Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),
+      name,
+      Cmd: ["sleep", "300"],
+      Labels: { "stevedore.test": "changes" },
+    });
+    await waitUntil(() =>
+      Promise.resolve(
+        [...(h.services.fleet.picture.values(environmentId, "containers") ?? [])].some((c) => c.name === name)
+          ? true
+          : undefined,
+      ),
+    );
+
+    const feed = await api.fleet.changes({ list: "containers" });
+    const iterator = feed[Symbol.asyncIterator]();
+    const start = (await iterator.next()).value as FleetChange;
+    expect(start.type).toBe("start");
+    if (start.type !== "start") return;
+    expect(start.stamps[environmentId]!.version).toBeGreaterThan(held.stamps![environmentId]!.version);
+    sync.started(start.stamps);
+    // Only the environment that moved is read again, and the page then holds the container.
+    await waitUntil(() => Promise.resolve(held!.items.some((c) => c.name === name) ? true : undefined), 30_000);
+    expect(reads).toEqual([undefined, [environmentId]]);
+
+    // A read after the start misses nothing, so its stamps are never older than the start's.
+    const after = await api.containers.list();
+    expect(after.stamps[environmentId]!.version).toBeGreaterThanOrEqual(start.stamps[environmentId]!.version);
+    await iterator.return?.();
+    await container.remove({ force: true });
   });
 });
 

@@ -101,6 +101,14 @@ describe("ChangeQueue", () => {
     expect(drain(queue)).toEqual([{ type: "resync", environmentIds: "all" }]);
   });
 
+  it("keeps a page's start first through a collapse (the stamps its list is checked against)", () => {
+    const queue = new ChangeQueue({ messages: 100, events: 2 });
+    const start = { type: "start" as const, stamps: { e1: { warm: true, version: 7 } } };
+    queue.push(start);
+    queue.push({ type: "picture", events: [upsert("e1", "a"), upsert("e1", "b"), upsert("e1", "c")] });
+    expect(drain(queue)).toEqual([start, { type: "resync", environmentIds: ["e1"] }]);
+  });
+
   it("keeps taking messages after a collapse", () => {
     const queue = new ChangeQueue({ messages: 2, events: 100 });
     for (let i = 0; i < 3; i++) queue.push({ type: "picture", events: [upsert("e1", `v${i}`)] });

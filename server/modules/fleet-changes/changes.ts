@@ -7,13 +7,19 @@
 //   counts   an environment's counts (containers, running, images, ...) moved; only to pages that
 //            ask for them (Home's cards), never to lists, which hold the objects themselves.
 //   picture  objects changed in the live picture: apply them in place.
+//   start    first, and only to a page that holds a list (it names the kind): where the picture
+//            of that kind stood per environment when the feed began hearing it. The page's
+//            list read carries the same stamps; where the read's is older, a change fell
+//            between the two and that environment is read again. So the list need not wait
+//            for the feed.
 //   resync   what the page holds for these environments (or all) may have missed changes: the
 //            server dropped queued messages for a page that fell behind, or an environment's
 //            picture was rebuilt (the watcher resynchronised after reconnecting, or the
 //            environment was dropped): read them again.
-import type { EnvironmentCounts, EnvironmentStatus, PictureEvent } from "../../docker/index";
+import type { EnvironmentCounts, EnvironmentStatus, PictureEvent, PictureStamp } from "../../docker/index";
 
 export type FleetChange =
+  | { type: "start"; stamps: Record<string, PictureStamp> }
   | { type: "status"; status: EnvironmentStatus }
   | { type: "counts"; environmentId: string; counts: EnvironmentCounts | undefined }
   | { type: "picture"; events: PictureEvent[] }
@@ -87,12 +93,16 @@ export class ChangeQueue {
 
   private collapse(): void {
     this.overflows++;
+    const start: FleetChange[] = [];
     const statuses = new Map<string, FleetChange>();
     const counts = new Map<string, FleetChange>();
     const resync = new Set<string>();
     let all = false;
     for (const change of this.queue) {
       switch (change.type) {
+        case "start":
+          start.push(change);
+          break;
         case "status":
           statuses.delete(change.status.environmentId);
           statuses.set(change.status.environmentId, change);
@@ -110,12 +120,12 @@ export class ChangeQueue {
           break;
       }
     }
-    const kept = [...statuses.values(), ...counts.values()];
+    const kept = [...start, ...statuses.values(), ...counts.values()];
     const reread: FleetChange[] =
       all || resync.size ? [{ type: "resync", environmentIds: all ? "all" : [...resync] }] : [];
     // So many environments changed that even one message each is too many: read everything again.
     this.queue =
-      kept.length < this.limits.messages ? [...kept, ...reread] : [{ type: "resync", environmentIds: "all" }];
+      kept.length < this.limits.messages ? [...kept, ...reread] : [...start, { type: "resync", environmentIds: "all" }];
     this.events = 0;
   }
 }

@@ -33,7 +33,7 @@ export function fleetListProcedure<K extends ResourceKind>(kind: K, permission: 
     .input(fleetListInput)
     .query(async ({ ctx, input }) => {
       const ids = environmentsInScope(ctx.services, ctx.scope, input?.environmentIds);
-      const { items, errors, paused, sources } = await ctx.services.fleet.list(kind, ids);
+      const { items, errors, paused, sources, stamps } = await ctx.services.fleet.list(kind, ids);
       // How current each environment's items are: the engine's state as of `asOf`; `stale` when
       // the engine has said nothing for longer than a healthy one ever does (it is being checked).
       const now = Date.now();
@@ -43,6 +43,8 @@ export function fleetListProcedure<K extends ResourceKind>(kind: K, permission: 
         asOf,
         stale: now - asOf > STALE_AFTER_MS,
       }));
-      return { items, errors, paused, freshness };
+      // Where the picture stood when read, per environment: a page compares them with the start
+      // of its live feed (fleet.changes) and reads again what moved between the two.
+      return { items, errors, paused, freshness, stamps };
     });
 }

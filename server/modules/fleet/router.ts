@@ -2,7 +2,7 @@
 // pages that ask), the live picture's object changes, and resyncs, only for environments and
 // kinds the caller may read. See server/modules/fleet-changes for what each message means.
 import { z } from "zod";
-import type { ResourceKind } from "../../docker/index";
+import { LOCAL_KINDS, SWARM_KINDS, type PictureStamp, type ResourceKind } from "../../docker/index";
 import { ChangeQueue, resyncFor, statusDifference, type FleetChange } from "../fleet-changes/changes";
 import type { Permission } from "../../rbac/catalogue";
 import { can, canSomewhere } from "../../rbac/permissions";
@@ -25,8 +25,15 @@ const readPermission: Record<ResourceKind, Permission> = {
 
 const changesInput = fleetListInput
   .unwrap()
-  /** Also send `counts` messages (Home's cards); lists hold the objects and need none. */
-  .extend({ counts: z.boolean().optional() })
+  .extend({
+    /** Also send `counts` messages (Home's cards); lists hold the objects and need none. */
+    counts: z.boolean().optional(),
+    /**
+     * The kind of list the page holds: the first message is then `start`, the picture's stamps
+     * of that kind per environment as the feed begins (see fleet-changes).
+     */
+    list: z.enum([...LOCAL_KINDS, ...SWARM_KINDS]).optional(),
+  })
   .optional();
 
 export const fleetRouter = createTRPCRouter({
@@ -64,6 +71,18 @@ export const fleetRouter = createTRPCRouter({
             },
             asked ? ids : undefined,
           );
+          // Taken right after subscribing, in the same step: every change after these stamps
+          // reaches the page as a message after this one.
+          const list = input?.list;
+          if (list) {
+            const perms = watch.current();
+            const stamps: Record<string, PictureStamp> = {};
+            for (const environmentId of environmentsInScope(ctx.services, ctx.scope, asked)) {
+              if (can(perms, readPermission[list], environmentId))
+                stamps[environmentId] = ctx.services.fleet.picture.stamp(environmentId, list);
+            }
+            push({ type: "start", stamps });
+          }
           return () => {
             offStatus();
             offPicture();
