@@ -126,7 +126,13 @@ describe("connecting to each kind of environment", () => {
       /not signed by the CA/,
     ],
     ["no certificates for a TLS port", () => ({ ...tls, tls: undefined }), "tls", /expects TLS/],
-    ["a closed port", () => ({ ...standalone, url: "tcp://10.201.0.10:2399" }), "refused", /refused the connection/],
+    // The standalone engine's address in this instance's test bed (its sshd listens there too).
+    [
+      "a closed port",
+      () => ({ ...standalone, url: `tcp://${need(testbed, "TESTBED_SSH_HOST")}:2399` }),
+      "refused",
+      /refused the connection/,
+    ],
     [
       "a unix socket that does not exist",
       () => ({ ...standalone, url: "unix:///tmp/stevedore-testbed/no-such.sock" }),
