@@ -56,7 +56,7 @@ export default tseslint.config(
               group: ["@prisma/*", "**/generated/prisma/**", "**/db", "**/db.ts"],
               message: "server/docker must not depend on the database.",
             },
-            above("server/docker", ["**/modules/**", "**/trpc/**", "**/http/**", "**/ws/**"]),
+            above("server/docker", ["**/modules/**", "**/transport/**"]),
           ],
         },
       ],
@@ -79,7 +79,7 @@ export default tseslint.config(
               allowTypeImports: true,
               message: "server/core must not depend on the database (types only).",
             },
-            above("server/core", ["**/modules/**", "**/trpc/**", "**/http/**", "**/ws/**", "**/workloads/**"]),
+            above("server/core", ["**/modules/**", "**/transport/**", "**/workloads/**"]),
           ],
         },
       ],
@@ -106,7 +106,7 @@ export default tseslint.config(
           patterns: [
             trpc("A module's domain logic"),
             next("A module's domain logic"),
-            above("A module's domain logic", ["**/trpc/**", "**/http/**", "**/ws/**"]),
+            above("A module's domain logic", ["**/transport/**"]),
           ],
         },
       ],
@@ -125,7 +125,7 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                "^(@/|(\\.\\./)+)server/(?!core/|workloads/|modules/[^/]+/contract$|trpc/(root|batching)$|http/(container-files-limits|security-headers)$)",
+                "^(@/|(\\.\\./)+)server/(?!core/|workloads/|modules/[^/]+/contract$|transport/trpc/(root|batching)$|transport/http/(container-files-limits|security-headers)$)",
               allowTypeImports: true,
               message:
                 "The browser imports from the server only types, server/core, server/workloads and the modules' contract.ts.",

@@ -2,7 +2,7 @@ import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
-import { NONCE_HEADER } from "@/server/http/security-headers";
+import { NONCE_HEADER } from "@/server/transport/http/security-headers";
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -1,5 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
-import type { AppRouter } from "@/server/trpc/root";
+import type { AppRouter } from "@/server/transport/trpc/root";
 
 type ClientError = TRPCClientError<AppRouter>;
 

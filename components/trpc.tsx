@@ -2,8 +2,8 @@
 
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
-import { MAX_BATCH_CALLS, refusesBatching } from "@/server/trpc/batching";
-import type { AppRouter } from "@/server/trpc/root";
+import { MAX_BATCH_CALLS, refusesBatching } from "@/server/transport/trpc/batching";
+import type { AppRouter } from "@/server/transport/trpc/root";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 

@@ -1,6 +1,6 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { Permission } from "@/server/rbac/catalogue";
-import type { AppRouter } from "@/server/trpc/root";
+import type { AppRouter } from "@/server/transport/trpc/root";
 
 /** The signed-in user and what they may do, as auth.me answers. */
 export type Viewer = NonNullable<inferRouterOutputs<AppRouter>["auth"]["me"]>;

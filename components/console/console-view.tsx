@@ -23,7 +23,7 @@ import { ConsoleTab } from "./console-tab";
 import { targetLabel, type ConsoleStatus, type SessionTarget } from "./console-session";
 import { NewConsoleForm } from "./new-console-form";
 
-/** Stevedore allows this many consoles per user at once (server/ws/console-admission.ts). */
+/** Stevedore allows this many consoles per user at once (server/transport/ws/console-admission.ts). */
 const MAX_TABS = 10;
 
 interface Tab {

@@ -2,7 +2,7 @@
 // whether it must be confirmed: one table instead of a switch in the menu.
 import type { TRPCClient } from "@trpc/client";
 import type { Permission } from "@/server/rbac/catalogue";
-import type { AppRouter } from "@/server/trpc/root";
+import type { AppRouter } from "@/server/transport/trpc/root";
 
 type ContainersClient = TRPCClient<AppRouter>["containers"];
 

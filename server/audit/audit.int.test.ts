@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { codeOf, callPath } from "../testing/calls";
 import { openHarness, type Harness } from "../testing/harness";
-import { appRouter } from "../trpc/root";
+import { appRouter } from "../transport/trpc/root";
 import type { Actor } from "../core/context";
 import { reconcileOpenIntents } from "./reconcile";
 import { verifyAuditChain } from "./verify";

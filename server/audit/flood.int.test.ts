@@ -15,7 +15,7 @@ import { ApiClient } from "../testing/api-client";
 import { openHarness } from "../testing/harness";
 import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
 import { need } from "../testing/testbed-env";
-import { MAX_BATCH_CALLS } from "../trpc/batching";
+import { MAX_BATCH_CALLS } from "../transport/trpc/batching";
 
 const testbed = inject("testbed");
 const socketPath = need(testbed, "TESTBED_STANDALONE_SOCKET");

@@ -3,6 +3,7 @@
 // intents refused (fail closed) rather than waited for forever, anonymous refusals grouped.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openHarness, type Harness } from "../testing/harness";
+import { waitUntil } from "../testing/wait-until";
 import { verifyAuditChain } from "./verify";
 import { AuditWriter, AuditWriteError } from "./writer";
 
@@ -20,15 +21,6 @@ beforeEach(async () => {
   await h.services.audit.settled();
   await h.prisma.$executeRawUnsafe(`TRUNCATE "AuditEvent", "AuditCheckpoint"`);
 });
-
-/** Resolves once `predicate` holds (polled), or fails after `ms`. */
-async function until(predicate: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("the append queue", () => {
   it("writes every event of a burst, in one gapless chain, beside actions begun and completed meanwhile", async () => {
@@ -62,7 +54,10 @@ describe("the append queue", () => {
       const wholes = Array.from({ length: 5 }, (_, i) =>
         writer.record({ action: "auth.login", actorUsername: `u${i}` }, { outcome: "denied", error: "wrong" }),
       );
-      await until(() => lines.some((line) => /failed \(attempt \d+\), retrying/.test(line)));
+      await waitUntil(() => lines.some((line) => /failed \(attempt \d+\), retrying/.test(line)), {
+        ms: 20_000,
+        everyMs: 20,
+      });
       await h.prisma.$executeRawUnsafe(`ALTER TABLE "AuditEvent_away" RENAME TO "AuditEvent"`);
       restored = true;
       await Promise.all([...completions, ...wholes]);

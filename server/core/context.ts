@@ -8,7 +8,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 import type { EffectivePermissions } from "../rbac/permissions";
 
 export interface RequestInfo {
-  /** the client's address (X-Forwarded-For only from a trusted proxy: server/http/client-address.ts) */
+  /** the client's address (X-Forwarded-For only from a trusted proxy: server/transport/http/client-address.ts) */
   ip: string | null;
   /** the device cookie a browser that signed in before carries (server/auth/device.ts) */
   device?: string | null;
@@ -21,7 +21,7 @@ export interface RequestInfo {
   secure: boolean;
   /**
    * The HTTP door saw a POST with an empty body: how a client sends a call without input
-   * (totpStart, say). No input, not a broken one (server/http/trpc.ts decides it).
+   * (totpStart, say). No input, not a broken one (server/transport/http/trpc.ts decides it).
    */
   noBody?: boolean;
 }

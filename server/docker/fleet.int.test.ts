@@ -8,6 +8,7 @@ import path from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { need } from "../testing/testbed-env";
+import { timeUntil, waitUntil } from "../testing/wait-until";
 import { EngineClient } from "./client";
 import { testConnection } from "./connection-test";
 import { DockerTimeoutError, DockerUnreachableError } from "./errors";
@@ -64,16 +65,6 @@ function strangerCertificate(): { cert: string; key: string } {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Polls `check` every few milliseconds; resolves with the time it took to become true. */
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return performance.now() - started;
 }
 
 async function startSleeper(docker: Docker, name: string): Promise<Docker.Container> {
@@ -135,16 +126,16 @@ describe("connecting to each kind of environment", () => {
       /not signed by the CA/,
     ],
     ["no certificates for a TLS port", () => ({ ...tls, tls: undefined }), "tls", /expects TLS/],
+    // The standalone engine's address in this instance's test bed (its sshd listens there too).
     [
       "a closed port",
-      // the standalone engine's own address (this test bed instance's), on a port nothing serves
       () => ({ ...standalone, url: `tcp://${need(testbed, "TESTBED_SSH_HOST")}:2399` }),
       "refused",
       /refused the connection/,
     ],
     [
       "a unix socket that does not exist",
-      () => ({ ...standalone, url: `unix://${need(testbed, "TESTBED_DIR")}/no-such.sock` }),
+      () => ({ ...standalone, url: "unix:///tmp/stevedore-testbed/no-such.sock" }),
       "refused",
       /No Docker socket exists/,
     ],
@@ -226,11 +217,11 @@ describe("the fleet over the testbed", () => {
     });
     fleet.onStatus((status) => statusLog.push(status));
     for (const descriptor of [standalone, manager, worker, tls]) fleet.add(descriptor);
-    await waitFor(
-      () => fleet.statuses().every((s) => s.state === "up" && s.pictureWarm),
-      15_000,
-      "every environment up with a warm picture",
-    );
+    await waitUntil(() => fleet.statuses().every((s) => s.state === "up" && s.pictureWarm), {
+      ms: 15_000,
+      everyMs: 5,
+      what: "every environment up with a warm picture",
+    });
   });
 
   afterAll(() => fleet?.close());
@@ -265,7 +256,11 @@ describe("the fleet over the testbed", () => {
     try {
       const container = await startSleeper(docker, "live");
       // Deadlines here are upper bounds for a loaded machine; the figures are printed (measured).
-      const appeared = await waitFor(() => inPicture(container.id)?.state === "running", 15_000, "the container");
+      const appeared = await timeUntil(() => inPicture(container.id)?.state === "running", {
+        ms: 15_000,
+        everyMs: 5,
+        what: "the container",
+      });
       const pushedAt = pushed.findIndex(
         (e) => e.type === "upsert" && e.id === container.id && e.kind === "containers" && e.item.state === "running",
       );
@@ -274,7 +269,11 @@ describe("the fleet over the testbed", () => {
       measured["event→picture (start)"] = Math.round(appeared);
 
       await container.remove({ force: true });
-      const gone = await waitFor(() => inPicture(container.id) === undefined, 15_000, "the removal");
+      const gone = await timeUntil(() => inPicture(container.id) === undefined, {
+        ms: 15_000,
+        everyMs: 5,
+        what: "the removal",
+      });
       expect(pushed.some((e) => e.type === "remove" && e.id === container.id)).toBe(true);
       measured["event→picture (remove)"] = Math.round(gone);
     } finally {
@@ -285,11 +284,11 @@ describe("the fleet over the testbed", () => {
   it("reports an engine frozen with SIGSTOP as down, answers the others within the deadline, and resyncs after SIGCONT", async () => {
     const docker = engine("TESTBED_STANDALONE_SOCKET");
     const sleeper = await startSleeper(docker, "frozen");
-    await waitFor(
-      () => fleet.picture.get("standalone", "containers", sleeper.id)?.state === "running",
-      15_000,
-      "sleeper",
-    );
+    await waitUntil(() => fleet.picture.get("standalone", "containers", sleeper.id)?.state === "running", {
+      ms: 15_000,
+      everyMs: 5,
+      what: "sleeper",
+    });
     const sleeperPid = ((await sleeper.inspect()) as { State: { Pid: number } }).State.Pid;
     const dockerd = Number(readFileSync(path.join(need(testbed, "TESTBED_DIR"), "standalone", "dockerd.pid"), "utf8"));
     const ids = ["standalone", "manager", "worker", "tls"];
@@ -310,7 +309,11 @@ describe("the fleet over the testbed", () => {
       // The others answer at their own speed, not the frozen one's: none waited for the deadline.
       for (const item of frozen.items) expect(item.latencyMs).toBeLessThan(1_500);
 
-      await waitFor(() => fleet.status("standalone")?.state === "down", 15_000, "standalone reported down");
+      await waitUntil(() => fleet.status("standalone")?.state === "down", {
+        ms: 15_000,
+        everyMs: 5,
+        what: "standalone reported down",
+      });
       const down = fleet.status("standalone");
       expect(down).toMatchObject({ pictureWarm: false, lastError: { code: "unreachable", cause: "timeout" } });
       expect(statusLog.some((s) => s.environmentId === "standalone" && s.state === "down")).toBe(true);
@@ -334,20 +337,19 @@ describe("the fleet over the testbed", () => {
       thawedAt = performance.now();
     }
 
-    await waitFor(
+    await waitUntil(
       () => {
         const status = fleet.status("standalone");
         return status?.state === "up" && status.pictureWarm;
       },
-      15_000,
-      "standalone up and resynced",
+      { ms: 15_000, everyMs: 5, what: "standalone up and resynced" },
     );
     measured["SIGCONT→up and resynced (backoff max 1000)"] = Math.round(performance.now() - thawedAt);
-    await waitFor(
-      () => fleet.picture.get("standalone", "containers", sleeper.id)?.state === "exited",
-      15_000,
-      "the container that died while frozen shown as exited",
-    );
+    await waitUntil(() => fleet.picture.get("standalone", "containers", sleeper.id)?.state === "exited", {
+      ms: 15_000,
+      everyMs: 5,
+      what: "the container that died while frozen shown as exited",
+    });
     expect(fleet.status("standalone")?.lastError).toBeUndefined();
     const resyncMs = fleet.diagnostics("standalone")?.watcher?.lastResyncMs;
     expect(resyncMs).toBeDefined();
@@ -359,14 +361,18 @@ describe("the fleet over the testbed", () => {
     const changes: PictureEvent[] = [];
     try {
       periodic.add(tls);
-      await waitFor(() => periodic.status("tls")?.pictureWarm === true, 5_000, "tls warm");
+      await waitUntil(() => periodic.status("tls")?.pictureWarm === true, { ms: 15_000, everyMs: 5, what: "tls warm" });
       // "Up 3 minutes" / "Exited (0) 5 minutes ago" age on their own: a change of that text
       // alone is the engine's news, not a resync artefact.
       const withoutStatus = (item: unknown) => JSON.stringify({ ...(item as object), status: undefined });
       const known = new Map((periodic.picture.list("tls", "containers") ?? []).map((c) => [c.id, withoutStatus(c)]));
       const unsubscribe = periodic.subscribe((events) => changes.push(...events));
       const before = periodic.diagnostics("tls")?.watcher?.resyncs ?? 0;
-      await waitFor(() => (periodic.diagnostics("tls")?.watcher?.resyncs ?? 0) >= before + 3, 3_000, "3 resyncs");
+      await waitUntil(() => (periodic.diagnostics("tls")?.watcher?.resyncs ?? 0) >= before + 3, {
+        ms: 15_000,
+        everyMs: 5,
+        what: "3 resyncs",
+      });
       unsubscribe();
       const real = changes.filter(
         (c) =>
@@ -388,7 +394,11 @@ describe("the fleet over the testbed", () => {
     await expect(fleet.call("worker", "ping", (d) => d.ping())).rejects.toMatchObject({ code: "paused" });
     const resumed = await fleet.resume("worker");
     expect(resumed.state).toBe("up");
-    await waitFor(() => fleet.status("worker")?.pictureWarm === true, 5_000, "worker's picture warm again");
+    await waitUntil(() => fleet.status("worker")?.pictureWarm === true, {
+      ms: 15_000,
+      everyMs: 5,
+      what: "worker's picture warm again",
+    });
   });
 
   it("gives a call on an unknown environment a typed error, and forgets a removed one", async () => {
@@ -418,6 +428,10 @@ describe("the fleet over the testbed", () => {
       process.kill(dockerd, "SIGCONT");
       client.close();
     }
-    await waitFor(() => fleet.status("standalone")?.state === "up", 10_000, "standalone up after the second freeze");
+    await waitUntil(() => fleet.status("standalone")?.state === "up", {
+      ms: 10_000,
+      everyMs: 5,
+      what: "standalone up after the second freeze",
+    });
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { need } from "../testing/testbed-env";
+import { waitUntil } from "../testing/wait-until";
 import { Fleet } from "./fleet";
 import type { EnvironmentDescriptor } from "./types";
 
@@ -18,20 +19,11 @@ const standalone: EnvironmentDescriptor = {
 
 let fleet: Fleet;
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return performance.now() - started;
-}
-
 beforeAll(async () => {
   // The status poll (every 15 s) would notice only much later: the liveness check must.
   fleet = new Fleet({ pollIntervalMs: 60_000 });
   fleet.add(standalone);
-  await waitFor(() => fleet.picture.isWarm("standalone"), 30_000, "a warm picture");
+  await waitUntil(() => fleet.picture.isWarm("standalone"), { ms: 30_000, everyMs: 20, what: "a warm picture" });
 }, 60_000);
 
 afterAll(() => {
@@ -53,7 +45,11 @@ describe("a frozen engine", () => {
       const during = await fleet.listContainers(["standalone"]);
       for (const source of during.sources) expect(source.asOf).toBeLessThanOrEqual(frozenAt + 50);
 
-      await waitFor(() => fleet.status("standalone")?.state === "down", 5_000, "the frozen engine reported down");
+      await waitUntil(() => fleet.status("standalone")?.state === "down", {
+        ms: 5_000,
+        everyMs: 20,
+        what: "the frozen engine reported down",
+      });
       expect(fleet.status("standalone")).toMatchObject({
         state: "down",
         pictureWarm: false,
@@ -66,15 +62,27 @@ describe("a frozen engine", () => {
     } finally {
       process.kill(dockerd, "SIGCONT");
     }
-    await waitFor(() => fleet.status("standalone")?.state === "up", 70_000, "standalone up after SIGCONT");
-    await waitFor(() => fleet.picture.isWarm("standalone"), 30_000, "the picture warm again");
+    await waitUntil(() => fleet.status("standalone")?.state === "up", {
+      ms: 70_000,
+      everyMs: 20,
+      what: "standalone up after SIGCONT",
+    });
+    await waitUntil(() => fleet.picture.isWarm("standalone"), {
+      ms: 30_000,
+      everyMs: 20,
+      what: "the picture warm again",
+    });
   }, 120_000);
 
   it("an idle, healthy engine stays up (its quiet is not taken for a freeze)", async () => {
     const since = fleet.status("standalone")!.since;
     const heard = fleet.status("standalone")!.heardAt!;
     // Several liveness periods with no events and no calls.
-    await waitFor(() => (fleet.status("standalone")?.heardAt ?? 0) > heard + 4_000, 15_000, "pings answered");
+    await waitUntil(() => (fleet.status("standalone")?.heardAt ?? 0) > heard + 4_000, {
+      ms: 15_000,
+      everyMs: 20,
+      what: "pings answered",
+    });
     expect(fleet.status("standalone")).toMatchObject({ state: "up", since });
   }, 30_000);
 });

@@ -5,6 +5,7 @@
 import util from "node:util";
 import { afterAll, describe, expect, inject, it, vi } from "vitest";
 import { need } from "../testing/testbed-env";
+import { waitUntil } from "../testing/wait-until";
 import { Fleet } from "./fleet";
 
 const testbed = inject("testbed");
@@ -13,18 +14,14 @@ const fleet = new Fleet();
 
 afterAll(() => fleet.close());
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe("formatting per engine request", () => {
   it("stays small with the event stream open in the pool", async () => {
     fleet.add({ id: "standalone", name: "standalone", url: `unix://${socketPath}` });
-    await waitFor(() => fleet.status("standalone")?.pictureWarm === true, 20_000, "a warm picture");
+    await waitUntil(() => fleet.status("standalone")?.pictureWarm === true, {
+      ms: 20_000,
+      everyMs: 20,
+      what: "a warm picture",
+    });
     expect(fleet.diagnostics("standalone")?.watcher?.state).toBe("live");
 
     let calls = 0;

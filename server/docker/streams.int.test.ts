@@ -6,9 +6,9 @@ import { createServer, request, type ClientRequest, type Server } from "node:htt
 import type { AddressInfo } from "node:net";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { containerFilesRoute, UPLOAD_STALL_MS } from "../http/container-files";
-import { CONTAINER_FILES_PREFIX } from "../http/container-files-limits";
-import { serveTrpc, TRPC_PREFIX } from "../http/trpc";
+import { containerFilesRoute, UPLOAD_STALL_MS } from "../transport/http/container-files";
+import { CONTAINER_FILES_PREFIX } from "../transport/http/container-files-limits";
+import { serveTrpc, TRPC_PREFIX } from "../transport/http/trpc";
 import { openHarness, type Harness } from "../testing/harness";
 import { need } from "../testing/testbed-env";
 import type { Actor } from "../core/context";

@@ -3,6 +3,7 @@
 import Docker from "dockerode";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { need } from "../testing/testbed-env";
+import { timeUntil, waitUntil } from "../testing/wait-until";
 import { EngineClient } from "./client";
 import { Picture } from "./picture";
 import { fetchResources } from "./resources";
@@ -13,15 +14,6 @@ const fixture = need(testbed, "TESTBED_FIXTURE_IMAGE");
 const socketPath = need(testbed, "TESTBED_SWARM_MANAGER_SOCKET");
 const LABEL = { "stevedore.test": "fleet" };
 const docker = new Docker({ socketPath, version: "v1.41" });
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return performance.now() - started;
-}
 
 afterAll(async () => {
   const filters = { label: ["stevedore.test=fleet"] };
@@ -55,7 +47,7 @@ describe("Watcher and docker commit", () => {
     });
     watcher.start();
     try {
-      await waitFor(() => picture.isWarm("mgr"), 10_000, "a warm picture");
+      await waitUntil(() => picture.isWarm("mgr"), { ms: 10_000, everyMs: 5, what: "a warm picture" });
       const resyncs = watcher.stats.resyncs;
       const container = await docker.createContainer({
         Image: fixture,
@@ -67,7 +59,11 @@ describe("Watcher and docker commit", () => {
       const { Id: image } = (await container.commit({ changes: ["LABEL stevedore.test=fleet"] } as object)) as {
         Id: string;
       };
-      await waitFor(() => picture.get("mgr", "images", image) !== undefined, 20_000, "the committed image");
+      await waitUntil(() => picture.get("mgr", "images", image) !== undefined, {
+        ms: 20_000,
+        everyMs: 5,
+        what: "the committed image",
+      });
       expect(watcher.stats.resyncs).toBe(resyncs);
       expect(
         heard.some(
@@ -92,7 +88,7 @@ describe("Watcher on a swarm manager", () => {
     watcher.start();
     let serviceId: string | undefined;
     try {
-      await waitFor(() => picture.isWarm("mgr"), 5_000, "a warm picture");
+      await waitUntil(() => picture.isWarm("mgr"), { ms: 5_000, everyMs: 5, what: "a warm picture" });
       expect(picture.list("mgr", "nodes")).toHaveLength(3);
       const service = (await docker.createService({
         Name: `fleet-svc-${process.pid}`,
@@ -102,13 +98,25 @@ describe("Watcher on a swarm manager", () => {
       })) as { id?: string; ID?: string };
       serviceId = service.id ?? service.ID ?? "";
       const id = serviceId;
-      const appeared = await waitFor(() => picture.get("mgr", "services", id) !== undefined, 1_000, "the service");
+      const appeared = await timeUntil(() => picture.get("mgr", "services", id) !== undefined, {
+        ms: 1_000,
+        everyMs: 5,
+        what: "the service",
+      });
       expect(picture.get("mgr", "services", id)).toMatchObject({ mode: "replicated", replicas: 2 });
       const tasksOf = () => (picture.list("mgr", "tasks") ?? []).filter((t) => t.serviceId === id);
-      await waitFor(() => tasksOf().filter((t) => t.state === "running").length === 2, 20_000, "two running tasks");
+      await waitUntil(() => tasksOf().filter((t) => t.state === "running").length === 2, {
+        ms: 20_000,
+        everyMs: 5,
+        what: "two running tasks",
+      });
       await docker.getService(id).remove();
       serviceId = undefined;
-      await waitFor(() => picture.get("mgr", "services", id) === undefined, 1_000, "the service's removal");
+      await waitUntil(() => picture.get("mgr", "services", id) === undefined, {
+        ms: 1_000,
+        everyMs: 5,
+        what: "the service's removal",
+      });
       console.log(`watcher: service appeared in the picture after ${Math.round(appeared)} ms`);
     } finally {
       if (serviceId) await docker.getService(serviceId).remove();
@@ -134,7 +142,7 @@ describe("Watcher on a swarm manager", () => {
     let open = () => {};
     let serviceId: string | undefined;
     try {
-      await waitFor(() => picture.isWarm("mgr"), 10_000, "a warm picture");
+      await waitUntil(() => picture.isWarm("mgr"), { ms: 10_000, everyMs: 5, what: "a warm picture" });
       // A read of every task (the task pulse's, a list's) begun before the change and still in
       // flight when the change's events come: it cannot hold the change's task.
       const gate = new Promise<void>((resolve) => (open = resolve));
@@ -158,11 +166,11 @@ describe("Watcher on a swarm manager", () => {
         Mode: { Replicated: { Replicas: 1 } },
       })) as { id?: string; ID?: string };
       const id = (serviceId = service.id ?? service.ID ?? "");
-      await waitFor(
-        () => (picture.list("mgr", "tasks") ?? []).some((t) => t.serviceId === id),
-        20_000,
-        "the new service's task, while the older read is still in flight",
-      );
+      await waitUntil(() => (picture.list("mgr", "tasks") ?? []).some((t) => t.serviceId === id), {
+        ms: 20_000,
+        everyMs: 5,
+        what: "the new service's task, while the older read is still in flight",
+      });
       open();
       await earlier;
       // Once the older read ends, nothing puts the picture back to before the change.
@@ -188,13 +196,17 @@ describe("Watcher on a swarm manager", () => {
     });
     watcher.start();
     try {
-      await waitFor(() => watcher.state === "live", 5_000, "live");
+      await waitUntil(() => watcher.state === "live", { ms: 5_000, everyMs: 5, what: "live" });
       client.close();
-      await waitFor(() => watcher.state === "reconnecting", 1_000, "reconnecting");
+      await waitUntil(() => watcher.state === "reconnecting", { ms: 1_000, everyMs: 5, what: "reconnecting" });
       expect(picture.isWarm("mgr")).toBe(false);
       // Created while nobody listens: only the resync can bring it in.
       const missed = await docker.createContainer({ Image: fixture, Cmd: ["sleep", "300"], Labels: LABEL });
-      const took = await waitFor(() => watcher.state === "live" && picture.isWarm("mgr"), 5_000, "live again");
+      const took = await timeUntil(() => watcher.state === "live" && picture.isWarm("mgr"), {
+        ms: 5_000,
+        everyMs: 5,
+        what: "live again",
+      });
       expect(picture.get("mgr", "containers", missed.id)).toMatchObject({ state: "created" });
       expect(states).toEqual(["connecting", "live", "reconnecting", "connecting", "live"]);
       expect(watcher.stats.resyncs).toBe(2);

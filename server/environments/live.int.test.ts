@@ -5,6 +5,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { need } from "../testing/testbed-env";
 import { openHarness, type Harness } from "../testing/harness";
+import { waitUntil } from "../testing/wait-until";
 import type { Actor } from "../core/context";
 
 const testbed = inject("testbed");
@@ -31,21 +32,14 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe("live picture", () => {
   it("shows a container started from the CLI side in the list and an open subscription, from the engine's event", async () => {
     const api = h.caller(admin);
     // Wait until the picture is warm so the list is answered from it.
-    await waitFor(() => Promise.resolve(h.services.fleet.picture.isWarm(standaloneId) ? true : undefined), 15_000);
+    await waitUntil(() => Promise.resolve(h.services.fleet.picture.isWarm(standaloneId) ? true : undefined), {
+      ms: 15_000,
+      everyMs: 25,
+    });
     const changes = await api.fleet.changes({ environmentIds: [standaloneId] });
     const name = `live-${Date.now()}`;
     const heard = (async () => {
@@ -82,10 +76,12 @@ describe("live picture", () => {
     expect(list.errors).toEqual([]);
     expect(list.items.find((c) => c.name === name)).toMatchObject({ environmentId: standaloneId, state: "running" });
     await container.remove({ force: true });
-    await waitFor(async () =>
-      (await api.containers.list({ environmentIds: [standaloneId] })).items.some((c) => c.name === name)
-        ? undefined
-        : true,
+    await waitUntil(
+      async () =>
+        (await api.containers.list({ environmentIds: [standaloneId] })).items.some((c) => c.name === name)
+          ? undefined
+          : true,
+      { ms: 5000, everyMs: 25 },
     );
   });
 

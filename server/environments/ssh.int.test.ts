@@ -14,6 +14,7 @@ import { parseHostKey } from "../docker/index";
 import { ApiClient } from "../testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
 import { need } from "../testing/testbed-env";
+import { waitUntil } from "../testing/wait-until";
 
 const testbed = inject("testbed");
 const engine = new Docker({ socketPath: need(testbed, "TESTBED_STANDALONE_SOCKET"), version: "v1.41" });
@@ -31,16 +32,6 @@ interface EnvironmentView {
   id: string;
   ssh: { key: boolean; hostKey: { type: string; fingerprint: string } | null };
   status: { state: string; lastError?: { cause?: string; message: string }; engine?: { hostname: string } } | null;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const environment = (id: string) => admin.query<EnvironmentView>("environments.get", { environmentId: id });
@@ -86,20 +77,26 @@ describe("ssh:// environments", () => {
     });
     environmentId = created.id;
     expect(created.ssh).toEqual({ key: true, hostKey: { type: hostKey.type, fingerprint: hostKey.fingerprint } });
-    const up = await waitFor(async () => {
-      const view = await environment(environmentId);
-      return view.status?.state === "up" ? view : undefined;
-    }, "the environment to be up");
+    const up = await waitUntil(
+      async () => {
+        const view = await environment(environmentId);
+        return view.status?.state === "up" ? view : undefined;
+      },
+      { ms: 30_000, retryErrors: true, what: "the environment to be up" },
+    );
     expect(up.status?.engine?.hostname).toBe("standalone");
   });
 
   it("lists the engine's containers over ssh", async () => {
-    const listed = await waitFor(async () => {
-      const list = await admin.query<{ items: { id: string; name: string; state: string }[] }>("containers.list", {
-        environmentIds: [environmentId],
-      });
-      return list.items.find((c) => c.id === container.id);
-    }, "the container in the list");
+    const listed = await waitUntil(
+      async () => {
+        const list = await admin.query<{ items: { id: string; name: string; state: string }[] }>("containers.list", {
+          environmentIds: [environmentId],
+        });
+        return list.items.find((c) => c.id === container.id);
+      },
+      { ms: 30_000, retryErrors: true, what: "the container in the list" },
+    );
     expect(listed.state).toBe("running");
   });
 
@@ -191,10 +188,13 @@ describe("ssh:// environments", () => {
       skipTest: true,
     });
     expect(pinnedWrong.ssh.hostKey?.fingerprint).toBe(other.fingerprint);
-    const down = await waitFor(async () => {
-      const view = await environment(pinnedWrong.id);
-      return view.status?.state === "down" ? view : undefined;
-    }, "the impostor to be refused");
+    const down = await waitUntil(
+      async () => {
+        const view = await environment(pinnedWrong.id);
+        return view.status?.state === "down" ? view : undefined;
+      },
+      { ms: 30_000, retryErrors: true, what: "the impostor to be refused" },
+    );
     expect(down.status?.lastError).toMatchObject({
       cause: "host-key",
       message: expect.stringMatching(/has changed/) as string,
@@ -231,7 +231,11 @@ describe("ssh:// environments", () => {
       skipTest: true,
     });
     expect(untested.ssh.hostKey).toBeNull();
-    const pinned = await waitFor(async () => (await environment(untested.id)).ssh.hostKey ?? undefined, "a pinned key");
+    const pinned = await waitUntil(async () => (await environment(untested.id)).ssh.hostKey ?? undefined, {
+      ms: 30_000,
+      retryErrors: true,
+      what: "a pinned key",
+    });
     expect(pinned.fingerprint).toBe(hostKey.fingerprint);
     await admin.mutate("environments.remove", { environmentId: untested.id });
   });

@@ -4,12 +4,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConsoleRegistry } from "../console/bridge";
-import { findHttpRoute } from "../http/routes";
-import { serveTrpc, TRPC_PREFIX } from "../http/trpc";
+import { findHttpRoute } from "../transport/http/routes";
+import { serveTrpc, TRPC_PREFIX } from "../transport/http/trpc";
 import type { Services } from "../core/context";
-import { attachSocket } from "../ws/attach";
-import { execSocket } from "../ws/exec";
-import { WsRouter } from "../ws/router";
+import { attachSocket } from "../transport/ws/attach";
+import { execSocket } from "../transport/ws/exec";
+import { WsRouter } from "../transport/ws/router";
 
 export interface ApiServer {
   origin: string;

@@ -10,7 +10,7 @@ import { Fleet } from "../docker/index";
 import { pinHostKeysAtFirstUse } from "../environments/host-keys";
 import { ensureBuiltinRoles, loadEffectivePermissions } from "../rbac/permissions";
 import { createContext, localRequest, type Actor, type RequestInfo, type Services } from "../core/context";
-import { createCaller } from "../trpc/root";
+import { createCaller } from "../transport/trpc/root";
 import { openTestDatabase } from "./database";
 
 export type Harness = Awaited<ReturnType<typeof openHarness>>;

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { ReactNode } from "react";
-import type { AppRouter } from "@/server/trpc/root";
+import type { AppRouter } from "@/server/transport/trpc/root";
 import { useTRPC } from "../../trpc";
 import { Badge } from "../../ui/badge";
 import { formatDateTime } from "../../ui/format";

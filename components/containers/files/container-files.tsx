@@ -5,7 +5,7 @@ import { ArrowUp, Download, File, FileSymlink, Folder, FolderOpen, Upload } from
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useRef, useState } from "react";
-import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "@/server/http/container-files-limits";
+import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "@/server/transport/http/container-files-limits";
 import { useViewer } from "../../auth/viewer-context";
 import { EmptyState } from "../../empty-state";
 import { errorCode } from "../../trpc-errors";

@@ -1,6 +1,6 @@
 // Role bindings over tRPC: the permission, the input, then the domain (bindings.ts).
 import { z } from "zod";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { id } from "../../core/refs";
 import { createBinding, listBindings, removeBinding } from "./bindings";
 

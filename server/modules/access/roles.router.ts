@@ -1,7 +1,7 @@
 // Roles over tRPC: the permission, the input, then the domain (roles.ts).
 import { z } from "zod";
 import { allPermissions, isEnvironmentScoped, isPermission, permissionDescriptions } from "../../rbac/catalogue";
-import { authedProcedure, createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { authedProcedure, createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { id, name } from "../../core/refs";
 import { createRole, listRoles, removeRole, updateRole } from "./roles";
 

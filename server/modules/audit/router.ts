@@ -5,8 +5,8 @@ import { auditFilter } from "../../audit/query";
 import { parseHead } from "../../audit/anchor";
 import { BadInputError } from "../../core/errors";
 import { can } from "../../rbac/permissions";
-import { whileAllowed } from "../../trpc/streaming";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { whileAllowed } from "../../transport/trpc/streaming";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { completedEvent, consoleRecording, exportAuditEvents, getAuditEvent, listAuditEvents } from "./events";
 
 export const auditRouter = createTRPCRouter({

@@ -11,7 +11,7 @@ import type { Actor, Services } from "../../core/context";
 import type { Permission } from "../../rbac/catalogue";
 import { can, loadEffectivePermissions } from "../../rbac/permissions";
 import { watchPermission } from "../../rbac/revocation";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import type { WorkloadDoor } from "../../workloads/reach";
 import { refuseHostReach } from "../containers/host-reach";
 import { environmentsInScope, fleetListInput } from "../fleet/lists.procedure";

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { need } from "../../testing/testbed-env";
 import { openHarness, type Harness } from "../../testing/harness";
 import { codeOf } from "../../testing/calls";
+import { waitUntil } from "../../testing/wait-until";
 import type { Actor } from "../../core/context";
 import type { ContainerSpecInput } from "../../containers/spec";
 import { shellQuote } from "../../workloads/cli";
@@ -70,16 +71,6 @@ function plainSpec(extra: Partial<ContainerSpecInput> = {}): ContainerSpecInput 
   };
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe.each(Object.keys(engines) as Kind[])("on the %s", (kind) => {
   it("an Operator creates a container with a port and a named volume; it runs and shows in the live list", async () => {
     const environmentId = environmentIds[kind];
@@ -112,10 +103,13 @@ describe.each(Object.keys(engines) as Kind[])("on the %s", (kind) => {
     expect(info.Config.Env).toContain("MODE=prod");
 
     // The fleet's watcher brings it into the live list by itself.
-    const row = await waitFor(async () => {
-      const list = await h.caller(operator).containers.list({ environmentIds: [environmentId] });
-      return list.items.find((c) => c.id === created.id && c.state === "running");
-    });
+    const row = await waitUntil(
+      async () => {
+        const list = await h.caller(operator).containers.list({ environmentIds: [environmentId] });
+        return list.items.find((c) => c.id === created.id && c.state === "running");
+      },
+      { ms: 10_000 },
+    );
     expect(row.name).toBe(spec.name);
 
     const event = await h.prisma.auditEvent.findFirst({

@@ -38,7 +38,7 @@ import {
 } from "../../docker/index";
 import { can } from "../../rbac/permissions";
 import type { Actor, Services } from "../../core/context";
-import { permittedProcedure } from "../../trpc/init";
+import { permittedProcedure } from "../../transport/trpc/init";
 import { containerRef, id } from "../../core/refs";
 
 const containerId = containerRef;

@@ -7,6 +7,7 @@ import { listDirectory } from "../../docker/index";
 import { codeOf } from "../../testing/calls";
 import { need } from "../../testing/testbed-env";
 import { openHarness, type Harness } from "../../testing/harness";
+import { waitUntil } from "../../testing/wait-until";
 import type { Actor } from "../../core/context";
 import { MASKED } from "./inspect.router";
 
@@ -34,14 +35,6 @@ const BUSY_SCRIPT = [
   "exec sh -c 'while :; do :; done'",
 ].join("; ");
 
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000) {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   h = await openHarness();
   admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "details-admin")).id);
@@ -63,10 +56,13 @@ beforeAll(async () => {
     busy[name] = b;
     const s = await docker.createContainer({ Image: image, Cmd: ["true"], Labels: labels });
     stopped[name] = s;
-    await waitFor(async () => {
-      const changes = (await b.changes()) as { Path: string }[] | null;
-      return (changes ?? []).some((c) => c.Path === "/bin/arch");
-    }, "the busy container's script");
+    await waitUntil(
+      async () => {
+        const changes = (await b.changes()) as { Path: string }[] | null;
+        return (changes ?? []).some((c) => c.Path === "/bin/arch");
+      },
+      { ms: 10_000, what: "the busy container's script" },
+    );
   }
 });
 

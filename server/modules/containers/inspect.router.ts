@@ -1,6 +1,6 @@
 // Looking inside one container: the raw inspect document, processes (top), filesystem
 // changes (diff), live stats, a compact usage feed for the list, and the file browser's
-// listings (downloads and uploads are plain HTTP: server/http/container-files.ts). Spread into
+// listings (downloads and uploads are plain HTTP: server/transport/http/container-files.ts). Spread into
 // the containers router.
 import { setTimeout as sleep } from "node:timers/promises";
 import { TRPCError } from "@trpc/server";
@@ -22,7 +22,7 @@ import {
 import type { Permission } from "../../rbac/catalogue";
 import { can, canSomewhere, type EffectivePermissions } from "../../rbac/permissions";
 import { watchPermission } from "../../rbac/revocation";
-import { permittedProcedure } from "../../trpc/init";
+import { permittedProcedure } from "../../transport/trpc/init";
 import { refuseHostReach } from "./host-reach";
 import type { Actor } from "../../core/context";
 import { containerTarget } from "../../core/refs";

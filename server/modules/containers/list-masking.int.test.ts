@@ -13,6 +13,7 @@ import { ApiClient } from "../../testing/api-client";
 import { startApiServer, type ApiServer } from "../../testing/api-server";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
+import { waitUntil } from "../../testing/wait-until";
 import type { Actor } from "../../core/context";
 
 const testbed = inject("testbed");
@@ -56,16 +57,6 @@ function expectMasked(what: string, value: unknown): void {
   for (const secret of SECRETS) expect(text, `${what} shows ${secret}`).not.toContain(secret);
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function tokenFor(actor: Actor): Promise<ApiClient> {
   const client = new ApiClient(api.origin);
   client.token = (await h.caller(actor).tokens.create({ name: `${TAG}-t`, expiresInDays: 1 })).token;
@@ -99,7 +90,10 @@ async function openChanges(client: ApiClient) {
       stream.text += decoder.decode(value, { stream: true });
     }
   })().catch(() => undefined);
-  await waitFor(() => Promise.resolve(stream.text.includes("connected") ? true : undefined), "the stream to open");
+  await waitUntil(() => Promise.resolve(stream.text.includes("connected") ? true : undefined), {
+    ms: 60_000,
+    what: "the stream to open",
+  });
   return stream;
 }
 
@@ -114,10 +108,10 @@ beforeAll(async () => {
   api = await startApiServer(h.services);
   clients.admin = await tokenFor(admin);
   clients.reader = await tokenFor(reader);
-  await waitFor(
-    () => Promise.resolve(h.services.fleet.picture.isWarm(environmentId) ? true : undefined),
-    "the live picture",
-  );
+  await waitUntil(() => Promise.resolve(h.services.fleet.picture.isWarm(environmentId) ? true : undefined), {
+    ms: 60_000,
+    what: "the live picture",
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -143,10 +137,15 @@ describe("the container list never shows a credential in a command or a label", 
     expect(raw!.Labels["ci.value"]).toBe(PAT);
 
     for (const who of ["reader", "admin"] as const) {
-      const row = await waitFor(async () => {
-        const list = await clients[who].query<{ items: Row[] }>("containers.list", { environmentIds: [environmentId] });
-        return list.items.find((c) => c.id === containerId && c.state === "running");
-      }, `the container in ${who}'s list`);
+      const row = await waitUntil(
+        async () => {
+          const list = await clients[who].query<{ items: Row[] }>("containers.list", {
+            environmentIds: [environmentId],
+          });
+          return list.items.find((c) => c.id === containerId && c.state === "running");
+        },
+        { ms: 60_000, what: `the container in ${who}'s list` },
+      );
       expectMasked(`containers.list as ${who}`, row);
       expect(row.command).toContain(`--password=${MASKED}`);
       expect(row.command).toContain("sleep 3600");
@@ -168,10 +167,10 @@ describe("the container list never shows a credential in a command or a label", 
     expectMasked("a batched containers.list", batchText);
 
     // The changes pushed to an open page as the container appeared and started.
-    await waitFor(
-      () => Promise.resolve(changes.text.includes(containerId) ? true : undefined),
-      "the container in the live changes",
-    );
+    await waitUntil(() => Promise.resolve(changes.text.includes(containerId) ? true : undefined), {
+      ms: 60_000,
+      what: "the container in the live changes",
+    });
     changes.close();
     expectMasked("fleet.changes", changes.text);
 
@@ -216,12 +215,15 @@ describe("the container list never shows a credential in a command or a label", 
       image: imageRef,
     });
     expect(full.config.cmd).toEqual(["app", `--password=${PASSWORD}`]);
-    const listed = await waitFor(async () => {
-      const list = await clients.reader.query<{ items: { tags: string[] }[] }>("images.list", {
-        environmentIds: [environmentId],
-      });
-      return list.items.find((i) => i.tags.includes(imageRef));
-    }, "the image in the list");
+    const listed = await waitUntil(
+      async () => {
+        const list = await clients.reader.query<{ items: { tags: string[] }[] }>("images.list", {
+          environmentIds: [environmentId],
+        });
+        return list.items.find((i) => i.tags.includes(imageRef));
+      },
+      { ms: 60_000, what: "the image in the list" },
+    );
     expectMasked("images.list", listed);
   });
 });

@@ -13,7 +13,7 @@ import { containerRef, id } from "../../core/refs";
 import { imageConfig, inspectContainerRaw } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
 import { can } from "../../rbac/permissions";
-import { permittedProcedure } from "../../trpc/init";
+import { permittedProcedure } from "../../transport/trpc/init";
 import {
   containerSpec,
   envValues,

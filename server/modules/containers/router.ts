@@ -12,8 +12,8 @@ import { containerNames } from "../../audit/names";
 import { dockerLine } from "../shared/cli";
 import type { Permission } from "../../rbac/catalogue";
 import { can } from "../../rbac/permissions";
-import { whileAllowed } from "../../trpc/streaming";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { whileAllowed } from "../../transport/trpc/streaming";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { containerCreateProcedures } from "./create.router";
 import { containerReplaceProcedures } from "./replace.router";
 import {

@@ -3,7 +3,7 @@
 import type { Context } from "../../core/context";
 import { ForbiddenError } from "../../core/errors";
 import { can } from "../../rbac/permissions";
-import { createTRPCRouter } from "../../trpc/init";
+import { createTRPCRouter } from "../../transport/trpc/init";
 import { environmentName } from "../shared/environments";
 import { resourceProcedure } from "../shared/procedure";
 import { diskActions as actions, diskCli, systemPruneInput, usageInput } from "./contract";

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { env } from "../../env";
 import { localSocketState } from "../../environments/local-socket";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { NotFoundError } from "../../core/errors";
 import { id, name } from "../../core/refs";
 import { connection, organisation } from "./contract";

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { ResourceKind } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
-import { permittedProcedure } from "../../trpc/init";
+import { permittedProcedure } from "../../transport/trpc/init";
 import type { Services } from "../../core/context";
 
 export const fleetListInput = z

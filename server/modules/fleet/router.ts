@@ -7,8 +7,8 @@ import { ChangeQueue, resyncFor, statusDifference, type FleetChange } from "../f
 import type { Permission } from "../../rbac/catalogue";
 import { can, canSomewhere } from "../../rbac/permissions";
 import type { PermissionWatch } from "../../rbac/revocation";
-import { drained, whileAllowed } from "../../trpc/streaming";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { drained, whileAllowed } from "../../transport/trpc/streaming";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { environmentsInScope, fleetListInput } from "./lists.procedure";
 
 export type { FleetChange };

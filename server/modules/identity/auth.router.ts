@@ -4,7 +4,7 @@ import { z } from "zod";
 import { presentActor } from "../../auth/present";
 import { deviceCookie } from "../../auth/device";
 import { clearedSessionCookie, sessionCookie } from "../../auth/sessions";
-import { authedProcedure, createTRPCRouter, passwordDueProcedure, publicProcedure } from "../../trpc/init";
+import { authedProcedure, createTRPCRouter, passwordDueProcedure, publicProcedure } from "../../transport/trpc/init";
 import { password, username } from "../../core/refs";
 import {
   changePassword,

@@ -1,6 +1,6 @@
 // Teams over tRPC: the permission, the input, then the domain (teams.ts).
 import { z } from "zod";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { id, name } from "../../core/refs";
 import { addTeamMember, createTeam, listTeams, removeTeam, removeTeamMember, updateTeam } from "./teams";
 

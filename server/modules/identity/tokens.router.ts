@@ -1,6 +1,6 @@
 // API tokens over tRPC: who may, the input, then the domain (tokens.ts).
 import { z } from "zod";
-import { authedProcedure, createTRPCRouter, enrolledProcedure, permittedProcedure } from "../../trpc/init";
+import { authedProcedure, createTRPCRouter, enrolledProcedure, permittedProcedure } from "../../transport/trpc/init";
 import { id, name } from "../../core/refs";
 import { createToken, revokeOwnToken, revokeTokenOfUser, tokensOf, tokensOfUser } from "./tokens";
 

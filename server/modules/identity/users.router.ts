@@ -1,6 +1,6 @@
 // Users over tRPC: the permission, the input, then the domain (users.ts).
 import { z } from "zod";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { displayName, email, id, password, username } from "../../core/refs";
 import { createUser, listUsers, removeUser, resetPassword, resetTotp, unlockUser, updateUser } from "./users";
 

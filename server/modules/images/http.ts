@@ -5,15 +5,15 @@
 //       the request body is loaded: a `docker image save` tar (docker image load), or, with
 //       `reference`, a root file system tar that becomes that image (docker image import)
 //       (image.pull), at most MAX_IMPORT_BYTES
-// Both come through the one door (server/http/door.ts): who, Origin for the upload, the
+// Both come through the one door (server/transport/http/door.ts): who, Origin for the upload, the
 // permission on that environment; the export is recorded once it ends, the import's intent
 // before a byte reaches the engine and its outcome after.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import type { AuditCompletion } from "../../audit/writer";
-import { admitAtDoor } from "../../http/door";
-import type { HttpRoute } from "../../http/routes";
+import { admitAtDoor } from "../../transport/http/door";
+import type { HttpRoute } from "../../transport/http/routes";
 import type { Services } from "../../core/context";
 import { environmentName } from "../shared/environments";
 import { RejectedError } from "../shared/errors";

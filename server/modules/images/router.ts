@@ -1,10 +1,10 @@
 // images.*: thin wiring of the contract to the domain. Each procedure's permission is in its
 // builder; each mutation is on the record before it runs and answers its `docker` line.
 import { can, canSomewhere } from "../../rbac/permissions";
-import { drained, whileAllowed } from "../../trpc/streaming";
+import { drained, whileAllowed } from "../../transport/trpc/streaming";
 import { revealsSecrets } from "../containers/inspect.router";
 import { fleetListProcedure, environmentsInScope } from "../fleet/lists.procedure";
-import { createTRPCRouter } from "../../trpc/init";
+import { createTRPCRouter } from "../../transport/trpc/init";
 import { environmentName } from "../shared/environments";
 import { BadResourceInputError } from "../shared/errors";
 import { resourceProcedure } from "../shared/procedure";

@@ -1,7 +1,7 @@
 // networks.*: thin wiring of the contract to the domain. Permissions in the builders; what
 // needs host access (macvlan, ipvlan) judged in the domain.
 import { fleetListProcedure } from "../fleet/lists.procedure";
-import { createTRPCRouter } from "../../trpc/init";
+import { createTRPCRouter } from "../../transport/trpc/init";
 import { environmentName } from "../shared/environments";
 import { resourceProcedure } from "../shared/procedure";
 import {

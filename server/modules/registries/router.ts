@@ -1,6 +1,6 @@
 // registries.*: thin wiring of the contract to the domain (registries.ts); every procedure's
 // permission is in its builder, and the password in an input is redacted from the record.
-import { createTRPCRouter } from "../../trpc/init";
+import { createTRPCRouter } from "../../transport/trpc/init";
 import { resourceProcedure } from "../shared/procedure";
 import {
   createRegistryInput,

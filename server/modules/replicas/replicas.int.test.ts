@@ -9,6 +9,7 @@ import { verifyAuditChain } from "../../audit/verify";
 import { AuditWriter } from "../../audit/writer";
 import { Fleet } from "../../docker/index";
 import { openHarness, type Harness } from "../../testing/harness";
+import { waitUntil } from "../../testing/wait-until";
 import { prepareFirstStart, setupCodeMatches, SETUP_CODE_FILE } from "../identity/first-start";
 import { REPLICA_CHANNEL, ReplicaBus } from "./bus";
 import { FleetSync } from "./fleet-sync";
@@ -31,14 +32,6 @@ beforeEach(async () => {
   await Promise.all([h.services.audit.settled(), other.settled()]);
   await h.prisma.$executeRawUnsafe(`TRUNCATE "AuditEvent", "AuditCheckpoint"`);
 });
-
-async function until(predicate: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("two replicas' audit writers", () => {
   it("write one gapless chain however their batches interleave", async () => {
@@ -120,11 +113,11 @@ describe.skipIf(!realPostgres)("the replica bus (LISTEN/NOTIFY on the shared Pos
       const ids = Array.from({ length: 400 }, (_, i) => `ev${String(i).padStart(30, "0")}`);
       for (const id of ids) a.announce(id);
       b.announce("from-b");
-      await until(() => heard.b.length === ids.length && heard.a.length === 1);
+      await waitUntil(() => heard.b.length === ids.length && heard.a.length === 1, { ms: 20_000, everyMs: 20 });
       expect(heard.b).toEqual(ids);
       expect(heard.a).toEqual(["from-b"]);
       await b.close();
-      await until(() => a.alone());
+      await waitUntil(() => a.alone(), { ms: 20_000, everyMs: 20 });
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -155,13 +148,16 @@ describe.skipIf(!realPostgres)("the replica bus (LISTEN/NOTIFY on the shared Pos
       // What an administrator or a failover does to a connection: the server ends it.
       await h.prisma.$executeRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE application_name = 'stevedore-replicas' AND datname = current_database() AND pid <> pg_backend_pid()`;
-      await until(() => missed >= 2);
+      await waitUntil(() => missed >= 2, { ms: 20_000, everyMs: 20 });
       // Both were cut; once both listen again, messages flow.
-      await until(async () => {
-        sender.announce("after");
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        return heard.includes("after");
-      });
+      await waitUntil(
+        async () => {
+          sender.announce("after");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return heard.includes("after");
+        },
+        { ms: 20_000, everyMs: 20 },
+      );
     } finally {
       await Promise.all([bus.close(), sender.close()]);
     }

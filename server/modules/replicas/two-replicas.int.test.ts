@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ApiClient } from "../../testing/api-client";
 import { openStream, sameSignIn, startTwoReplicas, type TwoReplicas } from "../../testing/replicas";
 import { need } from "../../testing/testbed-env";
+import { waitUntil } from "../../testing/wait-until";
 
 const testbed = inject("testbed");
 const socketPath = need(testbed, "TESTBED_STANDALONE_SOCKET");
@@ -35,16 +36,6 @@ afterAll(async () => {
   if (figures.length) console.log(`two replicas: ${figures.join(", ")}`);
   await replicas?.stop();
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A user with a built-in role everywhere, signed in on replica B. */
 async function userOnB(username: string, roleName: string): Promise<{ client: ApiClient; bindingId: string }> {
@@ -168,10 +159,13 @@ describe("two replicas on one Postgres", () => {
     await replicas.admin.mutate("settings.update", { requireTwoFactor: true });
     await page.ended;
     figures.push(`two-factor setting ended the other page in ${Date.now() - sent} ms`);
-    const me = await until(async () => {
-      const actor = await viewer.query<{ mustEnrollTotp: boolean } | null>("auth.me");
-      return actor?.mustEnrollTotp ? actor : undefined;
-    });
+    const me = await waitUntil(
+      async () => {
+        const actor = await viewer.query<{ mustEnrollTotp: boolean } | null>("auth.me");
+        return actor?.mustEnrollTotp ? actor : undefined;
+      },
+      { ms: 30_000, retryErrors: true },
+    );
     expect(me.mustEnrollTotp).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Permission } from "../../rbac/catalogue";
 import { can } from "../../rbac/permissions";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { environmentName } from "../shared/environments";
 import { ResourceError } from "../shared/errors";
 import { trpcCodeOf } from "../shared/procedure";

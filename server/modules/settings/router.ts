@@ -1,6 +1,6 @@
 // Settings over tRPC: the permission, the input, then the domain (settings.ts).
 import { z } from "zod";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import { currentSettings, updateSettings } from "./settings";
 
 export const settingsRouter = createTRPCRouter({

@@ -1,7 +1,7 @@
 // What the resource modules' download and upload routes share: answering in JSON, naming a
 // download, turning module and engine errors into HTTP statuses (a bad input is always a
 // 4xx), and reading a query string through a zod schema. The checks themselves (who, Origin,
-// permission, the record) are the one door's: server/http/door.ts.
+// permission, the record) are the one door's: server/transport/http/door.ts.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -9,7 +9,7 @@ import type { z } from "zod";
 import type { AuditCompletion } from "../../audit/writer";
 import type { Actor, Services } from "../../core/context";
 import { answerFor } from "../../core/errors";
-import { admitAtDoor, type Door } from "../../http/door";
+import { admitAtDoor, type Door } from "../../transport/http/door";
 
 /** The HTTP status for an error, by the one map (server/core/errors.ts); 500 only for what nobody planned. */
 export function httpStatusOf(error: unknown): number {

@@ -1,9 +1,9 @@
-// The resource modules' procedure builder: the permission check of server/trpc/init.ts, then
+// The resource modules' procedure builder: the permission check of server/transport/trpc/init.ts, then
 // the modules' typed errors turned into the matching API codes (a refusal the user can act on
 // is always a 4xx).
 import { TRPCError } from "@trpc/server";
 import type { Permission } from "../../rbac/catalogue";
-import { permittedProcedure } from "../../trpc/init";
+import { permittedProcedure } from "../../transport/trpc/init";
 import { answerFor } from "../../core/errors";
 import { ResourceError } from "./errors";
 

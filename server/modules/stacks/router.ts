@@ -7,7 +7,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { PRIVILEGED, DOCKER_SOCKET } from "../../containers/policy";
 import { can } from "../../rbac/permissions";
-import { createTRPCRouter, permittedProcedure } from "../../trpc/init";
+import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import type { Context } from "../../core/context";
 import { id } from "../../core/refs";
 import { ClusterError } from "./cluster";

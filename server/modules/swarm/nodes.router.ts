@@ -1,6 +1,6 @@
 // nodes.*: thin wiring of nodes.ts. Reads need node.read, changes node.manage, on the cluster.
 import { z } from "zod";
-import { createTRPCRouter } from "../../trpc/init";
+import { createTRPCRouter } from "../../transport/trpc/init";
 import {
   availabilityPreview,
   changeLabels,

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Fleet } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
 import type { Services } from "../../core/context";
-import { permittedProcedure } from "../../trpc/init";
+import { permittedProcedure } from "../../transport/trpc/init";
 import { engineRef, environmentId } from "../../core/refs";
 import { bindingScopeOf, canOnCluster, clusterOf, swarmClusters, type Cluster } from "./cluster";
 import { SwarmError } from "./errors";

@@ -1,9 +1,9 @@
 // services.*: thin wiring of services.ts, rollout-watch.ts and logs.ts. Every spec that is
 // about to run is judged by the workload policy with the caller's holds on the cluster.
 import { z } from "zod";
-import { whileAllowed } from "../../trpc/streaming";
+import { whileAllowed } from "../../transport/trpc/streaming";
 import type { Actor, RequestInfo, Services } from "../../core/context";
-import { createTRPCRouter } from "../../trpc/init";
+import { createTRPCRouter } from "../../transport/trpc/init";
 import { describeViolations } from "../../containers/policy";
 import type { Cluster } from "./cluster";
 import { serviceFacts } from "./facts";

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codeOf } from "../../testing/calls";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
+import { waitUntil } from "../../testing/wait-until";
 import type { Actor } from "../../core/context";
 import { clusterById } from "./cluster";
 import { followCluster, type SwarmChange } from "./live";
@@ -20,16 +21,6 @@ let h: Harness;
 let admin: Actor;
 const env = { manager: "", w1: "" };
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   h = await openHarness();
   admin = await h.actorFor((await h.makeUser([{ role: "Administrator" }], "streams-admin")).id);
@@ -40,13 +31,12 @@ beforeAll(async () => {
   env.w1 = (
     await api.environments.create({ name: "w1", url: `unix://${need(testbed, "TESTBED_SWARM_WORKER1_SOCKET")}` })
   ).id;
-  await waitFor(
+  await waitUntil(
     async () => {
       const { items } = await api.swarm.clusters();
       return items.length === 1 && items[0]!.environments.length === 2 ? items : undefined;
     },
-    30_000,
-    "one cluster of two environments",
+    { ms: 30_000, retryErrors: true, what: "one cluster of two environments" },
   );
 });
 
@@ -109,20 +99,19 @@ describe("the task pulse", () => {
       // suspected, so no picture serves the cluster.
       process.kill(pid, "SIGSTOP");
       try {
-        await waitFor(
+        await waitUntil(
           () => {
             const cluster = clusterById(fleet, clusterId);
             return Promise.resolve(cluster && !pictureSource(fleet, cluster) ? true : undefined);
           },
-          20_000,
-          "the cluster without a picture source",
+          { ms: 20_000, retryErrors: true, what: "the cluster without a picture source" },
         );
       } finally {
         process.kill(pid, "SIGCONT");
       }
       const spec = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
       await service.update({ ...spec.Spec, version: spec.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
-      const taskChange = await waitFor(
+      const taskChange = await waitUntil(
         () =>
           Promise.resolve(
             changes.find(
@@ -131,8 +120,7 @@ describe("the task pulse", () => {
                 c.events.some((e) => e.kind === "tasks" && e.type === "upsert" && e.item.serviceId === created.id),
             ),
           ),
-        45_000,
-        "a task change of the scaled service",
+        { ms: 45_000, retryErrors: true, what: "a task change of the scaled service" },
       );
       expect(taskChange.type).toBe("changes");
     } finally {

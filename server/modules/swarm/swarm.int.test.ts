@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codeOf } from "../../testing/calls";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
+import { waitUntil } from "../../testing/wait-until";
 import type { Actor } from "../../core/context";
 import type { RolloutProgress } from "./rollout";
 import { swarmRuntime } from "./runtime";
@@ -55,26 +56,6 @@ let h: Harness;
 let admin: Actor;
 const env: Record<keyof typeof sockets, string> = { manager: "", w1: "", w2: "" };
 
-async function waitFor<T>(
-  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  ms = 30_000,
-  what = "a condition",
-): Promise<T> {
-  const until = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > until)
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** The engine's own docker CLI against the test bed manager (a "CLI user"). */
 function cli(socket: string, ...args: string[]) {
   return run("docker", ["-H", `unix://${socket}`, ...args], { env: { ...process.env, DOCKER_API_VERSION: "1.41" } });
@@ -108,13 +89,12 @@ beforeAll(async () => {
     ).id;
   }
   // The cluster forms once the manager's picture holds the nodes the workers say they are.
-  await waitFor(
+  await waitUntil(
     async () => {
       const { items } = await api.swarm.clusters();
       return items.length === 1 && items[0]!.environments.length === 3 ? items : undefined;
     },
-    30_000,
-    "one cluster of three environments",
+    { ms: 30_000, retryErrors: true, what: "one cluster of three environments" },
   );
 });
 
@@ -151,7 +131,11 @@ describe("a swarm is one cluster", () => {
       name: "not-swarm",
       url: `unix://${need(testbed, "TESTBED_STANDALONE_SOCKET")}`,
     });
-    await waitFor(() => h.services.fleet.status(standalone.id)?.state === "up", 20_000, "the standalone engine");
+    await waitUntil(() => h.services.fleet.status(standalone.id)?.state === "up", {
+      ms: 20_000,
+      retryErrors: true,
+      what: "the standalone engine",
+    });
     expect(await codeOf(api.nodes.get({ environmentId: standalone.id, id: mgr.id }))).toBe("PRECONDITION_FAILED");
     expect(await codeOf(api.nodes.get({ environmentId: env.manager, id: "nosuchnode" }))).toBe("NOT_FOUND");
     await api.environments.remove({ environmentId: standalone.id });
@@ -182,16 +166,20 @@ describe("services", () => {
     const done = await rolloutUntilDone(api, created.id);
     expect(done).toMatchObject({ phase: "converged", running: 3, desired: 3, failed: false });
     // Three replicas with one host port each: one per node.
-    const tasks = await waitFor(async () => {
-      const { items } = await api.tasks.list({ serviceId: created.id });
-      const running = items.filter((t) => t.state === "running");
-      return running.length === 3 ? running : undefined;
-    });
+    const tasks = await waitUntil(
+      async () => {
+        const { items } = await api.tasks.list({ serviceId: created.id });
+        const running = items.filter((t) => t.state === "running");
+        return running.length === 3 ? running : undefined;
+      },
+      { ms: 30_000, retryErrors: true },
+    );
     expect(new Set(tasks.map((t) => t.nodeHostname))).toEqual(new Set(["swarm-mgr", "swarm-w1", "swarm-w2"]));
     expect(tasks.filter((t) => !t.environment).map((t) => [t.nodeHostname, t.nodeId])).toEqual([]);
 
-    const listed = await waitFor(async () =>
-      (await api.services.list()).items.find((s) => s.id === created.id && s.running === 3),
+    const listed = await waitUntil(
+      async () => (await api.services.list()).items.find((s) => s.id === created.id && s.running === 3),
+      { ms: 30_000, retryErrors: true },
     );
     expect(listed).toMatchObject({ mode: "replicated", replicas: 3, desired: 3, converged: true });
 
@@ -288,16 +276,19 @@ describe("services", () => {
     const afterRollback = await rolloutUntilDone(api, created.id);
     expect(afterRollback).toMatchObject({ failed: false });
     // A rollback someone asked for is a success on the record.
-    await waitFor(async () => {
-      await swarmRuntime(h.services).tracker.settled();
-      return h.prisma.auditEvent.findFirst({
-        where: {
-          action: "services.rollout",
-          targetId: created.id,
-          params: { path: ["state"], equals: "rollback_completed" },
-        },
-      });
-    }).then((e) => expect(e).toMatchObject({ outcome: "ok", actorUserId: admin.userId }));
+    await waitUntil(
+      async () => {
+        await swarmRuntime(h.services).tracker.settled();
+        return h.prisma.auditEvent.findFirst({
+          where: {
+            action: "services.rollout",
+            targetId: created.id,
+            params: { path: ["state"], equals: "rollback_completed" },
+          },
+        });
+      },
+      { ms: 30_000, retryErrors: true },
+    ).then((e) => expect(e).toMatchObject({ outcome: "ok", actorUserId: admin.userId }));
 
     const removed = await api.services.remove({ environmentId: env.manager, id: created.id });
     expect(removed.cli).toBe(`docker --context swarm-manager service rm ${name}`);
@@ -335,10 +326,13 @@ describe("services", () => {
     expect(done.failure?.error).toBeTruthy();
     expect(done.failure?.exitCode).toBeGreaterThan(0);
 
-    const event = await waitFor(async () => {
-      await swarmRuntime(h.services).tracker.settled();
-      return h.prisma.auditEvent.findFirst({ where: { action: "services.rollout", targetId: created.id } });
-    });
+    const event = await waitUntil(
+      async () => {
+        await swarmRuntime(h.services).tracker.settled();
+        return h.prisma.auditEvent.findFirst({ where: { action: "services.rollout", targetId: created.id } });
+      },
+      { ms: 30_000, retryErrors: true },
+    );
     expect(event).toMatchObject({ outcome: "error", actorUserId: admin.userId, targetName: name });
     expect(event.error).toMatch(/rolled back/);
     expect(event.error).toMatch(/exit code \d+/);
@@ -369,13 +363,12 @@ describe("services", () => {
       "none",
       name,
     );
-    const event = await waitFor(
+    const event = await waitUntil(
       async () => {
         await swarmRuntime(h.services).tracker.settled();
         return h.prisma.auditEvent.findFirst({ where: { action: "services.rollout", targetId: created.id } });
       },
-      45_000,
-      "the rollout's event",
+      { ms: 45_000, retryErrors: true, what: "the rollout's event" },
     );
     expect(event).toMatchObject({
       outcome: "error",
@@ -399,17 +392,20 @@ describe("services", () => {
       },
     });
     await rolloutUntilDone(api, created.id);
-    const lines = await waitFor(async () => {
-      const stream = await api.services.logs({
-        environmentId: env.manager,
-        id: created.id,
-        follow: false,
-        tail: "all",
-      });
-      const texts: string[] = [];
-      for await (const batch of stream) texts.push(...batch.text.split("\n"));
-      return texts.filter((l) => /out-|err-/.test(l)).length >= 4 ? texts : undefined;
-    });
+    const lines = await waitUntil(
+      async () => {
+        const stream = await api.services.logs({
+          environmentId: env.manager,
+          id: created.id,
+          follow: false,
+          tail: "all",
+        });
+        const texts: string[] = [];
+        for await (const batch of stream) texts.push(...batch.text.split("\n"));
+        return texts.filter((l) => /out-|err-/.test(l)).length >= 4 ? texts : undefined;
+      },
+      { ms: 30_000, retryErrors: true },
+    );
     expect(
       lines.filter((l) => new RegExp(`^${name}\\.[12]\\.[a-z0-9]{12}@swarm-[a-z0-9-]+ \\| (out|err)-`).test(l)).length,
     ).toBeGreaterThanOrEqual(4);
@@ -452,15 +448,14 @@ describe("nodes", () => {
     try {
       const drained = await api.nodes.setAvailability({ environmentId: env.manager, id: w1.id, availability: "drain" });
       expect(drained.cli).toBe(preview.cli);
-      await waitFor(
+      await waitUntil(
         async () => {
           const tasks = (await api.tasks.list({ serviceId: created.id })).items.filter(
             (t) => t.desiredState === "running" && t.state === "running",
           );
           return tasks.length === 3 && tasks.every((t) => t.nodeId !== w1.id) ? tasks : undefined;
         },
-        45_000,
-        "the tasks to leave swarm-w1",
+        { ms: 45_000, retryErrors: true, what: "the tasks to leave swarm-w1" },
       );
       expect((await nodeSpec(w1.id)).Availability).toBe("drain");
       const pause = await api.nodes.setAvailability({ environmentId: env.manager, id: w1.id, availability: "pause" });
@@ -526,11 +521,11 @@ describe("removing a node", () => {
     const managerAddr = need(testbed, "TESTBED_SWARM_MANAGER_ADDR");
     await engines.w2.swarmLeave({ force: false });
     try {
-      await waitFor(
-        async () => (await api.nodes.get({ environmentId: env.manager, id: w2.id })).state === "down",
-        45_000,
-        "swarm-w2 down",
-      );
+      await waitUntil(async () => (await api.nodes.get({ environmentId: env.manager, id: w2.id })).state === "down", {
+        ms: 45_000,
+        retryErrors: true,
+        what: "swarm-w2 down",
+      });
       const removed = await api.nodes.remove({ environmentId: env.manager, id: w2.id });
       expect(removed.cli).toBe("docker --context swarm-manager node rm swarm-w2");
       await expect(manager.getNode(w2.id).inspect()).rejects.toThrow(/not found/i);
@@ -544,15 +539,14 @@ describe("removing a node", () => {
         JoinToken: swarm.JoinTokens.Worker,
       });
       // The worker's environment is part of the cluster again once its new node is known.
-      await waitFor(
+      await waitUntil(
         async () => {
           await h.services.fleet.probe(env.w2);
           const overview = await api.swarm.cluster({ environmentId: env.manager });
           const nodes = (await api.nodes.list()).items;
           return overview.environments.length === 3 && nodes.filter((n) => n.state === "ready").length === 3;
         },
-        60_000,
-        "swarm-w2 back in the cluster",
+        { ms: 60_000, retryErrors: true, what: "swarm-w2 back in the cluster" },
       );
     }
   });
@@ -642,66 +636,60 @@ describe("failover", () => {
         expect(promoted.warnings.join(" ")).toMatch(/even number/);
         // One at a time: raft takes a new manager in only once it has caught up, and a second
         // promotion while the first is still joining leaves the first one's raft failed to start.
-        await waitFor(
+        await waitUntil(
           async () => {
             const { stdout } = await cli(sockets.manager, "node", "ls", "--format", "{{.Hostname}} {{.ManagerStatus}}");
             return /swarm-w1 Reachable/.test(stdout) ? stdout : undefined;
           },
-          60_000,
-          "swarm-w1 reachable as a manager",
+          { ms: 60_000, retryErrors: true, what: "swarm-w1 reachable as a manager" },
         );
         await api.nodes.promote({ environmentId: env.manager, id: w2.id });
-        await waitFor(
+        await waitUntil(
           async () => {
             const { stdout } = await cli(sockets.manager, "node", "ls", "--format", "{{.Hostname}} {{.ManagerStatus}}");
             return /swarm-w2 Reachable/.test(stdout) ? stdout : undefined;
           },
-          60_000,
-          "swarm-w2 reachable as a manager",
+          { ms: 60_000, retryErrors: true, what: "swarm-w2 reachable as a manager" },
         );
         // Each worker's environment is a manager of the same cluster once its engine says so.
-        await waitFor(
+        await waitUntil(
           async () => {
             await Promise.all([env.w1, env.w2].map((id) => h.services.fleet.probe(id)));
             const { items } = await api.swarm.clusters();
             return items.length === 1 && items[0]!.environments.filter((e) => e.role === "manager").length === 3;
           },
-          30_000,
-          "three manager environments",
+          { ms: 30_000, retryErrors: true, what: "three manager environments" },
         );
         expect((await api.nodes.list()).items).toHaveLength(3);
         // Raft takes the new managers in once the leader reaches them: only then can two of three decide.
-        const quorum = await waitFor(
+        const quorum = await waitUntil(
           async () => {
             const q = (await api.swarm.cluster({ environmentId: env.manager })).quorum;
             return q.reachable === 3 ? q : undefined;
           },
-          30_000,
-          "three reachable managers",
+          { ms: 30_000, retryErrors: true, what: "three reachable managers" },
         );
         expect(quorum).toMatchObject({ managers: 3, majority: 2, faultTolerance: 1, hasMajority: true });
 
         process.kill(pid, "SIGSTOP");
         frozen = true;
         // The other managers elect a leader among themselves (raft's own timeout, about 10 s).
-        await waitFor(
+        await waitUntil(
           async () => {
             const { stdout } = await cli(sockets.w1, "node", "ls", "--format", "{{.Hostname}} {{.ManagerStatus}}");
             return /swarm-w[12] Leader/.test(stdout) ? stdout : undefined;
           },
-          45_000,
-          "a new leader",
+          { ms: 45_000, retryErrors: true, what: "a new leader" },
         );
         // ...and, once the new managers' logs have caught up with it, take changes again: raft's
         // own recovery, whatever any client does. The test asks the engine itself until then.
         const frozenAt = Date.now();
-        await waitFor(
+        await waitUntil(
           async () => {
             await cli(sockets.w1, "node", "update", "--label-add", "failover-probe=1", "swarm-w1");
             return true;
           },
-          120_000,
-          "the swarm to take changes again",
+          { ms: 120_000, retryErrors: true, what: "the swarm to take changes again" },
         );
         if (process.env.SWARM_TEST_DEBUG)
           console.log(`the swarm took changes again ${Date.now() - frozenAt} ms after the freeze`);
@@ -718,29 +706,27 @@ describe("failover", () => {
       } finally {
         if (frozen) process.kill(pid, "SIGCONT");
         // Back to one manager: demote through a manager that answers, once the old one is back.
-        await waitFor(
+        await waitUntil(
           async () => {
             const { stdout } = await cli(sockets.manager, "node", "ls", "--format", "{{.Hostname}} {{.ManagerStatus}}");
             return /swarm-mgr (Reachable|Leader)/.test(stdout) ? stdout : undefined;
           },
-          60_000,
-          "the old leader to rejoin",
+          { ms: 60_000, retryErrors: true, what: "the old leader to rejoin" },
         );
         await cli(sockets.manager, "node", "update", "--label-rm", "failover-probe", "swarm-w1").catch(() => undefined);
         for (const worker of ["swarm-w1", "swarm-w2"]) {
-          await waitFor(
+          await waitUntil(
             async () => {
               const { stdout } = await cli(sockets.manager, "node", "inspect", "--format", "{{.Spec.Role}}", worker);
               if (stdout.trim() === "worker") return true;
               await cli(sockets.manager, "node", "demote", worker);
               return undefined;
             },
-            60_000,
-            `${worker} demoted`,
+            { ms: 60_000, retryErrors: true, what: `${worker} demoted` },
           );
         }
         // The test bed is whole again: three ready nodes.
-        await waitFor(
+        await waitUntil(
           async () => {
             const { stdout } = await cli(sockets.manager, "node", "ls", "--format", "{{.Status}}");
             return (
@@ -750,8 +736,7 @@ describe("failover", () => {
                 .filter((s) => s === "Ready").length === 3
             );
           },
-          60_000,
-          "three ready nodes",
+          { ms: 60_000, retryErrors: true, what: "three ready nodes" },
         );
         await Promise.all(Object.values(env).map((id) => h.services.fleet.probe(id)));
       }

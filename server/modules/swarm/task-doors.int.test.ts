@@ -9,6 +9,7 @@ import WebSocket from "ws";
 import { ApiClient } from "../../testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "../../testing/spawn-server";
 import { need } from "../../testing/testbed-env";
+import { waitUntil } from "../../testing/wait-until";
 
 const testbed = inject("testbed");
 const image = need(testbed, "TESTBED_FIXTURE_IMAGE");
@@ -26,16 +27,6 @@ interface TaskRow {
   desiredState: string;
   nodeHostname?: string;
   environment?: { id: string; name: string };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, ms = 45_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > until) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 beforeAll(async () => {
@@ -59,10 +50,13 @@ beforeAll(async () => {
     name: "w1",
     url: `unix://${need(testbed, "TESTBED_SWARM_WORKER1_SOCKET")}`,
   });
-  await waitFor(async () => {
-    const clusters = await admin.query<{ items: { environments: unknown[] }[] }>("swarm.clusters");
-    return clusters.items[0]?.environments.length === 2;
-  });
+  await waitUntil(
+    async () => {
+      const clusters = await admin.query<{ items: { environments: unknown[] }[] }>("swarm.clusters");
+      return clusters.items[0]?.environments.length === 2;
+    },
+    { ms: 45_000, retryErrors: true },
+  );
   serviceId = (
     await admin.mutate<{ id: string }>("services.create", {
       environmentId: managerEnv,
@@ -85,11 +79,14 @@ afterAll(async () => {
 });
 
 async function runningTasks(): Promise<TaskRow[]> {
-  return waitFor(async () => {
-    const { items } = await admin.query<{ items: TaskRow[] }>("tasks.list", { serviceId });
-    const running = items.filter((t) => t.state === "running" && t.desiredState === "running");
-    return running.length === 3 ? running : undefined;
-  });
+  return waitUntil(
+    async () => {
+      const { items } = await admin.query<{ items: TaskRow[] }>("tasks.list", { serviceId });
+      const running = items.filter((t) => t.state === "running" && t.desiredState === "running");
+      return running.length === 3 ? running : undefined;
+    },
+    { ms: 45_000, retryErrors: true },
+  );
 }
 
 function open(query: Record<string, string>, headers: Record<string, string>) {
@@ -125,17 +122,23 @@ describe("a task's console", () => {
       { authorization: `Bearer ${admin.token}` },
     );
     await session.opened;
-    await waitFor(() => Promise.resolve(session.controls.some((c) => c.type === "ready")));
+    await waitUntil(() => Promise.resolve(session.controls.some((c) => c.type === "ready")), {
+      ms: 45_000,
+      retryErrors: true,
+    });
     session.socket.send(Buffer.from("hostname; echo done-$((6*7))\r"), { binary: true });
-    await waitFor(() => Promise.resolve(/done-42/.test(session.output())));
+    await waitUntil(() => Promise.resolve(/done-42/.test(session.output())), { ms: 45_000, retryErrors: true });
     session.socket.close();
     // The session is on the record as a console in that task, on the node's environment.
-    const event = await waitFor(async () => {
-      const { items } = await admin.query<{
-        items: { outcome: string; permission: string; params: Record<string, unknown> }[];
-      }>("audit.list", { action: "console.exec" });
-      return items.find((e) => e.outcome !== "pending" && e.params.taskId === onW1.id);
-    });
+    const event = await waitUntil(
+      async () => {
+        const { items } = await admin.query<{
+          items: { outcome: string; permission: string; params: Record<string, unknown> }[];
+        }>("audit.list", { action: "console.exec" });
+        return items.find((e) => e.outcome !== "pending" && e.params.taskId === onW1.id);
+      },
+      { ms: 45_000, retryErrors: true },
+    );
     expect(event).toMatchObject({ permission: "service.exec", params: { task: onW1.name, node: "swarm-w1" } });
   });
 
@@ -166,14 +169,17 @@ describe("a task's console", () => {
 describe("the service logs download", () => {
   it("gives every line of every task, each led by its task, to whoever holds service.logs", async () => {
     await runningTasks();
-    const text = await waitFor(async () => {
-      const res = await fetch(`${server.url}/api/services/logs/${managerEnv}/${serviceId}?tail=all`, {
-        headers: { authorization: `Bearer ${admin.token}` },
-      });
-      if (res.status !== 200) return undefined;
-      const body = await res.text();
-      return body.split("\n").filter((l) => l.includes("ready-")).length >= 3 ? body : undefined;
-    });
+    const text = await waitUntil(
+      async () => {
+        const res = await fetch(`${server.url}/api/services/logs/${managerEnv}/${serviceId}?tail=all`, {
+          headers: { authorization: `Bearer ${admin.token}` },
+        });
+        if (res.status !== 200) return undefined;
+        const body = await res.text();
+        return body.split("\n").filter((l) => l.includes("ready-")).length >= 3 ? body : undefined;
+      },
+      { ms: 45_000, retryErrors: true },
+    );
     expect(text).toMatch(new RegExp(`^${name}\\.[123]\\.[a-z0-9]{12}@swarm-(mgr|w1|w2) \\| ready-`, "m"));
     const anonymous = await fetch(`${server.url}/api/services/logs/${managerEnv}/${serviceId}`);
     expect(anonymous.status).toBe(401);

@@ -1,5 +1,5 @@
 import { pingDatabase } from "../../db";
-import { createTRPCRouter, publicProcedure } from "../../trpc/init";
+import { createTRPCRouter, publicProcedure } from "../../transport/trpc/init";
 
 export const systemRouter = createTRPCRouter({
   /** What the health endpoint says, for pages: is the database answering, which version. */

@@ -3,7 +3,7 @@
 import Docker from "dockerode";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HttpRoute } from "../../http/routes";
+import type { HttpRoute } from "../../transport/http/routes";
 import type { Services } from "../../core/context";
 
 export const TEST_LABEL = "stevedore.test";

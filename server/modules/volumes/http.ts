@@ -3,15 +3,15 @@
 //       a file's bytes, or a folder as a tar (volume.files.read)
 //   PUT /api/volumes/files?environmentId=&volume=&path=<folder>&name=<file name>
 //       the request body becomes that file (volume.files.write), at most MAX_UPLOAD_BYTES
-// Through the one door (server/http/door.ts), recorded like container files. The helper
+// Through the one door (server/transport/http/door.ts), recorded like container files. The helper
 // container each request makes is removed when the request ends, the browser leaving included.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { AuditCompletion } from "../../audit/writer";
 import { fileName } from "../../docker/index";
-import { MAX_UPLOAD_BYTES } from "../../http/container-files-limits";
-import { admitAtDoor } from "../../http/door";
-import type { HttpRoute } from "../../http/routes";
+import { MAX_UPLOAD_BYTES } from "../../transport/http/container-files-limits";
+import { admitAtDoor } from "../../transport/http/door";
+import type { HttpRoute } from "../../transport/http/routes";
 import type { Services } from "../../core/context";
 import { engineSocketPaths } from "../shared/environments";
 import {

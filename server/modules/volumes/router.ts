@@ -2,7 +2,7 @@
 // access (driver options, the files of a volume that reaches the host) judged by the workload
 // policy in the domain.
 import { fleetListProcedure, environmentsInScope } from "../fleet/lists.procedure";
-import { createTRPCRouter } from "../../trpc/init";
+import { createTRPCRouter } from "../../transport/trpc/init";
 import { engineSocketPaths, environmentName } from "../shared/environments";
 import { resourceProcedure } from "../shared/procedure";
 import {

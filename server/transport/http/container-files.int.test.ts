@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { need } from "../testing/testbed-env";
-import { openHarness, TEST_PASSWORD, type Harness } from "../testing/harness";
+import { need } from "../../testing/testbed-env";
+import { openHarness, TEST_PASSWORD, type Harness } from "../../testing/harness";
 import { containerFilesRoute, CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files";
 
 const testbed = inject("testbed");

@@ -1,6 +1,6 @@
 import type { WebSocket } from "ws";
-import { pingDatabase } from "../db";
-import type { Services } from "../core/context";
+import { pingDatabase } from "../../db";
+import type { Services } from "../../core/context";
 import type { WsEndpoint } from "./router";
 
 /** /api/ws/health: proves websockets get through (proxies, Origin rules) before a console

@@ -6,8 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../testing/api-client";
-import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
+import { ApiClient } from "../../testing/api-client";
+import { setupCodeOf, spawnServer, type RunningServer } from "../../testing/spawn-server";
 
 let dataDir: string;
 let server: RunningServer;

@@ -6,8 +6,8 @@
 // connection stops being read and closes after the answer (tRPC answers 413 at the same limit,
 // its maxBodySize). Next's pages keep Next's own limits for what they read.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { auditEntry } from "../audit/entry";
-import type { Services } from "../core/context";
+import { auditEntry } from "../../audit/entry";
+import type { Services } from "../../core/context";
 import { CONTAINER_FILES_PREFIX } from "./container-files-limits";
 import { MAX_BODY_BYTES } from "./request-limits";
 import { requestInfo } from "./request-info";

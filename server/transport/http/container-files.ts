@@ -7,11 +7,11 @@
 // that environment, and are on the audit record: an upload's intent before anything reaches
 // the engine and its outcome after; a download once it ends; every refusal. An upload is a
 // state change, so a cookie-signed one must carry this site's Origin.
-import { ANSWERS } from "../core/errors";
+import { ANSWERS } from "../../core/errors";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform } from "node:stream";
 import { z } from "zod";
-import type { AuditCompletion, AuditEntry } from "../audit/writer";
+import type { AuditCompletion, AuditEntry } from "../../audit/writer";
 import {
   containerPath,
   DockerError,
@@ -20,16 +20,16 @@ import {
   uploadFile,
   type DockerErrorCode,
   dockerErrorKind,
-} from "../docker/index";
-import type { Permission } from "../rbac/catalogue";
-import type { Actor, RequestInfo, Services } from "../core/context";
+} from "../../docker/index";
+import type { Permission } from "../../rbac/catalogue";
+import type { Actor, RequestInfo, Services } from "../../core/context";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
 import { admitAtDoor, type DoorAdmission } from "./door";
-import { factSources } from "../workloads/facts";
-import { judgeExistingWorkload } from "../workloads/reach";
+import { factSources } from "../../workloads/facts";
+import { judgeExistingWorkload } from "../../workloads/reach";
 import type { HttpRoute } from "./routes";
-import { containerQuery } from "../core/refs";
-import { fail, messageOf, refuseBody, reply, sendDownload } from "../modules/shared/http";
+import { containerQuery } from "../../core/refs";
+import { fail, messageOf, refuseBody, reply, sendDownload } from "../../modules/shared/http";
 
 export { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES };
 
@@ -96,7 +96,7 @@ interface Admitted {
   entry: AuditEntry;
 }
 
-/** The door's checks (server/http/door.ts); a refusal is answered here. */
+/** The door's checks (server/transport/http/door.ts); a refusal is answered here. */
 async function admit(
   services: Services,
   req: IncomingMessage,

@@ -3,15 +3,15 @@
 // that the request comes from Stevedore's own page (Origin), the endpoint's permission on that
 // environment, and the per-user limit on open consoles. Refusals are on the record.
 import type { IncomingMessage } from "node:http";
-import type { ConsoleRegistry, ConsoleSlot } from "../console/bridge";
+import type { ConsoleRegistry, ConsoleSlot } from "../../console/bridge";
 import { admitAtDoor } from "../http/door";
-import type { Permission } from "../rbac/catalogue";
-import { answerFor } from "../core/errors";
-import { DockerError } from "../docker/index";
-import type { Actor, RequestInfo, Services } from "../core/context";
-import { factSources } from "../workloads/facts";
-import type { PolicyPermission } from "../workloads/policy/index";
-import { judgeExistingWorkload, type WorkloadDoor } from "../workloads/reach";
+import type { Permission } from "../../rbac/catalogue";
+import { answerFor } from "../../core/errors";
+import { DockerError } from "../../docker/index";
+import type { Actor, RequestInfo, Services } from "../../core/context";
+import { factSources } from "../../workloads/facts";
+import type { PolicyPermission } from "../../workloads/policy/index";
+import { judgeExistingWorkload, type WorkloadDoor } from "../../workloads/reach";
 import type { Refusal } from "./router";
 
 export const MAX_CONSOLES_PER_USER = 10;

@@ -5,9 +5,9 @@
 // typing into PID 1 is at least as powerful as a shell. Leaving never stops the container.
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import { runAttach, type AttachRequest, type ConsoleRegistry, type ConsoleSlot } from "../console/bridge";
-import { can } from "../rbac/permissions";
-import type { Actor, RequestInfo, Services } from "../core/context";
+import { runAttach, type AttachRequest, type ConsoleRegistry, type ConsoleSlot } from "../../console/bridge";
+import { can } from "../../rbac/permissions";
+import type { Actor, RequestInfo, Services } from "../../core/context";
 import { admitConsole, badQuery } from "./console-admission";
 import { containerRef } from "./exec";
 import type { Admission, WsEndpoint } from "./router";

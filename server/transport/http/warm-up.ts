@@ -6,11 +6,11 @@
 // the calls are reads, and the pages are asked for signed out.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
-import { authenticate } from "../auth/authenticate";
-import { SESSION_COOKIE } from "../auth/sessions";
-import { requireTwoFactorForEveryone } from "../auth/settings";
-import { loadEffectivePermissions } from "../rbac/permissions";
-import type { Services } from "../core/context";
+import { authenticate } from "../../auth/authenticate";
+import { SESSION_COOKIE } from "../../auth/sessions";
+import { requireTwoFactorForEveryone } from "../../auth/settings";
+import { loadEffectivePermissions } from "../../rbac/permissions";
+import type { Services } from "../../core/context";
 
 /**
  * What a signed-in request does before its procedure runs, with credentials that match nobody:

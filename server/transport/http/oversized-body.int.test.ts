@@ -7,7 +7,7 @@ import { request } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { spawnServer, type RunningServer } from "../testing/spawn-server";
+import { spawnServer, type RunningServer } from "../../testing/spawn-server";
 
 const HUNDRED_MIB = 100 * 1024 * 1024;
 let dataDir: string;

@@ -1,9 +1,9 @@
 // The one way a live stream (a subscription, a download that follows) holds its permission:
 // it runs while the page stays and the caller still may, and ends quietly when either goes.
 // The re-check itself is the one of server/rbac/revocation.ts (one timer for the process).
-import type { Actor, Services } from "../core/context";
-import type { EffectivePermissions } from "../rbac/permissions";
-import { watchPermission, type PermissionWatch } from "../rbac/revocation";
+import type { Actor, Services } from "../../core/context";
+import type { EffectivePermissions } from "../../rbac/permissions";
+import { watchPermission, type PermissionWatch } from "../../rbac/revocation";
 
 /**
  * Yields what `body` yields while `stillAllowed` holds for the caller's permissions as they

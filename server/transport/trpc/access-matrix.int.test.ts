@@ -1,11 +1,11 @@
 // The access matrix: every procedure of the root router declares what it needs, and an
 // actor without it is refused (changing nothing) while one with exactly it gets through.
-// A new procedure built without one of the builders of server/trpc/init.ts fails here.
+// A new procedure built without one of the builders of server/transport/trpc/init.ts fails here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiToken } from "../auth/api-tokens";
-import { codeOf, callPath } from "../testing/calls";
-import { isEnvironmentScoped } from "../rbac/catalogue";
-import { openHarness, type Harness } from "../testing/harness";
+import { createApiToken } from "../../auth/api-tokens";
+import { codeOf, callPath } from "../../testing/calls";
+import { isEnvironmentScoped } from "../../rbac/catalogue";
+import { openHarness, type Harness } from "../../testing/harness";
 import type { Meta } from "./init";
 import { appRouter } from "./root";
 
@@ -82,7 +82,7 @@ describe("access matrix", () => {
       const input = { environmentId: env.id, id: "does-not-exist" };
 
       // Everything except this permission, everywhere.
-      const { allPermissions } = await import("../rbac/catalogue");
+      const { allPermissions } = await import("../../rbac/catalogue");
       const allBut = await h.makeRole(allPermissions.filter((p) => p !== access.permission));
       const without = await h.makeUser([{ role: allBut.name }]);
       const before = await h.snapshot();
@@ -249,7 +249,7 @@ describe("doors that take access away", () => {
           .id;
       }
       // Holds every permission through a custom role, so outranking is not what refuses.
-      const { allPermissions } = await import("../rbac/catalogue");
+      const { allPermissions } = await import("../../rbac/catalogue");
       const everything = await h.makeRole([...allPermissions]);
       const helper = await h.actorFor((await h.makeUser([{ role: everything.name }])).id);
       return { solo, bindingId, teamId, helper, self: await h.actorFor(solo.id) };
@@ -298,7 +298,7 @@ describe("doors that take access away", () => {
         h.caller(secondActor).bindings.remove({ id: w.bindingId }),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      const { countAdministrators } = await import("../modules/access/guarded-change");
+      const { countAdministrators } = await import("../../modules/access/guarded-change");
       expect(await countAdministrators(h.prisma)).toBe(1);
     });
   });
@@ -313,7 +313,7 @@ describe("console recordings", () => {
     });
     await h.prisma.consoleRecordingChunk.create({ data: { eventId: event.id, seq: 0, data: '{"version":2}' } });
     expect(await codeOf(h.caller(actor).audit.recording({ id: event.id }))).toBe("FORBIDDEN");
-    const { builtinRoles } = await import("../rbac/builtin-roles");
+    const { builtinRoles } = await import("../../rbac/builtin-roles");
     expect(builtinRoles.filter((r) => r.permissions.includes("audit.recordings")).map((r) => r.name)).toEqual([
       "Administrator",
     ]);

@@ -5,17 +5,17 @@
 //
 // Checked like the console's websocket: who the caller is (session cookie or API token),
 // container.logs on that environment; refusals are answered 401/403/400 and recorded.
-import { answerFor } from "../core/errors";
+import { answerFor } from "../../core/errors";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { containerLogText, DockerError } from "../docker/index";
-import { can } from "../rbac/permissions";
-import { watchPermission } from "../rbac/revocation";
-import type { Services } from "../core/context";
-import { containerNames } from "../audit/names";
+import { containerLogText, DockerError } from "../../docker/index";
+import { can } from "../../rbac/permissions";
+import { watchPermission } from "../../rbac/revocation";
+import type { Services } from "../../core/context";
+import { containerNames } from "../../audit/names";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
-import { containerQuery } from "../core/refs";
+import { containerQuery } from "../../core/refs";
 
 export const CONTAINER_LOGS_PREFIX = "/api/containers/logs/";
 

@@ -5,15 +5,15 @@
 // two-factor enrolment is not pending, and the door's permission on that environment.
 // Every refusal is on the record. The console websockets, the log download and the file
 // download and upload all come through here; tRPC procedures have the same checks in their
-// builders (server/trpc/init.ts).
+// builders (server/transport/trpc/init.ts).
 import type { IncomingMessage } from "node:http";
-import { describeRejectedToken } from "../audit/rejected-credentials";
-import { auditEntry, type AuditEntry } from "../audit/entry";
-import { authenticate, BadCredentialsError } from "../auth/authenticate";
-import type { Permission } from "../rbac/catalogue";
-import { can } from "../rbac/permissions";
-import { PASSWORD_CHANGE_DUE, type Actor, type RequestInfo, type Services } from "../core/context";
-import { allowedHostsFor, originProblem } from "../core/origin";
+import { describeRejectedToken } from "../../audit/rejected-credentials";
+import { auditEntry, type AuditEntry } from "../../audit/entry";
+import { authenticate, BadCredentialsError } from "../../auth/authenticate";
+import type { Permission } from "../../rbac/catalogue";
+import { can } from "../../rbac/permissions";
+import { PASSWORD_CHANGE_DUE, type Actor, type RequestInfo, type Services } from "../../core/context";
+import { allowedHostsFor, originProblem } from "../../core/origin";
 import { requestInfo } from "./request-info";
 
 export interface Door {

@@ -2,10 +2,10 @@
 // the router: the doors that resource modules import must not load the root router, which is
 // assembled from those same modules.
 import type { IncomingMessage } from "node:http";
-import { DEVICE_COOKIE } from "../auth/device";
-import { readCookie } from "../auth/sessions";
-import { env } from "../env";
-import type { RequestInfo } from "../core/context";
+import { DEVICE_COOKIE } from "../../auth/device";
+import { readCookie } from "../../auth/sessions";
+import { env } from "../../env";
+import type { RequestInfo } from "../../core/context";
 import { clientAddress } from "./client-address";
 
 export function requestInfo(req: IncomingMessage): RequestInfo {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../env";
+import { parseEnv } from "../../env";
 import { clientAddress } from "./client-address";
 
 const proxies = parseEnv({ STEVEDORE_TRUSTED_PROXIES: "10.0.0.1, 192.168.0.0/16, fd00::/8" }).trustedProxies!;

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { pingDatabase } from "../db";
-import type { Services } from "../core/context";
+import { pingDatabase } from "../../db";
+import type { Services } from "../../core/context";
 
 /** GET /healthz: 200 {db, version} when the database answers, 503 otherwise. */
 export async function serveHealth(services: Services, res: ServerResponse): Promise<void> {

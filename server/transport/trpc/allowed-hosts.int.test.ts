@@ -7,10 +7,10 @@ import { request } from "node:http";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
-import { startApiServer, type ApiServer } from "../testing/api-server";
-import { openHarness, type Harness } from "../testing/harness";
-import { need } from "../testing/testbed-env";
-import { FIRST_HOST_KEY } from "../core/origin";
+import { startApiServer, type ApiServer } from "../../testing/api-server";
+import { openHarness, type Harness } from "../../testing/harness";
+import { need } from "../../testing/testbed-env";
+import { FIRST_HOST_KEY } from "../../core/origin";
 
 const testbed = inject("testbed");
 const socketPath = need(testbed, "TESTBED_STANDALONE_SOCKET");

@@ -3,14 +3,14 @@
 // task as `docker service logs` writes them, as a text file, read only as fast as the client
 // takes it. `environmentId` is any environment of the swarm; service.logs is checked on the
 // swarm (a binding on one of its managers), refusals answered and recorded.
-import { answerFor, isClassified } from "../core/errors";
+import { answerFor, isClassified } from "../../core/errors";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { bindingScopeOf, canOnCluster, clusterById, clusterOf, viewHolds, viewOf } from "../modules/swarm/index";
-import { serviceLogText } from "../modules/swarm/logs";
-import { findService } from "../modules/swarm/services";
-import { watchPermission } from "../rbac/revocation";
-import { serviceQuery } from "../core/refs";
-import type { Services } from "../core/context";
+import { bindingScopeOf, canOnCluster, clusterById, clusterOf, viewHolds, viewOf } from "../../modules/swarm/index";
+import { serviceLogText } from "../../modules/swarm/logs";
+import { findService } from "../../modules/swarm/services";
+import { watchPermission } from "../../rbac/revocation";
+import { serviceQuery } from "../../core/refs";
+import type { Services } from "../../core/context";
 import { answer, drained, logOptionsQuery } from "./container-logs";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";

@@ -7,9 +7,9 @@ import { createServer, request, type IncomingMessage, type Server } from "node:h
 import type { AddressInfo } from "node:net";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { logStreamCounters } from "../docker/index";
-import { openHarness, type Harness } from "../testing/harness";
-import { need } from "../testing/testbed-env";
+import { logStreamCounters } from "../../docker/index";
+import { openHarness, type Harness } from "../../testing/harness";
+import { need } from "../../testing/testbed-env";
 import { CONTAINER_LOGS_PREFIX, containerLogsRoute } from "./container-logs";
 import { serveTrpc, TRPC_PREFIX } from "./trpc";
 

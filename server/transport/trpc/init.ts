@@ -3,18 +3,18 @@
 // happens in the builder, never by hand inside a handler.
 import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
-import { isEnvironmentScoped, type Permission } from "../rbac/catalogue";
-import { can, canSomewhere, environmentsWith } from "../rbac/permissions";
-import { PASSWORD_CHANGE_DUE, type Actor, type Context } from "../core/context";
-import { entryFor, newAuditNote, outcomeOf } from "../audit/middleware-support";
-import { AuditWriteError } from "../audit/writer";
-import { describeDatabaseError, INTERNAL_MESSAGE, type DatabaseProblem } from "../database/errors";
+import { isEnvironmentScoped, type Permission } from "../../rbac/catalogue";
+import { can, canSomewhere, environmentsWith } from "../../rbac/permissions";
+import { PASSWORD_CHANGE_DUE, type Actor, type Context } from "../../core/context";
+import { entryFor, newAuditNote, outcomeOf } from "../../audit/middleware-support";
+import { AuditWriteError } from "../../audit/writer";
+import { describeDatabaseError, INTERNAL_MESSAGE, type DatabaseProblem } from "../../database/errors";
 import { hostileInputProblem } from "./input-guards";
-import { createdIdOf } from "../docker/create";
-import { forgetAuthenticatedActors } from "../auth/authenticate";
-import { permissionRechecksFor } from "../rbac/revocation";
-import { ANSWERS, isClassified, type ErrorKind } from "../core/errors";
-import { allowedHostsFor, originProblem } from "../core/origin";
+import { createdIdOf } from "../../docker/create";
+import { forgetAuthenticatedActors } from "../../auth/authenticate";
+import { permissionRechecksFor } from "../../rbac/revocation";
+import { ANSWERS, isClassified, type ErrorKind } from "../../core/errors";
+import { allowedHostsFor, originProblem } from "../../core/origin";
 
 export type Access =
   | { kind: "public" }
@@ -84,7 +84,7 @@ const audited = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }
     input = await getRawInput();
   } catch (error) {
     // A body too large, or not JSON: refused before anything reads it. A POST without a body
-    // is a call without input, as the HTTP door saw (server/http/trpc.ts); a procedure that
+    // is a call without input, as the HTTP door saw (server/transport/http/trpc.ts); a procedure that
     // needs input refuses its absence itself.
     if (ctx.request.noBody) input = undefined;
     else refused = getTRPCErrorFromUnknown(error);

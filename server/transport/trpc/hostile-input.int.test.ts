@@ -6,10 +6,10 @@
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { callPath } from "../testing/calls";
-import { openHarness, type Harness } from "../testing/harness";
-import { need } from "../testing/testbed-env";
-import type { Actor } from "../core/context";
+import { callPath } from "../../testing/calls";
+import { openHarness, type Harness } from "../../testing/harness";
+import { need } from "../../testing/testbed-env";
+import type { Actor } from "../../core/context";
 import { appRouter } from "./root";
 
 const testbed = inject("testbed");

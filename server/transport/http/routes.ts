@@ -2,11 +2,11 @@
 // uploads (logs, container files). Each entry owns a path prefix under /api/; the handler
 // authenticates, checks the permission and records the action itself, like the websockets.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Services } from "../core/context";
+import type { Services } from "../../core/context";
 import { containerFilesRoute } from "./container-files";
 import { containerLogsRoute } from "./container-logs";
-import { imagesRoute } from "../modules/images/http";
-import { volumeFilesRoute } from "../modules/volumes/http";
+import { imagesRoute } from "../../modules/images/http";
+import { volumeFilesRoute } from "../../modules/volumes/http";
 import { serviceLogsRoute } from "./service-logs";
 
 export interface HttpRoute {

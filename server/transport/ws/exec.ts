@@ -3,11 +3,11 @@
 // the upgrade and before any exec exists (console-admission.ts); it needs container.exec.
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import { runConsole, type ConsoleRegistry, type ConsoleRequest, type ConsoleSlot } from "../console/bridge";
-import type { Actor, RequestInfo, Services } from "../core/context";
+import { runConsole, type ConsoleRegistry, type ConsoleRequest, type ConsoleSlot } from "../../console/bridge";
+import type { Actor, RequestInfo, Services } from "../../core/context";
 import { admitConsole, badQuery } from "./console-admission";
 import type { Admission, WsEndpoint } from "./router";
-import { ENGINE_REF } from "../core/refs";
+import { ENGINE_REF } from "../../core/refs";
 
 export const containerRef = z.string().regex(ENGINE_REF, "containerId is not a container id or name");
 

@@ -6,8 +6,8 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openHarness, TEST_PASSWORD, type Harness } from "../testing/harness";
-import type { Actor } from "../core/context";
+import { openHarness, TEST_PASSWORD, type Harness } from "../../testing/harness";
+import type { Actor } from "../../core/context";
 import { MAX_BATCH_CALLS } from "../trpc/batching";
 import { STACK_FILE_MAX_CHARS, STACK_REQUEST_MAX_BYTES } from "@/server/modules/stacks/contract";
 import { refuseOversizedBody } from "./body-limit";

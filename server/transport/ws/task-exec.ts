@@ -11,14 +11,14 @@ import {
   type ConsoleRegistry,
   type ConsoleRequest,
   type ConsoleSlot,
-} from "../console/bridge";
-import { answerFor, isClassified } from "../core/errors";
-import { bindingScopeOf, canOnCluster, clusterById, clusterOf, viewOf } from "../modules/swarm/index";
-import { taskConsoleTarget } from "../modules/swarm/task-console";
-import type { Actor, RequestInfo, Services } from "../core/context";
+} from "../../console/bridge";
+import { answerFor, isClassified } from "../../core/errors";
+import { bindingScopeOf, canOnCluster, clusterById, clusterOf, viewOf } from "../../modules/swarm/index";
+import { taskConsoleTarget } from "../../modules/swarm/task-console";
+import type { Actor, RequestInfo, Services } from "../../core/context";
 import { admitConsole, badQuery, judgeConsoleTarget } from "./console-admission";
 import type { Admission, WsEndpoint } from "./router";
-import { ENGINE_REF } from "../core/refs";
+import { ENGINE_REF } from "../../core/refs";
 
 const query = z.object({
   environmentId: z.string().min(1).max(64),
