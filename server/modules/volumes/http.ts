@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { AuditCompletion } from "../../audit/writer";
 import { fileName } from "../../docker/index";
 import { MAX_UPLOAD_BYTES } from "../../transport/http/container-files-limits";
-import { admitAtDoor } from "../../transport/http/door";
+import { admitAtDoor, recordDownload } from "../../transport/http/door";
 import type { HttpRoute } from "../../transport/http/routes";
 import type { Services } from "../../core/context";
 import { engineSocketPaths } from "../shared/environments";
@@ -112,13 +112,14 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
     };
     fail(res, status, messageOf(error));
   }
-  await services.audit
-    .record(admitted.entry, {
-      ...completion,
-      durationMs: Math.round(performance.now() - started),
-      patch: { params: { path: query.path, kind, bytes } },
-    })
-    .catch((error: unknown) => console.error("volume files: cannot record a download:", error));
+  await recordDownload(
+    services,
+    admitted.entry,
+    completion,
+    started,
+    { path: query.path, kind, bytes },
+    "volume files",
+  );
 }
 
 async function upload(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -24,7 +24,7 @@ import {
 import type { Permission } from "../../rbac/catalogue";
 import type { Actor, RequestInfo, Services } from "../../core/context";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
-import { admitAtDoor, type DoorAdmission } from "./door";
+import { admitAtDoor, recordDownload, type DoorAdmission } from "./door";
 import { factSources } from "../../workloads/facts";
 import { judgeExistingWorkload } from "../../workloads/reach";
 import type { HttpRoute } from "./routes";
@@ -180,13 +180,14 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
   } finally {
     lease.release();
   }
-  await services.audit
-    .record(admitted.entry, {
-      ...completion,
-      durationMs: Math.round(performance.now() - started),
-      patch: { params: { path: query.path, kind, bytes } },
-    })
-    .catch((error: unknown) => console.error("container files: cannot record a download:", error));
+  await recordDownload(
+    services,
+    admitted.entry,
+    completion,
+    started,
+    { path: query.path, kind, bytes },
+    "container files",
+  );
 }
 
 async function upload(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

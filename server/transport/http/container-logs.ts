@@ -47,6 +47,46 @@ export function answer(res: ServerResponse, status: number, message: string): vo
 }
 
 /** Resolves once the response can take more (or is gone). */
+/**
+ * A download door's request: GET or HEAD, its path segments (named in order, percent-decoded)
+ * and its query, parsed together by the door's schema. Returns the input, or answers 405 or a
+ * 400 that says what is wrong and returns nothing.
+ */
+export function downloadInput<S extends z.ZodType>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  prefix: string,
+  names: readonly string[],
+  schema: S,
+): z.infer<S> | undefined {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("allow", "GET, HEAD");
+    answer(res, 405, "Use GET.");
+    return undefined;
+  }
+  const parts = url.pathname
+    .slice(prefix.length)
+    .split("/")
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return "\u0000"; // not valid percent-encoding: refused by the schema as a bad id
+      }
+    });
+  const named = Object.fromEntries(names.map((name, i) => [name, parts[i]]));
+  const parsed = schema.safeParse({ ...Object.fromEntries(url.searchParams), ...named });
+  if (parsed.success && parts.length <= names.length) return parsed.data;
+  answer(
+    res,
+    400,
+    parsed.success
+      ? `the path is ${prefix}${names.map((n) => `<${n}>`).join("/")}`
+      : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+  );
+}
+
 export function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
@@ -60,28 +100,8 @@ export function drained(res: ServerResponse): Promise<void> {
 }
 
 async function handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    res.setHeader("allow", "GET, HEAD");
-    return answer(res, 405, "Use GET.");
-  }
-  const [environmentId, containerId, ...extra] = url.pathname
-    .slice(CONTAINER_LOGS_PREFIX.length)
-    .split("/")
-    .map((part) => {
-      try {
-        return decodeURIComponent(part);
-      } catch {
-        return "\u0000"; // not valid percent-encoding: refused by the schema below as a bad id
-      }
-    });
-  const parsed = query.safeParse({ ...Object.fromEntries(url.searchParams), environmentId, containerId });
-  if (!parsed.success || extra.length) {
-    const problems = parsed.success
-      ? "the path is /api/containers/logs/<environmentId>/<containerId>"
-      : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    return answer(res, 400, problems);
-  }
-  const input = parsed.data;
+  const input = downloadInput(req, res, url, CONTAINER_LOGS_PREFIX, ["environmentId", "containerId"], query);
+  if (!input) return;
 
   const admitted = await admitAtDoor(services, req, {
     action: "containers.logs.download",

@@ -9,6 +9,7 @@
 import type { IncomingMessage } from "node:http";
 import { describeRejectedToken } from "../../audit/rejected-credentials";
 import { auditEntry, type AuditEntry } from "../../audit/entry";
+import type { AuditCompletion } from "../../audit/writer";
 import { authenticate, BadCredentialsError } from "../../auth/authenticate";
 import type { Permission } from "../../rbac/catalogue";
 import { can } from "../../rbac/permissions";
@@ -104,4 +105,21 @@ export async function admitAtDoor(services: Services, req: IncomingMessage, door
     entry: entry(admitted),
     refuse: (status, message) => refuse(admitted, status, message),
   };
+}
+
+/**
+ * A download's entry on the record once it has ended: how it ended, how long it took (from
+ * `started`, performance.now()) and what was sent. A failure to record is logged under `what`.
+ */
+export async function recordDownload(
+  services: Services,
+  entry: AuditEntry,
+  completion: AuditCompletion,
+  started: number,
+  params: Record<string, unknown>,
+  what: string,
+): Promise<void> {
+  await services.audit
+    .record(entry, { ...completion, durationMs: Math.round(performance.now() - started), patch: { params } })
+    .catch((error: unknown) => console.error(`${what}: cannot record a download:`, error));
 }

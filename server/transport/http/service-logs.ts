@@ -11,7 +11,7 @@ import { findService } from "../../modules/swarm/services";
 import { watchPermission } from "../../rbac/revocation";
 import { serviceQuery } from "../../core/refs";
 import type { Services } from "../../core/context";
-import { answer, drained, logOptionsQuery } from "./container-logs";
+import { answer, drained, logOptionsQuery, downloadInput } from "./container-logs";
 import { admitAtDoor } from "./door";
 import type { HttpRoute } from "./routes";
 
@@ -20,28 +20,8 @@ export const SERVICE_LOGS_PREFIX = "/api/services/logs/";
 const query = serviceQuery.extend(logOptionsQuery);
 
 async function handle(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    res.setHeader("allow", "GET, HEAD");
-    return answer(res, 405, "Use GET.");
-  }
-  const [environmentId, serviceId, ...extra] = url.pathname
-    .slice(SERVICE_LOGS_PREFIX.length)
-    .split("/")
-    .map((part) => {
-      try {
-        return decodeURIComponent(part);
-      } catch {
-        return "\u0000";
-      }
-    });
-  const parsed = query.safeParse({ ...Object.fromEntries(url.searchParams), environmentId, serviceId });
-  if (!parsed.success || extra.length) {
-    const problems = parsed.success
-      ? "the path is /api/services/logs/<environmentId>/<serviceId>"
-      : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    return answer(res, 400, problems);
-  }
-  const input = parsed.data;
+  const input = downloadInput(req, res, url, SERVICE_LOGS_PREFIX, ["environmentId", "serviceId"], query);
+  if (!input) return;
   const admitted = await admitAtDoor(services, req, {
     action: "services.logs.download",
     permission: "service.logs",

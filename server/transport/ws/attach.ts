@@ -4,27 +4,16 @@
 // reaches the process only when the caller ALSO holds container.exec on that environment:
 // typing into PID 1 is at least as powerful as a shell. Leaving never stops the container.
 import type { IncomingMessage } from "node:http";
-import { z } from "zod";
-import { runAttach, type AttachRequest, type ConsoleRegistry, type ConsoleSlot } from "../../console/bridge";
+import { runAttach, type AttachRequest, type ConsoleRegistry } from "../../console/bridge";
 import { can } from "../../rbac/permissions";
-import type { Actor, RequestInfo, Services } from "../../core/context";
-import { admitConsole, badQuery } from "./console-admission";
+import type { Services } from "../../core/context";
+import { admitConsole, badQuery, consoleQuery, type AdmittedConsole } from "./console-admission";
 import { containerRef } from "./exec";
 import type { Admission, WsEndpoint } from "./router";
 
-const query = z.object({
-  environmentId: z.string().min(1).max(64),
-  containerId: containerRef,
-  cols: z.coerce.number().int().min(2).max(1000).default(80),
-  rows: z.coerce.number().int().min(2).max(500).default(24),
-});
+const query = consoleQuery.extend({ containerId: containerRef });
 
-interface State {
-  actor: Actor;
-  request: RequestInfo;
-  slot: ConsoleSlot;
-  input: AttachRequest;
-}
+type State = AdmittedConsole<AttachRequest>;
 
 export function attachSocket(services: Services, registry: ConsoleRegistry): WsEndpoint<State> {
   return {

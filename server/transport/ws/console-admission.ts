@@ -3,6 +3,7 @@
 // that the request comes from Stevedore's own page (Origin), the endpoint's permission on that
 // environment, and the per-user limit on open consoles. Refusals are on the record.
 import type { IncomingMessage } from "node:http";
+import { z } from "zod";
 import type { ConsoleRegistry, ConsoleSlot } from "../../console/bridge";
 import { admitAtDoor } from "../http/door";
 import type { Permission } from "../../rbac/catalogue";
@@ -15,6 +16,28 @@ import { judgeExistingWorkload, type WorkloadDoor } from "../../workloads/reach"
 import type { Refusal } from "./router";
 
 export const MAX_CONSOLES_PER_USER = 10;
+
+/** The query every console door takes: the environment, and the terminal's size. */
+export const consoleQuery = z.object({
+  environmentId: z.string().min(1).max(64),
+  cols: z.coerce.number().int().min(2).max(1000).default(80),
+  rows: z.coerce.number().int().min(2).max(500).default(24),
+});
+
+/** The doors that start a new process (`docker exec -it`) also take its command, user and folder. */
+export const processQuery = consoleQuery.extend({
+  cmd: z.string().trim().min(1).max(256).default("auto"),
+  user: z.string().trim().max(64).optional(),
+  workdir: z.string().trim().max(1024).optional(),
+});
+
+/** What a console door keeps between its checks and the upgrade. */
+export interface AdmittedConsole<Input> {
+  actor: Actor;
+  request: RequestInfo;
+  slot: ConsoleSlot;
+  input: Input;
+}
 
 export interface ConsoleTarget {
   environmentId: string;

@@ -3,30 +3,17 @@
 // the upgrade and before any exec exists (console-admission.ts); it needs container.exec.
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import { runConsole, type ConsoleRegistry, type ConsoleRequest, type ConsoleSlot } from "../../console/bridge";
-import type { Actor, RequestInfo, Services } from "../../core/context";
-import { admitConsole, badQuery } from "./console-admission";
+import { runConsole, type ConsoleRegistry, type ConsoleRequest } from "../../console/bridge";
+import type { Services } from "../../core/context";
+import { admitConsole, badQuery, processQuery, type AdmittedConsole } from "./console-admission";
 import type { Admission, WsEndpoint } from "./router";
 import { ENGINE_REF } from "../../core/refs";
 
 export const containerRef = z.string().regex(ENGINE_REF, "containerId is not a container id or name");
 
-const query = z.object({
-  environmentId: z.string().min(1).max(64),
-  containerId: containerRef,
-  cmd: z.string().trim().min(1).max(256).default("auto"),
-  user: z.string().trim().max(64).optional(),
-  workdir: z.string().trim().max(1024).optional(),
-  cols: z.coerce.number().int().min(2).max(1000).default(80),
-  rows: z.coerce.number().int().min(2).max(500).default(24),
-});
+const query = processQuery.extend({ containerId: containerRef });
 
-interface State {
-  actor: Actor;
-  request: RequestInfo;
-  slot: ConsoleSlot;
-  input: ConsoleRequest;
-}
+type State = AdmittedConsole<ConsoleRequest>;
 
 export function execSocket(services: Services, registry: ConsoleRegistry): WsEndpoint<State> {
   return {

@@ -5,36 +5,18 @@
 // and before any exec exists, and re-checked while the console is open.
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import {
-  runConsole,
-  type ConsoleAccess,
-  type ConsoleRegistry,
-  type ConsoleRequest,
-  type ConsoleSlot,
-} from "../../console/bridge";
+import { runConsole, type ConsoleAccess, type ConsoleRegistry, type ConsoleRequest } from "../../console/bridge";
 import { answerFor, isClassified } from "../../core/errors";
 import { bindingScopeOf, canOnCluster, clusterById, clusterOf, viewOf } from "../../modules/swarm/index";
 import { taskConsoleTarget } from "../../modules/swarm/task-console";
-import type { Actor, RequestInfo, Services } from "../../core/context";
-import { admitConsole, badQuery, judgeConsoleTarget } from "./console-admission";
+import type { Services } from "../../core/context";
+import { admitConsole, badQuery, judgeConsoleTarget, processQuery, type AdmittedConsole } from "./console-admission";
 import type { Admission, WsEndpoint } from "./router";
 import { ENGINE_REF } from "../../core/refs";
 
-const query = z.object({
-  environmentId: z.string().min(1).max(64),
-  taskId: z.string().regex(ENGINE_REF, "taskId is not a task id"),
-  cmd: z.string().trim().min(1).max(256).default("auto"),
-  user: z.string().trim().max(64).optional(),
-  workdir: z.string().trim().max(1024).optional(),
-  cols: z.coerce.number().int().min(2).max(1000).default(80),
-  rows: z.coerce.number().int().min(2).max(500).default(24),
-});
+const query = processQuery.extend({ taskId: z.string().regex(ENGINE_REF, "taskId is not a task id") });
 
-interface State {
-  actor: Actor;
-  request: RequestInfo;
-  slot: ConsoleSlot;
-  input: ConsoleRequest;
+interface State extends AdmittedConsole<ConsoleRequest> {
   access: ConsoleAccess;
 }
 
