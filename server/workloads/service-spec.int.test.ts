@@ -131,7 +131,6 @@ describe("a swarm manager takes the ServiceSpec and gives the same spec back", (
     const created = (await engine.createService(body)) as { id?: string; ID?: string };
     const id = created.id ?? created.ID ?? "";
 
-    const current = await inspectSpec(id);
     const next = parse({
       ...input,
       env: [],
@@ -139,7 +138,19 @@ describe("a swarm manager takes the ServiceSpec and gives the same spec back", (
       placement: undefined,
       updateConfig: { parallelism: 1 },
     });
-    await engine.getService(id).update({ ...toServiceUpdate(current.spec, next, refs()), version: current.version });
+    // The swarm may bump a new service's version on its own (allocating its endpoint) between
+    // the read and the update: read it again and resend, as services.update does.
+    for (let attempt = 0; ; attempt++) {
+      const current = await inspectSpec(id);
+      try {
+        await engine
+          .getService(id)
+          .update({ ...toServiceUpdate(current.spec, next, refs()), version: current.version });
+        break;
+      } catch (error) {
+        if (attempt >= 4 || !/out of sequence/i.test((error as Error).message)) throw error;
+      }
+    }
 
     const after = await inspectSpec(id);
     const read = serviceSpecOf(after.spec, networkName);

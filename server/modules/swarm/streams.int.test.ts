@@ -109,8 +109,16 @@ describe("the task pulse", () => {
       } finally {
         process.kill(pid, "SIGCONT");
       }
-      const spec = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
-      await service.update({ ...spec.Spec, version: spec.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
+      // The swarm may bump the version on its own meanwhile: read again and resend on a race.
+      for (let attempt = 0; ; attempt++) {
+        const spec = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+        try {
+          await service.update({ ...spec.Spec, version: spec.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
+          break;
+        } catch (error) {
+          if (attempt >= 4 || !/out of sequence/i.test((error as Error).message)) throw error;
+        }
+      }
       const taskChange = await waitUntil(
         () =>
           Promise.resolve(
