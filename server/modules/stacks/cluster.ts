@@ -13,6 +13,7 @@ import {
   type EnvironmentState,
   type Fleet,
 } from "../../docker/index";
+import { SWARM_WRITE_DEADLINE_MS } from "../swarm/managers";
 
 export interface ClusterMember {
   environmentId: string;
@@ -124,7 +125,10 @@ export async function onManager<T>(
           }
         },
         {
-          ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+          // A change gets a write's deadline (see SWARM_WRITE_DEADLINE_MS); a read the fleet's.
+          ...(options.deadlineMs || options.write
+            ? { deadlineMs: options.deadlineMs ?? SWARM_WRITE_DEADLINE_MS }
+            : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         },
       );

@@ -16,8 +16,14 @@ import {
 import type { Cluster, ClusterMember } from "./cluster";
 import { NoManagerError } from "./errors";
 
-/** The whole call's deadline, every manager tried included (the fleet's default). */
+/** The whole read's deadline, every manager tried included (the fleet's default). */
 export const SWARM_DEADLINE_MS = 5_000;
+/**
+ * A write's deadline. A change that reached a manager goes through raft whatever the client
+ * does, and a busy manager can take more than a read's 5 s to commit it: giving up sooner would
+ * only tell the user "failed" about a change that then happens. (A container create has 30 s too.)
+ */
+export const SWARM_WRITE_DEADLINE_MS = 30_000;
 /** How long one manager has to answer before the next is asked as well. */
 export const HEDGE_MS = 750;
 /** A manager that answered this recently is taken to be alive without a ping. */
@@ -250,7 +256,7 @@ export async function writeToManager<T>(
   fn: ManagerCall<T>,
   options: Omit<ManagerCallOptions, "write" | "key"> = {},
 ): Promise<Served<T>> {
-  const deadlineMs = options.deadlineMs ?? SWARM_DEADLINE_MS;
+  const deadlineMs = options.deadlineMs ?? SWARM_WRITE_DEADLINE_MS;
   const started = performance.now();
   const live = livenessOf(fleet);
   let candidates = candidatesOf(fleet, cluster);

@@ -7,7 +7,7 @@ import { environmentOfNode, type Cluster } from "./cluster";
 import { dockerLine } from "./cli";
 import { engineRequest, seg } from "./engine";
 import { SwarmConflictError, SwarmNotFoundError, SwarmRefusedError } from "./errors";
-import { readFromManager, SWARM_DEADLINE_MS, writeToManager } from "./managers";
+import { readFromManager, SWARM_WRITE_DEADLINE_MS, writeToManager } from "./managers";
 import { quorumAfter, quorumOf, type Quorum } from "./quorum";
 import { isLeadershipChange } from "./services";
 import type { ClusterView } from "./view";
@@ -163,7 +163,7 @@ async function updateNodeSpec(
   what: string,
   change: (spec: RawNode["Spec"], node: RawNode) => RawNode["Spec"],
 ) {
-  const until = performance.now() + SWARM_DEADLINE_MS;
+  const until = performance.now() + SWARM_WRITE_DEADLINE_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       const deadlineMs = Math.max(1, until - performance.now());

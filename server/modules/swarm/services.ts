@@ -12,7 +12,7 @@ import { dockerLine } from "./cli";
 import { engineRequest, filtersQuery, seg } from "./engine";
 import { SwarmConflictError, SwarmInputError, SwarmNotFoundError, SwarmPolicyError } from "./errors";
 import type { Violation } from "./judge";
-import { readFromManager, SWARM_DEADLINE_MS, writeToManager } from "./managers";
+import { readFromManager, SWARM_WRITE_DEADLINE_MS, writeToManager } from "./managers";
 import type { ActionResult } from "./nodes";
 import {
   createWords,
@@ -536,7 +536,7 @@ async function sendUpdate(
   beforeSend: BeforeSend = () => undefined,
 ) {
   // Every attempt shares one deadline: a retry never extends what the caller was promised.
-  const until = performance.now() + SWARM_DEADLINE_MS;
+  const until = performance.now() + SWARM_WRITE_DEADLINE_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       const deadlineMs = Math.max(1, until - performance.now());
