@@ -26,6 +26,7 @@ export default defineConfig({
           include: ["{server,scripts}/**/*.int.test.ts"],
           // Real engines and a real database: bring the testbed up once, run files one at a time.
           globalSetup: ["server/testing/global-setup.ts"],
+          setupFiles: ["server/testing/integration-setup.ts"],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 240_000,

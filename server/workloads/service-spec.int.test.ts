@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { updateServiceRaw } from "../testing/service-update";
 import { need } from "../testing/testbed-env";
 import type { ServiceSpecJson } from "./section";
 import {
@@ -138,19 +139,11 @@ describe("a swarm manager takes the ServiceSpec and gives the same spec back", (
       placement: undefined,
       updateConfig: { parallelism: 1 },
     });
-    // The swarm may bump a new service's version on its own (allocating its endpoint) between
-    // the read and the update: read it again and resend, as services.update does.
-    for (let attempt = 0; ; attempt++) {
-      const current = await inspectSpec(id);
-      try {
-        await engine
-          .getService(id)
-          .update({ ...toServiceUpdate(current.spec, next, refs()), version: current.version });
-        break;
-      } catch (error) {
-        if (attempt >= 4 || !/out of sequence/i.test((error as Error).message)) throw error;
-      }
-    }
+    await updateServiceRaw(
+      engine,
+      id,
+      (spec) => toServiceUpdate(spec, next, refs()),
+    );
 
     const after = await inspectSpec(id);
     const read = serviceSpecOf(after.spec, networkName);

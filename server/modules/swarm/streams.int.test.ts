@@ -7,6 +7,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { codeOf } from "../../testing/calls";
 import { openHarness, type Harness } from "../../testing/harness";
+import { updateServiceRaw } from "../../testing/service-update";
 import { need } from "../../testing/testbed-env";
 import { waitUntil } from "../../testing/wait-until";
 import type { Actor } from "../../core/context";
@@ -109,16 +110,7 @@ describe("the task pulse", () => {
       } finally {
         process.kill(pid, "SIGCONT");
       }
-      // The swarm may bump the version on its own meanwhile: read again and resend on a race.
-      for (let attempt = 0; ; attempt++) {
-        const spec = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
-        try {
-          await service.update({ ...spec.Spec, version: spec.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
-          break;
-        } catch (error) {
-          if (attempt >= 4 || !/out of sequence/i.test((error as Error).message)) throw error;
-        }
-      }
+      await updateServiceRaw(docker, created.id, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: 2 } } }));
       const taskChange = await waitUntil(
         () =>
           Promise.resolve(
