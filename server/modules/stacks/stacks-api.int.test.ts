@@ -79,7 +79,20 @@ beforeAll(async () => {
   operator = await h.actorFor((await h.makeUser([{ role: "Operator" }], "stacks-operator")).id);
   readOnly = await h.actorFor((await h.makeUser([{ role: "Read-only" }], "stacks-reader")).id);
   await Promise.all([removeEverything(STACK), removeEverything(CLI_STACK)]);
-  environmentId = (await h.caller(admin).environments.create({ name: "swarm manager", url: `unix://${socket}` })).id;
+  // The connection test gives the engine 5 s to answer; a swarm manager busy with a loaded
+  // machine's other work may not: ask again (only then) until it does.
+  const created = await waitUntil(
+    () =>
+      h
+        .caller(admin)
+        .environments.create({ name: "swarm manager", url: `unix://${socket}` })
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code === "BAD_GATEWAY") return undefined;
+          throw error;
+        }),
+    { ms: 120_000, what: "the swarm manager to answer the connection test" },
+  );
+  environmentId = created.id;
   await waitUntil(() =>
     Promise.resolve(h.services.fleet.status(environmentId)?.swarm?.role === "manager" ? true : undefined),
   );
