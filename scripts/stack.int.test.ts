@@ -34,10 +34,6 @@ let checkout: Checkout | undefined;
 let stack: DeployedStack | undefined;
 let admin: ApiClient;
 let upgradeImage: string;
-/** The node made a second manager for the two-replica test, and the upgrade image's copy to it. */
-const secondNode = "swarm-w1";
-const second: Engine = { host: `unix://${need(testbed, "TESTBED_SWARM_WORKER1_SOCKET")}` };
-let upgradeImageOnSecond: Promise<void> | undefined;
 const ADMIN_PASSWORD = "deployed stack passphrase";
 const timings: string[] = [];
 
@@ -108,17 +104,9 @@ beforeAll(async () => {
   );
   admin = new ApiClient(stack.url);
   upgradeImage = await timed("upgrade image", () => relabel(image));
-  // `docker save | docker load` of the whole image to the node the two-replica test needs it on:
-  // begun now, it runs while the upgrade test mostly waits (for health checks, for the rollout).
-  const copyStarted = Date.now();
-  upgradeImageOnSecond = copyImage(manager, second, upgradeImage).finally(() =>
-    timings.push(`image to the second node (beside the tests) ${((Date.now() - copyStarted) / 1000).toFixed(0)} s`),
-  );
-  upgradeImageOnSecond.catch(() => undefined); // awaited (and its failure reported) where it is needed
 }, 1_800_000);
 
 afterAll(async () => {
-  await upgradeImageOnSecond?.catch(() => undefined);
   await stack?.remove();
   await checkout?.remove();
   console.log(`stack test: ${timings.join(", ")}`);
@@ -327,8 +315,10 @@ describe("Stevedore deployed as a swarm stack", () => {
   it("serves as two replicas on two managers (host-mode ports) over one Postgres: one sign-in, changes within a second, one audit chain", async () => {
     // The stack places Stevedore on managers and the test bed's swarm has one: make a worker a
     // manager for this test, as a user adds a second manager, and give its engine the image.
+    const secondNode = "swarm-w1";
+    const second: Engine = { host: `unix://${need(testbed, "TESTBED_SWARM_WORKER1_SOCKET")}` };
     const nodeSocket = await socketAtOnePath(["swarm-mgr", secondNode]);
-    await timed("waiting for the image on the second node", () => upgradeImageOnSecond!);
+    await timed("image to the second node", () => copyImage(manager, second, upgradeImage));
     await docker(manager, ["node", "promote", secondNode]);
     try {
       await waitFor(
