@@ -134,8 +134,8 @@ interface Snapshot {
 /**
  * Until swarm's allocator has taken each network of the stack, the manager lists it without its
  * driver and IPAM: a snapshot taken a moment after a deploy (more likely on a loaded machine)
- * would compare that passing state. Waits until each has its driver (bounded; then the
- * comparison shows what is missing).
+ * would compare that passing state. Waits until each has its driver, for 60 s at most: the
+ * comparison, not this wait, says what differs when that state stays.
  */
 async function networksAllocated(side: Side): Promise<void> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
@@ -343,13 +343,16 @@ describe("stack deploy equals docker stack deploy", () => {
     expect(files.length).toBeGreaterThanOrEqual(20);
   });
 
-  // Each file's two stacks are their own: the comparisons only read, so they run side by side.
-  it.concurrent.each(files)("%s: same service, network, secret and config specs", async (file) => {
-    const entry = sides.get(file)!;
-    const [cli, mine] = await Promise.all([snapshot(entry.cli), snapshot(entry.module)]);
-    expect(Object.keys(cli.services).length).toBeGreaterThan(0);
-    expect(mine).toEqual(cli);
-  });
+  it.each(files)(
+    "%s: same service, network, secret and config specs",
+    async (file) => {
+      const entry = sides.get(file)!;
+      const [cli, mine] = await Promise.all([snapshot(entry.cli), snapshot(entry.module)]);
+      expect(Object.keys(cli.services).length).toBeGreaterThan(0);
+      expect(mine).toEqual(cli);
+    },
+    180_000,
+  );
 
   it("reports the keys the CLI ignores as the CLI does", () => {
     const entry = sides.get("22-ignored-keys.yml")!;
@@ -363,41 +366,45 @@ describe("stack deploy equals docker stack deploy", () => {
 });
 
 describe("adopting a stack the CLI deployed changes nothing when redeployed", () => {
-  // Each adoption reads and redeploys its own CLI stack only (another's services, networks,
-  // secrets and configs are never touched), so they run side by side, as many as vitest's
-  // maxConcurrency (5).
-  it.concurrent.each(files)("%s: adopt, redeploy, same specs, no task restarted", async (file) => {
-    const side = sides.get(file)!.cli;
-    const before = await snapshot(side);
-    const tasksBefore = await call<{ ID: string; DesiredState: string }[]>("GET", `/tasks?${labelQuery(side.stack)}`);
-    const adopted = await adoptStack(docker, side.stack);
-    const workingDir = await fs.mkdtemp(path.join(os.tmpdir(), "h7-adopt-"));
-    try {
-      const { plan } = await prepareStack(side.stack, {
-        text: adopted.composeFile,
-        workingDir,
-        readFile: (p) => {
-          const relative = path.relative(workingDir, p);
-          const data = adopted.files[relative];
-          return data ? Promise.resolve(data) : Promise.reject(new Error("no such file"));
-        },
-      });
-      await deployStack(docker, plan, {
-        registryAuth: (image) => (image.startsWith(registry) ? registryAuth : undefined),
-      });
-    } finally {
-      await fs.rm(workingDir, { recursive: true, force: true });
-    }
-    const after = await snapshot(side);
-    expect(after).toEqual(before);
-    const tasksAfter = await call<{ ID: string; DesiredState: string }[]>("GET", `/tasks?${labelQuery(side.stack)}`);
-    const running = (tasks: { ID: string; DesiredState: string }[]) =>
-      tasks
-        .filter((t) => t.DesiredState === "running")
-        .map((t) => t.ID)
-        .sort();
-    expect(running(tasksAfter)).toEqual(running(tasksBefore));
-    const services = await call<{ UpdateStatus?: { State?: string } }[]>("GET", `/services?${labelQuery(side.stack)}`);
-    for (const s of services) expect(s.UpdateStatus?.State).not.toBe("updating");
-  });
+  it.each(files)(
+    "%s: adopt, redeploy, same specs, no task restarted",
+    async (file) => {
+      const side = sides.get(file)!.cli;
+      const before = await snapshot(side);
+      const tasksBefore = await call<{ ID: string; DesiredState: string }[]>("GET", `/tasks?${labelQuery(side.stack)}`);
+      const adopted = await adoptStack(docker, side.stack);
+      const workingDir = await fs.mkdtemp(path.join(os.tmpdir(), "h7-adopt-"));
+      try {
+        const { plan } = await prepareStack(side.stack, {
+          text: adopted.composeFile,
+          workingDir,
+          readFile: (p) => {
+            const relative = path.relative(workingDir, p);
+            const data = adopted.files[relative];
+            return data ? Promise.resolve(data) : Promise.reject(new Error("no such file"));
+          },
+        });
+        await deployStack(docker, plan, {
+          registryAuth: (image) => (image.startsWith(registry) ? registryAuth : undefined),
+        });
+      } finally {
+        await fs.rm(workingDir, { recursive: true, force: true });
+      }
+      const after = await snapshot(side);
+      expect(after).toEqual(before);
+      const tasksAfter = await call<{ ID: string; DesiredState: string }[]>("GET", `/tasks?${labelQuery(side.stack)}`);
+      const running = (tasks: { ID: string; DesiredState: string }[]) =>
+        tasks
+          .filter((t) => t.DesiredState === "running")
+          .map((t) => t.ID)
+          .sort();
+      expect(running(tasksAfter)).toEqual(running(tasksBefore));
+      const services = await call<{ UpdateStatus?: { State?: string } }[]>(
+        "GET",
+        `/services?${labelQuery(side.stack)}`,
+      );
+      for (const s of services) expect(s.UpdateStatus?.State).not.toBe("updating");
+    },
+    180_000,
+  );
 });
