@@ -28,6 +28,11 @@ let createOnly: Actor;
 let environmentId: string;
 const network = unique("net");
 const volume = unique("vol");
+/**
+ * Runs until stopped, and leaves at once on SIGTERM: a bare `sleep` as PID 1 ignores it, so
+ * every stop a swap makes would wait out the engine's whole 10 s grace period.
+ */
+const SLEEPER = ["sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"];
 
 beforeAll(async () => {
   h = await openHarness();
@@ -58,7 +63,7 @@ async function made(extra: Partial<ContainerSpecInput> = {}) {
   const spec: ContainerSpecInput = {
     image: IMAGE,
     name: unique("c"),
-    command: ["sleep", "600"],
+    command: SLEEPER,
     labels: { "stevedore.test": LABEL },
     env: [
       { name: "GREETING", value: "hello" },
@@ -272,7 +277,7 @@ describe("replace with an edited copy", () => {
     const old = await docker.createContainer({
       Image: IMAGE,
       name: unique("bare"),
-      Cmd: ["sleep", "600"],
+      Cmd: SLEEPER,
       Env: ["DB_PASSWORD", "GREETING=hi=there"],
       Labels: { "stevedore.test": LABEL },
     });
@@ -352,7 +357,7 @@ describe("a swap whose steps fail (engine refusals injected)", () => {
   it("starts the old one again when setting it aside fails, and says so; a failed start in the rollback is said too", async () => {
     // Review finding: a failed rename left the old container stopped, and nobody was told.
     const old = await made();
-    const body = { Image: IMAGE, Cmd: ["sleep", "600"], Labels: { "stevedore.test": LABEL } };
+    const body = { Image: IMAGE, Cmd: SLEEPER, Labels: { "stevedore.test": LABEL } };
     const fleet = refusing(h.services.fleet, (name, nth) => name === "container rename" && nth === 1);
     const failed = await swapFailure(swapContainer(fleet, environmentId, { id: old.id, body, start: true }));
     expect(failed.restored).toBe(true);

@@ -23,11 +23,14 @@ const STACK = "h11api";
 const CLI_STACK = "h11cli";
 const SECRET_TEXT = "s3cret-h11-never-stored";
 
+// A bare sleep as PID 1 ignores SIGTERM: every task an update or a removal stops would take
+// swarm's whole 10 s grace period. The stop grace period is part of the spec like any other key.
 const fileWith = (replicas: number, command = "sleep 3600") => `
 services:
   web:
     image: ${image}
     command: ${command}
+    stop_grace_period: 1s
     deploy:
       replicas: ${replicas}
     secrets:
@@ -38,6 +41,7 @@ services:
   worker:
     image: ${image}
     command: sleep 3600
+    stop_grace_period: 1s
 secrets:
   db_password:
     file: ./db_password.txt
@@ -75,7 +79,20 @@ beforeAll(async () => {
   operator = await h.actorFor((await h.makeUser([{ role: "Operator" }], "stacks-operator")).id);
   readOnly = await h.actorFor((await h.makeUser([{ role: "Read-only" }], "stacks-reader")).id);
   await Promise.all([removeEverything(STACK), removeEverything(CLI_STACK)]);
-  environmentId = (await h.caller(admin).environments.create({ name: "swarm manager", url: `unix://${socket}` })).id;
+  // The connection test gives the engine 5 s to answer; a swarm manager busy with a loaded
+  // machine's other work may not: ask again (only then) until it does.
+  const created = await waitUntil(
+    () =>
+      h
+        .caller(admin)
+        .environments.create({ name: "swarm manager", url: `unix://${socket}` })
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code === "BAD_GATEWAY") return undefined;
+          throw error;
+        }),
+    { ms: 120_000, what: "the swarm manager to answer the connection test" },
+  );
+  environmentId = created.id;
   await waitUntil(() =>
     Promise.resolve(h.services.fleet.status(environmentId)?.swarm?.role === "manager" ? true : undefined),
   );
@@ -293,7 +310,7 @@ volumes:
   }, 300_000);
 
   it("lists a stack the CLI deployed, with its services and state", async () => {
-    const file = `services:\n  one:\n    image: ${image}\n    command: sleep 3600\n`;
+    const file = `services:\n  one:\n    image: ${image}\n    command: sleep 3600\n    stop_grace_period: 1s\n`;
     await run(
       "sh",
       ["-c", `printf '%s' "$FILE" | docker -H unix://${socket} stack deploy --resolve-image never -c - ${CLI_STACK}`],
@@ -353,7 +370,7 @@ volumes:
     ).toEqual(tasksBefore);
 
     // A supplied file that differs from the live stack is kept, and the difference said.
-    const supplied = `services:\n  one:\n    image: ${image}\n    command: sleep 3601\n`;
+    const supplied = `services:\n  one:\n    image: ${image}\n    command: sleep 3601\n    stop_grace_period: 1s\n`;
     const third = await h.caller(operator).stacks.adopt({ environmentId, name: CLI_STACK, composeFile: supplied });
     expect(third.version).toBe(3);
     expect(third.diff?.services.find((s) => s.service === "one")?.change).toBe("update");
