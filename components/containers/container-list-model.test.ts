@@ -6,7 +6,15 @@ import { columnFiltersOf, paramsFromView, viewFromParams, isFiltered } from "../
 import { applicable, runBulk } from "./bulk";
 import { containerColumns } from "./columns";
 import { ACTIONS } from "./container-actions";
-import { CONTAINERS_VIEW, matchesSearch, rowKey, type ContainerRow } from "./container-list-model";
+import {
+  CONTAINERS_VIEW,
+  FIRST_SCREEN_ROWS,
+  firstScreenFor,
+  matchesSearch,
+  rowKey,
+  type ContainerRow,
+} from "./container-list-model";
+import { firstScreenOf } from "@/server/modules/containers/contract";
 import { parseColumnChoice } from "../data-table/use-column-choice";
 
 function row(partial: Partial<ContainerRow> & { name: string }): ContainerRow {
@@ -40,13 +48,17 @@ const envNames = new Map([
 const columns = containerColumns((id) => envNames.get(id) ?? id);
 
 /** The rows the containers table shows for a query string, through TanStack's real row models. */
-function shown(query: string): string[] {
+function shown(query: string, data: ContainerRow[] = rows): string[] {
+  return shownRows(query, data).map((r) => r.name);
+}
+
+function shownRows(query: string, data: ContainerRow[]): ContainerRow[] {
   const view = viewFromParams(CONTAINERS_VIEW, new URLSearchParams(query));
   const table = constructTable({
     // The React adapter adds its own reactivity; outside React the store's bindings do.
     features: { ...dataTableFeatures, coreReactivityFeature: storeReactivityBindings() } as typeof dataTableFeatures,
     columns,
-    data: rows,
+    data,
     getRowId: rowKey,
     state: {
       sorting: [view.sort],
@@ -56,7 +68,7 @@ function shown(query: string): string[] {
     globalFilterFn: (r, _id, needle: string) => matchesSearch(r.original, needle),
     getColumnCanGlobalFilter: (column) => column.id === "name",
   });
-  return table.getRowModel().rows.map((r) => r.original.name);
+  return table.getRowModel().rows.map((r) => r.original);
 }
 
 describe("the container list's view", () => {
@@ -105,6 +117,66 @@ describe("the container list's view", () => {
     expect(shown("sort=env")).toEqual(["api", "web", "db"]);
     expect(shown("sort=created")).toEqual(["web", "api", "db"]);
     expect(shown("sort=created&dir=desc")).toEqual(["db", "api", "web"]);
+  });
+});
+
+describe("the first screen", () => {
+  // Many rows with ties everywhere (names, images, states, times, environments), in no order.
+  const many: ContainerRow[] = Array.from({ length: 300 }, (_, i) =>
+    row({
+      id: `c${String(i).padStart(3, "0")}`,
+      name: `app-${(i * 37) % 50}`,
+      image: ["nginx:1.27", "Postgres:16", "busybox", "redis:7"][i % 4]!,
+      environmentId: ["env-a", "env-b", "env-c"][(i * 7) % 3]!,
+      state: ["running", "exited", "paused"][(i * 5) % 3]!,
+      created: (i * 13) % 40,
+      labels: i % 3 === 0 ? { tier: i % 2 ? "front" : "data" } : {},
+      ...(i % 5 === 0 ? { compose: { project: "shop", service: "web" } } : {}),
+    }),
+  );
+
+  it("is the top of what the table shows, for every sort, search and filter", () => {
+    const queries = [
+      "",
+      "sort=name&dir=desc",
+      "sort=env",
+      "sort=env&dir=desc",
+      "sort=image",
+      "sort=state&dir=desc",
+      "sort=created",
+      "sort=created&dir=desc",
+      "q=app-1",
+      "q=APP-2&sort=created",
+      "q=c01",
+      "state=exited&sort=env",
+      "label=tier%3Dfront&sort=image&dir=desc",
+      "stack=shop&env=env-b",
+      "image=postgres&q=app",
+      "q=nothing-matches",
+    ];
+    for (const query of queries) {
+      const view = viewFromParams(CONTAINERS_VIEW, new URLSearchParams(query));
+      const table = shownRows(query, many).map(rowKey);
+      for (const limit of [1, 7, 100, 500]) {
+        const first = firstScreenOf(many, { ...firstScreenFor(view), limit }, (id) => envNames.get(id) ?? id);
+        expect(first.map(rowKey), `${query} (${limit})`).toEqual(table.slice(0, limit));
+      }
+    }
+    // (The deadline is only an upper bound for a loaded machine.)
+  }, 60_000);
+
+  it("asks for the page's view: its search, the filters set and the sort", () => {
+    const view = viewFromParams(CONTAINERS_VIEW, new URLSearchParams("q=web&state=running&sort=created&dir=desc"));
+    expect(firstScreenFor(view)).toEqual({
+      limit: FIRST_SCREEN_ROWS,
+      q: "web",
+      filters: { state: "running" },
+      sort: { id: "created", desc: true },
+    });
+    expect(firstScreenFor(viewFromParams(CONTAINERS_VIEW, new URLSearchParams("")))).toEqual({
+      limit: FIRST_SCREEN_ROWS,
+      sort: { id: "name", desc: false },
+    });
   });
 });
 

@@ -28,7 +28,15 @@ import { applicable, BULK_ACTIONS, runBulk, type BulkOutcome } from "./bulk";
 import { CliResult } from "./cli-result";
 import { COLUMNS_STORAGE_KEY, containerColumns } from "./columns";
 import { ACTIONS, callContainerAction, type ActionSpec } from "./container-actions";
-import { CONTAINERS_VIEW, matchesSearch, projectOf, rowKey, STATES, type ContainerRow } from "./container-list-model";
+import {
+  CONTAINERS_VIEW,
+  firstScreenFor,
+  matchesSearch,
+  projectOf,
+  rowKey,
+  STATES,
+  type ContainerRow,
+} from "./container-list-model";
 import { ContainersTable } from "./containers-table";
 import type { ContainerRowActions } from "./containers-table-context";
 import { UpdateContainerDialog } from "./create/update-dialog";
@@ -51,8 +59,9 @@ export function ContainersView() {
   const client = useTRPCClient();
   const queryClient = useQueryClient();
   const viewer = useViewer();
-  const { list, environments, liveStatus } = useLiveList("containers");
   const { view, setView, setFilter } = useUrlView(CONTAINERS_VIEW);
+  // The top of the view as the page opens is read first and drawn at once; the whole list follows.
+  const { list, environments, liveStatus } = useLiveList("containers", { first: firstScreenFor(view) });
 
   // Names change rarely; statuses often. Only a change of names rebuilds the columns.
   const namesKey = JSON.stringify((environments.data ?? []).map((e) => [e.id, e.name]));
@@ -147,6 +156,8 @@ export function ContainersView() {
   // quiet; the liveness check will say within seconds whether it is down): say how old.
   const stale = (list.data?.freshness ?? []).filter((f) => f.stale);
   const chosenRows = model.chosen;
+  // A first screen with no rows says nothing of the whole list yet (its filters may hide them all).
+  const waiting = list.isPlaceholderData && !list.data?.items.length ? { ...list, isPending: true } : list;
 
   return (
     <>
@@ -294,7 +305,7 @@ export function ContainersView() {
         {bulkDone ? <BulkResult {...bulkDone} envName={envName} onDismiss={() => setBulkDone(null)} /> : null}
 
         <TableStates
-          query={list}
+          query={waiting}
           what="the containers"
           total={model.total}
           shown={model.rows.length}

@@ -31,6 +31,9 @@ function random(seed: number) {
 
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** How many rows a first screen holds in these runs (of six to a dozen). */
+const FIRST_SCREEN = 3;
+
 type FeedMessage =
   | { type: "start"; stamps: Stamps }
   | { type: "picture"; events: PictureEvent[] }
@@ -38,6 +41,8 @@ type FeedMessage =
 
 interface Request {
   environmentIds?: string[];
+  /** A first screen (the top rows only). */
+  first?: boolean;
   answer?: List;
   resolve: (list: List) => void;
 }
@@ -124,6 +129,12 @@ class Server {
     return out;
   }
 
+  /** `containers.list` with `first`: the top rows (by id here), with the same stamps. */
+  first(): List {
+    const whole = this.list();
+    return { ...whole, items: whole.items.sort((a, b) => a.id.localeCompare(b.id)).slice(0, FIRST_SCREEN) };
+  }
+
   /** `fleet.changes` with `list: "containers"`: subscribe, then the stamps, in one step. */
   subscribe(): void {
     const feed: FeedMessage[] = [];
@@ -152,14 +163,23 @@ class Server {
   }
 }
 
-/** The page: the sync, the held list, the requests on their way. */
+/** The page: the sync, the held list, the first screen shown meanwhile, the requests on their way. */
 class Page {
   held: List | undefined;
+  /** The first screen shown while no list is held. */
+  preview: List | undefined;
+  /** What went wrong with the first screen: shown over a held list, or a row shown twice. */
+  readonly faults: string[] = [];
   readonly requests: Request[] = [];
   readonly sync: LiveListSync<List>;
   reads = 0;
+  /** How many times a first screen was drawn (or drawn again with changes). */
+  previews = 0;
 
-  constructor() {
+  private readonly firstScreen: boolean;
+
+  constructor(options: { firstScreen?: boolean } = {}) {
+    this.firstScreen = options.firstScreen ?? false;
     this.sync = new LiveListSync<List>("containers", {
       read: (environmentIds) =>
         new Promise<List>((resolve) => this.requests.push({ ...(environmentIds ? { environmentIds } : {}), resolve })),
@@ -168,14 +188,33 @@ class Page {
         if (this.held) this.held = change(this.held);
       },
       rereadAll: () => this.readAll(),
+      ...(options.firstScreen
+        ? {
+            readFirst: () => new Promise<List>((resolve) => this.requests.push({ first: true, resolve })),
+            preview: (data: List) => {
+              if (this.held) this.faults.push("a first screen shown over the held list");
+              const keys = data.items.map((row) => `${row.environmentId}/${row.id}`);
+              if (new Set(keys).size !== keys.length) this.faults.push(`a row shown twice: ${keys.join(" ")}`);
+              this.preview = data;
+              this.previews++;
+            },
+          }
+        : {}),
     });
   }
 
+  /** As the hook's query does: the first screen (when there is one and nothing is held), then the whole list. */
   readAll(): void {
     this.reads++;
-    void this.sync.readAll().then((list) => {
+    const hold = (list: List) => {
       this.held = list;
-    });
+    };
+    if (!this.firstScreen) void this.sync.readAll().then(hold);
+    else
+      void this.sync
+        .readFirst()
+        .then(() => this.sync.readAll())
+        .then(hold);
   }
 
   hear(message: FeedMessage): void {
@@ -187,13 +226,18 @@ class Page {
   rows(): string[] {
     return (this.held?.items ?? []).map((row) => `${row.environmentId}/${row.id}:${row.state}`);
   }
+
+  /** What the page draws: the held list, else the first screen. */
+  shown(): string[] {
+    return ((this.held ?? this.preview)?.items ?? []).map((row) => `${row.environmentId}/${row.id}:${row.state}`);
+  }
 }
 
 /** One run: the page mounts (reads at once), and everything happens in an order the seed picks. */
-async function run(seed: number, options: { changes: number; reconnects: number }) {
+async function run(seed: number, options: { changes: number; reconnects: number; firstScreen?: boolean }) {
   const rng = random(seed);
   const server = new Server(["a", "b", "c"]);
-  const page = new Page();
+  const page = new Page({ firstScreen: options.firstScreen });
   page.readAll();
   let changes = options.changes;
   let reconnects = options.reconnects;
@@ -209,7 +253,7 @@ async function run(seed: number, options: { changes: number; reconnects: number 
     if (unread.length)
       moves.push(() => {
         const request = rng.pick(unread);
-        request.answer = server.list(request.environmentIds);
+        request.answer = request.first ? server.first() : server.list(request.environmentIds);
       });
     const answered = page.requests.filter((r) => r.answer);
     if (answered.length)
@@ -241,15 +285,23 @@ async function run(seed: number, options: { changes: number; reconnects: number 
 
 describe("joining a list read at once with the live feed", () => {
   it("ends with exactly the server's picture, whatever the order of reads, changes and the feed", async () => {
-    // SEED=<n> replays one run.
+    // SEED=<n> replays one run. (Its deadline is only an upper bound for a loaded machine.)
     const seeds = process.env.SEED ? [Number(process.env.SEED)] : Array.from({ length: 400 }, (_, i) => i + 1);
+    let previews = 0;
     for (const seed of seeds) {
-      // Half the runs keep the feed they start with (a reconnect reads everything again).
-      const { server, page } = await run(seed, { changes: 12, reconnects: seed % 2 });
+      // Half the runs keep the feed they start with (a reconnect reads everything again); half
+      // the runs read a first screen ahead of the whole list.
+      const firstScreen = seed % 4 >= 2;
+      const { server, page } = await run(seed, { changes: 12, reconnects: seed % 2, firstScreen });
       expect(page.rows().sort(), `seed ${seed}`).toEqual(server.truth().sort());
+      expect(page.shown().sort(), `seed ${seed}: what is drawn`).toEqual(server.truth().sort());
       expect(page.sync.kept, `seed ${seed}: changes kept for no read`).toBe(0);
+      expect(page.faults, `seed ${seed}`).toEqual([]);
+      previews += page.previews;
     }
-  });
+    // The runs with a first screen drew it (before the whole list, in the orders where it came first).
+    if (!process.env.SEED) expect(previews).toBeGreaterThan(50);
+  }, 120_000);
 
   it("keeps a change made between the read and the feed's start (and reads only that environment again)", async () => {
     const server = new Server(["a", "b"]);
@@ -274,6 +326,74 @@ describe("joining a list read at once with the live feed", () => {
     await settled();
     expect(page.rows()).toContain(`a/${changed}:exited`);
     expect(page.rows().sort()).toEqual(server.truth().sort());
+  });
+
+  it("draws a first screen at once, keeps it current with the feed, and hands over to the whole list", async () => {
+    const server = new Server(["a", "b", "c"]);
+    const page = new Page({ firstScreen: true });
+    page.readAll();
+    server.subscribe();
+    page.hear(server.feed!.shift()!);
+    // Only the first screen is asked for: the whole list waits for its answer.
+    expect(page.requests.map((r) => r.first ?? false)).toEqual([true]);
+    const first = page.requests.shift()!;
+    first.answer = server.first();
+    // A row of the first screen changes after the server answered it, before the answer lands.
+    const top = first.answer.items[0]!;
+    server.engines.get(top.environmentId)!.set(top.id, container(top.id, "exited"));
+    server.picture.emit(
+      server.picture.apply(
+        top.environmentId,
+        "containers",
+        [top.id],
+        [server.engines.get(top.environmentId)!.get(top.id)!],
+      ),
+    );
+    page.hear(server.feed!.shift()!);
+    first.resolve(first.answer);
+    await settled();
+    expect(page.held).toBeUndefined();
+    expect(page.shown()).toHaveLength(FIRST_SCREEN);
+    expect(page.shown()).toContain(`${top.environmentId}/${top.id}:exited`);
+    // Then the whole list is read, and a change heard meanwhile reaches both the first screen and the list.
+    expect(page.requests.map((r) => r.first ?? false)).toEqual([false]);
+    const whole = page.requests.shift()!;
+    whole.answer = server.list();
+    server.engines.get(top.environmentId)!.set(top.id, container(top.id, "running"));
+    server.picture.emit(
+      server.picture.apply(
+        top.environmentId,
+        "containers",
+        [top.id],
+        [server.engines.get(top.environmentId)!.get(top.id)!],
+      ),
+    );
+    page.hear(server.feed!.shift()!);
+    page.sync.flush();
+    expect(page.shown()).toContain(`${top.environmentId}/${top.id}:running`);
+    whole.resolve(whole.answer);
+    await settled();
+    expect(page.rows().sort()).toEqual(server.truth().sort());
+    expect(page.rows()).toContain(`${top.environmentId}/${top.id}:running`);
+    expect(page.faults).toEqual([]);
+  });
+
+  it("drops a first screen that answers after the whole list", async () => {
+    const server = new Server(["a", "b"]);
+    const page = new Page({ firstScreen: true });
+    // The whole list is held already (read without a first screen), then one is asked for.
+    void page.sync.readAll().then((list) => (page.held = list));
+    const whole = page.requests.shift()!;
+    const late = page.sync.readFirst();
+    whole.resolve(server.list());
+    await settled();
+    expect(page.held).toBeDefined();
+    // A held list is never replaced by a first screen, whenever it answers.
+    const first = page.requests.shift();
+    first?.resolve(server.first());
+    await late;
+    expect(page.preview).toBeUndefined();
+    expect(page.faults).toEqual([]);
   });
 
   it("reads again only what moved: newer, warm only at the start, come or gone", () => {

@@ -16,6 +16,12 @@
 //   For the others the read equals the picture at the start, and the feed's changes since the
 //   start are applied over it;
 // - a feed that reconnects lost what happened while it was away: everything is read again.
+//
+// A page may also ask for a first screen ahead of the whole list (the top rows of its view, a few
+// kilobytes where the whole list is most of a megabyte): it is shown until the whole list is
+// held, with the feed's changes applied to it as they come, and never becomes the held list. It
+// cannot make the held list wrong: the whole list is read and joined to the feed as above,
+// whatever the first screen showed, and a first screen that answers after it is dropped.
 import {
   applyPictureEvents,
   mergeEnvironments,
@@ -62,6 +68,10 @@ export interface LiveListIO<D extends StampedList> {
   update(change: (held: D) => D): void;
   /** Has the whole list read again; its answer comes through `readAll`. */
   rereadAll(): void;
+  /** Reads the first screen (the top of the page's view); without it, there is none. */
+  readFirst?(signal?: AbortSignal): Promise<D>;
+  /** Shows a first screen while no list is held (called only then). */
+  preview?(data: D): void;
 }
 
 interface Read {
@@ -86,6 +96,10 @@ export class LiveListSync<D extends StampedList> {
   private unverified: Stamps | undefined | null = null;
   /** Changes heard but not yet applied to the held list (applied in batches, see `flush`). */
   private pending: PictureEvent[] = [];
+  /** The first screen shown until the whole list is held (null when none is, or no longer). */
+  private shown: D | null = null;
+  /** Whether a whole read has been answered: from then on the held list is all that is shown. */
+  private wholeHeld = false;
 
   constructor(
     private readonly kind: LiveKind,
@@ -98,8 +112,31 @@ export class LiveListSync<D extends StampedList> {
     try {
       const answer = await this.io.read(undefined, signal);
       const { data, moved } = this.settle(read, answer);
+      this.wholeHeld = true;
+      this.shown = null;
       if (moved.length) this.readAgain(moved);
       return data;
+    } finally {
+      this.end(read);
+    }
+  }
+
+  /**
+   * Reads the first screen and shows it, current with the feed's changes since it was sent, when
+   * no list is held yet. Does nothing once one is (a list read again keeps showing the old one).
+   */
+  async readFirst(signal?: AbortSignal): Promise<void> {
+    if (!this.io.readFirst || !this.io.preview || this.wholeHeld || this.io.get() !== undefined) return;
+    const read = this.begin("all");
+    try {
+      const answer = await this.io.readFirst(signal);
+      if (this.wholeHeld || this.io.get() !== undefined) return;
+      // The changes heard since it was sent (or since the feed's start, when sent before it).
+      // What moved between a read sent before the start and the start stays as read until the
+      // whole list comes: a first screen is shown, never held.
+      const since = this.log.slice(Math.max(0, this.needsFrom(read) - this.base));
+      this.shown = applyPictureEvents(answer, this.kind, since);
+      this.io.preview(this.shown);
     } finally {
       this.end(read);
     }
@@ -150,7 +187,12 @@ export class LiveListSync<D extends StampedList> {
   flush(): void {
     const events = this.pending;
     this.pending = [];
-    if (events.length) this.io.update((held) => applyPictureEvents(held, this.kind, events));
+    if (!events.length) return;
+    if (this.shown && !this.wholeHeld && this.io.get() === undefined) {
+      const shown = applyPictureEvents(this.shown, this.kind, events);
+      if (shown !== this.shown) this.io.preview?.((this.shown = shown));
+    }
+    this.io.update((held) => applyPictureEvents(held, this.kind, events));
   }
 
   /** How many changes are kept for reads on their way (for tests: it must not grow unbounded). */

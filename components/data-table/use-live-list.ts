@@ -7,17 +7,31 @@ import type { RouterOutputs } from "../api-types";
 import { useTRPC, useTRPCClient } from "../trpc";
 import { errorsAfterStatus, withStatus, type LiveKind } from "./live-list-model";
 import { LiveListSync, type StampedList } from "./live-list-sync";
+import type { FirstScreen } from "@/server/modules/containers/contract";
 
 type ListOutput<K extends LiveKind> = RouterOutputs[K]["list"];
 type Environments = RouterOutputs["environments"]["list"];
 type AnyList = StampedList;
 
-/** Events that land together (a stack coming up) are applied in one go, within a frame. */
-const BATCH_MS = 16;
+/**
+ * Events that land together (a stack coming up) are applied in one go: just before the next
+ * frame is drawn (a timer would hold each change back for its whole length, then wait for the
+ * frame as well). A hidden page draws no frames: its changes are applied on a slow timer.
+ */
+const HIDDEN_BATCH_MS = 1_000;
 
 // Every list is the same procedure shape (`fleetListProcedure`): one typed view of any of them.
 type ListProcedures = Pick<ReturnType<typeof useTRPC>, "containers">["containers"]["list"];
 type ListCalls = Pick<ReturnType<typeof useTRPCClient>, "containers">["containers"]["list"];
+
+export interface LiveListOptions<K extends LiveKind> {
+  /**
+   * A first screen to read ahead of the whole list (the list's `first` input: the top rows of
+   * the page's view, as the page is first drawn), shown until the whole list is there. Read
+   * once, when the page mounts.
+   */
+  first?: K extends "containers" ? FirstScreen : never;
+}
 
 /**
  * A fleet-wide list kept current by the fleet's live feed (`fleet.changes`), for any kind of the
@@ -25,13 +39,15 @@ type ListCalls = Pick<ReturnType<typeof useTRPCClient>, "containers">["container
  * - the list is read at once, beside the feed connecting (the first rows wait for neither the
  *   feed nor each other); the feed's `start` and the read's stamps tell which environments
  *   changed between the two, and only those are read again (./live-list-sync.ts);
+ * - with `first`, the first screen is read before it and shown (as the query's placeholder)
+ *   until the whole list comes;
  * - picture events are applied to the rows in place;
  * - a status message changes that environment's status (and its error banner) and nothing else;
  * - the list is read again only for what the feed says it may have missed: the environments a
  *   `resync` names, or everything when the feed reconnects.
  */
-export function useLiveList<K extends LiveKind>(kind: K) {
-  return useFleetFeed(kind) as {
+export function useLiveList<K extends LiveKind>(kind: K, options: LiveListOptions<K> = {}) {
+  return useFleetFeed(kind, options.first) as {
     list: ReturnType<typeof useQuery<ListOutput<K>>>;
     environments: ReturnType<typeof useQuery<Environments>>;
     liveStatus: "idle" | "connecting" | "pending" | "error";
@@ -44,7 +60,7 @@ export function useLiveEnvironments() {
   return { environments, liveStatus };
 }
 
-function useFleetFeed(kind: LiveKind | null) {
+function useFleetFeed(kind: LiveKind | null, first?: FirstScreen) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -53,6 +69,8 @@ function useFleetFeed(kind: LiveKind | null) {
   const listKey: QueryKey = procedures.queryKey();
   const environmentsKey: QueryKey = trpc.environments.list.queryKey();
 
+  // The first screen shown until the whole list is held (the query's placeholder meanwhile).
+  const [preview, setPreview] = useState<AnyList | undefined>(undefined);
   // The list's reads and the feed's changes, joined (one per mounted page).
   const [sync] = useState(
     () =>
@@ -61,11 +79,23 @@ function useFleetFeed(kind: LiveKind | null) {
         get: () => queryClient.getQueryData<AnyList>(listKey),
         update: (change) => queryClient.setQueryData<AnyList>(listKey, (old) => (old ? change(old) : old)),
         rereadAll: () => void queryClient.invalidateQueries({ queryKey: listKey }),
+        ...(first
+          ? {
+              readFirst: (signal?: AbortSignal) => calls.query({ first }, { signal }),
+              preview: (data: AnyList) => setPreview(data),
+            }
+          : {}),
       }),
   );
   const list = useQuery({
     ...procedures.queryOptions(),
-    queryFn: ({ signal }) => sync.readAll(signal) as Promise<ListOutput<"containers">>,
+    queryFn: async ({ signal }) => {
+      // The first screen first, alone: the whole list's answer would hold it back (a batch
+      // answers when its last call does, and the server writes the larger answer for a while).
+      await sync.readFirst(signal).catch(() => undefined);
+      return (await sync.readAll(signal)) as ListOutput<"containers">;
+    },
+    placeholderData: preview as ListOutput<"containers"> | undefined,
     enabled: kind !== null,
     // The feed keeps it current; reading it again on focus or on a timer would only cost.
     staleTime: Infinity,
@@ -78,16 +108,23 @@ function useFleetFeed(kind: LiveKind | null) {
     refetchOnWindowFocus: false,
   });
 
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current);
-    },
-    [],
-  );
+  const scheduled = useRef<(() => void) | null>(null);
+  useEffect(() => () => scheduled.current?.(), []);
   const flush = () => {
-    timer.current = null;
+    scheduled.current?.();
+    scheduled.current = null;
     sync.flush();
+  };
+  /** Applies the changes heard at the next frame (once, however many come before it). */
+  const flushSoon = () => {
+    if (scheduled.current) return;
+    if (document.hidden) {
+      const timer = setTimeout(flush, HIDDEN_BATCH_MS);
+      scheduled.current = () => clearTimeout(timer);
+    } else {
+      const frame = requestAnimationFrame(flush);
+      scheduled.current = () => cancelAnimationFrame(frame);
+    }
   };
 
   const resync = (environmentIds: string[] | "all") => {
@@ -130,7 +167,7 @@ function useFleetFeed(kind: LiveKind | null) {
           // ("counts" come only to pages that ask for them; a list holds the objects themselves.)
           if (!kind) return;
           sync.heard(change.events);
-          timer.current ??= setTimeout(flush, BATCH_MS);
+          flushSoon();
         }
       },
     }),

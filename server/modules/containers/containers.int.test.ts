@@ -106,6 +106,42 @@ describe.each(Object.keys(engines))("container actions on the %s", (kind) => {
   });
 });
 
+describe("the list's first screen", () => {
+  it("answers the top rows of the asked view, with the whole list's stamps and errors", async () => {
+    const socket = engines.standalone;
+    const docker = new Docker({ socketPath: socket, version: "v1.41" });
+    const tag = `first-${Date.now()}`;
+    for (const suffix of ["c", "a", "b"]) {
+      await docker.createContainer({
+        Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),
+        name: `${tag}-${suffix}`,
+        Cmd: ["sleep", "600"],
+        Labels: { "stevedore.test": "containers" },
+      });
+    }
+    const caller = h.caller(admin);
+    const first = { limit: 2, q: tag, sort: { id: "name", desc: false } };
+    // The watcher hears the creations within moments: wait for all three in the whole list.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const whole = await caller.containers.list();
+      if (whole.items.filter((c) => c.name.startsWith(tag)).length === 3) break;
+      if (Date.now() > deadline) throw new Error("the new containers never reached the list");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const screen = await caller.containers.list({ first });
+    expect(screen.items.map((c) => c.name)).toEqual([`${tag}-a`, `${tag}-b`]);
+    const whole = await caller.containers.list();
+    expect(Object.keys(screen.stamps).sort()).toEqual(Object.keys(whole.stamps).sort());
+    expect(screen.errors).toEqual(whole.errors);
+    const last = await caller.containers.list({ first: { ...first, sort: { id: "name", desc: true }, limit: 1 } });
+    expect(last.items.map((c) => c.name)).toEqual([`${tag}-c`]);
+    const exited = await caller.containers.list({ first: { limit: 10, q: tag, filters: { state: "running" } } });
+    expect(exited.items).toEqual([]);
+    await expect(caller.containers.list({ first: { limit: 0 } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
 describe("fail closed", () => {
   it("a stop whose audit event cannot be written never reaches Docker", async () => {
     const { container, state } = await fixtureContainer(engines.standalone);

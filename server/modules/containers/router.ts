@@ -24,7 +24,8 @@ import {
   maskWords,
   revealsSecrets,
 } from "./inspect.router";
-import { fleetListProcedure } from "../fleet/lists.procedure";
+import { answerFleetList, environmentsInScope } from "../fleet/lists.procedure";
+import { containersListInput, firstScreenOf } from "./contract";
 import { refuseHostReach } from "./host-reach";
 import type { WorkloadDoor } from "../../workloads/reach";
 import { containerTarget, ENGINE_REF } from "../../core/refs";
@@ -69,7 +70,21 @@ function action<S extends z.ZodRawShape>(
 const timeoutSeconds = z.number().int().min(0).max(3600).optional();
 
 export const containersRouter = createTRPCRouter({
-  list: fleetListProcedure("containers", "container.read"),
+  /**
+   * The fleet list (server/modules/fleet/lists.procedure.ts). With `first`, only the top rows of
+   * the page's view (its search, filters and sort): what a page draws at once, ahead of the
+   * whole list (0.8 MB compressed at 10,000 containers), with the same stamps and errors.
+   */
+  list: permittedProcedure("container.read")
+    .input(containersListInput)
+    .query(async ({ ctx, input }) => {
+      const ids = environmentsInScope(ctx.services, ctx.scope, input?.environmentIds);
+      const answer = await answerFleetList(ctx.services, "containers", ids);
+      if (!input?.first) return answer;
+      const fleet = ctx.services.fleet;
+      const items = firstScreenOf(answer.items, input.first, (id) => fleet.status(id)?.name ?? id);
+      return { ...answer, items };
+    }),
 
   /**
    * Inspect, trimmed; without container.inspect.secrets, values that look secret (by name or by

@@ -27,24 +27,31 @@ export function environmentsInScope(
   return scope === "all" ? wanted : wanted.filter((id) => scope.has(id));
 }
 
+/**
+ * A fleet list as `<kind>.list` answers it, for the environments given: the items, the errors,
+ * the paused environments, how fresh each environment's items are, and the picture's stamps.
+ */
+export async function answerFleetList<K extends ResourceKind>(services: Services, kind: K, ids: string[]) {
+  const { items, errors, paused, sources, stamps } = await services.fleet.list(kind, ids);
+  // How current each environment's items are: the engine's state as of `asOf`; `stale` when
+  // the engine has said nothing for longer than a healthy one ever does (it is being checked).
+  const now = Date.now();
+  const freshness = sources.map(({ environmentId, source, asOf }) => ({
+    environmentId,
+    source,
+    asOf,
+    stale: now - asOf > STALE_AFTER_MS,
+  }));
+  // Where the picture stood when read, per environment: a page compares them with the start
+  // of its live feed (fleet.changes) and reads again what moved between the two.
+  return { items, errors, paused, freshness, stamps };
+}
+
 /** `<kind>.list` with the permission that reads that kind. */
 export function fleetListProcedure<K extends ResourceKind>(kind: K, permission: Permission) {
   return permittedProcedure(permission)
     .input(fleetListInput)
-    .query(async ({ ctx, input }) => {
-      const ids = environmentsInScope(ctx.services, ctx.scope, input?.environmentIds);
-      const { items, errors, paused, sources, stamps } = await ctx.services.fleet.list(kind, ids);
-      // How current each environment's items are: the engine's state as of `asOf`; `stale` when
-      // the engine has said nothing for longer than a healthy one ever does (it is being checked).
-      const now = Date.now();
-      const freshness = sources.map(({ environmentId, source, asOf }) => ({
-        environmentId,
-        source,
-        asOf,
-        stale: now - asOf > STALE_AFTER_MS,
-      }));
-      // Where the picture stood when read, per environment: a page compares them with the start
-      // of its live feed (fleet.changes) and reads again what moved between the two.
-      return { items, errors, paused, freshness, stamps };
-    });
+    .query(({ ctx, input }) =>
+      answerFleetList(ctx.services, kind, environmentsInScope(ctx.services, ctx.scope, input?.environmentIds)),
+    );
 }
