@@ -101,6 +101,11 @@ test("scrolling renders only the rows that come into view", async ({ page }) => 
     );
   const before = new Set(await drawn());
   expect(before.size).toBeLessThan(COUNT);
+  // Rows are placed by arithmetic, none measured: each is exactly the table's row height.
+  const heights = await page.$$eval("table[aria-label=Containers] tr[data-index]", (rows) => [
+    ...new Set(rows.map((row) => row.getBoundingClientRect().height)),
+  ]);
+  expect(heights).toEqual([50]);
   await page.evaluate(() => {
     window.__stevedoreRenderProbe!["data-table-row"] = 0;
   });

@@ -12,6 +12,11 @@ import {
 import { useContainerUsage } from "./stats/use-container-usage";
 
 const NOUN = ["container", "containers"] as const;
+/**
+ * Every row's height: the tallest cell (a running container's CPU / memory figures, 33 px; the
+ * actions button is 32) inside the cells' padding, and the border.
+ */
+const ROW_PX = 50;
 
 /**
  * The containers table: the shared DataTable with the columns in ./columns, the row actions
@@ -33,7 +38,7 @@ export function ContainersTable({
   return (
     <ContainerRowActionsContext value={actions}>
       <ContainerUsageContext value={usage}>
-        <DataTable model={model} label="Containers" noun={NOUN} onRowsDrawn={setDrawn} />
+        <DataTable model={model} label="Containers" noun={NOUN} onRowsDrawn={setDrawn} rowHeight={ROW_PX} />
       </ContainerUsageContext>
     </ContainerRowActionsContext>
   );

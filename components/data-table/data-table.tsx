@@ -91,6 +91,7 @@ function DataTableView<T extends RowData>({
   footer,
   onRowsDrawn,
   rowClassName,
+  rowHeight,
 }: {
   model: DataTableModel<T>;
   /** The table's accessible name ("Containers"). */
@@ -101,6 +102,12 @@ function DataTableView<T extends RowData>({
   /** Told which rows are drawn now, to fetch what only they need (usage figures). */
   onRowsDrawn?: (rows: T[]) => void;
   rowClassName?: (row: T) => string | undefined;
+  /**
+   * Every row is exactly this tall (CSS pixels, its bottom border included) because no cell is
+   * ever taller: the virtualizer places rows by arithmetic and measures none of them. Without
+   * it each row drawn is measured (rows whose cells wrap).
+   */
+  rowHeight?: number;
 }) {
   const { table, rows, selectable } = model;
   const columns = table.getVisibleLeafColumns() as AnyColumn<T>[];
@@ -186,6 +193,7 @@ function DataTableView<T extends RowData>({
             scrollBox={scrollBox}
             onRowsDrawn={onRowsDrawn}
             rowClassName={rowClassName}
+            rowHeight={rowHeight}
           />
         </table>
       </div>
@@ -250,6 +258,7 @@ function VirtualBody<T extends RowData>({
   scrollBox,
   onRowsDrawn,
   rowClassName,
+  rowHeight,
 }: {
   rows: DataRow<T>[];
   columns: AnyColumn<T>[];
@@ -261,14 +270,16 @@ function VirtualBody<T extends RowData>({
   scrollBox: HTMLDivElement | null;
   onRowsDrawn: ((rows: T[]) => void) | undefined;
   rowClassName: ((row: T) => string | undefined) | undefined;
+  rowHeight: number | undefined;
 }) {
   // One key function per list of rows, not per render: the virtualizer rebuilds every row's
   // measurement whenever it changes.
   const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows]);
+  const estimateSize = useMemo(() => (rowHeight ? () => rowHeight : estimateRow), [rowHeight]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollBox,
-    estimateSize: estimateRow,
+    estimateSize,
     overscan: OVERSCAN,
     getItemKey,
   });
@@ -277,15 +288,18 @@ function VirtualBody<T extends RowData>({
   const after = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
   const width = columns.length + (selectable ? 1 : 0);
 
-  // The rows drawn, told only when that set changes (not on every scroll frame), and found
-  // through the drawn items, not by a pass over every row.
+  // The rows drawn, told only when that set changes and the list is not scrolling (what is
+  // fetched for them is for rows someone looks at, not rows flying past; each telling renders
+  // the list's parent again, which cost a render pass per scroll frame), and found through the
+  // drawn items, not by a pass over every row.
   const drawnRows = items.flatMap((item) => rows[item.index] ?? []);
-  const drawn = drawnRows.map((row) => row.id).join("\n");
+  const drawn = virtualizer.isScrolling ? null : drawnRows.map((row) => row.id).join("\n");
   const drawnRef = useRef({ onRowsDrawn, drawnRows });
   useEffect(() => {
     drawnRef.current = { onRowsDrawn, drawnRows };
   });
   useEffect(() => {
+    if (drawn === null) return;
     const { onRowsDrawn, drawnRows } = drawnRef.current;
     onRowsDrawn?.(drawnRows.map((row) => row.original));
   }, [drawn]);
@@ -298,7 +312,10 @@ function VirtualBody<T extends RowData>({
     const cell = target.closest("td");
     const index = Number(cell?.parentElement?.dataset.index);
     if (!cell || Number.isNaN(index)) return;
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ESTIMATED_ROW_PX) - 1);
+    const page = Math.max(
+      1,
+      Math.floor((scrollRef.current?.clientHeight ?? 400) / (rowHeight ?? ESTIMATED_ROW_PX)) - 1,
+    );
     const next = Math.min(
       rows.length - 1,
       Math.max(
@@ -341,7 +358,8 @@ function VirtualBody<T extends RowData>({
             selectable={selectable}
             selected={rowSelection[row.id] === true}
             rowLabel={rowLabel}
-            measure={virtualizer.measureElement}
+            measure={rowHeight ? undefined : virtualizer.measureElement}
+            height={rowHeight}
             className={rowClassName?.(row.original)}
           />
         );
@@ -383,6 +401,7 @@ const BodyRow = memo(function BodyRow<T extends RowData>({
   selected,
   rowLabel,
   measure,
+  height,
   className,
 }: {
   row: DataRow<T>;
@@ -392,7 +411,8 @@ const BodyRow = memo(function BodyRow<T extends RowData>({
   selectable: boolean;
   selected: boolean;
   rowLabel: ((row: T) => string) | undefined;
-  measure: (element: Element | null) => void;
+  measure: ((element: Element | null) => void) | undefined;
+  height: number | undefined;
   className: string | undefined;
 }) {
   countRender("data-table-row");
@@ -402,6 +422,7 @@ const BodyRow = memo(function BodyRow<T extends RowData>({
     <tr
       data-index={index}
       ref={measure}
+      style={height ? { height } : undefined}
       aria-rowindex={index + 2}
       aria-selected={selectable ? selected : undefined}
       className={cn("group/row hover:bg-row-hover aria-selected:bg-row-selected", className)}
@@ -440,6 +461,7 @@ const BodyRow = memo(function BodyRow<T extends RowData>({
   selectable: boolean;
   selected: boolean;
   rowLabel: ((row: T) => string) | undefined;
-  measure: (element: Element | null) => void;
+  measure: ((element: Element | null) => void) | undefined;
+  height: number | undefined;
   className: string | undefined;
 }) => ReactNode;
