@@ -87,13 +87,17 @@ describe("the service form model", () => {
       name: "web",
       image: "busybox",
       secrets: [{ name: "db_password" }],
+      configs: [{ name: "app.conf", target: "/etc/app.conf" }],
       hostAccess: { capAdd: ["NET_ADMIN"] },
       healthcheck: { test: ["CMD", "true"] },
       endpointMode: "dnsrr",
     });
     const { spec } = toServiceSpec(values, false);
+    expect(values.carried).not.toHaveProperty("secrets");
+    expect(values.secrets).toEqual([{ name: "db_password", target: "", uid: "", gid: "", mode: "" }]);
     expect(spec).toMatchObject({
       secrets: [{ name: "db_password" }],
+      configs: [{ name: "app.conf", target: "/etc/app.conf" }],
       hostAccess: { capAdd: ["NET_ADMIN"] },
       healthcheck: { test: ["CMD", "true"] },
       endpointMode: "dnsrr",
@@ -108,5 +112,70 @@ describe("the service form model", () => {
     };
     expect(formPathOfViolation("TaskTemplate.ContainerSpec.Mounts[1]", values)).toBe("binds.0.source");
     expect(formPathOfViolation("TaskTemplate.ContainerSpec.Mounts[0]", values)).toBe("volumes.0.source");
+    expect(formPathOfViolation("TaskTemplate.ContainerSpec.Configs[1]", values)).toBe("configs.1.name");
+    expect(formPathOfViolation("TaskTemplate.ContainerSpec.Secrets[0].File.Mode", values)).toBe("secrets.0.name");
+  });
+
+  it("turns secret and config rows into the spec's files, octal modes as numbers, and back", () => {
+    const values = {
+      ...emptyServiceForm(),
+      name: "web",
+      image: "busybox",
+      secrets: [
+        { name: " db_password ", target: "db.pw", uid: "1000", gid: "", mode: "0400" },
+        { name: "tls_key", target: "", uid: "", gid: "", mode: "" },
+      ],
+      configs: [{ name: "site.conf", target: "/etc/nginx/conf.d/site.conf", uid: "", gid: "101", mode: "644" }],
+    };
+    const { spec, issues } = toServiceSpec(values);
+    expect(issues).toEqual([]);
+    expect(spec?.secrets).toEqual([
+      { name: "db_password", target: "db.pw", uid: "1000", mode: 0o400 },
+      { name: "tls_key" },
+    ]);
+    expect(spec?.configs).toEqual([
+      { name: "site.conf", target: "/etc/nginx/conf.d/site.conf", gid: "101", mode: 0o644 },
+    ]);
+
+    // An update edits them: the rows come back as typed (the mode as octal text), nothing carried.
+    const back = fromServiceSpec(spec!);
+    expect(back.secrets).toEqual([
+      { name: "db_password", target: "db.pw", uid: "1000", gid: "", mode: "0400" },
+      { name: "tls_key", target: "", uid: "", gid: "", mode: "" },
+    ]);
+    expect(back.configs).toEqual([
+      { name: "site.conf", target: "/etc/nginx/conf.d/site.conf", uid: "", gid: "101", mode: "0644" },
+    ]);
+    expect(back.carried).toEqual({});
+    expect(toServiceSpec({ ...back, secrets: back.secrets.slice(1) }).spec?.secrets).toEqual([{ name: "tls_key" }]);
+  });
+
+  it("puts a bad secret or config row's problem on its own field", () => {
+    const row = { name: "ok", target: "", uid: "", gid: "", mode: "" };
+    const values = {
+      ...emptyServiceForm(),
+      name: "web",
+      image: "busybox",
+      secrets: [row, { ...row, mode: "0800" }, { ...row, uid: "root" }],
+      configs: [
+        { ...row, name: "bad name!" },
+        { ...row, mode: "rw-r--r--" },
+        { ...row, mode: "0o440" },
+      ],
+    };
+    const { spec, issues } = toServiceSpec(values);
+    expect(spec).toBeUndefined();
+    const at = (path: string) => issues.find((i) => i.path === path)?.message;
+    expect(at("secrets.1.mode")).toMatch(/octal mode.*0400/);
+    expect(at("secrets.2.uid")).toBe("A numeric user id.");
+    expect(at("configs.0.name")).toMatch(/secret or config name/);
+    expect(at("configs.1.mode")).toMatch(/octal mode/);
+    expect(at("configs.2.mode")).toBeUndefined();
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      "configs.0.name",
+      "configs.1.mode",
+      "secrets.1.mode",
+      "secrets.2.uid",
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 // The service form's values (text as typed, one row object per list entry) and the way to the
 // API's service spec (server/workloads/service-spec.ts) and back. Every problem lands on the
-// form field it belongs to; what the form does not edit (secrets, configs, capabilities,
-// sysctls, endpoint mode...) is carried through an update unchanged.
+// form field it belongs to; what the form does not edit (capabilities, sysctls, endpoint
+// mode...) is carried through an update unchanged.
 import { splitWords, joinWords, listOf } from "@/components/workload-form/words";
 import type {
   EnvRow,
@@ -28,6 +28,14 @@ export interface BindRow {
   source: string;
   target: string;
   readOnly: boolean;
+}
+/** A swarm secret or config a task gets as a file: by name, with its file name, owner and mode (octal text). */
+export interface FileRow {
+  name: string;
+  target: string;
+  uid: string;
+  gid: string;
+  mode: string;
 }
 export interface RolloutValues {
   parallelism: string;
@@ -58,6 +66,8 @@ export interface ServiceFormValues {
   tmpfs: TmpfsRow[];
   binds: BindRow[];
   networks: NetworkRow[];
+  secrets: FileRow[];
+  configs: FileRow[];
   placement: { constraints: string; preferences: string; maxReplicas: string };
   resources: {
     limitCpus: string;
@@ -77,7 +87,7 @@ export interface ServiceFormValues {
   healthcheck: HealthValues;
   stopGracePeriodSeconds: string;
   /** what the form does not edit, kept as the service has it */
-  carried: Pick<ServiceSpecInput, "secrets" | "configs" | "endpointMode"> & {
+  carried: Pick<ServiceSpecInput, "endpointMode"> & {
     capAdd?: string[];
     sysctls?: Record<string, string>;
     /** the healthcheck as the service has it, when the form's modes cannot say it (CMD form) */
@@ -98,6 +108,8 @@ export const newServiceRow = {
   ports: (): ServicePortRow => ({ hostPort: "", containerPort: "", protocol: "tcp", publishMode: "host" }),
   binds: (): BindRow => ({ source: "", target: "", readOnly: false }),
   containerLabels: (): LabelRow => ({ key: "", value: "" }),
+  secrets: (): FileRow => ({ name: "", target: "", uid: "", gid: "", mode: "" }),
+  configs: (): FileRow => ({ name: "", target: "", uid: "", gid: "", mode: "" }),
 };
 
 export function emptyServiceForm(): ServiceFormValues {
@@ -121,6 +133,8 @@ export function emptyServiceForm(): ServiceFormValues {
     tmpfs: [],
     binds: [],
     networks: [],
+    secrets: [],
+    configs: [],
     placement: { constraints: "", preferences: "", maxReplicas: "" },
     resources: { limitCpus: "", limitMemoryMb: "", limitPids: "", reserveCpus: "", reserveMemoryMb: "" },
     restart: { condition: "", delaySeconds: "", maxAttempts: "", windowSeconds: "" },
@@ -166,6 +180,44 @@ const defined = <T extends object>(o: T): T =>
 
 function labelsOf(rows: LabelRow[]): Record<string, string> {
   return Object.fromEntries(rows.filter((r) => r.key.trim() || r.value).map((r) => [r.key.trim(), r.value]));
+}
+
+/** "0400", "400" or "0o400" (octal, as chmod takes it) -> 0o400; "" -> undefined; otherwise an issue. */
+export function modeOf(text: string, path: string, issues: Issue[]): number | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  const digits = /^(?:0o?)?([0-7]{1,4})$/i.exec(t);
+  if (!digits) {
+    issues.push({ path, message: "An octal mode, as chmod takes it: 0400, 0440, 0644 (digits 0 to 7)." });
+    return undefined;
+  }
+  return parseInt(digits[1]!, 8);
+}
+
+/** 0o400 -> "0400" */
+export const modeText = (mode: number | undefined): string =>
+  mode === undefined ? "" : `0${mode.toString(8).padStart(3, "0")}`;
+
+function filesOf(rows: FileRow[], at: "secrets" | "configs", issues: Issue[]) {
+  return rows.map((r, i) =>
+    defined({
+      name: r.name.trim(),
+      target: r.target.trim() || undefined,
+      uid: r.uid.trim() || undefined,
+      gid: r.gid.trim() || undefined,
+      mode: modeOf(r.mode, `${at}.${i}.mode`, issues),
+    }),
+  );
+}
+
+function fileRows(refs: ServiceSpecInput["secrets"]): FileRow[] {
+  return (refs ?? []).map((f) => ({
+    name: f.name,
+    target: f.target ?? "",
+    uid: f.uid ?? "",
+    gid: f.gid ?? "",
+    mode: modeText(f.mode),
+  }));
 }
 
 function rolloutOf(v: RolloutValues, at: "update" | "rollback", issues: Issue[]) {
@@ -220,9 +272,10 @@ function formPathOfSpecIssue(path: readonly PropertyKey[]): string {
       return `rollback.${rest[0] ?? "parallelism"}`;
     case "healthcheck":
       return rest[0] === "test" ? "healthcheck.command" : `healthcheck.${rest[0] ?? "command"}`;
-    case "endpointMode":
     case "secrets":
     case "configs":
+      return rest[0] === undefined ? head : `${head}.${rest[0]}.${rest[1] ?? "name"}`;
+    case "endpointMode":
       return "name";
     case undefined:
       return "name";
@@ -329,6 +382,8 @@ export function toServiceSpec(values: ServiceFormValues, mayBind = true): Servic
     networks: values.networks
       .filter((n) => n.name.trim())
       .map((n) => ({ name: n.name.trim(), aliases: listOf(n.aliases) })),
+    secrets: filesOf(values.secrets, "secrets", issues),
+    configs: filesOf(values.configs, "configs", issues),
     placement:
       constraints.length || preferences.length || maxReplicas !== undefined
         ? defined({ constraints, preferences, maxReplicas })
@@ -418,6 +473,8 @@ export function fromServiceSpec(spec: ServiceSpecInput): ServiceFormValues {
       readOnly: b.readOnly ?? false,
     })),
     networks: (spec.networks ?? []).map((n) => ({ name: n.name, aliases: (n.aliases ?? []).join(", ") })),
+    secrets: fileRows(spec.secrets),
+    configs: fileRows(spec.configs),
     placement: {
       constraints: (spec.placement?.constraints ?? []).join("\n"),
       preferences: (spec.placement?.preferences ?? []).join("\n"),
@@ -448,8 +505,6 @@ export function fromServiceSpec(spec: ServiceSpecInput): ServiceFormValues {
     },
     stopGracePeriodSeconds: text(spec.stopGracePeriodSeconds),
     carried: defined({
-      secrets: spec.secrets,
-      configs: spec.configs,
       endpointMode: spec.endpointMode,
       capAdd: spec.hostAccess?.capAdd,
       sysctls: spec.hostAccess?.sysctls,
@@ -472,6 +527,8 @@ export function formPathOfViolation(field: string, values: ServiceFormValues): s
     if (i < volumes + tmpfs) return `tmpfs.${i - volumes}.target`;
     return `binds.${i - volumes - tmpfs}.source`;
   }
+  const file = /ContainerSpec\.(Secrets|Configs)\[(\d+)\]/.exec(field);
+  if (file) return `${file[1] === "Secrets" ? "secrets" : "configs"}.${file[2]}.name`;
   if (/ContainerSpec\.(Command|Args)/.test(field)) return "command";
   if (/ContainerSpec\.Env/.test(field)) return "env";
   if (/ContainerSpec\.Image/.test(field)) return "image";

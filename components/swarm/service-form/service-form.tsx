@@ -32,6 +32,7 @@ import { formPathOfViolation, toServiceSpec, type ServiceFormValues } from "./fo
 import {
   BindMountsSection,
   ContainerLabelsSection,
+  FilesSection,
   ModeSection,
   PlacementSection,
   RestartSection,
@@ -41,6 +42,7 @@ import {
 } from "./service-sections";
 
 const PRIVILEGED = "container.create.privileged";
+const CONFIG_DATA = "config.data.read";
 
 /** A value that settles `ms` after it last changed (for the check against the server). */
 function useSettled<T>(value: T, ms: number): T {
@@ -74,6 +76,7 @@ export function ServiceForm({ target, initial }: { target: Target; initial: Serv
     target.kind === "update" ? target.environmentId : (target.clusters[0]?.environmentId ?? ""),
   );
   const mayBind = environmentId !== "" && holdsOn(viewer, PRIVILEGED, environmentId);
+  const mayConfig = environmentId !== "" && holdsOn(viewer, CONFIG_DATA, environmentId);
   const resolver = useMemo(
     () => specResolver((values: ServiceFormValues) => toServiceSpec(values, mayBind)),
     [mayBind],
@@ -84,7 +87,8 @@ export function ServiceForm({ target, initial }: { target: Target; initial: Serv
 
   const options = useQuery({
     ...trpc.services.createOptions.queryOptions({ environmentId }),
-    enabled: environmentId !== "" && target.kind === "create",
+    // An update offers the names too, to whoever may ask (the options are create's).
+    enabled: environmentId !== "" && (target.kind === "create" || holdsOn(viewer, "service.create", environmentId)),
   });
   const settled = useSettled(conversion.spec && environmentId ? conversion.spec : null, 400);
   const check = useQuery({
@@ -182,6 +186,11 @@ export function ServiceForm({ target, initial }: { target: Target; initial: Serv
           <StorageSection volumeNames={[]} listId="service-volumes-options" />
           {mayBind || values.binds.length ? <BindMountsSection /> : null}
           <NetworksSection networks={options.data?.networks ?? []} listId="service-networks-options" />
+          <FilesSection
+            secretNames={options.data?.secrets ?? []}
+            configNames={options.data?.configs ?? []}
+            mayConfig={mayConfig}
+          />
           <PlacementSection nodeLabels={nodeLabels} />
           <ServiceResourcesSection />
           <RestartSection />

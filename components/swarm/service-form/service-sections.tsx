@@ -250,3 +250,113 @@ export function RolloutSection() {
     </Section>
   );
 }
+
+function FileRows({
+  kind,
+  names,
+  listId,
+  hint,
+}: {
+  kind: "secret" | "config";
+  names: string[];
+  listId: string;
+  hint?: string;
+}) {
+  const Kind = kind === "secret" ? "Secret" : "Config";
+  const at = kind === "secret" ? "secrets" : "configs";
+  const { control } = useFormContext<ServiceFormValues>();
+  const rows = useWatch({ control, name: at });
+  return (
+    <>
+      <FieldRows name={at} legend={`${Kind}s`} hint={hint} newRow={newServiceRow[at]} addLabel={`Add ${kind}`}>
+        {(index) => {
+          const name = rows?.[index]?.name.trim() || "<name>";
+          return (
+            <>
+              <RowInput
+                name={`${at}.${index}.name`}
+                label={`${Kind} name`}
+                placeholder={`${kind} name`}
+                className="w-44"
+                list={listId}
+              />
+              <RowInput
+                name={`${at}.${index}.target`}
+                label={`${Kind} file`}
+                placeholder={kind === "secret" ? `/run/secrets/${name}` : `/${name}`}
+                title={
+                  kind === "secret"
+                    ? "A name: the file is /run/secrets/<that name> (or an absolute path)."
+                    : "An absolute path, or a name (the file is /<that name>)."
+                }
+                className="min-w-40 flex-1"
+              />
+              <RowInput
+                name={`${at}.${index}.uid`}
+                label={`${Kind} uid`}
+                placeholder="uid 0"
+                inputMode="numeric"
+                className="w-20"
+              />
+              <RowInput
+                name={`${at}.${index}.gid`}
+                label={`${Kind} gid`}
+                placeholder="gid 0"
+                inputMode="numeric"
+                className="w-20"
+              />
+              <RowInput
+                name={`${at}.${index}.mode`}
+                label={`${Kind} mode`}
+                placeholder="0444"
+                inputMode="numeric"
+                className="w-24"
+              />
+            </>
+          );
+        }}
+      </FieldRows>
+      <datalist id={listId}>
+        {names.map((n) => (
+          <option key={n} value={n} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
+/**
+ * Swarm secrets and configs as files in each task. A config's data is readable (the service can
+ * print it), so mounting one needs config.data.read there: without it the config rows are
+ * disabled (the server refuses them anyway); secrets are for workloads and not gated.
+ */
+export function FilesSection({
+  secretNames,
+  configNames,
+  mayConfig,
+}: {
+  secretNames: string[];
+  configNames: string[];
+  mayConfig: boolean;
+}) {
+  return (
+    <Section
+      title="Secrets and configs"
+      description="Files each task gets from the swarm, by name: a secret under /run/secrets, a config where you say. Owner root and mode 0444 unless you say otherwise (mode in octal, as chmod takes it)."
+    >
+      <FileRows kind="secret" names={secretNames} listId="service-secrets-options" />
+      <fieldset disabled={!mayConfig} className="min-w-0" data-testid="service-configs">
+        <FileRows
+          kind="config"
+          names={configNames}
+          listId="service-configs-options"
+          hint={
+            mayConfig
+              ? undefined
+              : "Mounting a config needs the config.data.read permission on this swarm (a service can print its data), and you do not have it here."
+          }
+        />
+      </fieldset>
+    </Section>
+  );
+}
