@@ -120,7 +120,7 @@ test("the admin mounts a secret and a config with the form, and the engine's spe
   const secretMode = page.getByLabel("Secret mode");
   await secretMode.fill("0800");
   await expect(secretMode).toHaveAttribute("aria-invalid", "true");
-  await expect(secretMode).toHaveAccessibleDescription(/octal mode/);
+  await expect(secretMode).toHaveAccessibleDescription(/Octal/);
   await secretMode.fill("0400");
   await expect(secretMode).not.toHaveAttribute("aria-invalid", "true");
 

@@ -139,11 +139,7 @@ describe("a swarm manager takes the ServiceSpec and gives the same spec back", (
       placement: undefined,
       updateConfig: { parallelism: 1 },
     });
-    await updateServiceRaw(
-      engine,
-      id,
-      (spec) => toServiceUpdate(spec, next, refs()),
-    );
+    await updateServiceRaw(engine, id, (spec) => toServiceUpdate(spec, next, refs()));
 
     const after = await inspectSpec(id);
     const read = serviceSpecOf(after.spec, networkName);

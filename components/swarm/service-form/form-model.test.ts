@@ -166,10 +166,10 @@ describe("the service form model", () => {
     const { spec, issues } = toServiceSpec(values);
     expect(spec).toBeUndefined();
     const at = (path: string) => issues.find((i) => i.path === path)?.message;
-    expect(at("secrets.1.mode")).toMatch(/octal mode.*0400/);
+    expect(at("secrets.1.mode")).toMatch(/Octal.*0400/);
     expect(at("secrets.2.uid")).toBe("A numeric user id.");
     expect(at("configs.0.name")).toMatch(/secret or config name/);
-    expect(at("configs.1.mode")).toMatch(/octal mode/);
+    expect(at("configs.1.mode")).toMatch(/Octal/);
     expect(at("configs.2.mode")).toBeUndefined();
     expect(issues.map((i) => i.path).sort()).toEqual([
       "configs.0.name",

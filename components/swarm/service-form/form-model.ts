@@ -188,7 +188,7 @@ export function modeOf(text: string, path: string, issues: Issue[]): number | un
   if (!t) return undefined;
   const digits = /^(?:0o?)?([0-7]{1,4})$/i.exec(t);
   if (!digits) {
-    issues.push({ path, message: "An octal mode, as chmod takes it: 0400, 0440, 0644 (digits 0 to 7)." });
+    issues.push({ path, message: "Octal, as chmod takes it: 0400." });
     return undefined;
   }
   return parseInt(digits[1]!, 8);

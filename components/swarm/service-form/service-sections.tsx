@@ -277,7 +277,7 @@ function FileRows({
                 name={`${at}.${index}.name`}
                 label={`${Kind} name`}
                 placeholder={`${kind} name`}
-                className="w-44"
+                className="w-40"
                 list={listId}
               />
               <RowInput
@@ -296,21 +296,21 @@ function FileRows({
                 label={`${Kind} uid`}
                 placeholder="uid 0"
                 inputMode="numeric"
-                className="w-20"
+                className="w-16"
               />
               <RowInput
                 name={`${at}.${index}.gid`}
                 label={`${Kind} gid`}
                 placeholder="gid 0"
                 inputMode="numeric"
-                className="w-20"
+                className="w-16"
               />
               <RowInput
                 name={`${at}.${index}.mode`}
                 label={`${Kind} mode`}
                 placeholder="0444"
                 inputMode="numeric"
-                className="w-24"
+                className="w-20"
               />
             </>
           );

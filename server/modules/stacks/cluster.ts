@@ -126,9 +126,7 @@ export async function onManager<T>(
         },
         {
           // A change gets a write's deadline (see SWARM_WRITE_DEADLINE_MS); a read the fleet's.
-          ...(options.deadlineMs || options.write
-            ? { deadlineMs: options.deadlineMs ?? SWARM_WRITE_DEADLINE_MS }
-            : {}),
+          ...(options.deadlineMs || options.write ? { deadlineMs: options.deadlineMs ?? SWARM_WRITE_DEADLINE_MS } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         },
       );

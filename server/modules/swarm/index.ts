@@ -11,7 +11,14 @@ export {
   type Cluster,
   type ClusterMember,
 } from "./cluster";
-export { readFromManager, writeToManager, SWARM_DEADLINE_MS, SWARM_WRITE_DEADLINE_MS, type ManagerCall, type Served } from "./managers";
+export {
+  readFromManager,
+  writeToManager,
+  SWARM_DEADLINE_MS,
+  SWARM_WRITE_DEADLINE_MS,
+  type ManagerCall,
+  type Served,
+} from "./managers";
 export { viewHolds, viewOf, type ClusterView } from "./view";
 export { serviceFacts } from "./facts";
 export { swarmRuntime, type SwarmRuntime } from "./runtime";
