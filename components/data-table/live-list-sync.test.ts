@@ -340,15 +340,13 @@ describe("joining a list read at once with the live feed", () => {
     first.answer = server.first();
     // A row of the first screen changes after the server answered it, before the answer lands.
     const top = first.answer.items[0]!;
-    server.engines.get(top.environmentId)!.set(top.id, container(top.id, "exited"));
-    server.picture.emit(
-      server.picture.apply(
-        top.environmentId,
-        "containers",
-        [top.id],
-        [server.engines.get(top.environmentId)!.get(top.id)!],
-      ),
-    );
+    /** The container changes on its engine, and the live picture hears it. */
+    const changeOnEngine = (row: { environmentId: string; id: string }, state: string) => {
+      const engine = server.engines.get(row.environmentId)!;
+      engine.set(row.id, container(row.id, state));
+      server.picture.emit(server.picture.apply(row.environmentId, "containers", [row.id], [engine.get(row.id)!]));
+    };
+    changeOnEngine(top, "exited");
     page.hear(server.feed!.shift()!);
     first.resolve(first.answer);
     await settled();
@@ -359,15 +357,7 @@ describe("joining a list read at once with the live feed", () => {
     expect(page.requests.map((r) => r.first ?? false)).toEqual([false]);
     const whole = page.requests.shift()!;
     whole.answer = server.list();
-    server.engines.get(top.environmentId)!.set(top.id, container(top.id, "running"));
-    server.picture.emit(
-      server.picture.apply(
-        top.environmentId,
-        "containers",
-        [top.id],
-        [server.engines.get(top.environmentId)!.get(top.id)!],
-      ),
-    );
+    changeOnEngine(top, "running");
     page.hear(server.feed!.shift()!);
     page.sync.flush();
     expect(page.shown()).toContain(`${top.environmentId}/${top.id}:running`);
