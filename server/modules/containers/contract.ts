@@ -27,14 +27,6 @@ export const firstScreenInput = z.object({
 });
 export type FirstScreen = z.infer<typeof firstScreenInput>;
 
-/** `containers.list`: the fleet list's input (server/modules/fleet/lists.procedure.ts), and a first screen. */
-export const containersListInput = z
-  .object({
-    environmentIds: z.array(z.string().min(1).max(64)).max(500).optional(),
-    first: firstScreenInput.optional(),
-  })
-  .optional();
-
 /** What the rules read of a row (a `containers.list` item). */
 export interface ListedContainer {
   environmentId: string;

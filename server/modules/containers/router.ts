@@ -24,8 +24,8 @@ import {
   maskWords,
   revealsSecrets,
 } from "./inspect.router";
-import { answerFleetList, environmentsInScope } from "../fleet/lists.procedure";
-import { containersListInput, firstScreenOf } from "./contract";
+import { answerFleetList, environmentsInScope, fleetListInput } from "../fleet/lists.procedure";
+import { firstScreenInput, firstScreenOf } from "./contract";
 import { refuseHostReach } from "./host-reach";
 import type { WorkloadDoor } from "../../workloads/reach";
 import { containerTarget, ENGINE_REF } from "../../core/refs";
@@ -68,6 +68,9 @@ function action<S extends z.ZodRawShape>(
 }
 
 const timeoutSeconds = z.number().int().min(0).max(3600).optional();
+
+/** `containers.list`: the fleet list's input, and a first screen. */
+const containersListInput = fleetListInput.unwrap().extend({ first: firstScreenInput.optional() }).optional();
 
 export const containersRouter = createTRPCRouter({
   /**
