@@ -4,9 +4,10 @@
 // the leader; raft can fail a join on a loaded machine and lose its majority for good) would fail
 // every swarm file after it. Each file checks first and has the test bed heal it when needed.
 import { spawnSync } from "node:child_process";
-import http from "node:http";
 import path from "node:path";
+import Docker from "dockerode";
 import { need, type TestbedEnv } from "./testbed-env";
+import { waitUntil } from "./wait-until";
 
 const script = path.resolve(import.meta.dirname, "../../scripts/testbed");
 
@@ -20,7 +21,12 @@ interface RawNode {
 export async function swarmProblem(testbed: TestbedEnv): Promise<string | undefined> {
   let nodes: RawNode[];
   try {
-    nodes = await getJson<RawNode[]>(need(testbed, "TESTBED_SWARM_MANAGER_SOCKET"), "/v1.41/nodes");
+    const manager = new Docker({
+      socketPath: need(testbed, "TESTBED_SWARM_MANAGER_SOCKET"),
+      version: "v1.41",
+      timeout: 10_000,
+    });
+    nodes = (await manager.listNodes()) as RawNode[];
   } catch (error) {
     return `swarm-mgr does not list its nodes: ${(error as Error).message}`;
   }
@@ -39,13 +45,12 @@ export async function swarmProblem(testbed: TestbedEnv): Promise<string | undefi
  * Returns what was wrong, or undefined when nothing was.
  */
 export async function ensureSwarmWhole(testbed: TestbedEnv, settleMs = 20_000): Promise<string | undefined> {
-  const until = Date.now() + settleMs;
-  let problem = await swarmProblem(testbed);
-  while (problem && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    problem = await swarmProblem(testbed);
-  }
-  if (!problem) return undefined;
+  let problem: string | undefined;
+  const settled = await waitUntil(async () => !(problem = await swarmProblem(testbed)), {
+    ms: settleMs,
+    everyMs: 500,
+  }).catch(() => false);
+  if (settled || !problem) return undefined;
   console.warn(`the test bed's swarm is not whole (${problem}): healing it with scripts/testbed up`);
   const up = spawnSync("bash", [script, "up"], { stdio: "inherit", timeout: 600_000 });
   const after = await swarmProblem(testbed);
@@ -53,26 +58,4 @@ export async function ensureSwarmWhole(testbed: TestbedEnv, settleMs = 20_000): 
     throw new Error(`scripts/testbed up could not make the swarm whole again (${after ?? `exit ${up.status}`})`);
   }
   return problem;
-}
-
-function getJson<T>(socketPath: string, requestPath: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ socketPath, path: requestPath, timeout: 10_000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => {
-        if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${body.trim()}`));
-        else {
-          try {
-            resolve(JSON.parse(body) as T);
-          } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        }
-      });
-    });
-    req.on("timeout", () => req.destroy(new Error("no answer within 10 s")));
-    req.on("error", reject);
-  });
 }
