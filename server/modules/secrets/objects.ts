@@ -6,8 +6,8 @@
 import type Docker from "dockerode";
 import type { Fleet } from "../../docker/index";
 import { BadResourceInputError, InUseError, ResourceConflictError, ResourceNotFoundError } from "../shared/errors";
-import { clusterOfManager, onManager, type SwarmCluster } from "../stacks/cluster";
 import { engineCall, type EngineRequest } from "../stacks/engine-api";
+import { clusterOfManager, readFromManager, writeToManager, type Cluster as SwarmCluster } from "../swarm/index";
 import { StackConflictError, StackEngineError, StackNotFoundError } from "../stacks/errors";
 import { MAX_DATA_BYTES, type SwarmObjectKind } from "./contract";
 
@@ -135,10 +135,10 @@ async function readAll(
 
 /** Every secret (or config) of the swarm `environmentId` manages, with the services using each. */
 export async function listObjects(fleet: Fleet, environmentId: string, kind: SwarmObjectKind): Promise<SwarmObject[]> {
-  const cluster = clusterOfManager(fleet, environmentId);
-  const { objects, services } = await onManager(fleet, cluster, `${kind}s.list`, (docker, signal) =>
-    readAll(docker, kind, signal),
-  );
+  const cluster = await clusterOfManager(fleet, environmentId);
+  const {
+    value: { objects, services },
+  } = await readFromManager(fleet, cluster, `${kind}s.list`, (docker, signal) => readAll(docker, kind, signal));
   const users = usersById(kind, services);
   return objects
     .map((o) => trimmed(kind, o, cluster, environmentId, users))
@@ -203,8 +203,8 @@ export async function createObject(
   kind: SwarmObjectKind,
   object: NewObject,
 ): Promise<{ id: string; name: string }> {
-  const cluster = clusterOfManager(fleet, environmentId);
-  const created = await onManager(
+  const cluster = await clusterOfManager(fleet, environmentId);
+  const { value: created } = await writeToManager(
     fleet,
     cluster,
     `${kind}s.create`,
@@ -215,7 +215,6 @@ export async function createObject(
       }
       return createOn(docker, kind, object, signal);
     },
-    { write: true },
   );
   return { id: created.ID, name: object.name };
 }
@@ -237,14 +236,9 @@ export async function removeObject(
         : "Remove it from those services first, or rotate it to replace it.",
     );
   }
-  const cluster = clusterOfManager(fleet, environmentId);
-  await onManager(
-    fleet,
-    cluster,
-    `${kind}s.remove`,
-    (docker, signal) =>
-      call(docker, { method: "DELETE", path: `${pathOf(kind)}/${found.id}`, signal }, `remove ${kind} ${name}`),
-    { write: true },
+  const cluster = await clusterOfManager(fleet, environmentId);
+  await writeToManager(fleet, cluster, `${kind}s.remove`, (docker, signal) =>
+    call(docker, { method: "DELETE", path: `${pathOf(kind)}/${found.id}`, signal }, `remove ${kind} ${name}`),
   );
   return { id: found.id, name };
 }
@@ -260,8 +254,8 @@ export interface ConfigData {
 /** A config with its data (secrets have no such thing: the engine never gives their data back). */
 export async function readConfig(fleet: Fleet, environmentId: string, name: string): Promise<ConfigData> {
   const config = await findObject(fleet, environmentId, "config", name);
-  const cluster = clusterOfManager(fleet, environmentId);
-  const raw = await onManager(fleet, cluster, "configs.get", (docker, signal) =>
+  const cluster = await clusterOfManager(fleet, environmentId);
+  const { value: raw } = await readFromManager(fleet, cluster, "configs.get", (docker, signal) =>
     call<unknown>(docker, { method: "GET", path: `/configs/${config.id}`, signal }, `read config ${name}`),
   );
   const data = Buffer.from(str(rec(rec(raw).Spec).Data), "base64");

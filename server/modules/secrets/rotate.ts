@@ -6,8 +6,8 @@
 import type Docker from "dockerode";
 import type { Fleet } from "../../docker/index";
 import { ResourceConflictError } from "../shared/errors";
-import { clusterOfManager, onManager } from "../stacks/cluster";
 import { engineMessage } from "../stacks/engine-api";
+import { clusterOfManager, readFromManager, writeToManager } from "../swarm/index";
 import { nextVersionName, type SwarmObjectKind } from "./contract";
 import { engineOf, findObject, type ObjectUser } from "./objects";
 
@@ -99,10 +99,9 @@ export async function rotateObject(fleet: Fleet, environmentId: string, request:
   const old = await findObject(fleet, environmentId, kind, request.name);
   const newName = request.newName ?? nextVersionName(old.name);
   if (newName === old.name) throw new ResourceConflictError(`The new version needs another name than ${old.name}.`);
-  const cluster = clusterOfManager(fleet, environmentId);
-  const write = { write: true } as const;
+  const cluster = await clusterOfManager(fleet, environmentId);
 
-  const created = await onManager(
+  const { value: created } = await writeToManager(
     fleet,
     cluster,
     `${kind}s.rotate`,
@@ -121,18 +120,13 @@ export async function rotateObject(fleet: Fleet, environmentId: string, request:
       );
       return { id: answer.ID, name: newName };
     },
-    write,
   );
 
   const services: RotatedService[] = [];
   for (const user of old.usedBy) {
     try {
-      await onManager(
-        fleet,
-        cluster,
-        `${kind}s.rotate`,
-        (docker, signal) => updateService(docker, kind, user.serviceId, old.id, created, signal),
-        write,
+      await writeToManager(fleet, cluster, `${kind}s.rotate`, (docker, signal) =>
+        updateService(docker, kind, user.serviceId, old.id, created, signal),
       );
       services.push({ ...user, updated: true });
     } catch (error) {
@@ -152,16 +146,16 @@ export async function rotateObject(fleet: Fleet, environmentId: string, request:
 
   const serviceIds = services.map((s) => s.serviceId);
   const until = Date.now() + request.waitMs;
-  let holding = serviceIds.length
-    ? await onManager(fleet, cluster, `${kind}s.rotate`, (docker, signal) =>
+  const holdingNow = async () =>
+    (
+      await readFromManager(fleet, cluster, `${kind}s.rotate`, (docker, signal) =>
         tasksHolding(docker, kind, serviceIds, old.id, signal),
       )
-    : 0;
+    ).value;
+  let holding = serviceIds.length ? await holdingNow() : 0;
   while (holding > 0 && Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    holding = await onManager(fleet, cluster, `${kind}s.rotate`, (docker, signal) =>
-      tasksHolding(docker, kind, serviceIds, old.id, signal),
-    );
+    holding = await holdingNow();
   }
   if (holding > 0) {
     return {
@@ -171,13 +165,8 @@ export async function rotateObject(fleet: Fleet, environmentId: string, request:
     };
   }
   try {
-    await onManager(
-      fleet,
-      cluster,
-      `${kind}s.rotate`,
-      (docker, signal) =>
-        call(docker, { method: "DELETE", path: `${pathOf(kind)}/${old.id}`, signal }, `remove ${kind} ${old.name}`),
-      write,
+    await writeToManager(fleet, cluster, `${kind}s.rotate`, (docker, signal) =>
+      call(docker, { method: "DELETE", path: `${pathOf(kind)}/${old.id}`, signal }, `remove ${kind} ${old.name}`),
     );
   } catch (error) {
     return { ...result, oldRemoved: false, note: `${old.name} could not be removed: ${engineMessage(error)}` };

@@ -10,8 +10,8 @@ import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init"
 import { environmentName } from "../shared/environments";
 import { ResourceError } from "../shared/errors";
 import { trpcCodeOf } from "../shared/procedure";
-import { ClusterError } from "../stacks/cluster";
 import { readableClusters, type ClusterRead } from "../stacks/manage";
+import { firstAnswers } from "../swarm/index";
 import {
   createInput,
   listInput,
@@ -25,7 +25,7 @@ import {
 import { createObject, decodeData, listObjects, readConfig, removeObject, type SwarmObject } from "./objects";
 import { rotateObject } from "./rotate";
 
-/** `permission` on the input's environment; the module's and the cluster's errors as API codes. */
+/** `permission` on the input's environment; the module's errors as API codes (the swarm's: the builder's map). */
 function objectProcedure(permission: Permission) {
   return permittedProcedure(permission).use(async ({ next }) => {
     const result = await next();
@@ -33,13 +33,6 @@ function objectProcedure(permission: Permission) {
     const cause = result.error.cause;
     if (cause instanceof ResourceError) {
       throw new TRPCError({ code: trpcCodeOf(cause), message: cause.message, cause });
-    }
-    if (cause instanceof ClusterError) {
-      throw new TRPCError({
-        code: cause.code === "not-a-manager" ? "PRECONDITION_FAILED" : "BAD_GATEWAY",
-        message: cause.message,
-        cause,
-      });
     }
     return result;
   });
@@ -52,10 +45,10 @@ function routerFor<K extends SwarmObjectKind>(kind: K) {
     list: objectProcedure(actions.read.permission)
       .input(listInput)
       .query(async ({ ctx, input }) => {
-        const wanted = input?.environmentIds ? new Set(input.environmentIds) : null;
-        const clusters = readableClusters(ctx.services.fleet, ctx.scope === "all" ? "all" : ctx.scope).filter(
-          (c) => !wanted || wanted.has(c.environmentId),
-        );
+        const wanted = input?.environmentIds ? new Set(input.environmentIds) : undefined;
+        // Environments asked for by name and added a moment ago are waited for (their first answer).
+        if (wanted) await firstAnswers(ctx.services.fleet, wanted);
+        const clusters = readableClusters(ctx.services.fleet, ctx.scope === "all" ? "all" : ctx.scope, wanted);
         const items: SwarmObject[] = [];
         const errors: { environmentId: string; clusterId: string; message: string }[] = [];
         await Promise.all(

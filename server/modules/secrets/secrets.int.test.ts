@@ -238,4 +238,23 @@ describe("secrets and configs through the API", () => {
       oldRemoved: true,
     });
   }, 240_000);
+
+  it("answers a call made right after the manager is added, instead of refusing it as not a manager", async () => {
+    // The fleet adds an environment as "unknown" and asks its engine in the background: calls
+    // sent at once wait for that first answer (the swarm module's one rule for it).
+    const fresh = (await h.caller(admin).environments.create({ name: "fresh manager", url: `unix://${socket}` })).id;
+    try {
+      const [config, stack, made] = await Promise.all([
+        codeOf(h.caller(admin).configs.get({ environmentId: fresh, name: `${PREFIX}_none` })),
+        codeOf(h.caller(admin).stacks.get({ environmentId: fresh, name: `${PREFIX}_none` })),
+        h.caller(admin).secrets.create({ environmentId: fresh, name: `${PREFIX}_fresh`, data: "x" }),
+      ]);
+      expect({ config, stack }).toEqual({ config: "NOT_FOUND", stack: "NOT_FOUND" });
+      expect((await docker.listSecrets()).some((s) => s.ID === made.id)).toBe(true);
+      const listed = await h.caller(admin).secrets.list({ environmentIds: [fresh] });
+      expect(listed.items.map((s) => s.name)).toContain(`${PREFIX}_fresh`);
+    } finally {
+      await h.caller(admin).environments.remove({ environmentId: fresh });
+    }
+  });
 });

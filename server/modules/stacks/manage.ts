@@ -2,14 +2,21 @@
 // file's issues with their lines, warnings, what would change), deploy or redeploy a version
 // (kept in the history, its rollout followed until it settles), remove a stack. Transport-free:
 // the caller names the manager environment it was allowed on and hands in the actor's judge;
-// errors are the module's typed ones (errors.ts, cluster.ts).
+// errors are the module's typed ones (errors.ts) and the swarm module's (which cluster, which
+// manager answers: server/modules/swarm, cluster.ts and managers.ts).
 import path from "node:path";
 import { redactText } from "../../audit/redact";
 import type { SecretBox } from "../../crypto/secret-box";
 import type { Fleet } from "../../docker/index";
 import type { PrismaClient } from "../../generated/prisma/client";
+import {
+  clusterOfManager,
+  readFromManager,
+  swarmClusters,
+  writeToManager,
+  type Cluster as SwarmCluster,
+} from "../swarm/index";
 import { adoptStack } from "./adopt";
-import { clusterOfManager, onManager, type SwarmCluster } from "./cluster";
 import { loadCompose, type StackWarning } from "./compose/load";
 import type { ComposeConfig } from "./compose/types";
 import { planStack, type StackPlan } from "./convert";
@@ -168,26 +175,27 @@ export interface ClusterRead {
 
 /**
  * The clusters whose stacks `allowed` environments may see: one entry per swarm, read through
- * its best manager among the allowed ones.
+ * its best manager among the allowed ones. `asked`: only the swarms one of these manager
+ * environments serves (read through one of them).
  */
-export function readableClusters(fleet: Fleet, allowed: "all" | ReadonlySet<string>): ClusterRead[] {
-  const seen = new Map<string, ClusterRead>();
-  for (const status of fleet.statuses()) {
-    const swarm = status.swarm;
-    if (swarm?.role !== "manager" || !swarm.clusterId) continue;
-    if (allowed !== "all" && !allowed.has(status.environmentId)) continue;
-    if (seen.has(swarm.clusterId)) continue;
-    const cluster = clusterOfManager(fleet, status.environmentId);
-    const best = cluster.managers.find((m) => allowed === "all" || allowed.has(m.environmentId));
-    if (best) seen.set(cluster.id, { clusterId: cluster.id, environmentId: best.environmentId, name: best.name });
-  }
-  return [...seen.values()];
+export function readableClusters(
+  fleet: Fleet,
+  allowed: "all" | ReadonlySet<string>,
+  asked?: ReadonlySet<string>,
+): ClusterRead[] {
+  return swarmClusters(fleet).flatMap((cluster) => {
+    const readable = cluster.managers.filter((m) => allowed === "all" || allowed.has(m.environmentId));
+    const best = asked ? readable.find((m) => asked.has(m.environmentId)) : readable[0];
+    return best ? [{ clusterId: cluster.id, environmentId: best.environmentId, name: best.name }] : [];
+  });
 }
 
 /** Every stack of the swarm `environmentId` manages, whoever deployed it. */
 export async function listStacks(deps: StackDeps, environmentId: string): Promise<ListedStack[]> {
-  const cluster = clusterOfManager(deps.fleet, environmentId);
-  const data = await onManager(deps.fleet, cluster, "stacks.list", (docker, signal) => readStackData(docker, signal));
+  const cluster = await clusterOfManager(deps.fleet, environmentId);
+  const { value: data } = await readFromManager(deps.fleet, cluster, "stacks.list", (docker, signal) =>
+    readStackData(docker, signal),
+  );
   const latest = await latestVersions(deps.prisma, [cluster.id]);
   // A stack deployed through Stevedore and then removed elsewhere has history but nothing live:
   // it is not listed (its history stays, and shows again when it is deployed again).
@@ -214,9 +222,11 @@ export interface StackPage {
 }
 
 export async function readStack(deps: StackDeps, environmentId: string, name: string): Promise<StackPage> {
-  const cluster = clusterOfManager(deps.fleet, environmentId);
+  const cluster = await clusterOfManager(deps.fleet, environmentId);
   const [data, versions] = await Promise.all([
-    onManager(deps.fleet, cluster, "stacks.get", (docker, signal) => readStackData(docker, signal, name)),
+    readFromManager(deps.fleet, cluster, "stacks.get", (docker, signal) => readStackData(docker, signal, name)).then(
+      (served) => served.value,
+    ),
     listVersions(deps.prisma, deps.box, cluster.id, name),
   ]);
   const live = stacksOf(data).find((s) => s.name === name) ?? null;
@@ -248,7 +258,7 @@ export async function readVersion(
   reveal: boolean,
   mayReadConfigData: boolean,
 ): Promise<VersionDetail> {
-  const cluster = clusterOfManager(deps.fleet, environmentId);
+  const cluster = await clusterOfManager(deps.fleet, environmentId);
   const found = await getVersion(deps.prisma, deps.box, cluster.id, name, version);
   if (!found)
     throw new StackNotFoundError(
@@ -288,7 +298,7 @@ export async function previewStack(
   source: StackSource,
   options: { prune: boolean; mayReadConfigData: boolean },
 ): Promise<Preview> {
-  const cluster = clusterOfManager(deps.fleet, environmentId);
+  const cluster = await clusterOfManager(deps.fleet, environmentId);
   let loaded: Loaded;
   try {
     ({ loaded } = await assemble(deps, cluster, name, source));
@@ -312,7 +322,7 @@ async function livePlan(
   cluster: SwarmCluster,
   name: string,
 ): Promise<{ current: StackPlan | null; note: string | null }> {
-  const adopted = await onManager(fleet, cluster, "stacks.preview", async (docker, signal) => {
+  const { value: adopted } = await readFromManager(fleet, cluster, "stacks.preview", async (docker, signal) => {
     try {
       return await adoptStack(docker, name, signal);
     } catch (error) {
@@ -380,7 +390,7 @@ function claim(key: string, name: string): () => void {
 
 /** Deploys `source` as the next version of the stack; its rollout is followed in the background. */
 export async function deployVersion(deps: StackDeps, request: DeployRequest): Promise<DeployAnswer> {
-  const cluster = clusterOfManager(deps.fleet, request.environmentId);
+  const cluster = await clusterOfManager(deps.fleet, request.environmentId);
   const { name, source } = request;
   const key = keyOf(cluster.id, name);
   const { loaded, deployed, secretPaths, keepSecrets } = await assemble(deps, cluster, name, source, request.from);
@@ -409,7 +419,7 @@ export async function deployVersion(deps: StackDeps, request: DeployRequest): Pr
     });
   let result: Awaited<ReturnType<typeof deployStack>>;
   try {
-    result = await onManager(
+    ({ value: result } = await writeToManager(
       deps.fleet,
       cluster,
       "stacks.deploy",
@@ -422,8 +432,8 @@ export async function deployVersion(deps: StackDeps, request: DeployRequest): Pr
           compareConfigData: request.mayReadConfigData,
           onProgress: (step) => steps.push(step),
         }),
-      { write: true, deadlineMs: DEPLOY_DEADLINE_MS },
-    );
+      { deadlineMs: DEPLOY_DEADLINE_MS },
+    ));
   } catch (error) {
     // Something may have been made before the failure: that deploy is on the record too.
     if (steps.length > 0) {
@@ -460,7 +470,8 @@ function followRollout(
       since,
       signal,
       intervalMs: 500,
-      withManager: (read) => onManager(deps.fleet, cluster, "stacks.rollout", read),
+      withManager: (read) =>
+        readFromManager(deps.fleet, cluster, "stacks.rollout", read).then((served) => served.value),
     })) {
       entry.last = rollouts;
     }
@@ -513,16 +524,19 @@ export interface AdoptAnswer {
  * becomes its next version, marked adopted. Nothing on the swarm changes.
  */
 export async function adoptVersion(deps: StackDeps, request: AdoptRequest): Promise<AdoptAnswer> {
-  const cluster = clusterOfManager(deps.fleet, request.environmentId);
+  const cluster = await clusterOfManager(deps.fleet, request.environmentId);
   const { name } = request;
-  const adopted = await onManager(deps.fleet, cluster, "stacks.adopt", (docker, signal) =>
+  const adopted = await readFromManager(deps.fleet, cluster, "stacks.adopt", (docker, signal) =>
     adoptStack(docker, name, signal),
-  ).catch((error: unknown) => {
-    if (error instanceof StackNotFoundError) {
-      throw new StackNotFoundError(`Nothing of stack ${name} runs on this swarm: there is nothing to adopt.`);
-    }
-    throw error;
-  });
+  ).then(
+    (served) => served.value,
+    (error: unknown) => {
+      if (error instanceof StackNotFoundError) {
+        throw new StackNotFoundError(`Nothing of stack ${name} runs on this swarm: there is nothing to adopt.`);
+      }
+      throw error;
+    },
+  );
   let source: StackSource;
   let kinds: Map<string, StackFileKind>;
   let warnings: StackWarning[] = [];
@@ -573,16 +587,17 @@ export async function adoptVersion(deps: StackDeps, request: AdoptRequest): Prom
 
 /** Removes the stack's services, networks, secrets and configs (what carries its label). */
 export async function removeStackFrom(deps: StackDeps, environmentId: string, name: string): Promise<StackProgress[]> {
-  const cluster = clusterOfManager(deps.fleet, environmentId);
+  const cluster = await clusterOfManager(deps.fleet, environmentId);
   const release = claim(keyOf(cluster.id, name), name);
   try {
-    return await onManager(
+    const { value } = await writeToManager(
       deps.fleet,
       cluster,
       "stacks.remove",
       (docker, signal) => removeStack(docker, name, { signal, networkWaitMs: 60_000 }),
-      { write: true, deadlineMs: DEPLOY_DEADLINE_MS },
+      { deadlineMs: DEPLOY_DEADLINE_MS },
     );
+    return value;
   } finally {
     release();
   }

@@ -10,7 +10,6 @@ import { can } from "../../rbac/permissions";
 import { createTRPCRouter, permittedProcedure } from "../../transport/trpc/init";
 import type { Context } from "../../core/context";
 import { id } from "../../core/refs";
-import { ClusterError } from "./cluster";
 import { StackError } from "./errors";
 import {
   adoptVersion,
@@ -78,7 +77,7 @@ const filesOf = (files: { path: string; data: string }[]) =>
 
 /** The module's typed errors as API codes, by the one map (a file problem or a refusal is the user's to fix: 4xx). */
 function toTrpc(error: unknown): unknown {
-  if (!(error instanceof ClusterError) && !(error instanceof StackError)) return error;
+  if (!(error instanceof StackError)) return error;
   return new TRPCError({ code: answerFor(error).trpc, message: error.message, cause: error });
 }
 

@@ -5,7 +5,7 @@
 import type { EnvironmentState, EnvironmentStatus, Fleet } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
 import { can, type EffectivePermissions } from "../../rbac/permissions";
-import { NotInSwarmError } from "./errors";
+import { NotAManagerError, NotInSwarmError } from "./errors";
 
 export interface ClusterMember {
   environmentId: string;
@@ -87,6 +87,47 @@ export function clusterOf(fleet: Fleet, environmentId: string): Cluster {
     );
   }
   throw new NotInSwarmError(environmentId);
+}
+
+/**
+ * Waits for the first answer of each environment named that has not answered yet and is in no
+ * cluster: the fleet adds an environment as "unknown" and asks its engine in the background, so
+ * a call right after adding one would otherwise be told it is not in a swarm. Each wait is that
+ * probe's own (one probe, shared with the fleet's); an engine that does not answer ends "down".
+ */
+export async function firstAnswers(fleet: Fleet, environmentIds: Iterable<string>): Promise<void> {
+  const waiting = [...new Set(environmentIds)].filter(
+    (id) => fleet.status(id)?.state === "unknown" && !findCluster(fleet, id),
+  );
+  await Promise.all(waiting.map((id) => fleet.probe(id).catch(() => undefined)));
+}
+
+/** clusterOf, once the environment's engine has answered (see firstAnswers). */
+export async function clusterAnswered(fleet: Fleet, environmentId: string): Promise<Cluster> {
+  await firstAnswers(fleet, [environmentId]);
+  return clusterOf(fleet, environmentId);
+}
+
+/**
+ * The cluster whose manager `environmentId` is, once its engine has answered (see firstAnswers),
+ * or NotAManagerError saying why not. What a whole swarm owns and a role on one environment
+ * guards (stacks, secrets, configs) is reached through a manager's environment only: a role on
+ * a worker's environment is a role on that engine, not on the swarm.
+ */
+export async function clusterOfManager(fleet: Fleet, environmentId: string): Promise<Cluster> {
+  await firstAnswers(fleet, [environmentId]);
+  const cluster = findCluster(fleet, environmentId);
+  if (cluster?.managers.some((m) => m.environmentId === environmentId)) return cluster;
+  const status = fleet.status(environmentId);
+  const role = status?.swarm?.role;
+  throw new NotAManagerError(
+    environmentId,
+    role === "worker"
+      ? `${status?.name ?? "This environment"} is a swarm worker: stacks, secrets and configs are managed through a manager's environment.`
+      : status?.state === "down" && !role
+        ? `${status.name} cannot be reached, so it is not known to be a swarm manager.`
+        : `${status?.name ?? "This environment"} is not a swarm manager (docker swarm init, or join it as a manager).`,
+  );
 }
 
 export function findCluster(fleet: Fleet, environmentId: string): Cluster | undefined {

@@ -6,7 +6,15 @@
 import { DomainError, type ErrorKind } from "../../core/errors";
 
 export type SwarmErrorCode =
-  "not-in-swarm" | "not-found" | "no-manager" | "refused" | "conflict" | "bad-input" | "policy" | "unavailable";
+  | "not-in-swarm"
+  | "not-a-manager"
+  | "not-found"
+  | "no-manager"
+  | "refused"
+  | "conflict"
+  | "bad-input"
+  | "policy"
+  | "unavailable";
 
 /** Any of the swarm's refusals below (a DomainError; its kind picks the answer). */
 export abstract class SwarmError extends DomainError {
@@ -22,6 +30,22 @@ export class NotInSwarmError extends SwarmError {
     detail?: string,
   ) {
     super(detail ?? "This environment is not part of a swarm (or its engine has not answered yet).");
+  }
+}
+
+/**
+ * The environment named is not one of its swarm's managers, where a manager's is needed: what
+ * the whole cluster owns (stacks, secrets, configs) is changed through a manager's environment,
+ * and a role there is a role on the swarm (a worker's is only on its own engine).
+ */
+export class NotAManagerError extends SwarmError {
+  readonly code = "not-a-manager";
+  readonly errorKind = "precondition";
+  constructor(
+    readonly environmentId: string,
+    message: string,
+  ) {
+    super(message);
   }
 }
 

@@ -3,9 +3,12 @@
 export {
   bindingScopeOf,
   canOnCluster,
+  clusterAnswered,
   clusterOf,
+  clusterOfManager,
   clusterById,
   findCluster,
+  firstAnswers,
   swarmClusters,
   environmentOfNode,
   type Cluster,

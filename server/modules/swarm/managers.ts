@@ -3,7 +3,11 @@
 // cancelled): a frozen manager costs that moment, not the deadline. A write is never sent
 // twice: it goes to one manager that has just shown it is alive (it answered a ping, asked the
 // same hedged way), and only moves on when the connection was refused, i.e. nothing was sent.
+// What the call's own code throws as a module's typed refusal (a stack file error, a name taken)
+// is that call's answer, given back as thrown: it is not an engine failure, and no other manager
+// is asked.
 import type Docker from "dockerode";
+import { isClassified } from "../../core/errors";
 import {
   DockerEngineError,
   DockerError,
@@ -103,6 +107,52 @@ export function candidatesOf(fleet: Fleet, cluster: Cluster): ClusterMember[] {
 /** Is a manager that served a list just now believed to be answering? (For lists from pictures.) */
 export function isSuspect(fleet: Fleet, environmentId: string): boolean {
   return livenessOf(fleet).isSuspect(environmentId);
+}
+
+/** The calls' own typed errors, as they were thrown (the fleet hands them back wrapped as the engine's). */
+const ownErrors = new WeakSet<object>();
+
+/**
+ * What `fn` threw, for the fleet: a failure of the engine, the network or the code is the
+ * fleet's to classify (and another manager's to try); a module's typed error is marked as the
+ * call's own. A typed error that only wraps a failure to get an HTTP answer at all (the stack
+ * engine wraps even a refused connection) hands the fleet that failure.
+ */
+function forTheFleet(error: unknown): unknown {
+  if (!isClassified(error) || error instanceof DockerError) return error;
+  const { statusCode, cause } = error as { statusCode?: unknown; cause?: unknown };
+  if (statusCode === undefined && cause instanceof Error && !isClassified(cause)) {
+    if ((cause as { statusCode?: unknown }).statusCode === undefined) return cause;
+  }
+  ownErrors.add(error);
+  return error;
+}
+
+/** fleet.call of `fn` on `member`: the call's own typed errors come back as thrown (see forTheFleet). */
+function callOn<T>(
+  fleet: Fleet,
+  member: ClusterMember,
+  name: string,
+  fn: ManagerCall<T>,
+  options: Parameters<Fleet["call"]>[3],
+): Promise<T> {
+  return fleet
+    .call(
+      member.environmentId,
+      name,
+      async (docker, signal) => {
+        try {
+          return await fn(docker, signal, member);
+        } catch (error) {
+          throw forTheFleet(error);
+        }
+      },
+      options,
+    )
+    .catch((error: unknown) => {
+      const cause = error instanceof DockerError ? error.cause : undefined;
+      throw typeof cause === "object" && cause !== null && ownErrors.has(cause) ? cause : error;
+    });
 }
 
 /** Failures after which another manager may well answer. Anything else is the cluster's answer. */
@@ -237,7 +287,7 @@ export async function readFromManager<T>(
     fleet,
     candidatesOf(fleet, cluster),
     (member, remaining, signal) =>
-      fleet.call(member.environmentId, name, (docker, callSignal) => fn(docker, callSignal, member), {
+      callOn(fleet, member, name, fn, {
         deadlineMs: remaining,
         signal,
         ...(options.key ? { key: options.key } : {}),
@@ -284,7 +334,7 @@ export async function writeToManager<T>(
           });
     const member = picked.via;
     try {
-      const value = await fleet.call(member.environmentId, name, (docker, signal) => fn(docker, signal, member), {
+      const value = await callOn(fleet, member, name, fn, {
         deadlineMs: remaining(),
         ...(options.signal ? { signal: options.signal } : {}),
       });

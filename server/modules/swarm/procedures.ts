@@ -8,7 +8,7 @@ import type { Permission } from "../../rbac/catalogue";
 import type { Services } from "../../core/context";
 import { permittedProcedure } from "../../transport/trpc/init";
 import { engineRef, environmentId } from "../../core/refs";
-import { bindingScopeOf, canOnCluster, clusterOf, findCluster, swarmClusters, type Cluster } from "./cluster";
+import { bindingScopeOf, canOnCluster, clusterAnswered, swarmClusters, type Cluster } from "./cluster";
 import { SwarmError } from "./errors";
 import { swarmRuntime } from "./runtime";
 import { viewHolds, viewOf, type ClusterView, type SwarmKind } from "./view";
@@ -50,23 +50,10 @@ export async function clusterView(
   ref?: string,
 ): Promise<ClusterView> {
   swarmRuntime(services);
-  const cluster = await clusterAnswered(services, environmentId);
+  const cluster = await clusterAnswered(services.fleet, environmentId);
   const view = await viewOf(services.fleet, cluster, kinds);
   if (ref === undefined || view.source.from === "engine" || viewHolds(view, ref)) return view;
   return viewOf(services.fleet, cluster, kinds, { fresh: true });
-}
-
-/**
- * clusterOf, once the environment's engine has answered: one added a moment ago is still being
- * asked for the first time (state "unknown"), and a call right after adding it waits for that
- * answer (the probe's own deadline) instead of being told it is not in a swarm.
- */
-async function clusterAnswered(services: Services, environmentId: string): Promise<Cluster> {
-  const { fleet } = services;
-  if (!findCluster(fleet, environmentId) && fleet.status(environmentId)?.state === "unknown") {
-    await fleet.probe(environmentId).catch(() => undefined);
-  }
-  return clusterOf(fleet, environmentId);
 }
 
 export { canOnCluster };
