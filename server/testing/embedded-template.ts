@@ -48,7 +48,7 @@ function template(): Promise<string> {
     const socketDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-init-"));
     try {
       await runHelper("embedded-first-start", [path.join(staging, "pg"), socketDir]);
-      await rename(path.join(staging, "pg"), dir).catch(async (error: NodeJS.ErrnoException) => {
+      await rename(path.join(staging, "pg"), dir).catch((error: NodeJS.ErrnoException) => {
         // Another run made it at the same time: theirs is as good.
         if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
       });
