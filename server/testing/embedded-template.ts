@@ -9,7 +9,7 @@
 // point: server.int.test.ts, first-start.int.test.ts, embedded.int.test.ts, db.int.test.ts.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { chmod, cp, lstat, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { EMBEDDED_SETTINGS } from "../database/embedded";
@@ -24,7 +24,7 @@ async function templateKey(): Promise<string> {
   const pglite = JSON.parse(
     await readFile(path.join(root, "node_modules/@electric-sql/pglite/package.json"), "utf8"),
   ) as { version: string };
-  hash.update(`pglite ${pglite.version}\n${EMBEDDED_SETTINGS.join("\n")}\n`);
+  hash.update(`private\npglite ${pglite.version}\n${EMBEDDED_SETTINGS.join("\n")}\n`);
   const visit = async (dir: string): Promise<void> => {
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
@@ -34,6 +34,14 @@ async function templateKey(): Promise<string> {
   };
   await visit(migrationsDir);
   return hash.digest("hex").slice(0, 16);
+}
+
+/** Takes group and other bits off everything under `entry` (this process's umask stays as it is). */
+async function makePrivate(entry: string): Promise<void> {
+  const info = await lstat(entry);
+  if (info.isSymbolicLink()) return;
+  if (info.mode & 0o077) await chmod(entry, info.mode & 0o700);
+  if (info.isDirectory()) for (const name of await readdir(entry)) await makePrivate(path.join(entry, name));
 }
 
 let made: Promise<string> | undefined;
@@ -48,6 +56,9 @@ function template(): Promise<string> {
     const socketDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-init-"));
     try {
       await runHelper("embedded-first-start", [path.join(staging, "pg"), socketDir]);
+      // Private, as the server makes a new database's files (secureDataDir): a copy keeps the
+      // modes, so the server finds nothing to narrow (a thousand chmods at each start).
+      await makePrivate(path.join(staging, "pg"));
       await rename(path.join(staging, "pg"), dir).catch((error: NodeJS.ErrnoException) => {
         // Another run made it at the same time: theirs is as good.
         if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
