@@ -108,7 +108,9 @@ test("update a container's restart policy and memory from the row menu, then dup
     await page.getByRole("menuitem", { name: "Duplicate and edit" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Duplicate and edit" })).toBeVisible();
     await expect(page.getByRole("textbox", { name: "Name", exact: true })).toHaveValue(`${name}-copy`);
-    await expect(page.getByRole("textbox", { name: "Command", exact: true })).toHaveValue("sleep 3600");
+    await expect(page.getByRole("textbox", { name: "Command", exact: true })).toHaveValue(
+      `sh -c 'trap "exit 0" TERM; sleep 3600 & wait'`,
+    );
     await expect(page.getByLabel("Memory limit (MB)")).toHaveValue("64");
     await expect(page.getByTestId("cli-preview")).toContainText(`--name ${name}-copy --restart always`);
   } finally {

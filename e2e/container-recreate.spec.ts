@@ -7,7 +7,7 @@
 import { expect, test } from "@playwright/test";
 import Docker from "dockerode";
 import { authFile, mutate } from "./fixtures";
-import { addStandaloneEnvironment, STANDALONE_SOCKET } from "./testbed";
+import { addStandaloneEnvironment, FIXTURE_COMMAND, STANDALONE_SOCKET } from "./testbed";
 
 const FIXTURE_IMAGE = process.env.TESTBED_FIXTURE_IMAGE ?? "stevedore-fixture/busybox:latest";
 const stamp = Date.now();
@@ -26,7 +26,7 @@ test.beforeAll(async ({ browser }) => {
     spec: {
       image: FIXTURE_IMAGE,
       name,
-      command: ["sleep", "3600"],
+      command: FIXTURE_COMMAND,
       env: [{ name: "GREETING", value: "ahoy" }],
       volumes: [{ source: volume, target: "/data" }],
       labels: { "stevedore.test": "e2e" },
@@ -92,7 +92,7 @@ test("an administrator replaces it with an edited copy; a copy that cannot start
   await expect(nameField).toHaveValue(name);
   await expect(nameField).not.toBeEditable();
   const command = page.getByRole("textbox", { name: "Command", exact: true });
-  await expect(command).toHaveValue("sleep 3600");
+  await expect(command).toHaveValue(`sh -c 'trap "exit 0" TERM; sleep 3600 & wait'`);
 
   // A copy whose command does not exist: made, fails to start, removed; the old one is back.
   await command.fill("no-such-command-here");
@@ -103,7 +103,8 @@ test("an administrator replaces it with an edited copy; a copy that cannot start
   expect(back.State.Running).toBe(true);
 
   // The edit that works: the new container under the name, the old one gone, the rest kept.
-  await command.fill("sleep 1200");
+  // Still a sleep that ends at SIGTERM: the next test recreates it without the 10 s grace.
+  await command.fill(`sh -c 'trap "exit 0" TERM; sleep 1200 & wait'`);
   await page.getByRole("button", { name: `Replace ${name}` }).click();
   await expect(page).toHaveURL(/\/containers\/[^/]+\/[0-9a-f]{64}$/);
   await expect(page.getByRole("status").filter({ hasText: `Replaced ${name} with the edited copy.` })).toBeVisible();
@@ -111,7 +112,7 @@ test("an administrator replaces it with an edited copy; a copy that cannot start
   expect(newId).not.toBe(oldId);
   const fresh = await engine().getContainer(newId).inspect();
   expect(fresh.Name).toBe(`/${name}`);
-  expect(fresh.Config.Cmd).toEqual(["sleep", "1200"]);
+  expect(fresh.Config.Cmd).toEqual(["sh", "-c", 'trap "exit 0" TERM; sleep 1200 & wait']);
   expect(fresh.Config.Env).toContain("GREETING=ahoy");
   expect(fresh.Mounts.find((m) => m.Destination === "/data")?.Name).toBe(volume);
   await expect(engine().getContainer(oldId).inspect()).rejects.toThrow(/no such container/i);

@@ -9,12 +9,18 @@ const FIXTURE_IMAGE = process.env.TESTBED_FIXTURE_IMAGE ?? "stevedore-fixture/bu
 
 const engine = () => new Docker({ socketPath: STANDALONE_SOCKET, version: "v1.41" });
 
+/**
+ * What a fixture container runs: a sleep that ends at SIGTERM. A bare `sleep` as PID 1 ignores
+ * SIGTERM, so every stop, restart, recreate or replace of it waited out the engine's 10 s grace.
+ */
+export const FIXTURE_COMMAND = ["sh", "-c", 'trap "exit 0" TERM; sleep 3600 & wait'];
+
 /** A sleeping busybox container, labelled so a stray one is easy to find and clean up. */
 export async function startFixtureContainer(name: string): Promise<{ id: string; remove: () => Promise<void> }> {
   const container = await engine().createContainer({
     name,
     Image: FIXTURE_IMAGE,
-    Cmd: ["sleep", "3600"],
+    Cmd: FIXTURE_COMMAND,
     Labels: { "stevedore.test": "e2e" },
   });
   await container.start();

@@ -19,6 +19,22 @@ function run(title, command, args, env = {}) {
   return result.status === 0;
 }
 
+/** Like run, without blocking: the output is inherited, or written to `log` when one is given. */
+function runAsync(title, command, args, { env = {}, log } = {}) {
+  if (!log) console.log(`\n=== ${title} ===`);
+  const started = Date.now();
+  const stdio = log ? ["ignore", openSync(log, "w"), openSync(log, "a")] : "inherit";
+  const child = spawn(command, args, { stdio, env: { ...process.env, ...env } });
+  return new Promise((resolve) => {
+    child.once("error", () => resolve({ ok: false, seconds: 0 }));
+    child.once("close", (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      if (!log) console.log(`=== ${title}: ${code === 0 ? "passed" : "FAILED"} in ${seconds} s ===`);
+      resolve({ ok: code === 0, seconds });
+    });
+  });
+}
+
 function ensureChromium() {
   if (existsSync(chromium)) return true;
   if (!isRoot || !hasApt) {
@@ -42,22 +58,28 @@ function ensureChromium() {
   return install.status === 0 && existsSync(chromium);
 }
 
-// One testbed for both suites: brought up here, taken down at the end if this run started it.
-const testbedWasUp = spawnSync("bash", ["scripts/testbed", "status"], { stdio: "ignore" }).status === 0;
-if (!testbedWasUp) run("Docker testbed: up", "bash", ["scripts/testbed", "up"]);
-const takeTestbedDown = () => {
-  if (!testbedWasUp && !process.env.TESTBED_KEEP) spawnSync("bash", ["scripts/testbed", "down"], { stdio: "inherit" });
-};
-process.on("SIGINT", () => {
-  takeTestbedDown();
-  process.exit(130);
-});
-
 // Each suite also writes a JSON report, so the summary at the end (the part of a long CI log
 // that is kept) can name every failed test and the first lines of why.
 const reports = ".test-output";
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
+
+// One testbed for both suites: brought up here, taken down at the end if this run started it.
+// It comes up beside the check below (engines starting, images loading: mostly waiting, while
+// tsc keeps one core busy); its output is printed in one piece once the check is done.
+const testbedWasUp = spawnSync("bash", ["scripts/testbed", "status"], { stdio: "ignore" }).status === 0;
+const testbedLog = `${reports}/testbed-up.log`;
+const testbedUp = testbedWasUp
+  ? Promise.resolve({ ok: true, seconds: "0" })
+  : runAsync("Docker testbed: up", "bash", ["scripts/testbed", "up"], { log: testbedLog });
+const takeTestbedDown = () => {
+  if (!testbedWasUp && !process.env.TESTBED_KEEP) spawnSync("bash", ["scripts/testbed", "down"], { stdio: "inherit" });
+};
+process.on("SIGINT", () => {
+  takeStackImageBuildDown();
+  takeTestbedDown();
+  process.exit(130);
+});
 
 function failedVitest() {
   try {
@@ -118,19 +140,22 @@ function whyFailed(text) {
 // The image the stack test deploys (scripts/stack.int.test.ts) takes minutes to build, and
 // the type check below keeps only one of two cores busy: build it now, beside the check, from
 // a clean checkout as the test would. The test waits for it and checks the result itself.
+// It is built on the test bed's swarm manager: it starts as soon as the test bed is up.
 const stackImageStatus = `${reports}/stack-image.status`;
-const stackImageBuild = spawn(process.execPath, ["--import", "tsx", "scripts/stack-image.ts", stackImageStatus], {
-  stdio: ["ignore", openSync(`${reports}/stack-image.log`, "w"), openSync(`${reports}/stack-image.log`, "a")],
-  // With Next's type pass on, as a user's `docker build` runs it: it checks the build context
-  // (.dockerignore leaves parts of the tree out), which the whole-tree tsc below cannot.
-  env: { ...process.env, STEVEDORE_SKIP_BUILD_TYPECHECK: "" },
+let stackImageBuild;
+const stackImageStarted = testbedUp.then(() => {
+  stackImageBuild = spawn(process.execPath, ["--import", "tsx", "scripts/stack-image.ts", stackImageStatus], {
+    stdio: ["ignore", openSync(`${reports}/stack-image.log`, "w"), openSync(`${reports}/stack-image.log`, "a")],
+    // With Next's type pass on, as a user's `docker build` runs it: it checks the build context
+    // (.dockerignore leaves parts of the tree out), which the whole-tree tsc below cannot.
+    env: { ...process.env, STEVEDORE_SKIP_BUILD_TYPECHECK: "" },
+  });
+  stackImageBuild.unref();
 });
-stackImageBuild.unref();
-const takeStackImageBuildDown = () => {
-  if (stackImageBuild.exitCode === null && stackImageBuild.signalCode === null) stackImageBuild.kill("SIGTERM");
-};
-process.env.STEVEDORE_STACK_IMAGE_STATUS = stackImageStatus;
-process.env.STEVEDORE_STACK_IMAGE_PID = String(stackImageBuild.pid ?? "");
+function takeStackImageBuildDown() {
+  if (stackImageBuild && stackImageBuild.exitCode === null && stackImageBuild.signalCode === null)
+    stackImageBuild.kill("SIGTERM");
+}
 // The check below is this run's type check: the browser suite's `next build` does not repeat
 // it (next.config.js).
 process.env.STEVEDORE_SKIP_BUILD_TYPECHECK = "1";
@@ -139,19 +164,35 @@ const results = [];
 // Types, lint and format first: a change that does not type-check is not worth 20 minutes of tests.
 results.push([
   "check (types, lint, format)",
-  run("Check: types, lint, format", "npm", ["run", "--silent", "check"]),
+  (await runAsync("Check: types, lint, format", "npm", ["run", "--silent", "check"])).ok,
   () => [],
 ]);
+if (!testbedWasUp) {
+  const { ok, seconds } = await testbedUp;
+  console.log(`\n=== Docker testbed: up (beside the check) ===`);
+  console.log(readFileSync(testbedLog, "utf8").trimEnd());
+  console.log(`=== Docker testbed: up: ${ok ? "passed" : "FAILED"} in ${seconds} s ===`);
+}
+await stackImageStarted;
+process.env.STEVEDORE_STACK_IMAGE_STATUS = stackImageStatus;
+process.env.STEVEDORE_STACK_IMAGE_PID = String(stackImageBuild?.pid ?? "");
 results.push([
   "vitest (unit + integration)",
-  run("Vitest: unit and integration", "npx", [
-    "--no-install",
-    "vitest",
-    "run",
-    "--reporter=default",
-    "--reporter=json",
-    `--outputFile.json=${reports}/vitest.json`,
-  ]),
+  run(
+    "Vitest: unit and integration",
+    "npx",
+    [
+      "--no-install",
+      "vitest",
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${reports}/vitest.json`,
+      // Where the time went, per file, hooks included (the JSON report has only the tests').
+      "--reporter=./server/testing/timing-reporter.ts",
+    ],
+    { VITEST_TIMINGS_FILE: `${reports}/vitest-timings.json` },
+  ),
   failedVitest,
 ]);
 const haveBrowser = ensureChromium();

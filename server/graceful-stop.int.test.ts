@@ -2,14 +2,13 @@
 // accepted completes, it accepts nothing new (a load balancer sends that to another replica),
 // open consoles end with a message saying why, live streams end, and it exits 0 in time.
 import http from "node:http";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "./testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "./testing/spawn-server";
+import { dataDirWithDatabase } from "./testing/embedded-template";
 import { need } from "./testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -20,8 +19,8 @@ let server: RunningServer;
 let container: Docker.Container;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-stop-"));
-  // A first start of its own (the embedded database), so its setup is ours to do.
+  dataDir = await dataDirWithDatabase("stevedore-stop-");
+  // A database of its own (embedded, made but not set up), so its setup is ours to do.
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   container = await engine.createContainer({
     Image: need(testbed, "TESTBED_FIXTURE_IMAGE"),

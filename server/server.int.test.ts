@@ -1,13 +1,13 @@
 // The real server as a user starts it: health, API, websockets, the data-folder lock,
 // graceful shutdown, and a database that goes away under it.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { dataDirWithDatabase } from "./testing/embedded-template";
 import { freePort, runServerExpectingExit, spawnServer, type RunningServer } from "./testing/spawn-server";
 
 function wsOpen(url: string): Promise<{ messages: string[]; code: number }> {
@@ -29,7 +29,8 @@ describe("server on the embedded database", () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-server-"));
+    // A made embedded database (no user yet): a first start's own work is first-start.int's.
+    dataDir = await dataDirWithDatabase("stevedore-server-");
     server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   });
   afterAll(async () => {

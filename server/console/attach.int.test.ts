@@ -3,13 +3,12 @@
 // container.exec; leaving never stops the container; a container without a TTY is demuxed.
 import Docker from "dockerode";
 import { Terminal } from "@xterm/headless";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "../testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
+import { dataDirWithDatabase } from "../testing/embedded-template";
 import { need } from "../testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -45,7 +44,7 @@ async function signedInUser(username: string, roleId: string): Promise<ApiClient
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-attach-"));
+  dataDir = await dataDirWithDatabase("stevedore-attach-");
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
   await admin.mutate("auth.setup", {

@@ -4,13 +4,12 @@
 import { createHash } from "node:crypto";
 import Docker from "dockerode";
 import { Terminal } from "@xterm/headless";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { readFile, rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "../testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
+import { dataDirWithDatabase } from "../testing/embedded-template";
 import { need } from "../testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -22,7 +21,7 @@ let environmentId: string;
 let container: Docker.Container;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-console-"));
+  dataDir = await dataDirWithDatabase("stevedore-console-");
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
   await admin.mutate("auth.setup", {

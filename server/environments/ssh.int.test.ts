@@ -3,9 +3,7 @@
 // host key pinned), listing, logs, a console and file transfer over SSH; a host whose key changed
 // is refused with a message that says so; a wrong key or passphrase names itself.
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import Docker from "dockerode";
 import { Terminal } from "@xterm/headless";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -13,6 +11,7 @@ import WebSocket from "ws";
 import { parseHostKey } from "../docker/index";
 import { ApiClient } from "../testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
+import { dataDirWithDatabase } from "../testing/embedded-template";
 import { need } from "../testing/testbed-env";
 import { waitUntil } from "../testing/wait-until";
 
@@ -37,7 +36,7 @@ interface EnvironmentView {
 const environment = (id: string) => admin.query<EnvironmentView>("environments.get", { environmentId: id });
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-ssh-"));
+  dataDir = await dataDirWithDatabase("stevedore-ssh-");
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
   await admin.mutate("auth.setup", {

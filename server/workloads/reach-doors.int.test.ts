@@ -6,13 +6,12 @@
 // prints (logs, a read-only attach) stays open to those who may read it.
 import Docker from "dockerode";
 import { readFile } from "node:fs/promises";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "../testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "../testing/spawn-server";
+import { dataDirWithDatabase } from "../testing/embedded-template";
 import { need } from "../testing/testbed-env";
 
 const testbed = inject("testbed");
@@ -67,7 +66,7 @@ const hostFolder = { HostConfig: { Binds: ["/etc:/host-etc:ro"] } };
 const running = async (id: string) => (await engine.getContainer(id).inspect()).State;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-reach-"));
+  dataDir = await dataDirWithDatabase("stevedore-reach-");
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
   await admin.mutate("auth.setup", {

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../../testing/api-client";
+import { dataDirWithDatabase } from "../../testing/embedded-template";
 import { setupCodeOf, spawnServer, type RunningServer } from "../../testing/spawn-server";
 
 interface AuditRow {
@@ -78,7 +79,9 @@ describe("an install configured with its first administrator, a trusted proxy an
   let server: RunningServer;
   const password = "configured admin passphrase";
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-configured-"));
+    // The first start's own work (the embedded database made) is the fresh install's above: this
+    // one starts on a made database with no user, which is what the configuration acts on.
+    dataDir = await dataDirWithDatabase("stevedore-configured-");
     const secret = path.join(dataDir, "admin-password");
     await writeFile(secret, `${password}\n`, { mode: 0o600 });
     server = await spawnServer({

@@ -323,11 +323,44 @@ beforeAll(async () => {
   console.log(`corpus: ${files.length} files deployed twice in ${Date.now() - started} ms`);
 }, 600_000);
 
+/**
+ * Ends the deployed stacks' containers at once. A remove returns once its networks are gone, and
+ * they go only once their tasks have: a corpus `sleep` (PID 1, no SIGTERM handler) would take
+ * swarm's whole 10 s stop grace period, 20-30 s on a loaded machine with every stack's tasks
+ * stopping together. Their services are removed first, so swarm starts no task in their place.
+ */
+async function killDeployedTasks(stacks: Set<string>): Promise<void> {
+  const services = await call<{ ID: string; Spec?: { Labels?: Record<string, string> } }[]>(
+    "GET",
+    `/services?filters=${encodeURIComponent(JSON.stringify({ label: [LABEL_NAMESPACE] }))}`,
+  );
+  await Promise.all(
+    services
+      .filter((s) => stacks.has(s.Spec?.Labels?.[LABEL_NAMESPACE] ?? ""))
+      .map((s) => call("DELETE", `/services/${s.ID}`).catch(() => {})),
+  );
+  const nodes = ["TESTBED_SWARM_MANAGER_SOCKET", "TESTBED_SWARM_WORKER1_SOCKET", "TESTBED_SWARM_WORKER2_SOCKET"];
+  await Promise.all(
+    nodes.map(async (key) => {
+      const engine = new Docker({ socketPath: need(testbed, key), version: "v1.41" });
+      const containers = await engine.listContainers({ filters: { label: [LABEL_NAMESPACE] } });
+      await Promise.all(
+        containers
+          .filter((c) => stacks.has(c.Labels?.[LABEL_NAMESPACE] ?? ""))
+          .map((c) =>
+            engine
+              .getContainer(c.Id)
+              .kill()
+              .catch(() => {}),
+          ),
+      );
+    }),
+  );
+}
+
 afterAll(async () => {
-  // A remove returns once its networks are gone, and they go only once their tasks have: a
-  // corpus `sleep` (PID 1, no SIGTERM handler) takes swarm's whole 10 s stop grace period. All
-  // stacks at once wait out that period together rather than a few at a time one after another.
   const deployed = [...sides.values()].flatMap((s) => [s.cli.stack, s.module.stack]);
+  await killDeployedTasks(new Set(deployed)).catch(() => {});
   await pool(deployed, Math.max(deployed.length, 1), async (stack) => {
     await removeStack(docker, stack).catch(() => {});
   });

@@ -1,13 +1,12 @@
 // The doors beside tRPC for swarm services, through the real server: a console into a task's
 // container on its node's engine (the task console websocket), refused without service.exec
 // and for a node whose engine is not an environment; and the merged service logs download.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { ApiClient } from "../../testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "../../testing/spawn-server";
+import { dataDirWithDatabase } from "../../testing/embedded-template";
 import { need } from "../../testing/testbed-env";
 import { waitUntil } from "../../testing/wait-until";
 
@@ -30,7 +29,7 @@ interface TaskRow {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-task-doors-"));
+  dataDir = await dataDirWithDatabase("stevedore-task-doors-");
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   admin = new ApiClient(server.url);
   await admin.mutate("auth.setup", {

@@ -1,20 +1,19 @@
 // The real server compresses what a browser asks compressed (the API's JSON, Next's pages) and
 // nothing that streams: server-sent events go out as they happen.
 import http from "node:http";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../../testing/api-client";
 import { setupCodeOf, spawnServer, type RunningServer } from "../../testing/spawn-server";
+import { dataDirWithDatabase } from "../../testing/embedded-template";
 
 let dataDir: string;
 let server: RunningServer;
 let cookie: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-compression-"));
+  dataDir = await dataDirWithDatabase("stevedore-compression-");
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
   const api = new ApiClient(server.url);
   await api.mutate("auth.setup", {

@@ -2,19 +2,18 @@
 // stored whole in the audit trail, grow the server to gigabytes and break the next start.
 // Against the real server: refused with 413 before the body is read (declared or chunked),
 // the server's memory stays where it was, and it stops and starts again cleanly.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { request } from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { spawnServer, type RunningServer } from "../../testing/spawn-server";
+import { dataDirWithDatabase } from "../../testing/embedded-template";
 
 const HUNDRED_MIB = 100 * 1024 * 1024;
 let dataDir: string;
 let server: RunningServer;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-oversized-"));
+  dataDir = await dataDirWithDatabase("stevedore-oversized-");
   server = await spawnServer({ STEVEDORE_DATA_DIR: dataDir, DATABASE_URL: "" });
 }, 180_000);
 afterAll(async () => {
