@@ -117,7 +117,7 @@ export default tseslint.config(
     // pure kits (server/core, server/workloads' schemas and CLI words) and a few constants:
     // never its internals. A server component's helper marked `server-only` is exempt.
     files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
-    ignores: ["**/*.test.{ts,tsx}", "components/auth/session.ts"],
+    ignores: ["**/*.test.{ts,tsx}", "components/auth/session.ts", "components/containers/served-first-screen.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

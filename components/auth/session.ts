@@ -11,16 +11,21 @@ import { cache } from "react";
 import { authenticate } from "@/server/auth/authenticate";
 import { presentActor } from "@/server/auth/present";
 import { isSetupDone } from "@/server/auth/settings";
+import type { Actor } from "@/server/core/context";
 import { getServices } from "@/server/services";
 import type { Viewer } from "./viewer";
 
-/** The signed-in user as auth.me describes them, or null. Read once per request. */
-export const currentViewer = cache(async (): Promise<Viewer | null> => {
+/** The signed-in caller (with their permissions), or null. Read once per request. */
+export const currentActor = cache(async (): Promise<Actor | null> => {
   const incoming = await headers();
   // Pages ride on the session cookie only; an Authorization header is for scripts.
-  const actor = await authenticate(getServices(), { cookie: incoming.get("cookie") ?? undefined });
-  if (!actor) return null;
-  return presentActor(actor);
+  return authenticate(getServices(), { cookie: incoming.get("cookie") ?? undefined });
+});
+
+/** The signed-in user as auth.me describes them, or null. */
+export const currentViewer = cache(async (): Promise<Viewer | null> => {
+  const actor = await currentActor();
+  return actor ? presentActor(actor) : null;
 });
 
 /** The same question auth.setupStatus answers: has the first administrator been created? */

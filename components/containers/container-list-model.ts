@@ -31,16 +31,27 @@ export const rowKey = (row: Pick<ContainerRow, "environmentId" | "id">) => `${ro
 /** How many rows the first screen asks for: more than any screen shows, a few kilobytes. */
 export const FIRST_SCREEN_ROWS = 100;
 
+/**
+ * How many the page's server render reads and sends with the HTML: the rows a tall screen shows
+ * and then some (each one is in the page twice, drawn and as data for the browser).
+ */
+export const SERVED_FIRST_ROWS = 40;
+
 /** The first screen of the page's view, as `containers.list` takes it (`first`). */
-export function firstScreenFor(view: ListView<FilterKey>): FirstScreen {
+export function firstScreenFor(view: ListView<FilterKey>, limit = FIRST_SCREEN_ROWS): FirstScreen {
   const filters: FirstScreen["filters"] = {};
   for (const key of FILTER_KEYS) if (view.filters[key]?.trim()) filters[key] = view.filters[key];
   return {
-    limit: FIRST_SCREEN_ROWS,
+    limit,
     ...(view.q.trim() ? { q: view.q } : {}),
     ...(Object.keys(filters).length ? { filters } : {}),
     sort: view.sort,
   };
+}
+
+/** Whether two first screens are of the same view (whatever their number of rows). */
+export function sameView(a: FirstScreen, b: FirstScreen): boolean {
+  return JSON.stringify({ ...a, limit: 0 }) === JSON.stringify({ ...b, limit: 0 });
 }
 
 /** "0.0.0.0:8080->80/tcp", shortest form first, without duplicates from IPv4 and IPv6 bindings. */

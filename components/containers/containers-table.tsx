@@ -1,5 +1,6 @@
 "use client";
 
+import { Activity, EllipsisVertical, ScrollText, SquareTerminal } from "lucide-react";
 import { useMemo, useState } from "react";
 import { DataTable } from "../data-table/data-table";
 import type { DataTableModel } from "../data-table/use-data-table";
@@ -10,6 +11,10 @@ import {
   type ContainerRowActions,
 } from "./containers-table-context";
 import { useContainerUsage } from "./stats/use-container-usage";
+import { IconSprite } from "../ui/sprite-icon";
+
+/** The icons every row draws (./columns/name.tsx, ./row-actions-menu.tsx), once in the page. */
+const ROW_ICONS = { logs: ScrollText, console: SquareTerminal, stats: Activity, actions: EllipsisVertical };
 
 const NOUN = ["container", "containers"] as const;
 /**
@@ -26,10 +31,13 @@ const ROW_PX = 50;
 export function ContainersTable({
   model,
   actions,
+  partial = false,
 }: {
   model: DataTableModel<ContainerRow>;
   /** Stable (memoised): a new object re-renders every row's menu. */
   actions: ContainerRowActions;
+  /** The rows are the first screen only, the whole list still on its way: no count is claimed. */
+  partial?: boolean;
 }) {
   const [drawn, setDrawn] = useState<ContainerRow[]>([]);
   const drawnRunning = useMemo(() => drawn.filter((row) => row.state === "running"), [drawn]);
@@ -38,7 +46,15 @@ export function ContainersTable({
   return (
     <ContainerRowActionsContext value={actions}>
       <ContainerUsageContext value={usage}>
-        <DataTable model={model} label="Containers" noun={NOUN} onRowsDrawn={setDrawn} rowHeight={ROW_PX} />
+        <IconSprite icons={ROW_ICONS} />
+        <DataTable
+          model={model}
+          label="Containers"
+          noun={partial ? undefined : NOUN}
+          footer={partial ? `The first ${model.rows.length} shown; loading the rest…` : undefined}
+          onRowsDrawn={setDrawn}
+          rowHeight={ROW_PX}
+        />
       </ContainerUsageContext>
     </ContainerRowActionsContext>
   );

@@ -34,6 +34,7 @@ import {
   matchesSearch,
   projectOf,
   rowKey,
+  sameView,
   STATES,
   type ContainerRow,
 } from "./container-list-model";
@@ -42,6 +43,8 @@ import type { ContainerRowActions } from "./containers-table-context";
 import { UpdateContainerDialog } from "./create/update-dialog";
 import { RecreateDialog, recreatedSaid } from "./details/recreate-dialog";
 import { holdsOn } from "./holds-on";
+import type { RouterOutputs } from "../api-types";
+import type { FirstScreen } from "@/server/modules/containers/contract";
 
 const rowName = (row: ContainerRow) => row.name;
 
@@ -54,14 +57,26 @@ function useStableCallback<A extends unknown[]>(fn: (...args: A) => void): (...a
   return useCallback((...args: A) => latest.current(...args), []);
 }
 
-export function ContainersView() {
+/** The first screen the page's server render read (and drew), with the view it was read for. */
+export interface InitialFirstScreen {
+  first: FirstScreen;
+  answer: RouterOutputs["containers"]["list"];
+}
+
+export function ContainersView({ initialFirst }: { initialFirst?: InitialFirstScreen } = {}) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
   const viewer = useViewer();
   const { view, setView, setFilter } = useUrlView(CONTAINERS_VIEW);
   // The top of the view as the page opens is read first and drawn at once; the whole list follows.
-  const { list, environments, liveStatus } = useLiveList("containers", { first: firstScreenFor(view) });
+  const first = firstScreenFor(view);
+  // The server's first screen, when it was read for this same view (it always is, from the URL).
+  const served = initialFirst && sameView(initialFirst.first, first) ? initialFirst.answer : undefined;
+  const { list, environments, liveStatus } = useLiveList("containers", {
+    first,
+    ...(served ? { initialFirst: served } : {}),
+  });
 
   // Names change rarely; statuses often. Only a change of names rebuilds the columns.
   const namesKey = JSON.stringify((environments.data ?? []).map((e) => [e.id, e.name]));
@@ -319,7 +334,7 @@ export function ContainersView() {
           }}
           onClearFilters={clearFilters}
         >
-          <ContainersTable model={model} actions={rowActions} />
+          <ContainersTable model={model} actions={rowActions} partial={list.isPlaceholderData} />
         </TableStates>
       </div>
 

@@ -368,6 +368,45 @@ describe("joining a list read at once with the live feed", () => {
     expect(page.faults).toEqual([]);
   });
 
+  it("shows a first screen that came with the page, keeps it current, reads it not again, then the whole list", async () => {
+    const server = new Server(["a", "b", "c"]);
+    // The page's server render read the first screen before any feed was there.
+    const served = server.first();
+    const page = new Page({ firstScreen: true });
+    page.preview = served;
+    page.sync.showFirst(served);
+    page.readAll();
+    await settled();
+    // Not asked for again: the whole list is the only read.
+    expect(page.requests.map((r) => r.first ?? false)).toEqual([false]);
+    server.subscribe();
+    page.hear(server.feed!.shift()!);
+    const top = served.items[0]!;
+    const engine = server.engines.get(top.environmentId)!;
+    engine.set(top.id, container(top.id, "paused"));
+    server.picture.emit(server.picture.apply(top.environmentId, "containers", [top.id], [engine.get(top.id)!]));
+    page.hear(server.feed!.shift()!);
+    page.sync.flush();
+    expect(page.shown()).toContain(`${top.environmentId}/${top.id}:paused`);
+    const whole = page.requests.shift()!;
+    whole.resolve(server.list());
+    await settled();
+    expect(page.rows().sort()).toEqual(server.truth().sort());
+    expect(page.faults).toEqual([]);
+  });
+
+  it("ignores a served first screen when a list is held already (the page opened again)", async () => {
+    const server = new Server(["a"]);
+    const page = new Page({ firstScreen: true });
+    void page.sync.readAll().then((list) => (page.held = list));
+    page.requests.shift()!.resolve(server.list());
+    await settled();
+    page.sync.showFirst(server.first());
+    page.sync.flush();
+    expect(page.preview).toBeUndefined();
+    expect(page.faults).toEqual([]);
+  });
+
   it("drops a first screen that answers after the whole list", async () => {
     const server = new Server(["a", "b"]);
     const page = new Page({ firstScreen: true });

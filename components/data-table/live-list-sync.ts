@@ -127,6 +127,8 @@ export class LiveListSync<D extends StampedList> {
    */
   async readFirst(signal?: AbortSignal): Promise<void> {
     if (!this.io.readFirst || !this.io.preview || this.wholeHeld || this.io.get() !== undefined) return;
+    // One came with the page (its server render): that one is shown.
+    if (this.shown) return;
     const read = this.begin("all");
     try {
       const answer = await this.io.readFirst(signal);
@@ -140,6 +142,16 @@ export class LiveListSync<D extends StampedList> {
     } finally {
       this.end(read);
     }
+  }
+
+  /**
+   * A first screen that came with the page (read by its server render, before the feed started):
+   * shown as one this sync read itself would be, with the feed's changes applied to it, until
+   * the whole list comes. Nothing when a list is held already (a page opened again).
+   */
+  showFirst(data: D): void {
+    if (this.wholeHeld || this.io.get() !== undefined) return;
+    this.shown = data;
   }
 
   /** Reads some environments again and merges them over the held list. */

@@ -31,6 +31,11 @@ export interface LiveListOptions<K extends LiveKind> {
    * once, when the page mounts.
    */
   first?: K extends "containers" ? FirstScreen : never;
+  /**
+   * That first screen's answer, when the page's server render read it (and drew it): shown at
+   * once, and not read again. Only its first value counts.
+   */
+  initialFirst?: K extends "containers" ? ListOutput<"containers"> : never;
 }
 
 /**
@@ -47,7 +52,7 @@ export interface LiveListOptions<K extends LiveKind> {
  *   `resync` names, or everything when the feed reconnects.
  */
 export function useLiveList<K extends LiveKind>(kind: K, options: LiveListOptions<K> = {}) {
-  return useFleetFeed(kind, options.first) as {
+  return useFleetFeed(kind, options.first, options.initialFirst) as {
     list: ReturnType<typeof useQuery<ListOutput<K>>>;
     environments: ReturnType<typeof useQuery<Environments>>;
     liveStatus: "idle" | "connecting" | "pending" | "error";
@@ -60,7 +65,7 @@ export function useLiveEnvironments() {
   return { environments, liveStatus };
 }
 
-function useFleetFeed(kind: LiveKind | null, first?: FirstScreen) {
+function useFleetFeed(kind: LiveKind | null, first?: FirstScreen, initialFirst?: AnyList) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -70,23 +75,26 @@ function useFleetFeed(kind: LiveKind | null, first?: FirstScreen) {
   const environmentsKey: QueryKey = trpc.environments.list.queryKey();
 
   // The first screen shown until the whole list is held (the query's placeholder meanwhile).
-  const [preview, setPreview] = useState<AnyList | undefined>(undefined);
-  // The list's reads and the feed's changes, joined (one per mounted page).
-  const [sync] = useState(
-    () =>
-      new LiveListSync<AnyList>(kind ?? "containers", {
-        read: (environmentIds, signal) => calls.query(environmentIds ? { environmentIds } : undefined, { signal }),
-        get: () => queryClient.getQueryData<AnyList>(listKey),
-        update: (change) => queryClient.setQueryData<AnyList>(listKey, (old) => (old ? change(old) : old)),
-        rereadAll: () => void queryClient.invalidateQueries({ queryKey: listKey }),
-        ...(first
-          ? {
-              readFirst: (signal?: AbortSignal) => calls.query({ first }, { signal }),
-              preview: (data: AnyList) => setPreview(data),
-            }
-          : {}),
-      }),
+  const [preview, setPreview] = useState<AnyList | undefined>(() =>
+    initialFirst && queryClient.getQueryData(listKey) === undefined ? initialFirst : undefined,
   );
+  // The list's reads and the feed's changes, joined (one per mounted page).
+  const [sync] = useState(() => {
+    const sync = new LiveListSync<AnyList>(kind ?? "containers", {
+      read: (environmentIds, signal) => calls.query(environmentIds ? { environmentIds } : undefined, { signal }),
+      get: () => queryClient.getQueryData<AnyList>(listKey),
+      update: (change) => queryClient.setQueryData<AnyList>(listKey, (old) => (old ? change(old) : old)),
+      rereadAll: () => void queryClient.invalidateQueries({ queryKey: listKey }),
+      ...(first
+        ? {
+            readFirst: (signal?: AbortSignal) => calls.query({ first }, { signal }),
+            preview: (data: AnyList) => setPreview(data),
+          }
+        : {}),
+    });
+    if (preview) sync.showFirst(preview);
+    return sync;
+  });
   const list = useQuery({
     ...procedures.queryOptions(),
     queryFn: async ({ signal }) => {

@@ -24,8 +24,9 @@ import {
   maskWords,
   revealsSecrets,
 } from "./inspect.router";
-import { answerFleetList, environmentsInScope, fleetListInput } from "../fleet/lists.procedure";
-import { firstScreenInput, firstScreenOf } from "./contract";
+import { fleetListInput } from "../fleet/lists.procedure";
+import { firstScreenInput } from "./contract";
+import { answerContainersList } from "./list";
 import { refuseHostReach } from "./host-reach";
 import type { WorkloadDoor } from "../../workloads/reach";
 import { containerTarget, ENGINE_REF } from "../../core/refs";
@@ -80,14 +81,7 @@ export const containersRouter = createTRPCRouter({
    */
   list: permittedProcedure("container.read")
     .input(containersListInput)
-    .query(async ({ ctx, input }) => {
-      const ids = environmentsInScope(ctx.services, ctx.scope, input?.environmentIds);
-      const answer = await answerFleetList(ctx.services, "containers", ids);
-      if (!input?.first) return answer;
-      const fleet = ctx.services.fleet;
-      const items = firstScreenOf(answer.items, input.first, (id) => fleet.status(id)?.name ?? id);
-      return { ...answer, items };
-    }),
+    .query(({ ctx, input }) => answerContainersList(ctx.services, ctx.scope, input)),
 
   /**
    * Inspect, trimmed; without container.inspect.secrets, values that look secret (by name or by

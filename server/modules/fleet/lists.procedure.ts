@@ -1,51 +1,15 @@
-// Lists across the fleet: each answered from the live picture where it is warm, else read
-// live within the deadline; one entry per environment the caller may read, data or error.
+// The fleet lists' procedures: `<kind>.list` with its permission and input (./lists.ts answers).
 import { z } from "zod";
 import type { ResourceKind } from "../../docker/index";
 import type { Permission } from "../../rbac/catalogue";
 import { permittedProcedure } from "../../transport/trpc/init";
-import type { Services } from "../../core/context";
+import { answerFleetList, environmentsInScope } from "./lists";
+
+export { answerFleetList, environmentsInScope, STALE_AFTER_MS } from "./lists";
 
 export const fleetListInput = z
   .object({ environmentIds: z.array(z.string().min(1).max(64)).max(500).optional() })
   .optional();
-
-/**
- * A watched engine says something (an event, or an answer to the liveness ping) at least every
- * couple of seconds; data older than this is called stale.
- */
-export const STALE_AFTER_MS = 5_000;
-
-/** The environments to answer for: those asked for (or all), limited to the caller's scope. */
-export function environmentsInScope(
-  services: Services,
-  scope: "all" | Set<string>,
-  asked: string[] | undefined,
-): string[] {
-  const known = services.fleet.environmentIds();
-  const wanted = asked ? known.filter((id) => asked.includes(id)) : known;
-  return scope === "all" ? wanted : wanted.filter((id) => scope.has(id));
-}
-
-/**
- * A fleet list as `<kind>.list` answers it, for the environments given: the items, the errors,
- * the paused environments, how fresh each environment's items are, and the picture's stamps.
- */
-export async function answerFleetList<K extends ResourceKind>(services: Services, kind: K, ids: string[]) {
-  const { items, errors, paused, sources, stamps } = await services.fleet.list(kind, ids);
-  // How current each environment's items are: the engine's state as of `asOf`; `stale` when
-  // the engine has said nothing for longer than a healthy one ever does (it is being checked).
-  const now = Date.now();
-  const freshness = sources.map(({ environmentId, source, asOf }) => ({
-    environmentId,
-    source,
-    asOf,
-    stale: now - asOf > STALE_AFTER_MS,
-  }));
-  // Where the picture stood when read, per environment: a page compares them with the start
-  // of its live feed (fleet.changes) and reads again what moved between the two.
-  return { items, errors, paused, freshness, stamps };
-}
 
 /** `<kind>.list` with the permission that reads that kind. */
 export function fleetListProcedure<K extends ResourceKind>(kind: K, permission: Permission) {

@@ -1,0 +1,27 @@
+// The containers page's first screen, read in its server render (app/(app)/containers/page.tsx)
+// as `containers.list({ first })` would answer the signed-in caller. A server component's helper,
+// as ../auth/session.ts is: it reaches the server's services, which no browser code may.
+import "server-only";
+import { currentActor } from "../auth/session";
+import { viewFromParams } from "../data-table/url-view";
+import { CONTAINERS_VIEW, firstScreenFor, SERVED_FIRST_ROWS } from "./container-list-model";
+import type { InitialFirstScreen } from "./containers-view";
+import { firstScreenForActor } from "@/server/modules/containers/list";
+import { getServices } from "@/server/services";
+
+/** The first rows of the view the URL asks for, or undefined where the API would refuse them. */
+export async function servedFirstScreen(
+  searchParams: Record<string, string | string[] | undefined>,
+): Promise<InitialFirstScreen | undefined> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(searchParams)) {
+    const one = Array.isArray(value) ? value[0] : value;
+    if (one !== undefined) params.set(key, one);
+  }
+  const actor = await currentActor();
+  if (!actor) return undefined;
+  const first = firstScreenFor(viewFromParams(CONTAINERS_VIEW, params), SERVED_FIRST_ROWS);
+  // A first screen that cannot be read is the browser's to read (and to show why it could not).
+  const answer = await firstScreenForActor(getServices(), actor, first).catch(() => null);
+  return answer ? { first, answer } : undefined;
+}
