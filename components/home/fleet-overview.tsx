@@ -5,7 +5,7 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { Server } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { holdsEverywhere } from "../auth/viewer";
+import { holdsEverywhere, holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
 import { EmptyState } from "../empty-state";
 import { LocalSocketOffer } from "../environments/local-socket-offer";
@@ -67,7 +67,8 @@ export function FleetOverview() {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const mayAdd = holdsEverywhere(useViewer(), "environment.manage");
+  const viewer = useViewer();
+  const mayAdd = holdsEverywhere(viewer, "environment.manage");
   const listKey = trpc.environments.list.queryKey();
   const [sync] = useState(() => new LiveStatusSync());
   // The live feed does the work; the interval only covers a feed that dropped.
@@ -93,6 +94,8 @@ export function FleetOverview() {
     trpc.fleet.changes.subscriptionOptions(
       { counts: true },
       {
+        // Without a role anywhere there is nothing to hear (and the refusal would be on the record).
+        enabled: holdsSomewhere(viewer, "environment.read"),
         onData: (change) => {
           if (change.type === "start") return void apply((held) => sync.started(change.statuses, held));
           if (change.type === "resync") return refresh.call();
