@@ -15,14 +15,7 @@ import { classifyDownloadError } from "../../transport/http/download-errors";
 import type { HttpRoute } from "../../transport/http/routes";
 import type { Services } from "../../core/context";
 import { engineSocketPaths } from "../shared/environments";
-import {
-  declaredLength,
-  fail,
-  readQuery,
-  receiveUpload,
-  refuseBody,
-  sendDownload,
-} from "../shared/http";
+import { declaredLength, fail, readQuery, receiveUpload, refuseBody, sendDownload } from "../shared/http";
 import { environmentId, volumeName, volumePath } from "./contract";
 import { openVolumeDownload, uploadToVolume, type FilesAccess } from "./files";
 
