@@ -44,6 +44,42 @@ test("an environment that cannot be reached shows as a down card with its error"
   }
 });
 
+test("a status change between Home's first read and its live feed's start shows at the start", async ({ page }) => {
+  const name = `home-gap-${Date.now()}`;
+  const env = await mutate<{ id: string }>(page.request, "environments.create", {
+    name,
+    url: "unix:///tmp/none.sock",
+    skipTest: true,
+  });
+  // The feed is held until the change is made; every read of the environments after the first
+  // is never answered: only the feed's start can bring the change in.
+  let releaseFeed!: () => void;
+  const feedHeld = new Promise<void>((resolve) => (releaseFeed = resolve));
+  let feedsAsked = 0;
+  await page.route(/\/api\/trpc\/fleet\.changes/, async (route) => {
+    feedsAsked++;
+    await feedHeld;
+    await route.continue();
+  });
+  let reads = 0;
+  await page.route(/\/api\/trpc\/[^?]*environments\.list/, async (route) => {
+    if (++reads === 1) await route.continue();
+  });
+  try {
+    await page.goto("/");
+    const card = page.getByRole("article", { name });
+    await expect(card).toBeVisible();
+    // The page has asked for its feed, which is not there yet: the change falls in between.
+    await expect.poll(() => feedsAsked).toBeGreaterThan(0);
+    await mutate(page.request, "environments.setPaused", { environmentId: env.id, paused: true });
+    releaseFeed();
+    await expect(card.getByText("paused", { exact: true })).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+    await mutate(page.request, "environments.remove", { environmentId: env.id });
+  }
+});
+
 test("every area is reachable from the navigation, by keyboard", async ({ page }) => {
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });

@@ -5,12 +5,13 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { Server } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { holdsEverywhere } from "../auth/viewer";
+import { holdsEverywhere, holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
 import { EmptyState } from "../empty-state";
 import { LocalSocketOffer } from "../environments/local-socket-offer";
 import { errorCode } from "../trpc-errors";
-import { useTRPC } from "../trpc";
+import { useTRPC, useTRPCClient } from "../trpc";
+import { LiveStatusSync } from "../data-table/live-status-sync";
 import { Loading } from "../ui/loading";
 import { QueryError } from "../ui/query-error";
 import { EnvironmentCard, type FleetEnvironment } from "./environment-card";
@@ -57,13 +58,25 @@ function throttle(run: () => void, everyMs: number) {
   };
 }
 
-/** A card per environment, kept current by the fleet's status changes. */
+/**
+ * A card per environment, kept current by the fleet's status changes. The environments are read
+ * at once, beside the feed connecting; the feed's start and its messages are laid over every
+ * answer (../data-table/live-status-sync.ts), so no change between the two is lost.
+ */
 export function FleetOverview() {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const mayAdd = holdsEverywhere(useViewer(), "environment.manage");
+  const viewer = useViewer();
+  const mayAdd = holdsEverywhere(viewer, "environment.manage");
+  const listKey = trpc.environments.list.queryKey();
+  const [sync] = useState(() => new LiveStatusSync());
   // The live feed does the work; the interval only covers a feed that dropped.
-  const environments = useQuery({ ...trpc.environments.list.queryOptions(), refetchInterval: 30_000 });
+  const environments = useQuery({
+    ...trpc.environments.list.queryOptions(),
+    queryFn: async ({ signal }) => sync.settle(await client.environments.list.query(undefined, { signal })),
+    refetchInterval: 30_000,
+  });
 
   // A flapping host can send many status changes a second: refetch at most once a second.
   const [refresh] = useState(() =>
@@ -75,26 +88,29 @@ export function FleetOverview() {
   useEffect(() => refresh.cancel, [refresh]);
   // Status and counts are applied to the cards in place; an environment the page does not know
   // yet, or a resync, reads the list again.
-  const listKey = trpc.environments.list.queryKey();
+  type Held = FleetEnvironment[] | undefined;
+  const apply = (change: (held: Held) => Held) => queryClient.setQueryData(listKey, (held) => change(held));
   useSubscription(
     trpc.fleet.changes.subscriptionOptions(
       { counts: true },
       {
-        enabled: environments.isSuccess,
+        // Without a role anywhere there is nothing to hear (and the refusal would be on the record).
+        enabled: holdsSomewhere(viewer, "environment.read"),
         onData: (change) => {
+          if (change.type === "start") return void apply((held) => sync.started(change.statuses, held));
           if (change.type === "resync") return refresh.call();
           if (change.type !== "status" && change.type !== "counts") return;
           const id = change.type === "status" ? change.status.environmentId : change.environmentId;
-          const known = queryClient.getQueryData(listKey)?.some((env) => env.id === id);
-          if (!known) return refresh.call();
-          queryClient.setQueryData(listKey, (old) =>
-            old?.map((env) => {
-              if (env.id !== id) return env;
-              if (change.type === "status") return { ...env, status: change.status };
-              return env.status ? { ...env, status: { ...env.status, counts: change.counts } } : env;
-            }),
-          );
+          if (change.type === "status") apply((held) => sync.heardStatus(change.status, held));
+          else apply((held) => sync.heardCounts(id, change.counts, held));
+          // (Before the first answer there is nothing to read again: that answer will have it.)
+          const held = queryClient.getQueryData(listKey);
+          if (held && !held.some((env) => env.id === id)) refresh.call();
         },
+        onConnectionStateChange: (state) => {
+          if (state.state !== "pending") sync.stopped();
+        },
+        onError: () => sync.stopped(),
       },
     ),
   );

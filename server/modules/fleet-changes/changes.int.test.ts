@@ -1,7 +1,8 @@
 // fleet.changes against a real engine: a container starting moves the environment's counts,
 // which is not a status change (lists hear the object, Home hears the counts); an environment
 // whose picture is rebuilt (paused and resumed, as after a reconnect) is announced as a resync;
-// a list read before the feed starts, as a page reads it, loses no change made in between.
+// a list read before the feed starts, as a page reads it, loses no change made in between; nor
+// does Home's read of the environments (their status), whose feed starts with the statuses.
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, type Harness } from "../../testing/harness";
@@ -9,6 +10,7 @@ import { need } from "../../testing/testbed-env";
 import type { Actor } from "../../core/context";
 import type { FleetChange } from "./changes";
 import { LiveListSync, type StampedList } from "../../../components/data-table/live-list-sync";
+import { LiveStatusSync } from "../../../components/data-table/live-status-sync";
 import { waitUntil } from "../../testing/wait-until";
 
 const testbed = inject("testbed");
@@ -144,6 +146,50 @@ describe("a list read before its feed starts", () => {
     expect(after.stamps[environmentId]!.version).toBeGreaterThanOrEqual(start.stamps[environmentId]!.version);
     await iterator.return?.();
     await container.remove({ force: true });
+  });
+});
+
+describe("Home's environments read before their feed starts", () => {
+  it("show a status change made in between: the feed's start carries the statuses", async () => {
+    const api = h.caller(admin);
+    const sync = new LiveStatusSync();
+    // Home reads the environments at once; the feed is not there yet.
+    let held = sync.settle(await api.environments.list());
+    expect(held.find((env) => env.id === environmentId)?.status?.state).not.toBe("paused");
+    try {
+      // The environment is paused between the read and the feed's start.
+      await api.environments.setPaused({ environmentId, paused: true });
+      const feed = await api.fleet.changes({ counts: true });
+      const iterator = feed[Symbol.asyncIterator]();
+      const start = (await iterator.next()).value as FleetChange;
+      await iterator.return?.();
+      expect(start.type).toBe("start");
+      if (start.type !== "start") return;
+      held = sync.started(start.statuses, held)!;
+      expect(held.find((env) => env.id === environmentId)?.status?.state).toBe("paused");
+    } finally {
+      await api.environments.setPaused({ environmentId, paused: false });
+    }
+  });
+
+  it("start with only the statuses of environments the caller may read", async () => {
+    const other = await h.caller(admin).environments.create({
+      name: "changes-other",
+      url: "unix:///tmp/changes-none.sock",
+      skipTest: true,
+    });
+    try {
+      const viewer = await h.actorFor((await h.makeUser([{ role: "Read-only", environmentId }], "changes-viewer")).id);
+      const feed = await h.caller(viewer).fleet.changes({ counts: true });
+      const iterator = feed[Symbol.asyncIterator]();
+      const start = (await iterator.next()).value as FleetChange;
+      await iterator.return?.();
+      expect(start).toMatchObject({ type: "start", stamps: {} });
+      if (start.type !== "start") return;
+      expect(start.statuses.map((s) => s.environmentId)).toEqual([environmentId]);
+    } finally {
+      await h.caller(admin).environments.remove({ environmentId: other.id });
+    }
   });
 });
 

@@ -103,7 +103,7 @@ describe("ChangeQueue", () => {
 
   it("keeps a page's start first through a collapse (the stamps its list is checked against)", () => {
     const queue = new ChangeQueue({ messages: 100, events: 2 });
-    const start = { type: "start" as const, stamps: { e1: { warm: true, version: 7 } } };
+    const start = { type: "start" as const, stamps: { e1: { warm: true, version: 7 } }, statuses: [] };
     queue.push(start);
     queue.push({ type: "picture", events: [upsert("e1", "a"), upsert("e1", "b"), upsert("e1", "c")] });
     expect(drain(queue)).toEqual([start, { type: "resync", environmentIds: ["e1"] }]);

@@ -2,7 +2,13 @@
 // pages that ask), the live picture's object changes, and resyncs, only for environments and
 // kinds the caller may read. See server/modules/fleet-changes for what each message means.
 import { z } from "zod";
-import { LOCAL_KINDS, SWARM_KINDS, type PictureStamp, type ResourceKind } from "../../docker/index";
+import {
+  LOCAL_KINDS,
+  SWARM_KINDS,
+  type EnvironmentStatus,
+  type PictureStamp,
+  type ResourceKind,
+} from "../../docker/index";
 import { ChangeQueue, resyncFor, statusDifference, type FleetChange } from "../fleet-changes/changes";
 import type { Permission } from "../../rbac/catalogue";
 import { can, canSomewhere } from "../../rbac/permissions";
@@ -26,7 +32,10 @@ const readPermission: Record<ResourceKind, Permission> = {
 const changesInput = fleetListInput
   .unwrap()
   .extend({
-    /** Also send `counts` messages (Home's cards); lists hold the objects and need none. */
+    /**
+     * Also send `counts` messages (Home's cards); lists hold the objects and need none. The first
+     * message is then `start`, with each environment's status as the feed begins.
+     */
     counts: z.boolean().optional(),
     /**
      * The kind of list the page holds: the first message is then `start`, the picture's stamps
@@ -72,16 +81,20 @@ export const fleetRouter = createTRPCRouter({
             asked ? ids : undefined,
           );
           // Taken right after subscribing, in the same step: every change after these stamps
-          // reaches the page as a message after this one.
+          // and statuses reaches the page as a message after this one.
           const list = input?.list;
-          if (list) {
+          if (list || input?.counts) {
             const perms = watch.current();
             const stamps: Record<string, PictureStamp> = {};
+            const statuses: EnvironmentStatus[] = [];
             for (const environmentId of environmentsInScope(ctx.services, ctx.scope, asked)) {
-              if (can(perms, readPermission[list], environmentId))
+              if (!can(perms, "environment.read", environmentId)) continue;
+              const status = ctx.services.fleet.status(environmentId);
+              if (status) statuses.push(status);
+              if (list && can(perms, readPermission[list], environmentId))
                 stamps[environmentId] = ctx.services.fleet.picture.stamp(environmentId, list);
             }
-            push({ type: "start", stamps });
+            push({ type: "start", stamps, statuses });
           }
           return () => {
             offStatus();

@@ -11,19 +11,11 @@ import type { AuditCompletion } from "../../audit/writer";
 import { fileName } from "../../docker/index";
 import { MAX_UPLOAD_BYTES } from "../../transport/http/container-files-limits";
 import { admitAtDoor, recordDownload } from "../../transport/http/door";
+import { classifyDownloadError } from "../../transport/http/download-errors";
 import type { HttpRoute } from "../../transport/http/routes";
 import type { Services } from "../../core/context";
 import { engineSocketPaths } from "../shared/environments";
-import {
-  declaredLength,
-  fail,
-  httpStatusOf,
-  messageOf,
-  readQuery,
-  receiveUpload,
-  refuseBody,
-  sendDownload,
-} from "../shared/http";
+import { declaredLength, fail, readQuery, receiveUpload, refuseBody, sendDownload } from "../shared/http";
 import { environmentId, volumeName, volumePath } from "./contract";
 import { openVolumeDownload, uploadToVolume, type FilesAccess } from "./files";
 
@@ -104,13 +96,10 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
     bytes = await sendDownload(req, res, file);
     completion = { outcome: "ok" };
   } catch (error) {
-    const status = httpStatusOf(error);
-    if (status === 500 && !abort.signal.aborted) console.error("volume files: download failed:", error);
-    completion = {
-      outcome: status === 403 ? "denied" : abort.signal.aborted ? "interrupted" : "error",
-      error: messageOf(error),
-    };
-    fail(res, status, messageOf(error));
+    const failure = classifyDownloadError(error, abort.signal.aborted);
+    if (failure.log) console.error("volume files: download failed:", error);
+    completion = failure.completion;
+    fail(res, failure.status, failure.message);
   }
   await recordDownload(
     services,

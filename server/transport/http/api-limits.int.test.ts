@@ -5,15 +5,19 @@
 // runs in this process on an HTTP server of the test's own, with the real database.
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openHarness, TEST_PASSWORD, type Harness } from "../../testing/harness";
 import type { Actor } from "../../core/context";
+import { createSession, SESSION_COOKIE } from "../../auth/sessions";
+import { need } from "../../testing/testbed-env";
+import { waitUntil } from "../../testing/wait-until";
 import { MAX_BATCH_CALLS } from "../trpc/batching";
 import { STACK_FILE_MAX_CHARS, STACK_REQUEST_MAX_BYTES } from "@/server/modules/stacks/contract";
 import { refuseOversizedBody } from "./body-limit";
 import { MAX_BODY_BYTES } from "./request-limits";
 import { serveTrpc, TRPC_PREFIX } from "./trpc";
 
+const testbed = inject("testbed");
 let h: Harness;
 let server: Server;
 let origin: string;
@@ -248,6 +252,84 @@ describe("a stack too large for the API", () => {
     );
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.json)).toContain("The compose file is over 512 KiB.");
+  });
+});
+
+// Review finding: containers.list's first screen (`first`: limit, search, filters, sort) had no
+// test against an oversized input or a burst. 10,000 unknown filters came back as a 437 KB answer
+// naming each (zod's message, twice) after zod spent seconds on them at 1 MiB: now refused by
+// the input guards before zod, and an answer names at most a few issues (trpc/input-errors.ts).
+describe("containers.list's first screen, oversized and in a burst", () => {
+  let cookie: string;
+
+  beforeAll(async () => {
+    const socket = need(testbed, "TESTBED_STANDALONE_SOCKET");
+    const { id } = await h.caller(admin).environments.create({ name: "limits-standalone", url: `unix://${socket}` });
+    await waitUntil(() => Promise.resolve(h.services.fleet.picture.isWarm(id) ? true : undefined), {
+      ms: 30_000,
+      what: "the environment's picture to warm",
+    });
+    const viewer = await h.makeUser([{ role: "Read-only" }], "limits-viewer");
+    cookie = `${SESSION_COOKIE}=${(await createSession(h.prisma, viewer.id, { ip: "127.0.0.1", userAgent: "limits" })).token}`;
+  });
+
+  const listUrl = (input: unknown) =>
+    `${TRPC_PREFIX}containers.list?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const firstScreen = (first: unknown) => call("GET", listUrl({ first }), undefined, { cookie });
+
+  it.each([
+    ["a limit of 10^9", { limit: 1e9 }, "first.limit: Too big: expected number to be <=500"],
+    [
+      "a search of 1 MB",
+      { limit: 40, q: "q".repeat(1_000_000) },
+      "first.q: Too big: expected string to have <=200 characters",
+    ],
+    [
+      "10,000 filters",
+      { limit: 40, filters: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, "x"])) },
+      "first.filters has 10,000 fields; at most 1,000 are accepted.",
+    ],
+    [
+      "a sort id of 10 KB",
+      { limit: 40, sort: { id: "s".repeat(10_000), desc: false } },
+      "first.sort.id: Too big: expected string to have <=32 characters",
+    ],
+  ])("%s: a 400 saying what is too large, in a few words", async (_what, first, message) => {
+    // As a query's POST (how the browser sends a large query input): read, and refused by the schema.
+    const posted = await call("POST", `${TRPC_PREFIX}containers.list`, JSON.stringify({ first }), { cookie });
+    expect(posted.status).toBe(400);
+    expect(messagesOf(posted.json)).toEqual([message]);
+    expect(JSON.stringify(posted.json).length).toBeLessThan(1_000);
+    // As a GET: the same, or, past Node's 16 KiB of request head, 431 before anything is read.
+    const url = listUrl({ first });
+    const got = await call("GET", url, undefined, { cookie });
+    if (url.length > 16 * 1024) expect(got.status).toBe(431);
+    else expect([got.status, messagesOf(got.json)]).toEqual([400, [message]]);
+    // And the server answers the next first screen at once.
+    expect((await firstScreen({ limit: 40 })).status).toBe(200);
+  });
+
+  it("a burst of 200 first screens from one viewer is answered, and the server answers at once after", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        firstScreen({ limit: 40, q: i % 2 ? "" : "a", sort: { id: "name", desc: i % 3 === 0 } }),
+      ),
+    );
+    // Each is answered, with the first screen or (were there a limit) a 429: never a 5xx or a drop.
+    for (const answer of answers) {
+      if (answer.status === 429) expect(messagesOf(answer.json)[0]).not.toBe("");
+      else {
+        expect(answer.status).toBe(200);
+        expect(Array.isArray((answer.json as { result?: { data?: { items?: unknown } } }).result?.data?.items)).toBe(
+          true,
+        );
+      }
+    }
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThan(0);
+    expect((await call("GET", `${TRPC_PREFIX}auth.me`, undefined, { cookie })).status).toBe(200);
+    const after = await firstScreen({ limit: 40 });
+    expect(after.status).toBe(200);
+    expect((after.json as { result: { data: { items: unknown[] } } }).result.data.items.length).toBeLessThanOrEqual(40);
   });
 });
 

@@ -2,7 +2,7 @@
 // meta, set here by the builder: public, authenticated, or one permission. The check
 // happens in the builder, never by hand inside a handler.
 import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
-import { z, ZodError } from "zod";
+import { ZodError } from "zod";
 import { isEnvironmentScoped, type Permission } from "../../rbac/catalogue";
 import { can, canSomewhere, environmentsWith } from "../../rbac/permissions";
 import { PASSWORD_CHANGE_DUE, type Actor, type Context } from "../../core/context";
@@ -10,6 +10,7 @@ import { entryFor, newAuditNote, outcomeOf } from "../../audit/middleware-suppor
 import { AuditWriteError } from "../../audit/writer";
 import { describeDatabaseError, INTERNAL_MESSAGE, type DatabaseProblem } from "../../database/errors";
 import { hostileInputProblem } from "./input-guards";
+import { describeInputError } from "./input-errors";
 import { createdIdOf } from "../../docker/create";
 import { forgetAuthenticatedActors } from "../../auth/authenticate";
 import { permissionRechecksFor } from "../../rbac/revocation";
@@ -36,15 +37,17 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     errorFormatter({ shape, error }) {
+      // An input that failed its schema: its issues, bounded, in words (./input-errors.ts).
+      const input = error.cause instanceof ZodError ? describeInputError(error.cause) : null;
       return {
         ...shape,
         // Internal errors keep their text in the server's log: callers never see database,
         // engine-library or stack details. Messages written for callers stay as they are.
-        message: exposesMessage(error) ? shape.message : INTERNAL_MESSAGE,
+        message: input?.message ?? (exposesMessage(error) ? shape.message : INTERNAL_MESSAGE),
         data: {
           ...shape.data,
           stack: undefined,
-          zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+          zodError: input?.zodError ?? null,
           // A create that made its container before a later step (the start) failed says which,
           // so the caller can start it again or remove it rather than believe nothing was made.
           createdId: createdIdOf(error.cause) ?? null,

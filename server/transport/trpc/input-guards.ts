@@ -1,10 +1,14 @@
 // Checks every procedure's raw input gets before anything else looks at it, whatever its
 // schema: no NUL characters (Postgres cannot store them, so they would fail deep inside a
 // handler or the audit write), and no nesting deep enough to overflow a recursive walker
-// (JSON.parse accepts a million levels; JSON.stringify, zod and the policy walkers do not).
-// Iterative, so the check itself cannot overflow.
+// (JSON.parse accepts a million levels; JSON.stringify, zod and the policy walkers do not), and
+// no object wider than any input has a use for (zod takes seconds over the 90,000 unknown keys a
+// 1 MiB body holds, where this walk, which enumerates them anyway, stops at once). Iterative, so
+// the check itself cannot overflow.
 
 export const MAX_INPUT_DEPTH = 64;
+/** The most fields one object of an input may have (labels, options, filters: a few dozen). */
+export const MAX_INPUT_FIELDS = 1_000;
 
 function where(path: (string | number)[]): string {
   if (!path.length) return "the input";
@@ -28,7 +32,11 @@ export function hostileInputProblem(input: unknown): string | null {
       value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
       continue;
     }
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length > MAX_INPUT_FIELDS) {
+      return `${where(path.slice(0, 4))} has ${entries.length.toLocaleString("en")} fields; at most ${MAX_INPUT_FIELDS.toLocaleString("en")} are accepted.`;
+    }
+    for (const [key, item] of entries) {
       if (key.includes("\u0000")) return `A field name in ${where(path)} contains a NUL character.`;
       stack.push({ value: item, path: [...path, key] });
     }

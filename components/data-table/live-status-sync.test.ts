@@ -1,0 +1,220 @@
+// Home's environments and the live feed joined without waiting: a simulated server (the
+// environments' statuses, `environments.list`, `fleet.changes` with counts) and a page that reads
+// the environments at once while the feed connects. Every interleaving of the server's changes,
+// the page's reads, the feed's start and messages, the answers' arrival and a feed that drops and
+// reconnects must end with the page showing exactly the server's statuses: no change is lost
+// between a read and the feed, nor between a read and its answer.
+import { describe, expect, it } from "vitest";
+import type { EnvironmentStatus } from "../../server/docker/types";
+import { LiveStatusSync } from "./live-status-sync";
+
+interface Env {
+  id: string;
+  name: string;
+  status: EnvironmentStatus | null;
+}
+
+type Message =
+  | { type: "start"; statuses: EnvironmentStatus[] }
+  | { type: "status"; status: EnvironmentStatus }
+  | { type: "counts"; environmentId: string; counts: EnvironmentStatus["counts"] };
+
+const STATES = ["up", "down", "degraded", "paused"] as const;
+
+function status(environmentId: string, n: number, running = 0): EnvironmentStatus {
+  return {
+    environmentId,
+    name: environmentId,
+    url: `unix:///run/${environmentId}.sock`,
+    state: STATES[n % STATES.length]!,
+    since: n,
+    degradedReasons: [],
+    pictureWarm: true,
+    counts: { containers: running, running, paused: 0, stopped: 0, images: 0, volumes: 0 },
+  };
+}
+
+/** A PRNG with a seed, so a failing interleaving can be replayed. */
+function random(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]! };
+}
+
+/** The server: each environment's status (the fleet's), its list and its one feed. */
+class Server {
+  readonly statuses = new Map<string, EnvironmentStatus | null>();
+  /** The open feed's messages not yet delivered (lost when it drops). */
+  feed: Message[] | null = null;
+  private changes = 0;
+
+  constructor(ids: string[]) {
+    // The last environment has no status yet (the fleet has not met it).
+    ids.forEach((id, i) => this.statuses.set(id, i === ids.length - 1 ? null : status(id, 0)));
+  }
+
+  /** The environment's status changes (state, error...). */
+  change(id: string): void {
+    const next = status(id, ++this.changes, this.statuses.get(id)?.counts?.running ?? 0);
+    this.statuses.set(id, next);
+    this.feed?.push({ type: "status", status: next });
+  }
+
+  /** Only its counts move. */
+  count(id: string): void {
+    const now = this.statuses.get(id);
+    if (!now) return;
+    const running = (now.counts?.running ?? 0) + 1;
+    const next = { ...now, counts: { ...now.counts!, containers: running, running } };
+    this.statuses.set(id, next);
+    this.feed?.push({ type: "counts", environmentId: id, counts: next.counts });
+  }
+
+  list(): Env[] {
+    return [...this.statuses].map(([id, s]) => ({ id, name: id, status: s }));
+  }
+
+  /** Subscribes and takes the statuses in one step, as the router does. */
+  subscribe(): void {
+    this.feed = [{ type: "start", statuses: [...this.statuses.values()].filter((s) => s !== null) }];
+  }
+}
+
+interface Read {
+  answer?: Env[];
+}
+
+/** The page: Home's query and subscription, as fleet-overview.tsx wires them. */
+class Page {
+  readonly sync = new LiveStatusSync();
+  held: Env[] | undefined;
+  /** The read on its way (a new one cancels it, as the query does). */
+  read: Read | null = null;
+
+  sendRead(): void {
+    this.read = {};
+  }
+  answer(read: Read): void {
+    if (this.read !== read || !read.answer) return;
+    this.read = null;
+    this.held = this.sync.settle(read.answer);
+  }
+  hear(message: Message): void {
+    if (message.type === "start") this.held = this.sync.started(message.statuses, this.held);
+    else if (message.type === "status") this.held = this.sync.heardStatus(message.status, this.held);
+    else this.held = this.sync.heardCounts(message.environmentId, message.counts, this.held);
+  }
+}
+
+function shown(page: Page) {
+  return page.held?.map((env) => [env.id, env.status]);
+}
+
+describe("LiveStatusSync", () => {
+  it("shows a change made between the page's read and the feed's start, at the start", () => {
+    const server = new Server(["a", "b"]);
+    const page = new Page();
+    page.sendRead();
+    page.read!.answer = server.list();
+    page.answer(page.read!);
+    server.change("a"); // the feed is not there yet: nobody tells the page
+    server.subscribe();
+    expect(shown(page)).not.toEqual(server.list().map((e) => [e.id, e.status]));
+    page.hear(server.feed!.shift()!);
+    expect(shown(page)).toEqual(server.list().map((e) => [e.id, e.status]));
+  });
+
+  it("keeps a change heard while a read was on its way, when the answer is older", () => {
+    const server = new Server(["a"]);
+    const page = new Page();
+    server.subscribe();
+    page.hear(server.feed!.shift()!);
+    page.sendRead();
+    page.read!.answer = server.list(); // read by the server...
+    server.change("a"); // ...then a change, heard before the answer comes
+    page.hear(server.feed!.shift()!);
+    page.answer(page.read!);
+    expect(page.held![0]!.status).toEqual(server.statuses.get("a"));
+  });
+
+  it("shows a read as it is while the feed is away, and lays the next start over it", () => {
+    const server = new Server(["a"]);
+    const page = new Page();
+    server.subscribe();
+    page.hear(server.feed!.shift()!);
+    server.feed = null;
+    page.sync.stopped();
+    server.change("a");
+    page.sendRead();
+    page.read!.answer = server.list();
+    page.answer(page.read!);
+    // What the feed said before it dropped is older than this read: it is not laid over it.
+    expect(page.held![0]!.status).toEqual(server.statuses.get("a"));
+    server.change("a");
+    server.subscribe();
+    page.hear(server.feed!.shift()!);
+    expect(page.held![0]!.status).toEqual(server.statuses.get("a"));
+  });
+
+  it("ends every interleaving showing the server's statuses", () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const rnd = random(seed);
+      const ids = ["a", "b", "c"];
+      const server = new Server(ids);
+      const page = new Page();
+      // The page reads at once, beside the feed connecting.
+      page.sendRead();
+      /** The read the server has not yet answered. */
+      const onServer: Read[] = [page.read!];
+      /** Answers on their way back, in any order. */
+      const inFlight: Read[] = [];
+      const steps = 20 + Math.floor(rnd.next() * 40);
+      for (let step = 0; step < steps; step++) {
+        const r = rnd.next();
+        if (r < 0.25) server.change(rnd.pick(ids));
+        else if (r < 0.35) server.count(rnd.pick(ids));
+        else if (r < 0.45 && !server.feed) server.subscribe();
+        else if (r < 0.6 && server.feed?.length) page.hear(server.feed.shift()!);
+        else if (r < 0.7 && onServer.length) {
+          const read = onServer.shift()!;
+          read.answer = server.list();
+          inFlight.push(read);
+        } else if (r < 0.8 && inFlight.length) {
+          page.answer(inFlight.splice(Math.floor(rnd.next() * inFlight.length), 1)[0]!);
+        } else if (r < 0.85) {
+          // The refresh (or a resync): a new read, the one on its way cancelled.
+          page.sendRead();
+          onServer.push(page.read!);
+        } else if (r < 0.88 && server.feed) {
+          // The feed drops; the page notices and reconnects.
+          server.feed = null;
+          page.sync.stopped();
+        }
+      }
+      // Quiet: the feed connects, every read is answered, every message delivered.
+      if (!server.feed) server.subscribe();
+      const feed = server.feed!;
+      for (const read of onServer) {
+        read.answer = server.list();
+        inFlight.push(read);
+      }
+      while (inFlight.length || feed.length) {
+        if (feed.length && (rnd.next() < 0.5 || !inFlight.length)) page.hear(feed.shift()!);
+        else page.answer(inFlight.splice(Math.floor(rnd.next() * inFlight.length), 1)[0]!);
+      }
+      if (!page.held) {
+        // Every read was cancelled before it was answered: the last one is answered now.
+        page.sendRead();
+        page.read!.answer = server.list();
+        page.answer(page.read!);
+      }
+      expect(shown(page), `seed ${seed}`).toEqual(server.list().map((e) => [e.id, e.status]));
+    }
+  });
+});
