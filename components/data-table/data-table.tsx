@@ -369,24 +369,19 @@ function VirtualBody<T extends RowData>({
           <td colSpan={width} style={{ height: before, padding: 0 }} />
         </tr>
       ) : null}
-      {items.map((item) => {
-        const row = rows[item.index]!;
-        return (
-          <BodyRow
-            key={row.id}
-            row={row}
-            index={item.index}
-            columns={columns}
-            layout={layout}
-            selectable={selectable}
-            selected={rowSelection[row.id] === true}
-            rowLabel={rowLabel}
-            measure={rowHeight ? undefined : virtualizer.measureElement}
-            height={rowHeight}
-            className={rowClassName?.(row.original)}
-          />
-        );
-      })}
+      <RowsBlock
+        rows={rows}
+        first={items[0]?.index ?? 0}
+        last={items[items.length - 1]?.index ?? -1}
+        columns={columns}
+        layout={layout}
+        selectable={selectable}
+        rowSelection={rowSelection}
+        rowLabel={rowLabel}
+        measure={rowHeight ? undefined : virtualizer.measureElement}
+        height={rowHeight}
+        rowClassName={rowClassName}
+      />
       {after > 0 ? (
         <tr aria-hidden>
           <td colSpan={width} style={{ height: after, padding: 0 }} />
@@ -395,6 +390,61 @@ function VirtualBody<T extends RowData>({
     </tbody>
   );
 }
+
+/**
+ * The rows drawn, `first` to `last` (the block range is whole). Memoised on that range: while the
+ * list scrolls within a block, the virtualizer renders its body again for every row that crosses
+ * the edge of the view, and this is skipped whole instead of comparing every drawn row's props.
+ */
+const RowsBlock = memo(function RowsBlock<T extends RowData>({
+  rows,
+  first,
+  last,
+  rowSelection,
+  rowClassName,
+  ...shared
+}: {
+  rows: DataRow<T>[];
+  first: number;
+  last: number;
+  columns: AnyColumn<T>[];
+  layout: Layout;
+  selectable: boolean;
+  rowSelection: Record<string, boolean>;
+  rowLabel: ((row: T) => string) | undefined;
+  measure: ((element: Element | null) => void) | undefined;
+  height: number | undefined;
+  rowClassName: ((row: T) => string | undefined) | undefined;
+}) {
+  const drawn: ReactNode[] = [];
+  for (let index = first; index <= last; index++) {
+    const row = rows[index];
+    if (!row) continue;
+    drawn.push(
+      <BodyRow
+        key={row.id}
+        row={row}
+        index={index}
+        selected={rowSelection[row.id] === true}
+        className={rowClassName?.(row.original)}
+        {...shared}
+      />,
+    );
+  }
+  return drawn;
+}) as <T extends RowData>(props: {
+  rows: DataRow<T>[];
+  first: number;
+  last: number;
+  columns: AnyColumn<T>[];
+  layout: Layout;
+  selectable: boolean;
+  rowSelection: Record<string, boolean>;
+  rowLabel: ((row: T) => string) | undefined;
+  measure: ((element: Element | null) => void) | undefined;
+  height: number | undefined;
+  rowClassName: ((row: T) => string | undefined) | undefined;
+}) => ReactNode;
 
 /** Focus the same column's first control in row `index`, once the virtualizer has drawn it. */
 function focusCell(box: HTMLElement | null, index: number, cellIndex: number, tries = 10) {
