@@ -239,11 +239,20 @@ async function measureFirstRow(context: BrowserContext, origin: string): Promise
   return samples;
 }
 
+/**
+ * Until the page holds the whole list, not only its first screen (which comes with the HTML and
+ * is shown until then): the count under the table names every container once it does.
+ */
+async function waitForWholeList(page: Page): Promise<void> {
+  await page.getByText(new RegExp(`^${TOTAL_CONTAINERS} containers`)).waitFor({ timeout: 120_000 });
+}
+
 async function measureScroll(page: Page, origin: string): Promise<{ fps: number; frames: number; worstMs: number }> {
   await page.goto(`${origin}/containers`);
   await page.waitForFunction(() => (window as { __firstRowAt?: number }).__firstRowAt !== undefined, {
     timeout: 60_000,
   });
+  await waitForWholeList(page);
   await page.waitForTimeout(1_500); // let the list settle (usage feed, fonts)
   return page.evaluate(async () => {
     const firstRow = [...document.querySelectorAll('tr, [role="row"]')].find((r) =>
@@ -281,6 +290,7 @@ async function measureKeystrokes(page: Page, origin: string): Promise<number[]> 
   await page.goto(`${origin}/containers`);
   const box = page.getByRole("searchbox", { name: "Search by name or image" });
   await box.waitFor({ timeout: 60_000 });
+  await waitForWholeList(page);
   for (let i = 0; i < KEYSTROKES; i++) {
     // "n00<d>" shows 10 containers per engine; the next digit narrows it to one per engine.
     const digit = String(i % 10);
