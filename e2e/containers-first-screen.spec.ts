@@ -44,7 +44,9 @@ async function servedRows(browser: Browser, storageState: Awaited<ReturnType<typ
     const seen = { mine: 0, other: 0 };
     // A new environment is read once it is added; until then its rows are not in the picture.
     await expect(async () => {
-      await page.goto(`/containers?q=${name}`);
+      const response = await page.goto(`/containers?q=${name}`);
+      // Rows of one caller: never kept by a shared cache on the way.
+      expect(response?.headers()["cache-control"]).toMatch(/no-store/);
       const rows = page.getByRole("row").filter({ hasText: name });
       seen.mine = await rows.filter({ has: page.locator(`a[href^="/containers/${mine.id}/"]`) }).count();
       seen.other = await rows.filter({ has: page.locator(`a[href^="/containers/${other.id}/"]`) }).count();

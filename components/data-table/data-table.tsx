@@ -391,6 +391,20 @@ function VirtualBody<T extends RowData>({
   );
 }
 
+interface RowsBlockProps<T extends RowData> {
+  rows: DataRow<T>[];
+  first: number;
+  last: number;
+  columns: AnyColumn<T>[];
+  layout: Layout;
+  selectable: boolean;
+  rowSelection: Record<string, boolean>;
+  rowLabel: ((row: T) => string) | undefined;
+  measure: ((element: Element | null) => void) | undefined;
+  height: number | undefined;
+  rowClassName: ((row: T) => string | undefined) | undefined;
+}
+
 /**
  * The rows drawn, `first` to `last` (the block range is whole). Memoised on that range: while the
  * list scrolls within a block, the virtualizer renders its body again for every row that crosses
@@ -403,19 +417,7 @@ const RowsBlock = memo(function RowsBlock<T extends RowData>({
   rowSelection,
   rowClassName,
   ...shared
-}: {
-  rows: DataRow<T>[];
-  first: number;
-  last: number;
-  columns: AnyColumn<T>[];
-  layout: Layout;
-  selectable: boolean;
-  rowSelection: Record<string, boolean>;
-  rowLabel: ((row: T) => string) | undefined;
-  measure: ((element: Element | null) => void) | undefined;
-  height: number | undefined;
-  rowClassName: ((row: T) => string | undefined) | undefined;
-}) {
+}: RowsBlockProps<T>) {
   const drawn: ReactNode[] = [];
   for (let index = first; index <= last; index++) {
     const row = rows[index];
@@ -432,19 +434,7 @@ const RowsBlock = memo(function RowsBlock<T extends RowData>({
     );
   }
   return drawn;
-}) as <T extends RowData>(props: {
-  rows: DataRow<T>[];
-  first: number;
-  last: number;
-  columns: AnyColumn<T>[];
-  layout: Layout;
-  selectable: boolean;
-  rowSelection: Record<string, boolean>;
-  rowLabel: ((row: T) => string) | undefined;
-  measure: ((element: Element | null) => void) | undefined;
-  height: number | undefined;
-  rowClassName: ((row: T) => string | undefined) | undefined;
-}) => ReactNode;
+}) as <T extends RowData>(props: RowsBlockProps<T>) => ReactNode;
 
 /** Focus the same column's first control in row `index`, once the virtualizer has drawn it. */
 function focusCell(box: HTMLElement | null, index: number, cellIndex: number, tries = 10) {

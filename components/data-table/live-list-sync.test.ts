@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { ContainerSummary } from "../../server/docker/resources";
 import { Picture, type PictureEvent } from "../../server/docker/picture";
 import { LiveListSync, movedBetween, type StampedList, type Stamps } from "./live-list-sync";
+import { seededRandom } from "./seeded-random";
 
 type Row = ContainerSummary & { environmentId: string };
 type List = StampedList<Row>;
@@ -16,18 +17,7 @@ function container(id: string, state: string): ContainerSummary {
   return { id, name: id, names: [id], image: "busybox", imageId: "sha256:1", state } as unknown as ContainerSummary;
 }
 
-/** A PRNG with a seed, so a failing interleaving can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]! };
-}
+const random = seededRandom;
 
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { EnvironmentStatus } from "../../server/docker/types";
 import { LiveStatusSync } from "./live-status-sync";
+import { seededRandom } from "./seeded-random";
 
 interface Env {
   id: string;
@@ -34,18 +35,7 @@ function status(environmentId: string, n: number, running = 0): EnvironmentStatu
   };
 }
 
-/** A PRNG with a seed, so a failing interleaving can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]! };
-}
+const random = seededRandom;
 
 /** The server: each environment's status (the fleet's), its list and its one feed. */
 class Server {
