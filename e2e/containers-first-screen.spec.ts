@@ -52,6 +52,9 @@ async function servedRows(browser: Browser, storageState: Awaited<ReturnType<typ
       seen.other = await rows.filter({ has: page.locator(`a[href^="/containers/${other.id}/"]`) }).count();
       expect(seen.mine).toBe(1);
     }).toPass({ timeout: 30_000 });
+    // Its environment by name, not by id, before any script has read the environments.
+    const mineRow = page.getByRole("row").filter({ has: page.locator(`a[href^="/containers/${mine.id}/"]`) });
+    await expect(mineRow).toContainText(`first-mine-${stamp}`);
     return seen;
   } finally {
     await context.close();

@@ -61,6 +61,8 @@ function useStableCallback<A extends unknown[]>(fn: (...args: A) => void): (...a
 export interface InitialFirstScreen {
   first: FirstScreen;
   answer: RouterOutputs["containers"]["list"];
+  /** Its rows' environments, [id, name], those the caller may read (until environments.list comes). */
+  environmentNames: [string, string][];
 }
 
 export function ContainersView({ initialFirst }: { initialFirst?: InitialFirstScreen } = {}) {
@@ -79,7 +81,9 @@ export function ContainersView({ initialFirst }: { initialFirst?: InitialFirstSc
   });
 
   // Names change rarely; statuses often. Only a change of names rebuilds the columns.
-  const namesKey = JSON.stringify((environments.data ?? []).map((e) => [e.id, e.name]));
+  const namesKey = JSON.stringify(
+    environments.data ? environments.data.map((e) => [e.id, e.name]) : (initialFirst?.environmentNames ?? []),
+  );
   const names = useMemo(() => new Map(JSON.parse(namesKey) as [string, string][]), [namesKey]);
   const envName = useCallback((id: string) => names.get(id) ?? id, [names]);
   const columns = useMemo(() => containerColumns(envName), [envName]);

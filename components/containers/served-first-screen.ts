@@ -7,6 +7,7 @@ import { viewFromParams } from "../data-table/url-view";
 import { CONTAINERS_VIEW, firstScreenFor, SERVED_FIRST_ROWS } from "./container-list-model";
 import type { InitialFirstScreen } from "./containers-view";
 import { firstScreenForActor } from "@/server/modules/containers/list";
+import { environmentsWith } from "@/server/rbac/permissions";
 import { getServices } from "@/server/services";
 
 /** The first rows of the view the URL asks for, or undefined where the API would refuse them. */
@@ -22,6 +23,17 @@ export async function servedFirstScreen(
   if (!actor) return undefined;
   const first = firstScreenFor(viewFromParams(CONTAINERS_VIEW, params), SERVED_FIRST_ROWS);
   // A first screen that cannot be read is the browser's to read (and to show why it could not).
-  const answer = await firstScreenForActor(getServices(), actor, first).catch(() => null);
-  return answer ? { first, answer } : undefined;
+  const services = getServices();
+  const answer = await firstScreenForActor(services, actor, first).catch(() => null);
+  if (!answer) return undefined;
+  // The rows' environments by name, as environments.list would name them to this caller (those
+  // it may read), so the first screen does not show ids until that list comes.
+  const readable = environmentsWith(actor.permissions, "environment.read");
+  const environmentNames = [...new Set(answer.items.map((item) => item.environmentId))].flatMap(
+    (id): [string, string][] => {
+      const name = services.fleet.status(id)?.name;
+      return name && (readable === "all" || readable.has(id)) ? [[id, name]] : [];
+    },
+  );
+  return { first, answer, environmentNames };
 }
