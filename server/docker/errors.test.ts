@@ -109,4 +109,19 @@ describe("classifyDockerError", () => {
     expect(classifyDockerError("e", typed)).toBe(typed);
     expect(classifyDockerError("e", "a string")).toMatchObject({ code: "engine", message: "a string" });
   });
+
+  it("never reads a module's own typed error as the transport failing, whatever its words", () => {
+    // A secret or stack refusal that names "tls" or a "certificate" once marked the manager down.
+    const own = Object.assign(new Error('A secret named "site-tls-key" exists already (certificate).'), {
+      errorKind: "conflict",
+    });
+    const classified = classifyDockerError("e", own);
+    expect(classified).toBeInstanceOf(DockerEngineError);
+    expect(classified).not.toBeInstanceOf(DockerUnreachableError);
+    expect(classified.cause).toBe(own);
+    // A plain error with those words from the transport is still a TLS failure.
+    expect(classifyDockerError("e", new Error("SSL routines: certificate verify failed"))).toBeInstanceOf(
+      DockerUnreachableError,
+    );
+  });
 });

@@ -1,7 +1,7 @@
 // The fleet's typed errors, and the one function that turns whatever dockerode, docker-modem,
 // ssh2 or Node threw into one of them. Routers map `code` to their own codes; `message` is
 // written for the person looking at the page.
-import { type Classified, type ErrorKind } from "../core/errors";
+import { isClassified, type Classified, type ErrorKind } from "../core/errors";
 import { SshError } from "./ssh";
 
 export type UnreachableCause = "dns" | "refused" | "tls" | "auth" | "timeout" | "not-docker" | "host-key";
@@ -169,6 +169,12 @@ export function classifyDockerError(environmentId: string, error: unknown, conte
   if (typeof e.statusCode === "number") return fromHttpStatus(environmentId, e.statusCode, e, error, context);
   // The SSH transport's own errors are already written for the person (./ssh.ts).
   if (error instanceof SshError) return unreachable(error.reason, error.message);
+  // A module's own typed error thrown inside a call (a name taken, a stack file's error) is that
+  // call's answer, not the transport failing: its words are never read as a socket's or TLS's
+  // (a secret named "site-tls-key" taken must not mark the engine down).
+  if (isClassified(error) && !code) {
+    return new DockerEngineError(environmentId, undefined, message || "The engine call failed.", { cause: error });
+  }
 
   if (e.name === "AbortError" || e.name === "TimeoutError" || code === "ABORT_ERR" || code === "ETIMEDOUT") {
     if (context.phase === "connect") return unreachable("timeout", `No answer from the engine${at} in time.`);

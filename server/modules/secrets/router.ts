@@ -47,7 +47,11 @@ function routerFor<K extends SwarmObjectKind>(kind: K) {
       .query(async ({ ctx, input }) => {
         const wanted = input?.environmentIds ? new Set(input.environmentIds) : undefined;
         // Environments asked for by name and added a moment ago are waited for (their first answer).
-        if (wanted) await firstAnswers(ctx.services.fleet, wanted);
+        // Only those the caller may read: the wait would otherwise tell them another exists.
+        if (wanted) {
+          const scope = ctx.scope;
+          await firstAnswers(ctx.services.fleet, scope === "all" ? wanted : [...wanted].filter((id) => scope.has(id)));
+        }
         const clusters = readableClusters(ctx.services.fleet, ctx.scope === "all" ? "all" : ctx.scope, wanted);
         const items: SwarmObject[] = [];
         const errors: { environmentId: string; clusterId: string; message: string }[] = [];

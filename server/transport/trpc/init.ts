@@ -37,8 +37,10 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     errorFormatter({ shape, error }) {
-      // An input that failed its schema: its issues, bounded, in words (./input-errors.ts).
-      const input = error.cause instanceof ZodError ? describeInputError(error.cause) : null;
+      // An input that failed its schema: its issues, bounded, in words (./input-errors.ts). (A
+      // ZodError a handler throws on its own data is an internal error, answered as one.)
+      const input =
+        error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? describeInputError(error.cause) : null;
       return {
         ...shape,
         // Internal errors keep their text in the server's log: callers never see database,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { firstScreenInput } from "../../modules/containers/contract";
 import { describeInputError, MAX_ISSUES } from "./input-errors";
+import { hostileInputProblem, MAX_INPUT_FIELDS } from "./input-guards";
 
 const first = z.object({ first: firstScreenInput });
 const errorOf = (schema: z.ZodType, input: unknown) => schema.safeParse(input).error!;
@@ -28,5 +29,17 @@ describe("describeInputError", () => {
     expect(message).toMatch(/; and 980 more problems$/);
     expect(message.length).toBeLessThan(MAX_ISSUES * 200);
     expect(JSON.stringify(zodError).length).toBeLessThan(MAX_ISSUES * 200);
+  });
+});
+
+describe("hostileInputProblem's messages", () => {
+  it("stay small however long the caller's field names are", () => {
+    const wide = Object.fromEntries(Array.from({ length: MAX_INPUT_FIELDS + 1 }, (_, i) => [`k${i}`, i]));
+    const problem = hostileInputProblem({ ["x".repeat(900_000)]: { ["y".repeat(100_000)]: wide } });
+    expect(problem).toMatch(/has 1,001 fields/);
+    expect(problem!.length).toBeLessThan(400);
+    const nul = hostileInputProblem({ ["z".repeat(500_000)]: "a\u0000b" });
+    expect(nul).toMatch(/NUL/);
+    expect(nul!.length).toBeLessThan(400);
   });
 });

@@ -14,7 +14,8 @@ const MAX_SEGMENT_CHARS = 64;
 
 type Issue = z.core.$ZodIssue;
 
-function clip(text: string, most: number): string {
+/** `text`, at most `most` characters (the last one an ellipsis when it was longer). */
+export function clip(text: string, most: number): string {
   return text.length <= most ? text : `${text.slice(0, most - 1)}…`;
 }
 

@@ -5,14 +5,17 @@
 // no object wider than any input has a use for (zod takes seconds over the 90,000 unknown keys a
 // 1 MiB body holds, where this walk, which enumerates them anyway, stops at once). Iterative, so
 // the check itself cannot overflow.
+import { clip } from "./input-errors";
 
 export const MAX_INPUT_DEPTH = 64;
 /** The most fields one object of an input may have (labels, options, filters: a few dozen). */
 export const MAX_INPUT_FIELDS = 1_000;
 
+/** Where in the input, for the message: each field name clipped (a caller's names may be huge). */
 function where(path: (string | number)[]): string {
   if (!path.length) return "the input";
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("");
+  const shown = path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${clip(p, 40)}` : clip(p, 40))).join("");
+  return clip(shown, 200);
 }
 
 /** A sentence saying what is wrong with the input, or null. */
