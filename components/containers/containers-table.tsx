@@ -1,6 +1,5 @@
 "use client";
 
-import { Activity, EllipsisVertical, ScrollText, SquareTerminal } from "lucide-react";
 import { useMemo, useState } from "react";
 import { DataTable } from "../data-table/data-table";
 import type { DataTableModel } from "../data-table/use-data-table";
@@ -12,9 +11,7 @@ import {
 } from "./containers-table-context";
 import { useContainerUsage } from "./stats/use-container-usage";
 import { IconSprite } from "../ui/sprite-icon";
-
-/** The icons every row draws (./columns/name.tsx, ./row-actions-menu.tsx), once in the page. */
-const ROW_ICONS = { logs: ScrollText, console: SquareTerminal, stats: Activity, actions: EllipsisVertical };
+import { ROW_ICONS } from "./row-icons";
 
 const NOUN = ["container", "containers"] as const;
 /**

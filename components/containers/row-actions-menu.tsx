@@ -5,7 +5,7 @@ import { holdsSomewhere } from "../auth/viewer";
 import { useViewer } from "../auth/viewer-context";
 import { useEffect, useRef, useState, type ComponentProps } from "react";
 import { countRender } from "../data-table/render-probe";
-import { SpriteIcon } from "../ui/sprite-icon";
+import { RowIcon } from "./row-icons";
 import { Menu, MenuContent, MenuItem, MenuLinkItem, MenuSeparator, MenuTrigger } from "../ui/menu";
 import { ACTIONS, type ActionSpec } from "./container-actions";
 import type { ContainerRow } from "./container-list-model";
@@ -87,7 +87,7 @@ function TriggerButton({ name, ...props }: ComponentProps<"button"> & { name: st
       className="inline-grid size-8 place-items-center rounded-md text-subtle hover:bg-hover hover:text-fg data-[state=open]:bg-hover"
       {...props}
     >
-      <SpriteIcon icon="actions" className="size-4" />
+      <RowIcon name="actions" />
     </button>
   );
 }

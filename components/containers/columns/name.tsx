@@ -6,7 +6,7 @@ import type { ContainerRow } from "../container-list-model";
 import { detailsHref } from "../details/format";
 import { holdsOn } from "../holds-on";
 import { RowLink } from "../../ui/row-link";
-import { SpriteIcon } from "../../ui/sprite-icon";
+import { RowIcon } from "../row-icons";
 
 const quickClass = "inline-grid size-7 shrink-0 place-items-center rounded-md text-subtle hover:bg-hover hover:text-fg";
 
@@ -31,17 +31,17 @@ function NameCell({ row }: { row: ContainerRow }) {
       </RowLink>
       {logs ? (
         <RowLink href={`${base}/logs`} className={quickClass} aria-label={`Logs of ${row.name}`} title="Logs">
-          <SpriteIcon icon="logs" className="size-4" />
+          <RowIcon name="logs" />
         </RowLink>
       ) : null}
       {console ? (
         <RowLink href={`${base}/console`} className={quickClass} aria-label={`Console of ${row.name}`} title="Console">
-          <SpriteIcon icon="console" className="size-4" />
+          <RowIcon name="console" />
         </RowLink>
       ) : null}
       {running ? (
         <RowLink href={`${base}/stats`} className={quickClass} aria-label={`Stats of ${row.name}`} title="Stats">
-          <SpriteIcon icon="stats" className="size-4" />
+          <RowIcon name="stats" />
         </RowLink>
       ) : null}
     </div>
