@@ -17,6 +17,14 @@ const SHARED_BITS = 0o077;
 export async function secureDataDir(dataDir: string): Promise<string[]> {
   process.umask(SHARED_BITS);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  return makePrivate(dataDir);
+}
+
+/**
+ * Takes the group and other bits off `entry` and everything under it (symbolic links left
+ * alone), without touching the process umask. Returns the paths it had to fix.
+ */
+export async function makePrivate(entry: string): Promise<string[]> {
   const fixed: string[] = [];
   const visit = async (entry: string): Promise<void> => {
     const stat = await lstat(entry);
@@ -29,6 +37,6 @@ export async function secureDataDir(dataDir: string): Promise<string[]> {
       for (const name of await readdir(entry)) await visit(path.join(entry, name));
     }
   };
-  await visit(dataDir);
+  await visit(entry);
   return fixed;
 }

@@ -9,9 +9,10 @@
 // point: server.int.test.ts, first-start.int.test.ts, embedded.int.test.ts, db.int.test.ts.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, cp, lstat, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { makePrivate } from "../database/data-dir";
 import { EMBEDDED_SETTINGS } from "../database/embedded";
 import { runHelper } from "../database/helper-process";
 import { migrationsDir } from "../database/schema-engine";
@@ -34,14 +35,6 @@ async function templateKey(): Promise<string> {
   };
   await visit(migrationsDir);
   return hash.digest("hex").slice(0, 16);
-}
-
-/** Takes group and other bits off everything under `entry` (this process's umask stays as it is). */
-async function makePrivate(entry: string): Promise<void> {
-  const info = await lstat(entry);
-  if (info.isSymbolicLink()) return;
-  if (info.mode & 0o077) await chmod(entry, info.mode & 0o700);
-  if (info.isDirectory()) for (const name of await readdir(entry)) await makePrivate(path.join(entry, name));
 }
 
 let made: Promise<string> | undefined;
