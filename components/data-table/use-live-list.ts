@@ -75,9 +75,8 @@ function useFleetFeed(kind: LiveKind | null, first?: FirstScreen, initialFirst?:
   const environmentsKey: QueryKey = trpc.environments.list.queryKey();
 
   // The first screen shown until the whole list is held (the query's placeholder meanwhile).
-  const [preview, setPreview] = useState<AnyList | undefined>(() =>
-    initialFirst && queryClient.getQueryData(listKey) === undefined ? initialFirst : undefined,
-  );
+  // (A served one is shown only while no list is held: `showFirst` below, and a placeholder.)
+  const [preview, setPreview] = useState<AnyList | undefined>(initialFirst);
   // The list's reads and the feed's changes, joined (one per mounted page).
   const [sync] = useState(() => {
     const sync = new LiveListSync<AnyList>(kind ?? "containers", {
