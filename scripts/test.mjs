@@ -1,8 +1,7 @@
-// npm test: everything, against real things. The type check, lint and format check, then the
-// unit and integration suites (Vitest; the
-// integration suite brings the Docker testbed up itself), then the browser suite
-// (Playwright in Debian's Chromium). A missing prerequisite fails the run and names
-// itself; nothing is skipped silently.
+// npm test: everything, against real things. The type check, lint and format check, then, at
+// once, the unit and integration suites (Vitest, on one Docker test bed) and the browser suite
+// (Playwright in Debian's Chromium, on a second test bed). A missing prerequisite fails the run
+// and names itself; nothing is skipped silently.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 
@@ -10,16 +9,7 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const isRoot = process.getuid?.() === 0;
 const hasApt = existsSync("/usr/bin/apt-get");
 
-function run(title, command, args, env = {}) {
-  console.log(`\n=== ${title} ===`);
-  const started = Date.now();
-  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  console.log(`=== ${title}: ${result.status === 0 ? "passed" : "FAILED"} in ${seconds} s ===`);
-  return result.status === 0;
-}
-
-/** Like run, without blocking: the output is inherited, or written to `log` when one is given. */
+/** Runs a command without blocking: its output is inherited, or written to `log` when one is given. */
 function runAsync(title, command, args, { env = {}, log } = {}) {
   if (!log) console.log(`\n=== ${title} ===`);
   const started = Date.now();
@@ -64,16 +54,50 @@ const reports = ".test-output";
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-// One testbed for both suites: brought up here, taken down at the end if this run started it.
-// It comes up beside the check below (engines starting, images loading: mostly waiting, while
-// tsc keeps one core busy); its output is printed in one piece once the check is done.
-const testbedWasUp = spawnSync("bash", ["scripts/testbed", "status"], { stdio: "ignore" }).status === 0;
-const testbedLog = `${reports}/testbed-up.log`;
-const testbedUp = testbedWasUp
-  ? Promise.resolve({ ok: true, seconds: "0" })
-  : runAsync("Docker testbed: up", "bash", ["scripts/testbed", "up"], { log: testbedLog });
+// Two test beds, one per suite, so the two suites can run at once: the integration suite on
+// TESTBED_INSTANCE (0 unless set), the browser suite on E2E_TESTBED_INSTANCE (five further on
+// unless set). Each suite's engines, swarm and registry are its own, so neither sees the other's
+// containers, prunes or swarm changes; only the two cores are shared. Both come up beside the
+// check below (engines starting, images loading: mostly waiting, while tsc keeps one core busy);
+// their output is printed once the check is done. Each is taken down at the end if this run
+// started it.
+const suiteInstance = process.env.TESTBED_INSTANCE ?? "0";
+const browserInstance = process.env.E2E_TESTBED_INSTANCE ?? String((Number(suiteInstance) + 5) % 10);
+if (browserInstance === suiteInstance) {
+  console.error(
+    `E2E_TESTBED_INSTANCE (${browserInstance}) must differ from TESTBED_INSTANCE: each suite needs its own.`,
+  );
+  process.exit(2);
+}
+function testbed(instance, title, after = Promise.resolve()) {
+  const env = { TESTBED_INSTANCE: instance };
+  const wasUp =
+    spawnSync("bash", ["scripts/testbed", "status"], { stdio: "ignore", env: { ...process.env, ...env } }).status === 0;
+  const log = `${reports}/testbed-${instance}-up.log`;
+  const up = wasUp
+    ? Promise.resolve({ ok: true, seconds: "0" })
+    : after.then(() => runAsync(title, "bash", ["scripts/testbed", "up"], { env, log }));
+  return {
+    instance,
+    title,
+    wasUp,
+    log,
+    up,
+    down() {
+      if (!wasUp && !process.env.TESTBED_KEEP)
+        spawnSync("bash", ["scripts/testbed", "down"], { stdio: "inherit", env: { ...process.env, ...env } });
+    },
+  };
+}
+// One after the other: the first may install Debian's packages, and two apt-get runs at once
+// would fail on dpkg's lock.
+const suiteTestbed = testbed(suiteInstance, `Docker testbed ${suiteInstance} (integration): up`);
+const testbeds = [
+  suiteTestbed,
+  testbed(browserInstance, `Docker testbed ${browserInstance} (browser): up`, suiteTestbed.up),
+];
 const takeTestbedDown = () => {
-  if (!testbedWasUp && !process.env.TESTBED_KEEP) spawnSync("bash", ["scripts/testbed", "down"], { stdio: "inherit" });
+  for (const bed of testbeds) bed.down();
 };
 process.on("SIGINT", () => {
   takeStackImageBuildDown();
@@ -143,12 +167,12 @@ function whyFailed(text) {
 // It is built on the test bed's swarm manager: it starts as soon as the test bed is up.
 const stackImageStatus = `${reports}/stack-image.status`;
 let stackImageBuild;
-const stackImageStarted = testbedUp.then(() => {
+const stackImageStarted = suiteTestbed.up.then(() => {
   stackImageBuild = spawn(process.execPath, ["--import", "tsx", "scripts/stack-image.ts", stackImageStatus], {
     stdio: ["ignore", openSync(`${reports}/stack-image.log`, "w"), openSync(`${reports}/stack-image.log`, "a")],
     // With Next's type pass on, as a user's `docker build` runs it: it checks the build context
     // (.dockerignore leaves parts of the tree out), which the whole-tree tsc below cannot.
-    env: { ...process.env, STEVEDORE_SKIP_BUILD_TYPECHECK: "" },
+    env: { ...process.env, TESTBED_INSTANCE: suiteInstance, STEVEDORE_SKIP_BUILD_TYPECHECK: "" },
   });
   stackImageBuild.unref();
 });
@@ -167,43 +191,53 @@ results.push([
   (await runAsync("Check: types, lint, format", "npm", ["run", "--silent", "check"])).ok,
   () => [],
 ]);
-if (!testbedWasUp) {
-  const { ok, seconds } = await testbedUp;
-  console.log(`\n=== Docker testbed: up (beside the check) ===`);
-  console.log(readFileSync(testbedLog, "utf8").trimEnd());
-  console.log(`=== Docker testbed: up: ${ok ? "passed" : "FAILED"} in ${seconds} s ===`);
+for (const bed of testbeds) {
+  if (bed.wasUp) continue;
+  const { ok, seconds } = await bed.up;
+  console.log(`\n=== ${bed.title} (beside the check) ===`);
+  console.log(readFileSync(bed.log, "utf8").trimEnd());
+  console.log(`=== ${bed.title}: ${ok ? "passed" : "FAILED"} in ${seconds} s ===`);
 }
 await stackImageStarted;
 process.env.STEVEDORE_STACK_IMAGE_STATUS = stackImageStatus;
 process.env.STEVEDORE_STACK_IMAGE_PID = String(stackImageBuild?.pid ?? "");
-results.push([
-  "vitest (unit + integration)",
-  run(
-    "Vitest: unit and integration",
-    "npx",
-    [
-      "--no-install",
-      "vitest",
-      "run",
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${reports}/vitest.json`,
-      // Where the time went, per file, hooks included (the JSON report has only the tests').
-      "--reporter=./server/testing/timing-reporter.ts",
-    ],
-    { VITEST_TIMINGS_FILE: `${reports}/vitest-timings.json` },
-  ),
-  failedVitest,
-]);
+
+// The two suites run at once, each on its own test bed and database (DATABASE_URL and
+// E2E_DATABASE_URL, or embedded ones). Most of either suite's time is waiting on engines,
+// swarms and a browser, not the CPU, so together they take little more than the longer one.
+// Vitest's output streams here; Playwright's goes to a file, printed when Vitest is done.
 const haveBrowser = ensureChromium();
-results.push([
-  "playwright (e2e)",
-  haveBrowser &&
-    run("Playwright: browser journeys", "npx", ["--no-install", "playwright", "test"], {
-      PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json`,
-    }),
-  failedPlaywright,
-]);
+const playwrightLog = `${reports}/playwright.log`;
+console.log(`\n=== Playwright: browser journeys (on test bed ${browserInstance}; output in ${playwrightLog}) ===`);
+const playwright = haveBrowser
+  ? runAsync("Playwright: browser journeys", "npx", ["--no-install", "playwright", "test"], {
+      env: { TESTBED_INSTANCE: browserInstance, PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json` },
+      log: playwrightLog,
+    })
+  : Promise.resolve({ ok: false, seconds: "0" });
+const vitest = runAsync(
+  `Vitest: unit and integration (on test bed ${suiteInstance})`,
+  "npx",
+  [
+    "--no-install",
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${reports}/vitest.json`,
+    // Where the time went, per file, hooks included (the JSON report has only the tests').
+    "--reporter=./server/testing/timing-reporter.ts",
+  ],
+  { env: { TESTBED_INSTANCE: suiteInstance, VITEST_TIMINGS_FILE: `${reports}/vitest-timings.json` } },
+);
+results.push(["vitest (unit + integration)", (await vitest).ok, failedVitest]);
+const browser = await playwright;
+if (haveBrowser) {
+  console.log(`\n=== Playwright: browser journeys (its output) ===`);
+  console.log(readFileSync(playwrightLog, "utf8").trimEnd());
+  console.log(`=== Playwright: browser journeys: ${browser.ok ? "passed" : "FAILED"} in ${browser.seconds} s ===`);
+}
+results.push(["playwright (e2e)", browser.ok, failedPlaywright]);
 
 takeStackImageBuildDown();
 takeTestbedDown();
