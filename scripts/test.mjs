@@ -9,12 +9,18 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const isRoot = process.getuid?.() === 0;
 const hasApt = existsSync("/usr/bin/apt-get");
 
+// What runs now, so that an interrupted run stops it before taking the test beds down (two
+// suites run at once, and a child that did not share the terminal would not hear Ctrl-C).
+const children = new Set();
+
 /** Runs a command without blocking: its output is inherited, or written to `log` when one is given. */
 function runAsync(title, command, args, { env = {}, log } = {}) {
   if (!log) console.log(`\n=== ${title} ===`);
   const started = Date.now();
   const stdio = log ? ["ignore", openSync(log, "w"), openSync(log, "a")] : "inherit";
   const child = spawn(command, args, { stdio, env: { ...process.env, ...env } });
+  children.add(child);
+  child.once("close", () => children.delete(child));
   return new Promise((resolve) => {
     child.once("error", () => resolve({ ok: false, seconds: 0 }));
     child.once("close", (code) => {
@@ -69,8 +75,17 @@ if (browserInstance === suiteInstance) {
   );
   process.exit(2);
 }
-function testbed(instance, title, after = Promise.resolve()) {
-  const env = { TESTBED_INSTANCE: instance };
+// The environment that points a command at one test bed: a state folder set for the run
+// (STEVEDORE_TESTBED_DIR) is the integration suite's; the browser suite's is beside it.
+const suiteEnv = { TESTBED_INSTANCE: suiteInstance };
+const browserEnv = {
+  TESTBED_INSTANCE: browserInstance,
+  ...(process.env.STEVEDORE_TESTBED_DIR
+    ? { STEVEDORE_TESTBED_DIR: `${process.env.STEVEDORE_TESTBED_DIR}-${browserInstance}` }
+    : {}),
+};
+function testbed(env, title, after = Promise.resolve()) {
+  const instance = env.TESTBED_INSTANCE;
   const wasUp =
     spawnSync("bash", ["scripts/testbed", "status"], { stdio: "ignore", env: { ...process.env, ...env } }).status === 0;
   const log = `${reports}/testbed-${instance}-up.log`;
@@ -91,19 +106,22 @@ function testbed(instance, title, after = Promise.resolve()) {
 }
 // One after the other: the first may install Debian's packages, and two apt-get runs at once
 // would fail on dpkg's lock.
-const suiteTestbed = testbed(suiteInstance, `Docker testbed ${suiteInstance} (integration): up`);
+const suiteTestbed = testbed(suiteEnv, `Docker testbed ${suiteInstance} (integration): up`);
 const testbeds = [
   suiteTestbed,
-  testbed(browserInstance, `Docker testbed ${browserInstance} (browser): up`, suiteTestbed.up),
+  testbed(browserEnv, `Docker testbed ${browserInstance} (browser): up`, suiteTestbed.up),
 ];
 const takeTestbedDown = () => {
   for (const bed of testbeds) bed.down();
 };
-process.on("SIGINT", () => {
-  takeStackImageBuildDown();
-  takeTestbedDown();
-  process.exit(130);
-});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+    takeStackImageBuildDown();
+    takeTestbedDown();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
+}
 
 function failedVitest() {
   try {
@@ -172,7 +190,7 @@ const stackImageStarted = suiteTestbed.up.then(() => {
     stdio: ["ignore", openSync(`${reports}/stack-image.log`, "w"), openSync(`${reports}/stack-image.log`, "a")],
     // With Next's type pass on, as a user's `docker build` runs it: it checks the build context
     // (.dockerignore leaves parts of the tree out), which the whole-tree tsc below cannot.
-    env: { ...process.env, TESTBED_INSTANCE: suiteInstance, STEVEDORE_SKIP_BUILD_TYPECHECK: "" },
+    env: { ...process.env, ...suiteEnv, STEVEDORE_SKIP_BUILD_TYPECHECK: "" },
   });
   stackImageBuild.unref();
 });
@@ -211,7 +229,7 @@ const playwrightLog = `${reports}/playwright.log`;
 console.log(`\n=== Playwright: browser journeys (on test bed ${browserInstance}; output in ${playwrightLog}) ===`);
 const playwright = haveBrowser
   ? runAsync("Playwright: browser journeys", "npx", ["--no-install", "playwright", "test"], {
-      env: { TESTBED_INSTANCE: browserInstance, PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json` },
+      env: { ...browserEnv, PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json` },
       log: playwrightLog,
     })
   : Promise.resolve({ ok: false, seconds: "0" });
@@ -228,7 +246,7 @@ const vitest = runAsync(
     // Where the time went, per file, hooks included (the JSON report has only the tests').
     "--reporter=./server/testing/timing-reporter.ts",
   ],
-  { env: { TESTBED_INSTANCE: suiteInstance, VITEST_TIMINGS_FILE: `${reports}/vitest-timings.json` } },
+  { env: { ...suiteEnv, VITEST_TIMINGS_FILE: `${reports}/vitest-timings.json` } },
 );
 results.push(["vitest (unit + integration)", (await vitest).ok, failedVitest]);
 const browser = await playwright;
