@@ -1,8 +1,9 @@
 // Reads and writes go to a manager that answers. A read asks the best manager first and, when
 // it has not answered within a moment, the next one too (the first answer wins, the others are
-// cancelled): a frozen manager costs that moment, not the deadline. A write is never sent
-// twice: it goes to one manager that has just shown it is alive (it answered a ping, asked the
-// same hedged way), and only moves on when the connection was refused, i.e. nothing was sent.
+// cancelled): a frozen manager costs that moment, not the deadline (a compound read, such as a
+// stack's, is given a longer moment: COMPOUND_HEDGE_MS). A write is never sent twice: it goes to
+// one manager that has just shown it is alive (it answered a ping, asked the same hedged way), and
+// only moves on when the connection was refused, i.e. nothing was sent.
 // What the call's own code throws as a module's typed refusal (a stack file error, a name taken)
 // is that call's answer, given back as thrown: it is not an engine failure, and no other manager
 // is asked.
