@@ -129,3 +129,40 @@ test("the local engine's socket is offered as an environment, once", async ({ pa
   await page.reload();
   await expect(page.getByRole("region", { name: "Local Docker engine" })).toBeVisible();
 });
+
+test("a status change between the Environments page's first read and its live feed's start shows at the start", async ({
+  page,
+}) => {
+  const name = `envs-gap-${Date.now()}`;
+  const env = await mutate<{ id: string }>(page.request, "environments.create", {
+    name,
+    url: "unix:///tmp/none.sock",
+    skipTest: true,
+  });
+  // As on Home (home.spec.ts): the feed is held until the change is made, and every read of the
+  // environments after the first is never answered: only the feed's start can bring it in.
+  let releaseFeed!: () => void;
+  const feedHeld = new Promise<void>((resolve) => (releaseFeed = resolve));
+  let feedsAsked = 0;
+  await page.route(/\/api\/trpc\/fleet\.changes/, async (route) => {
+    feedsAsked++;
+    await feedHeld;
+    await route.continue();
+  });
+  let reads = 0;
+  await page.route(/\/api\/trpc\/[^?]*environments\.list/, async (route) => {
+    if (++reads === 1) await route.continue();
+  });
+  try {
+    await page.goto("/environments");
+    const row = page.getByRole("row").filter({ hasText: name });
+    await expect(row).toBeVisible();
+    await expect.poll(() => feedsAsked).toBeGreaterThan(0);
+    await mutate(page.request, "environments.setPaused", { environmentId: env.id, paused: true });
+    releaseFeed();
+    await expect(row.getByText("paused", { exact: true })).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+    await mutate(page.request, "environments.remove", { environmentId: env.id });
+  }
+});

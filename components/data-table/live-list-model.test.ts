@@ -3,7 +3,6 @@ import {
   applyPictureEvents,
   errorsAfterStatus,
   mergeEnvironments,
-  withStatus,
   type EnvironmentStatus,
   type LiveListData,
   type PictureEvent,
@@ -95,17 +94,6 @@ describe("applying the picture's changes to a live list", () => {
 });
 
 describe("a status message", () => {
-  it("changes only that environment's status", () => {
-    const environments: { id: string; name: string; status: EnvironmentStatus | null }[] = [
-      { id: "a", name: "a", status: null },
-      { id: "b", name: "b", status: null },
-    ];
-    const after = withStatus(environments, status("b", "down", "refused"));
-    expect(after[0]).toBe(environments[0]);
-    expect(after[1]!.status?.state).toBe("down");
-    expect(withStatus(environments, status("zzz", "up"))).toBe(environments);
-  });
-
   it("adds a banner for an environment that went down and takes it away when it is back", () => {
     const down = errorsAfterStatus([], status("a", "down", "connection refused"));
     expect(down).toEqual([{ environmentId: "a", code: "unreachable", message: "connection refused", latencyMs: 0 }]);

@@ -1,6 +1,7 @@
 // How a list kept live by the fleet's feed changes, as pure functions over the cached answer:
-// the picture's changes applied in place, one environment's status applied to that environment
-// only, and a fresh read of some environments merged over what was there.
+// the picture's changes applied in place, one environment's status applied to that environment's
+// error banner only, and a fresh read of some environments merged over what was there. (The
+// environments' own statuses: ./live-status-sync.ts.)
 import type { RouterOutputs } from "../api-types";
 
 type FleetChange = RouterOutputs["fleet"]["changes"] extends AsyncIterable<infer C> ? C : never;
@@ -135,16 +136,6 @@ export function errorsAfterStatus(errors: ListError[], status: EnvironmentStatus
     return errors.filter((_, i) => i !== at);
   }
   return errors;
-}
-
-/** The environments' list with one environment's status replaced; the same array when it is not there. */
-export function withStatus<E extends { id: string; status: EnvironmentStatus | null }>(
-  environments: E[],
-  status: EnvironmentStatus,
-): E[] {
-  const at = environments.findIndex((e) => e.id === status.environmentId);
-  if (at === -1) return environments;
-  return environments.map((e, i) => (i === at ? { ...e, status } : e));
 }
 
 /** A fresh read of some environments, merged over what the list held for them. */

@@ -1,9 +1,12 @@
-// Home's environments and the live feed joined without waiting: a simulated server (the
-// environments' statuses, `environments.list`, `fleet.changes` with counts) and a page that reads
-// the environments at once while the feed connects. Every interleaving of the server's changes,
-// the page's reads, the feed's start and messages, the answers' arrival and a feed that drops and
-// reconnects must end with the page showing exactly the server's statuses: no change is lost
-// between a read and the feed, nor between a read and its answer.
+// A page's environments and the live feed joined without waiting: a simulated server (the
+// environments' statuses, `environments.list`, `fleet.changes`) and a page that reads the
+// environments at once while the feed connects, wired as Home is (its feed asks for counts) or as
+// a list page is (components/data-table/use-live-list.ts: no counts, and the environments read
+// again when the feed is back after a gap). Every interleaving of the server's changes, the
+// page's reads, the feed's start and messages, the answers' arrival and a feed that drops and
+// reconnects must end with the page showing exactly the server's statuses (a list page: all but
+// the counts, which its feed does not send): no change is lost between a read and the feed, nor
+// between a read and its answer.
 import { describe, expect, it } from "vitest";
 import type { EnvironmentStatus } from "../../server/docker/types";
 import { LiveStatusSync } from "./live-status-sync";
@@ -42,6 +45,8 @@ class Server {
   readonly statuses = new Map<string, EnvironmentStatus | null>();
   /** The open feed's messages not yet delivered (lost when it drops). */
   feed: Message[] | null = null;
+  /** Whether the open feed asked for counts (Home's does, a list page's does not). */
+  private counts = false;
   private changes = 0;
 
   constructor(ids: string[]) {
@@ -63,7 +68,7 @@ class Server {
     const running = (now.counts?.running ?? 0) + 1;
     const next = { ...now, counts: { ...now.counts!, containers: running, running } };
     this.statuses.set(id, next);
-    this.feed?.push({ type: "counts", environmentId: id, counts: next.counts });
+    if (this.counts) this.feed?.push({ type: "counts", environmentId: id, counts: next.counts });
   }
 
   list(): Env[] {
@@ -71,7 +76,8 @@ class Server {
   }
 
   /** Subscribes and takes the statuses in one step, as the router does. */
-  subscribe(): void {
+  subscribe(counts = true): void {
+    this.counts = counts;
     this.feed = [{ type: "start", statuses: [...this.statuses.values()].filter((s) => s !== null) }];
   }
 }
@@ -80,15 +86,27 @@ interface Read {
   answer?: Env[];
 }
 
-/** The page: Home's query and subscription, as fleet-overview.tsx wires them. */
+type Wiring = "home" | "list";
+
+/**
+ * The page: its query and subscription, as fleet-overview.tsx (Home) or use-live-list.ts (a list
+ * page) wires them.
+ */
 class Page {
   readonly sync = new LiveStatusSync();
   held: Env[] | undefined;
   /** The read on its way (a new one cancels it, as the query does). */
   read: Read | null = null;
+  /** Reads the page sent itself (a list page's, when its feed is back), for the server to take. */
+  readonly sent: Read[] = [];
+  private starts = 0;
 
-  sendRead(): void {
+  constructor(private readonly wiring: Wiring = "home") {}
+
+  sendRead(): Read {
     this.read = {};
+    this.sent.push(this.read);
+    return this.read;
   }
   answer(read: Read): void {
     if (this.read !== read || !read.answer) return;
@@ -96,14 +114,20 @@ class Page {
     this.held = this.sync.settle(read.answer);
   }
   hear(message: Message): void {
-    if (message.type === "start") this.held = this.sync.started(message.statuses, this.held);
-    else if (message.type === "status") this.held = this.sync.heardStatus(message.status, this.held);
+    if (message.type === "start") {
+      this.held = this.sync.started(message.statuses, this.held);
+      if (this.wiring === "list" && this.starts++ > 0) this.sendRead();
+    } else if (message.type === "status") this.held = this.sync.heardStatus(message.status, this.held);
     else this.held = this.sync.heardCounts(message.environmentId, message.counts, this.held);
   }
 }
 
-function shown(page: Page) {
-  return page.held?.map((env) => [env.id, env.status]);
+function shown(page: Page, counts = true) {
+  return page.held?.map((env) => [env.id, counts || !env.status ? env.status : { ...env.status, counts: undefined }]);
+}
+
+function truth(server: Server, counts = true) {
+  return server.list().map((e) => [e.id, counts || !e.status ? e.status : { ...e.status, counts: undefined }]);
 }
 
 describe("LiveStatusSync", () => {
@@ -115,9 +139,9 @@ describe("LiveStatusSync", () => {
     page.answer(page.read!);
     server.change("a"); // the feed is not there yet: nobody tells the page
     server.subscribe();
-    expect(shown(page)).not.toEqual(server.list().map((e) => [e.id, e.status]));
+    expect(shown(page)).not.toEqual(truth(server));
     page.hear(server.feed!.shift()!);
-    expect(shown(page)).toEqual(server.list().map((e) => [e.id, e.status]));
+    expect(shown(page)).toEqual(truth(server));
   });
 
   it("keeps a change heard while a read was on its way, when the answer is older", () => {
@@ -152,24 +176,44 @@ describe("LiveStatusSync", () => {
     expect(page.held![0]!.status).toEqual(server.statuses.get("a"));
   });
 
-  it("ends every interleaving showing the server's statuses", () => {
+  it("changes only the environment a status message names, and nothing for one it does not hold", () => {
+    const server = new Server(["a", "b"]);
+    const page = new Page();
+    page.sendRead();
+    page.read!.answer = server.list();
+    page.answer(page.read!);
+    const before = page.held!;
+    server.subscribe();
+    page.hear(server.feed!.shift()!);
+    server.change("b");
+    page.hear(server.feed!.shift()!);
+    expect(page.held![0]).toBe(before[0]);
+    expect(page.held![1]!.status).toEqual(server.statuses.get("b"));
+    const held = page.held;
+    page.hear({ type: "status", status: status("zzz", 1) });
+    expect(page.held).toBe(held);
+  });
+
+  it.each<Wiring>(["home", "list"])("ends every interleaving showing the server's statuses (%s)", (wiring) => {
+    const counts = wiring === "home";
     for (let seed = 1; seed <= 400; seed++) {
       const rnd = random(seed);
       const ids = ["a", "b", "c"];
       const server = new Server(ids);
-      const page = new Page();
+      const page = new Page(wiring);
       // The page reads at once, beside the feed connecting.
       page.sendRead();
-      /** The read the server has not yet answered. */
-      const onServer: Read[] = [page.read!];
+      /** The reads the server has not yet answered. */
+      const onServer: Read[] = [];
       /** Answers on their way back, in any order. */
       const inFlight: Read[] = [];
       const steps = 20 + Math.floor(rnd.next() * 40);
       for (let step = 0; step < steps; step++) {
+        onServer.push(...page.sent.splice(0));
         const r = rnd.next();
         if (r < 0.25) server.change(rnd.pick(ids));
         else if (r < 0.35) server.count(rnd.pick(ids));
-        else if (r < 0.45 && !server.feed) server.subscribe();
+        else if (r < 0.45 && !server.feed) server.subscribe(counts);
         else if (r < 0.6 && server.feed?.length) page.hear(server.feed.shift()!);
         else if (r < 0.7 && onServer.length) {
           const read = onServer.shift()!;
@@ -180,7 +224,6 @@ describe("LiveStatusSync", () => {
         } else if (r < 0.85) {
           // The refresh (or a resync): a new read, the one on its way cancelled.
           page.sendRead();
-          onServer.push(page.read!);
         } else if (r < 0.88 && server.feed) {
           // The feed drops; the page notices and reconnects.
           server.feed = null;
@@ -188,15 +231,19 @@ describe("LiveStatusSync", () => {
         }
       }
       // Quiet: the feed connects, every read is answered, every message delivered.
-      if (!server.feed) server.subscribe();
+      if (!server.feed) server.subscribe(counts);
       const feed = server.feed!;
-      for (const read of onServer) {
-        read.answer = server.list();
-        inFlight.push(read);
-      }
+      const answerAll = () => {
+        for (const read of [...onServer.splice(0), ...page.sent.splice(0)]) {
+          read.answer = server.list();
+          inFlight.push(read);
+        }
+      };
+      answerAll();
       while (inFlight.length || feed.length) {
         if (feed.length && (rnd.next() < 0.5 || !inFlight.length)) page.hear(feed.shift()!);
         else page.answer(inFlight.splice(Math.floor(rnd.next() * inFlight.length), 1)[0]!);
+        answerAll();
       }
       if (!page.held) {
         // Every read was cancelled before it was answered: the last one is answered now.
@@ -204,7 +251,7 @@ describe("LiveStatusSync", () => {
         page.read!.answer = server.list();
         page.answer(page.read!);
       }
-      expect(shown(page), `seed ${seed}`).toEqual(server.list().map((e) => [e.id, e.status]));
+      expect(shown(page, counts), `seed ${seed}`).toEqual(truth(server, counts));
     }
   });
 });

@@ -1,7 +1,8 @@
-// How a page's read of the environments (their status and counts: Home's cards) and the fleet's
-// live feed are joined without waiting for each other and without losing a status change between
-// the two. Transport-free: Home (components/home/fleet-overview.tsx) wires it to tRPC and the
-// query cache; the tests drive it against a simulated server and the real API.
+// How a page's read of the environments (their status and counts: Home's cards, the
+// Environments page, the lists' environments) and the fleet's live feed are joined without
+// waiting for each other and without losing a status change between the two. Transport-free:
+// Home (components/home/fleet-overview.tsx) and the live lists (./use-live-list.ts) wire it to
+// tRPC and the query cache; the tests drive it against a simulated server and the real API.
 //
 // The environments are read at once, beside the feed connecting. The feed's first message
 // (`start`) carries each environment's status as the feed began hearing changes; every status

@@ -5,8 +5,9 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef, useState } from "react";
 import type { RouterOutputs } from "../api-types";
 import { useTRPC, useTRPCClient } from "../trpc";
-import { errorsAfterStatus, withStatus, type LiveKind } from "./live-list-model";
+import { errorsAfterStatus, type LiveKind } from "./live-list-model";
 import { LiveListSync, type StampedList } from "./live-list-sync";
+import { LiveStatusSync } from "./live-status-sync";
 import type { FirstScreen } from "@/server/modules/containers/contract";
 
 type ListOutput<K extends LiveKind> = RouterOutputs[K]["list"];
@@ -41,6 +42,9 @@ export interface LiveListOptions<K extends LiveKind> {
 /**
  * A fleet-wide list kept current by the fleet's live feed (`fleet.changes`), for any kind of the
  * live picture, with the environments beside it (names, status):
+ * - the environments are read at once too, and the feed's start and status messages are laid over
+ *   every answer (./live-status-sync.ts, as Home does), so no status change between the two is
+ *   lost;
  * - the list is read at once, beside the feed connecting (the first rows wait for neither the
  *   feed nor each other); the feed's `start` and the read's stamps tell which environments
  *   changed between the two, and only those are read again (./live-list-sync.ts);
@@ -48,8 +52,8 @@ export interface LiveListOptions<K extends LiveKind> {
  *   until the whole list comes;
  * - picture events are applied to the rows in place;
  * - a status message changes that environment's status (and its error banner) and nothing else;
- * - the list is read again only for what the feed says it may have missed: the environments a
- *   `resync` names, or everything when the feed reconnects.
+ * - the list (and the environments) are read again only for what the feed says it may have
+ *   missed: the environments a `resync` names, or everything when the feed reconnects.
  */
 export function useLiveList<K extends LiveKind>(kind: K, options: LiveListOptions<K> = {}) {
   return useFleetFeed(kind, options.first, options.initialFirst) as {
@@ -109,11 +113,18 @@ function useFleetFeed(kind: LiveKind | null, first?: FirstScreen, initialFirst?:
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
   });
+  // The environments' status as the feed says it, laid over every read of them.
+  const [statuses] = useState(() => new LiveStatusSync());
   const environments = useQuery({
     ...trpc.environments.list.queryOptions(),
+    queryFn: async ({ signal }) => statuses.settle(await client.environments.list.query(undefined, { signal })),
     staleTime: Infinity,
+    // Held from an earlier page (whose feed has gone): read at once, beside this page's feed.
+    refetchOnMount: "always",
     refetchOnWindowFocus: false,
   });
+  /** Starts heard: a second one is the feed back after a gap. */
+  const starts = useRef(0);
 
   const scheduled = useRef<(() => void) | null>(null);
   useEffect(() => () => scheduled.current?.(), []);
@@ -145,22 +156,18 @@ function useFleetFeed(kind: LiveKind | null, first?: FirstScreen, initialFirst?:
   };
 
   const live = useSubscription(
-    trpc.fleet.changes.subscriptionOptions(kind ? { list: kind } : undefined, {
-      onStarted: () => {
-        // The environments (names and status) are small: read again when they were read before
-        // the feed was there, so no status change falls between the two. (The list's own start
-        // comes as the feed's first message.)
-        const read = queryClient.getQueryState(environmentsKey);
-        if (read && (read.dataUpdatedAt > 0 || read.fetchStatus === "fetching"))
-          void queryClient.invalidateQueries({ queryKey: environmentsKey });
-      },
+    trpc.fleet.changes.subscriptionOptions(kind ? { list: kind } : { statuses: true }, {
       onData: (data) => {
         const change = data;
         if (change.type === "start") {
+          queryClient.setQueryData<Environments>(environmentsKey, (held) => statuses.started(change.statuses, held));
+          // Back after a gap: environments may have come or gone meanwhile (their statuses are
+          // laid over what is held already).
+          if (starts.current++ > 0) void queryClient.invalidateQueries({ queryKey: environmentsKey });
           if (kind) sync.started(change.stamps);
         } else if (change.type === "status") {
           const { status } = change;
-          queryClient.setQueryData<Environments>(environmentsKey, (old) => (old ? withStatus(old, status) : old));
+          queryClient.setQueryData<Environments>(environmentsKey, (held) => statuses.heardStatus(status, held));
           if (kind) {
             queryClient.setQueryData<AnyList>(listKey, (old) => {
               if (!old) return old;
@@ -177,6 +184,11 @@ function useFleetFeed(kind: LiveKind | null, first?: FirstScreen, initialFirst?:
           flushSoon();
         }
       },
+      // While the feed is away it says nothing of what changes: reads are shown as they come.
+      onConnectionStateChange: (state) => {
+        if (state.state !== "pending") statuses.stopped();
+      },
+      onError: () => statuses.stopped(),
     }),
   );
 

@@ -7,13 +7,14 @@
 //   counts   an environment's counts (containers, running, images, ...) moved; only to pages that
 //            ask for them (Home's cards), never to lists, which hold the objects themselves.
 //   picture  objects changed in the live picture: apply them in place.
-//   start    first, and only to a page that holds a list (it names the kind) or asks for counts
-//            (Home's cards): where the picture of that kind stood per environment when the feed
-//            began hearing it, and each environment's status then. The page's list read carries
-//            the same stamps; where the read's is older, a change fell between the two and that
-//            environment is read again. The statuses, with the status and counts messages after
-//            them, are the environments' status from then on, whenever the page's read of the
-//            environments answers. So neither read need wait for the feed.
+//   start    first, and only to a page that holds a list (it names the kind), asks for counts
+//            (Home's cards) or asks for the statuses alone (the Environments page): where the
+//            picture of that kind stood per environment when the feed began hearing it, and
+//            each environment's status then. The page's list read carries the same stamps;
+//            where the read's is older, a change fell between the two and that environment is
+//            read again. The statuses, with the status and counts messages after them, are the
+//            environments' status from then on, whenever the page's read of the environments
+//            answers. So neither read need wait for the feed.
 //   resync   what the page holds for these environments (or all) may have missed changes: the
 //            server dropped queued messages for a page that fell behind, or an environment's
 //            picture was rebuilt (the watcher resynchronised after reconnecting, or the

@@ -42,6 +42,11 @@ const changesInput = fleetListInput
      * of that kind per environment as the feed begins (see fleet-changes).
      */
     list: z.enum([...LOCAL_KINDS, ...SWARM_KINDS]).optional(),
+    /**
+     * Start with `start` and each environment's status as the feed begins, with no list and no
+     * counts (the Environments page: it holds the environments alone).
+     */
+    statuses: z.boolean().optional(),
   })
   .optional();
 
@@ -83,7 +88,7 @@ export const fleetRouter = createTRPCRouter({
           // Taken right after subscribing, in the same step: every change after these stamps
           // and statuses reaches the page as a message after this one.
           const list = input?.list;
-          if (list || input?.counts) {
+          if (list || input?.counts || input?.statuses) {
             const perms = watch.current();
             const stamps: Record<string, PictureStamp> = {};
             const statuses: EnvironmentStatus[] = [];

@@ -11,10 +11,12 @@ import type { Fleet } from "../../docker/index";
 import type { PrismaClient } from "../../generated/prisma/client";
 import {
   clusterOfManager,
+  COMPOUND_HEDGE_MS,
   readFromManager,
   swarmClusters,
   writeToManager,
   type Cluster as SwarmCluster,
+  type ManagerCall,
 } from "../swarm/index";
 import { adoptStack } from "./adopt";
 import { loadCompose, type StackWarning } from "./compose/load";
@@ -160,6 +162,16 @@ async function assemble(
 
 // ---- reading --------------------------------------------------------------------------------
 
+/**
+ * A read of the swarm for stacks, from a manager that answers. Every one is compound (every
+ * service, network, secret, config and node, then every task; a rollout's every task twice): it is
+ * hedged to another manager only after COMPOUND_HEDGE_MS, so a large swarm's healthy manager is
+ * not asked twice and suspected for taking its time (server/modules/swarm/managers.ts).
+ */
+function readStacksFromManager<T>(fleet: Fleet, cluster: SwarmCluster, name: string, fn: ManagerCall<T>) {
+  return readFromManager(fleet, cluster, name, fn, { hedgeMs: COMPOUND_HEDGE_MS });
+}
+
 export interface ListedStack extends StackSummary {
   clusterId: string;
   /** the manager environment it was read through (and is managed through) */
@@ -193,7 +205,7 @@ export function readableClusters(
 /** Every stack of the swarm `environmentId` manages, whoever deployed it. */
 export async function listStacks(deps: StackDeps, environmentId: string): Promise<ListedStack[]> {
   const cluster = await clusterOfManager(deps.fleet, environmentId);
-  const { value: data } = await readFromManager(deps.fleet, cluster, "stacks.list", (docker, signal) =>
+  const { value: data } = await readStacksFromManager(deps.fleet, cluster, "stacks.list", (docker, signal) =>
     readStackData(docker, signal),
   );
   const latest = await latestVersions(deps.prisma, [cluster.id]);
@@ -224,9 +236,9 @@ export interface StackPage {
 export async function readStack(deps: StackDeps, environmentId: string, name: string): Promise<StackPage> {
   const cluster = await clusterOfManager(deps.fleet, environmentId);
   const [data, versions] = await Promise.all([
-    readFromManager(deps.fleet, cluster, "stacks.get", (docker, signal) => readStackData(docker, signal, name)).then(
-      (served) => served.value,
-    ),
+    readStacksFromManager(deps.fleet, cluster, "stacks.get", (docker, signal) =>
+      readStackData(docker, signal, name),
+    ).then((served) => served.value),
     listVersions(deps.prisma, deps.box, cluster.id, name),
   ]);
   const live = stacksOf(data).find((s) => s.name === name) ?? null;
@@ -322,7 +334,7 @@ async function livePlan(
   cluster: SwarmCluster,
   name: string,
 ): Promise<{ current: StackPlan | null; note: string | null }> {
-  const { value: adopted } = await readFromManager(fleet, cluster, "stacks.preview", async (docker, signal) => {
+  const { value: adopted } = await readStacksFromManager(fleet, cluster, "stacks.preview", async (docker, signal) => {
     try {
       return await adoptStack(docker, name, signal);
     } catch (error) {
@@ -471,7 +483,7 @@ function followRollout(
       signal,
       intervalMs: 500,
       withManager: (read) =>
-        readFromManager(deps.fleet, cluster, "stacks.rollout", read).then((served) => served.value),
+        readStacksFromManager(deps.fleet, cluster, "stacks.rollout", read).then((served) => served.value),
     })) {
       entry.last = rollouts;
     }
@@ -526,7 +538,7 @@ export interface AdoptAnswer {
 export async function adoptVersion(deps: StackDeps, request: AdoptRequest): Promise<AdoptAnswer> {
   const cluster = await clusterOfManager(deps.fleet, request.environmentId);
   const { name } = request;
-  const adopted = await readFromManager(deps.fleet, cluster, "stacks.adopt", (docker, signal) =>
+  const adopted = await readStacksFromManager(deps.fleet, cluster, "stacks.adopt", (docker, signal) =>
     adoptStack(docker, name, signal),
   ).then(
     (served) => served.value,

@@ -17,6 +17,7 @@ export {
 export {
   readFromManager,
   writeToManager,
+  COMPOUND_HEDGE_MS,
   SWARM_DEADLINE_MS,
   SWARM_WRITE_DEADLINE_MS,
   type ManagerCall,

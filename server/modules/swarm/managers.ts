@@ -1,8 +1,9 @@
 // Reads and writes go to a manager that answers. A read asks the best manager first and, when
 // it has not answered within a moment, the next one too (the first answer wins, the others are
-// cancelled): a frozen manager costs that moment, not the deadline. A write is never sent
-// twice: it goes to one manager that has just shown it is alive (it answered a ping, asked the
-// same hedged way), and only moves on when the connection was refused, i.e. nothing was sent.
+// cancelled): a frozen manager costs that moment, not the deadline (a compound read, such as a
+// stack's, is given a longer moment: COMPOUND_HEDGE_MS). A write is never sent twice: it goes to
+// one manager that has just shown it is alive (it answered a ping, asked the same hedged way), and
+// only moves on when the connection was refused, i.e. nothing was sent.
 // What the call's own code throws as a module's typed refusal (a stack file error, a name taken)
 // is that call's answer, given back as thrown: it is not an engine failure, and no other manager
 // is asked.
@@ -30,6 +31,14 @@ export const SWARM_DEADLINE_MS = 5_000;
 export const SWARM_WRITE_DEADLINE_MS = 30_000;
 /** How long one manager has to answer before the next is asked as well. */
 export const HEDGE_MS = 750;
+/**
+ * The same for a compound read: several rounds of engine calls, every object of a kind and every
+ * task (a stack's read: services, networks, secrets, configs and nodes, then the tasks). On a
+ * large swarm a healthy manager takes longer than HEDGE_MS over it, and a hedge there would run
+ * the whole read twice and mark the slower, healthy manager suspect. Never hedging would leave a
+ * frozen first manager costing the whole deadline; this still leaves the next one most of it.
+ */
+export const COMPOUND_HEDGE_MS = 2_000;
 /** A manager that answered this recently is taken to be alive without a ping. */
 const ALIVE_FOR_MS = 1_000;
 /** A manager that let another one answer first is tried last for this long. */
@@ -44,6 +53,8 @@ export interface ManagerCallOptions {
   key?: string;
   /** With `key`: share only a read begun at or after this moment (performance.now()). */
   startedAfter?: number;
+  /** A read: how long one manager has before the next is asked too (HEDGE_MS; COMPOUND_HEDGE_MS). */
+  hedgeMs?: number;
 }
 
 export interface Served<T> {
@@ -175,7 +186,7 @@ function problemOf(error: unknown): string {
 
 /**
  * Runs `attempt` on the candidates, hedged: the next candidate starts when the previous one has
- * not answered within HEDGE_MS or failed in a way another manager might not. The first answer
+ * not answered within `hedgeMs` or failed in a way another manager might not. The first answer
  * wins and the others are aborted; an answer that is an engine refusal is final.
  */
 function hedged<T>(
@@ -184,6 +195,7 @@ function hedged<T>(
   attempt: (member: ClusterMember, deadlineMs: number, signal: AbortSignal) => Promise<T>,
   deadlineMs: number,
   parent: AbortSignal | undefined,
+  hedgeMs = HEDGE_MS,
 ): Promise<Served<T>> {
   const live = livenessOf(fleet);
   const started = performance.now();
@@ -268,7 +280,7 @@ function hedged<T>(
           launch();
         },
       );
-      if (next < candidates.length) hedgeTimer = setTimeout(launch, HEDGE_MS);
+      if (next < candidates.length) hedgeTimer = setTimeout(launch, hedgeMs);
     }
     launch();
   });
@@ -295,6 +307,7 @@ export async function readFromManager<T>(
       }),
     deadlineMs,
     options.signal,
+    options.hedgeMs,
   );
 }
 

@@ -11,7 +11,7 @@ import type { AuditCompletion } from "../../audit/writer";
 import { fileName } from "../../docker/index";
 import { MAX_UPLOAD_BYTES } from "../../transport/http/container-files-limits";
 import { admitAtDoor, recordDownload } from "../../transport/http/door";
-import { classifyDownloadError } from "../../transport/http/download-errors";
+import { answerDownloadFailure } from "../../transport/http/download-errors";
 import type { HttpRoute } from "../../transport/http/routes";
 import type { Services } from "../../core/context";
 import { engineSocketPaths } from "../shared/environments";
@@ -96,10 +96,7 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
     bytes = await sendDownload(req, res, file);
     completion = { outcome: "ok" };
   } catch (error) {
-    const failure = classifyDownloadError(error, abort.signal.aborted);
-    if (failure.log) console.error("volume files: download failed:", error);
-    completion = failure.completion;
-    fail(res, failure.status, failure.message);
+    completion = answerDownloadFailure(res, error, abort.signal.aborted, "volume files");
   }
   await recordDownload(
     services,

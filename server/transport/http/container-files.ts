@@ -25,7 +25,7 @@ import type { Permission } from "../../rbac/catalogue";
 import type { Actor, RequestInfo, Services } from "../../core/context";
 import { CONTAINER_FILES_PREFIX, MAX_UPLOAD_BYTES } from "./container-files-limits";
 import { admitAtDoor, recordDownload, type DoorAdmission } from "./door";
-import { classifyDownloadError } from "./download-errors";
+import { answerDownloadFailure } from "./download-errors";
 import { factSources } from "../../workloads/facts";
 import { judgeExistingWorkload } from "../../workloads/reach";
 import type { HttpRoute } from "./routes";
@@ -174,10 +174,7 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
     bytes = await sendDownload(req, res, file);
     completion = { outcome: "ok" };
   } catch (error) {
-    const failure = classifyDownloadError(error, abort.signal.aborted);
-    if (failure.log) console.error("container files: download failed:", error);
-    completion = failure.completion;
-    fail(res, failure.status, failure.message);
+    completion = answerDownloadFailure(res, error, abort.signal.aborted, "container files");
   } finally {
     lease.release();
   }

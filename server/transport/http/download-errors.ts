@@ -1,10 +1,12 @@
-// How a file download that failed is answered and recorded: one classifier for every download
-// door (a container's files, a volume's), so the same engine error gives the same status and
-// message on each. The status is the one map's (server/core/errors.ts); what nobody planned is a
+// How a file download that failed is answered and recorded: one classifier and one answer for
+// every download door (a container's files, a volume's), so the same engine error gives the same
+// status, message, log line and event on each. The status is the one map's (server/core/errors.ts); what nobody planned is a
 // 500 whose text stays in the log and on the record, never in the answer.
+import type { ServerResponse } from "node:http";
 import type { AuditCompletion } from "../../audit/writer";
 import { answerFor, kindOf } from "../../core/errors";
 import { INTERNAL_MESSAGE } from "../../database/errors";
+import { fail } from "../../modules/shared/http";
 
 export interface DownloadFailure {
   /** The HTTP status to answer (when the answer has not begun). */
@@ -32,4 +34,21 @@ export function classifyDownloadError(error: unknown, clientLeft: boolean): Down
     },
     log: !planned && !clientLeft,
   };
+}
+
+/**
+ * Answers a download that `error` ended (or ends an answer already begun), logs under `what`
+ * what nobody planned, and says how the download ended, for its event. `clientLeft`: whether the
+ * client had gone first.
+ */
+export function answerDownloadFailure(
+  res: ServerResponse,
+  error: unknown,
+  clientLeft: boolean,
+  what: string,
+): AuditCompletion {
+  const failure = classifyDownloadError(error, clientLeft);
+  if (failure.log) console.error(`${what}: download failed:`, error);
+  fail(res, failure.status, failure.message);
+  return failure.completion;
 }
