@@ -61,4 +61,36 @@ describe("LogLineSplitter", () => {
     const lines = readAll(new LogLineSplitter(true), frame(1, "a\n\n\nb\n"), 100).flatMap((b) => batchLines(b, false));
     expect(lines.map((l) => l.text)).toEqual(["a", "", "", "b"]);
   });
+
+  it("gives the lines of any mix of short and long frames, split anywhere, in the order they end", () => {
+    // A small generator with a fixed seed: the same frames on every run.
+    let seed = 17;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 20; round++) {
+      const frames: Buffer[] = [];
+      const expected: { stream: string; text: string }[] = [];
+      const open = { 1: "", 2: "" };
+      for (let f = 0; f < 40; f++) {
+        const stream = random(4) === 0 ? 2 : 1;
+        // lengths around the short-frame path's limit; "\n" often, and size fields holding 0x0a
+        const length = [0, 1, 10, 57, 255, 256, 257, 700][random(8)]!;
+        const text = Array.from({ length }, () => "ab\nxé\r"[random(6)]).join("");
+        frames.push(frame(stream, text));
+        const parts = (open[stream] + text).split("\n");
+        open[stream] = parts.pop()!;
+        for (const part of parts) expected.push({ stream: stream === 2 ? "stderr" : "stdout", text: part });
+      }
+      for (const stream of [1, 2] as const)
+        if (open[stream]) expected.push({ stream: stream === 2 ? "stderr" : "stdout", text: open[stream] });
+      const raw = Buffer.concat(frames);
+      for (const step of [1 + random(9), 64 + random(400), raw.length]) {
+        const lines = readAll(new LogLineSplitter(true), raw, step).flatMap((b) => batchLines(b, false));
+        const withoutFinalCr = expected.map((l) => ({ ...l, text: l.text.replace(/\r$/, "") }));
+        expect(lines).toEqual(withoutFinalCr);
+      }
+    }
+  });
 });

@@ -43,88 +43,141 @@ export interface LogOptions {
 /** A line longer than this without a newline is cut here (a progress bar drawn with \r forever). */
 export const MAX_LINE_BYTES = 64 * 1024;
 const NEWLINE = 10;
+const NEWLINE_BYTE = Buffer.from("\n");
 const STDOUT = 1;
 const STDERR = 2;
 
-/** Splits raw engine bytes into batches of whole lines, keeping partial lines until they complete. */
+/** A frame's payload shorter than this is copied and scanned byte by byte (no native calls). */
+const SMALL_PAYLOAD = 256;
+/** The batch buffer kept between batches; a larger one (a huge line) is let go after its batch. */
+const KEPT_OUTPUT_BYTES = 1024 * 1024;
+
+/**
+ * Splits raw engine bytes into batches of whole lines, keeping partial lines until they complete.
+ * The engine sends a followed log a frame per line, so the per-frame work is kept small: the
+ * completed lines are copied once into one output buffer (a short frame byte by byte while its
+ * newlines are counted), which is decoded once per batch.
+ */
 export class LogLineSplitter {
   private frame: Buffer = Buffer.alloc(0);
   /** unfinished line per stream (index 1 and 2) */
   private readonly partial: Buffer[][] = [[], [], []];
   private readonly partialBytes = [0, 0, 0];
-  private parts: Buffer[] = [];
+  /** completed lines of the batch, each ending with a newline: out[0, used) */
+  private out: Buffer = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
   private runs: number[] = [];
 
   constructor(private readonly multiplexed: boolean) {}
 
   push(chunk: Buffer): LogBatch | undefined {
     if (!this.multiplexed) {
-      this.take(STDOUT, chunk);
+      this.take(STDOUT, chunk, 0, chunk.length);
       return this.batch();
     }
-    this.frame = this.frame.length ? Buffer.concat([this.frame, chunk]) : chunk;
+    const frame = this.frame.length ? Buffer.concat([this.frame, chunk]) : chunk;
     let at = 0;
-    while (this.frame.length - at >= 8) {
-      const size = this.frame.readUInt32BE(at + 4);
-      if (this.frame.length - at < 8 + size) break;
-      this.take(this.frame[at] === STDERR ? STDERR : STDOUT, this.frame.subarray(at + 8, at + 8 + size));
-      at += 8 + size;
+    while (frame.length - at >= 8) {
+      const size = frame.readUInt32BE(at + 4);
+      const end = at + 8 + size;
+      if (frame.length < end) break;
+      this.take(frame[at] === STDERR ? STDERR : STDOUT, frame, at + 8, end);
+      at = end;
     }
     // Keep only the unfinished frame, copied, so the chunk it came in can be freed.
-    this.frame = at === this.frame.length ? Buffer.alloc(0) : Buffer.from(this.frame.subarray(at));
+    this.frame = at === frame.length ? Buffer.alloc(0) : Buffer.from(frame.subarray(at));
     return this.batch();
   }
 
   /** What is left when the stream ends: unfinished lines become lines. */
   flush(): LogBatch | undefined {
-    for (const stream of [STDOUT, STDERR]) {
-      if (this.partialBytes[stream]) this.complete(stream, [...this.partial[stream]!, Buffer.from("\n")]);
-      this.partial[stream] = [];
-      this.partialBytes[stream] = 0;
-    }
+    for (const stream of [STDOUT, STDERR]) if (this.partialBytes[stream]) this.completePartial(stream);
     return this.batch();
   }
 
-  private take(stream: number, bytes: Buffer): void {
-    const last = bytes.lastIndexOf(NEWLINE);
-    if (last === -1) {
-      this.partial[stream]!.push(Buffer.from(bytes));
-      this.partialBytes[stream]! += bytes.length;
-      if (this.partialBytes[stream]! >= MAX_LINE_BYTES) {
-        this.complete(stream, [...this.partial[stream]!, Buffer.from("\n")]);
-        this.partial[stream] = [];
-        this.partialBytes[stream] = 0;
+  /** `bytes[start, end)` from `stream`: its complete lines to the batch, the rest kept. */
+  private take(stream: number, bytes: Buffer, start: number, end: number): void {
+    if (start === end) return;
+    if (this.partialBytes[stream] || end - start >= SMALL_PAYLOAD) return this.takeLong(stream, bytes, start, end);
+    // The usual frame: a line or a few, short. Copied while its newlines are counted.
+    this.reserve(end - start);
+    const out = this.out;
+    let used = this.used;
+    let lines = 0;
+    let afterLast = start;
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i]!;
+      out[used++] = byte;
+      if (byte === NEWLINE) {
+        lines++;
+        afterLast = i + 1;
       }
-      return;
     }
-    const head = bytes.subarray(0, last + 1);
-    this.complete(stream, this.partialBytes[stream] ? [...this.partial[stream]!, head] : [head]);
-    const rest = bytes.subarray(last + 1);
-    this.partial[stream] = rest.length ? [Buffer.from(rest)] : [];
-    this.partialBytes[stream] = rest.length;
+    // What follows the last newline is not a line yet: taken back out and kept.
+    this.used = used - (end - afterLast);
+    if (afterLast < end) this.keepPartial(stream, bytes.subarray(afterLast, end));
+    if (lines) this.count(stream, lines);
   }
 
-  /** `pieces` end with a newline. */
-  private complete(stream: number, pieces: Buffer[]): void {
-    let count = 0;
-    for (const piece of pieces) {
-      for (let i = piece.indexOf(NEWLINE); i !== -1; i = piece.indexOf(NEWLINE, i + 1)) count++;
-      this.parts.push(piece);
+  /** A long payload, or one that finishes a line begun earlier. */
+  private takeLong(stream: number, bytes: Buffer, start: number, end: number): void {
+    const payload = bytes.subarray(start, end);
+    const last = payload.lastIndexOf(NEWLINE);
+    if (last === -1) return this.keepPartial(stream, payload);
+    if (this.partialBytes[stream]) {
+      for (const piece of this.partial[stream]!) this.append(piece, 0, piece.length);
+      this.partial[stream] = [];
+      this.partialBytes[stream] = 0;
     }
+    let lines = 0;
+    for (let i = payload.indexOf(NEWLINE); i !== -1 && i <= last; i = payload.indexOf(NEWLINE, i + 1)) lines++;
+    this.append(payload, 0, last + 1);
+    this.count(stream, lines);
+    if (last + 1 < payload.length) this.keepPartial(stream, payload.subarray(last + 1));
+  }
+
+  private keepPartial(stream: number, piece: Buffer): void {
+    this.partial[stream]!.push(Buffer.from(piece));
+    this.partialBytes[stream]! += piece.length;
+    if (this.partialBytes[stream]! >= MAX_LINE_BYTES) this.completePartial(stream);
+  }
+
+  /** The unfinished line of `stream` becomes a line (cut at MAX_LINE_BYTES, or the end). */
+  private completePartial(stream: number): void {
+    for (const piece of this.partial[stream]!) this.append(piece, 0, piece.length);
+    this.append(NEWLINE_BYTE, 0, 1);
+    this.partial[stream] = [];
+    this.partialBytes[stream] = 0;
+    this.count(stream, 1);
+  }
+
+  private count(stream: number, lines: number): void {
     const runs = this.runs;
-    if (runs.length && runs[runs.length - 2] === stream) runs[runs.length - 1]! += count;
-    else runs.push(stream, count);
+    if (runs.length && runs[runs.length - 2] === stream) runs[runs.length - 1]! += lines;
+    else runs.push(stream, lines);
+  }
+
+  private append(bytes: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    this.used += bytes.copy(this.out, this.used, start, end);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.used + bytes));
+    this.out.copy(grown, 0, 0, this.used);
+    this.out = grown;
   }
 
   private batch(): LogBatch | undefined {
-    if (!this.parts.length) return undefined;
-    // One decode per batch: the bytes end at a newline, so no character is cut in two.
-    let text = (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts)).toString("utf8", 0);
-    text = text.slice(0, -1);
+    if (!this.used) return undefined;
+    // One decode per batch: the bytes end at a newline (left out), so no character is cut in two.
+    let text = this.out.toString("utf8", 0, this.used - 1);
     if (text.includes("\r")) text = text.replace(/\r(?=\n|$)/g, "");
     const batch = { text, runs: this.runs };
-    this.parts = [];
+    this.used = 0;
     this.runs = [];
+    if (this.out.length > KEPT_OUTPUT_BYTES) this.out = Buffer.allocUnsafe(64 * 1024);
     return batch;
   }
 }
@@ -153,67 +206,77 @@ export const BATCH_LINGER_MS = 10;
 /** ... and goes at once when it holds this much. */
 export const BATCH_MAX_BYTES = 256 * 1024;
 
-/** Resolves when the stream has something to read, ends, fails, the signal aborts, or `ms` pass. */
-function readable(stream: Readable, signal: AbortSignal, ms?: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const done = () => {
-      clearTimeout(timer);
-      stream.off("readable", done);
-      stream.off("end", done);
-      stream.off("close", done);
-      stream.off("error", failed);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const failed = (error: Error) => {
-      done();
-      reject(error);
-    };
-    if (ms !== undefined) timer = setTimeout(done, ms);
-    stream.on("readable", done);
-    stream.on("end", done);
-    stream.on("close", done);
-    stream.on("error", failed);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 /**
  * What the stream has, once the consumer asks: the engine sends a log line per write, so a
  * batch lingers up to BATCH_LINGER_MS (or BATCH_MAX_BYTES) for more, instead of one message
  * per line. Nothing is read between asks, so the socket's buffer fills and TCP stops the
- * engine: a consumer that does not ask holds the engine stream still.
+ * engine: a consumer that does not ask holds the engine stream still. The stream's listeners
+ * are set once for the whole stream and a batch has one timer: a followed log wakes this
+ * loop for every few lines, so each wake costs only a promise.
  */
 export async function* pulled(stream: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
-  for (;;) {
-    signal.throwIfAborted();
-    const first = stream.read() as Buffer | null;
-    if (first === null) {
-      if (stream.readableEnded || stream.destroyed) {
-        if (stream.errored) throw stream.errored;
-        return;
-      }
-      await readable(stream, signal);
-      continue;
-    }
-    const chunks = [first];
-    let size = first.length;
-    logStreamCounters.bytesFromEngine += first.length;
-    const deadline = performance.now() + BATCH_LINGER_MS;
-    while (size < BATCH_MAX_BYTES && !signal.aborted) {
-      const more = stream.read() as Buffer | null;
-      if (more !== null) {
-        chunks.push(more);
-        size += more.length;
-        logStreamCounters.bytesFromEngine += more.length;
+  let wake: (() => void) | undefined;
+  let failure: { error: Error } | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const failed = (error: Error) => {
+    failure ??= { error };
+    notify();
+  };
+  const throwIfFailed = () => {
+    if (failure) throw failure.error;
+  };
+  /** Resolves when the stream has something to read, ends, fails, the signal aborts, or the batch's timer fires. */
+  const woken = () => new Promise<void>((resolve) => (wake = resolve));
+  stream.on("readable", notify);
+  stream.on("end", notify);
+  stream.on("close", notify);
+  stream.on("error", failed);
+  signal.addEventListener("abort", notify);
+  let linger: NodeJS.Timeout | undefined;
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      throwIfFailed();
+      const first = stream.read() as Buffer | null;
+      if (first === null) {
+        if (stream.readableEnded || stream.destroyed) {
+          if (stream.errored) throw stream.errored;
+          return;
+        }
+        await woken();
         continue;
       }
-      const left = deadline - performance.now();
-      if (left <= 0 || stream.readableEnded || stream.destroyed) break;
-      await readable(stream, signal, left);
+      const chunks = [first];
+      let size = first.length;
+      logStreamCounters.bytesFromEngine += first.length;
+      const deadline = performance.now() + BATCH_LINGER_MS;
+      linger = setTimeout(notify, BATCH_LINGER_MS);
+      while (size < BATCH_MAX_BYTES && !signal.aborted) {
+        const more = stream.read() as Buffer | null;
+        if (more !== null) {
+          chunks.push(more);
+          size += more.length;
+          logStreamCounters.bytesFromEngine += more.length;
+          continue;
+        }
+        throwIfFailed();
+        if (deadline <= performance.now() || stream.readableEnded || stream.destroyed) break;
+        await woken();
+      }
+      clearTimeout(linger);
+      yield chunks.length === 1 ? first : Buffer.concat(chunks, size);
     }
-    yield chunks.length === 1 ? first : Buffer.concat(chunks, size);
+  } finally {
+    clearTimeout(linger);
+    stream.off("readable", notify);
+    stream.off("end", notify);
+    stream.off("close", notify);
+    stream.off("error", failed);
+    signal.removeEventListener("abort", notify);
   }
 }
 

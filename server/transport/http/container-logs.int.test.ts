@@ -7,7 +7,8 @@ import { createServer, request, type IncomingMessage, type Server } from "node:h
 import type { AddressInfo } from "node:net";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { logStreamCounters } from "../../docker/index";
+import { LogStore, type WireBatch } from "../../../components/containers/logs/log-store";
+import { logStreamCounters, MAX_LINE_BYTES } from "../../docker/index";
 import { openHarness, type Harness } from "../../testing/harness";
 import { need } from "../../testing/testbed-env";
 import { CONTAINER_LOGS_PREFIX, containerLogsRoute } from "./container-logs";
@@ -29,6 +30,9 @@ let adminToken: string;
 let readOnlyToken: string;
 let mixed: string;
 let big: string;
+let hostile: string;
+/** Over the engine's 16 KiB log message, and MAX_LINE_BYTES: the page gets it in pieces. */
+const LONG_LINE_BYTES = 1_000_000;
 
 async function tokenFor(roles: string[]): Promise<string> {
   const user = await h.makeUser(roles.map((role) => ({ role })));
@@ -74,6 +78,23 @@ beforeAll(async () => {
   big = await finishedContainer(
     "big",
     `busybox seq -w 1 ${BIG_LINES} | busybox sed 's/^/line /;s/$/ of a log too big to hold in memory twice over/'`,
+  );
+  // Whatever a program may print: JSON and SSE syntax, controls, bytes that are not UTF-8, CRs.
+  hostile = await finishedContainer(
+    "hostile",
+    [
+      String.raw`printf 'quote " backslash \\ tab \t end\n'`,
+      String.raw`printf 'controls \001\033[31mred\033[0m \177 nul \000 end\n'`,
+      String.raw`printf 'not utf-8 \377\376 and a cut character \342\202\n'`,
+      String.raw`printf 'err "quoted" \\ on stderr\n' >&2`,
+      String.raw`printf 'a carriage return inside a\rb, and one before the newline\r\n'`,
+      String.raw`printf 'empty line next\n\n'`,
+      String.raw`printf '</script><b>\342\234\223 \360\237\232\242 \342\200\250 \357\273\277</b>\n'`,
+      String.raw`printf 'data: not an event\n\nevent: return\nid: 7\n'`,
+      String.raw`printf '{"text":"a","runs":[2,1]}\n'`,
+      String.raw`busybox head -c ${LONG_LINE_BYTES} /dev/zero | busybox tr '\0' x; echo`,
+      String.raw`printf 'the last line has no newline'`,
+    ].join("; "),
   );
 }, 180_000);
 
@@ -208,6 +229,53 @@ describe("the logs download", () => {
     expect(bad.body).toContain("tail");
     const missing = await download("0123456789ab");
     expect(missing.status).toBe(404);
+  });
+});
+
+/** An event stream read as EventSource reads it (lines end at CR, LF or CRLF), each batch into a LogStore. */
+async function readEventStreamIntoStore(path: string, headers: Record<string, string>): Promise<LogStore> {
+  const body = await get(path, headers);
+  expect(body.status).toBe(200);
+  const store = new LogStore(1_000_000);
+  let data: string[] = [];
+  let event = "";
+  for (const line of body.body.split(/\r\n|\r|\n/)) {
+    if (line === "") {
+      if (!event && data.length) store.append(JSON.parse(data.join("\n")) as WireBatch);
+      data = [];
+      event = "";
+    } else if (line.startsWith("data: ")) data.push(line.slice(6));
+    else if (line.startsWith("event: ")) event = line.slice(7);
+  }
+  return store;
+}
+
+describe("hostile lines", () => {
+  it("reach the page's log store exactly as the download has them, whatever bytes they hold", async () => {
+    const input = encodeURIComponent(JSON.stringify({ environmentId, id: hostile, follow: true, tail: "all" }));
+    const store = await readEventStreamIntoStore(`${TRPC_PREFIX}containers.logs?input=${input}`, {
+      authorization: `Bearer ${adminToken}`,
+      accept: "text/event-stream",
+    });
+    const shown = Array.from({ length: store.size }, (_, i) => store.line(i)!);
+    // The download is the container's bytes as the engine sends them; the page drops a CR that
+    // ends a line, and gets a line longer than MAX_LINE_BYTES in pieces of at most that.
+    const expected = lines((await download(hostile)).body).map((line) => line.replace(/\r$/, ""));
+    const long = expected.findIndex((line) => line.length === LONG_LINE_BYTES);
+    const pieces = Math.ceil(LONG_LINE_BYTES / MAX_LINE_BYTES);
+    expect(shown).toHaveLength(expected.length + pieces - 1);
+    expect(
+      shown
+        .slice(long, long + pieces)
+        .map((l) => l.text)
+        .join(""),
+    ).toBe(expected[long]);
+    expect(shown.slice(long, long + pieces).every((l) => l.text.length <= MAX_LINE_BYTES && !l.stderr)).toBe(true);
+    const others = [...shown.slice(0, long), ...shown.slice(long + pieces)];
+    expect(others.map((l) => l.text)).toEqual([...expected.slice(0, long), ...expected.slice(long + 1)]);
+    expect(others.filter((l) => l.stderr).map((l) => l.text)).toEqual(['err "quoted" \\ on stderr']);
+    expect(others.some((l) => /^not utf-8 \ufffd+ and a cut character \ufffd+$/.test(l.text))).toBe(true);
+    expect(others.map((l) => l.text)).toContain("data: not an event");
   });
 });
 

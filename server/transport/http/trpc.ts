@@ -11,8 +11,13 @@ import { createContext, type Services } from "../../core/context";
 import { appRouter } from "../trpc/root";
 import { MAX_BODY_BYTES } from "./request-limits";
 import { requestInfo } from "./request-info";
+import { installChunkTextEncoderStream } from "./text-encoder-stream";
 
 export const TRPC_PREFIX = "/api/trpc/";
+
+// Subscriptions are written as server-sent events through TextEncoderStream: the one that
+// encodes a chunk whole (see ./text-encoder-stream.ts).
+installChunkTextEncoderStream();
 
 type Access = { kind: string; permission?: string };
 const procedures = appRouter._def.procedures as unknown as Record<
