@@ -1,7 +1,6 @@
 "use client";
 
 import { flexRender, type Column, type RowData } from "@tanstack/react-table";
-import { useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import {
   memo,
@@ -19,26 +18,14 @@ import type { DataRow, DataTableFeatures } from "./features";
 import { DEFAULT_MIN_WIDTH_PX } from "./fit-columns";
 import { countRender } from "./render-probe";
 import { SELECT_COLUMN_WIDTH, type DataTableModel } from "./use-data-table";
+import { blockRanges } from "./block-range";
+import { useRowVirtualizer } from "./use-row-virtualizer";
 
-/** Rows drawn beyond the visible ones, so a quick scroll or a keyboard jump shows no blanks. */
-const OVERSCAN = 4;
 /**
- * Rows come into the page and leave it in blocks of this many, not one by one: while a list
- * scrolls, most frames then change nothing in the page and only move it (the browser's cheapest
- * frame), and every few frames a block is drawn. One row at a time, each frame paid the table's
- * style, layout and paint over again for a row or two.
+ * Rows drawn at least beyond the visible ones, so a quick scroll or a keyboard jump shows no
+ * blanks. Blocks (below) add more: on average about five more above the view and eight below.
  */
-const BLOCK = 8;
-
-/** The rows to draw: the visible ones and the overscan, widened to whole blocks. */
-function blockRange({ startIndex, endIndex, overscan, count }: Range): number[] {
-  if (count === 0) return [];
-  const first = Math.max(0, Math.floor((startIndex - overscan) / BLOCK) * BLOCK);
-  const last = Math.min(count - 1, Math.ceil((endIndex + overscan + 1) / BLOCK) * BLOCK - 1);
-  const indexes: number[] = [];
-  for (let index = first; index <= last; index++) indexes.push(index);
-  return indexes;
-}
+const OVERSCAN = 2;
 // A row as tall as most are drawn (the name's quick links and the actions button): a row measured
 // at its estimate changes nothing, where each one measured otherwise moved every row after it.
 const ESTIMATED_ROW_PX = 49;
@@ -293,17 +280,20 @@ function VirtualBody<T extends RowData>({
   rowClassName: ((row: T) => string | undefined) | undefined;
   rowHeight: number | undefined;
 }) {
+  countRender("data-table-body");
   // One key function per list of rows, not per render: the virtualizer rebuilds every row's
   // measurement whenever it changes.
   const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows]);
   const estimateSize = useMemo(() => (rowHeight ? () => rowHeight : estimateRow), [rowHeight]);
-  const virtualizer = useVirtualizer({
+  // Its own: it keeps the widest view seen.
+  const [rangeExtractor] = useState(blockRanges);
+  const virtualizer = useRowVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollBox,
     estimateSize,
     overscan: OVERSCAN,
     getItemKey,
-    rangeExtractor: blockRange,
+    rangeExtractor,
     initialRect: INITIAL_RECT,
   });
   const items = virtualizer.getVirtualItems();
@@ -317,6 +307,9 @@ function VirtualBody<T extends RowData>({
   // drawn items, not by a pass over every row.
   const drawnRows = items.flatMap((item) => rows[item.index] ?? []);
   const drawn = virtualizer.isScrolling ? null : drawnRows.map((row) => row.id).join("\n");
+  // For a browser test: the body renders again when the list starts or stops scrolling.
+  const scrolling = virtualizer.isScrolling;
+  useEffect(() => countRender("data-table-body-scrolling"), [scrolling]);
   const drawnRef = useRef({ onRowsDrawn, drawnRows });
   useEffect(() => {
     drawnRef.current = { onRowsDrawn, drawnRows };
@@ -406,9 +399,9 @@ interface RowsBlockProps<T extends RowData> {
 }
 
 /**
- * The rows drawn, `first` to `last` (the block range is whole). Memoised on that range: while the
- * list scrolls within a block, the virtualizer renders its body again for every row that crosses
- * the edge of the view, and this is skipped whole instead of comparing every drawn row's props.
+ * The rows drawn, `first` to `last` (the block range is whole). Memoised on that range: when the
+ * body renders again with the same rows (the list stops or starts scrolling), this is skipped
+ * whole instead of comparing every drawn row's props.
  */
 const RowsBlock = memo(function RowsBlock<T extends RowData>({
   rows,
