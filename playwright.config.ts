@@ -34,10 +34,11 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   // A page's data on a 2-core machine that is also running the engines, the database and the
-  // build can take longer than Playwright's 5 s default to arrive: the conditions are the same,
-  // only the patience is a real user's.
-  expect: { timeout: 15_000 },
-  timeout: 90_000,
+  // integration suite (npm test runs both at once; a swarm test creating overlay networks keeps
+  // both cores busy for tens of seconds) can take longer than Playwright's 5 s default to arrive:
+  // the conditions are the same, only the patience is a real user's on such a machine.
+  expect: { timeout: 30_000 },
+  timeout: 120_000,
   // The JSON report (when scripts/test.mjs asks for it) lets the run's summary name each failure.
   reporter: [
     ["list"],
