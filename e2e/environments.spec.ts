@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { mutate, query } from "./fixtures";
+import { holdFeedAfterFirstEnvironmentsRead, mutate, query } from "./fixtures";
 
 const TLS_URL = process.env.TESTBED_TLS_URL ?? "tcp://10.201.0.20:2376";
 const TLS_SOCKET = process.env.TESTBED_TLS_SOCKET ?? "/tmp/stevedore-testbed/tls.sock";
@@ -139,25 +139,13 @@ test("a status change between the Environments page's first read and its live fe
     url: "unix:///tmp/none.sock",
     skipTest: true,
   });
-  // As on Home (home.spec.ts): the feed is held until the change is made, and every read of the
-  // environments after the first is never answered: only the feed's start can bring it in.
-  let releaseFeed!: () => void;
-  const feedHeld = new Promise<void>((resolve) => (releaseFeed = resolve));
-  let feedsAsked = 0;
-  await page.route(/\/api\/trpc\/fleet\.changes/, async (route) => {
-    feedsAsked++;
-    await feedHeld;
-    await route.continue();
-  });
-  let reads = 0;
-  await page.route(/\/api\/trpc\/[^?]*environments\.list/, async (route) => {
-    if (++reads === 1) await route.continue();
-  });
+  // Only the feed's start can bring the change made in between in.
+  const { feedsAsked, releaseFeed } = await holdFeedAfterFirstEnvironmentsRead(page);
   try {
     await page.goto("/environments");
     const row = page.getByRole("row").filter({ hasText: name });
     await expect(row).toBeVisible();
-    await expect.poll(() => feedsAsked).toBeGreaterThan(0);
+    await expect.poll(feedsAsked).toBeGreaterThan(0);
     await mutate(page.request, "environments.setPaused", { environmentId: env.id, paused: true });
     releaseFeed();
     await expect(row.getByText("paused", { exact: true })).toBeVisible({ timeout: 30_000 });

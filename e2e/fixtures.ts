@@ -40,3 +40,24 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/**
+ * Makes the gap between a page's first read of the environments and its live feed's start real:
+ * the feed is held until `releaseFeed()`, and every read of the environments after the first is
+ * never answered, so a change made in between can reach the page only through the feed's start.
+ */
+export async function holdFeedAfterFirstEnvironmentsRead(page: Page) {
+  let releaseFeed!: () => void;
+  const feedHeld = new Promise<void>((resolve) => (releaseFeed = resolve));
+  let feedsAsked = 0;
+  await page.route(/\/api\/trpc\/fleet\.changes/, async (route) => {
+    feedsAsked++;
+    await feedHeld;
+    await route.continue();
+  });
+  let reads = 0;
+  await page.route(/\/api\/trpc\/[^?]*environments\.list/, async (route) => {
+    if (++reads === 1) await route.continue();
+  });
+  return { feedsAsked: () => feedsAsked, releaseFeed };
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { admin, mutate, signIn, signedOut } from "./fixtures";
+import { admin, holdFeedAfterFirstEnvironmentsRead, mutate, signIn, signedOut } from "./fixtures";
 
 test("the home page opens, signed in, and shows the database is up", async ({ page }) => {
   await page.goto("/");
@@ -51,26 +51,14 @@ test("a status change between Home's first read and its live feed's start shows 
     url: "unix:///tmp/none.sock",
     skipTest: true,
   });
-  // The feed is held until the change is made; every read of the environments after the first
-  // is never answered: only the feed's start can bring the change in.
-  let releaseFeed!: () => void;
-  const feedHeld = new Promise<void>((resolve) => (releaseFeed = resolve));
-  let feedsAsked = 0;
-  await page.route(/\/api\/trpc\/fleet\.changes/, async (route) => {
-    feedsAsked++;
-    await feedHeld;
-    await route.continue();
-  });
-  let reads = 0;
-  await page.route(/\/api\/trpc\/[^?]*environments\.list/, async (route) => {
-    if (++reads === 1) await route.continue();
-  });
+  // Only the feed's start can bring the change made in between in.
+  const { feedsAsked, releaseFeed } = await holdFeedAfterFirstEnvironmentsRead(page);
   try {
     await page.goto("/");
     const card = page.getByRole("article", { name });
     await expect(card).toBeVisible();
     // The page has asked for its feed, which is not there yet: the change falls in between.
-    await expect.poll(() => feedsAsked).toBeGreaterThan(0);
+    await expect.poll(feedsAsked).toBeGreaterThan(0);
     await mutate(page.request, "environments.setPaused", { environmentId: env.id, paused: true });
     releaseFeed();
     await expect(card.getByText("paused", { exact: true })).toBeVisible({ timeout: 30_000 });
