@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { holdFeedAfterFirstEnvironmentsRead, mutate, query } from "./fixtures";
+import { expectStatusChangeInTheGapShown, mutate, query } from "./fixtures";
 
 const TLS_URL = process.env.TESTBED_TLS_URL ?? "tcp://10.201.0.20:2376";
 const TLS_SOCKET = process.env.TESTBED_TLS_SOCKET ?? "/tmp/stevedore-testbed/tls.sock";
@@ -133,24 +133,7 @@ test("the local engine's socket is offered as an environment, once", async ({ pa
 test("a status change between the Environments page's first read and its live feed's start shows at the start", async ({
   page,
 }) => {
-  const name = `envs-gap-${Date.now()}`;
-  const env = await mutate<{ id: string }>(page.request, "environments.create", {
-    name,
-    url: "unix:///tmp/none.sock",
-    skipTest: true,
-  });
-  // Only the feed's start can bring the change made in between in.
-  const { feedsAsked, releaseFeed } = await holdFeedAfterFirstEnvironmentsRead(page);
-  try {
-    await page.goto("/environments");
-    const row = page.getByRole("row").filter({ hasText: name });
-    await expect(row).toBeVisible();
-    await expect.poll(feedsAsked).toBeGreaterThan(0);
-    await mutate(page.request, "environments.setPaused", { environmentId: env.id, paused: true });
-    releaseFeed();
-    await expect(row.getByText("paused", { exact: true })).toBeVisible({ timeout: 30_000 });
-  } finally {
-    await page.unrouteAll({ behavior: "ignoreErrors" });
-    await mutate(page.request, "environments.remove", { environmentId: env.id });
-  }
+  await expectStatusChangeInTheGapShown(page, "/environments", (name) =>
+    page.getByRole("row").filter({ hasText: name }),
+  );
 });

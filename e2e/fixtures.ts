@@ -1,6 +1,6 @@
 // What the browser journeys share: the accounts the setup project creates, where their
 // sign-ins are saved, and a way to prepare data through the API instead of the UI.
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 
 export const port = Number(process.env.E2E_PORT ?? 3210);
 export const baseURL = `http://127.0.0.1:${port}`;
@@ -42,11 +42,22 @@ export async function signIn(page: Page, username: string, password: string): Pr
 }
 
 /**
- * Makes the gap between a page's first read of the environments and its live feed's start real:
- * the feed is held until `releaseFeed()`, and every read of the environments after the first is
- * never answered, so a change made in between can reach the page only through the feed's start.
+ * A status change made between a page's first read of the environments and its live feed's start
+ * shows once the feed starts. The gap is made real: the feed is held until the change is made,
+ * and every read of the environments after the first is never answered, so only the feed's start
+ * can bring the change in. `at` finds the new environment on the page (its row, its card).
  */
-export async function holdFeedAfterFirstEnvironmentsRead(page: Page) {
+export async function expectStatusChangeInTheGapShown(
+  page: Page,
+  path: string,
+  at: (name: string) => Locator,
+): Promise<void> {
+  const name = `gap-${Date.now()}`;
+  const env = await mutate<{ id: string }>(page.request, "environments.create", {
+    name,
+    url: "unix:///tmp/none.sock",
+    skipTest: true,
+  });
   let releaseFeed!: () => void;
   const feedHeld = new Promise<void>((resolve) => (releaseFeed = resolve));
   let feedsAsked = 0;
@@ -59,5 +70,17 @@ export async function holdFeedAfterFirstEnvironmentsRead(page: Page) {
   await page.route(/\/api\/trpc\/[^?]*environments\.list/, async (route) => {
     if (++reads === 1) await route.continue();
   });
-  return { feedsAsked: () => feedsAsked, releaseFeed };
+  try {
+    await page.goto(path);
+    const shown = at(name);
+    await expect(shown).toBeVisible();
+    // The page has asked for its feed, which is not there yet: the change falls in between.
+    await expect.poll(() => feedsAsked).toBeGreaterThan(0);
+    await mutate(page.request, "environments.setPaused", { environmentId: env.id, paused: true });
+    releaseFeed();
+    await expect(shown.getByText("paused", { exact: true })).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+    await mutate(page.request, "environments.remove", { environmentId: env.id });
+  }
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { admin, holdFeedAfterFirstEnvironmentsRead, mutate, signIn, signedOut } from "./fixtures";
+import { admin, expectStatusChangeInTheGapShown, mutate, signIn, signedOut } from "./fixtures";
 
 test("the home page opens, signed in, and shows the database is up", async ({ page }) => {
   await page.goto("/");
@@ -45,27 +45,7 @@ test("an environment that cannot be reached shows as a down card with its error"
 });
 
 test("a status change between Home's first read and its live feed's start shows at the start", async ({ page }) => {
-  const name = `home-gap-${Date.now()}`;
-  const env = await mutate<{ id: string }>(page.request, "environments.create", {
-    name,
-    url: "unix:///tmp/none.sock",
-    skipTest: true,
-  });
-  // Only the feed's start can bring the change made in between in.
-  const { feedsAsked, releaseFeed } = await holdFeedAfterFirstEnvironmentsRead(page);
-  try {
-    await page.goto("/");
-    const card = page.getByRole("article", { name });
-    await expect(card).toBeVisible();
-    // The page has asked for its feed, which is not there yet: the change falls in between.
-    await expect.poll(feedsAsked).toBeGreaterThan(0);
-    await mutate(page.request, "environments.setPaused", { environmentId: env.id, paused: true });
-    releaseFeed();
-    await expect(card.getByText("paused", { exact: true })).toBeVisible({ timeout: 30_000 });
-  } finally {
-    await page.unrouteAll({ behavior: "ignoreErrors" });
-    await mutate(page.request, "environments.remove", { environmentId: env.id });
-  }
+  await expectStatusChangeInTheGapShown(page, "/", (name) => page.getByRole("article", { name }));
 });
 
 test("every area is reachable from the navigation, by keyboard", async ({ page }) => {
