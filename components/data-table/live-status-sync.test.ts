@@ -122,12 +122,17 @@ class Page {
   }
 }
 
+/** Each environment's id and status, its counts left out when a page does not hear them. */
+function statuses(environments: { id: string; status: EnvironmentStatus | null }[], counts: boolean) {
+  return environments.map((e) => [e.id, counts || !e.status ? e.status : { ...e.status, counts: undefined }]);
+}
+
 function shown(page: Page, counts = true) {
-  return page.held?.map((env) => [env.id, counts || !env.status ? env.status : { ...env.status, counts: undefined }]);
+  return page.held ? statuses(page.held, counts) : undefined;
 }
 
 function truth(server: Server, counts = true) {
-  return server.list().map((e) => [e.id, counts || !e.status ? e.status : { ...e.status, counts: undefined }]);
+  return statuses(server.list(), counts);
 }
 
 describe("LiveStatusSync", () => {
