@@ -93,7 +93,6 @@ function testbed(env, title, after = Promise.resolve()) {
     ? Promise.resolve({ ok: true, seconds: "0" })
     : after.then(() => runAsync(title, "bash", ["scripts/testbed", "up"], { env, log }));
   return {
-    instance,
     title,
     wasUp,
     log,

@@ -23,7 +23,7 @@ import { useRowVirtualizer } from "./use-row-virtualizer";
 
 /**
  * Rows drawn at least beyond the visible ones, so a quick scroll or a keyboard jump shows no
- * blanks. Blocks (below) add more: on average about five more above the view and eight below.
+ * blanks. Blocks (./block-range.ts) add more: on average about five more above the view and eight below.
  */
 const OVERSCAN = 2;
 // A row as tall as most are drawn (the name's quick links and the actions button): a row measured

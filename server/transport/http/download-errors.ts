@@ -1,7 +1,8 @@
 // How a file download that failed is answered and recorded: one classifier and one answer for
 // every download door (a container's files, a volume's), so the same engine error gives the same
-// status, message, log line and event on each. The status is the one map's (server/core/errors.ts); what nobody planned is a
-// 500 whose text stays in the log and on the record, never in the answer.
+// status, message, log line and event on each. The status is the one map's
+// (server/core/errors.ts); what nobody planned is a 500 whose text stays in the log and on the
+// record, never in the answer.
 import type { ServerResponse } from "node:http";
 import type { AuditCompletion } from "../../audit/writer";
 import { answerFor, kindOf } from "../../core/errors";
