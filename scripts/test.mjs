@@ -1,7 +1,7 @@
-// npm test: everything, against real things. The type check, lint and format check, then, at
-// once, the unit and integration suites (Vitest, on one Docker test bed) and the browser suite
-// (Playwright in Debian's Chromium, on a second test bed). A missing prerequisite fails the run
-// and names itself; nothing is skipped silently.
+// npm test: everything, against real things. The type check, lint and format check, then the
+// unit and integration suites (Vitest) and the browser suite (Playwright in Debian's Chromium),
+// one after the other on one Docker test bed. A missing prerequisite fails the run and names
+// itself; nothing is skipped silently.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 
@@ -9,8 +9,8 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const isRoot = process.getuid?.() === 0;
 const hasApt = existsSync("/usr/bin/apt-get");
 
-// What runs now, so that an interrupted run stops it before taking the test beds down (two
-// suites run at once, and a child that did not share the terminal would not hear Ctrl-C).
+// What runs now, so that an interrupted run stops it before taking the test bed down (a child
+// that did not share the terminal, such as the stack image's build, would not hear Ctrl-C).
 const children = new Set();
 
 /** Runs a command without blocking: its output is inherited, or written to `log` when one is given. */
@@ -60,58 +60,18 @@ const reports = ".test-output";
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-// Two test beds, one per suite, so the two suites can run at once: the integration suite on
-// TESTBED_INSTANCE (0 unless set), the browser suite on E2E_TESTBED_INSTANCE (five further on
-// unless set). Each suite's engines, swarm and registry are its own, so neither sees the other's
-// containers, prunes or swarm changes; only the two cores are shared. Both come up beside the
-// check below (engines starting, images loading: mostly waiting, while tsc keeps one core busy);
-// their output is printed once the check is done. Each is taken down at the end if this run
-// started it.
-const suiteInstance = process.env.TESTBED_INSTANCE ?? "0";
-const browserInstance = process.env.E2E_TESTBED_INSTANCE ?? String((Number(suiteInstance) + 5) % 10);
-if (browserInstance === suiteInstance) {
-  console.error(
-    `E2E_TESTBED_INSTANCE (${browserInstance}) must differ from TESTBED_INSTANCE: each suite needs its own.`,
-  );
-  process.exit(2);
-}
-// The environment that points a command at one test bed: a state folder set for the run
-// (STEVEDORE_TESTBED_DIR) is the integration suite's; the browser suite's is beside it.
-const suiteEnv = { TESTBED_INSTANCE: suiteInstance };
-const browserEnv = {
-  TESTBED_INSTANCE: browserInstance,
-  ...(process.env.STEVEDORE_TESTBED_DIR
-    ? { STEVEDORE_TESTBED_DIR: `${process.env.STEVEDORE_TESTBED_DIR}-${browserInstance}` }
-    : {}),
-};
-function testbed(env, title, after = Promise.resolve()) {
-  const instance = env.TESTBED_INSTANCE;
-  const wasUp =
-    spawnSync("bash", ["scripts/testbed", "status"], { stdio: "ignore", env: { ...process.env, ...env } }).status === 0;
-  const log = `${reports}/testbed-${instance}-up.log`;
-  const up = wasUp
-    ? Promise.resolve({ ok: true, seconds: "0" })
-    : after.then(() => runAsync(title, "bash", ["scripts/testbed", "up"], { env, log }));
-  return {
-    title,
-    wasUp,
-    log,
-    up,
-    down() {
-      if (!wasUp && !process.env.TESTBED_KEEP)
-        spawnSync("bash", ["scripts/testbed", "down"], { stdio: "inherit", env: { ...process.env, ...env } });
-    },
-  };
-}
-// One after the other: the first may install Debian's packages, and two apt-get runs at once
-// would fail on dpkg's lock.
-const suiteTestbed = testbed(suiteEnv, `Docker testbed ${suiteInstance} (integration): up`);
-const testbeds = [
-  suiteTestbed,
-  testbed(browserEnv, `Docker testbed ${browserInstance} (browser): up`, suiteTestbed.up),
-];
+// One test bed for both suites: brought up here, taken down at the end if this run started it.
+// It comes up beside the check below (engines starting, images loading: mostly waiting, while
+// tsc keeps one core busy); its output is printed in one piece once the check is done.
+// The suites run one after the other: run at once (each on its own test bed) they saved only
+// three minutes of CI's 45 on two cores, and four timing-sensitive tests failed under the load.
+const testbedWasUp = spawnSync("bash", ["scripts/testbed", "status"], { stdio: "ignore" }).status === 0;
+const testbedLog = `${reports}/testbed-up.log`;
+const testbedUp = testbedWasUp
+  ? Promise.resolve({ ok: true, seconds: "0" })
+  : runAsync("Docker testbed: up", "bash", ["scripts/testbed", "up"], { log: testbedLog });
 const takeTestbedDown = () => {
-  for (const bed of testbeds) bed.down();
+  if (!testbedWasUp && !process.env.TESTBED_KEEP) spawnSync("bash", ["scripts/testbed", "down"], { stdio: "inherit" });
 };
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
@@ -184,12 +144,12 @@ function whyFailed(text) {
 // It is built on the test bed's swarm manager: it starts as soon as the test bed is up.
 const stackImageStatus = `${reports}/stack-image.status`;
 let stackImageBuild;
-const stackImageStarted = suiteTestbed.up.then(() => {
+const stackImageStarted = testbedUp.then(() => {
   stackImageBuild = spawn(process.execPath, ["--import", "tsx", "scripts/stack-image.ts", stackImageStatus], {
     stdio: ["ignore", openSync(`${reports}/stack-image.log`, "w"), openSync(`${reports}/stack-image.log`, "a")],
     // With Next's type pass on, as a user's `docker build` runs it: it checks the build context
     // (.dockerignore leaves parts of the tree out), which the whole-tree tsc below cannot.
-    env: { ...process.env, ...suiteEnv, STEVEDORE_SKIP_BUILD_TYPECHECK: "" },
+    env: { ...process.env, STEVEDORE_SKIP_BUILD_TYPECHECK: "" },
   });
   stackImageBuild.unref();
 });
@@ -208,32 +168,18 @@ results.push([
   (await runAsync("Check: types, lint, format", "npm", ["run", "--silent", "check"])).ok,
   () => [],
 ]);
-for (const bed of testbeds) {
-  if (bed.wasUp) continue;
-  const { ok, seconds } = await bed.up;
-  console.log(`\n=== ${bed.title} (beside the check) ===`);
-  console.log(readFileSync(bed.log, "utf8").trimEnd());
-  console.log(`=== ${bed.title}: ${ok ? "passed" : "FAILED"} in ${seconds} s ===`);
+if (!testbedWasUp) {
+  const { ok, seconds } = await testbedUp;
+  console.log(`\n=== Docker testbed: up (beside the check) ===`);
+  console.log(readFileSync(testbedLog, "utf8").trimEnd());
+  console.log(`=== Docker testbed: up: ${ok ? "passed" : "FAILED"} in ${seconds} s ===`);
 }
 await stackImageStarted;
 process.env.STEVEDORE_STACK_IMAGE_STATUS = stackImageStatus;
 process.env.STEVEDORE_STACK_IMAGE_PID = String(stackImageBuild?.pid ?? "");
 
-// The two suites run at once, each on its own test bed and database (DATABASE_URL and
-// E2E_DATABASE_URL, or embedded ones). Most of either suite's time is waiting on engines,
-// swarms and a browser, not the CPU, so together they take little more than the longer one.
-// Vitest's output streams here; Playwright's goes to a file, printed when Vitest is done.
-const haveBrowser = ensureChromium();
-const playwrightLog = `${reports}/playwright.log`;
-console.log(`\n=== Playwright: browser journeys (on test bed ${browserInstance}; output in ${playwrightLog}) ===`);
-const playwright = haveBrowser
-  ? runAsync("Playwright: browser journeys", "npx", ["--no-install", "playwright", "test"], {
-      env: { ...browserEnv, PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json` },
-      log: playwrightLog,
-    })
-  : Promise.resolve({ ok: false, seconds: "0" });
-const vitest = runAsync(
-  `Vitest: unit and integration (on test bed ${suiteInstance})`,
+const vitest = await runAsync(
+  "Vitest: unit and integration",
   "npx",
   [
     "--no-install",
@@ -245,15 +191,15 @@ const vitest = runAsync(
     // Where the time went, per file, hooks included (the JSON report has only the tests').
     "--reporter=./server/testing/timing-reporter.ts",
   ],
-  { env: { ...suiteEnv, VITEST_TIMINGS_FILE: `${reports}/vitest-timings.json` } },
+  { env: { VITEST_TIMINGS_FILE: `${reports}/vitest-timings.json` } },
 );
-results.push(["vitest (unit + integration)", (await vitest).ok, failedVitest]);
-const browser = await playwright;
-if (haveBrowser) {
-  console.log(`\n=== Playwright: browser journeys (its output) ===`);
-  console.log(readFileSync(playwrightLog, "utf8").trimEnd());
-  console.log(`=== Playwright: browser journeys: ${browser.ok ? "passed" : "FAILED"} in ${browser.seconds} s ===`);
-}
+results.push(["vitest (unit + integration)", vitest.ok, failedVitest]);
+const haveBrowser = ensureChromium();
+const browser = haveBrowser
+  ? await runAsync("Playwright: browser journeys", "npx", ["--no-install", "playwright", "test"], {
+      env: { PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json` },
+    })
+  : { ok: false };
 results.push(["playwright (e2e)", browser.ok, failedPlaywright]);
 
 takeStackImageBuildDown();
