@@ -57,6 +57,36 @@ describe("LogLineSplitter", () => {
     expect(batch?.text.length).toBe(Math.ceil(MAX_LINE_BYTES / 1000) * 1000);
   });
 
+  it("a line of exactly MAX_LINE_BYTES, or a multiple, is not followed by an empty line", () => {
+    // The engine sends a long line in 16 KiB messages, as here; the newline may come with the
+    // last piece or in a frame of its own.
+    const piece = "y".repeat(16 * 1024);
+    for (const multiple of [1, 2]) {
+      const pieces = Array.from({ length: 4 * multiple }, () => frame(1, piece));
+      for (const raw of [
+        Buffer.concat([...pieces.slice(0, -1), frame(1, `${piece}\n\nnext\n`)]),
+        Buffer.concat([...pieces, frame(1, "\n"), frame(1, "\nnext\n")]),
+      ]) {
+        for (const step of [4096, raw.length]) {
+          const lines = readAll(new LogLineSplitter(true), raw, step).flatMap((b) => batchLines(b, false));
+          expect(lines.map((l) => l.text.length)).toEqual([...Array<number>(multiple).fill(MAX_LINE_BYTES), 0, 4]);
+        }
+      }
+    }
+    // On a TTY too, and a stream's cut does not eat the other stream's newline.
+    const tty = readAll(new LogLineSplitter(false), Buffer.from(`${"z".repeat(MAX_LINE_BYTES)}\nend\n`), 1000);
+    expect(tty.flatMap((b) => batchLines(b, false)).map((l) => l.text.length)).toEqual([MAX_LINE_BYTES, 3]);
+    const mixed = readAll(
+      new LogLineSplitter(true),
+      Buffer.concat([frame(1, "o".repeat(MAX_LINE_BYTES)), frame(2, "\n"), frame(1, "\n")]),
+      1 << 20,
+    );
+    expect(mixed.flatMap((b) => batchLines(b, false)).map((l) => [l.stream, l.text.length])).toEqual([
+      ["stdout", MAX_LINE_BYTES],
+      ["stderr", 0],
+    ]);
+  });
+
   it("keeps empty lines", () => {
     const lines = readAll(new LogLineSplitter(true), frame(1, "a\n\n\nb\n"), 100).flatMap((b) => batchLines(b, false));
     expect(lines.map((l) => l.text)).toEqual(["a", "", "", "b"]);

@@ -63,6 +63,12 @@ export class LogLineSplitter {
   /** unfinished line per stream (index 1 and 2) */
   private readonly partial: Buffer[][] = [[], [], []];
   private readonly partialBytes = [0, 0, 0];
+  /**
+   * Per stream: its last line was cut at MAX_LINE_BYTES. A newline that comes next ends that
+   * line, which is already out: it is not a line of its own (a line of exactly 64 KiB, or
+   * any multiple, would otherwise be followed by an empty one).
+   */
+  private readonly cut = [false, false, false];
   /** completed lines of the batch, each ending with a newline: out[0, used) */
   private out: Buffer = Buffer.allocUnsafe(64 * 1024);
   private used = 0;
@@ -98,6 +104,10 @@ export class LogLineSplitter {
   /** `bytes[start, end)` from `stream`: its complete lines to the batch, the rest kept. */
   private take(stream: number, bytes: Buffer, start: number, end: number): void {
     if (start === end) return;
+    if (this.cut[stream]) {
+      this.cut[stream] = false;
+      if (bytes[start] === NEWLINE && ++start === end) return;
+    }
     if (this.partialBytes[stream] || end - start >= SMALL_PAYLOAD) return this.takeLong(stream, bytes, start, end);
     // The usual frame: a line or a few, short. Copied while its newlines are counted.
     this.reserve(end - start);
@@ -139,7 +149,10 @@ export class LogLineSplitter {
   private keepPartial(stream: number, piece: Buffer): void {
     this.partial[stream]!.push(Buffer.from(piece));
     this.partialBytes[stream]! += piece.length;
-    if (this.partialBytes[stream]! >= MAX_LINE_BYTES) this.completePartial(stream);
+    if (this.partialBytes[stream]! >= MAX_LINE_BYTES) {
+      this.completePartial(stream);
+      this.cut[stream] = true;
+    }
   }
 
   /** The unfinished line of `stream` becomes a line (cut at MAX_LINE_BYTES, or the end). */
