@@ -19,6 +19,7 @@
 // when other work on the machine comes and goes between rounds. Prints a table, then
 //   RESULT logs.throughput.ratio <sse lines/s / raw lines/s>          (higher is better; target >= 0.8)
 //   RESULT logs.download.throughput.ratio <download / raw>
+//   RESULT logs.server.mode <production|development>  (production when .next/BUILD_ID exists)
 //   RESULT logs.raw.lines_per_s, logs.sse.lines_per_s, logs.download.lines_per_s, ... MB/s, server RSS
 import http from "node:http";
 import { existsSync } from "node:fs";
@@ -172,9 +173,13 @@ async function main(): Promise<void> {
     await container.start();
     await container.wait();
 
+    // Development mode scores lower (Next's dev server shares the process): say which ran.
+    const mode = preferredMode(repoRoot);
+    console.log(`RESULT logs.server.mode ${mode}`);
+    if (mode === "development") log("no production build (.next/BUILD_ID): the server runs in development mode");
     server = await StevedoreServer.start({
       repoRoot,
-      mode: preferredMode(repoRoot),
+      mode,
       watch: true,
       log,
       cpuProfileDir: args["cpu-prof"],
