@@ -21,7 +21,8 @@ interface Env {
 type Message =
   | { type: "start"; statuses: EnvironmentStatus[] }
   | { type: "status"; status: EnvironmentStatus }
-  | { type: "counts"; environmentId: string; counts: EnvironmentStatus["counts"] };
+  | { type: "counts"; environmentId: string; counts: EnvironmentStatus["counts"] }
+  | { type: "resync" };
 
 const STATES = ["up", "down", "degraded", "paused"] as const;
 
@@ -52,6 +53,17 @@ class Server {
   constructor(ids: string[]) {
     // The last environment has no status yet (the fleet has not met it).
     ids.forEach((id, i) => this.statuses.set(id, i === ids.length - 1 ? null : status(id, 0)));
+  }
+
+  /** An environment is added: the fleet meets it at once, and its first status is a message. */
+  add(id: string): void {
+    this.change(id);
+  }
+
+  /** An environment is removed: its picture is dropped, which the feed says as a resync. */
+  remove(id: string): void {
+    this.statuses.delete(id);
+    this.feed?.push({ type: "resync" });
   }
 
   /** The environment's status changes (state, error...). */
@@ -93,7 +105,8 @@ type Wiring = "home" | "list";
  * page) wires them.
  */
 class Page {
-  readonly sync = new LiveStatusSync();
+  /** An environment added or removed since the last read: read them again. */
+  readonly sync = new LiveStatusSync(() => this.sendRead());
   held: Env[] | undefined;
   /** The read on its way (a new one cancels it, as the query does). */
   read: Read | null = null;
@@ -114,7 +127,9 @@ class Page {
     this.held = this.sync.settle(read.answer);
   }
   hear(message: Message): void {
-    if (message.type === "start") {
+    // Home refreshes on a resync; a list page reads the environments named again.
+    if (message.type === "resync") this.sendRead();
+    else if (message.type === "start") {
       this.held = this.sync.started(message.statuses, this.held);
       if (this.wiring === "list" && this.starts++ > 0) this.sendRead();
     } else if (message.type === "status") this.held = this.sync.heardStatus(message.status, this.held);
@@ -199,12 +214,51 @@ describe("LiveStatusSync", () => {
     expect(page.held).toBe(held);
   });
 
+  it.each<Wiring>(["home", "list"])(
+    "reads the environments again when one was added or removed between the read and the start (%s)",
+    (wiring) => {
+      for (const between of ["add", "remove", "remove one never met"] as const) {
+        const server = new Server(["a", "b", "c"]);
+        const page = new Page(wiring);
+        const read = page.sendRead();
+        read.answer = server.list();
+        page.answer(read);
+        if (between === "add") server.add("d");
+        else server.remove(between === "remove" ? "a" : "c");
+        server.subscribe(wiring === "home");
+        page.hear(server.feed!.shift()!);
+        // The feed's start disagrees with what the page holds: it has sent a read.
+        expect(page.sent, between).toHaveLength(2);
+        page.read!.answer = server.list();
+        page.answer(page.read!);
+        expect(shown(page), between).toEqual(truth(server));
+        // Once per start: the same answer again asks for nothing more.
+        page.answer(Object.assign(page.sendRead(), { answer: server.list() }));
+        expect(page.sent, between).toHaveLength(3);
+      }
+    },
+  );
+
+  it("reads the environments again for a status or counts message naming one it does not hold, once", () => {
+    const server = new Server(["a"]);
+    const page = new Page();
+    page.answer(Object.assign(page.sendRead(), { answer: server.list() }));
+    server.subscribe();
+    page.hear(server.feed!.shift()!);
+    const reads = page.sent.length;
+    page.hear({ type: "counts", environmentId: "new", counts: status("new", 1).counts });
+    expect(page.sent).toHaveLength(reads + 1);
+    page.hear({ type: "status", status: status("new", 2) });
+    expect(page.sent).toHaveLength(reads + 1);
+  });
+
   it.each<Wiring>(["home", "list"])("ends every interleaving showing the server's statuses (%s)", (wiring) => {
     const counts = wiring === "home";
     for (let seed = 1; seed <= 400; seed++) {
       const rnd = random(seed);
       const ids = ["a", "b", "c"];
       const server = new Server(ids);
+      let added = 0;
       const page = new Page(wiring);
       // The page reads at once, beside the feed connecting.
       page.sendRead();
@@ -216,9 +270,15 @@ describe("LiveStatusSync", () => {
       for (let step = 0; step < steps; step++) {
         onServer.push(...page.sent.splice(0));
         const r = rnd.next();
-        if (r < 0.25) server.change(rnd.pick(ids));
-        else if (r < 0.35) server.count(rnd.pick(ids));
-        else if (r < 0.45 && !server.feed) server.subscribe(counts);
+        const present = [...server.statuses.keys()];
+        if (r < 0.25) {
+          if (present.length) server.change(rnd.pick(present));
+        } else if (r < 0.35) {
+          if (present.length) server.count(rnd.pick(present));
+        } else if (r < 0.38) {
+          if (rnd.next() < 0.5) server.add(`new${++added}`);
+          else if (present.length) server.remove(rnd.pick(present));
+        } else if (r < 0.45 && !server.feed) server.subscribe(counts);
         else if (r < 0.6 && server.feed?.length) page.hear(server.feed.shift()!);
         else if (r < 0.7 && onServer.length) {
           const read = onServer.shift()!;

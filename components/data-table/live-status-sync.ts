@@ -14,6 +14,11 @@
 // - a status or counts message replaces what is held for that environment;
 // - while the feed is away (reconnecting, failed) it says nothing of what changes: reads are
 //   shown as they come, and the next start is laid over them.
+// Which environments there are is the read's to say, not the feed's: where the two disagree (the
+// start names one the page does not hold, or holds one the start does not name; a status or
+// counts message names one it does not hold; an answer lacks one the feed spoke of), an environment was added or
+// removed between them, and the page reads the environments again (`reread`), once per
+// disagreement and start, so a read that still disagrees cannot loop.
 import type { EnvironmentCounts, EnvironmentStatus } from "@/server/docker/types";
 
 /** An environment as the page holds it: its status, or none yet. */
@@ -27,10 +32,18 @@ export class LiveStatusSync {
   private live = false;
   /** The latest status the feed gave of each environment (since its last start). */
   private latest = new Map<string, EnvironmentStatus>();
+  /** The disagreements a read was asked for since the last start ("+id" added, "-id" removed). */
+  private reread = new Set<string>();
+
+  /** `reread`: read the environments again (one was added or removed since the last read). */
+  constructor(private readonly onReread: () => void = () => undefined) {}
 
   /** A read's answer made current with what the feed said: what the page holds from now on. */
   settle<E extends StatusedEnvironment>(answer: E[]): E[] {
-    return this.live ? this.overlay(answer) : answer;
+    if (!this.live) return answer;
+    const answered = new Set(answer.map((env) => env.id));
+    this.disagree([...this.latest.keys()].filter((id) => !answered.has(id)).map((id) => `+${id}`));
+    return this.overlay(answer);
   }
 
   /**
@@ -43,12 +56,22 @@ export class LiveStatusSync {
   ): E[] | undefined {
     this.live = true;
     this.latest = new Map(statuses.map((status) => [status.environmentId, status]));
+    this.reread = new Set();
+    if (held) {
+      const holds = new Set(held.map((env) => env.id));
+      this.disagree([
+        ...statuses.filter((status) => !holds.has(status.environmentId)).map((status) => `+${status.environmentId}`),
+        // (One the fleet has not met yet has no status, and is not named either: read once more.)
+        ...held.filter((env) => !this.latest.has(env.id)).map((env) => `-${env.id}`),
+      ]);
+    }
     return held && this.overlay(held);
   }
 
   /** A status message: what the held environments become. */
   heardStatus<E extends StatusedEnvironment>(status: EnvironmentStatus, held: E[] | undefined): E[] | undefined {
     if (this.live) this.latest.set(status.environmentId, status);
+    if (held && !held.some((env) => env.id === status.environmentId)) this.disagree([`+${status.environmentId}`]);
     return held && replaceStatus(held, status.environmentId, () => status);
   }
 
@@ -60,6 +83,7 @@ export class LiveStatusSync {
   ): E[] | undefined {
     const known = this.latest.get(environmentId);
     if (this.live && known) this.latest.set(environmentId, { ...known, counts });
+    if (held && !held.some((env) => env.id === environmentId)) this.disagree([`+${environmentId}`]);
     return held && replaceStatus(held, environmentId, (status) => (status ? { ...status, counts } : status));
   }
 
@@ -67,6 +91,14 @@ export class LiveStatusSync {
   stopped(): void {
     this.live = false;
     this.latest = new Map();
+  }
+
+  /** Asks for a read when one of these disagreements is new since the last start. */
+  private disagree(keys: string[]): void {
+    const fresh = keys.filter((key) => !this.reread.has(key));
+    if (!fresh.length) return;
+    for (const key of fresh) this.reread.add(key);
+    this.onReread();
   }
 
   /** The environments with what the feed said laid over them. */

@@ -114,7 +114,12 @@ function useFleetFeed(kind: LiveKind | null, first?: FirstScreen, initialFirst?:
     refetchOnReconnect: false,
   });
   // The environments' status as the feed says it, laid over every read of them.
-  const [statuses] = useState(() => new LiveStatusSync());
+  // An environment added or removed since the last read (the feed and the read disagree on which
+  // there are) reads them again, after the update that found it.
+  const [statuses] = useState(
+    () =>
+      new LiveStatusSync(() => queueMicrotask(() => void queryClient.invalidateQueries({ queryKey: environmentsKey }))),
+  );
   const environments = useQuery({
     ...trpc.environments.list.queryOptions(),
     queryFn: async ({ signal }) => statuses.settle(await client.environments.list.query(undefined, { signal })),
@@ -151,8 +156,10 @@ function useFleetFeed(kind: LiveKind | null, first?: FirstScreen, initialFirst?:
       void queryClient.invalidateQueries({ queryKey: environmentsKey });
       return;
     }
-    // A partial read that fails falls back to reading everything.
+    // A partial read that fails falls back to reading everything. The environments are read
+    // again too: one dropped from the fleet may have been removed.
     if (kind) sync.readSome(environmentIds).catch(() => resync("all"));
+    void queryClient.invalidateQueries({ queryKey: environmentsKey });
   };
 
   const live = useSubscription(

@@ -70,14 +70,6 @@ export function FleetOverview() {
   const viewer = useViewer();
   const mayAdd = holdsEverywhere(viewer, "environment.manage");
   const listKey = trpc.environments.list.queryKey();
-  const [sync] = useState(() => new LiveStatusSync());
-  // The live feed does the work; the interval only covers a feed that dropped.
-  const environments = useQuery({
-    ...trpc.environments.list.queryOptions(),
-    queryFn: async ({ signal }) => sync.settle(await client.environments.list.query(undefined, { signal })),
-    refetchInterval: 30_000,
-  });
-
   // A flapping host can send many status changes a second: refetch at most once a second.
   const [refresh] = useState(() =>
     throttle(
@@ -86,8 +78,17 @@ export function FleetOverview() {
     ),
   );
   useEffect(() => refresh.cancel, [refresh]);
-  // Status and counts are applied to the cards in place; an environment the page does not know
-  // yet, or a resync, reads the list again.
+  // An environment added or removed since the last read reads the list again (after the update
+  // that found it).
+  const [sync] = useState(() => new LiveStatusSync(() => queueMicrotask(() => refresh.call())));
+  // The live feed does the work; the interval only covers a feed that dropped.
+  const environments = useQuery({
+    ...trpc.environments.list.queryOptions(),
+    queryFn: async ({ signal }) => sync.settle(await client.environments.list.query(undefined, { signal })),
+    refetchInterval: 30_000,
+  });
+
+  // Status and counts are applied to the cards in place; a resync reads the list again.
   type Held = FleetEnvironment[] | undefined;
   const apply = (change: (held: Held) => Held) => queryClient.setQueryData(listKey, (held) => change(held));
   useSubscription(
@@ -99,13 +100,9 @@ export function FleetOverview() {
         onData: (change) => {
           if (change.type === "start") return void apply((held) => sync.started(change.statuses, held));
           if (change.type === "resync") return refresh.call();
-          if (change.type !== "status" && change.type !== "counts") return;
-          const id = change.type === "status" ? change.status.environmentId : change.environmentId;
           if (change.type === "status") apply((held) => sync.heardStatus(change.status, held));
-          else apply((held) => sync.heardCounts(id, change.counts, held));
-          // (Before the first answer there is nothing to read again: that answer will have it.)
-          const held = queryClient.getQueryData(listKey);
-          if (held && !held.some((env) => env.id === id)) refresh.call();
+          else if (change.type === "counts")
+            apply((held) => sync.heardCounts(change.environmentId, change.counts, held));
         },
         onConnectionStateChange: (state) => {
           if (state.state !== "pending") sync.stopped();
