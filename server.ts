@@ -44,6 +44,9 @@ import { followOtherReplicas, type ReplicaLink } from "./server/modules/replicas
 const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string })
   .version;
 
+/** How long an idle keep-alive connection is kept open (see the server below). */
+const KEEP_ALIVE_MS = 65_000;
+
 function fail(message: string): never {
   console.error(`stevedore: ${message}`);
   process.exit(1);
@@ -190,6 +193,12 @@ async function main(): Promise<void> {
       res.end("Internal error");
     });
   });
+
+  // An idle keep-alive connection is kept for 65 s, not Node's 5: a reverse proxy or API client
+  // that reuses it (nginx keeps upstream connections 60 s, load balancers 60 s) would otherwise
+  // race the close and see "socket hang up" or a 502 now and then. The header deadline stays above.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
 
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://stevedore.local");

@@ -2,13 +2,26 @@
 // graceful shutdown, and a database that goes away under it.
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import http from "node:http";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { dataDirWithDatabase } from "./testing/embedded-template";
 import { freePort, runServerExpectingExit, spawnServer, type RunningServer } from "./testing/spawn-server";
+
+/** GET over `agent`: the status, and whether the request went over a connection used before. */
+function get(agent: http.Agent, url: string): Promise<{ status: number; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent }, (response) => {
+      response.resume();
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, reused: request.reusedSocket }));
+    });
+    request.on("error", reject);
+  });
+}
 
 function wsOpen(url: string): Promise<{ messages: string[]; code: number }> {
   return new Promise((resolve, reject) => {
@@ -50,6 +63,18 @@ describe("server on the embedded database", () => {
     const body = (await res.json()) as { result: { data: { db: string; embeddedDatabase: boolean } } };
     expect(body.result.data).toMatchObject({ db: "up", embeddedDatabase: true });
   });
+
+  it("keeps an idle keep-alive connection past Node's 5 s, so a proxy reusing it does not race the close", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await get(agent, `${server.url}/healthz`)).toEqual({ status: 200, reused: false });
+      // Idle for longer than Node's default keep-alive (5 s), which would have closed it.
+      await sleep(6_000);
+      expect(await get(agent, `${server.url}/healthz`)).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 30_000);
 
   it("answers an unknown procedure with 404, not a crash", async () => {
     const res = await fetch(`${server.url}/api/trpc/nothing.here`);
