@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectStatusChangeInTheGapShown, mutate, query } from "./fixtures";
+import { addStandaloneEnvironment, startFixtureContainer } from "./testbed";
 
 const TLS_URL = process.env.TESTBED_TLS_URL ?? "tcp://10.201.0.20:2376";
 const TLS_SOCKET = process.env.TESTBED_TLS_SOCKET ?? "/tmp/stevedore-testbed/tls.sock";
@@ -136,4 +137,27 @@ test("a status change between the Environments page's first read and its live fe
   await expectStatusChangeInTheGapShown(page, "/environments", (name) =>
     page.getByRole("row").filter({ hasText: name }),
   );
+});
+
+test("an environment added while the containers page is open shows there by its name, not its id", async ({ page }) => {
+  const stamp = Date.now();
+  const container = await startFixtureContainer(`e2e-boxed-${stamp}`);
+  let environment: Awaited<ReturnType<typeof addStandaloneEnvironment>> | undefined;
+  try {
+    await page.goto(`/containers?q=e2e-boxed-${stamp}`);
+    // Listed (a table, or "No containers" when this is the first environment) and live.
+    await expect(
+      page.getByRole("heading", { name: "No containers" }).or(page.getByRole("table", { name: "Containers" })),
+    ).toBeVisible();
+    await expect(page.getByText("Live", { exact: true })).toBeVisible();
+    // Added by someone else (here the API) while the page and its feed are open: the page hears
+    // of an environment it did not read, reads the environments again, and names its rows.
+    environment = await addStandaloneEnvironment(page.request, `late-${stamp}`);
+    const rows = page.getByRole("row").filter({ hasText: `e2e-boxed-${stamp}` });
+    await expect(rows.filter({ hasText: `late-${stamp}` })).toHaveCount(1);
+    await expect(rows.filter({ hasText: environment.id })).toHaveCount(0);
+  } finally {
+    await environment?.remove(page.request);
+    await container.remove();
+  }
 });
