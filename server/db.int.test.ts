@@ -45,21 +45,5 @@ describe(`database (${process.env.DATABASE_URL ? "Postgres at DATABASE_URL" : "e
   });
 });
 
-describe("embedded database (always PGlite)", () => {
-  it("keeps data across restarts and migrates only once", async () => {
-    const { mkdtemp } = await import("node:fs/promises");
-    const os = await import("node:os");
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), "stevedore-embedded-"));
-    const first = await startDatabase({ dataDir });
-    expect(first.embedded).toBe(true);
-    expect(first.appliedMigrations).toEqual(await migrationNames());
-    await first.prisma.setting.create({ data: { key: "kept", value: true } });
-    await first.close();
-
-    const second = await startDatabase({ dataDir });
-    expect(second.appliedMigrations).toEqual([]);
-    expect((await second.prisma.setting.findUniqueOrThrow({ where: { key: "kept" } })).value).toBe(true);
-    await second.close();
-    // Two starts, the first with initdb: minutes on a loaded machine.
-  }, 180_000);
-});
+// The embedded database kept across restarts, migrated once: embedded.int.test.ts, on the first
+// start it already makes (each first start is initdb and every migration).

@@ -133,8 +133,11 @@ describe("server whose database goes away", () => {
   it(
     "answers /healthz 503 while the database is unreachable",
     async () => {
-      // A real Postgres wire server that the test owns, so it can take it away.
-      const db = await PGlite.create();
+      // A real Postgres wire server that the test owns, so it can take it away. Its database is
+      // already made (every migration applied): what this guards is the answer while it is gone,
+      // not a start's migrations over the wire (migrate.int and wait-for-database.int start so).
+      const dataDir = await dataDirWithDatabase("stevedore-db-away-");
+      const db = await PGlite.create(path.join(dataDir, "pg"));
       const port = await freePort();
       const pg = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 8 });
       await pg.start();
@@ -160,6 +163,7 @@ describe("server whose database goes away", () => {
       } finally {
         await server.stop("SIGKILL");
         if (!db.closed) await db.close().catch(() => undefined);
+        await rm(dataDir, { recursive: true, force: true });
       }
     },
     START_TIMEOUT,

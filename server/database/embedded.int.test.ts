@@ -2,7 +2,8 @@
 // same machine would: another user's process connects with the URL the server publishes
 // (with the default password, and any other), reads the data folder's files, and finds
 // anything in it readable by others. Also: a data folder left readable by an older version is
-// made private at start.
+// made private at start. And, on the same first start (each one is initdb and every migration:
+// the costliest start there is), that a restart keeps the data and migrates nothing.
 import { execFile } from "node:child_process";
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -14,6 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDatabase, type DatabaseHandle } from "../db";
 
 const NOBODY = 65534;
+const migrationNames = async () =>
+  (await readdir(path.resolve(import.meta.dirname, "../../prisma/migrations"), { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 const isRoot = process.getuid?.() === 0;
 const pgModule = createRequire(import.meta.url).resolve("pg");
 
@@ -117,5 +123,17 @@ describe("the embedded database is reachable only by Stevedore's own user", () =
       path.join(dataDir, "secret.key"),
     );
     expect(reads).toBe("EACCES,EACCES,EACCES");
+  });
+
+  // Last: it stops the database and starts it again on the same folder.
+  it("keeps data across restarts and migrates only once", async () => {
+    expect(db.embedded).toBe(true);
+    expect(db.appliedMigrations).toEqual(await migrationNames());
+    await db.close();
+    db = await startDatabase({ dataDir });
+    expect(db.appliedMigrations).toEqual([]);
+    expect((await db.prisma.setting.findUniqueOrThrow({ where: { key: "private-test" } })).value).toEqual({
+      written: true,
+    });
   });
 });

@@ -6,7 +6,7 @@ import { createServer, request, type ClientRequest, type Server } from "node:htt
 import type { AddressInfo } from "node:net";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { containerFilesRoute, UPLOAD_STALL_MS } from "../transport/http/container-files";
+import { containerFilesRoute } from "../transport/http/container-files";
 import { CONTAINER_FILES_PREFIX } from "../transport/http/container-files-limits";
 import { serveTrpc, TRPC_PREFIX } from "../transport/http/trpc";
 import { openHarness, type Harness } from "../testing/harness";
@@ -17,6 +17,8 @@ const testbed = inject("testbed");
 const socketPath = need(testbed, "TESTBED_STANDALONE_SOCKET");
 const engine = new Docker({ socketPath, version: "v1.41" });
 const LABEL = { "stevedore.test": "streams" };
+// The route's stall bound, shorter than the server's 30 s: waited for whole, it was most of this file.
+const UPLOAD_STALL_MS = 5_000;
 
 let h: Harness;
 let server: Server;
@@ -53,7 +55,7 @@ beforeAll(async () => {
   alice = await user("alice");
   bob = await user("bob");
   carol = await user("carol", "Environment admin");
-  const files = containerFilesRoute();
+  const files = containerFilesRoute({ uploadStallMs: UPLOAD_STALL_MS });
   server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://test.local");
     const handled = url.pathname.startsWith(TRPC_PREFIX)
@@ -182,7 +184,7 @@ describe("long-lived streams", () => {
     for (let i = 0; i < 3; i++) await shortCalls(alice.actor);
     const { status, body } = await answer;
     expect(status).toBe(408);
-    expect(body).toMatch(/stalled/);
+    expect(body).toMatch(/stalled: nothing arrived for 5 s/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(UPLOAD_STALL_MS - 1000);
     await shortCalls(bob.actor);
   }, 120_000);

@@ -78,13 +78,14 @@ function leaseOrAnswer(
   }
 }
 
-export function containerFilesRoute(): HttpRoute {
+/** `uploadStallMs`: how long an upload may send nothing before it is given up (a test's own). */
+export function containerFilesRoute({ uploadStallMs = UPLOAD_STALL_MS } = {}): HttpRoute {
   return {
     prefix: CONTAINER_FILES_PREFIX,
     async handle(services, req, res, url) {
       if (url.pathname !== CONTAINER_FILES_PREFIX) return fail(res, 404, "No such endpoint.");
       if (req.method === "GET" || req.method === "HEAD") return download(services, req, res, url);
-      if (req.method === "PUT") return upload(services, req, res, url);
+      if (req.method === "PUT") return upload(services, req, res, url, uploadStallMs);
       res.setHeader("allow", "GET, PUT");
       return fail(res, 405, "Use GET to download or PUT to upload.");
     },
@@ -188,7 +189,13 @@ async function download(services: Services, req: IncomingMessage, res: ServerRes
   );
 }
 
-async function upload(services: Services, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function upload(
+  services: Services,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  stallMs: number,
+): Promise<void> {
   const parsed = uploadQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) {
     refuseBody(res);
@@ -228,7 +235,7 @@ async function upload(services: Services, req: IncomingMessage, res: ServerRespo
   const lease = leaseOrAnswer(services, res, query.environmentId, admitted.actor.userId);
   if (!lease) return;
   try {
-    await receiveUpload(services, req, res, query, admitted, params, declared);
+    await receiveUpload(services, req, res, query, admitted, params, declared, stallMs);
   } finally {
     lease.release();
   }
@@ -245,6 +252,7 @@ async function receiveUpload(
   admitted: Admitted,
   params: Record<string, unknown>,
   declared: number,
+  stallMs: number,
 ): Promise<void> {
   // The upload is on the record before anything reaches the engine; no record, no upload.
   let eventId: string;
@@ -261,7 +269,7 @@ async function receiveUpload(
   const stall = setTimeout(() => {
     stalled = true;
     abort.abort(new Error("The upload stalled."));
-  }, UPLOAD_STALL_MS);
+  }, stallMs);
   if (declared === 0) clearTimeout(stall);
   // Counted on its way through (a "data" listener would start the flow before anyone reads).
   let received = 0;
@@ -298,7 +306,7 @@ async function receiveUpload(
     const status = stalled ? 408 : error instanceof DockerError ? statusFor(error.code) : cut ? 400 : 500;
     if (status === 500) console.error("container files: upload failed:", error);
     const message = stalled
-      ? `The upload stalled: nothing arrived for ${UPLOAD_STALL_MS / 1000} s, so it was given up.`
+      ? `The upload stalled: nothing arrived for ${stallMs / 1000} s, so it was given up.`
       : cut
         ? "The upload was cut off before the whole file arrived."
         : messageOf(error);
