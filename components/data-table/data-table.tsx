@@ -38,25 +38,42 @@ const INITIAL_RECT = { width: 1280, height: 900 };
 type AnyColumn<T extends RowData> = Column<DataTableFeatures, T, unknown>;
 
 interface Layout {
+  /**
+   * Whether the sticky columns stick: only when the table is wider than its box and so can
+   * scroll sideways. A sticky cell is a layer of its own to the compositor (three per row, a
+   * hundred in view): a table that fits has none, and draws the same.
+   */
+  sticky: boolean;
   /** The left offset of each sticky-left column and the right offset of each sticky-right one. */
   left: Map<string, number>;
   right: Map<string, number>;
   minWidth: number;
 }
 
-function layoutOf<T extends RowData>(columns: readonly AnyColumn<T>[], selectable: boolean): Layout {
-  const left = new Map<string, number>();
-  const right = new Map<string, number>();
-  let offset = selectable ? SELECT_COLUMN_WIDTH : 0;
-  let minWidth = offset;
+function minWidthOf<T extends RowData>(columns: readonly AnyColumn<T>[], selectable: boolean): number {
+  let minWidth = selectable ? SELECT_COLUMN_WIDTH : 0;
   for (const column of columns) {
     const meta = column.columnDef.meta;
-    const width = meta?.width ?? meta?.minWidth ?? DEFAULT_MIN_WIDTH_PX;
-    minWidth += width;
-    if (meta?.sticky === "left") {
-      left.set(column.id, offset);
-      offset += width;
-    }
+    minWidth += meta?.width ?? meta?.minWidth ?? DEFAULT_MIN_WIDTH_PX;
+  }
+  return minWidth;
+}
+
+function layoutOf<T extends RowData>(
+  columns: readonly AnyColumn<T>[],
+  selectable: boolean,
+  minWidth: number,
+  sticky: boolean,
+): Layout {
+  const left = new Map<string, number>();
+  const right = new Map<string, number>();
+  if (!sticky) return { sticky, left, right, minWidth };
+  let offset = selectable ? SELECT_COLUMN_WIDTH : 0;
+  for (const column of columns) {
+    const meta = column.columnDef.meta;
+    if (meta?.sticky !== "left") continue;
+    left.set(column.id, offset);
+    offset += meta.width ?? meta.minWidth ?? DEFAULT_MIN_WIDTH_PX;
   }
   let end = 0;
   for (const column of [...columns].reverse()) {
@@ -65,7 +82,7 @@ function layoutOf<T extends RowData>(columns: readonly AnyColumn<T>[], selectabl
     right.set(column.id, end);
     end += meta.width ?? DEFAULT_MIN_WIDTH_PX;
   }
-  return { left, right, minWidth };
+  return { sticky, left, right, minWidth };
 }
 
 function stickyStyle(id: string, layout: Layout): CSSProperties | undefined {
@@ -119,7 +136,13 @@ function DataTableView<T extends RowData>({
 }) {
   const { table, rows, selectable } = model;
   const columns = table.getVisibleLeafColumns() as AnyColumn<T>[];
-  const layout = useMemo(() => layoutOf(columns, selectable), [columns, selectable]);
+  const minWidth = useMemo(() => minWidthOf(columns, selectable), [columns, selectable]);
+  // Until the box is measured (the server's render, the first in the browser) it is taken to fit.
+  const sticky = model.width > 0 && minWidth > model.width;
+  const layout = useMemo(
+    () => layoutOf(columns, selectable, minWidth, sticky),
+    [columns, selectable, minWidth, sticky],
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer looks for its scroll box in its own layout effect, which runs before this
   // box's ref is attached: it finds it on the next render. A table mounted again on a model
@@ -167,7 +190,7 @@ function DataTableView<T extends RowData>({
           <thead>
             <tr aria-rowindex={1}>
               {selectable ? (
-                <th scope="col" className={cn(headBase, "left-0 z-30")}>
+                <th scope="col" className={cn(headBase, layout.sticky && "left-0 z-30")}>
                   <input
                     type="checkbox"
                     aria-label={allChosen ? "Select none" : "Select all shown"}
@@ -356,7 +379,8 @@ function VirtualBody<T extends RowData>({
   };
 
   return (
-    <tbody onKeyDown={onKeyDown}>
+    // While it scrolls, rows may keep still what would move (app/globals.css, still-while-scrolling).
+    <tbody onKeyDown={onKeyDown} data-scrolling={scrolling ? "" : undefined}>
       {before > 0 ? (
         <tr aria-hidden>
           <td colSpan={width} style={{ height: before, padding: 0 }} />
@@ -484,7 +508,10 @@ const BodyRow = memo(function BodyRow<T extends RowData>({
       className={cn("group/row hover:bg-row-hover aria-selected:bg-row-selected", className)}
     >
       {selectable ? (
-        <td className={cn(cellBase, stickyCell, "left-0")} style={{ position: "sticky", left: 0 }}>
+        <td
+          className={cn(cellBase, layout.sticky && stickyCell)}
+          style={layout.sticky ? { position: "sticky", left: 0 } : undefined}
+        >
           <input
             type="checkbox"
             aria-label={`Select ${rowLabel ? rowLabel(row.original) : row.id}`}

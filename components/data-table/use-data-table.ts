@@ -156,6 +156,8 @@ export function useDataTable<T extends RowData, F extends string = never>(option
     clearSelection,
     selectable,
     rowLabel: options.rowLabel,
+    /** The table box's width (0 until measured). */
+    width,
     setWidth,
     sort,
   };

@@ -14,7 +14,7 @@ function Bar({ percent, className }: { percent: number; className: string }) {
 function Measuring({ label }: { label: string }) {
   return (
     <span className="inline-flex items-center text-subtle" title={label} role="img" aria-label={label}>
-      <LoaderCircle aria-hidden className="size-3.5 motion-safe:animate-spin" />
+      <LoaderCircle aria-hidden className="size-3.5 still-while-scrolling motion-safe:animate-spin" />
     </span>
   );
 }
