@@ -126,7 +126,9 @@ function get(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: IncomingMessage["headers"]; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${origin}${path}`, { headers }, (res) => {
+    // A connection per request: one kept alive from the request before can be closed by the
+    // server (its 5 s keep-alive timeout) just as it is reused: "socket hang up" under load.
+    const req = request(`${origin}${path}`, { headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () =>
@@ -300,7 +302,8 @@ describe("hostile lines", () => {
  */
 async function stalledReader(target: string, headers: Record<string, string>) {
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request({ socketPath: unixSocket, path: target, headers }, resolve);
+    // A connection of its own, as get()'s.
+    const req = request({ socketPath: unixSocket, path: target, headers, agent: false }, resolve);
     req.on("error", reject);
     req.end();
   });
