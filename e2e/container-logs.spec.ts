@@ -1,4 +1,4 @@
-// A container's logs in the browser: a flood of 200,000 lines is followed to its last line while
+// A container's logs in the browser: a flood of 120,000 lines is followed to its last line while
 // the page keeps answering, search marks a match, and the download holds every line.
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
@@ -6,7 +6,10 @@ import Docker from "dockerode";
 import { authFile } from "./fixtures";
 import { addStandaloneEnvironment, STANDALONE_SOCKET } from "./testbed";
 
-const LINES = 200_000;
+// More than the page keeps (DEFAULT_CAPACITY, 100,000 lines), so it drops the oldest while it
+// follows. The engine writes such a flood in a few seconds even on a loaded host; the time goes
+// in the server's stream and the page taking in every line, so no more lines than that.
+const LINES = 120_000;
 const stamp = Date.now();
 const engine = new Docker({ socketPath: STANDALONE_SOCKET, version: "v1.41" });
 let environment: Awaited<ReturnType<typeof addStandaloneEnvironment>>;
@@ -58,9 +61,12 @@ async function startFrameProbe(page: Page): Promise<void> {
   });
 }
 
-test("a flood of 200,000 lines is followed to the end while the page stays responsive; search and download", async ({
+test("a flood of 120,000 lines is followed to the end while the page stays responsive; search and download", async ({
   page,
 }) => {
+  // Every line through the server and the page: on a loaded 2-core machine that alone can take
+  // a minute or two. Three times the usual budget, as an upper bound only.
+  test.slow();
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`/containers/${environment.id}/${container.id}/logs`);
   await expect(page.getByTestId("logs-empty")).toContainText("No output yet");
@@ -85,14 +91,16 @@ test("a flood of 200,000 lines is followed to the end while the page stays respo
   });
   await page.getByLabel("Search the logs").fill("");
 
-  await expect(log.getByText("the end of the flood")).toBeVisible({ timeout: 180_000 });
+  const flooded = performance.now();
+  await expect(log.getByText("the end of the flood")).toBeVisible({ timeout: 240_000 });
+  const followedMs = performance.now() - flooded;
   const probe = await page.evaluate(() => {
     const p = (window as unknown as { probe: { maxGap: number; frames: number; running: boolean } }).probe;
     p.running = false;
     return p;
   });
   console.log(
-    `flood: keypress answered in ${keypressMs.toFixed(0)} ms; longest frame gap ${probe.maxGap.toFixed(0)} ms over ${probe.frames} frames`,
+    `flood: keypress answered in ${keypressMs.toFixed(0)} ms; longest frame gap ${probe.maxGap.toFixed(0)} ms over ${probe.frames} frames; the end shown ${(followedMs / 1000).toFixed(1)} s after the keypress`,
   );
   // Generous bounds for a shared 2-core machine: a frozen tab stalls for seconds.
   expect(keypressMs).toBeLessThan(1000);
@@ -102,10 +110,11 @@ test("a flood of 200,000 lines is followed to the end while the page stays respo
   await expect(page.getByTestId("logs-dropped")).toContainText("older lines dropped");
 
   // Search: a line still in the page's buffer is found and marked.
-  await page.getByLabel("Search the logs").fill("flood line 199999");
+  const nearTheEnd = `flood line ${LINES - 1}`;
+  await page.getByLabel("Search the logs").fill(nearTheEnd);
   await page.getByLabel("Search the logs").press("Enter");
   await expect(page.getByTestId("logs-hits")).toHaveText("1 of 1");
-  await expect(log.locator("mark", { hasText: "flood line 199999" })).toBeVisible();
+  await expect(log.locator("mark", { hasText: nearTheEnd })).toBeVisible();
   await expect(page.getByRole("button", { name: "Jump to latest" })).toBeVisible();
 
   // Download: every line, the dropped ones included.
@@ -116,7 +125,7 @@ test("a flood of 200,000 lines is followed to the end while the page stays respo
   const text = await readFile(await download.path(), "utf8");
   const lines = text.split("\n").slice(0, -1);
   expect(lines).toHaveLength(LINES + 1);
-  expect(lines[0]).toBe("flood line 000001");
+  expect(lines[0]).toBe(`flood line ${"1".padStart(String(LINES).length, "0")}`);
   expect(lines[LINES - 1]).toBe(`flood line ${LINES}`);
   expect(lines[LINES]).toBe("the end of the flood");
 });

@@ -10,6 +10,14 @@ import { inspectsAsOneLine } from "./pool-inspect";
 import { SshAgent, type SshHostKey } from "./ssh";
 import type { EnvironmentDescriptor } from "./types";
 
+/**
+ * ssh://: how long a call may wait for a channel to the engine before its deadline starts. A
+ * new channel is a `docker system dial-stdio` process started on the host (and, the first time
+ * or after a quiet spell, an SSH handshake): a tenth of a second on a quiet host, several
+ * seconds on a busy one. A deadline is the engine's to meet, not the host's process start.
+ */
+export const SSH_SETUP_MS = 20_000;
+
 /** The newest Docker API version Stevedore speaks; engines that offer more are pinned to it. */
 export const STEVEDORE_API_VERSION = "1.45";
 
@@ -148,6 +156,8 @@ export class EngineClient {
   readonly url: string;
   private readonly docker: Docker;
   private readonly callAgent: http.Agent;
+  /** ssh://: the one agent both pools are. */
+  private readonly ssh: SshAgent | undefined;
   private readonly streamAgent: http.Agent;
   private readonly slots: Semaphore;
   private readonly maxStreams: number;
@@ -184,6 +194,7 @@ export class EngineClient {
         ),
         `ssh connection of ${descriptor.id}`,
       );
+      this.ssh = ssh;
       this.callAgent = ssh;
       this.streamAgent = ssh;
     } else {
@@ -241,14 +252,15 @@ export class EngineClient {
       );
     // A shared read runs to its own deadline whoever leaves; each caller keeps its own deadline
     // and signal (a joiner cannot extend the first caller's deadline).
-    const promise = options.key
-      ? raceDeadline(
-          this.reads.run(options.key, () => run(), options.startedAfter),
-          options.deadlineMs,
-          options.signal,
-        )
-      : run(options.signal);
-    return promise.catch((error: unknown) => {
+    const go = () =>
+      options.key
+        ? raceDeadline(
+            this.reads.run(options.key, () => run(), options.startedAfter),
+            options.deadlineMs,
+            options.signal,
+          )
+        : run(options.signal);
+    return this.afterTransport(go, options.signal).catch((error: unknown) => {
       throw this.classify(error, name, options.deadlineMs, "call");
     });
   }
@@ -258,28 +270,30 @@ export class EngineClient {
    * deadline. Failures are DockerUnreachableError with a precise cause.
    */
   handshake(options: { deadlineMs: number; signal?: AbortSignal }): Promise<{ version: EngineVersion; info: unknown }> {
-    return withDeadline(
-      async (signal) => {
-        const release = await this.slots.acquire(signal);
-        try {
-          const pinning = this.fetchVersion(signal);
-          this.pinned = pinning;
-          pinning.catch(() => {
-            if (this.pinned === pinning) this.pinned = undefined;
-          });
-          const version = await pinning;
-          const info: unknown = await this.dockerFor(signal).info();
-          if (typeof info !== "object" || info === null || !("ServerVersion" in info)) {
-            throw this.notDocker("/info did not describe a Docker engine.");
+    const go = () =>
+      withDeadline(
+        async (signal) => {
+          const release = await this.slots.acquire(signal);
+          try {
+            const pinning = this.fetchVersion(signal);
+            this.pinned = pinning;
+            pinning.catch(() => {
+              if (this.pinned === pinning) this.pinned = undefined;
+            });
+            const version = await pinning;
+            const info: unknown = await this.dockerFor(signal).info();
+            if (typeof info !== "object" || info === null || !("ServerVersion" in info)) {
+              throw this.notDocker("/info did not describe a Docker engine.");
+            }
+            return { version, info };
+          } finally {
+            release();
           }
-          return { version, info };
-        } finally {
-          release();
-        }
-      },
-      options.deadlineMs,
-      options.signal,
-    ).catch((error: unknown) => {
+        },
+        options.deadlineMs,
+        options.signal,
+      );
+    return this.afterTransport(go, options.signal).catch((error: unknown) => {
       throw this.classify(error, "the handshake", options.deadlineMs, "connect");
     });
   }
@@ -302,6 +316,7 @@ export class EngineClient {
     };
     options.signal.addEventListener("abort", onAbort, { once: true });
     try {
+      await this.afterTransport(() => Promise.resolve(), options.signal);
       const stream = await withDeadline(
         async (deadlineSignal) => {
           deadlineSignal.addEventListener("abort", () => controller.abort(deadlineSignal.reason), { once: true });
@@ -333,14 +348,16 @@ export class EngineClient {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    return withDeadline(
-      async (signal) => {
-        await this.pin(signal);
-        return fn(this.dockerFor(signal, { stream: true }), signal);
-      },
-      options.deadlineMs,
-      options.signal,
-    )
+    const go = () =>
+      withDeadline(
+        async (signal) => {
+          await this.pin(signal);
+          return fn(this.dockerFor(signal, { stream: true }), signal);
+        },
+        options.deadlineMs,
+        options.signal,
+      );
+    return this.afterTransport(go, options.signal)
       .catch((error: unknown) => {
         throw this.classify(error, name, options.deadlineMs, "call");
       })
@@ -352,11 +369,22 @@ export class EngineClient {
    * on a slow engine do not delay the answer) on the call pool's spare sockets.
    */
   ping(options: { deadlineMs: number }): Promise<void> {
-    return withDeadline(async (signal) => {
-      await this.dockerFor(signal, { unversioned: true }).ping();
-    }, options.deadlineMs).catch((error: unknown) => {
+    const go = () =>
+      withDeadline(async (signal) => {
+        await this.dockerFor(signal, { unversioned: true }).ping();
+      }, options.deadlineMs);
+    return this.afterTransport(go).catch((error: unknown) => {
       throw this.classify(error, "/_ping", options.deadlineMs, "connect");
     });
+  }
+
+  /**
+   * Runs `go` (which starts a deadline) once the transport can carry a request at once: over
+   * ssh://, after a channel is ready (SSH_SETUP_MS at most); otherwise straight away.
+   */
+  private afterTransport<T>(go: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (!this.ssh) return go();
+    return this.ssh.warm(SSH_SETUP_MS, signal).then(go);
   }
 
   /** Drops pooled connections; calls in flight fail. */

@@ -100,8 +100,12 @@ export function readPrivateKey(privateKey: string, passphrase: string | undefine
 
 /** Channels per SSH connection: below OpenSSH's MaxSessions (10 by default). */
 const CHANNELS_PER_CONNECTION = 8;
-/** A connection without channels is closed after this long. */
+/** A connection without channels, and a ready channel nobody took, are closed after this long. */
 const IDLE_CLOSE_MS = 30_000;
+/** A `docker system dial-stdio` that has not answered its first request by then is given up. */
+const DIAL_STDIO_ANSWER_MS = 30_000;
+/** What a new channel asks the engine before it carries a request (the answer has no body). */
+const READY_REQUEST = "HEAD /_ping HTTP/1.1\r\nHost: docker\r\n\r\n";
 
 interface Connection {
   client: Client;
@@ -111,9 +115,31 @@ interface Connection {
   closed: boolean;
 }
 
-/** SSH connections to one host, each carrying up to CHANNELS_PER_CONNECTION dial-stdio channels. */
+/** A request waiting for a channel; `wanted()` turns false once its request is gone. */
+interface Waiter {
+  wanted(): boolean;
+  resolve(channel: ClientChannel): void;
+  reject(error: Error): void;
+}
+
+/**
+ * SSH connections to one host, each carrying up to CHANNELS_PER_CONNECTION dial-stdio channels.
+ *
+ * A new channel costs the host a process: `docker system dial-stdio` starts (a Go program:
+ * a tenth of a second on a quiet host, seconds on a busy one) and connects to the engine. A
+ * channel is handed to a request only once the engine has answered through it, and a channel
+ * that becomes ready after its request gave up (its deadline passed) is kept for the next
+ * request instead of being thrown away with it: on a busy host every call would otherwise pay
+ * the start-up, and a deadline shorter than the start-up would never be met, however often it
+ * was retried.
+ */
 class SshConnections {
   private readonly connections = new Set<Connection>();
+  private readonly waiters: Waiter[] = [];
+  /** Ready channels no request took (their request gave up first). */
+  private readonly spares = new Map<ClientChannel, NodeJS.Timeout>();
+  /** Channels being started. */
+  private starting = 0;
   private pinned: string | undefined;
   private key: ParsedKey | undefined;
   private closed = false;
@@ -125,46 +151,152 @@ class SshConnections {
     this.pinned = target.hostKey?.trim() || undefined;
   }
 
-  /** A channel running `docker system dial-stdio`: a byte stream to the engine's API. */
-  async openChannel(): Promise<ClientChannel> {
-    if (this.closed) throw new SshError("refused", `The SSH transport to ${this.target.label} is closed.`);
-    const connection = [...this.connections].find((c) => !c.closed && c.channels < CHANNELS_PER_CONNECTION);
-    const chosen = connection ?? this.connect();
-    chosen.channels++;
-    clearTimeout(chosen.idleTimer);
-    try {
-      await chosen.ready;
-      const channel = await new Promise<ClientChannel>((resolve, reject) =>
-        chosen.client.exec("docker system dial-stdio", (error, stream) => (error ? reject(error) : resolve(stream))),
-      );
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        this.release(chosen);
-      };
-      channel.once("close", release);
-      // What the engine's side says when `docker` is missing or cannot reach the engine.
-      let stderr = "";
-      channel.stderr.on("data", (chunk: Buffer) => {
-        if (stderr.length < 2_000) stderr += chunk.toString("utf8");
-      });
-      channel.once("exit", (code: number | null) => {
-        if (!code || !stderr) return;
-        const failure = new SshError("not-docker", dialStdioMessage(this.target.label, stderr));
-        if (channel.listenerCount("error")) channel.emit("error", failure);
-        channel.destroy();
-      });
-      return channel;
-    } catch (error) {
-      this.release(chosen);
-      throw this.explain(error);
+  /**
+   * A channel running `docker system dial-stdio` that the engine has answered through: a byte
+   * stream to the engine's API. `wanted` says whether the request asking for it still waits.
+   */
+  openChannel(wanted: () => boolean = () => true): Promise<ClientChannel> {
+    if (this.closed)
+      return Promise.reject(new SshError("refused", `The SSH transport to ${this.target.label} is closed.`));
+    const [spare] = this.spares;
+    if (spare) {
+      clearTimeout(spare[1]);
+      this.spares.delete(spare[0]);
+      return Promise.resolve(spare[0]);
     }
+    return new Promise<ClientChannel>((resolve, reject) => {
+      this.waiters.push({ wanted, resolve, reject });
+      this.dropUnwanted();
+      // Whoever waits takes the first channel ready: a request whose predecessor gave up takes
+      // the channel started for it rather than starting one more.
+      if (this.starting < this.waiters.length) this.start();
+    });
+  }
+
+  /**
+   * Resolves once a ready channel waits as a spare (or one already did), or after `ms`, or when
+   * `signal` aborts; a channel still starting then carries on, for whoever asks next. Rejects
+   * only with why no channel can be had (the host refused the key, or its key changed...).
+   */
+  warm(ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.spares.size || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let waiting = true;
+      const stop = () => {
+        waiting = false;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", stop);
+        resolve();
+      };
+      const timer = setTimeout(stop, ms);
+      signal?.addEventListener("abort", stop, { once: true });
+      this.openChannel(() => waiting && !signal?.aborted).then(
+        (channel) => {
+          this.spare(channel);
+          stop();
+        },
+        (error: unknown) => {
+          if (!waiting) return;
+          waiting = false;
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", stop);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
   }
 
   close(): void {
     this.closed = true;
+    for (const [channel, timer] of this.spares) {
+      clearTimeout(timer);
+      channel.destroy();
+    }
+    this.spares.clear();
+    const closed = new SshError("refused", `The SSH transport to ${this.target.label} is closed.`);
+    for (const waiter of this.waiters.splice(0)) waiter.reject(closed);
     for (const connection of this.connections) this.end(connection);
+  }
+
+  private dropUnwanted(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) if (!this.waiters[i]!.wanted()) this.waiters.splice(i, 1);
+  }
+
+  /** Starts one channel, for whoever waits when it is ready (or as a spare). */
+  private start(): void {
+    this.starting++;
+    this.startChannel().then(
+      (channel) => {
+        this.starting--;
+        this.dropUnwanted();
+        const waiter = this.waiters.shift();
+        if (waiter) return waiter.resolve(channel);
+        this.spare(channel);
+      },
+      (error: unknown) => {
+        this.starting--;
+        this.dropUnwanted();
+        this.waiters.shift()?.reject(this.explain(error));
+      },
+    );
+  }
+
+  /** Keeps a ready channel for the next request (for IDLE_CLOSE_MS at most). */
+  private spare(channel: ClientChannel): void {
+    if (this.closed || channel.destroyed) return void channel.destroy();
+    this.spares.set(
+      channel,
+      setTimeout(() => {
+        this.spares.delete(channel);
+        channel.destroy();
+      }, IDLE_CLOSE_MS).unref(),
+    );
+    channel.once("close", () => {
+      clearTimeout(this.spares.get(channel));
+      this.spares.delete(channel);
+    });
+  }
+
+  private async startChannel(): Promise<ClientChannel> {
+    const connection = [...this.connections].find((c) => !c.closed && c.channels < CHANNELS_PER_CONNECTION);
+    const chosen = connection ?? this.connect();
+    chosen.channels++;
+    clearTimeout(chosen.idleTimer);
+    let channel: ClientChannel | undefined;
+    try {
+      await chosen.ready;
+      channel = await new Promise<ClientChannel>((resolve, reject) =>
+        chosen.client.exec("docker system dial-stdio", (error, stream) => (error ? reject(error) : resolve(stream))),
+      );
+    } catch (error) {
+      this.release(chosen);
+      throw error;
+    }
+    const opened = channel;
+    let released = false;
+    opened.once("close", () => {
+      if (released) return;
+      released = true;
+      this.release(chosen);
+    });
+    // What the engine's side says when `docker` is missing or cannot reach the engine.
+    let stderr = "";
+    opened.stderr.on("data", (chunk: Buffer) => {
+      if (stderr.length < 2_000) stderr += chunk.toString("utf8");
+    });
+    opened.once("exit", (code: number | null) => {
+      if (!code || !stderr) return;
+      const failure = new SshError("not-docker", dialStdioMessage(this.target.label, stderr));
+      if (opened.listenerCount("error")) opened.emit("error", failure);
+      opened.destroy();
+    });
+    try {
+      await answered(opened, this.target.label);
+    } catch (error) {
+      opened.destroy();
+      throw error;
+    }
+    return opened;
   }
 
   private connect(): Connection {
@@ -281,10 +413,70 @@ class SshConnections {
   }
 }
 
+/**
+ * Resolves once the engine has answered READY_REQUEST through `channel` (its answer read and
+ * nothing more, so the channel then carries the next request as a fresh connection would).
+ */
+function answered(channel: ClientChannel, label: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let head = Buffer.alloc(0);
+    const timer = setTimeout(
+      () =>
+        settle(
+          new SshError(
+            "timeout",
+            `docker system dial-stdio on ${label} did not answer within ${DIAL_STDIO_ANSWER_MS / 1000} s.`,
+          ),
+        ),
+      DIAL_STDIO_ANSWER_MS,
+    );
+    const settle = (error?: Error) => {
+      clearTimeout(timer);
+      channel.off("readable", onReadable);
+      channel.off("error", settle);
+      channel.off("close", onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onClose = () =>
+      settle(new SshError("not-docker", `docker system dial-stdio on ${label} ended before the engine answered.`));
+    const onReadable = () => {
+      for (let chunk = channel.read() as Buffer | null; chunk !== null; chunk = channel.read() as Buffer | null) {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf("\r\n\r\n");
+        if (end < 0 && head.length < 64 * 1024) continue;
+        if (!head.subarray(0, 5).equals(Buffer.from("HTTP/")) || end < 0) {
+          return settle(
+            new SshError("not-docker", `What answers on ${label} through dial-stdio is not a Docker engine.`),
+          );
+        }
+        if (head.length > end + 4) channel.unshift(head.subarray(end + 4));
+        return settle();
+      }
+    };
+    channel.on("readable", onReadable);
+    channel.on("error", settle);
+    channel.on("close", onClose);
+    channel.write(READY_REQUEST);
+  });
+}
+
 function dialStdioMessage(label: string, stderr: string): string {
   const line = stderr.trim().split("\n").slice(-1)[0] ?? "";
   if (/not found/i.test(stderr)) return `The SSH host ${label} has no docker command (docker system dial-stdio).`;
   return `docker system dial-stdio on ${label} failed: ${line}`;
+}
+
+const REQUEST = Symbol("the request asking for a connection");
+
+/** The part of Node's Agent its typings leave out. */
+interface AgentInternals {
+  createSocket(
+    this: http.Agent,
+    req: http.ClientRequest,
+    options: object,
+    callback: (error: Error | null, socket?: Duplex) => void,
+  ): void;
 }
 
 /**
@@ -299,15 +491,49 @@ export class SshAgent extends http.Agent {
     this.connections = new SshConnections(target, options.readyTimeoutMs ?? 10_000);
   }
 
+  /**
+   * Node's Agent hands createConnection the request's options but not the request (and, for a
+   * request that waited for a free place, another request's options): the request rides along
+   * from here, where Agent has it, so that a channel that becomes ready after its request gave
+   * up is kept for the next one.
+   */
+  createSocket(
+    req: http.ClientRequest,
+    options: object,
+    callback: (error: Error | null, socket?: Duplex) => void,
+  ): void {
+    (http.Agent.prototype as unknown as AgentInternals).createSocket.call(
+      this,
+      req,
+      { ...options, [REQUEST]: new WeakRef(req) },
+      callback,
+    );
+  }
+
   override createConnection(
-    _options: unknown,
+    options: unknown,
     callback?: (error: Error | null, socket: Duplex) => void,
   ): Duplex | undefined {
-    this.connections.openChannel().then(
-      (channel) => callback?.(null, asSocket(channel)),
-      (error: unknown) => callback?.(error as Error, undefined as never),
-    );
+    // Held weakly: the options stay with the socket for its whole life.
+    const req = (options as { [REQUEST]?: WeakRef<http.ClientRequest> })[REQUEST];
+    this.connections
+      .openChannel(() => (req ? req.deref()?.destroyed === false : true))
+      .then(
+        (channel) => callback?.(null, asSocket(channel)),
+        (error: unknown) => callback?.(error as Error, undefined as never),
+      );
     return undefined;
+  }
+
+  /**
+   * Resolves once a request would find a channel ready (a free one, or a spare started here),
+   * or after `ms`, or when `signal` aborts; rejects only with why no channel can be had. A new
+   * channel costs the host a process start, seconds when it is busy: calls wait for it here,
+   * before their own deadline starts, which is then the engine's to meet.
+   */
+  warm(ms: number, signal?: AbortSignal): Promise<void> {
+    if (Object.values(this.freeSockets).some((free) => free?.length)) return Promise.resolve();
+    return this.connections.warm(ms, signal);
   }
 
   override destroy(): void {
