@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { batchLines, LogLineSplitter, MAX_LINE_BYTES, type LogBatch } from "./logs";
+import { PassThrough } from "node:stream";
+import { describe, expect, it, vi } from "vitest";
+import { BATCH_LINGER_MS, batchLines, LogLineSplitter, MAX_LINE_BYTES, pulled, type LogBatch } from "./logs";
 
 function frame(stream: 1 | 2, text: string | Buffer): Buffer {
   const body = Buffer.isBuffer(text) ? text : Buffer.from(text);
@@ -121,6 +122,32 @@ describe("LogLineSplitter", () => {
         const withoutFinalCr = expected.map((l) => ({ ...l, text: l.text.replace(/\r$/, "") }));
         expect(lines).toEqual(withoutFinalCr);
       }
+    }
+  });
+});
+
+describe("pulled", () => {
+  it("sends a batch once its linger timer fires, even when the clock says the time is not yet up", async () => {
+    // Timers may fire a fraction of a millisecond before performance.now() reaches their time:
+    // here the timer is moved on while the real clock has not moved at all. A batch that waited
+    // for the clock instead of its timer was held until the next line came, which after the
+    // last line of a flood is never.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const stream = new PassThrough();
+      const batches = pulled(stream, new AbortController().signal);
+      stream.write("the last line\n");
+      let batch: Buffer | undefined;
+      void batches.next().then((r) => (batch = r.value as Buffer));
+      // The loop reads the line, sets its timer and waits for more.
+      for (let i = 0; i < 20 && !vi.getTimerCount(); i++) await Promise.resolve();
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(BATCH_LINGER_MS);
+      for (let i = 0; i < 20 && !batch; i++) await Promise.resolve();
+      expect(batch?.toString()).toBe("the last line\n");
+      await batches.return(undefined);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

@@ -266,8 +266,15 @@ export async function* pulled(stream: Readable, signal: AbortSignal): AsyncGener
       const chunks = [first];
       let size = first.length;
       logStreamCounters.bytesFromEngine += first.length;
-      const deadline = performance.now() + BATCH_LINGER_MS;
-      linger = setTimeout(notify, BATCH_LINGER_MS);
+      // The batch goes when its timer has fired, whatever the clock says: a timer may fire a
+      // fraction of a millisecond before performance.now() reaches its time, and a loop that then
+      // waited again had nothing left to wake it while the container printed nothing more (the
+      // last lines of a flood stayed on the server until the next line came).
+      let lingered = false;
+      linger = setTimeout(() => {
+        lingered = true;
+        notify();
+      }, BATCH_LINGER_MS);
       while (size < BATCH_MAX_BYTES && !signal.aborted) {
         const more = stream.read() as Buffer | null;
         if (more !== null) {
@@ -277,7 +284,7 @@ export async function* pulled(stream: Readable, signal: AbortSignal): AsyncGener
           continue;
         }
         throwIfFailed();
-        if (deadline <= performance.now() || stream.readableEnded || stream.destroyed) break;
+        if (lingered || stream.readableEnded || stream.destroyed) break;
         await woken();
       }
       clearTimeout(linger);
